@@ -1,0 +1,455 @@
+"""The ``qualkit`` command line. Each command is a thin shell over a library call.
+
+PROJECT is a path to a SQLite project file (created by ``qualkit init``) or a database URL
+such as ``postgresql://user@host/dbname``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from qualkit import __version__
+from qualkit.errors import QualkitError
+from qualkit.model import Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def default_actor() -> str:
+    """Who the command line acts as: ``$QUALKIT_USER``, else ``cli:<login name>``."""
+    env = os.environ.get("QUALKIT_USER")
+    if env:
+        return env
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:
+        return "cli"
+
+
+def friendly_errors(fn: F) -> F:
+    """Turn qualkit errors into one-line messages; hide other errors' details.
+
+    Unexpected errors may carry transcript text in their message, so only their type is
+    shown unless QUALKIT_DEBUG is set.
+    """
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except QualkitError as e:
+            raise click.ClickException(str(e)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as e:
+            if os.environ.get("QUALKIT_DEBUG"):
+                raise
+            raise click.ClickException(
+                f"unexpected {type(e).__name__}; rerun with QUALKIT_DEBUG=1 for details"
+            ) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+project_arg = click.argument("project", metavar="PROJECT")
+actor_opt = click.option(
+    "--as",
+    "actor",
+    default=default_actor,
+    show_default="$QUALKIT_USER or cli:<login>",
+    help="Name recorded in the event log for this action.",
+)
+
+
+def open_store(project: str, *, create: bool = False) -> Any:
+    from qualkit.storage import Store
+
+    return Store.open(project, create=create)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qualkit")
+def cli() -> None:
+    """qualkit: de-identify, code and report on peer-research interviews."""
+
+
+# -- init / import ---------------------------------------------------------------------
+
+
+@cli.command()
+@project_arg
+@click.option("--name", default=None, help="Project name (default: the file name).")
+@click.option("--description", default="", help="One line about the study.")
+@click.option(
+    "--codebook",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Codebook to start with (qualkit YAML or REFI-QDA .qdc).",
+)
+@actor_opt
+@friendly_errors
+def init(project: str, name: str | None, description: str, codebook: Path | None,
+         actor: str) -> None:
+    """Create a project database at PROJECT."""
+    from qualkit.project import init_project, load_codebook_file
+
+    cb = load_codebook_file(codebook) if codebook else None
+    store = init_project(project, name or Path(project).stem, actor, description=description,
+                         codebook=cb)
+    n = len(store.codebook().codes)
+    store.close()
+    click.echo(f"Project ready at {project}" + (f" with {n} codes" if cb else ""))
+
+
+@cli.command("import")
+@project_arg
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="De-identification manifest that released these files.")
+@click.option("--not-identifiable", is_flag=True,
+              help="State that the files hold no identifying data and skip the "
+                   "de-identification check. This is recorded in the event log.")
+@click.option("--participants", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV of participant attributes (columns transcript, participant, role, ...).")
+@click.option("--interviewer", default=None,
+              help="Speaker label of the interviewer, when it cannot be inferred.")
+@click.option("--replace", is_flag=True, help="Replace transcripts that are already imported.")
+@actor_opt
+@friendly_errors
+def import_(project: str, files: tuple[Path, ...], manifest: Path | None,
+            not_identifiable: bool, participants: Path | None, interviewer: str | None,
+            replace: bool, actor: str) -> None:
+    """Import de-identified transcripts (.txt .md .docx .vtt .srt) or a REFI-QDA .qdpx file.
+
+    Transcripts must be listed in a de-identification manifest (--manifest), or declared
+    not identifiable (--not-identifiable). The import is all or nothing.
+    """
+    from qualkit.project import ImportGate, ManifestGate, NotIdentifiableGate, import_transcripts
+
+    if manifest and not_identifiable:
+        raise click.UsageError("give either --manifest or --not-identifiable, not both")
+    gate: ImportGate
+    if manifest:
+        gate = ManifestGate(manifest)
+    elif not_identifiable:
+        gate = NotIdentifiableGate()
+    else:
+        raise click.UsageError(
+            "transcripts must be released by de-identification first: pass --manifest "
+            "FILE from `qualkit deid apply`, or --not-identifiable if they hold no "
+            "identifying data"
+        )
+    with open_store(project) as store:
+        store.project()
+        with click.progressbar(length=len(files), label="Reading", file=sys.stderr) as bar:
+            done = import_transcripts(store, files, actor, gate, participants_csv=participants,
+                                      interviewer=interviewer, replace=replace,
+                                      progress=lambda _p: bar.update(1))
+    click.echo(f"Imported {len(done)} transcript(s).")
+
+
+# -- transcripts -----------------------------------------------------------------------
+
+
+@cli.group()
+def transcripts() -> None:
+    """List and read transcripts in a project."""
+
+
+@transcripts.command("list")
+@project_arg
+@friendly_errors
+def transcripts_list(project: str) -> None:
+    """One line per transcript: id, participant, role, turns, speakers, title."""
+    with open_store(project) as store:
+        counts = store.turn_counts()
+        roles = {p.pid: p.role for p in store.participants()}
+        rows = store.transcripts()
+    click.echo(f"{'id':<10} {'participant':<12} {'turns':>5} {'spk':>3}  title")
+    for t in rows:
+        n, k = counts.get(t.tid, (0, 0))
+        pid = t.participant or "-"
+        click.echo(f"{t.tid:<10} {pid:<12} {n:>5} {k:>3}  {t.title}"
+                   + (f"  ({roles[pid]})" if pid in roles else ""))
+
+
+@transcripts.command("show")
+@project_arg
+@click.argument("tid")
+@click.option("--limit", type=int, default=None, help="Show only the first N turns.")
+@friendly_errors
+def transcripts_show(project: str, tid: str, limit: int | None) -> None:
+    """Print a transcript turn by turn with its speaker labels."""
+    with open_store(project) as store:
+        t = store.transcript(tid)
+    click.echo(f"# {t.title} ({t.tid})")
+    for k, v in t.metadata.items():
+        click.echo(f"{k}: {v}")
+    if t.content_notes:
+        click.echo("Content notes: " + ", ".join(t.content_notes))
+    for turn in t.turns[:limit]:
+        ts = f"[{turn.timestamp}] " if turn.timestamp else ""
+        click.echo(f"\n{ts}{turn.speaker} ({turn.kind.value}):\n{t.text[turn.start:turn.end]}")
+
+
+# -- codebook --------------------------------------------------------------------------
+
+
+@cli.group()
+def codebook() -> None:
+    """Check, import and export codebooks (qualkit YAML or REFI-QDA .qdc)."""
+
+
+@codebook.command("validate")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@friendly_errors
+def codebook_validate(files: tuple[Path, ...]) -> None:
+    """Check codebook files; report the file, line and problem of the first error."""
+    from qualkit.project import load_codebook_file
+
+    for f in files:
+        cb = load_codebook_file(f)
+        click.echo(f"{f}: ok, {len(cb.codes)} codes")
+
+
+@codebook.command("import")
+@project_arg
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@actor_opt
+@friendly_errors
+def codebook_import(project: str, file: Path, actor: str) -> None:
+    """Make FILE the project's codebook; changes are versioned in the project."""
+    from qualkit.project import load_codebook_file
+
+    cb = load_codebook_file(file)
+    with open_store(project) as store:
+        changes = store.set_codebook(cb, actor)
+    click.echo(f"Codebook {cb.name!r}: {len(cb.codes)} codes, {len(changes)} change(s).")
+
+
+@codebook.command("export")
+@project_arg
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file: .yaml/.yml for qualkit YAML, .qdc for REFI-QDA.")
+@friendly_errors
+def codebook_export(project: str, out: Path) -> None:
+    """Write the project's codebook to a file."""
+    from qualkit.exporting import write_atomically
+
+    with open_store(project) as store:
+        cb = store.codebook()
+    if out.suffix.lower() == ".qdc":
+        from qualkit.codebook import export_qdc
+
+        write_atomically(out, lambda f: export_qdc(cb, f))
+    elif out.suffix.lower() in {".yaml", ".yml"}:
+        from qualkit.codebook import dump_codebook
+
+        write_atomically(out, lambda f: f.write(dump_codebook(cb).encode("utf-8")))
+    else:
+        raise click.UsageError("--out must end in .yaml, .yml or .qdc")
+    click.echo(f"Wrote {out}")
+
+
+@codebook.command("history")
+@project_arg
+@friendly_errors
+def codebook_history(project: str) -> None:
+    """Who changed which code, and when."""
+    with open_store(project) as store:
+        for at, who, changes in store.codebook_history():
+            for c in changes:
+                what = c["change"] + (f" {c['field']}" if "field" in c else "")
+                click.echo(f"{at:%Y-%m-%d %H:%M} {who}: {c['code']} {what}")
+
+
+# -- users -----------------------------------------------------------------------------
+
+
+@cli.group()
+def users() -> None:
+    """Manage accounts (admin)."""
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@users.command("add")
+@project_arg
+@click.argument("name")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.CODER.value,
+              show_default=True, help="What the account may do.")
+@click.option("--display-name", default="", help="Name shown in the app.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@actor_opt
+@friendly_errors
+def users_add(project: str, name: str, role: str, display_name: str, password_stdin: bool,
+              actor: str) -> None:
+    """Create an account NAME with a password."""
+    from qualkit.auth import hash_password
+
+    pw = hash_password(_read_password(password_stdin))
+    with open_store(project) as store:
+        store.add_user(name, Role(role), actor, password_hash=pw, display_name=display_name)
+    click.echo(f"Added {role} {name}.")
+
+
+@users.command("reset")
+@project_arg
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@actor_opt
+@friendly_errors
+def users_reset(project: str, name: str, password_stdin: bool, actor: str) -> None:
+    """Set a new password for NAME."""
+    from qualkit.auth import hash_password
+
+    pw = hash_password(_read_password(password_stdin))
+    with open_store(project) as store:
+        store.set_password_hash(name, pw, actor)
+    click.echo(f"Password for {name} changed.")
+
+
+@users.command("list")
+@project_arg
+@friendly_errors
+def users_list(project: str) -> None:
+    """List accounts and their roles."""
+    with open_store(project) as store:
+        for u in store.users():
+            click.echo(f"{u.name:<20} {u.role.value:<11} {u.display_name}")
+
+
+# -- codings ---------------------------------------------------------------------------
+
+
+@cli.group()
+def codings() -> None:
+    """Import and list codings."""
+
+
+@codings.command("import")
+@project_arg
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@actor_opt
+@friendly_errors
+def codings_import(project: str, files: tuple[Path, ...], actor: str) -> None:
+    """Add codings from YAML files of quotes (see qualkit.codings_io)."""
+    from qualkit.codings_io import import_coding_files
+
+    with open_store(project) as store:
+        added, missing = import_coding_files(store, list(files), actor)
+    click.echo(f"Added {added} coding(s)" + (f"; {missing} quote(s) not found" if missing else ""))
+
+
+@codings.command("list")
+@project_arg
+@click.option("--transcript", default=None, help="Only this transcript.")
+@click.option("--coder", default=None, help="Only this coder.")
+@friendly_errors
+def codings_list(project: str, transcript: str | None, coder: str | None) -> None:
+    """One line per coding: transcript, offsets, coder, code."""
+    with open_store(project) as store:
+        for c in store.codings(transcript=transcript, coder=coder):
+            click.echo(f"{c.transcript:<8} {c.start:>7}-{c.end:<7} {c.coder:<12} {c.code}")
+
+
+# -- database --------------------------------------------------------------------------
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Database maintenance."""
+
+
+@db_group.command("upgrade")
+@project_arg
+@friendly_errors
+def db_upgrade(project: str) -> None:
+    """Upgrade PROJECT's database schema to this version of qualkit (backs up SQLite first)."""
+    from qualkit.storage import Store
+
+    store = Store.open(project, create=False, auto_upgrade=True)
+    store.close()
+    click.echo("Database is up to date.")
+
+
+# -- demo and app ----------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--dir", "workdir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("demo"), show_default=True, help="Where to build the demo.")
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Sample corpus folder (default: corpora/sample).")
+@click.option("--app/--no-app", default=True, show_default=True,
+              help="Start the Streamlit app when the project is built.")
+@click.option("--port", type=int, default=8501, show_default=True, help="Port for the app.")
+@friendly_errors
+def demo(workdir: Path, corpus: Path | None, app: bool, port: int) -> None:
+    """Build a demo project from the bundled sample corpus, then start the app."""
+    from qualkit.demo import build_demo
+
+    result = build_demo(workdir, corpus=corpus, echo=lambda m: click.echo(m, err=True))
+    click.echo(result.summary())
+    if app:
+        _run_app(result.project, port)
+
+
+@cli.command()
+@project_arg
+@click.option("--port", type=int, default=8501, show_default=True, help="Port to listen on.")
+@friendly_errors
+def app(project: str, port: int) -> None:
+    """Start the Streamlit coding app for PROJECT on localhost."""
+    _run_app(project, port)
+
+
+def _run_app(project: str | Path, port: int) -> None:
+    import subprocess
+
+    script = Path(__file__).resolve().parent.parent / "app_streamlit.py"
+    env = {**os.environ, "QUALKIT_PROJECT": str(project)}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true",
+           "--browser.gatherUsageStats", "false"]
+    click.echo(f"Starting the app on http://127.0.0.1:{port} (Ctrl+C to stop)", err=True)
+    raise SystemExit(subprocess.call(cmd, env=env))
+
+
+def register(group: click.Group) -> None:
+    """Add a command group from another module to the main CLI."""
+    cli.add_command(group)
+
+
+def _register_optional() -> None:
+    for module in ("qualkit.cli_deid",):
+        try:
+            mod = __import__(module, fromlist=["group"])
+        except ImportError:
+            continue
+        register(mod.group)
+
+
+_register_optional()
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""Errors qualkit raises for bad input. Messages never quote transcript text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class QualkitError(Exception):
+    """Base class: a one-line, user-facing problem."""
+
+
+class InputError(QualkitError):
+    """A file could not be read or understood.
+
+    The message names the file (and line, when known) and the problem, never the
+    file's content.
+    """
+
+    def __init__(self, path: str | Path, problem: str, line: int | None = None) -> None:
+        self.path = str(path)
+        self.problem = problem
+        self.line = line
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {problem}")
+
+
+class CodebookError(InputError):
+    """A codebook is invalid (duplicate ids, unknown parent, cycle, empty definition)."""
+
+
+class NotFoundError(QualkitError):
+    """A transcript, code, user or project does not exist."""
+
+
+class ConflictError(QualkitError):
+    """Someone else changed the same thing first; reload and try again."""
+
+
+class PermissionDenied(QualkitError):
+    """The user's role does not allow this action."""
+
+
+class MissingExtra(QualkitError):
+    """An optional dependency is not installed."""
+
+    def __init__(self, package: str, extra: str) -> None:
+        super().__init__(f"{package} is needed for this; install it with: pip install 'qualkit[{extra}]'")

@@ -1,0 +1,152 @@
+"""Engines, SQLite pragmas, and schema creation or migration.
+
+A project database is named by a SQLAlchemy URL or by a path to a SQLite file. SQLite runs
+in WAL mode with a busy timeout and foreign keys on; write transactions start with
+``BEGIN IMMEDIATE`` so that concurrent writers queue instead of failing half way.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from qualkit.errors import QualkitError
+from qualkit.storage.schema import Base
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 30_000
+
+
+class MigrationNeeded(QualkitError):
+    """The database schema is older than this version of qualkit."""
+
+
+def to_url(target: str | Path) -> str:
+    """Turn a path to a SQLite file, or a URL, into a SQLAlchemy URL."""
+    s = str(target)
+    if "://" in s:
+        if s.startswith("postgresql://"):
+            s = "postgresql+psycopg://" + s[len("postgresql://") :]
+        return s
+    return f"sqlite:///{Path(s).expanduser().resolve()}"
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: str) -> Path | None:
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine with qualkit's connection settings."""
+    if is_sqlite(url):
+        engine = create_engine(
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            poolclass=NullPool if kwargs.pop("nullpool", False) else None,
+            **kwargs,
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        if conn.get_execution_options().get("qualkit_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def _alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    script = ScriptDirectory.from_config(_alembic_config(None))  # type: ignore[arg-type]
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def is_empty(engine: Engine) -> bool:
+    names = set(inspect(engine).get_table_names())
+    return not (names - {"alembic_version"})
+
+
+def create_schema(engine: Engine) -> None:
+    """New database: create every table, then record it as being at the newest migration."""
+    Base.metadata.create_all(engine)
+    command.stamp(_alembic_config(engine), "head")
+
+
+def upgrade(engine: Engine, url: str) -> Path | None:
+    """Upgrade to the newest schema. SQLite files are copied first; returns the backup path."""
+    backup = None
+    path = sqlite_path(url)
+    if path is not None and path.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        backup = path.with_name(f"{path.name}.{stamp}.bak")
+        engine.dispose()
+        shutil.copy2(path, backup)
+    command.upgrade(_alembic_config(engine), "head")
+    return backup
+
+
+def ensure_schema(engine: Engine, url: str, *, auto_upgrade: bool | None = None) -> None:
+    """Create a new database's schema, or upgrade an old one.
+
+    SQLite databases upgrade automatically (after a backup). PostgreSQL ones are only
+    upgraded by an explicit ``qualkit db upgrade``; opening an old one raises
+    :class:`MigrationNeeded`.
+    """
+    if is_empty(engine):
+        create_schema(engine)
+        return
+    rev = current_revision(engine)
+    if rev == head_revision():
+        return
+    if auto_upgrade is None:
+        auto_upgrade = is_sqlite(url)
+    if not auto_upgrade:
+        raise MigrationNeeded(
+            f"database schema is at {rev or 'no version'}, this qualkit needs "
+            f"{head_revision()}: run `qualkit db upgrade`"
+        )
+    upgrade(engine, url)

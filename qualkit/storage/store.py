@@ -1,0 +1,805 @@
+"""Repository functions over a project database. They return domain objects, never rows.
+
+Every change is written in one short transaction together with its event-log entry, so
+the log and the data cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from qualkit.errors import ConflictError, NotFoundError, QualkitError
+from qualkit.model import (
+    Code,
+    Codebook,
+    Coding,
+    Event,
+    Memo,
+    Participant,
+    Project,
+    Provenance,
+    Role,
+    SpeakerKind,
+    Transcript,
+    Turn,
+    User,
+)
+from qualkit.storage import db
+from qualkit.storage.schema import (
+    AssignmentRow,
+    CodebookVersionRow,
+    CodeRow,
+    CodingRow,
+    EventRow,
+    MemoRow,
+    ParticipantRow,
+    ProjectRow,
+    TranscriptRow,
+    TurnRow,
+    UserRow,
+    utcnow,
+)
+
+CONSENSUS_CODER = "consensus"
+
+
+def _aware(dt: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes; every stored time is UTC."""
+    if dt is not None and dt.tzinfo is None:
+        from datetime import UTC
+
+        return dt.replace(tzinfo=UTC)
+    return dt
+
+
+class Store:
+    """A connection to one project database.
+
+    Open with :meth:`open` (existing or new database) and close with :meth:`close`, or use
+    it as a context manager.
+    """
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+        self._write_engine = engine.execution_options(qualkit_write=True)
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, target: str | Path, *, create: bool = True, auto_upgrade: bool | None = None
+    ) -> Store:
+        """Open the project at ``target`` (SQLite path or URL).
+
+        A missing SQLite file is created only when ``create`` is true.
+        """
+        url = db.to_url(target)
+        path = db.sqlite_path(url)
+        if path is not None and not path.exists():
+            if not create:
+                raise NotFoundError(f"{target}: no such project database")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = db.make_engine(url)
+        try:
+            db.ensure_schema(engine, url, auto_upgrade=auto_upgrade)
+        except Exception:
+            engine.dispose()
+            raise
+        return cls(engine, url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as s, s.begin():
+            yield s
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A short write transaction (``BEGIN IMMEDIATE`` on SQLite)."""
+        with Session(self._write_engine, expire_on_commit=False) as s, s.begin():
+            yield s
+
+    # -- events --------------------------------------------------------------------
+
+    @staticmethod
+    def _log(s: Session, actor: str, action: str, **payload: Any) -> None:
+        s.add(EventRow(actor=actor, action=action, payload=_jsonable(payload)))
+
+    def log(self, actor: str, action: str, **payload: Any) -> None:
+        with self.write() as s:
+            self._log(s, actor, action, **payload)
+
+    def events(self, action: str | None = None, limit: int | None = None) -> list[Event]:
+        with self.read() as s:
+            q = select(EventRow).order_by(EventRow.id)
+            if action:
+                q = q.where(EventRow.action == action)
+            if limit:
+                q = q.limit(limit)
+            return [
+                Event(actor=r.actor, action=r.action, payload=r.payload, at=_aware(r.at), id=r.id)
+                for r in s.scalars(q)
+            ]
+
+    # -- project -------------------------------------------------------------------
+
+    def init_project(self, name: str, description: str, actor: str) -> Project:
+        with self.write() as s:
+            row = s.scalar(select(ProjectRow))
+            if row is None:
+                row = ProjectRow(name=name, description=description)
+                s.add(row)
+                self._log(s, actor, "project.create", name=name)
+            s.flush()
+            return Project(name=row.name, description=row.description, id=row.id)
+
+    def project(self) -> Project:
+        with self.read() as s:
+            row = s.scalar(select(ProjectRow))
+            if row is None:
+                raise NotFoundError("this database holds no project: run `qualkit init` first")
+            return Project(row.name, row.description, row.id, _aware(row.created))
+
+    def settings(self) -> dict[str, Any]:
+        with self.read() as s:
+            row = s.scalar(select(ProjectRow))
+            return dict(row.settings or {}) if row else {}
+
+    def update_settings(self, actor: str, **values: Any) -> None:
+        with self.write() as s:
+            row = s.scalar(select(ProjectRow))
+            if row is None:
+                raise NotFoundError("this database holds no project")
+            row.settings = {**(row.settings or {}), **values}
+            self._log(s, actor, "project.settings", keys=sorted(values))
+
+    # -- users ---------------------------------------------------------------------
+
+    def add_user(
+        self,
+        name: str,
+        role: Role,
+        actor: str,
+        password_hash: str | None = None,
+        display_name: str = "",
+    ) -> User:
+        with self.write() as s:
+            if s.scalar(select(UserRow).where(UserRow.name == name)) is not None:
+                raise ConflictError(f"a user called {name!r} already exists")
+            row = UserRow(
+                name=name,
+                role=Role(role).value,
+                password_hash=password_hash,
+                display_name=display_name or name,
+            )
+            s.add(row)
+            self._log(s, actor, "user.add", user=name, role=Role(role).value)
+            s.flush()
+            return _user(row)
+
+    def get_user(self, name: str) -> User:
+        with self.read() as s:
+            row = s.scalar(select(UserRow).where(UserRow.name == name))
+            if row is None:
+                raise NotFoundError(f"no user called {name!r}")
+            return _user(row)
+
+    def password_hash(self, name: str) -> str | None:
+        with self.read() as s:
+            row = s.scalar(select(UserRow).where(UserRow.name == name, UserRow.active))
+            return row.password_hash if row else None
+
+    def set_password_hash(self, name: str, password_hash: str, actor: str) -> None:
+        with self.write() as s:
+            row = s.scalar(select(UserRow).where(UserRow.name == name))
+            if row is None:
+                raise NotFoundError(f"no user called {name!r}")
+            row.password_hash = password_hash
+            self._log(s, actor, "user.password_reset", user=name)
+
+    def users(self) -> list[User]:
+        with self.read() as s:
+            return [_user(r) for r in s.scalars(select(UserRow).order_by(UserRow.name))]
+
+    def _user_row(self, s: Session, name: str, *, create_as: Role | None = None) -> UserRow:
+        row = s.scalar(select(UserRow).where(UserRow.name == name))
+        if row is None:
+            if create_as is None:
+                raise NotFoundError(f"no user called {name!r}")
+            row = UserRow(name=name, role=create_as.value, display_name=name)
+            s.add(row)
+            s.flush()
+        return row
+
+    # -- participants and transcripts ---------------------------------------------
+
+    def _participant_row(self, s: Session, p: Participant) -> ParticipantRow:
+        row = s.scalar(select(ParticipantRow).where(ParticipantRow.pid == p.pid))
+        if row is None:
+            row = ParticipantRow(pid=p.pid, role=p.role, attributes=dict(p.attributes))
+            s.add(row)
+        else:
+            row.role = p.role
+            row.attributes = {**(row.attributes or {}), **p.attributes}
+        return row
+
+    def participants(self) -> list[Participant]:
+        with self.read() as s:
+            rows = s.scalars(select(ParticipantRow).order_by(ParticipantRow.pid))
+            return [Participant(r.pid, r.role, dict(r.attributes or {}), r.id) for r in rows]
+
+    def add_transcripts(
+        self,
+        items: Sequence[tuple[Transcript, Participant | None]],
+        actor: str,
+        *,
+        replace: bool = False,
+        event_payload: dict[str, Any] | None = None,
+    ) -> list[str]:
+        """Store transcripts (and their participants) in one transaction.
+
+        An id that already exists is an error unless ``replace`` is true; then its text,
+        turns and metadata are replaced only when the text is unchanged or it has no codings.
+        """
+        with self.write() as s:
+            done = []
+            for t, p in items:
+                existing = s.scalar(select(TranscriptRow).where(TranscriptRow.tid == t.tid))
+                if existing is not None:
+                    if not replace:
+                        raise ConflictError(
+                            f"{t.source_name}: a transcript with id {t.tid!r} is already in "
+                            "the project"
+                        )
+                    n = s.scalar(
+                        select(func.count(CodingRow.id)).where(
+                            CodingRow.transcript_id == existing.id
+                        )
+                    )
+                    if n and existing.text_hash != t.text_hash:
+                        raise ConflictError(
+                            f"{t.source_name}: transcript {t.tid!r} has codings and its text "
+                            "changed; it cannot be replaced"
+                        )
+                    s.delete(existing)
+                    s.flush()
+                prow = self._participant_row(s, p) if p is not None else None
+                row = TranscriptRow(
+                    tid=t.tid,
+                    title=t.title,
+                    source_name=t.source_name,
+                    text=t.text,
+                    text_hash=t.text_hash,
+                    meta=dict(t.metadata),
+                    content_notes=list(t.content_notes),
+                    participant=prow,
+                )
+                row.turns = [
+                    TurnRow(
+                        idx=u.index,
+                        speaker=u.speaker,
+                        kind=u.kind.value,
+                        start=u.start,
+                        end=u.end,
+                        label_start=u.label_start,
+                        timestamp=u.timestamp,
+                    )
+                    for u in t.turns
+                ]
+                s.add(row)
+                done.append(t.tid)
+            self._log(s, actor, "transcripts.import", transcripts=done, **(event_payload or {}))
+            return done
+
+    def transcript(self, tid: str) -> Transcript:
+        with self.read() as s:
+            row = s.scalar(
+                select(TranscriptRow)
+                .where(TranscriptRow.tid == tid)
+                .options(selectinload(TranscriptRow.turns), selectinload(TranscriptRow.participant))
+            )
+            if row is None:
+                raise NotFoundError(f"no transcript with id {tid!r}")
+            return _transcript(row)
+
+    def transcripts(self, *, with_text: bool = False) -> list[Transcript]:
+        """All transcripts, ordered by id. Without ``with_text``, text and turns are empty."""
+        with self.read() as s:
+            q = select(TranscriptRow).order_by(TranscriptRow.tid)
+            q = q.options(selectinload(TranscriptRow.participant))
+            if with_text:
+                q = q.options(selectinload(TranscriptRow.turns))
+            return [_transcript(r, with_text=with_text) for r in s.scalars(q)]
+
+    def turn_counts(self) -> dict[str, tuple[int, int]]:
+        """Per transcript: (number of turns, number of distinct speakers)."""
+        with self.read() as s:
+            q = (
+                select(
+                    TranscriptRow.tid,
+                    func.count(TurnRow.id),
+                    func.count(func.distinct(TurnRow.speaker)),
+                )
+                .join(TurnRow, TurnRow.transcript_id == TranscriptRow.id, isouter=True)
+                .group_by(TranscriptRow.tid)
+            )
+            return {tid: (n, k) for tid, n, k in s.execute(q)}
+
+    def set_content_notes(self, tid: str, notes: list[str], actor: str) -> None:
+        with self.write() as s:
+            row = self._transcript_row(s, tid)
+            before = list(row.content_notes or [])
+            row.content_notes = list(notes)
+            self._log(s, actor, "transcript.content_notes", transcript=tid, before=before,
+                      after=list(notes))
+
+    @staticmethod
+    def _transcript_row(s: Session, tid: str) -> TranscriptRow:
+        row = s.scalar(select(TranscriptRow).where(TranscriptRow.tid == tid))
+        if row is None:
+            raise NotFoundError(f"no transcript with id {tid!r}")
+        return row
+
+    # -- assignments ---------------------------------------------------------------
+
+    def assign(self, tid: str, user: str, actor: str) -> None:
+        with self.write() as s:
+            t = self._transcript_row(s, tid)
+            u = self._user_row(s, user)
+            row = s.scalar(
+                select(AssignmentRow).where(
+                    AssignmentRow.transcript_id == t.id, AssignmentRow.user_id == u.id
+                )
+            )
+            if row is None:
+                s.add(AssignmentRow(transcript_id=t.id, user_id=u.id, status="assigned"))
+            self._log(s, actor, "assignment.add", transcript=tid, user=user)
+
+    def set_assignment_status(self, tid: str, user: str, status: str, actor: str) -> None:
+        if status not in {"assigned", "declined", "done"}:
+            raise QualkitError(f"unknown assignment status {status!r}")
+        with self.write() as s:
+            t = self._transcript_row(s, tid)
+            u = self._user_row(s, user)
+            row = s.scalar(
+                select(AssignmentRow).where(
+                    AssignmentRow.transcript_id == t.id, AssignmentRow.user_id == u.id
+                )
+            )
+            if row is None:
+                raise NotFoundError(f"transcript {tid!r} is not assigned to {user!r}")
+            row.status = status
+            row.changed = utcnow()
+            self._log(s, actor, f"assignment.{status}", transcript=tid, user=user)
+
+    def assignments(self, user: str | None = None) -> list[tuple[str, str, str]]:
+        """(transcript id, user name, status) rows."""
+        with self.read() as s:
+            q = (
+                select(TranscriptRow.tid, UserRow.name, AssignmentRow.status)
+                .join(TranscriptRow, TranscriptRow.id == AssignmentRow.transcript_id)
+                .join(UserRow, UserRow.id == AssignmentRow.user_id)
+                .order_by(TranscriptRow.tid, UserRow.name)
+            )
+            if user is not None:
+                q = q.where(UserRow.name == user)
+            return [(a, b, c) for a, b, c in s.execute(q)]
+
+    # -- codebook ------------------------------------------------------------------
+
+    def codebook(self, *, include_inactive: bool = False) -> Codebook:
+        with self.read() as s:
+            proj = s.scalar(select(ProjectRow))
+            q = select(CodeRow).order_by(CodeRow.position, CodeRow.id)
+            if not include_inactive:
+                q = q.where(CodeRow.active)
+            codes = [_code(r) for r in s.scalars(q)]
+            settings = (proj.settings or {}) if proj else {}
+            n_versions = s.scalar(select(func.count(CodebookVersionRow.id))) or 0
+            return Codebook(
+                name=settings.get("codebook_name", "Codebook"),
+                codes=codes,
+                description=settings.get("codebook_description", ""),
+                version=max(1, n_versions),
+            )
+
+    def code_versions(self) -> dict[str, int]:
+        """Current row version of each code, for optimistic concurrency in editors."""
+        with self.read() as s:
+            return {cid: v for cid, v in s.execute(select(CodeRow.cid, CodeRow.version))}
+
+    def set_codebook(self, cb: Codebook, actor: str) -> list[dict[str, Any]]:
+        """Make the project's codebook equal to ``cb``, recording what changed.
+
+        Codes missing from ``cb`` are deactivated, not deleted, so codings keep their code.
+        """
+        with self.write() as s:
+            rows = {r.cid: r for r in s.scalars(select(CodeRow))}
+            changes: list[dict[str, Any]] = []
+            for pos, code in enumerate(cb.codes):
+                row = rows.get(code.cid)
+                if row is None:
+                    row = CodeRow(cid=code.cid)
+                    s.add(row)
+                    changes.append({"code": code.cid, "change": "added", "name": code.name})
+                else:
+                    changes.extend(_field_changes(row, code))
+                    if not row.active:
+                        changes.append({"code": code.cid, "change": "restored"})
+                _fill_code(row, code, pos)
+            keep = {c.cid for c in cb.codes}
+            for cid, row in rows.items():
+                if cid not in keep and row.active:
+                    row.active = False
+                    changes.append({"code": cid, "change": "removed", "name": row.name})
+            proj = s.scalar(select(ProjectRow))
+            if proj is not None:
+                proj.settings = {
+                    **(proj.settings or {}),
+                    "codebook_name": cb.name,
+                    "codebook_description": cb.description,
+                }
+            if changes:
+                s.add(CodebookVersionRow(actor=actor, name=cb.name, changes=changes))
+                self._log(s, actor, "codebook.set", changes=changes)
+            return changes
+
+    def update_code(self, code: Code, expected_version: int, actor: str) -> int:
+        """Save one code if nobody changed it since ``expected_version``; returns the new version."""
+        try:
+            with self.write() as s:
+                row = s.scalar(select(CodeRow).where(CodeRow.cid == code.cid))
+                if row is None:
+                    raise NotFoundError(f"no code with id {code.cid!r}")
+                if row.version != expected_version:
+                    raise ConflictError(
+                        f"code {row.name!r} was changed by someone else while you were "
+                        "editing it; reload to see their version, then make your change again"
+                    )
+                changes = _field_changes(row, code)
+                _fill_code(row, code, row.position)
+                s.flush()
+                if changes:
+                    s.add(CodebookVersionRow(actor=actor, name=row.name, changes=changes))
+                    self._log(s, actor, "code.update", code=code.cid, changes=changes)
+                return row.version
+        except StaleDataError as e:
+            raise ConflictError(
+                f"code {code.name!r} was changed by someone else while you were editing it; "
+                "reload to see their version, then make your change again"
+            ) from e
+
+    def add_code(self, code: Code, actor: str) -> None:
+        with self.write() as s:
+            if s.scalar(select(CodeRow).where(CodeRow.cid == code.cid)) is not None:
+                raise ConflictError(f"a code with id {code.cid!r} already exists")
+            pos = (s.scalar(select(func.max(CodeRow.position))) or 0) + 1
+            row = CodeRow(cid=code.cid)
+            _fill_code(row, code, pos)
+            s.add(row)
+            change = {"code": code.cid, "change": "added", "name": code.name}
+            s.add(CodebookVersionRow(actor=actor, name=code.name, changes=[change]))
+            self._log(s, actor, "code.add", code=code.cid, name=code.name,
+                      provenance=code.provenance.value)
+
+    def codebook_history(self) -> list[tuple[datetime, str, list[dict[str, Any]]]]:
+        with self.read() as s:
+            rows = s.scalars(select(CodebookVersionRow).order_by(CodebookVersionRow.id))
+            return [(_aware(r.at) or r.at, r.actor, list(r.changes)) for r in rows]
+
+    # -- codings -------------------------------------------------------------------
+
+    def add_coding(self, c: Coding, actor: str | None = None) -> int:
+        """Store one coding; the coder is created as a coder account if it is unknown only
+        for the consensus layer and imports."""
+        with self.write() as s:
+            cid = self._insert_coding(s, c)
+            self._log(s, actor or c.coder, "coding.add", id=cid, **_coding_payload(c))
+            return cid
+
+    def add_codings(self, codings: Iterable[Coding], actor: str) -> list[int]:
+        with self.write() as s:
+            ids = [self._insert_coding(s, c) for c in codings]
+            self._log(s, actor, "codings.add", ids=ids, n=len(ids))
+            return ids
+
+    def _insert_coding(self, s: Session, c: Coding) -> int:
+        t = self._transcript_row(s, c.transcript)
+        if not (0 <= c.start < c.end <= len(t.text)):
+            raise QualkitError(
+                f"coding {c.start}-{c.end} is outside transcript {c.transcript!r} "
+                f"(0-{len(t.text)})"
+            )
+        create_as = Role.CODER if c.provenance in (Provenance.CONSENSUS, Provenance.IMPORTED) else None
+        u = self._user_row(s, c.coder, create_as=create_as)
+        code = s.scalar(select(CodeRow).where(CodeRow.cid == c.code))
+        if code is None:
+            raise NotFoundError(f"no code with id {c.code!r}")
+        now = utcnow()
+        row = CodingRow(
+            transcript_id=t.id,
+            coder_id=u.id,
+            code_id=code.id,
+            start=c.start,
+            end=c.end,
+            quote=t.text[c.start : c.end],
+            provenance=Provenance(c.provenance).value,
+            memo=c.memo,
+            created=c.created or now,
+            changed=c.changed or now,
+        )
+        s.add(row)
+        s.flush()
+        return row.id
+
+    def update_coding(
+        self,
+        coding_id: int,
+        actor: str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        code: str | None = None,
+        memo: str | None = None,
+    ) -> Coding:
+        with self.write() as s:
+            row = s.get(CodingRow, coding_id)
+            if row is None:
+                raise NotFoundError(f"no coding with id {coding_id}")
+            before = _coding_payload(_coding(row))
+            if start is not None or end is not None:
+                new_start = row.start if start is None else start
+                new_end = row.end if end is None else end
+                if not (0 <= new_start < new_end <= len(row.transcript.text)):
+                    raise QualkitError(f"span {new_start}-{new_end} is outside the transcript")
+                row.start, row.end = new_start, new_end
+                row.quote = row.transcript.text[new_start:new_end]
+            if code is not None:
+                crow = s.scalar(select(CodeRow).where(CodeRow.cid == code))
+                if crow is None:
+                    raise NotFoundError(f"no code with id {code!r}")
+                row.code = crow
+            if memo is not None:
+                row.memo = memo
+            row.changed = utcnow()
+            s.flush()
+            after = _coding(row)
+            self._log(s, actor, "coding.update", id=coding_id, before=before,
+                      after=_coding_payload(after))
+            return after
+
+    def delete_coding(self, coding_id: int, actor: str) -> Coding:
+        with self.write() as s:
+            row = s.get(CodingRow, coding_id)
+            if row is None:
+                raise NotFoundError(f"no coding with id {coding_id}")
+            gone = _coding(row)
+            s.execute(delete(MemoRow).where(MemoRow.coding_id == coding_id))
+            s.delete(row)
+            self._log(s, actor, "coding.delete", id=coding_id, before=_coding_payload(gone))
+            return gone
+
+    def codings(
+        self,
+        transcript: str | None = None,
+        coder: str | Sequence[str] | None = None,
+        code: str | None = None,
+    ) -> list[Coding]:
+        with self.read() as s:
+            q = (
+                select(CodingRow)
+                .join(TranscriptRow, CodingRow.transcript_id == TranscriptRow.id)
+                .join(UserRow, CodingRow.coder_id == UserRow.id)
+                .join(CodeRow, CodingRow.code_id == CodeRow.id)
+                .options(
+                    selectinload(CodingRow.transcript).load_only(TranscriptRow.tid),
+                    selectinload(CodingRow.coder),
+                    selectinload(CodingRow.code),
+                )
+                .order_by(TranscriptRow.tid, CodingRow.start, CodingRow.end, CodingRow.id)
+            )
+            if transcript is not None:
+                q = q.where(TranscriptRow.tid == transcript)
+            if isinstance(coder, str):
+                q = q.where(UserRow.name == coder)
+            elif coder is not None:
+                q = q.where(UserRow.name.in_(list(coder)))
+            if code is not None:
+                q = q.where(CodeRow.cid == code)
+            return [_coding(r) for r in s.scalars(q)]
+
+    def coders(self) -> list[str]:
+        """Names of everyone with at least one coding."""
+        with self.read() as s:
+            q = (
+                select(UserRow.name)
+                .join(CodingRow, CodingRow.coder_id == UserRow.id)
+                .distinct()
+                .order_by(UserRow.name)
+            )
+            return list(s.scalars(q))
+
+    # -- memos ---------------------------------------------------------------------
+
+    def add_memo(self, memo: Memo) -> int:
+        with self.write() as s:
+            u = self._user_row(s, memo.author)
+            tid = self._transcript_row(s, memo.transcript).id if memo.transcript else None
+            row = MemoRow(author_id=u.id, transcript_id=tid, coding_id=memo.coding_id,
+                          text=memo.text)
+            s.add(row)
+            s.flush()
+            self._log(s, memo.author, "memo.add", id=row.id, transcript=memo.transcript,
+                      coding=memo.coding_id)
+            return row.id
+
+    def memos(self, transcript: str | None = None) -> list[Memo]:
+        with self.read() as s:
+            q = select(MemoRow).options(selectinload(MemoRow.author),
+                                        selectinload(MemoRow.transcript)).order_by(MemoRow.id)
+            if transcript is not None:
+                q = q.join(TranscriptRow, MemoRow.transcript_id == TranscriptRow.id).where(
+                    TranscriptRow.tid == transcript
+                )
+            return [
+                Memo(
+                    author=r.author.name,
+                    text=r.text,
+                    transcript=r.transcript.tid if r.transcript else None,
+                    coding_id=r.coding_id,
+                    created=_aware(r.created),
+                    id=r.id,
+                )
+                for r in s.scalars(q)
+            ]
+
+
+# -- row → domain -------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "value") and not isinstance(value, (str, int, float, bool)):
+        return value.value
+    return value
+
+
+def _user(r: UserRow) -> User:
+    return User(name=r.name, role=Role(r.role), display_name=r.display_name, id=r.id)
+
+
+def _transcript(r: TranscriptRow, *, with_text: bool = True) -> Transcript:
+    turns = (
+        [
+            Turn(
+                index=u.idx,
+                speaker=u.speaker,
+                kind=SpeakerKind(u.kind),
+                start=u.start,
+                end=u.end,
+                label_start=u.label_start,
+                timestamp=u.timestamp,
+            )
+            for u in r.turns
+        ]
+        if with_text
+        else []
+    )
+    return Transcript(
+        tid=r.tid,
+        title=r.title,
+        text=r.text if with_text else "",
+        source_name=r.source_name,
+        text_hash=r.text_hash,
+        turns=turns,
+        metadata=dict(r.meta or {}),
+        participant=r.participant.pid if r.participant else None,
+        content_notes=list(r.content_notes or []),
+        id=r.id,
+    )
+
+
+def _code(r: CodeRow) -> Code:
+    return Code(
+        cid=r.cid,
+        name=r.name,
+        definition=r.definition,
+        parent=r.parent_cid,
+        include=r.include,
+        exclude=r.exclude,
+        examples=list(r.examples or []),
+        colour=r.colour,
+        codable=r.codable,
+        provenance=Provenance(r.provenance),
+    )
+
+
+_CODE_FIELDS = ("name", "definition", "parent", "include", "exclude", "examples", "colour",
+                "codable")
+
+
+def _row_value(row: CodeRow, field: str) -> Any:
+    if field == "parent":
+        return row.parent_cid
+    if field == "examples":
+        return list(row.examples or [])
+    return getattr(row, field)
+
+
+def _field_changes(row: CodeRow, code: Code) -> list[dict[str, Any]]:
+    out = []
+    for f in _CODE_FIELDS:
+        before, after = _row_value(row, f), getattr(code, f)
+        if f == "examples":
+            after = list(after)
+        if before != after:
+            out.append({"code": code.cid, "change": "field", "field": f, "before": before,
+                        "after": after})
+    return out
+
+
+def _fill_code(row: CodeRow, code: Code, position: int) -> None:
+    row.name = code.name
+    row.definition = code.definition
+    row.parent_cid = code.parent
+    row.include = code.include
+    row.exclude = code.exclude
+    row.examples = list(code.examples)
+    row.colour = code.colour
+    row.codable = code.codable
+    row.provenance = Provenance(code.provenance).value
+    row.position = position
+    row.active = True
+
+
+def _coding(r: CodingRow) -> Coding:
+    return Coding(
+        coder=r.coder.name,
+        transcript=r.transcript.tid,
+        start=r.start,
+        end=r.end,
+        code=r.code.cid,
+        quote=r.quote,
+        provenance=Provenance(r.provenance),
+        memo=r.memo,
+        created=_aware(r.created),
+        changed=_aware(r.changed),
+        id=r.id,
+    )
+
+
+def _coding_payload(c: Coding) -> dict[str, Any]:
+    """What the event log records of a coding: positions and code, not the quoted text."""
+    d = asdict(c)
+    return {k: _jsonable(d[k]) for k in ("coder", "transcript", "start", "end", "code",
+                                         "provenance")}
+
+
+__all__ = ["CONSENSUS_CODER", "Store"]

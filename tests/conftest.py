@@ -1,0 +1,73 @@
+"""Shared fixtures. Database tests run on SQLite, or on PostgreSQL when QUALKIT_TEST_DB is set.
+
+Tests that use the ``db_url`` or ``store`` fixtures are marked ``db`` automatically, so
+``pytest -m db`` selects exactly the tests that touch a database.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "corpora" / "sample"
+CODEBOOK = ROOT / "codebooks" / "multiple-disadvantage.yaml"
+PG_URL = os.environ.get("QUALKIT_TEST_DB", "")
+
+DB_FIXTURES = {"db_url", "store", "project_path"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "db: uses a project database (runs on both backends)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+
+
+def _reset_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty project database: a SQLite file, or a wiped PostgreSQL database."""
+    if PG_URL:
+        _reset_postgres(PG_URL)
+        yield PG_URL
+    else:
+        yield str(tmp_path / "project.db")
+
+
+@pytest.fixture
+def project_path(db_url: str) -> str:
+    """A database with a project created in it (the CLI's PROJECT argument)."""
+    from qualkit.storage import Store
+
+    with Store.open(db_url) as s:
+        s.init_project("Test project", "", "tester")
+    return db_url
+
+
+@pytest.fixture
+def store(project_path: str) -> Iterator["object"]:
+    from qualkit.storage import Store
+
+    s = Store.open(project_path)
+    yield s
+    s.close()
