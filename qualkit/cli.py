@@ -95,14 +95,16 @@ def cli() -> None:
 )
 @actor_opt
 @friendly_errors
-def init(project: str, name: str | None, description: str, codebook: Path | None,
-         actor: str) -> None:
+def init(
+    project: str, name: str | None, description: str, codebook: Path | None, actor: str
+) -> None:
     """Create a project database at PROJECT."""
     from qualkit.project import init_project, load_codebook_file
 
     cb = load_codebook_file(codebook) if codebook else None
-    store = init_project(project, name or Path(project).stem, actor, description=description,
-                         codebook=cb)
+    store = init_project(
+        project, name or Path(project).stem, actor, description=description, codebook=cb
+    )
     n = len(store.codebook().codes)
     store.close()
     click.echo(f"Project ready at {project}" + (f" with {n} codes" if cb else ""))
@@ -110,23 +112,43 @@ def init(project: str, name: str | None, description: str, codebook: Path | None
 
 @cli.command("import")
 @project_arg
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="De-identification manifest that released these files.")
-@click.option("--not-identifiable", is_flag=True,
-              help="State that the files hold no identifying data and skip the "
-                   "de-identification check. This is recorded in the event log.")
-@click.option("--participants", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSV of participant attributes (columns transcript, participant, role, ...).")
-@click.option("--interviewer", default=None,
-              help="Speaker label of the interviewer, when it cannot be inferred.")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="De-identification manifest that released these files.",
+)
+@click.option(
+    "--not-identifiable",
+    is_flag=True,
+    help="State that the files hold no identifying data and skip the "
+    "de-identification check. This is recorded in the event log.",
+)
+@click.option(
+    "--participants",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV of participant attributes (columns transcript, participant, role, ...).",
+)
+@click.option(
+    "--interviewer",
+    default=None,
+    help="Speaker label of the interviewer, when it cannot be inferred.",
+)
 @click.option("--replace", is_flag=True, help="Replace transcripts that are already imported.")
 @actor_opt
 @friendly_errors
-def import_(project: str, files: tuple[Path, ...], manifest: Path | None,
-            not_identifiable: bool, participants: Path | None, interviewer: str | None,
-            replace: bool, actor: str) -> None:
+def import_(
+    project: str,
+    files: tuple[Path, ...],
+    manifest: Path | None,
+    not_identifiable: bool,
+    participants: Path | None,
+    interviewer: str | None,
+    replace: bool,
+    actor: str,
+) -> None:
     """Import de-identified transcripts (.txt .md .docx .vtt .srt) or a REFI-QDA .qdpx file.
 
     Transcripts must be listed in a de-identification manifest (--manifest), or declared
@@ -150,9 +172,16 @@ def import_(project: str, files: tuple[Path, ...], manifest: Path | None,
     with open_store(project) as store:
         store.project()
         with click.progressbar(length=len(files), label="Reading", file=sys.stderr) as bar:
-            done = import_transcripts(store, files, actor, gate, participants_csv=participants,
-                                      interviewer=interviewer, replace=replace,
-                                      progress=lambda _p: bar.update(1))
+            done = import_transcripts(
+                store,
+                files,
+                actor,
+                gate,
+                participants_csv=participants,
+                interviewer=interviewer,
+                replace=replace,
+                progress=lambda _p: bar.update(1),
+            )
     click.echo(f"Imported {len(done)} transcript(s).")
 
 
@@ -177,8 +206,10 @@ def transcripts_list(project: str) -> None:
     for t in rows:
         n, k = counts.get(t.tid, (0, 0))
         pid = t.participant or "-"
-        click.echo(f"{t.tid:<10} {pid:<12} {n:>5} {k:>3}  {t.title}"
-                   + (f"  ({roles[pid]})" if pid in roles else ""))
+        click.echo(
+            f"{t.tid:<10} {pid:<12} {n:>5} {k:>3}  {t.title}"
+            + (f"  ({roles[pid]})" if pid in roles else "")
+        )
 
 
 @transcripts.command("show")
@@ -197,7 +228,7 @@ def transcripts_show(project: str, tid: str, limit: int | None) -> None:
         click.echo("Content notes: " + ", ".join(t.content_notes))
     for turn in t.turns[:limit]:
         ts = f"[{turn.timestamp}] " if turn.timestamp else ""
-        click.echo(f"\n{ts}{turn.speaker} ({turn.kind.value}):\n{t.text[turn.start:turn.end]}")
+        click.echo(f"\n{ts}{turn.speaker} ({turn.kind.value}):\n{t.text[turn.start : turn.end]}")
 
 
 # -- codebook --------------------------------------------------------------------------
@@ -209,8 +240,9 @@ def codebook() -> None:
 
 
 @codebook.command("validate")
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @friendly_errors
 def codebook_validate(files: tuple[Path, ...]) -> None:
     """Check codebook files; report the file, line and problem of the first error."""
@@ -238,8 +270,12 @@ def codebook_import(project: str, file: Path, actor: str) -> None:
 
 @codebook.command("export")
 @project_arg
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Output file: .yaml/.yml for qualkit YAML, .qdc for REFI-QDA.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file: .yaml/.yml for qualkit YAML, .qdc for REFI-QDA.",
+)
 @friendly_errors
 def codebook_export(project: str, out: Path) -> None:
     """Write the project's codebook to a file."""
@@ -289,14 +325,20 @@ def _read_password(password_stdin: bool) -> str:
 @users.command("add")
 @project_arg
 @click.argument("name")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.CODER.value,
-              show_default=True, help="What the account may do.")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.CODER.value,
+    show_default=True,
+    help="What the account may do.",
+)
 @click.option("--display-name", default="", help="Name shown in the app.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @actor_opt
 @friendly_errors
-def users_add(project: str, name: str, role: str, display_name: str, password_stdin: bool,
-              actor: str) -> None:
+def users_add(
+    project: str, name: str, role: str, display_name: str, password_stdin: bool, actor: str
+) -> None:
     """Create an account NAME with a password."""
     from qualkit.auth import hash_password
 
@@ -342,8 +384,9 @@ def codings() -> None:
 
 @codings.command("import")
 @project_arg
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @actor_opt
 @friendly_errors
 def codings_import(project: str, files: tuple[Path, ...], actor: str) -> None:
@@ -391,12 +434,26 @@ def db_upgrade(project: str) -> None:
 
 
 @cli.command()
-@click.option("--dir", "workdir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("demo"), show_default=True, help="Where to build the demo.")
-@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              default=None, help="Sample corpus folder (default: corpora/sample).")
-@click.option("--app/--no-app", default=True, show_default=True,
-              help="Start the Streamlit app when the project is built.")
+@click.option(
+    "--dir",
+    "workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo"),
+    show_default=True,
+    help="Where to build the demo.",
+)
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Sample corpus folder (default: corpora/sample).",
+)
+@click.option(
+    "--app/--no-app",
+    default=True,
+    show_default=True,
+    help="Start the Streamlit app when the project is built.",
+)
 @click.option("--port", type=int, default=8501, show_default=True, help="Port for the app.")
 @friendly_errors
 def demo(workdir: Path, corpus: Path | None, app: bool, port: int) -> None:
@@ -423,9 +480,21 @@ def _run_app(project: str | Path, port: int) -> None:
 
     script = Path(__file__).resolve().parent.parent / "app_streamlit.py"
     env = {**os.environ, "QUALKIT_PROJECT": str(project)}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     click.echo(f"Starting the app on http://127.0.0.1:{port} (Ctrl+C to stop)", err=True)
     raise SystemExit(subprocess.call(cmd, env=env))
 

@@ -106,7 +106,9 @@ def import_coding_files(store: Store, paths: list[Path], actor: str) -> tuple[in
             try:
                 texts[cf.transcript] = store.transcript(cf.transcript).text
             except NotFoundError:
-                raise InputError(path, f"transcript {cf.transcript!r} is not in the project") from None
+                raise InputError(
+                    path, f"transcript {cf.transcript!r} is not in the project"
+                ) from None
         for qc in cf.codings:
             c = anchor(texts[cf.transcript], cf.transcript, qc)
             if c is None:

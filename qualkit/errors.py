@@ -44,4 +44,6 @@ class MissingExtra(QualkitError):
     """An optional dependency is not installed."""
 
     def __init__(self, package: str, extra: str) -> None:
-        super().__init__(f"{package} is needed for this; install it with: pip install 'qualkit[{extra}]'")
+        super().__init__(
+            f"{package} is needed for this; install it with: pip install 'qualkit[{extra}]'"
+        )

@@ -12,13 +12,13 @@ from datetime import datetime
 from typing import Any
 
 
-class SpeakerKind(str, enum.Enum):
+class SpeakerKind(enum.StrEnum):
     INTERVIEWER = "interviewer"
     PARTICIPANT = "participant"
     OTHER = "other"
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     """What a user may do. Ordered from most to least privileged."""
 
     ADMIN = "admin"
@@ -27,7 +27,7 @@ class Role(str, enum.Enum):
     READER = "reader"
 
 
-class Provenance(str, enum.Enum):
+class Provenance(enum.StrEnum):
     MANUAL = "manual"
     SUGGESTED = "suggested"
     CONSENSUS = "consensus"

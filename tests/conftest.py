@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from qualkit.storage import Store
+
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -65,7 +67,7 @@ def project_path(db_url: str) -> str:
 
 
 @pytest.fixture
-def store(project_path: str) -> Iterator["object"]:
+def store(project_path: str) -> Iterator[Store]:
     from qualkit.storage import Store
 
     s = Store.open(project_path)

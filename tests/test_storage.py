@@ -56,8 +56,13 @@ def small_codebook() -> Codebook:
         name="Test",
         codes=[
             Code("access", "Access", "Getting into services.", codable=False, colour="#112233"),
-            Code("access.waiting", "Waiting", "Waiting lists.", parent="access",
-                 examples=["months on a list"]),
+            Code(
+                "access.waiting",
+                "Waiting",
+                "Waiting lists.",
+                parent="access",
+                examples=["months on a list"],
+            ),
             Code("access.referrals", "Referrals", "Referral routes.", parent="access"),
         ],
     )
@@ -86,8 +91,10 @@ def _old_database(db_url: str) -> None:
     command.upgrade(dbmod._alembic_config(engine), "0001")
     with engine.begin() as conn:
         conn.execute(
-            text("INSERT INTO project (name, description, created, settings) "
-                 "VALUES ('Old', '', CURRENT_TIMESTAMP, '{}')")
+            text(
+                "INSERT INTO project (name, description, created, settings) "
+                "VALUES ('Old', '', CURRENT_TIMESTAMP, '{}')"
+            )
         )
     engine.dispose()
 
@@ -145,8 +152,9 @@ def test_transcript_round_trip_returns_domain_objects(store: Store) -> None:
 def test_duplicate_transcript_is_refused_and_nothing_is_written(store: Store) -> None:
     store.add_transcripts([(make_transcript("t1"), None)], "tester")
     with pytest.raises(ConflictError, match="t1"):
-        store.add_transcripts([(make_transcript("t2"), None), (make_transcript("t1"), None)],
-                              "tester")
+        store.add_transcripts(
+            [(make_transcript("t2"), None), (make_transcript("t1"), None)], "tester"
+        )
     assert [t.tid for t in store.transcripts()] == ["t1"]
 
 
@@ -158,8 +166,13 @@ def test_codebook_versions_record_who_changed_what(store: Store) -> None:
     cb.codes[1].definition = "Waiting lists and waiting times."
     cb.codes.pop(2)
     changes = store.set_codebook(cb, "bob")
-    assert {"code": "access.waiting", "change": "field", "field": "definition",
-            "before": "Waiting lists.", "after": "Waiting lists and waiting times."} in changes
+    assert {
+        "code": "access.waiting",
+        "change": "field",
+        "field": "definition",
+        "before": "Waiting lists.",
+        "after": "Waiting lists and waiting times.",
+    } in changes
     assert any(c["change"] == "removed" and c["code"] == "access.referrals" for c in changes)
     history = store.codebook_history()
     assert [who for _, who, _ in history] == ["alice", "bob"]

@@ -17,29 +17,34 @@ MAX_LABEL_WORDS = 4
 _WORD = r"(?:[^\W\d_][\w'’.\-]*|\d+)"
 LABEL = rf"[^\W\d_][\w'’.\-]*(?:[ \t]{_WORD}){{0,{MAX_LABEL_WORDS - 1}}}"
 
+
+def word_set(words: str, sep: str | None = None) -> frozenset[str]:
+    return frozenset(w.strip() for w in words.split(sep) if w.strip())
+
+
 # Words that start a sentence, not a name, when a colon follows: "Note: ...", "So: ...".
-_NOT_LABEL_FIRST = frozenset(
+_NOT_LABEL_FIRST = word_set(
     """
     note notes nb ps re fw fwd subject edit update example eg e.g. warning tip important
     reminder source ref see also quote summary fact result results yes no yeah well so and
     but then because like basically honestly anyway ok okay right remember listen look
     advice lesson point problem thing truth reason
-    """.split()
+    """
 )
 # A multi-word label cannot open with a pronoun, article or conjunction ("She said", "My mum").
-_NOT_MULTIWORD_FIRST = frozenset(
+_NOT_MULTIWORD_FIRST = word_set(
     """
     i he she they we you it my his her their our your its the a an this that these those
     there then and but so or what when where why how if because me him them us one all
     some every no not
-    """.split()
+    """
 )
-_SPEECH_VERBS = frozenset(
+_SPEECH_VERBS = word_set(
     """
     said says say saying asked asks ask told tells tell goes went go replied replies reply
     thought thinks think shouted shouts wrote writes write explained explains added adds
     answered answers screamed yelled whispered called calls reckoned reckons
-    """.split()
+    """
 )
 
 _INTERVIEWER_RE = re.compile(

@@ -352,8 +352,14 @@ class Store:
             row = self._transcript_row(s, tid)
             before = list(row.content_notes or [])
             row.content_notes = list(notes)
-            self._log(s, actor, "transcript.content_notes", transcript=tid, before=before,
-                      after=list(notes))
+            self._log(
+                s,
+                actor,
+                "transcript.content_notes",
+                transcript=tid,
+                before=before,
+                after=list(notes),
+            )
 
     @staticmethod
     def _transcript_row(s: Session, tid: str) -> TranscriptRow:
@@ -467,7 +473,10 @@ class Store:
             return changes
 
     def update_code(self, code: Code, expected_version: int, actor: str) -> int:
-        """Save one code if nobody changed it since ``expected_version``; returns the new version."""
+        """Save one code unless someone changed it since ``expected_version``.
+
+        Returns the new version.
+        """
         try:
             with self.write() as s:
                 row = s.scalar(select(CodeRow).where(CodeRow.cid == code.cid))
@@ -501,8 +510,14 @@ class Store:
             s.add(row)
             change = {"code": code.cid, "change": "added", "name": code.name}
             s.add(CodebookVersionRow(actor=actor, name=code.name, changes=[change]))
-            self._log(s, actor, "code.add", code=code.cid, name=code.name,
-                      provenance=code.provenance.value)
+            self._log(
+                s,
+                actor,
+                "code.add",
+                code=code.cid,
+                name=code.name,
+                provenance=code.provenance.value,
+            )
 
     def codebook_history(self) -> list[tuple[datetime, str, list[dict[str, Any]]]]:
         with self.read() as s:
@@ -529,10 +544,11 @@ class Store:
         t = self._transcript_row(s, c.transcript)
         if not (0 <= c.start < c.end <= len(t.text)):
             raise QualkitError(
-                f"coding {c.start}-{c.end} is outside transcript {c.transcript!r} "
-                f"(0-{len(t.text)})"
+                f"coding {c.start}-{c.end} is outside transcript {c.transcript!r} (0-{len(t.text)})"
             )
-        create_as = Role.CODER if c.provenance in (Provenance.CONSENSUS, Provenance.IMPORTED) else None
+        create_as = (
+            Role.CODER if c.provenance in (Provenance.CONSENSUS, Provenance.IMPORTED) else None
+        )
         u = self._user_row(s, c.coder, create_as=create_as)
         code = s.scalar(select(CodeRow).where(CodeRow.cid == c.code))
         if code is None:
@@ -586,8 +602,9 @@ class Store:
             row.changed = utcnow()
             s.flush()
             after = _coding(row)
-            self._log(s, actor, "coding.update", id=coding_id, before=before,
-                      after=_coding_payload(after))
+            self._log(
+                s, actor, "coding.update", id=coding_id, before=before, after=_coding_payload(after)
+            )
             return after
 
     def delete_coding(self, coding_id: int, actor: str) -> Coding:
@@ -647,18 +664,28 @@ class Store:
         with self.write() as s:
             u = self._user_row(s, memo.author)
             tid = self._transcript_row(s, memo.transcript).id if memo.transcript else None
-            row = MemoRow(author_id=u.id, transcript_id=tid, coding_id=memo.coding_id,
-                          text=memo.text)
+            row = MemoRow(
+                author_id=u.id, transcript_id=tid, coding_id=memo.coding_id, text=memo.text
+            )
             s.add(row)
             s.flush()
-            self._log(s, memo.author, "memo.add", id=row.id, transcript=memo.transcript,
-                      coding=memo.coding_id)
+            self._log(
+                s,
+                memo.author,
+                "memo.add",
+                id=row.id,
+                transcript=memo.transcript,
+                coding=memo.coding_id,
+            )
             return row.id
 
     def memos(self, transcript: str | None = None) -> list[Memo]:
         with self.read() as s:
-            q = select(MemoRow).options(selectinload(MemoRow.author),
-                                        selectinload(MemoRow.transcript)).order_by(MemoRow.id)
+            q = (
+                select(MemoRow)
+                .options(selectinload(MemoRow.author), selectinload(MemoRow.transcript))
+                .order_by(MemoRow.id)
+            )
             if transcript is not None:
                 q = q.join(TranscriptRow, MemoRow.transcript_id == TranscriptRow.id).where(
                     TranscriptRow.tid == transcript
@@ -741,8 +768,16 @@ def _code(r: CodeRow) -> Code:
     )
 
 
-_CODE_FIELDS = ("name", "definition", "parent", "include", "exclude", "examples", "colour",
-                "codable")
+_CODE_FIELDS = (
+    "name",
+    "definition",
+    "parent",
+    "include",
+    "exclude",
+    "examples",
+    "colour",
+    "codable",
+)
 
 
 def _row_value(row: CodeRow, field: str) -> Any:
@@ -760,8 +795,9 @@ def _field_changes(row: CodeRow, code: Code) -> list[dict[str, Any]]:
         if f == "examples":
             after = list(after)
         if before != after:
-            out.append({"code": code.cid, "change": "field", "field": f, "before": before,
-                        "after": after})
+            out.append(
+                {"code": code.cid, "change": "field", "field": f, "before": before, "after": after}
+            )
     return out
 
 
@@ -798,8 +834,9 @@ def _coding(r: CodingRow) -> Coding:
 def _coding_payload(c: Coding) -> dict[str, Any]:
     """What the event log records of a coding: positions and code, not the quoted text."""
     d = asdict(c)
-    return {k: _jsonable(d[k]) for k in ("coder", "transcript", "start", "end", "code",
-                                         "provenance")}
+    return {
+        k: _jsonable(d[k]) for k in ("coder", "transcript", "start", "end", "code", "provenance")
+    }
 
 
 __all__ = ["CONSENSUS_CODER", "Store"]

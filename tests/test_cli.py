@@ -1,0 +1,216 @@
+"""The command line, run in-process with CliRunner against tmp-path databases."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from qualkit.cli import cli
+from qualkit.storage import Store
+from tests.conftest import CODEBOOK, ROOT
+
+TRANSCRIPT = """Interview ID: X-01
+Mode: Telephone
+
+Interviewer: How long did you wait for a worker?
+Participant: Months. Nobody rang me back, I kept phoning the office.
+Interviewer: And when you did get someone?
+Participant: She listened. First time anyone listened properly.
+"""
+
+
+def run(*args: str, input: str | None = None, ok: bool = True) -> click.testing.Result:
+    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def all_commands(group: click.Group, prefix: str = "") -> list[str]:
+    out = []
+    for name, cmd in sorted(group.commands.items()):
+        full = f"{prefix}{name}"
+        if isinstance(cmd, click.Group):
+            out.extend(all_commands(cmd, full + " "))
+        else:
+            out.append(full)
+    return out
+
+
+def test_every_command_has_help_and_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in all_commands(cli):
+        result = run(*name.split(), "--help")
+        assert "Usage:" in result.output
+        cmd = cli
+        for part in name.split():
+            cmd = cmd.commands[part]  # type: ignore[attr-defined]
+        assert cmd.help, f"`qualkit {name}` has no help text"
+        assert f"qualkit {name}" in readme, f"`qualkit {name}` is not in README.md"
+
+
+def test_init_import_list_show(project_path: str, tmp_path: Path) -> None:
+    f = tmp_path / "x01.txt"
+    f.write_text(TRANSCRIPT, encoding="utf-8")
+    run("import", project_path, str(f), "--not-identifiable")
+    out = run("transcripts", "list", project_path).output
+    assert re.search(r"x01\s+-\s+4\s+2", out), out
+    shown = run("transcripts", "show", project_path, "x01").output
+    assert "Participant (participant):\nMonths." in shown
+    with Store.open(project_path) as s:
+        [event] = s.events(action="transcripts.import")
+    assert event.payload["gate"] == "not-identifiable"
+
+
+def test_import_refuses_files_not_released_by_deidentification(
+    project_path: str, tmp_path: Path
+) -> None:
+    f = tmp_path / "x01.txt"
+    f.write_text(TRANSCRIPT, encoding="utf-8")
+    result = run("import", project_path, str(f), ok=False)
+    assert result.exit_code != 0
+    assert "de-identification" in result.output
+    with Store.open(project_path) as s:
+        assert s.transcripts() == []
+
+
+BAD_FILES = {
+    "empty.txt": b"",
+    "binary.txt": bytes(range(256)) * 4,
+    "junk.docx": b"PK\x03\x04" + b"\x00junk" * 50,
+    "latin1.txt": "Interviewer: Caf\xe9?\nParticipant: Oui, tr\xe8s bien.\n".encode("latin-1"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_input_gives_one_line_error_and_leaves_database_unchanged(
+    project_path: str, tmp_path: Path, name: str
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(TRANSCRIPT, encoding="utf-8")
+    bad = tmp_path / name
+    bad.write_bytes(BAD_FILES[name])
+    result = run("import", project_path, str(good), str(bad), "--not-identifiable", ok=False)
+    assert result.exit_code == 1
+    lines = [ln for ln in result.output.splitlines() if ln.startswith("Error")]
+    assert len(lines) == 1 and name in lines[0], result.output
+    assert "Caf" not in result.output and "junk" not in result.output
+    with Store.open(project_path) as s:
+        assert s.transcripts() == []
+        assert s.events(action="transcripts.import") == []
+
+
+def test_oversized_file_is_refused(project_path: str, tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    line = "Participant: " + "words and more words " * 50 + "\n"
+    with big.open("w", encoding="utf-8") as f:
+        while f.tell() < 50 * 1024 * 1024:
+            f.write(line)
+    result = run("import", project_path, str(big), "--not-identifiable", ok=False)
+    assert result.exit_code == 1 and "big.txt" in result.output
+    with Store.open(project_path) as s:
+        assert s.transcripts() == []
+
+
+def test_codebook_validate_import_export_history(project_path: str, tmp_path: Path) -> None:
+    out = run("codebook", "validate", str(CODEBOOK)).output
+    assert "ok" in out
+    run("codebook", "import", project_path, str(CODEBOOK), "--as", "alice")
+    qdc = tmp_path / "cb.qdc"
+    run("codebook", "export", project_path, "--out", str(qdc))
+    yml = tmp_path / "cb.yaml"
+    run("codebook", "export", project_path, "--out", str(yml))
+    from qualkit.codebook import import_qdc, load_codebook
+
+    with Store.open(project_path) as s:
+        stored = s.codebook()
+    assert import_qdc(qdc).codes == stored.codes
+    assert load_codebook(yml).codes == stored.codes
+    assert "alice" in run("codebook", "history", project_path).output
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        (
+            "name: x\ncodes:\n  - id: a\n    name: A\n    definition: d\n  - id: a\n    name: B\n"
+            "    definition: d\n",
+            "duplicate",
+        ),
+        (
+            "name: x\ncodes:\n  - id: a\n    name: A\n    definition: d\n    parent: b\n"
+            "  - id: b\n    name: B\n    definition: d\n    parent: a\n",
+            "cycle",
+        ),
+    ],
+)
+def test_bad_codebook_names_file_and_line(
+    tmp_path: Path, body: str, needle: str, project_path: str
+) -> None:
+    f = tmp_path / "bad.yaml"
+    f.write_text(body, encoding="utf-8")
+    result = run("codebook", "validate", str(f), ok=False)
+    assert result.exit_code == 1
+    assert re.search(r"bad\.yaml:\d+", result.output), result.output
+    assert needle in result.output.lower()
+    result = run("codebook", "import", project_path, str(f), ok=False)
+    with Store.open(project_path) as s:
+        assert s.codebook().codes == []
+
+
+def test_users_add_list_reset(project_path: str) -> None:
+    run(
+        "users",
+        "add",
+        project_path,
+        "amara",
+        "--role",
+        "coder",
+        "--password-stdin",
+        input="correct horse battery\n",
+    )
+    assert re.search(r"amara\s+coder", run("users", "list", project_path).output)
+    run("users", "reset", project_path, "amara", "--password-stdin", input="another long one\n")
+    from qualkit.auth import verify_password
+
+    with Store.open(project_path) as s:
+        assert verify_password(s.password_hash("amara"), "another long one")
+        assert not verify_password(s.password_hash("amara"), "correct horse battery")
+        events = s.events()
+    assert "correct horse" not in str([e.payload for e in events])
+    result = run(
+        "users", "add", project_path, "amara", "--password-stdin", input="whatever12345\n", ok=False
+    )
+    assert "already exists" in result.output
+
+
+def test_db_upgrade_on_current_database(project_path: str) -> None:
+    assert "up to date" in run("db", "upgrade", project_path).output
+
+
+def test_codings_import_from_quote_files(project_path: str, tmp_path: Path) -> None:
+    run("codebook", "import", project_path, str(CODEBOOK))
+    f = tmp_path / "x01.txt"
+    f.write_text(TRANSCRIPT, encoding="utf-8")
+    run("import", project_path, str(f), "--not-identifiable")
+    codings = tmp_path / "x01.yaml"
+    codings.write_text(
+        "transcript: x01\ncodings:\n"
+        "  - {coder: coder_a, code: access.waiting, quote: 'Nobody rang me back'}\n"
+        "  - {coder: coder_b, code: access.waiting, quote: 'not in the text'}\n",
+        encoding="utf-8",
+    )
+    out = run("codings", "import", project_path, str(codings)).output
+    assert "Added 1 coding" in out and "1 quote(s) not found" in out
+    listed = run("codings", "list", project_path).output
+    start = TRANSCRIPT.index("Nobody")
+    assert f"{start}-{start + 19}" in listed.replace(" ", "")
+
+
+def test_unknown_project_is_a_clear_error(tmp_path: Path) -> None:
+    result = run("transcripts", "list", str(tmp_path / "missing.db"), ok=False)
+    assert result.exit_code == 1 and "missing.db" in result.output
