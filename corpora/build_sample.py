@@ -26,7 +26,7 @@ import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +59,7 @@ MARK_RE = re.compile(r"\{\{([A-Za-z_]+)\|([^{}|]*)\}\}")
 # A ``Label: text`` body line: a label of 1-4 words, at most 30 characters.
 LABEL_LINE_RE = re.compile(r"^([^\W\d_][\w'’.\-]*(?: [\w'’.\-]+){0,3}):(?: |$)")
 SENTENCE_END_RE = re.compile(r"(?<=[.?!…])[ ]+(?=\S)")
-FIXED_TIME = datetime(2024, 5, 1, 9, 0, 0, tzinfo=timezone.utc)
+FIXED_TIME = datetime(2024, 5, 1, 9, 0, 0, tzinfo=UTC)
 ZIP_TIME = (2024, 5, 1, 9, 0, 0)
 CUE_TARGET_CHARS = 90
 

@@ -18,7 +18,8 @@ Units
 Which coders coded a transcript
     A coder counts as having coded a transcript when they made at least one coding in it
     (any code) or when ``assignments`` lists them for it. For other transcripts the coder's
-    values are *missing*: pairs are compared only on transcripts both coders coded, and
+    values are *missing*: pairs are compared only on transcripts both coders coded (a pair
+    row for any other transcript has ``n_units == 0`` and undefined values), and
     Krippendorff's alpha treats the values as missing data.
 
 Percentage agreement and Cohen's kappa (NVivo's coding comparison)
@@ -44,8 +45,9 @@ Percentage agreement and Cohen's kappa (NVivo's coding comparison)
 
     Across transcripts (``transcript == "*"``), percentages and kappas are averages of the
     per-transcript values weighted by the transcript's units (characters, for character
-    units), which is the average NVivo's documentation describes; for percentages this
-    equals the pooled percentage. Weighted-average kappa counts transcripts in which
+    units; for the ``_coded`` variants, by the units either coder coded), which is the
+    average NVivo's documentation describes; for percentages this equals the pooled
+    percentage. Weighted-average kappa counts transcripts in which
     neither coder used the code as kappa 1, which flatters it, so ``kappa_pooled`` also
     gives Cohen's kappa of the 2x2 table summed over transcripts.
 
@@ -71,7 +73,16 @@ Segment matching (MAXQDA-style)
     all segments`` of both coders. On the overall row (code and transcript "*")
     ``segment_kappa`` is the Brennan & Prediger (1981) coefficient MAXQDA reports,
     ``(p - 1/k) / (1 - 1/k)`` with ``k`` the number of codes compared (NaN when k < 2). No
-    segments at all gives NaN.
+    segments at all gives NaN. A segment may match several of the other coder's segments;
+    matching is not one-to-one. Both overlap bases are offered because tools differ: say
+    which one was used when reporting.
+
+Mean rows
+    Rows with code "*" average the per-code percentages, kappas and alphas and sum the
+    segment counts. The averages leave out undefined values and codes that neither of the
+    coders compared applied in that scope (in each bootstrap resample too): such a code
+    has 100 % agreement and kappa 1 by convention but says nothing about agreement, and
+    counting it would inflate the mean.
 
 Bootstrap confidence intervals
     Percentile intervals (default 95 %) from ``bootstrap`` resamples. Sentence and turn units
@@ -156,6 +167,8 @@ __all__ = [
     "AgreementReport",
     "AgreementRow",
     "Disagreement",
+    "OverlapBasis",
+    "Unit",
     "UnitizedAlpha",
     "agreement_report",
     "brennan_prediger_kappa",
@@ -444,7 +457,13 @@ def _prepare(
                 f"{_describe(coding)} in transcript {coding.transcript!r} has offsets "
                 f"{coding.start}..{coding.end}, outside 0..{size}"
             )
-    coder_list = _unique(coders) if coders is not None else tuple(sorted({c.coder for c in items}))
+    if coders is not None:
+        coder_list = _unique(coders)
+    else:
+        named = {c.coder for c in items}
+        for names in (assignments or {}).values():
+            named.update(names)
+        coder_list = tuple(sorted(named))
     coder_index = {name: i for i, name in enumerate(coder_list)}
     relevant = [c for c in items if c.coder in coder_index]
     code_list = _unique(codes) if codes is not None else tuple(sorted({c.code for c in relevant}))
@@ -468,31 +487,69 @@ def _prepare(
     return _Corpus(coder_list, code_list, transcripts, lengths, present, spans)
 
 
-@dataclass
-class _UnitTable:
-    values: BoolArray  # (coders, codes, units): coder applied code to unit
-    bounds: IntArray  # cluster boundaries over the unit axis (clusters are resampled)
-    single: bool  # every cluster is one unit
+def _intersect(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:
+    """Intersection of two sorted lists of disjoint spans."""
+    out: list[Interval] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if start < end:
+            out.append((start, end))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
 
 
-def _coverage(corpus: _Corpus, tid: str) -> BoolArray:
-    """(coders, codes, characters) mask of what each coder coded with each code."""
-    k, c, n = len(corpus.coders), len(corpus.codes), corpus.lengths[tid]
-    diff = np.zeros((k * c, n + 1), dtype=np.int32)
-    rows: list[int] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for coder in range(k):
-        for code in range(c):
-            for start, end in corpus.spans.get((tid, code, coder), ()):
-                rows.append(coder * c + code)
-                starts.append(start)
-                ends.append(end)
-    if rows:
-        np.add.at(diff, (rows, starts), 1)
-        np.add.at(diff, (rows, ends), -1)
-    mask = np.cumsum(diff[:, :n], axis=1) > 0
-    return mask.reshape(k, c, n)
+def _subtract(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:
+    """The parts of the spans in ``a`` not covered by ``b`` (both sorted and disjoint)."""
+    out: list[Interval] = []
+    j = 0
+    for start, end in a:
+        while j < len(b) and b[j][1] <= start:
+            j += 1
+        position = start
+        k = j
+        while k < len(b) and b[k][0] < end:
+            if b[k][0] > position:
+                out.append((position, b[k][0]))
+            position = max(position, b[k][1])
+            k += 1
+        if position < end:
+            out.append((position, end))
+    return out
+
+
+def _covered_before(rows: Sequence[Sequence[Interval]], points: IntArray, width: int) -> FloatArray:
+    """(rows, points): characters of each row's spans that lie before each point.
+
+    Each row holds sorted, disjoint spans inside ``[0, width)``; rows are laid end to end
+    (row ``r`` shifted by ``r * width``) so one ``searchsorted`` serves them all.
+    """
+    n_rows, n_points = len(rows), len(points)
+    counts = np.array([len(spans) for spans in rows], dtype=np.int64)
+    if n_points == 0 or counts.sum() == 0:
+        return np.zeros((n_rows, n_points), dtype=np.float64)
+    flat = np.array([span for spans in rows for span in spans], dtype=np.int64)
+    shift = np.repeat(np.arange(n_rows, dtype=np.int64) * width, counts)
+    starts, ends = flat[:, 0] + shift, flat[:, 1] + shift
+    before = np.concatenate(([0], np.cumsum(ends - starts)))
+    base = before[np.concatenate(([0], np.cumsum(counts)[:-1]))]  # spans of earlier rows
+    x = (points[None, :] + (np.arange(n_rows, dtype=np.int64) * width)[:, None]).ravel()
+    k = np.searchsorted(ends, x, side="right")  # spans ending at or before x
+    nxt = np.minimum(k, len(starts) - 1)
+    partial = np.where(k < len(starts), np.clip(x - starts[nxt], 0, None), 0)
+    covered = (before[k] + partial).reshape(n_rows, n_points) - base[:, None]
+    return covered.astype(np.float64)
+
+
+def _sentence_bounds(text: str) -> IntArray:
+    """Boundaries that cut the text into sentences with the whitespace after them."""
+    if not text:
+        return np.zeros(1, dtype=np.int64)
+    starts = {start for start, _ in split_sentences(text) if start > 0}
+    return np.array(sorted(starts | {0, len(text)}), dtype=np.int64)
 
 
 def _unit_spans(
@@ -514,35 +571,31 @@ def _unit_spans(
     return _as_array(spans)
 
 
-def _unit_table(
-    corpus: _Corpus,
-    tid: str,
-    text: str,
-    unit: str,
-    turns: Mapping[str, Sequence[Turn]] | None,
-) -> _UnitTable:
-    mask = _coverage(corpus, tid)
-    n = len(text)
+def _rows(corpus: _Corpus, tid: str) -> list[list[Interval]]:
+    """Merged spans per (coder, code), coder-major."""
+    return [
+        corpus.spans.get((tid, code, coder), [])
+        for coder in range(len(corpus.coders))
+        for code in range(len(corpus.codes))
+    ]
+
+
+def _unit_values(
+    corpus: _Corpus, tid: str, text: str, unit: str, turns: Mapping[str, Sequence[Turn]] | None
+) -> BoolArray:
+    """(coders, codes, units): whether each coder applied each code to each unit."""
+    k, c, n = len(corpus.coders), len(corpus.codes), len(text)
+    rows = _rows(corpus, tid)
     if unit == "character":
-        starts = {s for s, _ in split_sentences(text) if s > 0}
-        bounds = np.array(sorted(starts | {0, n}) if n else [0], dtype=np.int64)
-        return _UnitTable(mask, bounds, single=False)
-    spans = _unit_spans(unit, tid, text, turns)
-    k, c = mask.shape[:2]
-    cumulative = np.zeros((k, c, n + 1), dtype=np.int32)
-    np.cumsum(mask, axis=2, out=cumulative[:, :, 1:])
-    values = (cumulative[:, :, spans[:, 1]] - cumulative[:, :, spans[:, 0]]) > 0
-    return _UnitTable(values, np.arange(len(spans) + 1, dtype=np.int64), single=True)
-
-
-def _cluster_sum(values: npt.NDArray[Any], table: _UnitTable) -> FloatArray:
-    """Sum over the last (unit) axis within each cluster."""
-    if table.single:
-        return values.astype(np.float64)
-    clusters = len(table.bounds) - 1
-    if clusters <= 0:
-        return np.zeros((*values.shape[:-1], 0), dtype=np.float64)
-    return np.add.reduceat(values, table.bounds[:-1], axis=-1, dtype=np.float64)
+        values = np.zeros((k * c, n), dtype=np.bool_)
+        for row, spans in enumerate(rows):
+            for start, end in spans:
+                values[row, start:end] = True
+        return values.reshape(k, c, n)
+    units = _unit_spans(unit, tid, text, turns)
+    cumulative = _covered_before(rows, np.concatenate([units[:, 0], units[:, 1]]), n + 1)
+    u = len(units)
+    return ((cumulative[:, u:] - cumulative[:, :u]) > 0).reshape(k, c, u)
 
 
 def reliability_data(
@@ -564,8 +617,7 @@ def reliability_data(
     corpus = _prepare(codings, texts, coders, [code], assignments)
     blocks: list[FloatArray] = []
     for tid in corpus.transcripts:
-        table = _unit_table(corpus, tid, texts[tid], unit, turns)
-        block = table.values[:, 0, :].astype(np.float64)
+        block = _unit_values(corpus, tid, texts[tid], unit, turns)[:, 0, :].astype(np.float64)
         block[~corpus.present[tid]] = np.nan
         blocks.append(block)
     if not blocks:
@@ -707,6 +759,88 @@ def _resample_weights(n_clusters: int, bootstrap: int, seed: int, tid: str) -> F
     return weights
 
 
+def _cluster_counts(
+    corpus: _Corpus,
+    tid: str,
+    text: str,
+    unit: str,
+    turns: Mapping[str, Sequence[Turn]] | None,
+    pairs: Sequence[tuple[int, int]],
+    pair_present: BoolArray,
+) -> tuple[FloatArray, FloatArray, FloatArray, int]:
+    """Per resampling cluster: units (clusters,), units each coder coded with each code
+    (clusters, coders * codes) and units both coders of each pair coded (clusters,
+    pairs * codes); and the number of units."""
+    k, c, n = len(corpus.coders), len(corpus.codes), len(text)
+    rows = _rows(corpus, tid)
+    both = np.zeros((len(pairs) * c, 0))
+    if unit == "character":
+        bounds = _sentence_bounds(text)
+        sizes = np.diff(bounds).astype(np.float64)
+        coded = np.diff(_covered_before(rows, bounds, n + 1), axis=1)
+        shared = [
+            _intersect(rows[i * c + code], rows[j * c + code]) if pair_present[p] else []
+            for p, (i, j) in enumerate(pairs)
+            for code in range(c)
+        ]
+        both = np.diff(_covered_before(shared, bounds, n + 1), axis=1)
+        n_units = n
+    else:
+        table = _unit_values(corpus, tid, text, unit, turns)
+        values = table.reshape(k * c, table.shape[2])
+        sizes = np.ones(values.shape[1], dtype=np.float64)
+        coded = values.astype(np.float64)
+        if pairs:
+            first = np.array([i for i, _ in pairs for _ in range(c)]) * c + np.tile(
+                np.arange(c), len(pairs)
+            )
+            second = np.array([j for _, j in pairs for _ in range(c)]) * c + np.tile(
+                np.arange(c), len(pairs)
+            )
+            both = coded[first] * coded[second]
+            both[np.repeat(~pair_present, c)] = 0.0
+        else:
+            both = np.zeros((0, values.shape[1]))
+        n_units = values.shape[1]
+    return sizes, coded.T, both.T, n_units
+
+
+def _group_totals(
+    pair: FloatArray, pairs: Sequence[tuple[int, int]], present: BoolArray
+) -> FloatArray:
+    """(1 + B, codes, 3) coincidences o00, o01, o11 among all coders who coded the transcript.
+
+    With ``k`` of the ``m`` coders applying a code to a unit, the unit adds
+    ``(m-k)(m-k-1)``, ``k(m-k)`` and ``k(k-1)`` (each over ``m - 1``) to o00, o01 and o11.
+    Summed over units these need only ``sum k`` (what each coder coded) and ``sum k**2``
+    (that plus twice what each pair both coded), which the pair totals already hold.
+    """
+    reps, _, n_codes, _ = pair.shape
+    out = np.zeros((reps, n_codes, 3), dtype=np.float64)
+    m = int(present.sum())
+    if m < 2:
+        return out
+    units = np.zeros((reps, n_codes))
+    sum_k = np.zeros((reps, n_codes))
+    shared = np.zeros((reps, n_codes))
+    seen: set[int] = set()
+    for p, (i, j) in enumerate(pairs):
+        if not (present[i] and present[j]):
+            continue
+        units = pair[:, p, :, 0]
+        shared = shared + pair[:, p, :, 1]
+        for coder, column in ((i, 2), (j, 3)):
+            if coder not in seen:
+                seen.add(coder)
+                sum_k = sum_k + pair[:, p, :, column]
+    sum_k2 = sum_k + 2.0 * shared
+    scale = 1.0 / (m - 1)
+    out[..., 0] = (units * (m * m - m) - (2 * m - 1) * sum_k + sum_k2) * scale
+    out[..., 1] = (m * sum_k - sum_k2) * scale
+    out[..., 2] = (sum_k2 - sum_k) * scale
+    return out
+
+
 def _transcript_stats(
     corpus: _Corpus,
     tid: str,
@@ -717,41 +851,26 @@ def _transcript_stats(
     bootstrap: int,
     seed: int,
 ) -> _TranscriptStats:
-    table = _unit_table(corpus, tid, text, unit, turns)
     present = corpus.present[tid]
-    n_codes = len(corpus.codes)
-    n_units = table.values.shape[2]
-    clusters = len(table.bounds) - 1
-    sizes = np.diff(table.bounds).astype(np.float64)
     pair_present = np.array([present[i] and present[j] for i, j in pairs], dtype=np.bool_)
-    # columns: per pair and code n, both, a, b; then per code o00, o01, o11
-    pair_cols = np.zeros((clusters, len(pairs), n_codes, 4), dtype=np.float64)
-    group_cols = np.zeros((clusters, n_codes, 3), dtype=np.float64)
-    if clusters:
-        coded = _cluster_sum(table.values, table)  # (coders, codes, clusters)
-        for p, (i, j) in enumerate(pairs):
-            if not pair_present[p]:
-                continue
-            both = _cluster_sum(table.values[i] & table.values[j], table)
-            pair_cols[:, p, :, 0] = sizes[:, None]
-            pair_cols[:, p, :, 1] = both.T
-            pair_cols[:, p, :, 2] = coded[i].T
-            pair_cols[:, p, :, 3] = coded[j].T
-        m = int(present.sum())
-        if m >= 2:
-            k1 = table.values[present].sum(axis=0, dtype=np.int64)  # (codes, units)
-            k0 = m - k1
-            scale = 1.0 / (m - 1)
-            group_cols[:, :, 0] = _cluster_sum(k0 * (k0 - 1) * scale, table).T
-            group_cols[:, :, 1] = _cluster_sum(k1 * k0 * scale, table).T
-            group_cols[:, :, 2] = _cluster_sum(k1 * (k1 - 1) * scale, table).T
-    split = len(pairs) * n_codes * 4
-    columns = np.concatenate(
-        [pair_cols.reshape(clusters, split), group_cols.reshape(clusters, n_codes * 3)], axis=1
+    sizes, coded, both, n_units = _cluster_counts(
+        corpus, tid, text, unit, turns, pairs, pair_present
     )
+    clusters = len(sizes)
+    k, c = len(corpus.coders), len(corpus.codes)
+    columns = np.concatenate([sizes[:, None], coded, both], axis=1)
     totals = _resample_weights(clusters, bootstrap, seed, tid) @ columns
-    pair = totals[:, :split].reshape(1 + bootstrap, len(pairs), n_codes, 4)
-    group = totals[:, split:].reshape(1 + bootstrap, n_codes, 3)
+    reps = 1 + bootstrap
+    coded_t = totals[:, 1 : 1 + k * c].reshape(reps, k, c)
+    both_t = totals[:, 1 + k * c :].reshape(reps, len(pairs), c)
+    pair = np.zeros((reps, len(pairs), c, 4), dtype=np.float64)
+    for p, (i, j) in enumerate(pairs):
+        if pair_present[p]:
+            pair[:, p, :, 0] = totals[:, :1]
+            pair[:, p, :, 1] = both_t[:, p]
+            pair[:, p, :, 2] = coded_t[:, i]
+            pair[:, p, :, 3] = coded_t[:, j]
+    group = _group_totals(pair, pairs, present)
     n_group = n_units if int(present.sum()) >= 2 else 0
     return _TranscriptStats(pair, group, pair_present, n_units, n_group)
 
@@ -787,12 +906,26 @@ def _nanmean(values: FloatArray, axis: int) -> FloatArray:
 
 
 def _intervals(reps: FloatArray, confidence: float) -> tuple[FloatArray, FloatArray]:
-    """Percentile interval over axis 0 of ``reps``, ignoring NaN resamples."""
-    tail = 100.0 * (1.0 - confidence) / 2.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        lo, hi = np.nanpercentile(reps, [tail, 100.0 - tail], axis=0)
-    return np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
+    """Percentile interval over axis 0, ignoring NaN resamples; NaN where none is defined.
+
+    Uses the same linear interpolation between order statistics as ``numpy.percentile``,
+    for every column at once.
+    """
+    ordered = np.sort(reps, axis=0)  # NaN sorts last
+    valid = np.sum(~np.isnan(reps), axis=0)
+    last = np.maximum(valid - 1, 0)
+    tail = (1.0 - confidence) / 2.0
+    bounds: list[FloatArray] = []
+    for q in (tail, 1.0 - tail):
+        position = q * last
+        lower = np.floor(position).astype(np.int64)
+        upper = np.minimum(lower + 1, last)
+        a = np.take_along_axis(ordered, lower[None, ...], axis=0)[0]
+        b = np.take_along_axis(ordered, upper[None, ...], axis=0)[0]
+        with np.errstate(invalid="ignore"):
+            value = a + (b - a) * (position - lower)
+        bounds.append(np.where(valid > 0, value, np.nan))
+    return bounds[0], bounds[1]
 
 
 def _seg_percent(counts: IntArray) -> FloatArray:
@@ -800,19 +933,6 @@ def _seg_percent(counts: IntArray) -> FloatArray:
     total = counts[..., 1].astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(total > 0, 100.0 * matches / total, np.nan)
-
-
-@dataclass
-class _Values:
-    """Statistics for one kind of row; leading axis: point value then resamples."""
-
-    percent: FloatArray
-    percent_coded: FloatArray
-    kappa: FloatArray  # (1 + B, ...)
-    kappa_coded: FloatArray
-    kappa_pooled: FloatArray
-    alpha: FloatArray  # (1 + B, ...)
-    seg: IntArray  # (..., 2)
 
 
 def _pair_values(totals: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
@@ -840,7 +960,8 @@ def _build_rows(
     pair_names = [(coders[i], coders[j]) for i, j in pairs]
     group_wanted = len(coders) != 2
     reps = 1 + bootstrap
-    rows: dict[tuple[str, str], list[AgreementRow]] = {}
+    rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    resamples: list[FloatArray] = []  # kappa and alpha resamples, two per row
 
     def add(
         code: str,
@@ -857,32 +978,28 @@ def _build_rows(
         seg_kappa: float | None = None,
     ) -> None:
         """kappa and alpha: (1 + B,) point then resamples."""
-        kappa_ci = alpha_ci = None
-        if bootstrap:
-            k_lo, k_hi = _intervals(kappa[1:], confidence)
-            a_lo, a_hi = _intervals(alpha[1:], confidence)
-            kappa_ci = (float(k_lo), float(k_hi))
-            alpha_ci = (float(a_lo), float(a_hi))
         rows.setdefault((code, tid), []).append(
-            AgreementRow(
-                code=code,
-                transcript=tid,
-                coders=names,
-                n_units=int(n_units),
-                percent_agreement=float(percent),
-                kappa=float(kappa[0]),
-                kappa_ci=kappa_ci,
-                alpha=float(alpha[0]),
-                alpha_ci=alpha_ci,
-                segment_agreement=float(_seg_percent(seg)),
-                percent_agreement_coded=float(percent_coded),
-                kappa_coded=float(kappa_coded),
-                kappa_pooled=float(kappa_pooled),
-                n_segments=int(seg[1]),
-                segment_matches=int(seg[0]),
-                segment_kappa=seg_kappa,
-            )
+            {
+                "code": code,
+                "transcript": tid,
+                "coders": names,
+                "n_units": int(n_units),
+                "percent_agreement": float(percent),
+                "kappa": float(kappa[0]),
+                "alpha": float(alpha[0]),
+                "segment_agreement": float(_seg_percent(seg)),
+                "percent_agreement_coded": float(percent_coded),
+                "kappa_coded": float(kappa_coded),
+                "kappa_pooled": float(kappa_pooled),
+                "n_segments": int(seg[1]),
+                "segment_matches": int(seg[0]),
+                "segment_kappa": seg_kappa,
+                "resample": len(resamples),
+            }
         )
+        if bootstrap:
+            resamples.append(kappa[1:])
+            resamples.append(alpha[1:])
 
     # accumulators over transcripts
     pooled = np.zeros((reps, n_pairs, n_codes, 4))
@@ -910,16 +1027,21 @@ def _build_rows(
         pooled += st.pair
         group_pooled += st.group
         seg_total += seg
-        units += np.where(st.pair_present, st.n_units, 0)
         group_units += st.n_group_units
         present_pairs = np.flatnonzero(st.pair_present)
+        pair_units = np.where(st.pair_present, st.n_units, 0)
+        # code means leave out codes neither coder of a pair applied (in each resample)
+        used = (st.pair[..., 2] + st.pair[..., 3]) > 0
+        kappa_m = np.where(used, kappa, np.nan)
+        percent_m = np.where(used[0], percent[0], np.nan)
+        units += pair_units
         for c, code in enumerate(codes):
-            for p in present_pairs:
+            for p in range(n_pairs):
                 add(
                     code,
                     tid,
                     pair_names[p],
-                    st.n_units,
+                    pair_units[p],
                     percent[0, p, c],
                     coded[0, p, c],
                     kappa[:, p, c],
@@ -944,17 +1066,17 @@ def _build_rows(
                     seg[sel, c].sum(axis=0),
                 )
         # mean over codes within this transcript
-        for p in present_pairs:
+        for p in range(n_pairs):
             add(
                 ALL,
                 tid,
                 pair_names[p],
-                st.n_units,
-                _nanmean(percent[0, p], 0),
+                pair_units[p],
+                _nanmean(percent_m[p], 0),
                 _nanmean(coded[0, p], 0),
-                _nanmean(kappa[:, p], 1),
+                _nanmean(kappa_m[:, p], 1),
                 _nanmean(coded[1, p], 0),
-                _nanmean(kappa[0, p], 0),
+                _nanmean(kappa_m[0, p], 0),
                 _nanmean(alpha[:, p], 1),
                 seg[p].sum(axis=0),
             )
@@ -965,11 +1087,11 @@ def _build_rows(
                 tid,
                 coders,
                 st.n_group_units,
-                _nanmean(percent[0, sel].ravel(), 0),
+                _nanmean(percent_m[sel].ravel(), 0),
                 _nanmean(coded[0, sel].ravel(), 0),
-                _nanmean(_nanmean(kappa[:, sel], 2), 1),
+                _nanmean(_nanmean(kappa_m[:, sel], 2), 1),
                 _nanmean(coded[1, sel].ravel(), 0),
-                _nanmean(kappa[0, sel].ravel(), 0),
+                _nanmean(kappa_m[0, sel].ravel(), 0),
                 _nanmean(group_alpha, 1),
                 seg[sel].sum(axis=(0, 1)),
             )
@@ -982,8 +1104,12 @@ def _build_rows(
     kappa_pooled = _kappa(*np.moveaxis(pooled[0], -1, 0))  # (P, C)
     group_alpha_all = _alpha_binary(*np.moveaxis(group_pooled, -1, 0))  # (reps, C)
     active = np.flatnonzero(units > 0)
+    used_all = (pooled[..., 2] + pooled[..., 3]) > 0
+    kappa_avg_m = np.where(used_all, kappa_avg, np.nan)
+    percent_all_m = np.where(used_all[0], percent_all[0], np.nan)
+    kappa_pooled_m = np.where(used_all[0], kappa_pooled, np.nan)
     for c, code in enumerate(codes):
-        for p in active:
+        for p in range(n_pairs):
             add(
                 code,
                 ALL,
@@ -1011,18 +1137,18 @@ def _build_rows(
                 group_alpha_all[:, c],
                 seg_total[active, c].sum(axis=0),
             )
-    for p in active:
+    for p in range(n_pairs):
         seg = seg_total[p].sum(axis=0)
         add(
             ALL,
             ALL,
             pair_names[p],
             units[p],
-            _nanmean(percent_all[0, p], 0),
+            _nanmean(percent_all_m[p], 0),
             _nanmean(coded_all[0, p], 0),
-            _nanmean(kappa_avg[:, p], 1),
+            _nanmean(kappa_avg_m[:, p], 1),
             _nanmean(kappa_coded_avg[p], 0),
-            _nanmean(kappa_pooled[p], 0),
+            _nanmean(kappa_pooled_m[p], 0),
             _nanmean(alpha_all[:, p], 1),
             seg,
             brennan_prediger_kappa(float(_seg_percent(seg)) / 100.0, n_codes),
@@ -1034,20 +1160,28 @@ def _build_rows(
             ALL,
             coders,
             group_units,
-            _nanmean(percent_all[0, active].ravel(), 0),
+            _nanmean(percent_all_m[active].ravel(), 0),
             _nanmean(coded_all[0, active].ravel(), 0),
-            _nanmean(_nanmean(kappa_avg[:, active], 2), 1),
+            _nanmean(_nanmean(kappa_avg_m[:, active], 2), 1),
             _nanmean(kappa_coded_avg[active].ravel(), 0),
-            _nanmean(kappa_pooled[active].ravel(), 0),
+            _nanmean(kappa_pooled_m[active].ravel(), 0),
             _nanmean(group_alpha_all, 1),
             seg,
             brennan_prediger_kappa(float(_seg_percent(seg)) / 100.0, n_codes),
         )
 
+    if bootstrap and resamples:
+        lower, upper = _intervals(np.stack(resamples, axis=1), confidence)
     ordered: list[AgreementRow] = []
     for code in (*codes, ALL):
         for tid in (*corpus.transcripts, ALL):
-            ordered.extend(rows.get((code, tid), []))
+            for fields in rows.get((code, tid), []):
+                index = fields.pop("resample")
+                kappa_ci = alpha_ci = None
+                if bootstrap:
+                    kappa_ci = (float(lower[index]), float(upper[index]))
+                    alpha_ci = (float(lower[index + 1]), float(upper[index + 1]))
+                ordered.append(AgreementRow(kappa_ci=kappa_ci, alpha_ci=alpha_ci, **fields))
     return ordered
 
 
@@ -1074,9 +1208,11 @@ def agreement_report(
     """Agreement between coders per code, per transcript and overall.
 
     ``texts`` maps transcript ids to their text; only these transcripts are compared.
-    ``turns`` is needed for ``unit="turn"``. ``coders`` and ``codes`` default to everyone and
-    every code found in ``codings``. ``assignments`` (transcript id -> coders) marks coders
-    who coded a transcript even if they applied no code in it. ``min_overlap`` and
+    ``turns`` is needed for ``unit="turn"``. ``coders`` defaults to everyone in ``codings``
+    and ``assignments``, ``codes`` to every code in ``codings``. ``assignments`` (transcript
+    id -> coders) marks coders who coded a transcript even if they applied no code in it.
+    There is a row for every code (and "*") in every transcript (and "*") for every pair,
+    plus a group row unless there are exactly two coders. ``min_overlap`` and
     ``overlap_basis`` set the segment matching; ``bootstrap`` resamples (0 switches intervals
     off) with ``seed``. See the module docstring for every statistic and edge case.
     """
@@ -1195,12 +1331,6 @@ class Disagreement:
     kind: str
 
 
-def _runs(mask: BoolArray) -> IntArray:
-    """(start, end) of each run of True."""
-    edges = np.flatnonzero(np.diff(np.concatenate(([False], mask, [False])).astype(np.int8)))
-    return edges.reshape(-1, 2).astype(np.int64)
-
-
 def disagreements(
     codings: Iterable[Coding],
     texts: Mapping[str, str],
@@ -1220,19 +1350,19 @@ def disagreements(
     for tid in corpus.transcripts:
         if not corpus.present[tid].all():
             continue
-        mask = _coverage(corpus, tid)  # (2, codes, chars)
         for c, name in enumerate(corpus.codes):
-            a, b = mask[0, c], mask[1, c]
-            for who, own, other in ((0, a, b), (1, b, a)):
-                spans = corpus.spans.get((tid, c, who), [])
-                if not spans:
-                    continue
-                starts = np.array([s for s, _ in spans], dtype=np.int64)
-                other_cum = np.concatenate(([0], np.cumsum(other, dtype=np.int64)))
-                for start, end in _runs(own & ~other).tolist():
-                    s0, e0 = spans[int(np.searchsorted(starts, start, side="right")) - 1]
-                    kind = "boundary" if other_cum[e0] - other_cum[s0] > 0 else "unmatched"
-                    found.append(Disagreement(tid, start, end, name, (corpus.coders[who],), kind))
+            spans = (corpus.spans.get((tid, c, 0), []), corpus.spans.get((tid, c, 1), []))
+            for who in (0, 1):
+                own, other = spans[who], spans[1 - who]
+                for span in own:
+                    alone = _subtract([span], other)
+                    if not alone:
+                        continue
+                    kind = "boundary" if _intersect([span], other) else "unmatched"
+                    found.extend(
+                        Disagreement(tid, start, end, name, (corpus.coders[who],), kind)
+                        for start, end in alone
+                    )
     found.sort(key=lambda d: (d.transcript, d.start, d.end, d.code, d.coders))
     return found
 

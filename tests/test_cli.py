@@ -81,7 +81,7 @@ def test_import_refuses_files_not_released_by_deidentification(
 BAD_FILES = {
     "empty.txt": b"",
     "binary.txt": bytes(range(256)) * 4,
-    "junk.docx": b"PK\x03\x04" + b"\x00junk" * 50,
+    "junk.docx": b"PK\x03\x04" + b"\x00plantedword" * 50,
     "latin1.txt": "Interviewer: Caf\xe9?\nParticipant: Oui, tr\xe8s bien.\n".encode("latin-1"),
 }
 
@@ -98,7 +98,7 @@ def test_bad_input_gives_one_line_error_and_leaves_database_unchanged(
     assert result.exit_code == 1
     lines = [ln for ln in result.output.splitlines() if ln.startswith("Error")]
     assert len(lines) == 1 and name in lines[0], result.output
-    assert "Caf" not in result.output and "junk" not in result.output
+    assert "Caf" not in result.output and "plantedword" not in result.output
     with Store.open(project_path) as s:
         assert s.transcripts() == []
         assert s.events(action="transcripts.import") == []

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,8 +115,8 @@ def loads_codebook(
         text = text[1:]
     if not text.strip():
         raise CodebookError(source, "the file is empty")
-    loader = yaml.SafeLoader(text)
     try:
+        loader = yaml.SafeLoader(text)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -123,6 +124,15 @@ def loads_codebook(
         problem = exc.problem or exc.context or "unreadable YAML"
         if exc.context and exc.problem and exc.problem.startswith("but "):
             problem = f"{exc.context}, {exc.problem}"
+        elif exc.context_mark is not None and re.search(
+            r"<stream end>|end of stream", exc.problem or ""
+        ):
+            # Unclosed bracket or quote: point at where it was opened, not the end of the file.
+            opened = re.sub(r"^while (parsing|scanning) ", "", exc.context or "")
+            line = exc.context_mark.line + 1
+            problem = f"{opened} that starts here is never closed ({exc.problem})"
+        if "<block" in problem or "mapping values are not allowed" in problem:
+            problem += " (check the indentation)"
         raise CodebookError(source, f"YAML syntax error: {problem}", line) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1

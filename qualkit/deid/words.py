@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.strings import get_string_id
 
 TITLES: frozenset[str] = frozenset(
     """mr mrs ms miss mx dr doctor prof professor nurse sister matron father fr pastor
@@ -307,10 +308,6 @@ ORG_SUFFIXES: tuple[str, ...] = (
     "drop-in",
     "unit",
     "ward",
-    "house",
-    "lodge",
-    "place",
-    "court",
 )
 ORG_PREFIXES: tuple[str, ...] = ("hmp", "hmyoi", "hmp/yoi", "hmp & yoi", "yoi", "st", "saint")
 
@@ -471,18 +468,16 @@ class Lexicon:
             lookups = lemmatizer.lookups
         except (KeyError, AttributeError):
             return cls()
-        strings = nlp.vocab.strings  # type: ignore[attr-defined]
+        noun_id = get_string_id("noun")
         if lookups.has_table("lemma_index"):
             index = lookups.get_table("lemma_index")
             for key, words in index.items():
-                name = strings[key] if isinstance(key, int) else str(key)
-                target = nouns if name == "noun" else others
+                target = nouns if key in (noun_id, "noun") else others
                 target.update(w for w in words if w.isalpha() or "-" in w or "'" in w)
         if lookups.has_table("lemma_exc"):
             exc = lookups.get_table("lemma_exc")
             for key, table in exc.items():
-                name = strings[key] if isinstance(key, int) else str(key)
-                target = nouns if name == "noun" else others
+                target = nouns if key in (noun_id, "noun") else others
                 for form, lemmas in table.items():
                     target.add(form)
                     target.update(lemmas)

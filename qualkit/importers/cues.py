@@ -23,6 +23,7 @@ from qualkit.importers.labels import LABEL, clean_label, is_known_role, plausibl
 
 _TIME = r"(?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3}"
 _TIMING_RE = re.compile(rf"^\s*({_TIME})[ \t]+-->[ \t]+({_TIME})(?:[ \t].*)?$")
+_LOOSE_TIMING_RE = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d+)?\s*\S*>")
 _VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>")
 _VTT_TAG_RE = re.compile(r"</?[^>\n]*>")
 _SRT_TAG_RE = re.compile(r"</?(?:i|b|u|font|s)(?:\s[^>\n]*)?>|\{\\[^}\n]*\}", re.IGNORECASE)
@@ -61,6 +62,17 @@ def _timing(raw: str, path: Path, line: int) -> tuple[float, float]:
     if end < start:
         raise InputError(path, "malformed cue timing (cue ends before it starts)", line)
     return start, end
+
+
+def _timing_index(block: list[tuple[int, str]]) -> int | None:
+    """Which of a block's first two lines is (or tries to be) its timing line."""
+    for at in range(min(2, len(block))):
+        if "-->" in block[at][1]:
+            return at
+    for at in range(min(2, len(block))):
+        if _LOOSE_TIMING_RE.search(block[at][1]):
+            return at
+    return None
 
 
 def _squash(text: str) -> str:
@@ -134,12 +146,11 @@ def parse_vtt(text: str, path: Path) -> tuple[list[Cue], list[str]]:
             continue
         if re.match(r"^(?:STYLE|REGION)\s*$", first):
             continue
-        if "-->" in first:
-            timing_no, timing, payload = first_no, first, block[1:]
-        elif len(block) > 1 and "-->" in block[1][1]:
-            timing_no, timing, payload = block[1][0], block[1][1], block[2:]
-        else:
+        at = _timing_index(block)
+        if at is None:
             raise InputError(path, "malformed cue (no 'start --> end' timing line)", first_no)
+        timing_no, timing = block[at]
+        payload = block[at + 1 :]
         start, end = _timing(timing, path, timing_no)
         joined = "\n".join(line for _, line in payload)
         for speaker, seg, from_prefix in _vtt_segments(joined):
@@ -152,10 +163,10 @@ def parse_srt(text: str, path: Path) -> list[Cue]:
     cues: list[Cue] = []
     for block in _blocks(text):
         first_no, first = block[0]
-        if "-->" in first:
-            timing_no, timing, payload = first_no, first, block[1:]
-        elif re.match(r"^\s*\d+\s*$", first) and len(block) > 1:
-            timing_no, timing, payload = block[1][0], block[1][1], block[2:]
+        at = _timing_index(block)
+        if at is not None and (at == 0 or re.match(r"^\s*\d+\s*$", first)):
+            timing_no, timing = block[at]
+            payload = block[at + 1 :]
         else:
             raise InputError(
                 path, "malformed cue (expected a cue number and timing line)", first_no

@@ -15,7 +15,12 @@ MAX_LABEL_WORDS = 4
 
 # A word starts with a letter (any script) or is a number: "Speaker 2", "P1", "O'Neill".
 _WORD = r"(?:[^\W\d_][\w'’.\-]*|\d+)"
-LABEL = rf"[^\W\d_][\w'’.\-]*(?:[ \t]{_WORD}){{0,{MAX_LABEL_WORDS - 1}}}"
+# A de-identified name keeps its place as a label: "[PERSON 3]: ...", "[PERSON 3]  0:02".
+PLACEHOLDER = r"\[[A-Z][A-Z_]* \d+\]"
+_PLACEHOLDER_RE = re.compile(rf"^{PLACEHOLDER}$")
+LABEL = (
+    rf"(?:{PLACEHOLDER}|[^\W\d_][\w'’.\-]*(?:[ \t]{_WORD}){{0,{MAX_LABEL_WORDS - 1}}})"
+)
 
 
 def word_set(words: str, sep: str | None = None) -> frozenset[str]:
@@ -74,6 +79,8 @@ def clean_label(label: str) -> str:
 def plausible_label(label: str) -> bool:
     """Whether ``label`` could name a speaker (before any recurrence check)."""
     label = clean_label(label)
+    if is_placeholder(label):
+        return True
     if not label or len(label) > MAX_LABEL_CHARS:
         return False
     words = label.split(" ")
@@ -90,6 +97,11 @@ def plausible_label(label: str) -> bool:
         if not words[0][0].isupper():
             return False
     return bool(words[0][0].isalpha())
+
+
+def is_placeholder(label: str) -> bool:
+    """A pseudonym placeholder standing where a name was, e.g. ``[PERSON 3]``."""
+    return bool(_PLACEHOLDER_RE.match(clean_label(label)))
 
 
 def is_known_role(label: str) -> bool:

@@ -105,6 +105,8 @@ class VttReader(Reader):
 
     def read(self, path: Path, max_bytes: int) -> str:
         text = normalise(decode_text(path, read_bytes(path, max_bytes)))
+        if not text.strip():
+            raise InputError(path, "file has no text")
         cues, header = parse_vtt(text, path)
         if not cues:
             raise InputError(path, "no cues with text found")
@@ -118,6 +120,8 @@ class SrtReader(Reader):
 
     def read(self, path: Path, max_bytes: int) -> str:
         text = normalise(decode_text(path, read_bytes(path, max_bytes)))
+        if not text.strip():
+            raise InputError(path, "file has no text")
         cues = parse_srt(text, path)
         if not cues:
             raise InputError(path, "no cues with text found")

@@ -19,12 +19,14 @@ metadata, not turns; text between the header and the first turn belongs to no tu
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from qualkit.importers.labels import (
     LABEL,
+    is_placeholder,
     clean_label,
     is_int_p_label,
     is_interviewer_label,
@@ -118,7 +120,7 @@ def _metadata_like(value: str) -> bool:
     )
 
 
-def _parse_header(lines: list[str], offsets: list[int]) -> tuple[dict[str, str], int]:
+def _parse_header(lines: list[str]) -> tuple[dict[str, str], int]:
     """Metadata from a title line and header block at the top; index of the first body line."""
     meta: dict[str, str] = {}
     i = 0
@@ -131,9 +133,9 @@ def _parse_header(lines: list[str], offsets: list[int]) -> tuple[dict[str, str],
         while i < n and not lines[i].strip():
             i += 1
     label_counts = Counter(
-        clean_label(m.group(2)).casefold()
+        clean_label(lm.group(2)).casefold()
         for line in lines
-        if (m := _LABEL_RE.match(line)) is not None
+        if (lm := _LABEL_RE.match(line)) is not None
     )
     block: dict[str, str] = {}
     strong = False
@@ -164,27 +166,24 @@ def _parse_header(lines: list[str], offsets: list[int]) -> tuple[dict[str, str],
 
 
 def _label_starts(lines: list[str], offsets: list[int], first: int) -> list[_Start]:
-    """Candidate ``Label: text`` turn starts, filtered for recurrence."""
-    cands: list[tuple[int, str, int, bool]] = []
+    """``Label: text`` turn starts whose label recurs or is a generic role name."""
+    cands: list[tuple[int, str, int]] = []
     for k in range(first, len(lines)):
         m = _LABEL_RE.match(lines[k])
         if m and plausible_label(m.group(2)):
-            bold = bool(m.group(1) or m.group(3))
-            cands.append((k, clean_label(m.group(2)), offsets[k] + m.end(), bold))
+            cands.append((k, clean_label(m.group(2)), offsets[k] + m.end()))
     counts = Counter(c[1].casefold() for c in cands)
     accepted = {lab for lab, n in counts.items() if n >= 2 or is_known_role(lab)}
-    if not accepted and len(counts) >= 2:
-        non_blank = sum(1 for line in lines[first:] if line.strip())
-        if len(cands) * 2 >= non_blank:
-            accepted = set(counts)
     return [
         _Start(k, offsets[k], lab, None, text_from)
-        for k, lab, text_from, _ in cands
+        for k, lab, text_from in cands
         if lab.casefold() in accepted
     ]
 
 
 def _capitalised(label: str) -> bool:
+    if is_placeholder(label):
+        return True
     return all(w[0].isupper() or w.isdigit() for w in label.split())
 
 
@@ -280,7 +279,7 @@ def parse_turns(text: str, interviewer: str | None = None) -> ParsedTranscript:
     """
     lines = text.split("\n")
     offsets = _line_offsets(lines)
-    metadata, first = _parse_header(lines, offsets)
+    metadata, first = _parse_header(lines)
 
     candidates = _timed_starts(lines, offsets, first)
     candidates["labels"] = _label_starts(lines, offsets, first)
@@ -308,7 +307,7 @@ def parse_turns(text: str, interviewer: str | None = None) -> ParsedTranscript:
     for s in starts:
         name = s.speaker if s.speaker is not None else (previous or UNKNOWN_SPEAKER)
         name = canonical.setdefault(name.casefold(), name)
-        stop = next(x for x in stops if x > s.label_start)
+        stop = stops[bisect.bisect_right(stops, s.label_start)]
         start, end = _span(text, s.text_from, stop)
         previous = name
         if end <= start:

@@ -26,16 +26,26 @@ PAGES: dict[str, PageSpec] = {
     p.key: p
     for p in (
         PageSpec("start", "Start", "start", ALL, "Where to begin"),
-        PageSpec("my", "My transcripts", "my-transcripts", CODERS,
-                 "Transcripts given to you to code"),
+        PageSpec(
+            "my", "My transcripts", "my-transcripts", CODERS, "Transcripts given to you to code"
+        ),
         PageSpec("code", "Coding", "coding", CODERS, "Code a transcript"),
-        PageSpec("transcripts", "All transcripts", "transcripts", READERS,
-                 "Read the transcripts in this project"),
+        PageSpec(
+            "transcripts",
+            "All transcripts",
+            "transcripts",
+            READERS,
+            "Read the transcripts in this project",
+        ),
         PageSpec("codebook", "Codebook", "codebook", ALL, "What each code means"),
-        PageSpec("codebook_edit", "Edit codebook", "codebook-editor", RESEARCHERS,
-                 "Change codes"),
-        PageSpec("assign", "Assign transcripts", "assign", RESEARCHERS,
-                 "Give transcripts to coders and set content notes"),
+        PageSpec("codebook_edit", "Edit codebook", "codebook-editor", RESEARCHERS, "Change codes"),
+        PageSpec(
+            "assign",
+            "Assign transcripts",
+            "assign",
+            RESEARCHERS,
+            "Give transcripts to coders and set content notes",
+        ),
         PageSpec("accounts", "Accounts", "accounts", ADMINS, "Add people and reset passwords"),
         PageSpec("settings", "My settings", "settings", ALL, "Text size and breaks"),
     )

@@ -68,5 +68,6 @@ def my_assignments(store: Store, user: str, *, with_proposals: bool = True) -> l
 def team_overview(store: Store) -> list[tuple[str, str, str, int]]:
     """(transcript, coder, status, codings by that coder) for every assignment."""
     counts = Counter((c.transcript, c.coder) for c in store.codings())
-    return [(tid, user, status, counts.get((tid, user), 0))
-            for tid, user, status in store.assignments()]
+    return [
+        (tid, user, status, counts.get((tid, user), 0)) for tid, user, status in store.assignments()
+    ]

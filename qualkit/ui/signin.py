@@ -38,11 +38,8 @@ def _dummy_hash() -> str:
     return hash_password("no account has this password")
 
 
-def limiter_keys(name: str, client: str | None) -> list[str]:
-    keys = [f"user:{name.strip().lower()}"]
-    if client:
-        keys.append(f"client:{client}")
-    return keys
+def user_key(name: str) -> str:
+    return "user:" + name.strip().lower()
 
 
 def wait_message(seconds: float) -> str:
@@ -59,34 +56,44 @@ def sign_in(
     *,
     now: float,
     client: str | None = None,
+    client_limiter: SignInLimiter | None = None,
 ) -> SignInResult:
-    """Check a name and password; log the outcome; return a session or a plain message."""
+    """Check a name and password; log the outcome; return a session or a plain message.
+
+    ``limiter`` counts failures per account name; ``client_limiter`` (more generous, as
+    several people may share one address) counts them per browser address ``client``.
+    """
     name = name.strip()
     if not name or not password:
         return SignInResult(None, EMPTY)
-    keys = limiter_keys(name, client)
+    ukey = user_key(name)
+    ckey = f"client:{client}" if client and client_limiter is not None else None
     stored = store.password_hash(name)
     known = stored is not None
-    wait = limiter.wait_seconds(keys, now)
+    wait = limiter.wait_seconds([ukey], now)
+    if ckey is not None and client_limiter is not None:
+        wait = max(wait, client_limiter.wait_seconds([ckey], now))
     if wait > 0:
         store.log(name if known else "anonymous", "auth.throttled", user=name if known else None)
         return SignInResult(None, wait_message(wait), wait)
     ok = verify_password(stored or _dummy_hash(), password) and known
     if not ok:
-        limiter.failure(keys, now)
+        limiter.failure([ukey], now)
+        if ckey is not None and client_limiter is not None:
+            client_limiter.failure([ckey], now)
         store.log(
             name if known else "anonymous",
             "auth.failed",
             user=name if known else None,
             reason="wrong password" if known else "unknown or inactive account",
-            attempts=limiter.failures(keys[0], now),
+            attempts=limiter.failures(ukey, now),
         )
         return SignInResult(None, WRONG)
     try:
         user = store.get_user(name)
     except NotFoundError:
         return SignInResult(None, WRONG)
-    limiter.success(keys[:1])
+    limiter.success([ukey])
     store.log(user.name, "auth.signin", user=user.name, role=user.role.value)
     return SignInResult(SignedIn(user.name, user.role, user.display_name or user.name, now))
 

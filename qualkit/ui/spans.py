@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from qualkit.model import Turn
 
 #: Words that end in a full stop without ending a sentence.
-ABBREVIATIONS = frozenset(
-    """
-    dr mr mrs ms mx prof st rev no vs etc e.g i.e approx dept govt apt ave rd
-    """.split()
-)
+# fmt: off
+ABBREVIATIONS = frozenset({
+    "dr", "mr", "mrs", "ms", "mx", "prof", "st", "rev", "no", "vs", "etc", "e.g", "i.e",
+    "approx", "dept", "govt", "apt", "ave", "rd",
+})
+# fmt: on
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
 _WORD = re.compile(r"\S+")
@@ -81,6 +82,12 @@ def _is_abbreviation(text: str, dot: int, lo: int) -> bool:
     return len(word) == 1 and word.isalpha() and word.isupper() and word != "I"
 
 
+def _next_is_lower(text: str, pos: int, end: int) -> bool:
+    while pos < end and text[pos] in " \t":
+        pos += 1
+    return pos < end and text[pos].islower()
+
+
 def split_sentences(text: str, start: int, end: int) -> list[Span]:
     """Sentences of ``text[start:end]`` as trimmed absolute spans.
 
@@ -91,10 +98,11 @@ def split_sentences(text: str, start: int, end: int) -> list[Span]:
     pos = start
     cuts: list[int] = []
     for m in _SENTENCE_END.finditer(text, start, end):
-        if m.group().startswith(".") and len(m.group()) == 1 and _is_abbreviation(
-            text, m.start(), start
-        ):
+        mark = m.group().rstrip("\"'”’)]")
+        if mark == "." and _is_abbreviation(text, m.start(), start):
             continue
+        if ("…" in mark or ".." in mark) and _next_is_lower(text, m.end(), end):
+            continue  # "It was… fine." trails off inside one sentence
         cuts.append(m.end())
     for m in re.finditer(r"\n", text[start:end]):
         cuts.append(start + m.start())

@@ -8,6 +8,7 @@ reverses the newest one.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -54,15 +55,12 @@ class UndoStack:
         action = self._items.pop()
         if action.kind == "add":
             for cid in action.coding_ids:
-                try:
+                with contextlib.suppress(NotFoundError):
                     store.delete_coding(cid, actor)
-                except NotFoundError:
-                    pass
         elif action.kind == "update":
             for b in action.before:
                 assert b.id is not None
-                store.update_coding(b.id, actor, start=b.start, end=b.end, code=b.code,
-                                    memo=b.memo)
+                store.update_coding(b.id, actor, start=b.start, end=b.end, code=b.code, memo=b.memo)
         else:
             for b in action.before:
                 old = b.id
@@ -93,8 +91,14 @@ def code_span(
         raise QualkitError("choose at least one code")
     ids = [
         store.add_coding(
-            Coding(coder=actor, transcript=transcript, start=start, end=end, code=code,
-                   provenance=Provenance.MANUAL),
+            Coding(
+                coder=actor,
+                transcript=transcript,
+                start=start,
+                end=end,
+                code=code,
+                provenance=Provenance.MANUAL,
+            ),
             actor,
         )
         for code in dict.fromkeys(codes)

@@ -9,6 +9,7 @@ transcript offsets exactly.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,8 +27,13 @@ class Layer:
     label: str
 
 
-def coding_label(c: Coding, codes: Mapping[str, Code], *, show_coder: bool,
-                 names: Mapping[str, str] | None = None) -> str:
+def coding_label(
+    c: Coding,
+    codes: Mapping[str, Code],
+    *,
+    show_coder: bool,
+    names: Mapping[str, str] | None = None,
+) -> str:
     code = codes.get(c.code)
     label = code.name if code is not None else c.code
     if show_coder:
@@ -58,7 +64,7 @@ def _turn_items(
         label = ly.label if ly.coding.start >= lo else f"{ly.label} (continued)"
         starts.setdefault(at, []).append(label)
     items: list[dict[str, Any]] = []
-    for a, b in zip(points, points[1:], strict=False):
+    for a, b in itertools.pairwise(points):
         if a in starts:
             items.append({"tag": "; ".join(starts[a])})
         if pending is not None and a == max(lo, pending.start) and pending.start < hi:
@@ -98,8 +104,10 @@ def transcript_view(
 ) -> dict[str, Any]:
     """The JSON-ready view of a transcript for the selection component."""
     text = transcript.text
-    layers = [Layer(c, coding_label(c, codes, show_coder=show_coder, names=names))
-              for c in sorted(codings, key=lambda c: (c.start, c.end, c.id or 0))]
+    layers = [
+        Layer(c, coding_label(c, codes, show_coder=show_coder, names=names))
+        for c in sorted(codings, key=lambda c: (c.start, c.end, c.id or 0))
+    ]
     turns_out: list[dict[str, Any]] = []
     for turn in display_turns(transcript):
         items, summary = _turn_items(text, turn, layers, pending, focus)
@@ -131,3 +139,13 @@ def turn_choice_label(transcript: Transcript, turn: Turn, width: int = 60) -> st
     if len(words) > width:
         words = words[: width - 1].rstrip() + "…"
     return f"Turn {turn.index + 1} · {turn.speaker}: {words}"
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=\"'&^@%")
+
+
+def md_escape(text: str) -> str:
+    """``text`` for ``st.markdown``: every punctuation mark that Markdown (or Streamlit's
+    extensions: colour, emoji, maths) could act on is backslash-escaped, and lines are joined."""
+    flat = " ".join(text.split())
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in flat)

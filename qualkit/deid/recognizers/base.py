@@ -12,6 +12,7 @@ from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerRe
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from qualkit.deid.lists import DeidLists
+from qualkit.deid.textutil import at_sentence_start, strip_possessive
 from qualkit.deid.words import NON_NAME_CAPS, Lexicon
 
 # A capitalised name word: "Okafor", "O'Neill", "McAllister", "Jo-Jo", "Zoë", "John's".
@@ -21,9 +22,6 @@ CAPSEQ = CAP + r"(?:[ ]" + CAP + r"){0,3}"
 # A lower-case word.
 LOWER = r"\p{Ll}[\p{Ll}'’\-]*\p{Ll}"
 WORD = re.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-]*")
-
-SENTENCE_END = re.compile(r"(?:^|[.!?…:;\"“”]|\n|\]|\))\s*$")
-
 
 @dataclass
 class RecognizerContext:
@@ -39,24 +37,6 @@ class Hit:
     end: int
     entity: str
     score: float
-
-
-def at_sentence_start(text: str, pos: int) -> bool:
-    """Whether ``pos`` begins a sentence, a line or a speaker's turn."""
-    before = text[max(0, pos - 6) : pos]
-    if pos == 0 or not before.strip():
-        return pos == 0 or "\n" in before or not text[:pos].strip()
-    return SENTENCE_END.search(before) is not None
-
-
-def strip_possessive(text: str, start: int, end: int) -> int:
-    """The end of ``text[start:end]`` without a trailing possessive ``'s``."""
-    for tail in ("'s", "’s"):
-        if text.endswith(tail, start, end) and end - start > len(tail):
-            return end - len(tail)
-    if end - start > 2 and text[end - 1] in "'’" and text[end - 2] == "s":
-        return end - 1
-    return end
 
 
 def words_in(text: str) -> list[str]:
@@ -136,3 +116,17 @@ def compile_words(words: tuple[str, ...] | list[str] | frozenset[str]) -> str:
     """An alternation of phrases, longest first, with flexible inner spaces."""
     parts = sorted({w for w in words}, key=len, reverse=True)
     return "(?:" + "|".join(re.escape(p).replace(r"\ ", r"[ ]+") for p in parts) + ")"
+
+
+__all__ = [
+    "CAP",
+    "CAPSEQ",
+    "LOWER",
+    "Hit",
+    "QualkitRecognizer",
+    "RecognizerContext",
+    "at_sentence_start",
+    "compile_words",
+    "strip_possessive",
+    "words_in",
+]

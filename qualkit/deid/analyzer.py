@@ -1,0 +1,266 @@
+"""The detector: Presidio's default analyzer plus qualkit's recognizers and clean-up.
+
+Finds identifier spans; it never rewrites text (that is :mod:`qualkit.deid.anonymize`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import regex as re
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from qualkit.deid.lists import DeidLists
+from qualkit.deid.nlp import EngineConfig, make_nlp_engine
+from qualkit.deid.propagation import Propagator, extend_possessives
+from qualkit.deid.recognizers import (
+    REPLACED_PRESIDIO,
+    RecognizerContext,
+    build_recognizers,
+    rank_of,
+)
+from qualkit.deid.recognizers.names import GENERIC_LABEL_WORDS
+from qualkit.deid.spans import (
+    DATE_TIME,
+    LOCATION,
+    ORGANIZATION,
+    PERSON,
+    URL,
+    Detection,
+    resolve_overlaps,
+    trim_span,
+)
+from qualkit.deid.words import MONTH_ABBREVIATIONS, MONTHS, NON_NAME_CAPS, Lexicon
+
+# Presidio types qualkit does not mask: nationality/religion/politics words are the
+# substance of many interviews, not identifiers of a person.
+NOT_MASKED: frozenset[str] = frozenset({"NRP"})
+
+_MONTH_OR_YEAR = re.compile(
+    r"(?i)\b(?:" + "|".join(MONTHS + MONTH_ABBREVIATIONS) + r")\b|\b(?:19|20)\d\d\b|\d[/.]\d"
+)
+_FILLER = frozenset("the a an of and in at on for to my our s".split())
+_URL_STRONG = re.compile(r"(?i)https?://|www\.|/")
+_LEADING_WORDS = re.compile(r"(?i)^(?:the|a|an|my|our|his|her|their|at|in|on|to|from)\s+")
+
+
+@dataclass(frozen=True)
+class DetectorConfig:
+    """How the detector is put together.
+
+    ``recognizers`` names qualkit recognizers to use (all registered ones when None);
+    ``score_threshold`` drops weaker detections; ``propagate`` masks every mention of a
+    value found once.
+    """
+
+    engine: EngineConfig = field(default_factory=EngineConfig)
+    score_threshold: float = 0.4
+    recognizers: tuple[str, ...] | None = None
+    propagate: bool = True
+    batch_size: int = 8
+
+
+class Detector:
+    """Finds identifiers in transcripts.
+
+    ``nlp_engine`` may be injected (tests, other models); otherwise a Presidio spaCy
+    engine over the cached pipeline named in ``config.engine`` is used.
+    """
+
+    def __init__(
+        self,
+        lists: DeidLists | None = None,
+        config: DetectorConfig | None = None,
+        nlp_engine: NlpEngine | None = None,
+    ) -> None:
+        self.config = config or DetectorConfig()
+        self.lists = lists or DeidLists()
+        self.nlp_engine = nlp_engine or make_nlp_engine(self.config.engine)
+        nlp = getattr(self.nlp_engine, "nlp", {}) or {}
+        self.lexicon = Lexicon.from_spacy(nlp["en"]) if "en" in nlp else Lexicon()
+        self.context = RecognizerContext(lexicon=self.lexicon, lists=self.lists)
+        self.analyzer = self._build_analyzer()
+        self.entities = [
+            e for e in self.analyzer.get_supported_entities("en") if e not in NOT_MASKED
+        ]
+        allow_terms = self.lists.all_allow()
+        self._allow_re = _phrase_regex(allow_terms)
+        self.propagator = Propagator(self.lexicon, allow_terms, min_score=0.45)
+
+    def _build_analyzer(self) -> AnalyzerEngine:
+        registry = RecognizerRegistry(supported_languages=["en"])
+        registry.load_predefined_recognizers(
+            languages=["en"], nlp_engine=self.nlp_engine, countries=["uk"]
+        )
+        for name in REPLACED_PRESIDIO:
+            if any(r.name == name for r in registry.recognizers):
+                registry.remove_recognizer(name)
+        for rec in build_recognizers(self.context, self.config.recognizers):
+            registry.add_recognizer(rec)
+        return AnalyzerEngine(
+            registry=registry,
+            nlp_engine=self.nlp_engine,
+            supported_languages=["en"],
+            default_score_threshold=self.config.score_threshold,
+        )
+
+    @property
+    def recognizer_names(self) -> list[str]:
+        return [r.name for r in self.analyzer.registry.recognizers]
+
+    # Detection -------------------------------------------------------------------------
+
+    def detect(self, text: str) -> list[Detection]:
+        """Identifiers in one transcript (with propagation inside it)."""
+        return self.detect_many([text])[0]
+
+    def detect_many(self, texts: Sequence[str]) -> list[list[Detection]]:
+        """Identifiers in each text, using spaCy's batched pipe; each text on its own."""
+        artifacts = self._artifacts(texts)
+        out = []
+        for text, art in zip(texts, artifacts, strict=True):
+            dets = self._analyze(text, art)
+            if self.config.propagate:
+                dets = self.propagate(text, dets, self.propagator.terms_from(text, dets))
+            out.append(dets)
+        return out
+
+    def detect_corpus(self, texts: Mapping[str, str]) -> dict[str, list[Detection]]:
+        """Identifiers in every transcript, each value propagated across the corpus."""
+        keys = list(texts)
+        found = self.detect_many([texts[k] for k in keys])
+        per_text = dict(zip(keys, found, strict=True))
+        if self.config.propagate:
+            per_text = self.propagate_corpus(texts, per_text)
+        return per_text
+
+    def propagate_corpus(
+        self, texts: Mapping[str, str], detections: Mapping[str, list[Detection]]
+    ) -> dict[str, list[Detection]]:
+        """Mask, in every text, each value detected in any text."""
+        terms = set()
+        for key, dets in detections.items():
+            terms |= self.propagator.terms_from(texts[key], dets)
+        return {k: self.propagate(texts[k], list(detections[k]), terms) for k in detections}
+
+    def propagate(self, text: str, detections: list[Detection], terms: Iterable[object]) -> list[Detection]:
+        extra = self.propagator.mentions(text, terms)  # type: ignore[arg-type]
+        extra = [d for d in extra if not self._allowed(text[d.start : d.end])]
+        return resolve_overlaps(text, detections + extra)
+
+    def _artifacts(self, texts: Sequence[str]) -> list[NlpArtifacts]:
+        if len(texts) == 1:
+            return [self.nlp_engine.process_text(texts[0], "en")]
+        batch = self.nlp_engine.process_batch(
+            list(texts), "en", batch_size=self.config.batch_size
+        )
+        return [art for _, art in batch]
+
+    def _analyze(self, text: str, artifacts: NlpArtifacts) -> list[Detection]:
+        results: list[RecognizerResult] = self.analyzer.analyze(
+            text=text,
+            language="en",
+            entities=self.entities,
+            nlp_artifacts=artifacts,
+            score_threshold=self.config.score_threshold,
+        )
+        dets: list[Detection] = []
+        for res in results:
+            name = (res.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
+            for det in self._clean(text, res, str(name)):
+                if not self._allowed(text[det.start : det.end]):
+                    dets.append(det)
+        dets = extend_possessives(text, dets)
+        return resolve_overlaps(text, dets)
+
+    def _clean(self, text: str, res: RecognizerResult, name: str) -> list[Detection]:
+        """Tidy one raw result: trim, split at line breaks, drop known false positives."""
+        out: list[Detection] = []
+        rank = rank_of(name)
+        pieces = _split_lines(text, res.start, res.end)
+        for start, end in pieces:
+            if name == "SpacyRecognizer":
+                start, end = trim_span(text, start, end)
+            else:
+                start, end = _trim_space(text, start, end)
+            if end <= start:
+                continue
+            surface = text[start:end]
+            if name == "SpacyRecognizer":
+                cleaned = self._clean_ner(text, start, end, res.entity_type)
+                if cleaned is None:
+                    continue
+                start, end = cleaned
+                surface = text[start:end]
+            if res.entity_type == URL and not _URL_STRONG.search(surface):
+                host = surface.split(".")[0]
+                if len(host) < 3 or not any(c.isalpha() for c in surface.split(".")[-1]):
+                    continue
+            out.append(Detection(start, end, res.entity_type, float(res.score), name, rank))
+        return out
+
+    def _clean_ner(self, text: str, start: int, end: int, etype: str) -> tuple[int, int] | None:
+        """spaCy's entities, minus what the small model gets wrong in transcripts."""
+        surface = text[start:end]
+        lead = _LEADING_WORDS.match(surface)
+        if lead:
+            start += lead.end()
+            surface = text[start:end]
+        if not surface:
+            return None
+        if etype == DATE_TIME:
+            # Only calendar dates; relative ones ("last week", "two years") are kept.
+            return (start, end) if _MONTH_OR_YEAR.search(surface) else None
+        words = surface.split()
+        lowered = [w.lower().strip(".,'’") for w in words]
+        if etype in (PERSON, LOCATION, ORGANIZATION):
+            if any(ch.isdigit() for ch in surface) and etype == PERSON:
+                return None
+            if all(w in GENERIC_LABEL_WORDS or w in STOP_WORDS or w in NON_NAME_CAPS for w in lowered):
+                return None
+            if not any(w[:1].isupper() for w in words) and all(
+                self.lexicon.is_known(w) for w in lowered
+            ):
+                return None
+            if len(words) == 1 and surface.isupper() and len(surface) <= 4:
+                return None
+        return start, end
+
+    def _allowed(self, surface: str) -> bool:
+        """Whether a detection consists only of allow-listed terms and filler words."""
+        if self._allow_re is None:
+            return False
+        rest = self._allow_re.sub(" ", surface)
+        leftover = [w for w in re.findall(r"[\p{L}\p{N}]+", rest) if w.lower() not in _FILLER]
+        return not leftover
+
+
+def _trim_space(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    return start, end
+
+
+def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces = []
+    pos = start
+    while True:
+        nl = text.find("\n", pos, end)
+        if nl < 0:
+            pieces.append((pos, end))
+            return pieces
+        pieces.append((pos, nl))
+        pos = nl + 1
+
+
+def _phrase_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
+    parts = sorted({" ".join(t.split()) for t in terms if t.strip()}, key=len, reverse=True)
+    if not parts:
+        return None
+    body = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in parts)
+    return re.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?:['’]s)?(?![\p{{L}}\p{{N}}])", re.IGNORECASE)

@@ -1,0 +1,255 @@
+"""Scoring detections against gold spans.
+
+A gold span counts as caught only when every letter and digit in it is covered by the
+union of detections (of any type). Tokens are runs of letters and digits, with inner
+apostrophes and hyphens ("Mick's", "Jo-Jo").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qualkit.deid.spans import Detection, any_masked, coverage_mask, fully_masked
+from qualkit.errors import InputError
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+
+TARGETS: dict[str, float] = {
+    "direct_recall": 0.98,
+    "quasi_recall": 0.90,
+    "keep_masked_share": 0.10,
+    "token_precision": 0.70,
+}
+MAX_DIRECT_LEAKED = 1
+
+
+@dataclass(frozen=True)
+class GoldSpan:
+    start: int
+    end: int
+    text: str
+    type: str
+    identifier: str
+
+
+@dataclass(frozen=True)
+class KeepSpan:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class GoldDoc:
+    """Gold annotation of one transcript (``text`` is the file's text as read)."""
+
+    key: str
+    file: str
+    text: str
+    spans: list[GoldSpan]
+    keep: list[KeepSpan]
+
+
+@dataclass
+class Miss:
+    """A gold span not fully masked (kept for the researcher's eyes only)."""
+
+    doc: str
+    start: int
+    end: int
+    type: str
+    identifier: str
+
+
+@dataclass
+class EvaluationResult:
+    """Scores over a set of gold documents."""
+
+    documents: int = 0
+    per_type: dict[str, tuple[int, int]] = field(default_factory=dict)
+    direct_recall: float = 1.0
+    quasi_recall: float = 1.0
+    direct_total: int = 0
+    quasi_total: int = 0
+    distinct_direct: int = 0
+    distinct_direct_leaked: int = 0
+    keep_total: int = 0
+    keep_masked: int = 0
+    keep_masked_share: float = 0.0
+    masked_tokens: int = 0
+    masked_tokens_in_gold: int = 0
+    token_precision: float = 1.0
+    misses: list[Miss] = field(default_factory=list, repr=False)
+    false_positive_tokens: list[tuple[str, int, int]] = field(default_factory=list, repr=False)
+
+    def recall_of(self, entity_type: str) -> float:
+        caught, total = self.per_type.get(entity_type, (0, 0))
+        return caught / total if total else 1.0
+
+    def meets_targets(self) -> bool:
+        return (
+            self.direct_recall >= TARGETS["direct_recall"]
+            and self.distinct_direct_leaked <= MAX_DIRECT_LEAKED
+            and self.quasi_recall >= TARGETS["quasi_recall"]
+            and self.keep_masked_share <= TARGETS["keep_masked_share"]
+            and self.token_precision >= TARGETS["token_precision"]
+        )
+
+    def summary(self) -> dict[str, Any]:
+        """Figures only (no text), for JSON output."""
+        return {
+            "documents": self.documents,
+            "per_type": {
+                t: {"caught": c, "total": n, "recall": round(c / n, 4) if n else None}
+                for t, (c, n) in sorted(self.per_type.items())
+            },
+            "direct_recall": round(self.direct_recall, 4),
+            "quasi_recall": round(self.quasi_recall, 4),
+            "distinct_direct": self.distinct_direct,
+            "distinct_direct_leaked": self.distinct_direct_leaked,
+            "keep_masked_share": round(self.keep_masked_share, 4),
+            "token_precision": round(self.token_precision, 4),
+            "meets_targets": self.meets_targets(),
+        }
+
+
+def normalise_surface(text: str) -> str:
+    """Surface form used to tell distinct identifiers apart."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = re.sub(r"['’]s$", "", text.strip())
+    return " ".join(re.findall(r"[^\W_]+", text))
+
+
+def load_gold(path: str | Path, root: str | Path | None = None) -> GoldDoc:
+    """Read one gold file; its transcript is ``root/<file>`` (root defaults to the
+    gold folder's parent)."""
+    from qualkit.deid.io import read_source
+
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(p, f"cannot read gold file ({exc.strerror or 'error'})") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(p, "gold file is not valid JSON", line=exc.lineno) from None
+    if not isinstance(data, dict) or "file" not in data:
+        raise InputError(p, "gold file needs a 'file' entry")
+    base = Path(root) if root is not None else p.parent.parent
+    text = read_source(base / str(data["file"]))
+    spans = []
+    for i, s in enumerate(data.get("spans", [])):
+        try:
+            span = GoldSpan(
+                int(s["start"]), int(s["end"]), str(s.get("text", "")), str(s["type"]),
+                str(s.get("identifier", "direct")),
+            )
+        except (KeyError, TypeError, ValueError):
+            raise InputError(p, f"gold span {i + 1} is malformed") from None
+        if not 0 <= span.start < span.end <= len(text):
+            raise InputError(p, f"gold span {i + 1} lies outside the transcript")
+        if span.text and text[span.start : span.end] != span.text:
+            raise InputError(p, f"gold span {i + 1} does not match the transcript text")
+        spans.append(span)
+    keep = []
+    for i, k in enumerate(data.get("keep", [])):
+        try:
+            ks = KeepSpan(int(k["start"]), int(k["end"]), str(k.get("text", "")))
+        except (KeyError, TypeError, ValueError):
+            raise InputError(p, f"keep span {i + 1} is malformed") from None
+        if not 0 <= ks.start < ks.end <= len(text):
+            raise InputError(p, f"keep span {i + 1} lies outside the transcript")
+        keep.append(ks)
+    key = Path(str(data["file"])).stem
+    return GoldDoc(key=key, file=str(data["file"]), text=text, spans=spans, keep=keep)
+
+
+def load_gold_dir(gold_dir: str | Path, root: str | Path | None = None) -> list[GoldDoc]:
+    """Every ``*.json`` gold file in a folder, sorted by name."""
+    d = Path(gold_dir)
+    if not d.is_dir():
+        raise InputError(d, "gold folder not found")
+    docs = [load_gold(p, root) for p in sorted(d.glob("*.json"))]
+    if not docs:
+        raise InputError(d, "no gold files (*.json) in folder")
+    return docs
+
+
+def evaluate(
+    gold: Sequence[GoldDoc], detections: Mapping[str, Sequence[Detection]]
+) -> EvaluationResult:
+    """Score detections (keyed like the gold documents) against the gold spans."""
+    res = EvaluationResult(documents=len(gold))
+    per_type: dict[str, list[int]] = {}
+    caught_by_class = {"direct": [0, 0], "quasi": [0, 0]}
+    distinct: dict[str, bool] = {}
+    for doc in gold:
+        dets = detections.get(doc.key, [])
+        mask = coverage_mask(len(doc.text), ((d.start, d.end) for d in dets))
+        for span in doc.spans:
+            ok = fully_masked(doc.text, mask, span.start, span.end)
+            counts = per_type.setdefault(span.type, [0, 0])
+            counts[1] += 1
+            counts[0] += int(ok)
+            cls = span.identifier if span.identifier in caught_by_class else "direct"
+            caught_by_class[cls][1] += 1
+            caught_by_class[cls][0] += int(ok)
+            if cls == "direct":
+                surface = normalise_surface(doc.text[span.start : span.end])
+                distinct[surface] = distinct.get(surface, False) or not ok
+            if not ok:
+                res.misses.append(Miss(doc.key, span.start, span.end, span.type, cls))
+        for keep in doc.keep:
+            res.keep_total += 1
+            res.keep_masked += int(any_masked(doc.text, mask, keep.start, keep.end))
+        gold_mask = coverage_mask(len(doc.text), ((s.start, s.end) for s in doc.spans))
+        for m in _TOKEN.finditer(doc.text):
+            if not any(mask[m.start() : m.end()]):
+                continue
+            res.masked_tokens += 1
+            if any(gold_mask[m.start() : m.end()]):
+                res.masked_tokens_in_gold += 1
+            else:
+                res.false_positive_tokens.append((doc.key, m.start(), m.end()))
+    res.per_type = {t: (c[0], c[1]) for t, c in per_type.items()}
+    d_c, d_n = caught_by_class["direct"]
+    q_c, q_n = caught_by_class["quasi"]
+    res.direct_total, res.quasi_total = d_n, q_n
+    res.direct_recall = d_c / d_n if d_n else 1.0
+    res.quasi_recall = q_c / q_n if q_n else 1.0
+    res.distinct_direct = len(distinct)
+    res.distinct_direct_leaked = sum(distinct.values())
+    res.keep_masked_share = res.keep_masked / res.keep_total if res.keep_total else 0.0
+    res.token_precision = (
+        res.masked_tokens_in_gold / res.masked_tokens if res.masked_tokens else 1.0
+    )
+    return res
+
+
+def format_table(result: EvaluationResult) -> str:
+    """A plain-text table of the scores (no transcript text)."""
+    lines = [f"{'measure':<40} {'value':>10} {'target':>10}", "-" * 62]
+    for etype, (caught, total) in sorted(result.per_type.items()):
+        lines.append(f"{'recall ' + etype:<40} {caught / total if total else 1:>10.3f} "
+                     f"{'':>10}  ({caught}/{total})")
+    lines.append("-" * 62)
+
+    def row(name: str, value: float, target: str) -> None:
+        lines.append(f"{name:<40} {value:>10.3f} {target:>10}")
+
+    row("direct-identifier recall", result.direct_recall, ">= 0.98")
+    row("quasi-identifier recall", result.quasi_recall, ">= 0.90")
+    lines.append(
+        f"{'distinct direct identifiers leaked':<40} {result.distinct_direct_leaked:>10d} "
+        f"{'<= 1':>10}  (of {result.distinct_direct})"
+    )
+    row("must-keep words masked", result.keep_masked_share, "<= 0.10")
+    row("token precision", result.token_precision, ">= 0.70")
+    lines.append("-" * 62)
+    lines.append(f"{'meets all targets':<40} {str(result.meets_targets()):>10}")
+    return "\n".join(lines)

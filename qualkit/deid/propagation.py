@@ -1,0 +1,164 @@
+"""Propagation: once a value is an identifier somewhere, mask every other mention of it.
+
+Mentions match in any case, with a possessive, and (for people) by surname, first name
+or a shortened first name ("Dani" for "Danielle"). A value that is also an ordinary
+English word ("Hope", "Will") matches only when capitalised and not at the start of a
+sentence, so "I live in hope" stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import regex as re
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from qualkit.deid.spans import (
+    LOCATION,
+    ORGANIZATION,
+    PERSON,
+    Detection,
+)
+from qualkit.deid.textutil import at_sentence_start, possessive_end, strip_possessive
+from qualkit.deid.words import (
+    BUILDING_SUFFIXES,
+    ESTATE_WORDS,
+    NICKNAME_PREFIXES,
+    NON_NAME_CAPS,
+    ORG_PREFIXES,
+    ORG_SUFFIXES,
+    STREET_SUFFIXES,
+    TITLES,
+    Lexicon,
+)
+
+PROPAGATION_RECOGNIZER = "Propagation"
+_GENERIC = (
+    {w for s in (STREET_SUFFIXES, BUILDING_SUFFIXES, ESTATE_WORDS, ORG_SUFFIXES) for w in s}
+    | set(ORG_PREFIXES)
+    | {"hmp", "hmyoi", "yoi", "st", "st.", "saint", "the", "of", "and", "&"}
+)
+_TOKEN = re.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-.&]*")
+_CAP_WORD = re.compile(r"(?<![\p{L}\p{N}'’\-])\p{Lu}\p{Ll}{2,}(?![\p{L}\p{N}\-])")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A value to look for: ``text`` in ``type``; ``exact_case`` for word-like values."""
+
+    type: str
+    text: str
+    exact_case: bool
+    prefix_of: str | None = None
+
+
+class Propagator:
+    """Finds every mention of known identifier values in a text."""
+
+    def __init__(self, lexicon: Lexicon, allow: Iterable[str] = (), min_score: float = 0.0):
+        self.lexicon = lexicon
+        self.allow = {" ".join(a.split()).casefold() for a in allow}
+        self.min_score = min_score
+
+    def terms_from(self, text: str, detections: Iterable[Detection]) -> set[Term]:
+        """The values (and their name parts) that the detections in ``text`` stand for."""
+        terms: set[Term] = set()
+        for det in detections:
+            if det.score < self.min_score or det.type not in (PERSON, LOCATION, ORGANIZATION):
+                continue
+            end = strip_possessive(text, det.start, det.end)
+            surface = " ".join(text[det.start : end].split())
+            if len(surface) < 2 or "\n" in surface:
+                continue
+            self._add(terms, det.type, surface)
+            tokens = [t.rstrip(".") for t in _TOKEN.findall(surface)]
+            if det.type == PERSON:
+                names = [
+                    t
+                    for t in tokens
+                    if t.lower() not in TITLES
+                    and t.lower() not in NICKNAME_PREFIXES
+                    and t.lower() not in STOP_WORDS
+                ]
+                for tok in names:
+                    self._add(terms, PERSON, tok)
+                if names and len(names[0]) >= 5 and names[0].isalpha():
+                    terms.add(Term(PERSON, names[0], True, prefix_of=names[0].lower()))
+            else:
+                core = [t for t in tokens if t.lower() not in _GENERIC]
+                if core and len(core) < len(tokens):
+                    phrase = " ".join(core)
+                    if len(core) > 1 or not self.lexicon.is_common(core[0]):
+                        self._add(terms, det.type, phrase)
+        return terms
+
+    def _add(self, terms: set[Term], etype: str, surface: str) -> None:
+        key = surface.casefold()
+        if key in self.allow or key in STOP_WORDS or key in NON_NAME_CAPS or len(key) < 2:
+            return
+        if not any(ch.isalpha() for ch in surface):
+            return
+        words = surface.split()
+        common = all(self.lexicon.is_common(w) for w in words)
+        if common and not surface[0].isupper():
+            return
+        if len(words) == 1 and len(surface) < 3 and not surface.isupper():
+            return
+        terms.add(Term(etype, surface, exact_case=common))
+
+    def mentions(self, text: str, terms: Iterable[Term]) -> list[Detection]:
+        """Every mention of ``terms`` in ``text``, as detections."""
+        out: list[Detection] = []
+        plain = [t for t in terms if t.prefix_of is None]
+        prefixes = [t for t in terms if t.prefix_of is not None]
+        insensitive: dict[str, str] = {}
+        sensitive: dict[str, str] = {}
+        for term in sorted(plain, key=lambda t: -len(t.text)):
+            target = sensitive if term.exact_case else insensitive
+            key = term.text if term.exact_case else term.text.casefold()
+            target.setdefault(key, term.type)
+        for table, flags in ((insensitive, re.IGNORECASE), (sensitive, 0)):
+            if not table:
+                continue
+            alternatives = sorted(table, key=len, reverse=True)
+            body = "|".join(r"[ \t]+".join(re.escape(w) for w in a.split()) for a in alternatives)
+            pattern = re.compile(rf"(?<![\p{{L}}\p{{N}}@])(?:{body})(?![\p{{L}}\p{{N}}]|[.@][\p{{L}}])", flags)
+            for m in pattern.finditer(text):
+                key = " ".join(m.group(0).split())
+                etype = table.get(key if flags == 0 else key.casefold())
+                if etype is None:
+                    continue
+                if flags == 0 and at_sentence_start(text, m.start()):
+                    continue
+                end = possessive_end(text, m.end())
+                out.append(Detection(m.start(), end, etype, 0.7, PROPAGATION_RECOGNIZER, 36))
+        if prefixes:
+            out.extend(self._shortened(text, prefixes))
+        return out
+
+    def _shortened(self, text: str, prefixes: list[Term]) -> list[Detection]:
+        full = {t.prefix_of for t in prefixes if t.prefix_of}
+        out: list[Detection] = []
+        for m in _CAP_WORD.finditer(text):
+            word = m.group(0).lower()
+            if word in STOP_WORDS or word in NON_NAME_CAPS or self.lexicon.is_common(word):
+                continue
+            if any(f != word and f.startswith(word) and len(word) >= 3 for f in full if f):
+                if at_sentence_start(text, m.start()) and self.lexicon.is_known(word):
+                    continue
+                end = possessive_end(text, m.end())
+                out.append(Detection(m.start(), end, PERSON, 0.6, PROPAGATION_RECOGNIZER, 37))
+        return out
+
+
+def extend_possessives(text: str, detections: Iterable[Detection]) -> list[Detection]:
+    """Let name-like detections take in a possessive that directly follows them."""
+    out = []
+    for det in detections:
+        if det.type in (PERSON, LOCATION, ORGANIZATION):
+            end = possessive_end(text, det.end)
+            if end != det.end:
+                det = Detection(det.start, end, det.type, det.score, det.recognizer, det.rank)
+        out.append(det)
+    return out

@@ -1,0 +1,337 @@
+"""Names in the places statistical NER misses.
+
+After titles and kinship words, introduced by "called"/"named", nicknames, speaker
+labels, lower-case names, and capitalised words no English dictionary knows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+import regex as re
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from qualkit.deid.recognizers.base import (
+    CAP,
+    Hit,
+    QualkitRecognizer,
+    at_sentence_start,
+    compile_words,
+    strip_possessive,
+)
+from qualkit.deid.spans import PERSON
+from qualkit.deid.words import (
+    KINSHIP,
+    KINSHIP_MODIFIERS,
+    NICKNAME_PREFIXES,
+    NON_NAME_CAPS,
+    TITLES,
+    WORDLIKE_TITLES,
+)
+
+_NAME_TOKEN = rf"(?:{CAP}|\p{{Ll}}[\p{{Ll}}'’\-]+)"
+_ABBREV_TITLES = frozenset(TITLES - WORDLIKE_TITLES)
+
+_TITLE = re.compile(
+    rf"\b(?P<title>(?i:{compile_words(TITLES)}))\.?[ ]+(?P<n1>{_NAME_TOKEN})(?:[ ]+(?P<n2>{CAP}))?"
+)
+_KIN_WORDS = tuple(KINSHIP) + tuple(k + "s" for k in KINSHIP if not k.endswith("s"))
+_KIN = re.compile(
+    r"(?i:\b(?:my|his|her|their|our|your|me|the|a)[ ]+"
+    rf"(?:(?:{compile_words(KINSHIP_MODIFIERS)})[ \-]+){{0,2}}"
+    rf"(?:{compile_words(_KIN_WORDS)}))(?:[ ]*,)?[ ]+(?P<names>{_NAME_TOKEN}(?:[ ]+{CAP})?"
+    rf"(?:(?:[ ]*,[ ]*|[ ]+(?:and|&)[ ]+){_NAME_TOKEN}(?:[ ]+{CAP})?){{0,4}})"
+)
+_INTRO = re.compile(
+    r"(?i:\b(?:called|named|name['’]?s|name[ ]+is|known[ ]+as|nicknamed|calls?[ ]+(?:me|him|her|himself|herself)"
+    r"|goes[ ]+by|(?:this|that)[ ]+(?:is|was)|i['’]m|i[ ]+am|me[ ]+and|and[ ]+me|with|told|asked|"
+    r"met|saw|rang|phoned|texted|messaged|visiting|visited|seeing)[ ]+)"
+    rf"(?P<name>{_NAME_TOKEN}(?:[ ]+{CAP})?)"
+)
+_STRONG_INTRO = re.compile(
+    r"(?i)^(?:called|named|name['’]?s|name[ ]+is|known[ ]+as|nicknamed|calls?[ ]+(?:me|him|her|"
+    r"himself|herself)|goes[ ]+by)[ ]+"
+)
+_NICK = re.compile(
+    rf"(?P<prefix>\b(?i:{compile_words(NICKNAME_PREFIXES)}))[ ]+(?P<name>{CAP})\b(?!['’]?\w)"
+)
+_REDUP = re.compile(r"\b(?P<w>\p{L}{1,5})-(?P=w)\b", re.IGNORECASE)
+_QUOTED_NICK = re.compile(
+    r"(?i:\b(?:call(?:ed|s)?|known[ ]+as|nicknamed)[ ]+(?:him|her|me|them|himself|herself)?[ ]*)"
+    r"[\"“‘'](?P<name>[\p{L}][\p{L} \-]{1,20}?)[\"”’']"
+)
+
+# Speaker labels: "Dave: ...", "Dave Smith (00:01:02):", otter "Dave Smith  0:02",
+# and a name alone on the line after a "[00:03:12]" timestamp.
+_LABEL_TOKEN = r"[\p{L}][\p{L}'’.\-]*"
+_LABEL = rf"(?P<label>{_LABEL_TOKEN}(?:[ ]{_LABEL_TOKEN}){{0,2}})"
+_LABEL_COLON = re.compile(
+    rf"(?m)^[ \t]*(?:\[\d{{1,2}}:\d{{2}}(?::\d{{2}})?\][ \t]*)?{_LABEL}[ \t]*"
+    r"(?:\(\d{1,2}:\d{2}(?::\d{2})?\))?[ \t]*:"
+)
+_LABEL_OTTER = re.compile(rf"(?m)^{_LABEL}[ ]{{2,}}\d{{1,2}}:\d{{2}}(?::\d{{2}})?[ \t]*$")
+_LABEL_AFTER_TS = re.compile(
+    rf"(?m)^[ \t]*\[\d{{1,2}}:\d{{2}}(?::\d{{2}})?\][ \t]*\n[ \t]*{_LABEL}[ \t]*$"
+)
+GENERIC_LABEL_WORDS: frozenset[str] = frozenset(
+    """interviewer interviewee interviewers participant participants respondent researcher
+    researchers peer co-researcher speaker facilitator moderator int intv iv p q a r i
+    note notes transcriber transcript transcribed unknown unidentified voice person worker
+    support staff member client service user both all group everyone male female man woman
+    id interview date mode location duration length time title site borough consent
+    recorded recording by code reference ref project study format language setting venue
+    session audio file start end total age gender ethnicity role comments summary theme
+    question answer prompt probe sex area team lead observer other family and of the
+    telephone phone video call zoom in person via format type number no tel mobile
+    email address postcode dob born""".split()
+)
+
+
+class TitleNameRecognizer(QualkitRecognizer):
+    """Names after titles: "Dr Okafor", "Mrs Achebe", "Auntie Bev", "dr okafor"."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
+    RANK: ClassVar[int] = 30
+    SCORE: ClassVar[float] = 0.8
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _TITLE.finditer(text):
+            title = m.group("title").lower()
+            n1 = m.group("n1")
+            wordlike = title in WORDLIKE_TITLES or title not in _ABBREV_TITLES
+            if n1[0].isupper():
+                if n1.lower() in STOP_WORDS or n1.lower() in NON_NAME_CAPS:
+                    continue
+                if wordlike and self.ctx.lexicon.is_common(n1) and not m.group("title")[0].isupper():
+                    continue
+            else:
+                # Lower case: "dr okafor" yes, "the doctor said" no.
+                if self.ctx.lexicon.is_known(n1) or n1 in STOP_WORDS:
+                    continue
+            end = m.end("n2") if m.group("n2") and m.group("n2").lower() not in STOP_WORDS else m.end("n1")
+            end = strip_possessive(text, m.start(), end)
+            start = m.start("title") if title in _ABBREV_TITLES and title not in _FAMILY_TITLES else m.start("n1")
+            yield Hit(start, end, PERSON, self.SCORE)
+
+
+_FAMILY_TITLES = frozenset(
+    "auntie aunty aunt uncle nan nanna nanny granny gran grandma grandad granddad grandpa cousin".split()
+)
+
+
+class KinshipNameRecognizer(QualkitRecognizer):
+    """Names after kinship and relationship words: "my daughter Hope", "my nan doreen"."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
+    RANK: ClassVar[int] = 30
+    SCORE: ClassVar[float] = 0.8
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _KIN.finditer(text):
+            base = m.start("names")
+            for part in re.finditer(rf"{_NAME_TOKEN}(?:[ ]+{CAP})?", m.group("names")):
+                word = part.group(0)
+                first = word.split()[0]
+                if first.lower() in ("and",):
+                    continue
+                if first[0].isupper():
+                    if first.lower() in STOP_WORDS or first.lower() in NON_NAME_CAPS:
+                        break
+                elif self.ctx.lexicon.is_known(first) or first in STOP_WORDS:
+                    break
+                start = base + part.start()
+                end = strip_possessive(text, start, base + part.end())
+                # Keep a second capitalised word only if it is not an ordinary word.
+                words = text[start:end].split()
+                if len(words) == 2 and words[1].lower() in STOP_WORDS:
+                    end = start + len(words[0])
+                yield Hit(start, end, PERSON, self.SCORE)
+
+
+class IntroducedNameRecognizer(QualkitRecognizer):
+    """Names introduced or addressed: "she's called Precious", "me and Tanya", "I'm Kofi"."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
+    RANK: ClassVar[int] = 32
+    SCORE: ClassVar[float] = 0.7
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _INTRO.finditer(text):
+            name = m.group("name")
+            first = name.split()[0]
+            strong = _STRONG_INTRO.match(m.group(0)) is not None
+            low = first.lower()
+            if low in STOP_WORDS or low in NON_NAME_CAPS:
+                continue
+            if first[0].isupper():
+                if not strong and self.ctx.lexicon.is_common(low):
+                    continue
+                if not strong and _looks_like_group_noun(first):
+                    continue
+            elif self.ctx.lexicon.is_known(low):
+                continue
+            start = m.start("name")
+            end = strip_possessive(text, start, m.end("name"))
+            words = text[start:end].split()
+            if len(words) == 2 and (words[1].lower() in STOP_WORDS or words[1].lower() in NON_NAME_CAPS):
+                end = start + len(words[0])
+            yield Hit(start, end, PERSON, self.SCORE if strong else 0.6)
+
+
+def _looks_like_group_noun(word: str) -> bool:
+    """Nationality-style words ("Jamaican", "Polish", "Catholic") are not names."""
+    return word.lower().endswith(("an", "ish", "ese", "ic", "ian", "i"))
+
+
+class NicknameRecognizer(QualkitRecognizer):
+    """Nicknames: "Big Mick", "Jo-Jo", and nicknames in quotes after "called"."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
+    RANK: ClassVar[int] = 28
+    SCORE: ClassVar[float] = 0.75
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _NICK.finditer(text):
+            name = m.group("name")
+            if name.lower() in STOP_WORDS or name.lower() in NON_NAME_CAPS:
+                continue
+            if self.ctx.lexicon.is_common(name):
+                continue
+            if m.group("prefix")[0].islower() and at_sentence_start(text, m.start()):
+                pass
+            end = strip_possessive(text, m.start(), m.end("name"))
+            yield Hit(m.start("prefix"), end, PERSON, self.SCORE)
+        for m in _REDUP.finditer(text):
+            word = m.group("w")
+            if self.ctx.lexicon.is_common(word) or word.lower() in _REDUP_WORDS:
+                continue
+            yield Hit(m.start(), m.end(), PERSON, 0.7)
+        for m in _QUOTED_NICK.finditer(text):
+            yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
+
+
+_REDUP_WORDS = frozenset(
+    "ha he hee ho no so bye tut boo la na da mm uh um er yeah yes ok cha choo pom ta".split()
+)
+
+
+class SpeakerLabelRecognizer(QualkitRecognizer):
+    """Names used as speaker labels (but not "Interviewer", "P1", "Speaker 2" and the like)."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
+    RANK: ClassVar[int] = 14
+    SCORE: ClassVar[float] = 0.85
+
+    def find(self, text: str) -> Iterator[Hit]:
+        found: list[tuple[int, int, str]] = []
+        for pattern in (_LABEL_COLON, _LABEL_OTTER, _LABEL_AFTER_TS):
+            for m in pattern.finditer(text):
+                found.append((m.start("label"), m.end("label"), m.group("label")))
+        counts: dict[str, int] = {}
+        for _, _, label in found:
+            counts[label] = counts.get(label, 0) + 1
+        for start, end, label in found:
+            tokens = label.split()
+            if not all(t[0].isupper() for t in tokens):
+                continue
+            lowered = [t.lower().strip(".'’") for t in tokens]
+            if any(t in GENERIC_LABEL_WORDS or t in STOP_WORDS for t in lowered):
+                continue
+            if any(ch.isdigit() for ch in label):
+                continue
+            if counts[label] < 2 and all(self.ctx.lexicon.is_common(t) for t in lowered):
+                continue
+            yield Hit(start, end, PERSON, self.SCORE)
+
+
+_LOWER_CONTEXT_BEFORE = re.compile(
+    r"(?i)\b(?:with|and|told|tell|saw|see|met|asked|called|named|like|for|from|about|visit|"
+    r"visiting|phoned|rang|texted|messaged|me|him|her|to|by|is|was|that's|it's|mate|friend|"
+    r"cousin|uncle|auntie|nan|sister|brother|son|daughter|mum|dad|boyfriend|girlfriend|"
+    r"partner|husband|wife)[ ]+$"
+)
+_LOWER_CONTEXT_AFTER = re.compile(
+    r"(?i)^(?:['’]s\b|[ ]+(?:said|says|told|was|is|and|came|come|went|goes|had|has|would|"
+    r"who|did|got|used|kept|rang|phoned|texted|called|says|reckons|thinks|thought|knew|"
+    r"knows|helped|helps|took|takes|gave|gives|wanted|wants|left|moved|lives|lived|"
+    r"works|worked|never|always|just|still)\b)"
+)
+_LOWER_WORD = re.compile(r"(?<![\p{L}'’\-@.])\p{Ll}[\p{Ll}\-]{2,}(?![\p{L}\-@]|['’]\p{L}{2})")
+
+
+class LowercaseNameRecognizer(QualkitRecognizer):
+    """Lower-case words that are no English word, in a place where names go."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
+    RANK: ClassVar[int] = 40
+    SCORE: ClassVar[float] = 0.5
+
+    def find(self, text: str) -> Iterator[Hit]:
+        lexicon = self.ctx.lexicon
+        for m in _LOWER_WORD.finditer(text):
+            word = m.group(0)
+            if word in STOP_WORDS or lexicon.is_known(word) or "-" in word:
+                continue
+            before = text[max(0, m.start() - 20) : m.start()]
+            after = text[m.end() : m.end() + 12]
+            if _LOWER_CONTEXT_BEFORE.search(before) or _LOWER_CONTEXT_AFTER.match(after):
+                yield Hit(m.start(), m.end(), PERSON, self.SCORE)
+
+
+_CAP_WORD = re.compile(rf"(?<![\p{{L}}'’\-@.#/])(?P<w>{CAP})(?![\p{{L}}\-@])")
+
+
+class UnknownCapitalisedRecognizer(QualkitRecognizer):
+    """Capitalised words inside a sentence that no English word list knows ("Okafor").
+
+    Such words are almost always names of people or places. Ties to a sentence start,
+    all-capital acronyms and known words are left alone.
+    """
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
+    RANK: ClassVar[int] = 45
+    SCORE: ClassVar[float] = 0.45
+
+    def find(self, text: str) -> Iterator[Hit]:
+        lexicon = self.ctx.lexicon
+        for m in _CAP_WORD.finditer(text):
+            word = m.group("w")
+            end = strip_possessive(text, m.start(), m.end())
+            core = text[m.start() : end]
+            low = core.lower()
+            if low in STOP_WORDS or low in NON_NAME_CAPS or lexicon.is_known(low):
+                continue
+            if "-" in core and all(lexicon.is_known(p) for p in low.split("-")):
+                continue
+            if at_sentence_start(text, m.start()):
+                continue
+            if _looks_like_group_noun(word) and lexicon.is_known(low[:-1]):
+                continue
+            yield Hit(m.start(), end, PERSON, self.SCORE)
+
+
+class DenyListRecognizer(QualkitRecognizer):
+    """Terms from the project's deny list, with their given types."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = ()
+    RANK: ClassVar[int] = 5
+    SCORE: ClassVar[float] = 1.0
+
+    def __init__(self, context: object | None = None) -> None:
+        super().__init__(context)  # type: ignore[arg-type]
+        items = self.ctx.lists.deny_items()
+        self.supported_entities = sorted({t for t, _ in items}) or [PERSON]
+        self._patterns: list[tuple[str, re.Pattern[str]]] = []
+        for etype, term in items:
+            words = term.split()
+            body = r"[ ]+".join(re.escape(w) for w in words)
+            flags = 0 if (len(words) == 1 and self.ctx.lexicon.is_common(term)) else re.IGNORECASE
+            self._patterns.append(
+                (etype, re.compile(rf"(?<![\p{{L}}\p{{N}}]){body}(?![\p{{L}}\p{{N}}])", flags))
+            )
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for etype, pattern in self._patterns:
+            for m in pattern.finditer(text):
+                yield Hit(m.start(), m.end(), etype, self.SCORE)

@@ -1,0 +1,117 @@
+"""Named organisations: prisons, hospitals, hostels, services, charities, schools, workplaces."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+import regex as re
+
+from qualkit.deid.recognizers.base import CAP, Hit, LOWER, QualkitRecognizer
+from qualkit.deid.recognizers.places import _PlaceBase
+from qualkit.deid.spans import LOCATION, ORGANIZATION
+from qualkit.deid.words import ORG_SUFFIXES
+from qualkit.deid.recognizers.base import compile_words
+
+_ORG_SUFFIX = compile_words(ORG_SUFFIXES)
+_NAME_RUN = rf"(?:(?:St\.?|Saint)[ ]+)?{CAP}(?:[ ]+(?:{CAP}|&|and|of|for|on|de|la|le))*?"
+_ANY_WORD = r"[\p{L}][\p{L}'’\-]*"
+
+# HMP Bronzefield, HMP & YOI Name, hmp name
+_PRISON = re.compile(
+    rf"\b(?i:HMP(?:[ ]*(?:&|and|/)[ ]*YOI)?|HMYOI|HM[ ]+Prison|YOI)[ ]+(?P<name>{CAP}(?:[ ]+{CAP})?|{LOWER})"
+)
+# St Thomas' Hospital, St Mungo's, Saint Anne's
+_SAINT = re.compile(rf"\b(?:St\.?|Saint)[ ]+{CAP}(?:['’]s?)?(?:[ ]+(?P<suffix>(?i:{_ORG_SUFFIX})))?\b")
+# Oakwood Hospital, the Marsh Lane Project, Brindley's Bakery
+_SUFFIXED = re.compile(
+    rf"(?P<name>{_NAME_RUN})[ ]+(?P<suffix>(?i:{_ORG_SUFFIX}))\b(?!['’]?\w)"
+)
+# "a hostel called Northfields", "the charity's called Open Door"
+_CALLED = re.compile(
+    r"(?i:\b(?P<kind>hostel|charity|project|service|centre|center|place|estate|school|prison|"
+    r"hospital|ward|unit|shelter|refuge|organisation|organization|group|church|company|firm|"
+    r"shop|pub|cafe|café|club|gym|college|programme|program|team|agency|block|flat|flats|"
+    r"building|street|road|area|home|rehab|detox|clinic)(?:['’]s|[ ]+is|[ ]+was)?[ ]+"
+    r"(?:called|named|known[ ]+as)[ ]+(?:the[ ]+)?)"
+    rf"(?P<name>{CAP}(?:[ ]+{CAP}){{0,3}}|{LOWER}(?:[ ]+{LOWER})?)"
+)
+# "I worked at Brindleys", "volunteering with Open Door", "a job at the Red Lion"
+_WORKPLACE = re.compile(
+    r"(?i:\b(?:work(?:ed|s|ing)?|job|employed|shifts?|volunteer(?:ed|ing|s)?|placement|"
+    r"apprenticeship|training|trained|referred|signed[ ]+up|stayed|staying|living|lived|placed|"
+    r"put[ ]+me|sent[ ]+(?:me|him|her))[ ]+(?:at|for|with|in|to|into)[ ]+(?:the[ ]+)?)"
+    rf"(?P<name>{CAP}(?:[ ]+(?:{CAP}|&|and|of)){{0,3}})"
+)
+
+_PLACE_KINDS = frozenset({"estate", "block", "flat", "flats", "building", "street", "road", "area"})
+
+
+class PrisonRecognizer(QualkitRecognizer):
+    """Prisons and young offender institutions named with HMP/HMYOI."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
+    RANK: ClassVar[int] = 12
+    SCORE: ClassVar[float] = 0.9
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _PRISON.finditer(text):
+            name = m.group("name")
+            if name[0].islower() and self.ctx.lexicon.is_known(name):
+                continue
+            yield Hit(m.start(), m.end("name"), ORGANIZATION, self.SCORE)
+
+
+class NamedOrganisationRecognizer(_PlaceBase):
+    """Capitalised names ending in a kind of organisation ("Oakwood Hospital")."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
+    RANK: ClassVar[int] = 17
+    SCORE: ClassVar[float] = 0.75
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _SAINT.finditer(text):
+            yield Hit(m.start(), m.end(), ORGANIZATION, 0.7)
+        for m in _SUFFIXED.finditer(text):
+            name_start = self.name_start(text, m.start("name"), m.end("name"))
+            if name_start is None:
+                continue
+            yield Hit(name_start, m.end("suffix"), ORGANIZATION, self.SCORE)
+
+
+class CalledRecognizer(QualkitRecognizer):
+    """Places and services introduced by name: "a hostel called ..."."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION, LOCATION)
+    RANK: ClassVar[int] = 18
+    SCORE: ClassVar[float] = 0.7
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _CALLED.finditer(text):
+            name = m.group("name")
+            words = name.split()
+            if name[0].islower() and all(self.ctx.lexicon.is_known(w) for w in words):
+                continue
+            if name[0].isupper() and all(w.lower() in _STOPISH for w in words):
+                continue
+            kind = m.group("kind").lower()
+            etype = LOCATION if kind in _PLACE_KINDS else ORGANIZATION
+            yield Hit(m.start("name"), m.end("name"), etype, self.SCORE)
+
+
+_STOPISH = frozenset("the a an and of i it this that".split())
+
+
+class WorkplaceRecognizer(QualkitRecognizer):
+    """Capitalised names after working/staying at, for or with ("I worked at Brindleys")."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
+    RANK: ClassVar[int] = 35
+    SCORE: ClassVar[float] = 0.55
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _WORKPLACE.finditer(text):
+            words = m.group("name").split()
+            if all(self.ctx.lexicon.is_common(w) for w in words):
+                continue
+            yield Hit(m.start("name"), m.end("name"), ORGANIZATION, self.SCORE)

@@ -1,0 +1,147 @@
+"""Street addresses, street names, estates and named blocks of flats."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+import regex as re
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from qualkit.deid.recognizers.base import (
+    CAP,
+    Hit,
+    QualkitRecognizer,
+    at_sentence_start,
+    compile_words,
+)
+from qualkit.deid.spans import LOCATION, STREET_ADDRESS
+from qualkit.deid.words import BUILDING_SUFFIXES, ESTATE_WORDS, NON_NAME_CAPS, STREET_SUFFIXES
+
+# Words that make a capitalised phrase generic rather than a name ("Crown Court").
+GENERIC_PLACE_WORDS: frozenset[str] = frozenset(
+    """crown county family magistrates magistrate town city youth high main royal civic
+    community council housing local new old north south east west central the a my our
+    your his her their this that same other next big little whole""".split()
+)
+
+_STREET_SUFFIX = compile_words(STREET_SUFFIXES)
+_BUILDING_SUFFIX = compile_words(BUILDING_SUFFIXES)
+_ESTATE = compile_words(ESTATE_WORDS)
+_NAME_RUN = rf"(?:(?:St\.?|Saint)[ ]+)?{CAP}(?:[ ]+(?:{CAP}|&|and|of|de|la|le))*?"
+_LOWER_NAME = r"\p{Ll}[\p{Ll}'’\-]{2,}"
+_NUMBER = r"(?:(?:flat|unit|apartment|apt|room|no\.?|number)[ ]+\d{1,4}[A-Za-z]?,?[ ]+)?\d{1,4}[A-Za-z]?(?:[ ]?-[ ]?\d{1,4})?,?"
+
+_STREET_CAP = re.compile(
+    rf"(?P<num>{_NUMBER}[ ]+)?(?P<name>{_NAME_RUN})[ ]+(?P<suffix>(?i:{_STREET_SUFFIX}))\b\.?(?!['’]?\w)"
+)
+_STREET_LOWER = re.compile(rf"\b(?P<name>{_LOWER_NAME})[ ]+(?P<suffix>{_STREET_SUFFIX})\b(?!['’]?\w)")
+_WORD_BEFORE = re.compile(rf"(?P<word>{_LOWER_NAME})[ ]+$")
+_NUMBER_BEFORE = re.compile(rf"(?i:{_NUMBER})[ ]+$")
+_FLAT_PREFIX = re.compile(r"(?i)(?:flat|unit|apartment|apt|room|no\.?|number)[ ]+\d{1,4}[a-z]?,?[ ]+$")
+
+_ESTATE_CAP = re.compile(rf"(?P<name>{_NAME_RUN})[ ]+(?P<suffix>(?i:{_ESTATE}))\b")
+_ESTATE_LOWER = re.compile(rf"\b(?P<name>{_LOWER_NAME})[ ]+(?P<suffix>{_ESTATE})\b")
+_BUILDING_CAP = re.compile(
+    rf"(?P<num>{_NUMBER}[ ]+)?(?P<name>{_NAME_RUN})[ ]+(?P<suffix>{_BUILDING_SUFFIX}|(?i:{_BUILDING_SUFFIX}))\b(?!['’]?\w)"
+)
+
+
+class _PlaceBase(QualkitRecognizer):
+    """Shared test: is the name part of a place phrase a real name?"""
+
+    def name_start(self, text: str, start: int, end: int) -> int | None:
+        """Where the name really begins (leading stop words dropped), or None."""
+        words = list(re.finditer(r"[^ ]+", text[start:end]))
+        i = 0
+        while i < len(words):
+            w = words[i].group(0).lower().rstrip(".")
+            if w in STOP_WORDS or w in NON_NAME_CAPS:
+                i += 1
+                continue
+            break
+        if i >= len(words):
+            return None
+        kept = words[i:]
+        new_start = start + kept[0].start()
+        tokens = [w.group(0).rstrip("'’s").lower() for w in kept]
+        if all(t in GENERIC_PLACE_WORDS for t in tokens):
+            return None
+        evidence = any(not self.ctx.lexicon.is_common(t) for t in tokens)
+        if not evidence and at_sentence_start(text, new_start):
+            return None
+        return new_start
+
+
+    def lower_name_start(self, text: str, start: int, word: str) -> int | None:
+        """For a lower-case place name: its start, if its words are not English words."""
+        if self.ctx.lexicon.is_known(word):
+            return None
+        before = _WORD_BEFORE.search(text, max(0, start - 30), start)
+        if before and not self.ctx.lexicon.is_known(before.group("word")):
+            return before.start()
+        return start
+
+
+class StreetRecognizer(_PlaceBase):
+    """Street names ("Coldharbour Lane") and, with a house number, street addresses."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (LOCATION, STREET_ADDRESS)
+    RANK: ClassVar[int] = 15
+    SCORE: ClassVar[float] = 0.8
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _STREET_CAP.finditer(text):
+            name_start = self.name_start(text, m.start("name"), m.end("name"))
+            if name_start is None:
+                continue
+            end = m.end("suffix")
+            if m.group("num") and name_start == m.start("name"):
+                yield Hit(m.start("num"), end, STREET_ADDRESS, 0.85)
+            else:
+                yield Hit(name_start, end, LOCATION, self.SCORE)
+        for m in _STREET_LOWER.finditer(text, overlapped=True):
+            start = self.lower_name_start(text, m.start("name"), m.group("name"))
+            if start is None:
+                continue
+            num = _NUMBER_BEFORE.search(text, max(0, start - 30), start)
+            if num:
+                yield Hit(num.start(), m.end("suffix"), STREET_ADDRESS, 0.7)
+            else:
+                yield Hit(start, m.end("suffix"), LOCATION, 0.6)
+
+
+class EstateRecognizer(_PlaceBase):
+    """Named estates: "the Aylesbury estate" -> "Aylesbury estate"."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (LOCATION,)
+    RANK: ClassVar[int] = 15
+    SCORE: ClassVar[float] = 0.8
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _ESTATE_CAP.finditer(text):
+            name_start = self.name_start(text, m.start("name"), m.end("name"))
+            if name_start is not None:
+                yield Hit(name_start, m.end("suffix"), LOCATION, self.SCORE)
+        for m in _ESTATE_LOWER.finditer(text, overlapped=True):
+            start = self.lower_name_start(text, m.start("name"), m.group("name"))
+            if start is not None:
+                yield Hit(start, m.end("suffix"), LOCATION, 0.65)
+
+
+class BuildingRecognizer(_PlaceBase):
+    """Named blocks and buildings: "Lorraine Hewitt House", "Grenfell Tower"."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (LOCATION, STREET_ADDRESS)
+    RANK: ClassVar[int] = 16
+    SCORE: ClassVar[float] = 0.75
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _BUILDING_CAP.finditer(text):
+            name_start = self.name_start(text, m.start("name"), m.end("name"))
+            if name_start is None:
+                continue
+            if m.group("num") and name_start == m.start("name"):
+                yield Hit(m.start("num"), m.end("suffix"), STREET_ADDRESS, 0.8)
+            else:
+                yield Hit(name_start, m.end("suffix"), LOCATION, self.SCORE)

@@ -1,0 +1,37 @@
+"""Small text helpers shared by recognizers, propagation and the anonymizer."""
+
+from __future__ import annotations
+
+import regex as re
+
+_SENTENCE_END = re.compile(r"(?:[.!?…:;\"“”\]\)]|\n)[ \t]*$")
+_POSSESSIVE = re.compile(r"['’]s?(?![\p{L}\p{N}])")
+
+
+def at_sentence_start(text: str, pos: int) -> bool:
+    """Whether ``pos`` begins a sentence, a line or a speaker's turn."""
+    before = text[max(0, pos - 8) : pos]
+    if not text[:pos].strip():
+        return True
+    return _SENTENCE_END.search(before) is not None
+
+
+def strip_possessive(text: str, start: int, end: int) -> int:
+    """The end of ``text[start:end]`` without a trailing possessive (``'s``, ``s'``)."""
+    for tail in ("'s", "’s"):
+        if text.endswith(tail, start, end) and end - start > len(tail):
+            return end - len(tail)
+    if end - start > 2 and text[end - 1] in "'’" and text[end - 2] in "sS":
+        return end - 1
+    return end
+
+
+def possessive_end(text: str, end: int) -> int:
+    """``end`` moved past a possessive (``'s``/``’s``/``'``) that directly follows it."""
+    m = _POSSESSIVE.match(text, end)
+    if m is None:
+        return end
+    tail = m.group(0)
+    if len(tail) == 1 and not (end > 0 and text[end - 1] in "sS"):
+        return end
+    return m.end()

@@ -1,0 +1,155 @@
+"""Build a demo project from the bundled sample corpus, the way a study team would.
+
+1. De-identify the raw sample transcripts (detect, then accept every detection, then
+   apply). Review files and the encrypted re-identification key stay in
+   ``<workdir>/researcher/``, which plays the researcher's own machine.
+2. Create the project with the shipped codebook and import the released transcripts
+   through the manifest gate, with participant attributes.
+3. Add demo accounts, assign transcripts, and load the sample coders' codings.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qualkit.model import Role
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "corpora" / "sample"
+CODEBOOK = ROOT / "codebooks" / "multiple-disadvantage.yaml"
+ACTOR = "demo"
+#: Demo passphrase for the key file; set QUALKIT_KEY_PASSPHRASE to use your own.
+DEMO_PASSPHRASE = "demo key passphrase, not for real studies"
+
+#: name → (role, password). Demo only: real accounts are made with `qualkit users add`.
+DEMO_USERS: dict[str, tuple[Role, str]] = {
+    "admin": (Role.ADMIN, "admin-demo-pass"),
+    "researcher": (Role.RESEARCHER, "researcher-demo-pass"),
+    "coder_a": (Role.CODER, "coder-a-demo-pass"),
+    "coder_b": (Role.CODER, "coder-b-demo-pass"),
+    "coder_c": (Role.CODER, "coder-c-demo-pass"),
+    "reader": (Role.READER, "reader-demo-pass"),
+}
+
+
+@dataclass
+class DemoResult:
+    project: Path
+    release_dir: Path
+    researcher_dir: Path
+    transcripts: int = 0
+    codings: int = 0
+    quotes_not_found: int = 0
+    detections: int = 0
+    users: dict[str, tuple[Role, str]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        lines = [
+            f"Demo project: {self.project}",
+            f"  {self.transcripts} transcripts de-identified ({self.detections} detections "
+            f"accepted) and imported; {self.codings} sample codings loaded"
+            + (
+                f" ({self.quotes_not_found} quotes changed by de-identification were skipped)"
+                if self.quotes_not_found
+                else ""
+            ),
+            f"  Researcher-only files (review files, encrypted key): {self.researcher_dir}",
+            "Demo accounts (name / password):",
+        ]
+        lines += [f"  {name:<11} {role.value:<11} {pw}" for name, (role, pw) in self.users.items()]
+        return "\n".join(lines)
+
+
+def sample_transcripts(corpus: Path = SAMPLE) -> list[Path]:
+    from qualkit.importers import supported_suffixes
+
+    suffixes = set(supported_suffixes())
+    return sorted(p for p in (corpus / "transcripts").iterdir() if p.suffix.lower() in suffixes)
+
+
+def build_demo(
+    workdir: Path,
+    *,
+    corpus: Path | None = None,
+    codebook: Path = CODEBOOK,
+    echo: Callable[[str], None] = lambda _m: None,
+    progress: bool = True,
+) -> DemoResult:
+    """(Re)build the demo project in ``workdir``; returns where everything went."""
+    from qualkit.codings_io import import_coding_files
+    from qualkit.deid import pipeline
+    from qualkit.project import ManifestGate, import_transcripts, init_project, load_codebook_file
+
+    corpus = corpus or SAMPLE
+    workdir = Path(workdir)
+    researcher = workdir / "researcher"
+    review_dir = researcher / "review"
+    key_path = researcher / "reidentification.key"
+    release = workdir / "released"
+    project = workdir / "project.db"
+    passphrase = os.environ.get("QUALKIT_KEY_PASSPHRASE", DEMO_PASSPHRASE)
+
+    # A fresh project each time; detection results are cached under researcher/.
+    for stale in (release, review_dir):
+        if stale.exists():
+            for f in stale.glob("*"):
+                if f.is_file():
+                    f.unlink()
+    for f in workdir.glob("project.db*"):
+        f.unlink()
+    if key_path.exists():
+        key_path.unlink()
+
+    raw = sample_transcripts(corpus)
+    echo(f"De-identifying {len(raw)} sample transcripts...")
+    run = pipeline.run(raw, review_dir, key_path, passphrase, progress=progress)
+    applied = pipeline.apply(review_dir, key_path, passphrase, release_dir=release)
+
+    echo("Creating the project and importing released transcripts...")
+    store = init_project(
+        project,
+        "Demo: multiple-disadvantage peer research",
+        ACTOR,
+        description="Synthetic sample interviews from three South London boroughs.",
+        codebook=load_codebook_file(codebook),
+    )
+    try:
+        released = sorted(release.glob("*.txt"))
+        participants = corpus / "participants.csv"
+        import_transcripts(
+            store,
+            released,
+            ACTOR,
+            ManifestGate(Path(applied.manifest)),
+            participants_csv=participants if participants.exists() else None,
+        )
+        from qualkit.auth import hash_password
+
+        for name, (role, pw) in DEMO_USERS.items():
+            store.add_user(name, role, ACTOR, password_hash=hash_password(pw))
+        coding_files = sorted((corpus / "codings").glob("*.yaml"))
+        added, missing = import_coding_files(store, coding_files, ACTOR)
+        coded = {p.stem for p in coding_files}
+        for t in store.transcripts():
+            for coder in ("coder_a", "coder_b"):
+                store.assign(t.tid, coder, "researcher")
+            if t.tid not in coded:
+                store.assign(t.tid, "coder_c", "researcher")
+        n = len(store.transcripts())
+    finally:
+        store.close()
+    shutil.copy2(codebook, workdir / codebook.name)
+    return DemoResult(
+        project=project,
+        release_dir=release,
+        researcher_dir=researcher,
+        transcripts=n,
+        codings=added,
+        quotes_not_found=missing,
+        detections=run.detections,
+        users=dict(DEMO_USERS),
+    )

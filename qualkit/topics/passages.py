@@ -1,0 +1,300 @@
+"""Passages: the units that theme discovery and code suggestions work on.
+
+A passage is a stretch of one transcript's participant speech of about 40–120 words.
+Long turns are split at sentence boundaries into balanced windows; very short turns are
+joined with the following (or, at the end, the preceding) turns of the same transcript.
+Interviewer turns are left out unless asked for. A passage that joins several turns keeps
+one segment per turn, so its offsets never cover the interviewer's words in between.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from typing import TYPE_CHECKING
+
+from qualkit.model import SpeakerKind, Transcript
+from qualkit.text import text_hash
+
+if TYPE_CHECKING:
+    from qualkit.storage import Store
+
+MIN_WORDS = 40
+MAX_WORDS = 120
+
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before a
+# space, or at a line break. Common abbreviations do not end a sentence.
+_SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s)|\n+""")
+_ABBREV = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Mx|St|Rd|No|vs|etc|e\.g|i\.e|approx)\.)$", re.I)
+_WORD = re.compile(r"\S+")
+# Clause breaks used when a single "sentence" is longer than the window (run-on speech).
+_CLAUSE_END = re.compile(r"[,;:–—-](?=\s)")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """``text[start:end]`` of a transcript."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class Passage:
+    """A window of one transcript's text made of one or more segments."""
+
+    transcript: str
+    segments: list[Segment]
+    text: str
+    participant: str | None = None
+    role: str | None = None
+    speaker_kinds: list[str] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.segments[0].start
+
+    @property
+    def end(self) -> int:
+        return self.segments[-1].end
+
+    @property
+    def key(self) -> str:
+        """Stable id: transcript and offsets."""
+        return f"{self.transcript}:{self.start}-{self.end}"
+
+    @property
+    def hash(self) -> str:
+        return text_hash(self.text)
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    def overlap(self, start: int, end: int) -> int:
+        """Number of characters of ``[start, end)`` this passage covers."""
+        return sum(max(0, min(end, s.end) - max(start, s.start)) for s in self.segments)
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    start: int
+    end: int
+    words: int
+    turn: int
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` within ``text[start:end]``, whitespace trimmed."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    pos = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        if m.group().startswith((".",)) and _ABBREV.search(text, max(start, m.start() - 8), m.end()):
+            continue
+        _add_trimmed(text, pos, m.end(), spans)
+        pos = m.end()
+    _add_trimmed(text, pos, end, spans)
+    return spans
+
+
+def _add_trimmed(text: str, a: int, b: int, out: list[tuple[int, int]]) -> None:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if b > a:
+        out.append((a, b))
+
+
+def _split_long(text: str, a: int, b: int, max_words: int) -> list[tuple[int, int]]:
+    """Split one over-long sentence at clause breaks, else between words."""
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text, a, b)]
+    n = len(words)
+    if n <= max_words:
+        return [(a, b)]
+    k = math.ceil(n / max_words)
+    target = n / k
+    out: list[tuple[int, int]] = []
+    first = 0
+    while first < n:
+        remaining = n - first
+        if remaining <= max_words:
+            out.append((words[first][0], words[-1][1]))
+            break
+        ideal = first + round(target)
+        # Prefer a clause break within a few words of the ideal cut.
+        cut = ideal
+        for delta in range(0, max(3, int(target * 0.25))):
+            for c in (ideal + delta, ideal - delta):
+                if first < c < n and c - first <= max_words:
+                    prev_end = words[c - 1][1]
+                    if _CLAUSE_END.match(text, prev_end - 1, prev_end + 1):
+                        cut = c
+                        break
+            else:
+                continue
+            break
+        cut = min(max(cut, first + 1), first + max_words)
+        out.append((words[first][0], words[cut - 1][1]))
+        first = cut
+    return out
+
+
+def _balanced_windows(sents: Sequence[_Sentence], max_words: int) -> list[list[_Sentence]]:
+    """Cut a run of sentences into the fewest windows of at most ``max_words`` each, as
+    even in length as sentence boundaries allow (least squared deviation, by dynamic
+    programming)."""
+    n = len(sents)
+    total = sum(s.words for s in sents)
+    if total <= max_words:
+        return [list(sents)]
+    prefix = [0]
+    for s in sents:
+        prefix.append(prefix[-1] + s.words)
+    k = math.ceil(total / max_words)
+    while k < n:
+        target = total / k
+        inf = float("inf")
+        # cost[j][i]: best cost of cutting sents[:i] into j windows; back[j][i]: last cut.
+        cost = [[inf] * (n + 1) for _ in range(k + 1)]
+        back = [[0] * (n + 1) for _ in range(k + 1)]
+        cost[0][0] = 0.0
+        for j in range(1, k + 1):
+            for i in range(j, n + 1):
+                best, arg = inf, 0
+                for h in range(i - 1, j - 2, -1):
+                    w = prefix[i] - prefix[h]
+                    if w > max_words:
+                        break
+                    c = cost[j - 1][h] + (w - target) ** 2
+                    if c < best:
+                        best, arg = c, h
+                cost[j][i], back[j][i] = best, arg
+        if cost[k][n] < inf:
+            cuts = [n]
+            for j in range(k, 0, -1):
+                cuts.append(back[j][cuts[-1]])
+            cuts.reverse()
+            return [list(sents[cuts[j] : cuts[j + 1]]) for j in range(k)]
+        k += 1
+    return [[s] for s in sents]
+
+
+def transcript_passages(
+    t: Transcript,
+    *,
+    include_interviewer: bool = False,
+    min_words: int = MIN_WORDS,
+    max_words: int = MAX_WORDS,
+    role: str | None = None,
+) -> list[Passage]:
+    """Passages of one transcript (which must be loaded with its text and turns)."""
+    text = t.text
+    turns = [
+        u
+        for u in t.turns
+        if include_interviewer or u.kind != SpeakerKind.INTERVIEWER
+    ]
+    spans: list[tuple[int, int, str]]
+    if t.turns:
+        spans = [(u.start, u.end, u.kind.value) for u in turns]
+    else:
+        spans = [(0, len(text), SpeakerKind.PARTICIPANT.value)]
+    kinds = [k for _, _, k in spans]
+    # Sentences of every included turn, over-long sentences split further.
+    per_turn: list[list[_Sentence]] = []
+    for ti, (a, b, _k) in enumerate(spans):
+        sents: list[_Sentence] = []
+        for sa, sb in split_sentences(text, a, b):
+            for pa, pb in _split_long(text, sa, sb, max_words):
+                n = len(text[pa:pb].split())
+                if n:
+                    sents.append(_Sentence(pa, pb, n, ti))
+        if sents:
+            per_turn.append(sents)
+    # Units: consecutive turns joined until they reach min_words; a short tail joins
+    # the unit before it.
+    units: list[list[_Sentence]] = []
+    cur: list[_Sentence] = []
+    for sents in per_turn:
+        cur.extend(sents)
+        if sum(s.words for s in cur) >= min_words:
+            units.append(cur)
+            cur = []
+    if cur:
+        if units:
+            units[-1].extend(cur)
+        else:
+            units.append(cur)
+    out: list[Passage] = []
+    for unit in units:
+        for window in _balanced_windows(unit, max_words):
+            segs: list[Segment] = []
+            turn_ids: list[int] = []
+            for s in window:
+                if segs and turn_ids[-1] == s.turn:
+                    segs[-1] = Segment(segs[-1].start, s.end)
+                else:
+                    segs.append(Segment(s.start, s.end))
+                    turn_ids.append(s.turn)
+            body = " ".join(" ".join(text[g.start : g.end].split()) for g in segs)
+            out.append(
+                Passage(
+                    transcript=t.tid,
+                    segments=segs,
+                    text=body,
+                    participant=t.participant,
+                    role=role,
+                    speaker_kinds=sorted({kinds[i] for i in turn_ids}),
+                )
+            )
+    return out
+
+
+def build_passages(
+    transcripts: Iterable[Transcript],
+    *,
+    roles: dict[str, str] | None = None,
+    include_interviewer: bool = False,
+    min_words: int = MIN_WORDS,
+    max_words: int = MAX_WORDS,
+) -> list[Passage]:
+    """Passages of many transcripts, in transcript order. ``roles`` maps participant
+    id to role label."""
+    roles = roles or {}
+    out: list[Passage] = []
+    for t in transcripts:
+        out.extend(
+            transcript_passages(
+                t,
+                include_interviewer=include_interviewer,
+                min_words=min_words,
+                max_words=max_words,
+                role=roles.get(t.participant or ""),
+            )
+        )
+    return out
+
+
+def project_passages(store: Store, *, include_interviewer: bool = False) -> list[Passage]:
+    """Passages of every transcript in a project."""
+    roles = {p.pid: p.role for p in store.participants()}
+    return build_passages(
+        store.transcripts(with_text=True), roles=roles, include_interviewer=include_interviewer
+    )
+
+
+__all__ = [
+    "MAX_WORDS",
+    "MIN_WORDS",
+    "Passage",
+    "Segment",
+    "build_passages",
+    "project_passages",
+    "split_sentences",
+    "transcript_passages",
+]

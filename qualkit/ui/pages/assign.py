@@ -1,0 +1,97 @@
+"""Assign transcripts (researchers): give transcripts to coders, follow progress, and set
+content notes (with suggestions from the keyword check)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from qualkit.model import Role
+from qualkit.ui.content_notes import TOPICS, propose_content_notes
+from qualkit.ui.progress import STATUS_WORDS, team_overview
+from qualkit.ui.st_common import display_names, flash, get_store, guard, show_flash
+from qualkit.ui.view import md_escape
+
+
+def render() -> None:
+    sess = guard("assign")
+    store = get_store()
+    show_flash()
+    st.title("Assign transcripts")
+    transcripts = store.transcripts()
+    titles = {t.tid: t.title for t in transcripts}
+    names = display_names()
+    coders = [u.name for u in store.users() if u.role in (Role.CODER, Role.RESEARCHER)]
+    if not transcripts:
+        st.info("No transcripts have been imported yet.")
+        return
+
+    st.subheader("Give transcripts to coders")
+    with st.form("qk_assign_form", clear_on_submit=True):
+        tids = st.multiselect(
+            "Transcripts", list(titles), format_func=lambda k: f"{titles[k]} ({k})"
+        )
+        who = st.multiselect("Coders", coders, format_func=lambda u: names.get(u, u))
+        go = st.form_submit_button("Assign", type="primary")
+    if go:
+        if not tids or not who:
+            st.error("Choose at least one transcript and one coder.")
+        else:
+            for tid in tids:
+                for user in who:
+                    store.assign(tid, user, sess.user)
+            flash(f"Assigned {len(tids)} transcript(s) to {len(who)} coder(s).")
+            st.rerun()
+
+    st.subheader("Progress")
+    rows = team_overview(store)
+    if not rows:
+        st.write("Nothing is assigned yet.")
+    else:
+        st.dataframe(
+            [
+                {
+                    "Transcript": f"{titles.get(tid, tid)} ({tid})",
+                    "Coder": names.get(user, user),
+                    "Status": STATUS_WORDS.get(status, status),
+                    "Codings": "" if status == "declined" else n,
+                }
+                for tid, user, status, n in rows
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+
+    st.subheader("Content notes")
+    st.write(
+        "Content notes are shown to coders before a transcript opens. The keyword check "
+        "suggests topics; please confirm them."
+    )
+    picked = st.selectbox(
+        "Transcript",
+        list(titles),
+        index=None,
+        format_func=lambda k: f"{titles[k]} ({k})",
+        placeholder="Choose a transcript",
+        key="qk_notes_pick",
+    )
+    if picked is None:
+        return
+    tid = picked
+    t = store.transcript(tid)
+    proposed = propose_content_notes(t.text)
+    if proposed:
+        st.write("Suggested by the keyword check: **" + md_escape(", ".join(proposed)) + "**")
+    else:
+        st.write("The keyword check found none of its topics.")
+    options = list(dict.fromkeys([*TOPICS, *t.content_notes]))
+    with st.form(f"qk_notes_form_{tid}"):
+        chosen = st.multiselect(
+            "Notes for this transcript", options, default=list(t.content_notes) or proposed
+        )
+        other = st.text_input("Another note (optional)")
+        save = st.form_submit_button("Save content notes", type="primary")
+    if save:
+        notes = list(dict.fromkeys([*chosen, *([other.strip()] if other.strip() else [])]))
+        store.set_content_notes(tid, notes, sess.user)
+        flash("Content notes saved.")
+        st.rerun()

@@ -1,0 +1,65 @@
+"""Codebook: every code with its meaning, for every signed-in person."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from qualkit.model import Code, Codebook
+from qualkit.ui.st_common import get_store, guard, show_flash
+from qualkit.ui.view import md_escape
+
+
+def _show(code: Code, depth: int) -> None:
+    head = "###" if depth == 0 else "####"
+    st.markdown(f"{head} {md_escape(code.name)}")
+    st.caption(f"Code id: {code.cid}" + ("" if code.codable else " · a heading, not used to code"))
+    if code.definition:
+        st.write(md_escape(code.definition))
+    if code.include:
+        st.markdown(f"**Use it for:** {md_escape(code.include)}")
+    if code.exclude:
+        st.markdown(f"**Do not use it for:** {md_escape(code.exclude)}")
+    for ex in code.examples:
+        st.markdown(f"**Example:** “{md_escape(ex)}”")
+
+
+def _walk(cb: Codebook, parent: str | None, depth: int, keep: set[str] | None) -> None:
+    for code in cb.children(parent):
+        if keep is None or code.cid in keep:
+            _show(code, depth)
+        _walk(cb, code.cid, depth + 1, keep)
+
+
+def render() -> None:
+    guard("codebook")
+    show_flash()
+    cb = get_store().codebook()
+    st.title("Codebook")
+    st.write(f"**{md_escape(cb.name)}** · {len(cb.codes)} codes")
+    if cb.description:
+        st.write(md_escape(cb.description))
+    if not cb.codes:
+        st.info("The codebook is empty.")
+        return
+    q = st.text_input("Search the codebook", key="qk_cb_search", placeholder="For example: waiting")
+    keep: set[str] | None = None
+    if q.strip():
+        words = q.lower().split()
+        keep = {
+            c.cid
+            for c in cb.codes
+            if all(
+                w
+                in " ".join(
+                    [c.cid, c.name, c.definition, c.include, c.exclude, *c.examples]
+                ).lower()
+                for w in words
+            )
+        }
+        st.write(f"{len(keep)} code(s) match.")
+    known = {c.cid for c in cb.codes}
+    roots = [c for c in cb.codes if c.parent is None or c.parent not in known]
+    for code in roots:
+        if keep is None or code.cid in keep:
+            _show(code, 0)
+        _walk(cb, code.cid, 1, keep)

@@ -1,0 +1,119 @@
+"""Edit codebook (researchers): change or add codes. A save that would overwrite someone
+else's newer change is refused with a clear message (optimistic versions)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import streamlit as st
+
+from qualkit.errors import QualkitError
+from qualkit.model import Code
+from qualkit.storage import Store
+from qualkit.ui.editing import parse_examples, save_code_edit
+from qualkit.ui.st_common import flash, get_store, guard, show_flash
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+
+
+def render() -> None:
+    sess = guard("codebook_edit")
+    store = get_store()
+    show_flash()
+    st.title("Edit codebook")
+    cb = store.codebook()
+    by_id = cb.by_id()
+    ids = [c.cid for c in cb.codes]
+    cid = st.selectbox(
+        "Code to change",
+        ids,
+        index=None,
+        format_func=lambda k: f"{by_id[k].name} ({k})",
+        placeholder="Choose a code",
+        key="qk_cbe_pick",
+    )
+    if cid is not None:
+        _edit(store, sess.user, by_id[cid], ids)
+    st.divider()
+    _add(store, sess.user, ids)
+
+
+def _edit(store: Store, actor: str, code: Code, ids: list[str]) -> None:
+    vkey = f"qk_cbe_version_{code.cid}"
+    nkey = f"qk_cbe_n_{code.cid}"
+    if vkey not in st.session_state:
+        # The version this form was opened with: a save succeeds only if it is unchanged.
+        st.session_state[vkey] = store.code_versions().get(code.cid, 1)
+        st.session_state[nkey] = st.session_state.get(nkey, 0) + 1
+    n = st.session_state[nkey]
+    others = [k for k in ids if k != code.cid]
+    with st.form(f"qk_cbe_form_{code.cid}_{n}"):
+        name = st.text_input("Name", value=code.name)
+        definition = st.text_area("What it means", value=code.definition)
+        include = st.text_area("Use it for", value=code.include)
+        exclude = st.text_area("Do not use it for", value=code.exclude)
+        examples = st.text_area("Examples (one per line)", value="\n".join(code.examples))
+        parent = st.selectbox(
+            "Belongs under",
+            [None, *others],
+            index=([None, *others].index(code.parent) if code.parent in others else 0),
+            format_func=lambda k: "Nothing (top level)" if k is None else k,
+        )
+        codable = st.checkbox("Coders can use this code", value=code.codable)
+        saved = st.form_submit_button("Save", type="primary")
+    if saved:
+        new = replace(
+            code,
+            name=name.strip(),
+            definition=definition.strip(),
+            include=include.strip(),
+            exclude=exclude.strip(),
+            examples=parse_examples(examples),
+            parent=parent,
+            codable=codable,
+        )
+        result = save_code_edit(store, new, int(st.session_state[vkey]), actor)
+        if result.ok:
+            st.session_state[vkey] = result.version
+            flash(result.message)
+            st.rerun()
+        else:
+            st.session_state[f"qk_cbe_conflict_{code.cid}"] = result.conflict
+            st.error(result.message)
+    if st.session_state.get(f"qk_cbe_conflict_{code.cid}") and st.button(
+        "Load the latest version", key=f"qk_cbe_reload_{code.cid}"
+    ):
+        st.session_state.pop(vkey, None)
+        st.session_state.pop(f"qk_cbe_conflict_{code.cid}", None)
+        st.rerun()
+
+
+def _add(store: Store, actor: str, ids: list[str]) -> None:
+    st.subheader("Add a code")
+    with st.form("qk_cbe_add", clear_on_submit=True):
+        cid = st.text_input("Code id", help="Short and stable, e.g. access.waiting")
+        name = st.text_input("Name")
+        definition = st.text_area("What it means")
+        parent = st.selectbox(
+            "Belongs under",
+            [None, *ids],
+            format_func=lambda k: "Nothing (top level)" if k is None else k,
+        )
+        added = st.form_submit_button("Add code")
+    if added:
+        if not _ID.match(cid.strip()):
+            st.error("The code id must be letters, numbers, dots, dashes or underscores.")
+            return
+        if not name.strip() or not definition.strip():
+            st.error("A new code needs a name and a meaning.")
+            return
+        try:
+            store.add_code(
+                Code(cid.strip(), name.strip(), definition.strip(), parent=parent), actor
+            )
+        except QualkitError as e:
+            st.error(f"That could not be saved: {e}")
+            return
+        flash(f"Added “{name.strip()}”.")
+        st.rerun()

@@ -1,0 +1,525 @@
+"""Coding page: read a transcript turn by turn and code passages in your own layer.
+
+Text is chosen with the mouse (the transcript component reports the selection) or from
+the keyboard (a turn, or one sentence of it). Every action is saved at once and can be
+undone. Coders see only their own codings; researchers can show every coder's layer.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import streamlit as st
+
+from qualkit.errors import NotFoundError, QualkitError
+from qualkit.model import Code, Coding, Memo, Transcript
+from qualkit.storage import Store
+from qualkit.ui.access import sees_all_layers
+from qualkit.ui.content_notes import merge_notes, propose_content_notes
+from qualkit.ui.session import SignedIn
+from qualkit.ui.spans import Span, clamp_selection, excerpt, split_sentences, step_word, turn_at
+from qualkit.ui.st_common import (
+    break_timer,
+    display_names,
+    flash,
+    get_store,
+    go,
+    guard,
+    page_link,
+    show_flash,
+    undo_stack,
+)
+from qualkit.ui.st_transcript import transcript_view_component
+from qualkit.ui.undo import change_coding, code_span, remove_coding
+from qualkit.ui.view import display_turns, md_escape, transcript_view, turn_choice_label
+
+PENDING = "qk_pending"
+ACK = "qk_ack"
+PAUSED = "qk_paused"
+
+
+def _allowed(store: Store, sess: SignedIn) -> dict[str, str]:
+    """Transcripts this person may code: all for researchers, else those assigned and not
+    handed back. Returns id → title."""
+    titles = {t.tid: t.title for t in store.transcripts()}
+    if sees_all_layers(sess.role):
+        return titles
+    return {
+        tid: titles[tid]
+        for tid, _u, status in store.assignments(sess.user)
+        if status != "declined" and tid in titles
+    }
+
+
+def _assigned(store: Store, sess: SignedIn, tid: str) -> str | None:
+    for t, _u, status in store.assignments(sess.user):
+        if t == tid:
+            return status
+    return None
+
+
+def _code_label(code: Code, by_id: dict[str, Code]) -> str:
+    parent = by_id.get(code.parent) if code.parent else None
+    return f"{code.name} ({parent.name})" if parent else code.name
+
+
+def _explain(code: Code) -> None:
+    st.markdown(f"**{md_escape(code.name)}**")
+    if code.definition:
+        st.write(md_escape(code.definition))
+    if code.include:
+        st.write(f"Use it for: {md_escape(code.include)}")
+    if code.exclude:
+        st.write(f"Do not use it for: {md_escape(code.exclude)}")
+
+
+def _paused_screen(sess: SignedIn) -> None:
+    st.title("Paused")
+    st.write("Your work is saved. The transcript is hidden until you carry on.")
+    st.write("Take as long as you need.")
+    if st.button("Carry on", type="primary", key="qk_resume"):
+        st.session_state[PAUSED] = False
+        break_timer().reset(time.time())
+        st.rerun()
+    page_link("my", "Go to My transcripts")
+
+
+def _notes_gate(store: Store, sess: SignedIn, t: Transcript, notes: list[str]) -> bool:
+    """Show content notes before the transcript; True once the person chose to continue."""
+    acked: set[str] = st.session_state.setdefault(ACK, set())
+    if not notes or t.tid in acked:
+        return True
+    st.title(md_escape(t.title))
+    with st.container(border=True):
+        st.subheader("Before you start")
+        st.write("This transcript talks about: **" + md_escape(", ".join(notes)) + "**.")
+        st.write(
+            "You can stop at any time with **Pause**. You can also say **Not for me**: "
+            "you do not need to give a reason."
+        )
+        c1, c2, c3 = st.columns(3)
+        if c1.button("Continue to the transcript", type="primary", key="qk_gate_go"):
+            acked.add(t.tid)
+            st.rerun()
+        if _assigned(store, sess, t.tid) is not None and c2.button(
+            "Not for me", key="qk_gate_decline"
+        ):
+            store.set_assignment_status(t.tid, sess.user, "declined", sess.user)
+            flash(f"{t.title} has been handed back. Thank you for letting us know.", "info")
+            go("my")
+        if c3.button("Go back", key="qk_gate_back"):
+            go("my" if not sees_all_layers(sess.role) else "start")
+    return False
+
+
+@st.fragment(run_every=30)
+def _break_reminder() -> None:
+    timer = break_timer()
+    now = time.time()
+    timer.start(now)
+    if not timer.due(now):
+        return
+    with st.container(border=True):
+        st.markdown(
+            f"**You have been coding for {timer.minutes} minutes.** "
+            "It may be a good time for a break."
+        )
+        c1, c2 = st.columns(2)
+        if c1.button("Take a break", key="qk_break_now", type="primary"):
+            st.session_state[PAUSED] = True
+            st.session_state.pop(PENDING, None)
+            st.rerun(scope="app")
+        if c2.button("Not now", key="qk_break_later"):
+            timer.snooze(now)
+            st.rerun(scope="fragment")
+
+
+def _pending(tid: str) -> Span | None:
+    p = st.session_state.get(PENDING)
+    if isinstance(p, dict) and p.get("tid") == tid:
+        return Span(int(p["start"]), int(p["end"]))
+    return None
+
+
+def _choose_transcript(allowed: dict[str, str], current: str | None) -> str | None:
+    ids = list(allowed)
+    choice = st.selectbox(
+        "Transcript",
+        ids,
+        index=ids.index(current) if current in ids else None,
+        format_func=lambda tid: f"{allowed[tid]} ({tid})",
+        placeholder="Choose a transcript",
+        key="qk_pick_transcript",
+    )
+    return choice
+
+
+def render() -> None:
+    sess = guard("code")
+    store = get_store()
+    show_flash()
+    allowed = _allowed(store, sess)
+    if not allowed:
+        st.title("Coding")
+        st.info("There is no transcript for you to code yet.")
+        page_link("my", "Go to My transcripts")
+        return
+    tid = st.query_params.get("t")
+    if tid not in allowed:
+        last = st.session_state.get("qk_tid")
+        tid = last if last in allowed else None
+    if tid is None:
+        st.title("Coding")
+        picked = _choose_transcript(allowed, None)
+        if picked:
+            st.query_params["t"] = picked
+            st.rerun()
+        return
+    st.session_state["qk_tid"] = tid
+    if st.query_params.get("t") != tid:
+        st.query_params["t"] = tid
+    if st.session_state.get(PAUSED):
+        _paused_screen(sess)
+        return
+    try:
+        t = store.transcript(tid)
+    except NotFoundError:
+        st.error("That transcript is no longer in the project.")
+        return
+    notes = merge_notes(list(t.content_notes), propose_content_notes(t.text))
+    if not _notes_gate(store, sess, t, notes):
+        return
+    _coding_screen(store, sess, t, notes)
+
+
+def _toolbar(store: Store, sess: SignedIn, t: Transcript) -> None:
+    stack = undo_stack()
+    last = stack.peek()
+    c1, c2, c3, c4 = st.columns([1, 1, 3, 2], vertical_alignment="center")
+    if c1.button(
+        "Pause", key="qk_pause", type="primary", help="Saves everything and hides the transcript"
+    ):
+        st.session_state[PAUSED] = True
+        st.session_state.pop(PENDING, None)
+        st.rerun()
+    if c2.button(
+        "Undo",
+        key="qk_undo_btn",
+        disabled=last is None,
+        help=f"Undo: {last.label}" if last else "Nothing to undo",
+    ):
+        try:
+            msg = stack.undo(store, sess.user)
+            flash(msg, "info")
+        except QualkitError as e:
+            flash(f"Could not undo: {e}", "error")
+        st.rerun()
+    status = _assigned(store, sess, t.tid)
+    if status == "assigned" and c3.button("I have finished this transcript", key="qk_done"):
+        store.set_assignment_status(t.tid, sess.user, "done", sess.user)
+        flash("Marked as finished. Thank you.")
+        st.rerun()
+    with c4:
+        page_link("my", "Back to My transcripts")
+
+
+def _coding_screen(store: Store, sess: SignedIn, t: Transcript, notes: list[str]) -> None:
+    researcher = sees_all_layers(sess.role)
+    st.title(md_escape(t.title))
+    meta = " · ".join(
+        f"{md_escape(k.capitalize())}: {md_escape(v)}"
+        for k, v in t.metadata.items()
+        if k.lower() != "title"
+    )
+    st.caption(
+        f"Transcript {md_escape(t.tid)}"
+        + (f" · {meta}" if meta else "")
+        + (f" · Content notes: {md_escape(', '.join(notes))}" if notes else "")
+    )
+    _toolbar(store, sess, t)
+    _break_reminder()
+
+    codebook = store.codebook()
+    by_id = codebook.by_id()
+    all_codings = store.codings(transcript=t.tid)
+    names = display_names()
+    if researcher:
+        coders = sorted({c.coder for c in all_codings} | {sess.user})
+        shown = st.multiselect(
+            "Show codings by",
+            coders,
+            default=coders,
+            format_func=lambda u: f"{names.get(u) or u}{' (you)' if u == sess.user else ''}",
+            key=f"qk_layers_{t.tid}",
+            help="Researchers can see every coder's layer.",
+        )
+        visible = [c for c in all_codings if c.coder in set(shown)]
+        show_coder = True
+    else:
+        visible = [c for c in all_codings if c.coder == sess.user]
+        show_coder = False
+    mine = [c for c in all_codings if c.coder == sess.user]
+
+    edit_key = f"qk_edit_{t.tid}"
+    focus = st.session_state.get(edit_key)
+    view = transcript_view(
+        t,
+        visible,
+        by_id,
+        show_coder=show_coder,
+        names=names,
+        pending=_pending(t.tid),
+        focus=focus if isinstance(focus, int) else None,
+    )
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.markdown(
+            "Select words with your mouse, then choose codes on the right. "
+            "Or pick a turn or a sentence from the lists on the right."
+        )
+        with st.container(height=700, border=True, key="qk_transcript_box"):
+            selected = transcript_view_component(view, key=f"qk_view_{t.tid}")
+    if selected is not None:
+        span = clamp_selection(t.text, selected["start"], selected["end"])
+        if span is not None and _pending(t.tid) != span:
+            st.session_state[PENDING] = {"tid": t.tid, "start": span.start, "end": span.end}
+            st.session_state[f"qk_source_{t.tid}"] = "mouse"
+            st.rerun()
+    with right:
+        _code_panel(store, sess, t, codebook.codes, by_id)
+        _my_codings(store, sess, t, mine, by_id)
+        _memos(store, sess, t, researcher, names)
+
+
+def _code_panel(
+    store: Store, sess: SignedIn, t: Transcript, codes: list[Code], by_id: dict[str, Code]
+) -> None:
+    st.subheader("Code a passage")
+    turns = display_turns(t)
+    pending = _pending(t.tid)
+    source_key = f"qk_source_{t.tid}"
+    if pending is not None:
+        source = st.radio(
+            "Text to code",
+            ["mouse", "keys"],
+            format_func=lambda s: "My mouse selection" if s == "mouse" else "A turn or a sentence",
+            key=source_key,
+            horizontal=True,
+        )
+    else:
+        source = "keys"
+    span: Span | None
+    where = ""
+    if source == "mouse" and pending is not None:
+        turn = turn_at(turns, pending.start)
+        where = f"turn {turn.index + 1}" if turn else ""
+        st.markdown(
+            f"**Selected** ({where}): “{md_escape(excerpt(t.text, pending.start, pending.end))}”"
+        )
+        if st.button("Clear selection", key="qk_clear_sel"):
+            st.session_state.pop(PENDING, None)
+            st.rerun()
+        span = pending
+    else:
+        turn_idx = st.selectbox(
+            "Turn",
+            range(len(turns)),
+            format_func=lambda i: turn_choice_label(t, turns[i]),
+            key=f"qk_turn_{t.tid}",
+        )
+        turn = turns[turn_idx or 0]
+        sentences = split_sentences(t.text, turn.start, turn.end)
+        options: list[int] = [-1, *range(len(sentences))] if len(sentences) > 1 else [-1]
+        part = st.selectbox(
+            "Part of the turn",
+            options,
+            format_func=lambda k: (
+                "The whole turn" if k == -1 else f"Sentence {k + 1}: {_sentence(t, sentences[k])}"
+            ),
+            key=f"qk_part_{t.tid}_{turn.index}",
+        )
+        span = Span(turn.start, turn.end) if part in (None, -1) else sentences[int(part)]
+        where = f"turn {turn.index + 1}" + (
+            "" if part in (None, -1) else f", sentence {int(part) + 1}"
+        )
+    codable = [c for c in codes if c.codable]
+    n = st.session_state.setdefault("qk_form_n", 0)
+    chosen = st.multiselect(
+        "Codes",
+        [c.cid for c in codable],
+        format_func=lambda cid: _code_label(by_id[cid], by_id),
+        key=f"qk_codes_{t.tid}_{n}",
+        placeholder="Type to search the codes",
+        help="You can choose more than one code.",
+    )
+    if chosen:
+        with st.expander("What these codes mean", expanded=True):
+            for cid in chosen:
+                _explain(by_id[cid])
+    if st.button("Code this", type="primary", key="qk_code_this"):
+        if span is None or not len(span):
+            st.error("Choose some text first: select it with the mouse, or pick a turn.")
+        elif not chosen:
+            st.error("Choose at least one code.")
+        else:
+            label = ", ".join(by_id[c].name for c in chosen)
+            try:
+                code_span(
+                    store,
+                    undo_stack(),
+                    sess.user,
+                    t.tid,
+                    span.start,
+                    span.end,
+                    chosen,
+                    label=f"{label} on {where}",
+                )
+            except QualkitError as e:
+                st.error(f"That could not be saved: {e}")
+                return
+            st.session_state.pop(PENDING, None)
+            st.session_state["qk_form_n"] = n + 1
+            flash(f"Saved: {label} on {where}.")
+            st.rerun()
+    with st.expander("Look up a code"):
+        q = st.text_input("Search names and meanings", key="qk_code_search")
+        if q.strip():
+            words = q.lower().split()
+            hits = [
+                c
+                for c in codes
+                if all(
+                    w in " ".join([c.name, c.definition, c.include, c.exclude, c.cid]).lower()
+                    for w in words
+                )
+            ]
+            if not hits:
+                st.write("No code matches.")
+            for c in hits[:15]:
+                _explain(c)
+
+
+def _sentence(t: Transcript, span: Span) -> str:
+    return excerpt(t.text, span.start, span.end, 60)
+
+
+def _fmt_time(c: Coding) -> str:
+    when = c.changed or c.created
+    return when.astimezone().strftime("%d %b %Y, %H:%M") if when else ""
+
+
+def _my_codings(
+    store: Store, sess: SignedIn, t: Transcript, mine: list[Coding], by_id: dict[str, Code]
+) -> None:
+    st.subheader("Your codings here")
+    if not mine:
+        st.write("You have not coded anything in this transcript yet.")
+        return
+    turns = display_turns(t)
+    by_cid = {c.id: c for c in mine}
+    edit_key = f"qk_edit_{t.tid}"
+    if st.session_state.get(edit_key) not in by_cid:
+        st.session_state.pop(edit_key, None)
+
+    def label(cid: int) -> str:
+        c = by_cid[cid]
+        turn = turn_at(turns, c.start)
+        code = by_id.get(c.code)
+        return (
+            f"Turn {turn.index + 1 if turn else '?'} · {code.name if code else c.code} · "
+            f"“{excerpt(t.text, c.start, c.end, 50)}”"
+        )
+
+    cid = st.selectbox(
+        "Choose one of your codings to change",
+        [c.id for c in mine if c.id is not None],
+        format_func=label,
+        index=None,
+        placeholder=f"{len(mine)} coding(s) — choose one",
+        key=edit_key,
+    )
+    if cid is None:
+        return
+    c = by_cid[cid]
+    stack = undo_stack()
+    st.markdown(f"“{md_escape(excerpt(t.text, c.start, c.end, 200))}”")
+    st.caption(f"Saved by {sess.display_name} · {_fmt_time(c)}")
+    codable = [k.cid for k in by_id.values() if k.codable or k.cid == c.code]
+    new_code = st.selectbox(
+        "Code",
+        codable,
+        index=codable.index(c.code) if c.code in codable else 0,
+        format_func=lambda k: _code_label(by_id[k], by_id),
+        key=f"qk_recode_{cid}",
+    )
+    if st.button("Change code", key=f"qk_recode_btn_{cid}") and new_code != c.code:
+        _apply(store, stack, sess, c, code=new_code, label=f"code change to {by_id[new_code].name}")
+    st.markdown("**Change the words covered**")
+    b1, b2 = st.columns(2)
+    moves: list[tuple[Any, str, str, int]] = [
+        (b1, "Start one word earlier", "start", -1),
+        (b2, "Start one word later", "start", 1),
+        (b1, "End one word earlier", "end", -1),
+        (b2, "End one word later", "end", 1),
+    ]
+    for col, text, edge, direction in moves:
+        if col.button(text, key=f"qk_move_{edge}_{direction}_{cid}"):
+            pos = c.start if edge == "start" else c.end
+            new = step_word(t.text, pos, direction, edge=edge)
+            start, end = (new, c.end) if edge == "start" else (c.start, new)
+            if start < end:
+                _apply(store, stack, sess, c, start=start, end=end, label="change of words")
+            else:
+                st.error("A coding needs at least one word.")
+    pending = _pending(t.tid)
+    if pending is not None and st.button(
+        "Use my mouse selection instead", key=f"qk_move_sel_{cid}"
+    ):
+        st.session_state.pop(PENDING, None)
+        _apply(store, stack, sess, c, start=pending.start, end=pending.end, label="change of words")
+    memo = st.text_area("Memo on this coding", value=c.memo, key=f"qk_memo_{cid}")
+    if st.button("Save memo", key=f"qk_memo_btn_{cid}") and memo != c.memo:
+        _apply(store, stack, sess, c, memo=memo, label="memo")
+    if st.button("Remove this coding", key=f"qk_remove_{cid}"):
+        remove_coding(store, stack, sess.user, c, label="removed coding")
+        st.session_state.pop(edit_key, None)
+        flash("Coding removed. You can undo this.", "info")
+        st.rerun()
+
+
+def _apply(
+    store: Store, stack: Any, sess: SignedIn, c: Coding, *, label: str, **changes: Any
+) -> None:
+    try:
+        change_coding(store, stack, sess.user, c, label=label, **changes)
+    except QualkitError as e:
+        st.error(f"That could not be saved: {e}")
+        return
+    flash(f"Saved: {label}.")
+    st.rerun()
+
+
+def _memos(
+    store: Store, sess: SignedIn, t: Transcript, researcher: bool, names: dict[str, str]
+) -> None:
+    with st.expander("Memos on this transcript"):
+        memos = [
+            m
+            for m in store.memos(t.tid)
+            if m.coding_id is None and (researcher or m.author == sess.user)
+        ]
+        for m in memos:
+            when = m.created.astimezone().strftime("%d %b %Y, %H:%M") if m.created else ""
+            st.markdown(f"**{md_escape(names.get(m.author, m.author))}** · {when}")
+            st.text(m.text)
+        k = st.session_state.setdefault("qk_memo_n", 0)
+        text = st.text_area("New memo", key=f"qk_tmemo_{t.tid}_{k}")
+        if st.button("Save memo", key="qk_tmemo_btn"):
+            if text.strip():
+                store.add_memo(Memo(author=sess.user, text=text.strip(), transcript=t.tid))
+                st.session_state["qk_memo_n"] = k + 1
+                flash("Memo saved.")
+                st.rerun()
+            else:
+                st.error("The memo is empty.")

@@ -1,0 +1,67 @@
+"""All transcripts: the imported transcripts, to read turn by turn (no codings shown)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from qualkit.ui.content_notes import merge_notes, propose_content_notes
+from qualkit.ui.st_common import get_store, guard, show_flash
+from qualkit.ui.st_transcript import transcript_view_component
+from qualkit.ui.view import md_escape, transcript_view
+
+
+def render() -> None:
+    guard("transcripts")
+    store = get_store()
+    show_flash()
+    st.title("All transcripts")
+    rows = store.transcripts()
+    if not rows:
+        st.info("No transcripts have been imported yet.")
+        return
+    counts = store.turn_counts()
+    roles = {p.pid: p.role for p in store.participants()}
+    st.dataframe(
+        [
+            {
+                "Transcript": t.tid,
+                "Title": t.title,
+                "Participant": t.participant or "",
+                "Role": roles.get(t.participant or "", ""),
+                "Turns": counts.get(t.tid, (0, 0))[0],
+                "Content notes": ", ".join(t.content_notes),
+            }
+            for t in rows
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    ids = [t.tid for t in rows]
+    titles = {t.tid: t.title for t in rows}
+    tid = st.selectbox(
+        "Read a transcript",
+        ids,
+        index=None,
+        format_func=lambda k: f"{titles[k]} ({k})",
+        placeholder="Choose a transcript to read",
+        key="qk_read_pick",
+    )
+    if tid is None:
+        return
+    t = store.transcript(tid)
+    notes = merge_notes(list(t.content_notes), propose_content_notes(t.text))
+    acked: set[str] = st.session_state.setdefault("qk_ack", set())
+    if notes and tid not in acked:
+        with st.container(border=True):
+            st.subheader("Before you read")
+            st.write("This transcript talks about: **" + md_escape(", ".join(notes)) + "**.")
+            if st.button("Continue to the transcript", type="primary", key="qk_read_go"):
+                acked.add(tid)
+                st.rerun()
+        return
+    st.subheader(md_escape(t.title))
+    for k, v in t.metadata.items():
+        st.caption(f"{md_escape(k)}: {md_escape(v)}")
+    view = transcript_view(t, [], {}, selectable=False)
+    with st.container(height=700, border=True):
+        transcript_view_component(view, key=f"qk_read_{tid}")

@@ -1,0 +1,105 @@
+"""The app's entry point: page registry, navigation by role, and the sidebar."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from importlib import import_module
+
+import streamlit as st
+
+from qualkit.errors import QualkitError
+from qualkit.ui.access import PAGES, may_open
+from qualkit.ui.st_common import (
+    ROLE_WORDS,
+    apply_style,
+    check_timeout,
+    current,
+    end_session,
+    get_store,
+    prefs,
+    save_prefs,
+    timeout_seconds,
+)
+from qualkit.ui.view import md_escape
+
+#: Page key → module in :mod:`qualkit.ui.pages` with a ``render()`` function.
+PAGE_MODULES = {
+    "start": "start",
+    "my": "my_transcripts",
+    "code": "coding",
+    "transcripts": "transcripts",
+    "codebook": "codebook",
+    "codebook_edit": "codebook_edit",
+    "assign": "assign",
+    "accounts": "accounts",
+    "settings": "settings",
+}
+
+_PAGES_KEY = "qkpages"
+
+
+def page_object(key: str) -> st.Page:
+    """This session's page object for ``key`` (for links and page switches)."""
+    pages: dict[str, st.Page] = st.session_state[_PAGES_KEY]
+    return pages[key]
+
+
+def _renderer(key: str) -> Callable[[], None]:
+    module = import_module(f"qualkit.ui.pages.{PAGE_MODULES[key]}")
+    fn: Callable[[], None] = module.render
+    return fn
+
+
+@st.fragment(run_every=20)
+def _heartbeat() -> None:
+    """End an idle session even when nobody touches the page (hides everything)."""
+    sess = current()
+    if sess is not None and sess.expired(time.time(), timeout_seconds(get_store())):
+        st.rerun(scope="app")
+
+
+def _sidebar() -> None:
+    sess = current()
+    if sess is None:
+        return
+    with st.sidebar:
+        st.markdown(f"Signed in as **{md_escape(sess.display_name)}** ({ROLE_WORDS[sess.role]})")
+        larger = bool(prefs().get("larger_text"))
+        if st.toggle("Larger text", value=larger, key="qk_nav_larger") != larger:
+            save_prefs(larger_text=not larger)
+            st.rerun()
+        if st.button("Sign out", key="qk_nav_signout"):
+            end_session("signed out")
+            st.rerun()
+        _heartbeat()
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="qualkit coding",
+        layout="wide",
+        initial_sidebar_state="expanded",
+        menu_items={"Get help": None, "Report a bug": None, "About": "qualkit coding app"},
+    )
+    try:
+        get_store()
+    except QualkitError as e:
+        st.error(f"The project could not be opened: {e}")
+        st.stop()
+    sess = check_timeout()
+    apply_style()
+    role = sess.role if sess is not None else None
+    pages: dict[str, st.Page] = {}
+    for key, spec in PAGES.items():
+        pages[key] = st.Page(
+            _renderer(key),
+            title=spec.title,
+            url_path=spec.url_path,
+            default=key == "start",
+            visibility="visible" if may_open(role, key) else "hidden",
+        )
+    st.session_state[_PAGES_KEY] = pages
+    nav = st.navigation(list(pages.values()), position="sidebar" if sess else "hidden")
+    _sidebar()
+    nav.run()

@@ -1,0 +1,257 @@
+"""Streamlit plumbing shared by every page: the project store, the signed-in session,
+the page guard, the sign-in form, preferences and styles."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from qualkit.errors import QualkitError
+from qualkit.model import Role
+from qualkit.storage import Store
+from qualkit.ui.access import PAGES, may_open
+from qualkit.ui.ratelimit import SignInLimiter
+from qualkit.ui.session import DEFAULT_TIMEOUT, BreakTimer, SignedIn
+from qualkit.ui.signin import sign_in, sign_out
+from qualkit.ui.undo import UndoStack
+
+SESSION = "qk_session"
+NOTICE = "qk_notice"
+PREFS_PREFIX = "ui_prefs:"
+#: Session-state keys that belong to one signed-in person and go when they sign out.
+PERSONAL_PREFIX = "qk_"
+
+ROLE_WORDS = {
+    Role.ADMIN: "admin",
+    Role.RESEARCHER: "researcher",
+    Role.CODER: "coder",
+    Role.READER: "reader",
+}
+
+
+# -- process-wide resources --------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def get_store() -> Store:
+    """The project named by ``QUALKIT_PROJECT``, opened once per server process."""
+    target = os.environ.get("QUALKIT_PROJECT", "").strip()
+    if not target:
+        raise QualkitError(
+            "no project given: start the app with `qualkit app PROJECT` (or set QUALKIT_PROJECT)"
+        )
+    return Store.open(target, create=False)
+
+
+@st.cache_resource(show_spinner=False)
+def limiters() -> tuple[SignInLimiter, SignInLimiter]:
+    """Failed sign-ins per account name, and (more generous) per browser address."""
+    return SignInLimiter(free_attempts=5), SignInLimiter(free_attempts=30)
+
+
+def timeout_seconds(store: Store) -> float:
+    env = os.environ.get("QUALKIT_SESSION_TIMEOUT")
+    if env:
+        return float(env)
+    minutes = store.settings().get("session_timeout_minutes")
+    return float(minutes) * 60 if minutes else float(DEFAULT_TIMEOUT)
+
+
+# -- session state -----------------------------------------------------------------------
+
+
+def current() -> SignedIn | None:
+    sess = st.session_state.get(SESSION)
+    return sess if isinstance(sess, SignedIn) else None
+
+
+def undo_stack() -> UndoStack:
+    stack = st.session_state.get("qk_undo")
+    if not isinstance(stack, UndoStack):
+        stack = UndoStack()
+        st.session_state["qk_undo"] = stack
+    return stack
+
+
+def break_timer() -> BreakTimer:
+    timer = st.session_state.get("qk_break")
+    if not isinstance(timer, BreakTimer):
+        timer = BreakTimer(minutes=int(prefs().get("break_minutes", 0)))
+        st.session_state["qk_break"] = timer
+    return timer
+
+
+def _forget_person() -> None:
+    for key in list(st.session_state.keys()):
+        if str(key).startswith(PERSONAL_PREFIX):
+            del st.session_state[key]
+
+
+def end_session(reason: str = "signed out") -> None:
+    sess = current()
+    if sess is not None:
+        try:
+            sign_out(get_store(), sess, reason=reason)
+        finally:
+            _forget_person()
+    if reason == "timed out":
+        st.session_state[NOTICE] = (
+            "You were signed out because nothing happened for a while. Your work is saved."
+        )
+    else:
+        st.session_state[NOTICE] = "You have signed out. Your work is saved."
+
+
+def check_timeout() -> SignedIn | None:
+    """End the session when it has been idle too long; return it if it is still valid."""
+    sess = current()
+    if sess is not None and sess.expired(time.time(), timeout_seconds(get_store())):
+        end_session("timed out")
+        return None
+    return sess
+
+
+# -- preferences -------------------------------------------------------------------------
+
+
+def prefs() -> dict[str, Any]:
+    """This person's display preferences (loaded from the project once per session)."""
+    p = st.session_state.get("qk_prefs")
+    if isinstance(p, dict):
+        return p
+    sess = current()
+    loaded: dict[str, Any] = {}
+    if sess is not None:
+        loaded = dict(get_store().settings().get(PREFS_PREFIX + sess.user) or {})
+    st.session_state["qk_prefs"] = loaded
+    return loaded
+
+
+def save_prefs(**values: Any) -> None:
+    sess = current()
+    p = {**prefs(), **values}
+    st.session_state["qk_prefs"] = p
+    if sess is not None:
+        get_store().update_settings(sess.user, **{PREFS_PREFIX + sess.user: p})
+
+
+BASE_CSS = """
+<style>
+:root { --qk-focus: #0b3d91; }
+html { font-size: %(size)spx; }
+.stApp, .stMarkdown, .stMarkdown p, label, .stTextInput input, .stTextArea textarea {
+  line-height: 1.6;
+}
+.stMarkdown p, .stMarkdown li { max-width: 75ch; }
+*:focus-visible { outline: 3px solid var(--qk-focus) !important; outline-offset: 2px; }
+button[kind] p { font-weight: 600; }
+[data-testid="stCaptionContainer"], .stCaption, small { color: #2b2b2b !important; }
+[data-testid="stSidebarNav"] a span { color: #000 !important; }
+input::placeholder, textarea::placeholder { color: #595959 !important; opacity: 1; }
+%(extra)s
+</style>
+"""
+
+
+def apply_style() -> None:
+    larger = bool(prefs().get("larger_text")) if current() else False
+    size = 22 if larger else 18
+    extra = ".qk-transcript { font-size: 1.15em; }" if larger else ""
+    st.html(BASE_CSS % {"size": size, "extra": extra})
+
+
+# -- guard and sign-in -------------------------------------------------------------------
+
+
+def signin_form() -> None:
+    """The only thing a signed-out visitor sees, whatever page they asked for."""
+    st.title("Sign in")
+    notice = st.session_state.pop(NOTICE, None)
+    if notice:
+        st.info(notice)
+    st.write("Sign in with the name and password your project admin gave you.")
+    with st.form("qk_signin_form", clear_on_submit=False, enter_to_submit=True):
+        name = st.text_input("Your user name", autocomplete="username", max_chars=100)
+        password = st.text_input(
+            "Password", type="password", autocomplete="current-password", max_chars=200
+        )
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        per_user, per_client = limiters()
+        result = sign_in(
+            get_store(),
+            per_user,
+            name,
+            password,
+            now=time.time(),
+            client=st.context.ip_address or "local",
+            client_limiter=per_client,
+        )
+        if result.session is not None:
+            _forget_person()
+            st.session_state[SESSION] = result.session
+            st.rerun()
+        st.error(result.message)
+    st.caption("Forgotten your password? Ask your project admin to reset it.")
+
+
+def guard(page: str) -> SignedIn:
+    """Stop the page unless someone is signed in with a role allowed on it.
+
+    Signed-out visitors see only the sign-in form. Every page calls this first.
+    """
+    sess = check_timeout()
+    if sess is None:
+        signin_form()
+        st.stop()
+    assert sess is not None
+    spec = PAGES[page]
+    if not may_open(sess.role, page):
+        st.title(spec.title)
+        st.error(
+            f"This page is not open to your account ({ROLE_WORDS[sess.role]}). "
+            "Use the menu to choose another page."
+        )
+        st.stop()
+    sess.touch(time.time())
+    return sess
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """Show ``message`` once, on the next run of the page."""
+    st.session_state["qk_flash"] = (kind, message)
+
+
+def show_flash() -> None:
+    item = st.session_state.pop("qk_flash", None)
+    if not item:
+        return
+    kind, message = item
+    show: Callable[[str], Any] = {
+        "success": st.success,
+        "info": st.info,
+        "error": st.error,
+        "warning": st.warning,
+    }.get(kind, st.info)
+    show(message)
+
+
+def page_link(page: str, label: str | None = None, **query: str) -> None:
+    """A link to one of the app's pages (registered by :mod:`qualkit.ui.st_app`)."""
+    from qualkit.ui.st_app import page_object
+
+    st.page_link(page_object(page), label=label or PAGES[page].title, query_params=query or None)
+
+
+def go(page: str, **query: str) -> None:
+    from qualkit.ui.st_app import page_object
+
+    st.switch_page(page_object(page), query_params=query or None)
+
+
+def display_names() -> dict[str, str]:
+    return {u.name: (u.display_name or u.name) for u in get_store().users()}

@@ -1,0 +1,135 @@
+// Transcript view with mouse selection for the qualkit coding page.
+//
+// The page is built from the view model with textContent only: transcript text is never
+// parsed as HTML. Each text segment (.qk-seg) carries data-s, the code-point offset where it
+// starts in the transcript. A selection is reported to Python as code-point offsets: browser
+// offsets count UTF-16 code units, so the part of a segment before the selection point is
+// counted again in code points (a character outside the Basic Multilingual Plane is two
+// UTF-16 units but one code point).
+
+function cpLength(str) {
+  let n = 0;
+  for (const _ch of str) n += 1;
+  return n;
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function build(root, data) {
+  root.replaceChildren();
+  root.dataset.tid = data.tid;
+  root.classList.toggle("qk-selectable", !!data.selectable);
+  for (const turn of data.turns) {
+    const section = el("section", "qk-turn qk-" + turn.kind);
+    section.dataset.turn = String(turn.i);
+    const head = el("p", "qk-speaker");
+    head.appendChild(el("span", "qk-speaker-name", turn.speaker));
+    const where = "Turn " + turn.n + (turn.ts ? " · " + turn.ts : "");
+    head.appendChild(el("span", "qk-turn-no", where));
+    section.appendChild(head);
+    const body = el("p", "qk-text");
+    for (const item of turn.items) {
+      if (item.tag !== undefined) {
+        const tag = el("span", "qk-tag" + (item.sel ? " qk-tag-sel" : ""), "[" + item.tag + "]");
+        tag.setAttribute("contenteditable", "false");
+        body.appendChild(tag);
+        continue;
+      }
+      const seg = el("span", "qk-seg", item.t);
+      seg.dataset.s = String(item.s);
+      if (item.d) seg.dataset.d = String(item.d);
+      if (item.p) seg.classList.add("qk-pending");
+      if (item.f) seg.classList.add("qk-focus");
+      body.appendChild(seg);
+    }
+    section.appendChild(body);
+    if (turn.codes && turn.codes.length) {
+      section.appendChild(el("p", "qk-codes", "Codes here: " + turn.codes.join("; ")));
+    }
+    root.appendChild(section);
+  }
+}
+
+// Code-point offset of a selection boundary. Boundaries outside a segment (on a speaker
+// label or a code tag) snap to the nearest segment inside the selection.
+function boundaryOffset(root, node, offset, isStart) {
+  if (node.nodeType === Node.TEXT_NODE) {
+    const parent = node.parentElement;
+    if (parent && parent.classList.contains("qk-seg") && root.contains(parent)) {
+      return Number(parent.dataset.s) + cpLength(node.data.slice(0, offset));
+    }
+  }
+  const point = document.createRange();
+  point.setStart(node, offset);
+  point.collapse(true);
+  const segs = root.querySelectorAll(".qk-seg");
+  if (isStart) {
+    for (const seg of segs) {
+      if (point.comparePoint(seg, 0) >= 0) return Number(seg.dataset.s);
+    }
+    return null;
+  }
+  let last = null;
+  for (const seg of segs) {
+    if (point.comparePoint(seg, seg.childNodes.length) <= 0) last = seg;
+    else break;
+  }
+  return last ? Number(last.dataset.s) + cpLength(last.textContent) : null;
+}
+
+function selectionOffsets(root) {
+  const sel = document.getSelection();
+  if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+  const range = sel.getRangeAt(0);
+  if (!root.contains(range.startContainer) && !root.contains(range.endContainer)) return null;
+  const start = boundaryOffset(root, range.startContainer, range.startOffset, true);
+  const end = boundaryOffset(root, range.endContainer, range.endOffset, false);
+  if (start === null || end === null || end <= start) return null;
+  return { start, end };
+}
+
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  if (!data || !data.turns) return;
+  let root = parentElement.querySelector(".qk-transcript");
+  if (!root) {
+    root = el("div", "qk-transcript");
+    root.setAttribute("role", "region");
+    root.setAttribute("aria-label", "Transcript");
+    parentElement.appendChild(root);
+  }
+  if (root.dataset.version !== data.version) {
+    build(root, data);
+    root.dataset.version = data.version;
+  }
+  if (!data.selectable) return;
+
+  if (root._qkCleanup) root._qkCleanup();
+  let last = "";
+  const report = () => {
+    const off = selectionOffsets(root);
+    if (!off) return;
+    const sig = off.start + "-" + off.end + "@" + root.dataset.version;
+    if (sig === last) return;
+    last = sig;
+    setTriggerValue("selected", { start: off.start, end: off.end, tid: data.tid });
+  };
+  const onPointerUp = () => window.setTimeout(report, 0);
+  const onKeyUp = (event) => {
+    if (event.shiftKey || event.key === "Shift") report();
+  };
+  document.addEventListener("pointerup", onPointerUp);
+  root.addEventListener("keyup", onKeyUp);
+  const cleanup = () => {
+    document.removeEventListener("pointerup", onPointerUp);
+    root.removeEventListener("keyup", onKeyUp);
+    root._qkCleanup = null;
+  };
+  root._qkCleanup = cleanup;
+  return cleanup;
+}
