@@ -93,7 +93,9 @@ Bootstrap confidence intervals
     "*") and group rows have intervals too. A transcript's resamples depend only on ``seed``
     and the transcript id, so results are reproducible. Intervals ignore resamples in which
     the statistic is undefined, and need not contain the point estimate in very small or
-    degenerate data.
+    degenerate data. For a code applied to only a few units, resamples that miss those
+    units score kappa 1 (NVivo's convention), so its kappa interval reaches up towards 1;
+    read it together with ``n_segments``.
 
 Group rows
     With three or more coders every (code, transcript) also has a row for all coders: alpha
@@ -949,19 +951,30 @@ def _pair_values(totals: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray
 
 def _build_rows(
     corpus: _Corpus,
-    stats: dict[str, _TranscriptStats],
-    segs: dict[str, IntArray],
+    transcripts: Iterable[tuple[str, _TranscriptStats, IntArray]],
     pairs: Sequence[tuple[int, int]],
     bootstrap: int,
     confidence: float,
 ) -> list[AgreementRow]:
+    """Rows from per-transcript statistics, consumed one transcript at a time."""
     coders, codes = corpus.coders, corpus.codes
     n_pairs, n_codes = len(pairs), len(codes)
     pair_names = [(coders[i], coders[j]) for i, j in pairs]
     group_wanted = len(coders) != 2
     reps = 1 + bootstrap
     rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    resamples: list[FloatArray] = []  # kappa and alpha resamples, two per row
+    pending: list[tuple[dict[str, Any], FloatArray, FloatArray]] = []  # rows awaiting CIs
+
+    def flush() -> None:
+        """Bootstrap intervals for the rows added since the last flush, in one pass."""
+        if bootstrap and pending:
+            lower, upper = _intervals(
+                np.stack([r for _, k, a in pending for r in (k, a)], axis=1), confidence
+            )
+            for i, (fields, _, _) in enumerate(pending):
+                fields["kappa_ci"] = (float(lower[2 * i]), float(upper[2 * i]))
+                fields["alpha_ci"] = (float(lower[2 * i + 1]), float(upper[2 * i + 1]))
+        pending.clear()
 
     def add(
         code: str,
@@ -978,28 +991,26 @@ def _build_rows(
         seg_kappa: float | None = None,
     ) -> None:
         """kappa and alpha: (1 + B,) point then resamples."""
-        rows.setdefault((code, tid), []).append(
-            {
-                "code": code,
-                "transcript": tid,
-                "coders": names,
-                "n_units": int(n_units),
-                "percent_agreement": float(percent),
-                "kappa": float(kappa[0]),
-                "alpha": float(alpha[0]),
-                "segment_agreement": float(_seg_percent(seg)),
-                "percent_agreement_coded": float(percent_coded),
-                "kappa_coded": float(kappa_coded),
-                "kappa_pooled": float(kappa_pooled),
-                "n_segments": int(seg[1]),
-                "segment_matches": int(seg[0]),
-                "segment_kappa": seg_kappa,
-                "resample": len(resamples),
-            }
-        )
-        if bootstrap:
-            resamples.append(kappa[1:])
-            resamples.append(alpha[1:])
+        fields: dict[str, Any] = {
+            "code": code,
+            "transcript": tid,
+            "coders": names,
+            "n_units": int(n_units),
+            "percent_agreement": float(percent),
+            "kappa": float(kappa[0]),
+            "alpha": float(alpha[0]),
+            "segment_agreement": 100.0 * int(seg[0]) / int(seg[1]) if seg[1] else _NAN,
+            "percent_agreement_coded": float(percent_coded),
+            "kappa_coded": float(kappa_coded),
+            "kappa_pooled": float(kappa_pooled),
+            "n_segments": int(seg[1]),
+            "segment_matches": int(seg[0]),
+            "segment_kappa": seg_kappa,
+            "kappa_ci": None,
+            "alpha_ci": None,
+        }
+        rows.setdefault((code, tid), []).append(fields)
+        pending.append((fields, kappa[1:], alpha[1:]))
 
     # accumulators over transcripts
     pooled = np.zeros((reps, n_pairs, n_codes, 4))
@@ -1012,8 +1023,7 @@ def _build_rows(
     units = np.zeros(n_pairs, dtype=np.int64)
     group_units = 0
 
-    for tid in corpus.transcripts:
-        st, seg = stats[tid], segs[tid]
+    for tid, st, seg in transcripts:
         kappa, alpha, percent, coded = _pair_values(st.pair)  # (reps, P, C)
         group_alpha = _alpha_binary(*np.moveaxis(st.group, -1, 0))  # (reps, C)
         n = st.pair[..., 0]
@@ -1095,6 +1105,7 @@ def _build_rows(
                 _nanmean(group_alpha, 1),
                 seg[sel].sum(axis=(0, 1)),
             )
+        flush()
 
     # all transcripts: per code, then overall
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -1170,18 +1181,11 @@ def _build_rows(
             brennan_prediger_kappa(float(_seg_percent(seg)) / 100.0, n_codes),
         )
 
-    if bootstrap and resamples:
-        lower, upper = _intervals(np.stack(resamples, axis=1), confidence)
+    flush()
     ordered: list[AgreementRow] = []
     for code in (*codes, ALL):
         for tid in (*corpus.transcripts, ALL):
-            for fields in rows.get((code, tid), []):
-                index = fields.pop("resample")
-                kappa_ci = alpha_ci = None
-                if bootstrap:
-                    kappa_ci = (float(lower[index]), float(upper[index]))
-                    alpha_ci = (float(lower[index + 1]), float(upper[index + 1]))
-                ordered.append(AgreementRow(kappa_ci=kappa_ci, alpha_ci=alpha_ci, **fields))
+            ordered.extend(AgreementRow(**fields) for fields in rows.get((code, tid), []))
     return ordered
 
 
@@ -1226,15 +1230,15 @@ def agreement_report(
         raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
     corpus = _prepare(codings, texts, coders, codes, assignments)
     pairs = list(combinations(range(len(corpus.coders)), 2))
-    stats = {
-        tid: _transcript_stats(corpus, tid, texts[tid], unit, turns, pairs, bootstrap, seed)
+    per_transcript = (
+        (
+            tid,
+            _transcript_stats(corpus, tid, texts[tid], unit, turns, pairs, bootstrap, seed),
+            _segment_counts(corpus, tid, pairs, min_overlap, overlap_basis),
+        )
         for tid in corpus.transcripts
-    }
-    segs = {
-        tid: _segment_counts(corpus, tid, pairs, min_overlap, overlap_basis)
-        for tid in corpus.transcripts
-    }
-    rows = _build_rows(corpus, stats, segs, pairs, bootstrap, confidence)
+    )
+    rows = _build_rows(corpus, per_transcript, pairs, bootstrap, confidence)
     return AgreementReport(
         rows=tuple(rows),
         unit=unit,

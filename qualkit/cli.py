@@ -262,8 +262,8 @@ def codebook_import(project: str, file: Path, actor: str) -> None:
     """Make FILE the project's codebook; changes are versioned in the project."""
     from qualkit.project import load_codebook_file
 
-    cb = load_codebook_file(file)
     with open_store(project) as store:
+        cb = load_codebook_file(file, known_ids=store.codebook(include_inactive=True).by_id())
         changes = store.set_codebook(cb, actor)
     click.echo(f"Codebook {cb.name!r}: {len(cb.codes)} codes, {len(changes)} change(s).")
 

@@ -8,7 +8,7 @@ that the files are not identifiable.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -80,13 +80,17 @@ def init_project(
     return store
 
 
-def load_codebook_file(path: str | Path) -> Codebook:
-    """Read a qualkit YAML codebook or a REFI-QDA ``.qdc`` file."""
+def load_codebook_file(path: str | Path, known_ids: Iterable[str] = ()) -> Codebook:
+    """Read a qualkit YAML codebook or a REFI-QDA ``.qdc`` file.
+
+    ``known_ids`` are code ids already in the project: a ``.qdc`` code whose GUID matches
+    one of them keeps that id even if another tool dropped qualkit's id line.
+    """
     from qualkit.codebook import import_qdc, load_codebook
 
     p = Path(path)
     if p.suffix.lower() == ".qdc":
-        return import_qdc(p)
+        return import_qdc(p, known_ids=known_ids)
     return load_codebook(p)
 
 

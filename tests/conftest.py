@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,11 @@ def store(project_path: str) -> Iterator[Store]:
     s = Store.open(project_path)
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The demo pipeline run once per session on the sample corpus (SQLite)."""
+    from qualkit.demo import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("demo"), progress=False)

@@ -20,7 +20,12 @@ from qualkit.deid.spans import (
     PERSON,
     Detection,
 )
-from qualkit.deid.textutil import at_sentence_start, possessive_end, strip_possessive
+from qualkit.deid.textutil import (
+    at_sentence_start,
+    followed_like_name,
+    possessive_end,
+    strip_possessive,
+)
 from qualkit.deid.words import (
     BUILDING_SUFFIXES,
     ESTATE_WORDS,
@@ -71,8 +76,14 @@ class Propagator:
             surface = " ".join(text[det.start : end].split())
             if len(surface) < 2 or "\n" in surface:
                 continue
-            self._add(terms, det.type, surface)
             tokens = [t.rstrip(".") for t in _TOKEN.findall(surface)]
+            if det.type == PERSON:
+                while tokens and tokens[0].lower() in TITLES:
+                    tokens = tokens[1:]
+                if tokens:
+                    self._add(terms, det.type, " ".join(tokens))
+            else:
+                self._add(terms, det.type, surface)
             if det.type == PERSON:
                 names = [
                     t
@@ -129,7 +140,11 @@ class Propagator:
                 etype = table.get(key if flags == 0 else key.casefold())
                 if etype is None:
                     continue
-                if flags == 0 and at_sentence_start(text, m.start()):
+                if (
+                    flags == 0
+                    and at_sentence_start(text, m.start())
+                    and not followed_like_name(text, m.end())
+                ):
                     continue
                 end = possessive_end(text, m.end())
                 out.append(Detection(m.start(), end, etype, 0.7, PROPAGATION_RECOGNIZER, 36))

@@ -35,3 +35,19 @@ def possessive_end(text: str, end: int) -> int:
     if len(tail) == 1 and not (end > 0 and text[end - 1] in "sS"):
         return end
     return m.end()
+
+
+_NAME_FOLLOWER = re.compile(
+    r"(?i)^(?:['’]s\b|['’]d\b|[ ]*[.,?!;:)\-–—]|[ ]*$|[ ]+(?:is|was|said|says|has|had|and|"
+    r"came|went|told|tells|who|would|will|never|always|just|still|did|does|got|gets|lives|"
+    r"lived|called|rang|phoned|texted|helped|tried|reckons|thinks|thought|knew|knows|"
+    r"took|takes|gave|gives|wanted|wants|left|moved|works|worked|used|kept|came|comes|"
+    r"isn['’]t|wasn['’]t|didn['’]t|doesn['’]t|won['’]t|couldn['’]t|can['’]t|"
+    r"could|can|should|might|must|would|looked|looks|sorted|found|picked|brought|"
+    r"stayed|stays|lost|passed|died|rings|messaged|sent|sends)\b)"
+)
+
+
+def followed_like_name(text: str, end: int) -> bool:
+    """Whether the words after ``end`` are what usually follows a person's name."""
+    return _NAME_FOLLOWER.match(text[end : end + 20]) is not None

@@ -7,6 +7,7 @@ English pipeline ships for its lemmatizer, plus spaCy's stop words and the lists
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -450,19 +451,27 @@ class Lexicon:
     """
 
     def __init__(
-        self, nouns: Iterable[str] = (), others: Iterable[str] = (), extra: Iterable[str] = ()
+        self,
+        nouns: Iterable[str] = (),
+        others: Iterable[str] = (),
+        extra: Iterable[str] = (),
+        rules: Iterable[tuple[str, str]] = (),
     ) -> None:
         base = {w.lower() for w in STOP_WORDS} | set(NAME_WORDS) | set(TRANSCRIPT_WORDS)
         base |= set(KINSHIP) | set(TITLES) | set(MONTHS) | set(NUMBER_WORDS)
         base |= {w.lower() for w in extra}
         self._common = frozenset(base | {w.lower() for w in others})
         self._known = frozenset(self._common | {w.lower() for w in nouns})
+        default_rules = [("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"),
+                         ("ing", ""), ("ing", "e"), ("er", ""), ("est", ""), ("men", "man")]
+        self._rules = tuple(sorted(set(default_rules) | set(rules), key=lambda r: -len(r[0])))
 
     @classmethod
     def from_spacy(cls, nlp: object) -> Lexicon:
         """Build from a loaded spaCy pipeline's lemmatizer tables (if it has them)."""
         nouns: set[str] = set()
         others: set[str] = set()
+        rules: set[tuple[str, str]] = set()
         try:
             lemmatizer = nlp.get_pipe("lemmatizer")  # type: ignore[attr-defined]
             lookups = lemmatizer.lookups
@@ -481,7 +490,12 @@ class Lexicon:
                 for form, lemmas in table.items():
                     target.add(form)
                     target.update(lemmas)
-        return cls(nouns=nouns, others=others)
+        if lookups.has_table("lemma_rules"):
+            for _key, pairs in lookups.get_table("lemma_rules").items():
+                for pair in pairs:
+                    if isinstance(pair, (list, tuple)) and len(pair) == 2:
+                        rules.add((str(pair[0]), str(pair[1])))
+        return cls(nouns=nouns, others=others, rules=rules)
 
     def is_common(self, word: str) -> bool:
         return _strip_possessive(word.lower()) in self._common
@@ -490,10 +504,20 @@ class Lexicon:
         w = _strip_possessive(word.lower())
         if w in self._known:
             return True
-        # Plurals and simple inflections of known words.
-        for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ing", "")):
-            if w.endswith(suffix) and len(w) > len(suffix) + 2:
-                if w[: -len(suffix)] + repl in self._known:
+        if "'" in w or "’" in w:
+            # Contractions: "didn't", "you're", "they'd".
+            base = re.split(r"['’]", w)[0]
+            return base in self._known or (base.endswith("n") and base[:-1] in self._known)
+        if "-" in w:
+            return all(self.is_known(part) for part in w.split("-") if part)
+        # Inflected forms of known words, by the lemmatizer's suffix rules.
+        for suffix, repl in self._rules:
+            if suffix and w.endswith(suffix) and len(w) > len(suffix) + 1:
+                stem = w[: -len(suffix)]
+                if stem + repl in self._known:
+                    return True
+                # Doubled final consonant: "chatting" -> "chat".
+                if repl == "" and len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in self._known:
                     return True
         return False
 

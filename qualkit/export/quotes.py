@@ -39,12 +39,14 @@ Attribution
     ``attribution_labels``) without a participant id.
 
 Trimming and tidying (:func:`quote_text`, :func:`tidy_marks`)
-    A span that crosses speaker turns is quoted turn by turn (speaker labels are dropped)
-    with " … " between the parts. Within a turn, a span that starts or ends within the
-    first or last word of a sentence, or next to it with only punctuation in between, is
-    widened to the whole sentence. Partial sentences at either end are then dropped as
-    long as one whole sentence remains. A span inside a single sentence is kept as a
-    phrase, widened to whole words, with "…" where it is cut from its sentence.
+    A span that crosses speaker turns is quoted from the turns of its main speaker (the
+    one whose turn holds most of the span), turn by turn with " … " between the parts;
+    speaker labels and the other speakers' words are left out. Within a turn, a span that
+    starts or ends within the first or last word of a sentence, or next to it with only
+    punctuation in between, is widened to the whole sentence. Partial sentences at either
+    end are then dropped as long as one whole sentence remains; a quote made of whole
+    sentences needs no ellipsis. A span inside a single sentence is kept as a phrase,
+    widened to whole words, with "…" where it is cut from its sentence.
     Line breaks become spaces. Transcription marks in square or round brackets:
 
     - timestamps are removed: ``[00:12:01]`` disappears, ``[inaudible 00:12:01]`` becomes
@@ -605,7 +607,12 @@ def _trim_piece(text: str, lo: int, hi: int, a: int, b: int) -> tuple[int, int, 
 
 def quote_text(text: str, turns: Sequence[Turn], start: int, end: int, *, tidy: bool = True) -> str:
     """The printable text of ``text[start:end]`` (see the module docstring)."""
-    regions = [(t.start, t.end) for t in turns if t.start < end and start < t.end]
+    main = _main_turn(turns, start, end)
+    regions = [
+        (t.start, t.end)
+        for t in turns
+        if t.start < end and start < t.end and main is not None and t.speaker == main.speaker
+    ]
     if not regions:
         regions = [(0, len(text))]
     parts: list[str] = []

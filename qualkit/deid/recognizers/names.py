@@ -21,6 +21,7 @@ from qualkit.deid.recognizers.base import (
     strip_possessive,
 )
 from qualkit.deid.spans import PERSON
+from qualkit.deid.textutil import followed_like_name
 from qualkit.deid.words import (
     KINSHIP,
     KINSHIP_MODIFIERS,
@@ -45,8 +46,10 @@ _KIN = re.compile(
 )
 _INTRO = re.compile(
     r"(?i:\b(?:called|named|name['’]?s|name[ ]+is|known[ ]+as|nicknamed|calls?[ ]+(?:me|him|her|himself|herself)"
-    r"|goes[ ]+by|(?:this|that)[ ]+(?:is|was)|i['’]m|i[ ]+am|me[ ]+and|and[ ]+me|with|told|asked|"
-    r"met|saw|rang|phoned|texted|messaged|visiting|visited|seeing)[ ]+)"
+    r"|goes[ ]+by|(?:this|that)[ ]+(?:is|was)|is[ ]+(?:this|that)|it['’]s|i['’]m|i[ ]+am|me[ ]+and|"
+    r"and[ ]+me|with|told|asked|met|saw|rang|phoned|texted|messaged|visiting|visited|seeing|"
+    r"(?:thank[ ]+you|thanks|cheers|you[ ]+too|hiya|hello|hi|bye|sorry|ta|alright|morning|"
+    r"evening|afternoon)(?:[ ]+(?:so|very)[ ]+much)?[ ]*,?)[ ]+)"
     rf"(?P<name>{_NAME_TOKEN}(?:[ ]+{CAP})?)"
 )
 _STRONG_INTRO = re.compile(
@@ -111,13 +114,9 @@ class TitleNameRecognizer(QualkitRecognizer):
                     continue
             end = m.end("n2") if m.group("n2") and m.group("n2").lower() not in STOP_WORDS else m.end("n1")
             end = strip_possessive(text, m.start(), end)
-            start = m.start("title") if title in _ABBREV_TITLES and title not in _FAMILY_TITLES else m.start("n1")
-            yield Hit(start, end, PERSON, self.SCORE)
+            yield Hit(m.start("n1"), end, PERSON, self.SCORE)
 
 
-_FAMILY_TITLES = frozenset(
-    "auntie aunty aunt uncle nan nanna nanny granny gran grandma grandad granddad grandpa cousin".split()
-)
 
 
 class KinshipNameRecognizer(QualkitRecognizer):
@@ -136,7 +135,7 @@ class KinshipNameRecognizer(QualkitRecognizer):
                 if first.lower() in ("and",):
                     continue
                 if first[0].isupper():
-                    if first.lower() in STOP_WORDS or first.lower() in NON_NAME_CAPS:
+                    if first.lower() in NON_NAME_CAPS or first.lower() in _NOT_NAMES_AFTER_KIN:
                         break
                 elif self.ctx.lexicon.is_known(first) or first in STOP_WORDS:
                     break
@@ -147,6 +146,12 @@ class KinshipNameRecognizer(QualkitRecognizer):
                 if len(words) == 2 and words[1].lower() in STOP_WORDS:
                     end = start + len(words[0])
                 yield Hit(start, end, PERSON, self.SCORE)
+
+
+_NOT_NAMES_AFTER_KIN = frozenset(
+    """and but or so then because cos when if as who which what that this there here
+    was is were are be been has had have do did does said says told used""".split()
+)
 
 
 class IntroducedNameRecognizer(QualkitRecognizer):
@@ -246,18 +251,19 @@ class SpeakerLabelRecognizer(QualkitRecognizer):
 
 
 _LOWER_CONTEXT_BEFORE = re.compile(
-    r"(?i)\b(?:with|and|told|tell|saw|see|met|asked|called|named|like|for|from|about|visit|"
-    r"visiting|phoned|rang|texted|messaged|me|him|her|to|by|is|was|that's|it's|mate|friend|"
-    r"cousin|uncle|auntie|nan|sister|brother|son|daughter|mum|dad|boyfriend|girlfriend|"
-    r"partner|husband|wife)[ ]+$"
+    r"(?i)\b(?:me[ ]+and|and[ ]+me|with|told|asked|met|saw|called|named|phoned|rang|texted|"
+    r"messaged|visiting|visited|seeing|mate|friend|cousin|uncle|auntie|nan|sister|brother|"
+    r"son|daughter|boyfriend|girlfriend|partner|husband|wife)[ ]+$"
 )
 _LOWER_CONTEXT_AFTER = re.compile(
-    r"(?i)^(?:['’]s\b|[ ]+(?:said|says|told|was|is|and|came|come|went|goes|had|has|would|"
-    r"who|did|got|used|kept|rang|phoned|texted|called|says|reckons|thinks|thought|knew|"
-    r"knows|helped|helps|took|takes|gave|gives|wanted|wants|left|moved|lives|lived|"
-    r"works|worked|never|always|just|still)\b)"
+    r"(?i)^(?:[ ]+(?:said|says|told|reckons|rang|phoned|texted|and[ ]+me|and[ ]+i)\b)"
 )
-_LOWER_WORD = re.compile(r"(?<![\p{L}'’\-@.])\p{Ll}[\p{Ll}\-]{2,}(?![\p{L}\-@]|['’]\p{L}{2})")
+_LOWER_WORD = re.compile(r"(?<![\p{L}'’\-@.])\p{Ll}[\p{Ll}]{2,}(?![\p{L}\-@'’])")
+_NOT_NAME_SUFFIXES = (
+    "ing", "ed", "er", "ers", "able", "ible", "istic", "ness", "ment", "ments", "tion",
+    "tions", "sion", "ity", "ly", "ful", "less", "ise", "ize", "ism", "ist", "ists", "ous",
+    "ive", "ical", "ship", "hood", "ware", "load", "loads", "box", "out", "ups",
+)
 
 
 class LowercaseNameRecognizer(QualkitRecognizer):
@@ -271,7 +277,7 @@ class LowercaseNameRecognizer(QualkitRecognizer):
         lexicon = self.ctx.lexicon
         for m in _LOWER_WORD.finditer(text):
             word = m.group(0)
-            if word in STOP_WORDS or lexicon.is_known(word) or "-" in word:
+            if word in STOP_WORDS or lexicon.is_known(word) or word.endswith(_NOT_NAME_SUFFIXES):
                 continue
             before = text[max(0, m.start() - 20) : m.start()]
             after = text[m.end() : m.end() + 12]
@@ -304,7 +310,9 @@ class UnknownCapitalisedRecognizer(QualkitRecognizer):
                 continue
             if "-" in core and all(lexicon.is_known(p) for p in low.split("-")):
                 continue
-            if at_sentence_start(text, m.start()):
+            if at_sentence_start(text, m.start()) and (
+                len(core) < 4 or not followed_like_name(text, m.end())
+            ):
                 continue
             if _looks_like_group_noun(word) and lexicon.is_known(low[:-1]):
                 continue

@@ -1,0 +1,357 @@
+"""End-to-end tests of the coding app in a real Chromium (Playwright), with axe-core checks.
+
+A small synthetic project (SQLite) is built in a temporary folder, ``streamlit run
+app_streamlit.py`` is started on a free local port, and the tests sign in as different
+people. Screenshots of the main pages are written to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qualkit.storage import Store
+from qualkit.ui.access import PAGES
+from qualkit.ui.sample_project import build_sample_project
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = ROOT / "docs" / "screenshots"
+PASSWORD = "correct horse battery"
+TIMEOUT = 30_000
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+
+@dataclass
+class App:
+    url: str
+    project: str
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    work = tmp_path_factory.mktemp("app")
+    project = str(work / "project.db")
+    build_sample_project(project, work / "src", password=PASSWORD)
+    port = _free_port()
+    env = {**os.environ, "QUALKIT_PROJECT": project}
+    env.pop("QUALKIT_SESSION_TIMEOUT", None)
+    log = (work / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app_streamlit.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            log.close()
+            pytest.fail("the app did not start: " + (work / "streamlit.log").read_text()[-2000:])
+        time.sleep(0.3)
+    try:
+        yield App(url, project)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright_sync.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT)
+    yield pg
+    context.close()
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def settle(page: Any) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"] "
+        "[data-testid=\"stStatusWidgetRunningIcon\"]') && "
+        "!document.querySelector('[data-testid=\"stApp\"][data-test-script-state=\"running\"]')",
+        timeout=TIMEOUT,
+    )
+
+
+def sign_in(page: Any, app: App, user: str, path: str = "") -> None:
+    page.goto(f"{app.url}/{path}")
+    page.get_by_label("Your user name").fill(user)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Signed in as").wait_for()
+    settle(page)
+
+
+def choose(page: Any, label: str, text: str) -> None:
+    """Pick an option in a Streamlit select box or multiselect with the keyboard only."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.focus()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    settle(page)
+
+
+SELECT_JS = """([needle]) => {
+  for (const seg of document.querySelectorAll('.qk-transcript .qk-seg')) {
+    const t = seg.firstChild;
+    const i = t ? t.data.indexOf(needle) : -1;
+    if (i < 0) continue;
+    const r = document.createRange();
+    r.setStart(t, i); r.setEnd(t, i + 1);
+    const a = r.getBoundingClientRect();
+    r.setStart(t, i + needle.length - 1); r.setEnd(t, i + needle.length);
+    const b = r.getBoundingClientRect();
+    return [a.left + 1, a.top + a.height / 2, b.right - 1, b.top + b.height / 2];
+  }
+  return null;
+}"""
+
+
+def drag_select(page: Any, needle: str) -> None:
+    """Select ``needle`` in the transcript with a real mouse drag."""
+    page.locator(".qk-seg", has_text=needle).first.scroll_into_view_if_needed()
+    box = page.evaluate(SELECT_JS, [needle])
+    assert box is not None, "text to select not found"
+    x1, y1, x2, y2 = box
+    page.mouse.move(x1, y1)
+    page.mouse.down()
+    page.mouse.move((x1 + x2) / 2, (y1 + y2) / 2, steps=4)
+    page.mouse.move(x2, y2, steps=4)
+    page.mouse.up()
+
+
+def tags(page: Any) -> list[str]:
+    return [t.strip() for t in page.locator(".qk-transcript .qk-tag").all_inner_texts()]
+
+
+def axe_check(page: Any, name: str) -> list[str]:
+    """Serious or critical axe-core violations on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    return [f"{name}: {v['id']} ({v['impact']}): {v['help']} × {len(v['nodes'])} "
+            f"e.g. {v['nodes'][0]['target']}" for v in bad]
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+# -- tests -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spec", list(PAGES.values()), ids=lambda s: s.key)
+def test_signed_out_visits_show_only_the_sign_in_form(app: App, page: Any, spec: Any) -> None:
+    page.goto(f"{app.url}/{spec.url_path}?t=t01")
+    page.get_by_label("Your user name").wait_for()
+    settle(page)
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert "Sign in" in body
+    for leak in ("waiting list", "Transcript", "Codebook", "Getting help", "Waiting times",
+                 "casey", "Casey"):
+        assert leak not in body, f"{spec.url_path} shows {leak!r} before sign-in"
+    assert page.locator("[data-testid='stSidebarNav']").count() == 0
+    assert page.locator(".qk-transcript").count() == 0
+
+
+def test_coding_blind_layers_and_accessibility(app: App, page: Any, browser: Any) -> None:
+    problems: list[str] = []
+
+    # Sign-in page.
+    page.goto(app.url)
+    page.get_by_label("Your user name").wait_for()
+    settle(page)
+    shot(page, "01-sign-in")
+    problems += axe_check(page, "sign-in")
+
+    # A coder's list of transcripts.
+    sign_in(page, app, "casey", "my-transcripts")
+    page.get_by_role("heading", name="My transcripts").wait_for()
+    page.get_by_text("Getting help after the hostel").wait_for()
+    assert page.get_by_text("this transcript talks about overdose").count() == 1
+    shot(page, "02-my-transcripts")
+    problems += axe_check(page, "my transcripts")
+
+    # Open t01 and code a span selected with the mouse.
+    page.get_by_role("button", name="Open", exact=True).first.click()
+    page.locator(".qk-transcript .qk-seg").first.wait_for()
+    settle(page)
+    assert "coding" in page.url and "t=t01" in page.url
+    drag_select(page, "waiting list for months")
+    page.get_by_text("Selected (turn 2)").wait_for()
+    settle(page)
+    choose(page, "Codes", "Waiting times")
+    page.get_by_role("button", name="Code this").click()
+    page.get_by_text("Saved: Waiting times").first.wait_for()
+    settle(page)
+
+    # Code a whole turn from the keyboard only.
+    choose(page, "Turn", "Turn 4")
+    part = page.get_by_role("combobox", name="Part of the turn")
+    assert "The whole turn" in part.locator("xpath=ancestor::div[@data-baseweb='select']")\
+        .inner_text()
+    choose(page, "Codes", "Trusting relationship")
+    page.get_by_role("button", name="Code this").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Saved: Trusting relationship").first.wait_for()
+    settle(page)
+    shot(page, "03-coding")
+    problems += axe_check(page, "coding")
+
+    # Reload: the session ends with the page, so sign in again; both codings are there.
+    page.reload()
+    page.get_by_label("Your user name").wait_for()
+    sign_in(page, app, "casey", "coding?t=t01")
+    page.locator(".qk-transcript .qk-tag").first.wait_for()
+    shown = tags(page)
+    assert any("Waiting times" in t for t in shown), shown
+    assert any("Trusting relationship" in t for t in shown), shown
+    assert not any("·" in t for t in shown)  # a coder's own layer carries no coder names
+
+    with Store.open(app.project, create=False) as store:
+        t = store.transcript("t01")
+        mine = store.codings(transcript="t01", coder="casey")
+        assert {(c.quote, c.code) for c in mine} == {
+            ("waiting list for months", "access.waiting"),
+            (t.text[t.turns[3].start : t.turns[3].end], "practitioners.relationship"),
+        }
+        assert all(c.provenance.value == "manual" for c in mine)
+        adds = [e for e in store.events("coding.add") if e.actor == "casey"]
+        assert len(adds) == 2
+
+    # A second coder does not see the first coder's layer, and codes a turn of their own.
+    other = browser.new_context(viewport={"width": 1400, "height": 1000})
+    p2 = other.new_page()
+    p2.set_default_timeout(TIMEOUT)
+    sign_in(p2, app, "dev", "coding?t=t01")
+    p2.locator(".qk-transcript .qk-seg").first.wait_for()
+    assert tags(p2) == []
+    assert p2.get_by_text("You have not coded anything in this transcript yet.").count() == 1
+    choose(p2, "Turn", "Turn 6")
+    choose(p2, "Codes", "Paperwork")
+    p2.get_by_role("button", name="Code this").click()
+    p2.get_by_text("Saved: Paperwork").first.wait_for()
+    settle(p2)
+    assert [t for t in tags(p2) if "Waiting" in t or "Trusting" in t] == []
+    other.close()
+
+    # A researcher sees both coders' layers, each labelled with the coder.
+    third = browser.new_context(viewport={"width": 1400, "height": 1000})
+    p3 = third.new_page()
+    p3.set_default_timeout(TIMEOUT)
+    sign_in(p3, app, "rita", "coding?t=t01")
+    p3.locator(".qk-transcript .qk-tag").first.wait_for()
+    shown = tags(p3)
+    assert any("Waiting times" in t and "Casey" in t for t in shown), shown
+    assert any("Trusting relationship" in t and "Casey" in t for t in shown), shown
+    assert any("Paperwork" in t and "Dev" in t for t in shown), shown
+    shot(p3, "04-researcher-layers")
+    third.close()
+
+    assert not problems, "\n".join(problems)
+
+
+def test_content_notes_pause_and_other_pages(app: App, page: Any) -> None:
+    sign_in(page, app, "casey", "coding?t=t02")
+    page.get_by_text("Before you start").wait_for()
+    assert page.locator(".qk-transcript").count() == 0  # nothing shown before choosing
+    assert page.get_by_text("overdose").count() >= 1
+    shot(page, "05-content-note")
+    page.get_by_role("button", name="Continue to the transcript").click()
+    page.locator(".qk-transcript .qk-seg").first.wait_for()
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("heading", name="Paused").wait_for()
+    settle(page)
+    assert page.locator(".qk-transcript").count() == 0
+    page.get_by_role("button", name="Carry on").click()
+    page.locator(".qk-transcript .qk-seg").first.wait_for()
+
+    # The codebook is open to every signed-in role. (A new page load is a new session.)
+    sign_in(page, app, "robin", "codebook")
+    page.get_by_role("heading", name="Codebook").wait_for()
+    page.get_by_text("Waiting times").first.wait_for()
+    settle(page)
+    shot(page, "06-codebook")
+
+
+def test_roles_are_checked_on_each_page(app: App, page: Any) -> None:
+    sign_in(page, app, "casey", "assign")
+    page.get_by_text("This page is not open to your account (coder)").wait_for()
+    assert page.get_by_role("button", name="Assign").count() == 0
+    sign_in(page, app, "robin", "coding?t=t01")
+    page.get_by_text("This page is not open to your account (reader)").wait_for()
+    assert page.locator(".qk-transcript").count() == 0
+
+
+def test_researcher_assigns_and_sees_declines(app: App, page: Any) -> None:
+    with Store.open(app.project, create=False) as store:
+        store.set_assignment_status("t02", "dev", "declined", "dev")
+    sign_in(page, app, "rita", "assign")
+    page.get_by_role("heading", name="Progress").wait_for()
+    settle(page)
+    shot(page, "07-assign")
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for()
+    assert page.get_by_text("Suggested by the keyword check").count() == 0
+    choose(page, "Transcript", "Working on the front line")
+    page.get_by_text("Suggested by the keyword check").wait_for()
