@@ -3,7 +3,8 @@
 20 transcripts of 8,000 words, 3 coders, 30 codes, seeded random codings. Times
 ``agreement_report`` (percentages, kappas, alphas, segment matching and 1,000 bootstrap
 resamples) by character, sentence and turn, and ``disagreements`` for every pair of coders.
-The character report must finish in under 5 s. Writes ``benchmarks/results/agreement.json``.
+The character report must finish in under 5 s. Writes ``benchmarks/results/agreement.json``
+and ``agreement.md``.
 
 Run: ``.venv/bin/python benchmarks/bench_agreement.py``
 """
@@ -124,6 +125,31 @@ def write_atomic(path: Path, text: str) -> None:
     os.replace(temp, path)
 
 
+def markdown(summary: dict[str, Any]) -> str:
+    """The results as a Markdown section for ``results/SUMMARY.md``."""
+    corpus = summary["corpus"]
+    lines = [
+        "## Agreement",
+        "",
+        f"{corpus['transcripts']} transcripts of {corpus['words_per_transcript']:,} words "
+        f"({corpus['characters']:,} characters), {corpus['coders']} coders, "
+        f"{corpus['codes']} codes, {corpus['codings']:,} codings, "
+        f"{corpus['bootstrap']:,} bootstrap resamples.",
+        "",
+        "| Step | Wall (s) | CPU (s) |",
+        "|---|---:|---:|",
+    ]
+    for label, seconds in summary["seconds"].items():
+        lines.append(f"| {label} | {seconds['wall']:.3f} | {seconds['cpu']:.3f} |")
+    verdict = "passed" if summary["passed"] else "FAILED"
+    lines += [
+        "",
+        f"Limit: report by character under {summary['limit_seconds']:.0f} s: {verdict}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def main() -> int:
     rng = random.Random(SEED)
     codes = [f"code.{i:02d}" for i in range(N_CODES)]
@@ -193,6 +219,7 @@ def main() -> int:
         },
     }
     write_atomic(RESULTS, json.dumps(summary, indent=2) + "\n")
+    write_atomic(RESULTS.with_suffix(".md"), markdown(summary))
     verdict = "PASS" if passed else "FAIL"
     print(
         f"{verdict}: every statistic by character in {main_seconds:.2f} s (limit {LIMIT_SECONDS} s)"

@@ -410,6 +410,51 @@ def codings_list(project: str, transcript: str | None, coder: str | None) -> Non
             click.echo(f"{c.transcript:<8} {c.start:>7}-{c.end:<7} {c.coder:<12} {c.code}")
 
 
+# -- agreement -------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("source", metavar="PROJECT")
+@click.option("--unit", type=click.Choice(["character", "sentence", "turn"]),
+              default="character", show_default=True, help="What one unit of agreement is.")
+@click.option("--coder", "coders", multiple=True, help="Compare only these coders (repeat).")
+@click.option("--code", "codes", multiple=True, help="Only these codes (repeat).")
+@click.option("--min-overlap", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Segments match when they overlap by at least this share.")
+@click.option("--bootstrap", type=click.IntRange(0), default=1000, show_default=True,
+              help="Resamples for the 95% confidence intervals (0: none).")
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
+              help="Seed for the bootstrap.")
+@click.option("--all-rows", is_flag=True,
+              help="Print every code x transcript x coder-pair row, not just the summary.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write every row to a .csv or .json file.")
+@friendly_errors
+def agreement(source: str, unit: str, coders: tuple[str, ...], codes: tuple[str, ...],
+              min_overlap: float, bootstrap: int, seed: int, all_rows: bool,
+              out: Path | None) -> None:
+    """Inter-coder agreement per code, per transcript and overall.
+
+    Percent agreement and Cohen's kappa as NVivo computes them, Krippendorff's alpha,
+    segment matching, and bootstrap confidence intervals.
+    """
+    from qualkit.agreement import format_table
+    from qualkit.agreement_io import project_agreement, summary, to_csv
+    from qualkit.exporting import write_atomically
+
+    if out is not None and out.suffix.lower() not in {".csv", ".json"}:
+        raise click.UsageError("--out must end in .csv or .json")
+    with open_store(source) as store:
+        report = project_agreement(store, unit=unit, coders=coders or None,
+                                   codes=codes or None, min_overlap=min_overlap,
+                                   bootstrap=bootstrap, seed=seed)
+    click.echo(format_table(report if all_rows else summary(report)))
+    if out is not None:
+        body = report.to_json() if out.suffix.lower() == ".json" else to_csv(report)
+        write_atomically(out, lambda f: f.write(body.encode("utf-8")))
+        click.echo(f"Wrote {out}", err=True)
+
+
 # -- database --------------------------------------------------------------------------
 
 

@@ -214,3 +214,33 @@ def test_codings_import_from_quote_files(project_path: str, tmp_path: Path) -> N
 def test_unknown_project_is_a_clear_error(tmp_path: Path) -> None:
     result = run("transcripts", "list", str(tmp_path / "missing.db"), ok=False)
     assert result.exit_code == 1 and "missing.db" in result.output
+
+
+def test_agreement_table_and_json(project_path: str, tmp_path: Path) -> None:
+    import json
+
+    run("codebook", "import", project_path, str(CODEBOOK))
+    f = tmp_path / "x01.txt"
+    f.write_text(TRANSCRIPT, encoding="utf-8")
+    run("import", project_path, str(f), "--not-identifiable")
+    codings = tmp_path / "x01.yaml"
+    codings.write_text(
+        "transcript: x01\ncodings:\n"
+        "  - {coder: coder_a, code: access.waiting, quote: 'Months. Nobody rang me back'}\n"
+        "  - {coder: coder_b, code: access.waiting, quote: 'Nobody rang me back'}\n"
+        "  - {coder: coder_a, code: personled.peer, quote: 'She listened.'}\n",
+        encoding="utf-8",
+    )
+    run("codings", "import", project_path, str(codings))
+    out = tmp_path / "agreement.json"
+    table = run("agreement", project_path, "--bootstrap", "50", "--out", str(out)).output
+    assert "access.waiting" in table and "coder_a+coder_b" in table
+    report = json.loads(out.read_text(encoding="utf-8"))
+    row = next(r for r in report["rows"]
+               if r["code"] == "access.waiting" and r["transcript"] == "x01")
+    assert row["n_units"] > 0
+    # coder_a coded 27 characters, coder_b 19 of them: NVivo agreement counts uncoded text.
+    assert abs(row["percent_agreement"] - 100 * (1 - 8 / row["n_units"])) < 1e-9
+    csv_out = tmp_path / "agreement.csv"
+    run("agreement", project_path, "--bootstrap", "0", "--out", str(csv_out))
+    assert csv_out.read_text(encoding="utf-8").startswith("code,transcript,coders")

@@ -169,7 +169,7 @@ def test_import_refused_by_the_gate_writes_nothing(
 
     make_project(store)
     path = export_to(store, tmp_path / "p.qdpx")
-    with pytest.raises(InputError, match="p.qdpx"):
+    with pytest.raises(InputError, match=r"p\.qdpx"):
         import_qdpx_into(fresh, path, "importer", RefuseAll())
     assert fresh.transcripts() == [] and fresh.codings() == []
 
@@ -218,10 +218,12 @@ def foreign_qdpx(
     folder: str = "Sources",
     text: str = FOREIGN_TEXT,
     inline: bool = False,
+    escape_cr: bool = True,
     bom: bool = True,
+    phrases: list[str] = PHRASES,
 ) -> Path:
     selections = []
-    for k, phrase in enumerate(PHRASES):
+    for k, phrase in enumerate(phrases):
         start, end = _positions(text, phrase, crlf_as=crlf_as)
         name = f' name="{phrase}"' if names else f' name="Quotation {k + 1}"'
         selections.append(
@@ -234,7 +236,7 @@ def foreign_qdpx(
         )
     body = "".join(selections)
     if inline:
-        content = text.replace("\r", "&#13;") if crlf_as == 2 else text
+        content = text.replace("\r", "&#13;") if escape_cr else text
         source = (
             f'<TextSource guid="{SOURCE_GUID}" name="Interview 7.docx">'
             f"<PlainTextContent>{content}</PlainTextContent>{body}</TextSource>"
@@ -323,14 +325,23 @@ def test_lower_case_folder_no_bom_and_inline_content(fresh: Store, tmp_path: Pat
     assert _imported_quotes(fresh) == PHRASES
 
 
-@pytest.mark.parametrize(("crlf_as", "origin"), [(2, "NVivo 14"), (1, "ATLAS.ti 9")])
+@pytest.mark.parametrize(
+    ("crlf_as", "origin", "escape_cr"),
+    [(2, "NVivo 14", True), (2, "NVivo 14", False), (1, "ATLAS.ti 9", False)],
+)
 def test_plain_text_content_inside_the_xml(
-    fresh: Store, tmp_path: Path, crlf_as: int, origin: str
+    fresh: Store, tmp_path: Path, crlf_as: int, origin: str, escape_cr: bool
 ) -> None:
-    # Inline text: a literal \r\n in XML reaches the parser as \n, so NVivo's counts
-    # (2 per line end) must be mapped onto one character per line end.
+    # A literal \r\n inside XML reaches the parser as \n, so NVivo's counts (2 per line
+    # end) must then be mapped onto one character per line end; written as &#13; the \r
+    # survives and the counts are plain code points.
     path = foreign_qdpx(
-        tmp_path / "h.qdpx", origin=origin, crlf_as=crlf_as, names=False, inline=True
+        tmp_path / "h.qdpx",
+        origin=origin,
+        crlf_as=crlf_as,
+        names=False,
+        inline=True,
+        escape_cr=escape_cr,
     )
     import_qdpx_into(fresh, path, "importer", NotIdentifiableGate())
     assert _imported_quotes(fresh) == PHRASES
@@ -340,7 +351,12 @@ def test_unnormalised_text_is_normalised_and_offsets_remapped(fresh: Store, tmp_
     decomposed = unicodedata.normalize("NFD", FOREIGN_TEXT)
     assert decomposed != FOREIGN_TEXT
     path = foreign_qdpx(
-        tmp_path / "n.qdpx", origin="NVivo 14", crlf_as=2, names=True, text=decomposed
+        tmp_path / "n.qdpx",
+        origin="NVivo 14",
+        crlf_as=2,
+        names=True,
+        text=decomposed,
+        phrases=[unicodedata.normalize("NFD", p) for p in PHRASES],
     )
     [tid] = import_qdpx_into(fresh, path, "importer", NotIdentifiableGate()).transcripts
     text = fresh.transcript(tid).text
@@ -393,7 +409,7 @@ def test_missing_source_file_and_unknown_code_are_errors(fresh: Store, tmp_path:
             data = src.read(info)
             if info.filename == "project.qde":
                 data = data.replace(
-                    b'<CodeRef targetGUID="a1b2c3d4', b'<CodeRef targetGUID="a1b2c3d5'
+                    b'<CodeRef targetGUID="{a1b2c3d4', b'<CodeRef targetGUID="{a1b2c3d5'
                 )
             z.writestr(info, data)
     with pytest.raises(InputError, match="not in the codebook") as e:

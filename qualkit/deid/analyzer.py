@@ -214,6 +214,8 @@ class Detector:
         if etype == DATE_TIME:
             # Only calendar dates; relative ones ("last week", "two years") are kept.
             return (start, end) if _MONTH_OR_YEAR.search(surface) else None
+        if not any(ch.isalpha() for ch in surface):
+            return None
         words = surface.split()
         lowered = [w.lower().strip(".,'’") for w in words]
         if etype in (PERSON, LOCATION, ORGANIZATION):

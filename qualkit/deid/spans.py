@@ -115,7 +115,14 @@ def identifier_class(entity_type: str) -> str:
     return "other"
 
 
+_NAME_LIKE = frozenset({ORGANIZATION, LOCATION, PERSON})
+
+
 def _precedence(entity_type: str) -> int:
+    """Structured types in their fixed order; names of people, places and organisations
+    share one tier, where the more reliable recognizer wins."""
+    if entity_type in _NAME_LIKE:
+        return TYPE_PRECEDENCE.index(ORGANIZATION)
     try:
         return TYPE_PRECEDENCE.index(entity_type)
     except ValueError:

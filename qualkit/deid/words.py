@@ -222,6 +222,15 @@ STREET_SUFFIXES: tuple[str, ...] = (
     "court",
 )
 BUILDING_SUFFIXES: tuple[str, ...] = (
+    "arches",
+    "bridge",
+    "market",
+    "station",
+    "common",
+    "fields",
+    "playing fields",
+    "rec",
+    "library",
     "house",
     "court",
     "tower",
@@ -236,6 +245,18 @@ BUILDING_SUFFIXES: tuple[str, ...] = (
     "hall",
 )
 ESTATE_WORDS: tuple[str, ...] = ("estate", "estates")
+# Street words that are not also common verbs or nouns, for lower-case street names.
+LOWER_STREET_SUFFIXES: tuple[str, ...] = (
+    "road",
+    "street",
+    "lane",
+    "avenue",
+    "crescent",
+    "terrace",
+    "gardens",
+    "mews",
+    "grove",
+)
 
 ORG_SUFFIXES: tuple[str, ...] = (
     "hospital",
@@ -297,6 +318,21 @@ ORG_SUFFIXES: tuple[str, ...] = (
     "warehouse",
     "factory",
     "supermarket",
+    "pharmacy",
+    "chemist",
+    "chemists",
+    "dentist",
+    "dentists",
+    "opticians",
+    "barbers",
+    "salon",
+    "launderette",
+    "bookies",
+    "council",
+    "borough council",
+    "solicitors",
+    "law centre",
+    "advice centre",
     "stores",
     "store",
     "pub",

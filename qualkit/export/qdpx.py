@@ -63,8 +63,8 @@ Import (:func:`import_qdpx_into`, :func:`read_qdpx`)
       attributes.
     - Coders are the ``creatingUser`` of each coding (else of its selection, else
       ``imported``); missing accounts are created as coders without a password.
-      Codings get provenance ``imported`` (``consensus`` for the consensus coder) unless
-      the file records another.
+      Codings keep the provenance a qualkit export records (``manual`` unless noted);
+      codings from other tools get ``imported`` (``consensus`` for the consensus coder).
     - Notes become memos on what refers to them (coding, transcript, or the project);
       a note marked as a coding memo becomes that coding's memo field.
 
@@ -634,6 +634,7 @@ def _read_project(
     pi_provenance: dict[str, Any] = (
         meta["provenance"] if isinstance(meta.get("provenance"), dict) else {}
     )
+    from_qualkit = isinstance(meta.get("format"), int)
     notes: list[str] = []
 
     # Users.
@@ -787,6 +788,8 @@ def _read_project(
                 provenance = Provenance(prov_value) if prov_value else None
             except ValueError:
                 provenance = None
+            if provenance is None and from_qualkit:
+                provenance = Provenance.MANUAL
             if provenance is None:
                 provenance = Provenance.CONSENSUS if coder == CONSENSUS else Provenance.IMPORTED
             coding = Coding(

@@ -32,7 +32,10 @@ from qualkit.deid.words import (
 )
 
 _NAME_TOKEN = rf"(?:{CAP}|\p{{Ll}}[\p{{Ll}}'’\-]+)"
-_ABBREV_TITLES = frozenset(TITLES - WORDLIKE_TITLES)
+# Titles written before a surname and counted as part of the name ("Dr Okafor").
+_ABBREV_TITLES = frozenset(
+    "mr mrs ms miss mx dr prof cllr rev sgt dc pc ds di sir dame".split()
+)
 
 _TITLE = re.compile(
     rf"\b(?P<title>(?i:{compile_words(TITLES)}))\.?[ ]+(?P<n1>{_NAME_TOKEN})(?:[ ]+(?P<n2>{CAP}))?"
@@ -114,7 +117,8 @@ class TitleNameRecognizer(QualkitRecognizer):
                     continue
             end = m.end("n2") if m.group("n2") and m.group("n2").lower() not in STOP_WORDS else m.end("n1")
             end = strip_possessive(text, m.start(), end)
-            yield Hit(m.start("n1"), end, PERSON, self.SCORE)
+            start = m.start("title") if title in _ABBREV_TITLES else m.start("n1")
+            yield Hit(start, end, PERSON, self.SCORE)
 
 
 
@@ -172,7 +176,7 @@ class IntroducedNameRecognizer(QualkitRecognizer):
             if first[0].isupper():
                 if not strong and self.ctx.lexicon.is_common(low):
                     continue
-                if not strong and _looks_like_group_noun(first):
+                if not strong and _looks_like_group_noun(first) and self.ctx.lexicon.is_known(low):
                     continue
             elif self.ctx.lexicon.is_known(low):
                 continue
@@ -259,6 +263,10 @@ _LOWER_CONTEXT_AFTER = re.compile(
     r"(?i)^(?:[ ]+(?:said|says|told|reckons|rang|phoned|texted|and[ ]+me|and[ ]+i)\b)"
 )
 _LOWER_WORD = re.compile(r"(?<![\p{L}'’\-@.])\p{Ll}[\p{Ll}]{2,}(?![\p{L}\-@'’])")
+_SUBJECT_BEFORE = re.compile(
+    r"(?i)(?:^|[.!?:;,\n][ ]*|\b(?:and|but|when|because|cos|then|until|so|if|apart[ ]+from|"
+    r"except|like|from|to|with)[ ]+)$"
+)
 _NOT_NAME_SUFFIXES = (
     "ing", "ed", "er", "ers", "able", "ible", "istic", "ness", "ment", "ments", "tion",
     "tions", "sion", "ity", "ly", "ful", "less", "ise", "ize", "ism", "ist", "ists", "ous",
@@ -282,6 +290,12 @@ class LowercaseNameRecognizer(QualkitRecognizer):
             before = text[max(0, m.start() - 20) : m.start()]
             after = text[m.end() : m.end() + 12]
             if _LOWER_CONTEXT_BEFORE.search(before) or _LOWER_CONTEXT_AFTER.match(after):
+                yield Hit(m.start(), m.end(), PERSON, self.SCORE)
+            elif (
+                len(word) >= 4
+                and _SUBJECT_BEFORE.search(before)
+                and followed_like_name(text, m.end())
+            ):
                 yield Hit(m.start(), m.end(), PERSON, self.SCORE)
 
 
@@ -313,8 +327,6 @@ class UnknownCapitalisedRecognizer(QualkitRecognizer):
             if at_sentence_start(text, m.start()) and (
                 len(core) < 4 or not followed_like_name(text, m.end())
             ):
-                continue
-            if _looks_like_group_noun(word) and lexicon.is_known(low[:-1]):
                 continue
             yield Hit(m.start(), end, PERSON, self.SCORE)
 

@@ -27,7 +27,8 @@ _ONE_EXCLUDED = re.compile(r"^(?:one|a|an)$", re.IGNORECASE)
 # "I was 34", "she's sixteen now", "when he turned 18", "aged 12", "at the age of 15".
 _AGE_TRIGGERED = re.compile(
     r"(?i)\b(?:(?P<subj>[\p{L}]+)(?:[ ]+(?:was|were|is|am|are)|['’](?:s|m|re))"
-    r"|turn(?:ed|ing|s)?|aged?|age[ ]+of|reached|hit)"
+    r"|turn(?:ed|ing|s)?|aged?|age[ ]+of|reached|hit"
+    r"|(?:will|['’]ll|would|['’]d|gonna|going[ ]+to)[ ]+be)"
     r"[ ]+(?:only[ ]+|just[ ]+|about[ ]+|nearly[ ]+|almost[ ]+|like[ ]+|barely[ ]+"
     r"|around[ ]+|roughly[ ]+|maybe[ ]+)?"
     rf"(?P<num>{_NUM}){_UNIT_AFTER}"
@@ -90,7 +91,8 @@ _AFTER_OK = re.compile(
     r"(?i)^(?:[ ]*(?:$|[.,;:!?)\"”'’\-–—…]|\n|now\b|then\b|when\b|and\b|or\b|so\b|but\b|at\b"
     r"|years?\b|year-old|in\b|by\b|i\b|he\b|she\b|they\b|we\b|you\b|because\b|cos\b|"
     r"too\b|already\b|yeah\b|like\b|or[ ]+so\b|going\b|with\b|on\b|this\b|that\b|"
-    r"myself\b|herself\b|himself\b|mate\b|innit\b|if\b|only\b|just\b|though\b|still\b))"
+    r"myself\b|herself\b|himself\b|mate\b|innit\b|if\b|only\b|just\b|though\b|still\b|"
+    r"to\b|the\b|before\b|after\b|until\b|till\b|while\b|whilst\b|maybe\b|either\b))"
 )
 
 
@@ -146,6 +148,26 @@ _YEAR_ALONE = re.compile(
 )
 
 
+# Days that fall on one date: "Father's Day", "New Year's Eve 2021", "Christmas Day".
+_HOLIDAY = re.compile(
+    r"\b(?:(?:New[ ]+Year['’]?s?|Christmas|Boxing|Valentine['’]?s|Mother['’]?s|Father['’]?s|"
+    r"Mothering|Remembrance|St\.?[ ]+Patrick['’]?s|Guy[ ]+Fawkes|Bonfire|Armistice|"
+    r"Independence|Easter|May|Burns)[ ]+(?:Day|Eve|Night|Sunday|Monday)|Halloween|"
+    rf"Hallowe['’]en)(?:,?[ ]+{_YEAR})?\b"
+    rf"|\b(?:Christmas|Easter|Eid|Diwali|Ramadan|Hanukkah|Passover)(?:,?[ ]+(?:of[ ]+)?){_YEAR}\b"
+)
+# Month names on their own. Words that are also names or verbs ("May", "March") only
+# after a word that introduces a time.
+_PLAIN_MONTHS = re.compile(
+    r"\b(?:January|February|July|September|October|November|December|Jan|Feb|Sept?|Oct|Nov|Dec)\b"
+)
+_AMBIGUOUS_MONTHS = re.compile(
+    r"(?i:\b(?:in|since|until|till|til|by|from|last|next|this|every|early|late|mid|of|"
+    r"around|before|after|through|during|end[ ]+of|start[ ]+of|beginning[ ]+of)[ ]+)"
+    r"(?P<month>March|April|May|June|August)\b"
+)
+
+
 class CalendarDateRecognizer(QualkitRecognizer):
     """Calendar dates and dates of birth; never relative ones ("last week")."""
 
@@ -162,6 +184,12 @@ class CalendarDateRecognizer(QualkitRecognizer):
                 yield Hit(start, m.end(), DATE_TIME, score)
         for m in _YEAR_ALONE.finditer(text):
             yield Hit(m.start("year"), m.end("year"), DATE_TIME, 0.6)
+        for m in _HOLIDAY.finditer(text):
+            yield Hit(m.start(), m.end(), DATE_TIME, 0.7)
+        for m in _PLAIN_MONTHS.finditer(text):
+            yield Hit(m.start(), m.end(), DATE_TIME, 0.6)
+        for m in _AMBIGUOUS_MONTHS.finditer(text):
+            yield Hit(m.start("month"), m.end("month"), DATE_TIME, 0.6)
 
 
 _HANDLE = re.compile(r"(?<![\w.@/])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")

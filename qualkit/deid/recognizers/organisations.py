@@ -25,7 +25,8 @@ _PRISON = re.compile(
 _SAINT = re.compile(rf"\b(?:St\.?|Saint)[ ]+{CAP}(?:['’]s?)?(?:[ ]+(?P<suffix>(?i:{_ORG_SUFFIX})))?\b")
 # Oakwood Hospital, the Marsh Lane Project, Brindley's Bakery
 _SUFFIXED = re.compile(
-    rf"(?P<name>{_NAME_RUN})[ ]+(?P<suffix>(?i:{_ORG_SUFFIX}))\b(?!['’]?\w)"
+    rf"(?P<name>(?:The[ ]+)?{_NAME_RUN})[ ]+(?P<suffix>(?i:{_ORG_SUFFIX})(?:[ ]+(?i:{_ORG_SUFFIX}))*)"
+    r"\b(?!['’]?\w)"
 )
 # "a hostel called Northfields", "the charity's called Open Door"
 _CALLED = re.compile(

@@ -16,7 +16,13 @@ from qualkit.deid.recognizers.base import (
     compile_words,
 )
 from qualkit.deid.spans import LOCATION, STREET_ADDRESS
-from qualkit.deid.words import BUILDING_SUFFIXES, ESTATE_WORDS, NON_NAME_CAPS, STREET_SUFFIXES
+from qualkit.deid.words import (
+    BUILDING_SUFFIXES,
+    ESTATE_WORDS,
+    LOWER_STREET_SUFFIXES,
+    NON_NAME_CAPS,
+    STREET_SUFFIXES,
+)
 
 # Words that make a capitalised phrase generic rather than a name ("Crown Court").
 GENERIC_PLACE_WORDS: frozenset[str] = frozenset(
@@ -35,7 +41,9 @@ _NUMBER = r"(?:(?:flat|unit|apartment|apt|room|no\.?|number)[ ]+\d{1,4}[A-Za-z]?
 _STREET_CAP = re.compile(
     rf"(?P<num>{_NUMBER}[ ]+)?(?P<name>{_NAME_RUN})[ ]+(?P<suffix>(?i:{_STREET_SUFFIX}))\b\.?(?!['’]?\w)"
 )
-_STREET_LOWER = re.compile(rf"\b(?P<name>{_LOWER_NAME})[ ]+(?P<suffix>{_STREET_SUFFIX})\b(?!['’]?\w)")
+_STREET_LOWER = re.compile(
+    rf"\b(?P<name>{_LOWER_NAME})[ ]+(?P<suffix>{compile_words(LOWER_STREET_SUFFIXES)})\b(?!['’]?\w)"
+)
 _WORD_BEFORE = re.compile(rf"(?P<word>{_LOWER_NAME})[ ]+$")
 _NUMBER_BEFORE = re.compile(rf"(?i:{_NUMBER})[ ]+$")
 _FLAT_PREFIX = re.compile(r"(?i)(?:flat|unit|apartment|apt|room|no\.?|number)[ ]+\d{1,4}[a-z]?,?[ ]+$")
@@ -64,13 +72,18 @@ class _PlaceBase(QualkitRecognizer):
             return None
         kept = words[i:]
         new_start = start + kept[0].start()
+        # "The Lantern Project" inside a sentence: the capital "The" is part of the name.
+        the = words[i - 1] if i > 0 else None
+        with_the = None
+        if the is not None and the.group(0) == "The" and not at_sentence_start(text, start + the.start()):
+            with_the = start + the.start()
         tokens = [w.group(0).rstrip("'’s").lower() for w in kept]
         if all(t in GENERIC_PLACE_WORDS for t in tokens):
             return None
         evidence = any(not self.ctx.lexicon.is_common(t) for t in tokens)
         if not evidence and at_sentence_start(text, new_start):
             return None
-        return new_start
+        return with_the if with_the is not None else new_start
 
 
     def lower_name_start(self, text: str, start: int, word: str) -> int | None:
