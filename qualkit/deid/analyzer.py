@@ -23,6 +23,7 @@ from qualkit.deid.recognizers import (
     rank_of,
 )
 from qualkit.deid.recognizers.names import GENERIC_LABEL_WORDS
+from qualkit.deid.textutil import at_sentence_start
 from qualkit.deid.spans import (
     DATE_TIME,
     LOCATION,
@@ -221,7 +222,11 @@ class Detector:
         if etype in (PERSON, LOCATION, ORGANIZATION):
             if any(ch.isdigit() for ch in surface) and etype == PERSON:
                 return None
-            if all(w in GENERIC_LABEL_WORDS or w in STOP_WORDS or w in NON_NAME_CAPS for w in lowered):
+            if all(w in GENERIC_LABEL_WORDS or w in NON_NAME_CAPS for w in lowered):
+                return None
+            if all(w in STOP_WORDS for w in lowered) and (
+                not surface[0].isupper() or at_sentence_start(text, start)
+            ):
                 return None
             if not any(w[:1].isupper() for w in words) and all(
                 self.lexicon.is_known(w) for w in lowered

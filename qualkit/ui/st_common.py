@@ -149,7 +149,9 @@ html { font-size: %(size)spx; }
 .stMarkdown p, .stMarkdown li { max-width: 75ch; }
 *:focus-visible { outline: 3px solid var(--qk-focus) !important; outline-offset: 2px; }
 button[kind] p { font-weight: 600; }
-[data-testid="stCaptionContainer"], .stCaption, small { color: #2b2b2b !important; }
+[data-testid="stCaptionContainer"], .stCaption, small {
+  color: #2b2b2b !important; opacity: 1 !important;
+}
 [data-testid="stSidebarNav"] a span { color: #000 !important; }
 input::placeholder, textarea::placeholder { color: #595959 !important; opacity: 1; }
 %(extra)s

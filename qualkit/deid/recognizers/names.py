@@ -154,7 +154,7 @@ class KinshipNameRecognizer(QualkitRecognizer):
 
 _NOT_NAMES_AFTER_KIN = frozenset(
     """and but or so then because cos when if as who which what that this there here
-    was is were are be been has had have do did does said says told used""".split()
+    was is were are be been has had have do did does said says told used would could""".split()
 )
 
 

@@ -278,8 +278,7 @@ def _coding_screen(store: Store, sess: SignedIn, t: Transcript, notes: list[str]
             "Select words with your mouse, then choose codes on the right. "
             "Or pick a turn or a sentence from the lists on the right."
         )
-        with st.container(height=700, border=True, key="qk_transcript_box"):
-            selected = transcript_view_component(view, key=f"qk_view_{t.tid}")
+        selected = transcript_view_component(view, key=f"qk_view_{t.tid}")
     if selected is not None:
         span = clamp_selection(t.text, selected["start"], selected["end"])
         if span is not None and _pending(t.tid) != span:

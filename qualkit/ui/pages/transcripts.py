@@ -63,5 +63,4 @@ def render() -> None:
     for k, v in t.metadata.items():
         st.caption(f"{md_escape(k)}: {md_escape(v)}")
     view = transcript_view(t, [], {}, selectable=False)
-    with st.container(height=700, border=True):
-        transcript_view_component(view, key=f"qk_read_{tid}")
+    transcript_view_component(view, key=f"qk_read_{tid}")

@@ -101,6 +101,9 @@ export default function (component) {
     root = el("div", "qk-transcript");
     root.setAttribute("role", "region");
     root.setAttribute("aria-label", "Transcript");
+    // The transcript scrolls inside its own box; it can take focus so that the
+    // keyboard can scroll it (arrow keys, Page Up and Page Down).
+    root.setAttribute("tabindex", "0");
     parentElement.appendChild(root);
   }
   if (root.dataset.version !== data.version) {
