@@ -1,4 +1,4 @@
-"""Agreement over a whole project: gathers codings, texts and turns from a Store.
+"""Agreement over a project or a REFI-QDA file: gathers codings, texts and turns.
 
 :mod:`qualkit.agreement` stays pure; this module only collects its inputs.
 """
@@ -9,16 +9,17 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Literal
+from pathlib import Path
+from typing import Any
 
 from qualkit.agreement import ALL, AgreementReport, agreement_report
-from qualkit.storage import Store
+from qualkit.model import Coding, Transcript
+from qualkit.storage import CONSENSUS_CODER, Store
 
-Scope = Literal["summary", "all"]
 
-
-def project_agreement(
-    store: Store,
+def coded_agreement(
+    codings: Sequence[Coding],
+    transcripts: Sequence[Transcript],
     *,
     unit: str = "character",
     coders: Sequence[str] | None = None,
@@ -27,16 +28,18 @@ def project_agreement(
     bootstrap: int = 1000,
     seed: int = 0,
 ) -> AgreementReport:
-    """Agreement between the project's coders (the consensus layer is left out)."""
-    from qualkit.storage import CONSENSUS_CODER
-
-    codings = [c for c in store.codings(coder=coders) if c.coder != CONSENSUS_CODER]
+    """Agreement between coders (the consensus layer is left out) on coded transcripts."""
+    codings = [
+        c
+        for c in codings
+        if c.coder != CONSENSUS_CODER and (coders is None or c.coder in coders)
+    ]
     coded = {c.transcript for c in codings}
-    transcripts = [t for t in store.transcripts(with_text=True) if t.tid in coded]
+    texts = [t for t in transcripts if t.tid in coded]
     return agreement_report(
         codings,
-        {t.tid: t.text for t in transcripts},
-        turns={t.tid: t.turns for t in transcripts},
+        {t.tid: t.text for t in texts},
+        turns={t.tid: t.turns for t in texts},
         unit=unit,  # type: ignore[arg-type]
         coders=coders,
         codes=codes,
@@ -44,6 +47,19 @@ def project_agreement(
         bootstrap=bootstrap,
         seed=seed,
     )
+
+
+def project_agreement(store: Store, **options: Any) -> AgreementReport:
+    """:func:`coded_agreement` over a project database."""
+    return coded_agreement(store.codings(), store.transcripts(with_text=True), **options)
+
+
+def qdpx_agreement(path: Path, **options: Any) -> AgreementReport:
+    """:func:`coded_agreement` over a REFI-QDA ``.qdpx`` file (no database involved)."""
+    from qualkit.export.qdpx import read_qdpx
+
+    content = read_qdpx(path)
+    return coded_agreement(content.codings, [t for t, _ in content.transcripts], **options)
 
 
 def summary(report: AgreementReport) -> AgreementReport:

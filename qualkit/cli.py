@@ -149,10 +149,11 @@ def import_(
     replace: bool,
     actor: str,
 ) -> None:
-    """Import de-identified transcripts (.txt .md .docx .vtt .srt) or a REFI-QDA .qdpx file.
+    """Import de-identified transcripts (.txt .md .docx .vtt .srt) or REFI-QDA .qdpx files.
 
-    Transcripts must be listed in a de-identification manifest (--manifest), or declared
-    not identifiable (--not-identifiable). The import is all or nothing.
+    Files must be listed in a de-identification manifest (--manifest), or declared not
+    identifiable (--not-identifiable). Transcripts are imported all or nothing; each .qdpx
+    project file is imported as a whole.
     """
     from qualkit.project import ImportGate, ManifestGate, NotIdentifiableGate, import_transcripts
 
@@ -169,20 +170,25 @@ def import_(
             "FILE from `qualkit deid apply`, or --not-identifiable if they hold no "
             "identifying data"
         )
+    projects = [f for f in files if f.suffix.lower() == ".qdpx"]
+    transcripts = [f for f in files if f.suffix.lower() != ".qdpx"]
     with open_store(project) as store:
         store.project()
-        with click.progressbar(length=len(files), label="Reading", file=sys.stderr) as bar:
-            done = import_transcripts(
-                store,
-                files,
-                actor,
-                gate,
-                participants_csv=participants,
-                interviewer=interviewer,
-                replace=replace,
-                progress=lambda _p: bar.update(1),
-            )
-    click.echo(f"Imported {len(done)} transcript(s).")
+        if transcripts:
+            with click.progressbar(length=len(transcripts), label="Reading",
+                                   file=sys.stderr) as bar:
+                done = import_transcripts(store, transcripts, actor, gate,
+                                          participants_csv=participants,
+                                          interviewer=interviewer, replace=replace,
+                                          progress=lambda _p: bar.update(1))
+            click.echo(f"Imported {len(done)} transcript(s).")
+        for f in projects:
+            from qualkit.export.qdpx import import_qdpx_into
+
+            result = import_qdpx_into(store, f, actor, gate)
+            click.echo(result.summary())
+            for note in result.notes:
+                click.echo(f"note: {note}", err=True)
 
 
 # -- transcripts -----------------------------------------------------------------------
@@ -414,7 +420,7 @@ def codings_list(project: str, transcript: str | None, coder: str | None) -> Non
 
 
 @cli.command()
-@click.argument("source", metavar="PROJECT")
+@click.argument("source", metavar="PROJECT|FILE.qdpx")
 @click.option("--unit", type=click.Choice(["character", "sentence", "turn"]),
               default="character", show_default=True, help="What one unit of agreement is.")
 @click.option("--coder", "coders", multiple=True, help="Compare only these coders (repeat).")
@@ -435,19 +441,23 @@ def agreement(source: str, unit: str, coders: tuple[str, ...], codes: tuple[str,
               out: Path | None) -> None:
     """Inter-coder agreement per code, per transcript and overall.
 
-    Percent agreement and Cohen's kappa as NVivo computes them, Krippendorff's alpha,
+    Reads a project, or a REFI-QDA .qdpx file exported from NVivo, ATLAS.ti, MAXQDA or
+    QualCoder. Percent agreement and Cohen's kappa as NVivo computes them, Krippendorff's alpha,
     segment matching, and bootstrap confidence intervals.
     """
     from qualkit.agreement import format_table
-    from qualkit.agreement_io import project_agreement, summary, to_csv
+    from qualkit.agreement_io import project_agreement, qdpx_agreement, summary, to_csv
     from qualkit.exporting import write_atomically
 
     if out is not None and out.suffix.lower() not in {".csv", ".json"}:
         raise click.UsageError("--out must end in .csv or .json")
-    with open_store(source) as store:
-        report = project_agreement(store, unit=unit, coders=coders or None,
-                                   codes=codes or None, min_overlap=min_overlap,
-                                   bootstrap=bootstrap, seed=seed)
+    options = {"unit": unit, "coders": coders or None, "codes": codes or None,
+               "min_overlap": min_overlap, "bootstrap": bootstrap, "seed": seed}
+    if source.lower().endswith(".qdpx"):
+        report = qdpx_agreement(Path(source), **options)
+    else:
+        with open_store(source) as store:
+            report = project_agreement(store, **options)
     click.echo(format_table(report if all_rows else summary(report)))
     if out is not None:
         body = report.to_json() if out.suffix.lower() == ".json" else to_csv(report)
@@ -549,16 +559,14 @@ def register(group: click.Group) -> None:
     cli.add_command(group)
 
 
-def _register_optional() -> None:
-    for module in ("qualkit.cli_deid",):
-        try:
-            mod = __import__(module, fromlist=["group"])
-        except ImportError:
-            continue
+def _register_groups() -> None:
+    from qualkit import cli_deid, cli_export
+
+    for mod in (cli_deid, cli_export):
         register(mod.group)
 
 
-_register_optional()
+_register_groups()
 
 
 def main() -> None:

@@ -33,9 +33,7 @@ def _passphrase(confirm: bool) -> str:
     if value:
         return value
     return str(
-        click.prompt(
-            "Key file passphrase", hide_input=True, confirmation_prompt=confirm, err=True
-        )
+        click.prompt("Key file passphrase", hide_input=True, confirmation_prompt=confirm, err=True)
     )
 
 
@@ -50,11 +48,17 @@ def group() -> None:
 
 
 _lists_opt = click.option(
-    "--lists", "lists_path", type=click.Path(exists=True, dir_okay=False),
+    "--lists",
+    "lists_path",
+    type=click.Path(exists=True, dir_okay=False),
     help="Project deny/allow lists (deid-lists YAML or JSON).",
 )
 _processes_opt = click.option(
-    "--processes", "-p", type=click.IntRange(1, 64), default=1, show_default=True,
+    "--processes",
+    "-p",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
     help="Worker processes for detection.",
 )
 _model_opt = click.option("--model", default=None, help="spaCy pipeline to use.")
@@ -68,8 +72,12 @@ _model_opt = click.option("--model", default=None, help="spaCy pipeline to use."
 @_model_opt
 @click.option("--progress/--no-progress", default=True, help="Progress bar on stderr.")
 def detect_cmd(
-    paths: tuple[str, ...], out: str, lists_path: str | None, processes: int,
-    model: str | None, progress: bool,
+    paths: tuple[str, ...],
+    out: str,
+    lists_path: str | None,
+    processes: int,
+    model: str | None,
+    progress: bool,
 ) -> None:
     """Write detections (code-point offsets, type, score) for each file to OUT."""
     from qualkit.deid.pipeline import detect_files
@@ -86,19 +94,39 @@ def detect_cmd(
 
 @group.command("run")
 @click.argument("raw", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Researcher-side folder for review files and proposed texts.")
-@click.option("--key", "key_path", required=True, type=click.Path(dir_okay=False),
-              help="Encrypted re-identification key file (kept apart from the project).")
-@click.option("--style", type=click.Choice(["placeholder", "surrogate"]), default=None,
-              help="Pseudonym style for a new key (default: placeholder).")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Researcher-side folder for review files and proposed texts.",
+)
+@click.option(
+    "--key",
+    "key_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Encrypted re-identification key file (kept apart from the project).",
+)
+@click.option(
+    "--style",
+    type=click.Choice(["placeholder", "surrogate"]),
+    default=None,
+    help="Pseudonym style for a new key (default: placeholder).",
+)
 @_lists_opt
 @_processes_opt
 @_model_opt
 @click.option("--progress/--no-progress", default=True, help="Progress bar on stderr.")
 def run_cmd(
-    raw: tuple[str, ...], out_dir: str, key_path: str, style: str | None,
-    lists_path: str | None, processes: int, model: str | None, progress: bool,
+    raw: tuple[str, ...],
+    out_dir: str,
+    key_path: str,
+    style: str | None,
+    lists_path: str | None,
+    processes: int,
+    model: str | None,
+    progress: bool,
 ) -> None:
     """Detect identifiers in RAW transcripts and write review files to OUT."""
     from qualkit.deid.pipeline import run
@@ -106,8 +134,15 @@ def run_cmd(
     try:
         passphrase = _passphrase(confirm=not Path(key_path).exists())
         summary = run(
-            raw, out_dir, key_path, passphrase, _lists(lists_path),
-            _config(processes, model), processes, style, progress,
+            raw,
+            out_dir,
+            key_path,
+            passphrase,
+            _lists(lists_path),
+            _config(processes, model),
+            processes,
+            style,
+            progress,
         )
     except QualkitError as exc:
         _fail(exc)
@@ -121,8 +156,13 @@ def run_cmd(
 @group.command("apply")
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--key", "key_path", required=True, type=click.Path(dir_okay=False))
-@click.option("--release", "release_dir", type=click.Path(file_okay=False), default=None,
-              help="Where to write final transcripts and manifest (default OUT_DIR/release).")
+@click.option(
+    "--release",
+    "release_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Where to write final transcripts and manifest (default OUT_DIR/release).",
+)
 def apply_cmd(out_dir: str, key_path: str, release_dir: str | None) -> None:
     """Write final de-identified transcripts and a manifest from reviewed files."""
     from qualkit.deid.pipeline import apply
@@ -140,16 +180,29 @@ def apply_cmd(out_dir: str, key_path: str, release_dir: str | None) -> None:
 
 @group.command("evaluate")
 @click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False))
-@click.option("--detections", "detections_path", type=click.Path(exists=True, dir_okay=False),
-              default=None, help="Detections JSON; detect afresh when omitted.")
-@click.option("--root", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Folder the gold 'file' paths are relative to (default: gold's parent).")
+@click.option(
+    "--detections",
+    "detections_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Detections JSON; detect afresh when omitted.",
+)
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Folder the gold 'file' paths are relative to (default: gold's parent).",
+)
 @_lists_opt
 @_processes_opt
 @click.option("--json", "as_json", is_flag=True, help="Print figures as JSON.")
 def evaluate_cmd(
-    gold_dir: str, detections_path: str | None, root: str | None, lists_path: str | None,
-    processes: int, as_json: bool,
+    gold_dir: str,
+    detections_path: str | None,
+    root: str | None,
+    lists_path: str | None,
+    processes: int,
+    as_json: bool,
 ) -> None:
     """Score detections against gold spans."""
     from qualkit.deid.evaluate import evaluate, format_table, load_gold_dir
@@ -161,8 +214,11 @@ def evaluate_cmd(
             dets = load_detections(detections_path)
         else:
             dets = detect_texts(
-                {g.key: g.text for g in gold}, _lists(lists_path), _config(processes, None),
-                processes, progress=True,
+                {g.key: g.text for g in gold},
+                _lists(lists_path),
+                _config(processes, None),
+                processes,
+                progress=True,
             )
     except QualkitError as exc:
         _fail(exc)

@@ -138,14 +138,15 @@ def sign_in(page: Any, app: App, user: str, path: str = "") -> None:
     settle(page)
 
 
-def choose(page: Any, label: str, text: str) -> None:
+def choose(page: Any, label: str, text: str, *, multi: bool = False) -> None:
     """Pick an option in a Streamlit select box or multiselect with the keyboard only."""
     box = page.get_by_role("combobox", name=label, exact=True)
     box.focus()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type(text)
     page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
+    if multi:
+        page.keyboard.press("Escape")  # close the list of options
     settle(page)
 
 
@@ -238,14 +239,14 @@ def test_coding_blind_layers_and_accessibility(app: App, page: Any, browser: Any
     problems += axe_check(page, "my transcripts")
 
     # Open t01 and code a span selected with the mouse.
-    page.get_by_role("button", name="Open", exact=True).first.click()
+    page.get_by_role("link", name="Open", exact=True).first.click()
     page.locator(".qk-transcript .qk-seg").first.wait_for()
     settle(page)
     assert "coding" in page.url and "t=t01" in page.url
     drag_select(page, "waiting list for months")
     page.get_by_text("Selected (turn 2)").wait_for()
     settle(page)
-    choose(page, "Codes", "Waiting times")
+    choose(page, "Codes", "Waiting times", multi=True)
     page.get_by_role("button", name="Code this").click()
     page.get_by_text("Saved: Waiting times").first.wait_for()
     settle(page)
@@ -257,7 +258,7 @@ def test_coding_blind_layers_and_accessibility(app: App, page: Any, browser: Any
     assert page.get_by_role("combobox", name="Turn", exact=True).input_value().startswith(
         "Turn 4 · Participant"
     )
-    choose(page, "Codes", "Trusting relationship")
+    choose(page, "Codes", "Trusting relationship", multi=True)
     page.get_by_role("button", name="Code this").focus()
     page.keyboard.press("Enter")
     page.get_by_text("Saved: Trusting relationship").first.wait_for()
@@ -296,7 +297,7 @@ def test_coding_blind_layers_and_accessibility(app: App, page: Any, browser: Any
     assert p2.get_by_text("You have not coded anything in this transcript yet.").count() == 1
     choose(p2, "Turn", "Turn 6")
     paperwork = code_name(app, "access.paperwork")
-    choose(p2, "Codes", paperwork)
+    choose(p2, "Codes", paperwork, multi=True)
     p2.get_by_role("button", name="Code this").click()
     p2.get_by_text(f"Saved: {paperwork}").first.wait_for()
     settle(p2)
@@ -358,8 +359,11 @@ def test_researcher_assigns_and_sees_declines(app: App, page: Any) -> None:
     page.get_by_role("heading", name="Progress").wait_for()
     settle(page)
     shot(page, "07-assign")
-    grid = page.locator("[data-testid='stDataFrame']").first
-    grid.wait_for()
+    table = page.locator("[data-testid='stTable']").first
+    rows = [r.strip() for r in table.locator("tr").all_inner_texts()]
+    dev_t02 = [r for r in rows if "(t02)" in r and "Dev" in r]
+    assert len(dev_t02) == 1 and "Declined" in dev_t02[0], rows
     assert page.get_by_text("Suggested by the keyword check").count() == 0
     choose(page, "Transcript", "Working on the front line")
     page.get_by_text("Suggested by the keyword check").wait_for()
+    assert "overdose" in page.get_by_text("Suggested by the keyword check").inner_text()

@@ -241,6 +241,11 @@ def test_agreement_table_and_json(project_path: str, tmp_path: Path) -> None:
     assert row["n_units"] > 0
     # coder_a coded 27 characters, coder_b 19 of them: NVivo agreement counts uncoded text.
     assert abs(row["percent_agreement"] - 100 * (1 - 8 / row["n_units"])) < 1e-9
+    qdpx = tmp_path / "project.qdpx"
+    run("export", "qdpx", project_path, "--out", str(qdpx))
+    from_file = tmp_path / "from_qdpx.json"
+    run("agreement", str(qdpx), "--bootstrap", "50", "--out", str(from_file))
+    assert json.loads(from_file.read_text(encoding="utf-8"))["rows"] == report["rows"]
     csv_out = tmp_path / "agreement.csv"
     run("agreement", project_path, "--bootstrap", "0", "--out", str(csv_out))
     assert csv_out.read_text(encoding="utf-8").startswith("code,transcript,coders")

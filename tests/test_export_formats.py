@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -113,18 +114,22 @@ def test_docx_has_headings_quotes_and_attributions(store: Store, tmp_path: Path)
     bank = build_quote_bank(store)
     doc = Document(str(_write(bank, "docx", tmp_path / "q.docx")))
     paras = doc.paragraphs
-    h1 = {p.text for p in paras if p.style.name == "Heading 1"}
-    h2 = {p.text for p in paras if p.style.name == "Heading 2"}
+
+    def style(p: Any) -> str:
+        return str(p.style.name) if p.style is not None else ""
+
+    h1 = {p.text for p in paras if style(p) == "Heading 1"}
+    h2 = {p.text for p in paras if style(p) == "Heading 2"}
     assert h1 == expected["themes"]
     assert h2 == expected["codes"]
 
-    quotes = [(i, p) for i, p in enumerate(paras) if p.style.name == "Quote"]
+    quotes = [(i, p) for i, p in enumerate(paras) if style(p) == "Quote"]
     assert [p.text for _, p in quotes] == [q.text for q in bank.quotes]
     roles = expected["roles"]
     assert isinstance(roles, dict)
     for (i, p), q in zip(quotes, bank.quotes, strict=True):
         assert all(run.italic for run in p.runs)
-        assert p.style.paragraph_format.left_indent > 0
+        assert p.style is not None and p.style.paragraph_format.left_indent > 0
         attribution = paras[i + 1].text
         t = store.transcript(q.transcript)
         if q.speaker == "Interviewer":
@@ -133,7 +138,7 @@ def test_docx_has_headings_quotes_and_attributions(store: Store, tmp_path: Path)
             assert attribution == f"— {roles[t.participant]}, {t.participant}"
     # A count under each code heading.
     for i, p in enumerate(paras):
-        if p.style.name == "Heading 2":
+        if style(p) == "Heading 2":
             n = sum(1 for q in bank.quotes if q.code_name == p.text)
             assert paras[i + 1].text.startswith(f"{n} quote")
     # Report-ready: no coder names or memos.

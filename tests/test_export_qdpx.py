@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def memo_rows(store: Store) -> list[tuple[str, str, str | None, object]]:
 
 
 @pytest.fixture
-def fresh(tmp_path: Path) -> Store:
+def fresh(tmp_path: Path) -> Iterator[Store]:
     s = Store.open(tmp_path / "fresh.db")
     s.init_project("Fresh", "", "tester")
     yield s
@@ -430,3 +431,29 @@ def test_selection_outside_the_text_is_an_error(fresh: Store, tmp_path: Path) ->
     with pytest.raises(InputError, match="outside its source text"):
         import_qdpx_into(fresh, broken, "importer", NotIdentifiableGate())
     assert fresh.transcripts() == []
+
+
+def test_empty_project_exports_a_valid_file_that_imports_to_nothing(
+    store: Store, fresh: Store, tmp_path: Path
+) -> None:
+    path = export_to(store, tmp_path / "empty.qdpx")
+    with zipfile.ZipFile(path) as z:
+        assert z.namelist() == ["project.qde"]
+        schema().assertValid(etree.ElementTree(etree.fromstring(z.read("project.qde"))))
+    result = import_qdpx_into(fresh, path, "importer", NotIdentifiableGate())
+    assert (result.transcripts, result.codings, result.memos) == ([], 0, 0)
+
+
+def test_a_removed_code_that_still_has_codings_is_exported(
+    store: Store, fresh: Store, tmp_path: Path
+) -> None:
+    make_project(store, memos=False)
+    cb = store.codebook()
+    cb.codes = [c for c in cb.codes if c.cid != "funding.shortterm"]
+    store.set_codebook(cb, "tester")
+    assert "funding.shortterm" not in store.codebook().by_id()
+    path = export_to(store, tmp_path / "p.qdpx")
+    root = etree.fromstring(zipfile.ZipFile(path).read("project.qde"))
+    assert code_guid("funding.shortterm") in {c.get("guid") for c in root.iter(f"{NS}Code")}
+    import_qdpx_into(fresh, path, "importer", NotIdentifiableGate())
+    assert coding_rows(fresh) == coding_rows(store)

@@ -240,8 +240,9 @@ def test_attribution_uses_role_and_participant_and_labels_setting(store: Store) 
         if q.speaker == "Interviewer":
             assert q.citation == "Interviewer" and q.participant is None
         else:
-            assert q.participant == store.transcript(q.transcript).participant
-            assert q.citation == f"{roles[q.participant]}, {q.participant}"
+            pid = store.transcript(q.transcript).participant
+            assert pid is not None and q.participant == pid
+            assert q.citation == f"{roles[pid]}, {pid}"
     store.update_settings(
         "tester",
         attribution_labels={

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from qualkit.deid.lists import DEFAULT_ALLOW, DeidLists, load_lists, save_lists  # noqa: E402
-from qualkit.deid.manifest import load_manifest, manifest_allows  # noqa: E402
-from qualkit.deid.spans import DIRECT_TYPES, QUASI_TYPES, Detection  # noqa: E402
+from qualkit.deid.lists import DEFAULT_ALLOW, DeidLists, load_lists, save_lists
+from qualkit.deid.manifest import load_manifest, manifest_allows
+from qualkit.deid.spans import DIRECT_TYPES, QUASI_TYPES, Detection
 
 if TYPE_CHECKING:
     from qualkit.deid.analyzer import Detector, DetectorConfig

@@ -9,7 +9,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import regex as re
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer import (
+    AnalyzerEngine,
+    EntityRecognizer,
+    RecognizerRegistry,
+    RecognizerResult,
+)
+from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -23,7 +29,6 @@ from qualkit.deid.recognizers import (
     rank_of,
 )
 from qualkit.deid.recognizers.names import GENERIC_LABEL_WORDS
-from qualkit.deid.textutil import at_sentence_start
 from qualkit.deid.spans import (
     DATE_TIME,
     LOCATION,
@@ -34,7 +39,15 @@ from qualkit.deid.spans import (
     resolve_overlaps,
     trim_span,
 )
-from qualkit.deid.words import MONTH_ABBREVIATIONS, MONTHS, NON_NAME_CAPS, Lexicon
+from qualkit.deid.textutil import at_sentence_start
+from qualkit.deid.words import (
+    KINSHIP,
+    MONTH_ABBREVIATIONS,
+    MONTHS,
+    NON_NAME_CAPS,
+    TITLES,
+    Lexicon,
+)
 
 # Presidio types qualkit does not mask: nationality/religion/politics words are the
 # substance of many interviews, not identifiers of a person.
@@ -43,7 +56,10 @@ NOT_MASKED: frozenset[str] = frozenset({"NRP"})
 _MONTH_OR_YEAR = re.compile(
     r"(?i)\b(?:" + "|".join(MONTHS + MONTH_ABBREVIATIONS) + r")\b|\b(?:19|20)\d\d\b|\d[/.]\d"
 )
-_FILLER = frozenset("the a an of and in at on for to my our s".split())
+_KIN_AND_TITLES = frozenset(KINSHIP) | TITLES | frozenset({"mum", "dad", "nan", "mam"})
+_FILLER = frozenset(
+    ["the", "a", "an", "of", "and", "in", "at", "on", "for", "to", "my", "our", "s"]
+)
 _URL_STRONG = re.compile(r"(?i)https?://|www\.|/")
 _LEADING_WORDS = re.compile(r"(?i)^(?:the|a|an|my|our|his|her|their|at|in|on|to|from)\s+")
 
@@ -106,6 +122,7 @@ class Detector:
             nlp_engine=self.nlp_engine,
             supported_languages=["en"],
             default_score_threshold=self.config.score_threshold,
+            context_aware_enhancer=NoContextEnhancer(),
         )
 
     @property
@@ -147,7 +164,9 @@ class Detector:
             terms |= self.propagator.terms_from(texts[key], dets)
         return {k: self.propagate(texts[k], list(detections[k]), terms) for k in detections}
 
-    def propagate(self, text: str, detections: list[Detection], terms: Iterable[object]) -> list[Detection]:
+    def propagate(
+        self, text: str, detections: list[Detection], terms: Iterable[object]
+    ) -> list[Detection]:
         extra = self.propagator.mentions(text, terms)  # type: ignore[arg-type]
         extra = [d for d in extra if not self._allowed(text[d.start : d.end])]
         return resolve_overlaps(text, detections + extra)
@@ -155,9 +174,7 @@ class Detector:
     def _artifacts(self, texts: Sequence[str]) -> list[NlpArtifacts]:
         if len(texts) == 1:
             return [self.nlp_engine.process_text(texts[0], "en")]
-        batch = self.nlp_engine.process_batch(
-            list(texts), "en", batch_size=self.config.batch_size
-        )
+        batch = self.nlp_engine.process_batch(list(texts), "en", batch_size=self.config.batch_size)
         return [art for _, art in batch]
 
     def _analyze(self, text: str, artifacts: NlpArtifacts) -> list[Detection]:
@@ -234,6 +251,8 @@ class Detector:
                 return None
             if len(words) == 1 and surface.isupper() and len(surface) <= 4:
                 return None
+            if all(w in _KIN_AND_TITLES for w in lowered):
+                return None
         return start, end
 
     def _allowed(self, surface: str) -> bool:
@@ -243,6 +262,29 @@ class Detector:
         rest = self._allow_re.sub(" ", surface)
         leftover = [w for w in re.findall(r"[\p{L}\p{N}]+", rest) if w.lower() not in _FILLER]
         return not leftover
+
+
+class NoContextEnhancer(ContextAwareEnhancer):  # type: ignore[misc]
+    """Leaves scores alone: qualkit's recognizers weigh their own context, and the
+    pipeline computes no lemmas for Presidio's lemma-based enhancer to use."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            context_similarity_factor=0.0,
+            min_score_with_context_similarity=0.0,
+            context_prefix_count=0,
+            context_suffix_count=0,
+        )
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list[EntityRecognizer],
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        return raw_results
 
 
 def _trim_space(text: str, start: int, end: int) -> tuple[int, int]:
@@ -270,4 +312,6 @@ def _phrase_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
     if not parts:
         return None
     body = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in parts)
-    return re.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?:['’]s)?(?![\p{{L}}\p{{N}}])", re.IGNORECASE)
+    return re.compile(
+        rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?:['’]s)?(?![\p{{L}}\p{{N}}])", re.IGNORECASE
+    )

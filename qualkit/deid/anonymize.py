@@ -194,11 +194,7 @@ class Pseudonymiser:
                 return info
             if len(other_tokens) == 1 and other_tokens[0] in tokens:
                 return info
-            if (
-                len(tokens) == 1
-                and len(tokens[0]) >= 3
-                and other_tokens[0].startswith(tokens[0])
-            ):
+            if len(tokens) == 1 and len(tokens[0]) >= 3 and other_tokens[0].startswith(tokens[0]):
                 return info
         return None
 

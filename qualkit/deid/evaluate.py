@@ -146,7 +146,10 @@ def load_gold(path: str | Path, root: str | Path | None = None) -> GoldDoc:
     for i, s in enumerate(data.get("spans", [])):
         try:
             span = GoldSpan(
-                int(s["start"]), int(s["end"]), str(s.get("text", "")), str(s["type"]),
+                int(s["start"]),
+                int(s["end"]),
+                str(s.get("text", "")),
+                str(s["type"]),
                 str(s.get("identifier", "direct")),
             )
         except (KeyError, TypeError, ValueError):
@@ -235,8 +238,10 @@ def format_table(result: EvaluationResult) -> str:
     """A plain-text table of the scores (no transcript text)."""
     lines = [f"{'measure':<40} {'value':>10} {'target':>10}", "-" * 62]
     for etype, (caught, total) in sorted(result.per_type.items()):
-        lines.append(f"{'recall ' + etype:<40} {caught / total if total else 1:>10.3f} "
-                     f"{'':>10}  ({caught}/{total})")
+        lines.append(
+            f"{'recall ' + etype:<40} {caught / total if total else 1:>10.3f} "
+            f"{'':>10}  ({caught}/{total})"
+        )
     lines.append("-" * 62)
 
     def row(name: str, value: float, target: str) -> None:
@@ -251,5 +256,36 @@ def format_table(result: EvaluationResult) -> str:
     row("must-keep words masked", result.keep_masked_share, "<= 0.10")
     row("token precision", result.token_precision, ">= 0.70")
     lines.append("-" * 62)
-    lines.append(f"{'meets all targets':<40} {str(result.meets_targets()):>10}")
+    lines.append(f"{'meets all targets':<40} {result.meets_targets()!s:>10}")
     return "\n".join(lines)
+
+
+_MARKUP = re.compile(r"\{\{([A-Z_]+)\|([^{}|]*)\}\}")
+
+
+def parse_markup(marked: str, key: str = "doc", file: str = "") -> GoldDoc:
+    """A gold document from text marked up as ``{{TYPE|surface}}`` (``KEEP`` for words
+    that must stay). Offsets refer to the text with the markup removed."""
+    from qualkit.deid.spans import identifier_class
+
+    out: list[str] = []
+    spans: list[GoldSpan] = []
+    keep: list[KeepSpan] = []
+    pos = 0
+    length = 0
+    for m in _MARKUP.finditer(marked):
+        chunk = marked[pos : m.start()]
+        out.append(chunk)
+        length += len(chunk)
+        etype, surface = m.group(1), m.group(2)
+        start, end = length, length + len(surface)
+        if etype == "KEEP":
+            keep.append(KeepSpan(start, end, surface))
+        else:
+            cls = identifier_class(etype)
+            spans.append(GoldSpan(start, end, surface, etype, cls if cls != "other" else "direct"))
+        out.append(surface)
+        length = end
+        pos = m.end()
+    out.append(marked[pos:])
+    return GoldDoc(key=key, file=file, text="".join(out), spans=spans, keep=keep)

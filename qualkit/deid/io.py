@@ -30,7 +30,7 @@ def read_source(path: str | Path) -> str:
     """
     reader = _importer_reader()
     if reader is not None:
-        return reader(path)
+        return reader(Path(path))
     p = Path(path)
     try:
         raw = p.read_bytes()

@@ -109,10 +109,7 @@ def load_key(path: str | Path, passphrase: str) -> PseudonymMap:
 def load_or_new_key(path: str | Path, passphrase: str, style: str | None = None) -> PseudonymMap:
     """The key at ``path``, or a new empty map if there is no file yet."""
     p = Path(path)
-    if p.exists():
-        mapping = load_key(p, passphrase)
-    else:
-        mapping = PseudonymMap()
+    mapping = load_key(p, passphrase) if p.exists() else PseudonymMap()
     if style is not None and len(mapping) == 0:
         mapping.style = style
     return mapping

@@ -218,7 +218,9 @@ def lists_from_dict(data: Any, path: str | Path = "<lists>") -> DeidLists:
     unknown = set(data) - {"format", "version", "deny", "allow", "use_default_allow"}
     if unknown:
         raise InputError(path, f"unknown key(s): {', '.join(sorted(map(str, unknown)))}")
-    return DeidLists(deny=deny, allow=[t for t in allow if t.strip()], use_default_allow=use_default)
+    return DeidLists(
+        deny=deny, allow=[t for t in allow if t.strip()], use_default_allow=use_default
+    )
 
 
 def load_lists(path: str | Path) -> DeidLists:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +77,7 @@ def sha256_file(path: str | Path) -> str:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def build_manifest(files: list[tuple[Path, str]]) -> Manifest:
@@ -100,7 +100,7 @@ def build_manifest(files: list[tuple[Path, str]]) -> Manifest:
 def write_manifest(manifest: Manifest, path: str | Path) -> None:
     from qualkit.deid.io import atomic_write_text
 
-    atomic_write_text(path, json.dumps(manifest.to_dict(), indent=2) + "\n")
+    atomic_write_text(path, json.dumps(manifest.to_dict(), indent=2) + "\n", mode=0o644)
 
 
 def load_manifest(path: str | Path) -> Manifest:

@@ -11,8 +11,9 @@ from typing import Any
 
 import spacy
 import yaml
-from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from qualkit.errors import MissingExtra
 
@@ -35,7 +36,7 @@ class EngineConfig:
     """
 
     model: str = DEFAULT_MODEL
-    disable: tuple[str, ...] = UNNEEDED_PIPES + ("lemmatizer",)
+    disable: tuple[str, ...] = (*UNNEEDED_PIPES, "lemmatizer")
     ner_organizations: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
@@ -89,6 +90,24 @@ class PreloadedSpacyNlpEngine(SpacyNlpEngine):
 
     def load(self) -> None:
         """Nothing to load: the pipeline was injected."""
+
+    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
+        """Entities and token offsets only: qualkit's recognizers need no lemmas or
+        context keywords, and computing them costs a pass over every token."""
+        entities = list(doc.ents)
+        scores = [self.ner_model_configuration.default_score] * len(entities)
+        entities, scores = self._get_updated_entities(entities, scores)
+        artifacts = NlpArtifacts(
+            entities=entities,
+            tokens=doc,
+            tokens_indices=[],
+            lemmas=[],
+            nlp_engine=None,
+            language=language,
+            scores=scores,
+        )
+        artifacts.nlp_engine = self
+        return artifacts
 
 
 def make_nlp_engine(config: EngineConfig | None = None) -> PreloadedSpacyNlpEngine:

@@ -40,8 +40,8 @@ DECISIONS = ("accept", "reject")
 
 REVIEW_INSTRUCTIONS = (
     "Set 'decision' to 'reject' for anything that is not an identifier. Change 'type' if "
-    "it is wrong. Add missed identifiers to 'add' as {\"text\": ..., \"type\": ...} (every "
-    "whole-word mention is masked) or {\"start\": ..., \"end\": ..., \"type\": ...}. Then "
+    'it is wrong. Add missed identifiers to \'add\' as {"text": ..., "type": ...} (every '
+    'whole-word mention is masked) or {"start": ..., "end": ..., "type": ...}. Then '
     "run: qualkit deid apply <this folder>. This file holds raw text: keep it on the "
     "researcher side."
 )
@@ -122,8 +122,13 @@ def detect_texts(
         else:
             todo.append((key, text))
     bar = tqdm(
-        total=len(texts), initial=len(done), desc="detecting", unit="transcript",
-        file=sys.stderr, disable=not progress, leave=False,
+        total=len(texts),
+        initial=len(done),
+        desc="detecting",
+        unit="transcript",
+        file=sys.stderr,
+        disable=not progress,
+        leave=False,
     )
 
     def record(key: str, dets: list[Detection]) -> None:
@@ -145,7 +150,9 @@ def detect_texts(
             det = detector or Detector(lists=lists, config=config)
             detector = det
             for chunk in _chunks(todo, batch):
-                for (key, _), dets in zip(chunk, det.detect_many([t for _, t in chunk]), strict=True):
+                for (key, _), dets in zip(
+                    chunk, det.detect_many([t for _, t in chunk]), strict=True
+                ):
                     record(key, dets)
     finally:
         bar.close()
@@ -324,7 +331,9 @@ def run(
         source, text = corpus[key]
         doc = review_document(source, text, dets[key], pseudo)
         proposed = pseudo.anonymize(text, dets[key])
-        atomic_write_text(out / f"{key}{REVIEW_SUFFIX}", json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+        atomic_write_text(
+            out / f"{key}{REVIEW_SUFFIX}", json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+        )
         atomic_write_text(out / f"{key}{PROPOSED_SUFFIX}", proposed)
         summary.review_files.append(f"{key}{REVIEW_SUFFIX}")
         summary.detections += len(dets[key])
@@ -368,7 +377,9 @@ class ApplySummary:
     manifest: str = ""
 
 
-def _reviewed_detections(path: Path, doc: dict[str, Any]) -> tuple[str, list[Detection], int, int, int]:
+def _reviewed_detections(
+    path: Path, doc: dict[str, Any]
+) -> tuple[str, list[Detection], int, int, int]:
     if doc.get("format") != REVIEW_FORMAT or doc.get("version") != REVIEW_VERSION:
         raise InputError(path, "not a qualkit review file")
     text = doc.get("text")
@@ -388,7 +399,9 @@ def _reviewed_detections(path: Path, doc: dict[str, Any]) -> tuple[str, list[Det
             raise InputError(path, f"detection {i}: offsets do not match its text")
         if decision == "accept":
             accepted += 1
-            kept.append(Detection(start, end, etype.upper(), float(item.get("score", 1.0)), "review", 1))
+            kept.append(
+                Detection(start, end, etype.upper(), float(item.get("score", 1.0)), "review", 1)
+            )
         else:
             rejected += 1
     for i, item in enumerate(doc.get("add", []), start=1):
@@ -407,7 +420,9 @@ def _reviewed_detections(path: Path, doc: dict[str, Any]) -> tuple[str, list[Det
         elif isinstance(item.get("text"), str) and item["text"].strip():
             words = item["text"].split()
             body = r"\s+".join(re.escape(w) for w in words)
-            pattern = re.compile(rf"(?<![\p{{L}}\p{{N}}]){body}(?:['’]s?)?(?![\p{{L}}\p{{N}}])", re.IGNORECASE)
+            pattern = re.compile(
+                rf"(?<![\p{{L}}\p{{N}}]){body}(?:['’]s?)?(?![\p{{L}}\p{{N}}])", re.IGNORECASE
+            )
             hits = list(pattern.finditer(text))
             if not hits:
                 raise InputError(path, f"addition {i}: its text does not occur in the transcript")
@@ -446,7 +461,7 @@ def apply(
         final = pseudo.anonymize(text, dets)
         key = path.name[: -len(REVIEW_SUFFIX)]
         target = release / f"{key}.txt"
-        atomic_write_text(target, final)
+        atomic_write_text(target, final, mode=0o644)
         written.append((target, str(doc.get("source", key))))
         summary.transcripts += 1
         summary.accepted += acc

@@ -22,13 +22,14 @@ from qualkit.deid.spans import (
 )
 from qualkit.deid.textutil import (
     at_sentence_start,
-    followed_like_name,
+    function_word_follows,
     possessive_end,
     strip_possessive,
 )
 from qualkit.deid.words import (
     BUILDING_SUFFIXES,
     ESTATE_WORDS,
+    KINSHIP,
     NICKNAME_PREFIXES,
     NON_NAME_CAPS,
     ORG_PREFIXES,
@@ -43,6 +44,13 @@ _GENERIC = (
     {w for s in (STREET_SUFFIXES, BUILDING_SUFFIXES, ESTATE_WORDS, ORG_SUFFIXES) for w in s}
     | set(ORG_PREFIXES)
     | {"hmp", "hmyoi", "yoi", "st", "st.", "saint", "the", "of", "and", "&"}
+)
+_NEVER_TERMS = (
+    frozenset(KINSHIP)
+    | TITLES
+    | frozenset(
+        w.lower() for w in ("mum", "dad", "nan", "mam", "ma", "pa", "sir", "madam", "love", "babe")
+    )
 )
 _TOKEN = re.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-.&]*")
 _CAP_WORD = re.compile(r"(?<![\p{L}\p{N}'’\-])\p{Lu}\p{Ll}{2,}(?![\p{L}\p{N}\-])")
@@ -106,7 +114,14 @@ class Propagator:
 
     def _add(self, terms: set[Term], etype: str, surface: str) -> None:
         key = surface.casefold()
-        if key in self.allow or key in STOP_WORDS or key in NON_NAME_CAPS or len(key) < 2:
+        if key in self.allow or key in NON_NAME_CAPS or len(key) < 2:
+            return
+        if key in _NEVER_TERMS:
+            return
+        if key in STOP_WORDS:
+            # Names that are also function words ("Will", "May") only when capitalised.
+            if etype == PERSON and surface[0].isupper():
+                terms.add(Term(etype, surface, exact_case=True))
             return
         if not any(ch.isalpha() for ch in surface):
             return
@@ -115,6 +130,9 @@ class Propagator:
         if common and not surface[0].isupper():
             return
         if len(words) == 1 and len(surface) < 3 and not surface.isupper():
+            # Two-letter names ("Mo") only from a capitalised mention of a person.
+            if etype == PERSON and surface.isalpha() and surface[0].isupper():
+                terms.add(Term(etype, surface, exact_case=self.lexicon.is_common(surface)))
             return
         terms.add(Term(etype, surface, exact_case=common))
 
@@ -134,7 +152,9 @@ class Propagator:
                 continue
             alternatives = sorted(table, key=len, reverse=True)
             body = "|".join(r"[ \t]+".join(re.escape(w) for w in a.split()) for a in alternatives)
-            pattern = re.compile(rf"(?<![\p{{L}}\p{{N}}@])(?:{body})(?![\p{{L}}\p{{N}}]|[.@][\p{{L}}])", flags)
+            pattern = re.compile(
+                rf"(?<![\p{{L}}\p{{N}}@])(?:{body})(?![\p{{L}}\p{{N}}]|[.@][\p{{L}}])", flags
+            )
             for m in pattern.finditer(text):
                 key = " ".join(m.group(0).split())
                 etype = table.get(key if flags == 0 else key.casefold())
@@ -143,7 +163,7 @@ class Propagator:
                 if (
                     flags == 0
                     and at_sentence_start(text, m.start())
-                    and not followed_like_name(text, m.end())
+                    and function_word_follows(text, m.end())
                 ):
                     continue
                 end = possessive_end(text, m.end())

@@ -193,7 +193,9 @@ def resolve_overlaps(text: str, detections: Iterable[Detection]) -> list[Detecti
         if out and det.start < out[-1].end:
             prev = out[-1]
             if det.type == prev.type:
-                out[-1] = replace(prev, end=max(prev.end, det.end), score=max(prev.score, det.score))
+                out[-1] = replace(
+                    prev, end=max(prev.end, det.end), score=max(prev.score, det.score)
+                )
                 continue
             if det.end <= prev.end:
                 continue

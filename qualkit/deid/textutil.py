@@ -51,3 +51,23 @@ _NAME_FOLLOWER = re.compile(
 def followed_like_name(text: str, end: int) -> bool:
     """Whether the words after ``end`` are what usually follows a person's name."""
     return _NAME_FOLLOWER.match(text[end : end + 20]) is not None
+
+
+_NEXT_WORD = re.compile(r"[ \t]+([\p{L}'’]+)")
+
+
+def function_word_follows(text: str, end: int) -> bool:
+    """Whether a function word that is not typical after a name follows ``end``.
+
+    "Will you ...", "Hope so", "May I" read as ordinary words; "Hope is", "Will said"
+    read as names.
+    """
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    if followed_like_name(text, end):
+        return False
+    m = _NEXT_WORD.match(text, end)
+    if m is None:
+        return False
+    word = m.group(1).lower().replace("’", "'")
+    return word in STOP_WORDS or word.split("'")[0] in STOP_WORDS

@@ -14,17 +14,80 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.strings import get_string_id
 
 TITLES: frozenset[str] = frozenset(
-    """mr mrs ms miss mx dr doctor prof professor nurse sister matron father fr pastor
-    reverend rev imam rabbi sergeant sgt constable pc dc di ds officer inspector judge
-    councillor cllr sir dame lady lord auntie aunty aunt uncle nan nanna nanny granny gran
-    grandma grandad granddad grandpa cousin""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "doctor",
+        "prof",
+        "professor",
+        "nurse",
+        "sister",
+        "matron",
+        "father",
+        "fr",
+        "pastor",
+        "reverend",
+        "rev",
+        "imam",
+        "rabbi",
+        "sergeant",
+        "sgt",
+        "constable",
+        "pc",
+        "dc",
+        "di",
+        "ds",
+        "officer",
+        "inspector",
+        "judge",
+        "councillor",
+        "cllr",
+        "sir",
+        "dame",
+        "lady",
+        "lord",
+        "auntie",
+        "aunty",
+        "aunt",
+        "uncle",
+        "nan",
+        "nanna",
+        "nanny",
+        "granny",
+        "gran",
+        "grandma",
+        "grandad",
+        "granddad",
+        "grandpa",
+        "cousin",
+    ]
 )
 
 # Titles that are ordinary nouns too ("the doctor said"): a name after them must look
 # like a name (capitalised, or not an English word).
 WORDLIKE_TITLES: frozenset[str] = frozenset(
-    """doctor nurse sister father officer inspector judge constable matron cousin lady
-    lord professor pastor sergeant councillor""".split()
+    [
+        "doctor",
+        "nurse",
+        "sister",
+        "father",
+        "officer",
+        "inspector",
+        "judge",
+        "constable",
+        "matron",
+        "cousin",
+        "lady",
+        "lord",
+        "professor",
+        "pastor",
+        "sergeant",
+        "councillor",
+    ]
 )
 
 KINSHIP: tuple[str, ...] = (
@@ -153,35 +216,283 @@ KINSHIP_MODIFIERS: tuple[str, ...] = (
 )
 
 NICKNAME_PREFIXES: frozenset[str] = frozenset(
-    """big little lil young old mad fat skinny tall red irish scouse posh crazy wee
-    baby sweet dirty lucky tiny smiley""".split()
+    [
+        "big",
+        "little",
+        "lil",
+        "young",
+        "old",
+        "mad",
+        "fat",
+        "skinny",
+        "tall",
+        "red",
+        "irish",
+        "scouse",
+        "posh",
+        "crazy",
+        "wee",
+        "baby",
+        "sweet",
+        "dirty",
+        "lucky",
+        "tiny",
+        "smiley",
+    ]
 )
 
 # Common English words that are also given names. A name like this is matched only when
 # capitalised, never as a lower-case word.
 NAME_WORDS: frozenset[str] = frozenset(
-    """hope faith grace joy rose will may june april august summer autumn dawn ruby
-    amber jade crystal holly ivy lily daisy heather violet iris poppy pearl opal mercy
-    charity patience precious blessing destiny honey sunny rocky sky storm river rain
-    hunter chase mark jack bill pat sue frank harry ray rob victor miles sandy rusty
-    buck cliff dale glen heath lance norm penny robin sterling wade warren art bud
-    christian drew forest grant guy kitty max nick peg rich rod royal sage star teddy
-    trinity wolf spike angel baby bliss brook cherry clay colt crystal eve
-    fern gay ginger hazel jasmine jewel journey lark liberty meadow misty
-    olive reed rowan saffron scarlet stone true unity""".split()
+    [
+        "hope",
+        "faith",
+        "grace",
+        "joy",
+        "rose",
+        "will",
+        "may",
+        "june",
+        "april",
+        "august",
+        "summer",
+        "autumn",
+        "dawn",
+        "ruby",
+        "amber",
+        "jade",
+        "crystal",
+        "holly",
+        "ivy",
+        "lily",
+        "daisy",
+        "heather",
+        "violet",
+        "iris",
+        "poppy",
+        "pearl",
+        "opal",
+        "mercy",
+        "charity",
+        "patience",
+        "precious",
+        "blessing",
+        "destiny",
+        "honey",
+        "sunny",
+        "rocky",
+        "sky",
+        "storm",
+        "river",
+        "rain",
+        "hunter",
+        "chase",
+        "mark",
+        "jack",
+        "bill",
+        "pat",
+        "sue",
+        "frank",
+        "harry",
+        "ray",
+        "rob",
+        "victor",
+        "miles",
+        "sandy",
+        "rusty",
+        "buck",
+        "cliff",
+        "dale",
+        "glen",
+        "heath",
+        "lance",
+        "norm",
+        "penny",
+        "robin",
+        "sterling",
+        "wade",
+        "warren",
+        "art",
+        "bud",
+        "christian",
+        "drew",
+        "forest",
+        "grant",
+        "guy",
+        "kitty",
+        "max",
+        "nick",
+        "peg",
+        "rich",
+        "rod",
+        "royal",
+        "sage",
+        "star",
+        "teddy",
+        "trinity",
+        "wolf",
+        "spike",
+        "angel",
+        "baby",
+        "bliss",
+        "brook",
+        "cherry",
+        "clay",
+        "colt",
+        "crystal",
+        "eve",
+        "fern",
+        "gay",
+        "ginger",
+        "hazel",
+        "jasmine",
+        "jewel",
+        "journey",
+        "lark",
+        "liberty",
+        "meadow",
+        "misty",
+        "olive",
+        "reed",
+        "rowan",
+        "saffron",
+        "scarlet",
+        "stone",
+        "true",
+        "unity",
+    ]
 )
 
 # Fillers, slang and spellings common in transcripts that no dictionary lists.
 TRANSCRIPT_WORDS: frozenset[str] = frozenset(
-    """yeah yea yep yup nah nope innit init gonna wanna gotta dunno kinda sorta lemme
-    gimme ok okay um umm erm er uh uhh uhm mm mmm mhm hmm hm ah ahh oh ooh eh aye cos
-    coz cuz cause ya yer ye yous youse ain't aint telly mate mates bruv fam blud
-    mum mums mam nan nana nanna gran granny grandad mumma missus fella lad lads lass
-    quid fiver tenner innit alright alrite whatnot whatever shite bloody fucking fuck
-    shit crap wee weed spice crack smack gear skag methadone subutex bup naloxone
-    keyworker caseworker outreach hostel hostels sofa sofa-surfing detox rehab
-    benefits pip esa jsa dwp uc gp gps a&e cpn cmht iapt idva mash mappa ote
-    inaudible crosstalk laughs laughter pause unclear overlapping redacted""".split()
+    [
+        "yeah",
+        "yea",
+        "yep",
+        "yup",
+        "nah",
+        "nope",
+        "innit",
+        "init",
+        "gonna",
+        "wanna",
+        "gotta",
+        "dunno",
+        "kinda",
+        "sorta",
+        "lemme",
+        "gimme",
+        "ok",
+        "okay",
+        "um",
+        "umm",
+        "erm",
+        "er",
+        "uh",
+        "uhh",
+        "uhm",
+        "mm",
+        "mmm",
+        "mhm",
+        "hmm",
+        "hm",
+        "ah",
+        "ahh",
+        "oh",
+        "ooh",
+        "eh",
+        "aye",
+        "cos",
+        "coz",
+        "cuz",
+        "cause",
+        "ya",
+        "yer",
+        "ye",
+        "yous",
+        "youse",
+        "ain't",
+        "aint",
+        "telly",
+        "mate",
+        "mates",
+        "bruv",
+        "fam",
+        "blud",
+        "mum",
+        "mums",
+        "mam",
+        "nan",
+        "nana",
+        "nanna",
+        "gran",
+        "granny",
+        "grandad",
+        "mumma",
+        "missus",
+        "fella",
+        "lad",
+        "lads",
+        "lass",
+        "quid",
+        "fiver",
+        "tenner",
+        "innit",
+        "alright",
+        "alrite",
+        "whatnot",
+        "whatever",
+        "shite",
+        "bloody",
+        "fucking",
+        "fuck",
+        "shit",
+        "crap",
+        "wee",
+        "weed",
+        "spice",
+        "crack",
+        "smack",
+        "gear",
+        "skag",
+        "methadone",
+        "subutex",
+        "bup",
+        "naloxone",
+        "keyworker",
+        "caseworker",
+        "outreach",
+        "hostel",
+        "hostels",
+        "sofa",
+        "sofa-surfing",
+        "detox",
+        "rehab",
+        "benefits",
+        "pip",
+        "esa",
+        "jsa",
+        "dwp",
+        "uc",
+        "gp",
+        "gps",
+        "a&e",
+        "cpn",
+        "cmht",
+        "iapt",
+        "idva",
+        "mash",
+        "mappa",
+        "ote",
+        "inaudible",
+        "crosstalk",
+        "laughs",
+        "laughter",
+        "pause",
+        "unclear",
+        "overlapping",
+        "redacted",
+    ]
 )
 
 STREET_SUFFIXES: tuple[str, ...] = (
@@ -330,6 +641,12 @@ ORG_SUFFIXES: tuple[str, ...] = (
     "bookies",
     "council",
     "borough council",
+    "magistrates",
+    "magistrates court",
+    "magistrates' court",
+    "crown court",
+    "county court",
+    "court",
     "solicitors",
     "law centre",
     "advice centre",
@@ -350,13 +667,97 @@ ORG_PREFIXES: tuple[str, ...] = ("hmp", "hmyoi", "hmp/yoi", "hmp & yoi", "yoi", 
 
 # Capitalised words that begin ordinary phrases and are never part of a name.
 NON_NAME_CAPS: frozenset[str] = frozenset(
-    """i i'm i've i'd i'll the a an and but so or if then when what why who how where
-    yes yeah no not oh ok okay well like just because cos my his her their our your its
-    this that these those there here it he she they we you me him them us
-    monday tuesday wednesday thursday friday saturday sunday christmas easter
-    interviewer participant respondent researcher speaker q a int mr mrs ms dr
-    god jesus lord christ allah english british irish scottish welsh
-    covid coronavirus lockdown""".split()
+    [
+        "i",
+        "i'm",
+        "i've",
+        "i'd",
+        "i'll",
+        "the",
+        "a",
+        "an",
+        "and",
+        "but",
+        "so",
+        "or",
+        "if",
+        "then",
+        "when",
+        "what",
+        "why",
+        "who",
+        "how",
+        "where",
+        "yes",
+        "yeah",
+        "no",
+        "not",
+        "oh",
+        "ok",
+        "okay",
+        "well",
+        "like",
+        "just",
+        "because",
+        "cos",
+        "my",
+        "his",
+        "her",
+        "their",
+        "our",
+        "your",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "me",
+        "him",
+        "them",
+        "us",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "christmas",
+        "easter",
+        "interviewer",
+        "participant",
+        "respondent",
+        "researcher",
+        "speaker",
+        "q",
+        "a",
+        "int",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "god",
+        "jesus",
+        "lord",
+        "christ",
+        "allah",
+        "english",
+        "british",
+        "irish",
+        "scottish",
+        "welsh",
+        "covid",
+        "coronavirus",
+        "lockdown",
+    ]
 )
 
 MONTHS: tuple[str, ...] = (
@@ -455,11 +856,29 @@ UNITS: tuple[str, ...] = (
     "years",
 )
 
-_UNITS_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-    "fourteen fifteen sixteen seventeen eighteen nineteen"
-).split()
-_TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_UNITS_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS_WORDS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
 def number_words() -> dict[str, int]:
@@ -498,8 +917,18 @@ class Lexicon:
         base |= {w.lower() for w in extra}
         self._common = frozenset(base | {w.lower() for w in others})
         self._known = frozenset(self._common | {w.lower() for w in nouns})
-        default_rules = [("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"),
-                         ("ing", ""), ("ing", "e"), ("er", ""), ("est", ""), ("men", "man")]
+        default_rules = [
+            ("s", ""),
+            ("es", ""),
+            ("ies", "y"),
+            ("ed", ""),
+            ("ed", "e"),
+            ("ing", ""),
+            ("ing", "e"),
+            ("er", ""),
+            ("est", ""),
+            ("men", "man"),
+        ]
         self._rules = tuple(sorted(set(default_rules) | set(rules), key=lambda r: -len(r[0])))
 
     @classmethod
@@ -553,7 +982,12 @@ class Lexicon:
                 if stem + repl in self._known:
                     return True
                 # Doubled final consonant: "chatting" -> "chat".
-                if repl == "" and len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in self._known:
+                if (
+                    repl == ""
+                    and len(stem) > 2
+                    and stem[-1] == stem[-2]
+                    and stem[:-1] in self._known
+                ):
                     return True
         return False
 

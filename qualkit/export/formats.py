@@ -280,6 +280,8 @@ class DocxWriter(QuoteWriter):
     def write(self, bank: QuoteBank, fileobj: IO[bytes]) -> None:
         from docx import Document
         from docx.enum.style import WD_STYLE_TYPE
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
         from docx.shared import Cm, Pt
 
         doc = Document()
@@ -301,23 +303,56 @@ class DocxWriter(QuoteWriter):
         count_style.base_style = styles["Normal"]
         count_style.font.size = Pt(9)
 
-        doc.core_properties.title = f"Quote bank: {bank.project}"
-        doc.add_heading(_XML_BAD.sub("", f"Quote bank: {bank.project}"), level=0)
-        doc.add_paragraph(f"{bank.summary()}. Exported {bank.created:%d %B %Y}.")
-        for line in _filters_lines(bank):
-            doc.add_paragraph(_XML_BAD.sub("", line), style=count_style)
+        doc.core_properties.title = _XML_BAD.sub("", f"Quote bank: {bank.project}")
+        ids = {
+            "title": styles["Title"].style_id,
+            "h1": styles["Heading 1"].style_id,
+            "h2": styles["Heading 2"].style_id,
+            "normal": styles["Normal"].style_id,
+            "quote": quote_style.style_id,
+            "cite": cite_style.style_id,
+            "count": count_style.style_id,
+        }
+        # Paragraphs are appended as XML: python-docx's add_paragraph looks the style up
+        # and searches the body on every call, which is quadratic for long documents.
+        body = doc.element.body
+        sect_pr = body.sectPr
+        if sect_pr is not None:
+            body.remove(sect_pr)
 
+        def para(text: str, style: str, *, italic: bool = False) -> None:
+            p = OxmlElement("w:p")
+            ppr = OxmlElement("w:pPr")
+            pstyle = OxmlElement("w:pStyle")
+            pstyle.set(qn("w:val"), ids[style])
+            ppr.append(pstyle)
+            p.append(ppr)
+            run = OxmlElement("w:r")
+            if italic:
+                rpr = OxmlElement("w:rPr")
+                rpr.append(OxmlElement("w:i"))
+                run.append(rpr)
+            t = OxmlElement("w:t")
+            t.set(qn("xml:space"), "preserve")
+            t.text = _XML_BAD.sub("", text)
+            run.append(t)
+            p.append(run)
+            body.append(p)
+
+        para(f"Quote bank: {bank.project}", "title")
+        para(f"{bank.summary()}. Exported {bank.created:%d %B %Y}.", "normal")
+        for line in _filters_lines(bank):
+            para(line, "count")
         for theme in bank.groups():
-            doc.add_heading(_XML_BAD.sub("", theme.name), level=1)
+            para(theme.name, "h1")
             for code in theme.codes:
-                doc.add_heading(_XML_BAD.sub("", code.name), level=2)
-                doc.add_paragraph(
-                    _count_line(len(code.quotes), code.participants), style=count_style
-                )
+                para(code.name, "h2")
+                para(_count_line(len(code.quotes), code.participants), "count")
                 for q in code.quotes:
-                    p = doc.add_paragraph(style=quote_style)
-                    p.add_run(_XML_BAD.sub("", q.text)).italic = True
-                    doc.add_paragraph(_XML_BAD.sub("", f"— {q.citation}"), style=cite_style)
+                    para(q.text, "quote", italic=True)
+                    para(f"— {q.citation}", "cite")
+        if sect_pr is not None:
+            body.append(sect_pr)
         doc.save(fileobj)
 
 

@@ -88,7 +88,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from lxml import etree
@@ -108,6 +108,9 @@ from qualkit.model import (
 )
 from qualkit.storage import Store
 from qualkit.text import normalise, text_hash
+
+if TYPE_CHECKING:
+    from qualkit.project import ImportGate
 
 PROJECT_NAMESPACE = "urn:QDA-XML:project:1.0"
 QUALKIT_QDPX_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:qualkit:qdpx")
@@ -155,6 +158,15 @@ class QdpxSummary:
     users: int
     codes: int
     cases: int
+
+
+@dataclass
+class _Note:
+    guid: str
+    author: str
+    text: str
+    created: datetime | None
+    coding_memo: bool
 
 
 @dataclass
@@ -248,9 +260,8 @@ def _build(store: Store) -> _Built:
     for c in codings:
         by_tid[c.transcript].append(c)
     coding_elements: dict[int, etree._Element] = {}
-    notes: list[tuple[str, str, str, str | None, datetime | None, bool]] = []
-    # (guid, author, text, target kind, created, is coding memo) - target filled below
-    note_refs: dict[str, list[str]] = defaultdict(list)  # element key → note guids
+    notes: list[_Note] = []
+    note_refs: dict[str, list[str]] = defaultdict(list)  # transcript id → note guids
     project_note_refs: list[str] = []
     memo_count = 0
     pi_sources: dict[str, Any] = {}
@@ -299,7 +310,7 @@ def _build(store: Store) -> _Built:
                 provenance[cg] = Provenance(c.provenance).value
             if c.memo.strip():
                 ng = qdpx_guid("coding-memo", cg)
-                notes.append((ng, c.coder, c.memo, cg, c.changed or c.created, True))
+                notes.append(_Note(ng, c.coder, c.memo, c.changed or c.created, True))
                 _sub(coding_el, "NoteRef", targetGUID=ng)
         pi_sources[sg] = {
             "id": t.tid,
@@ -326,7 +337,7 @@ def _build(store: Store) -> _Built:
         digest = hashlib.sha256(m.text.encode("utf-8")).hexdigest()
         memo_seen[(m.author, target, digest)] += 1
         ng = qdpx_guid("memo", m.author, target, digest, str(memo_seen[(m.author, target, digest)]))
-        notes.append((ng, m.author, m.text, target, m.created, False))
+        notes.append(_Note(ng, m.author, m.text, m.created, False))
         memo_count += 1
         if m.coding_id is not None and m.coding_id in coding_elements:
             _sub(coding_elements[m.coding_id], "NoteRef", targetGUID=ng)
@@ -370,18 +381,18 @@ def _build(store: Store) -> _Built:
 
     if notes:
         notes_el = _sub(root, "Notes")
-        for ng, author, text, _target, created, is_coding_memo in notes:
+        for n in notes:
             note = _sub(
                 notes_el,
                 "Note",
-                guid=ng,
-                name="Coding memo" if is_coding_memo else "Memo",
-                creatingUser=user_guid.get(author),
-                creationDateTime=_xsd_time(created),
+                guid=n.guid,
+                name="Coding memo" if n.coding_memo else "Memo",
+                creatingUser=user_guid.get(n.author),
+                creationDateTime=_xsd_time(n.created),
             )
-            if is_coding_memo:
+            if n.coding_memo:
                 _sub(note, "Description").text = CODING_MEMO_MARK
-            _sub(note, "PlainTextContent").text = _clean_xml(text)
+            _sub(note, "PlainTextContent").text = _clean_xml(n.text)
 
     if project.description:
         _sub(root, "Description").text = _clean_xml(project.description)
@@ -1287,7 +1298,9 @@ class _NormMap:
 # -- storing ------------------------------------------------------------------------------
 
 
-def import_qdpx_into(store: Store, path: str | Path, actor: str, gate: Any) -> QdpxImportResult:
+def import_qdpx_into(
+    store: Store, path: str | Path, actor: str, gate: ImportGate
+) -> QdpxImportResult:
     """Import a ``.qdpx`` file into the project in ``store`` (see the module docstring).
 
     ``gate`` is a :class:`qualkit.project.ImportGate` (``ManifestGate`` or

@@ -72,6 +72,7 @@ API for other parts of qualkit (the app's report page calls the same two functio
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -375,6 +376,7 @@ def assemble_quote_bank(
         t = transcripts[tid]
         tcodings = all_by_tid.get(tid, [])
         human = {c.coder for c in tcodings if c.coder != CONSENSUS}
+        turns = TurnIndex(t.turns)
         participant = participants.get(t.participant) if t.participant else None
         chosen = [
             c for c in tcodings if c.code in selected and (not coder_set or c.coder in coder_set)
@@ -393,7 +395,7 @@ def assemble_quote_bank(
                 agreement is None or agreement + 1e-9 < filters.min_agreement
             ):
                 continue
-            turn = _main_turn(t.turns, start, end)
+            turn = turns.main(start, end)
             if (
                 filters.participant_turns_only
                 and t.turns
@@ -403,6 +405,7 @@ def assemble_quote_bank(
             quotes.append(
                 _quote(
                     t,
+                    turns,
                     group,
                     start,
                     end,
@@ -489,19 +492,43 @@ def _merge(codings: Iterable[Coding]) -> list[list[Coding]]:
     return groups
 
 
-def _main_turn(turns: Sequence[Turn], start: int, end: int) -> Turn | None:
-    """The turn holding most of ``[start, end)``."""
-    best: Turn | None = None
-    best_overlap = 0
-    for t in turns:
-        overlap = min(end, t.end) - max(start, t.start)
-        if overlap > best_overlap:
-            best, best_overlap = t, overlap
-    return best
+class TurnIndex:
+    """A transcript's turns, sorted, for finding the turns a span overlaps quickly."""
+
+    def __init__(self, turns: Sequence[Turn]) -> None:
+        self.turns = sorted(turns, key=lambda t: (t.start, t.end))
+        self.starts = [t.start for t in self.turns]
+
+    def __bool__(self) -> bool:
+        return bool(self.turns)
+
+    def overlapping(self, start: int, end: int) -> list[Turn]:
+        """Turns sharing at least one character with ``[start, end)``, in text order."""
+        # Turns do not overlap one another, so the only turn starting before ``start``
+        # that can reach into the span is the last one.
+        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+        out = []
+        for t in self.turns[i:]:
+            if t.start >= end:
+                break
+            if start < t.end:
+                out.append(t)
+        return out
+
+    def main(self, start: int, end: int) -> Turn | None:
+        """The turn holding most of ``[start, end)``."""
+        best: Turn | None = None
+        best_overlap = 0
+        for t in self.overlapping(start, end):
+            overlap = min(end, t.end) - max(start, t.start)
+            if overlap > best_overlap:
+                best, best_overlap = t, overlap
+        return best
 
 
 def _quote(
     t: Transcript,
+    turns: TurnIndex,
     group: list[Coding],
     start: int,
     end: int,
@@ -535,7 +562,7 @@ def _quote(
         theme_name=by_id[theme].name if theme in by_id else theme,
         code=code,
         code_name=by_id[code].name if code in by_id else code,
-        text=quote_text(t.text, t.turns, start, end, tidy=tidy),
+        text=quote_text(t.text, turns, start, end, tidy=tidy),
         attribution=attribution,
         participant=pid,
         role=role,
@@ -605,13 +632,16 @@ def _trim_piece(text: str, lo: int, hi: int, a: int, b: int) -> tuple[int, int, 
     return a, b, a > holder[0], b < holder[1]
 
 
-def quote_text(text: str, turns: Sequence[Turn], start: int, end: int, *, tidy: bool = True) -> str:
+def quote_text(
+    text: str, turns: Sequence[Turn] | TurnIndex, start: int, end: int, *, tidy: bool = True
+) -> str:
     """The printable text of ``text[start:end]`` (see the module docstring)."""
-    main = _main_turn(turns, start, end)
+    index = turns if isinstance(turns, TurnIndex) else TurnIndex(turns)
+    main = index.main(start, end)
     regions = [
         (t.start, t.end)
-        for t in turns
-        if t.start < end and start < t.end and main is not None and t.speaker == main.speaker
+        for t in index.overlapping(start, end)
+        if main is not None and t.speaker == main.speaker
     ]
     if not regions:
         regions = [(0, len(text))]

@@ -536,23 +536,36 @@ class Store:
 
     def add_codings(self, codings: Iterable[Coding], actor: str) -> list[int]:
         with self.write() as s:
-            ids = [self._insert_coding(s, c) for c in codings]
+            cache: dict[tuple[str, str], Any] = {}
+            ids = [self._insert_coding(s, c, cache) for c in codings]
             self._log(s, actor, "codings.add", ids=ids, n=len(ids))
             return ids
 
-    def _insert_coding(self, s: Session, c: Coding) -> int:
-        t = self._transcript_row(s, c.transcript)
+    def _insert_coding(
+        self, s: Session, c: Coding, cache: dict[tuple[str, str], Any] | None = None
+    ) -> int:
+        """Insert one coding; ``cache`` keeps looked-up rows across a batch."""
+        cache = {} if cache is None else cache
+        t = cache.get(("t", c.transcript))
+        if t is None:
+            t = cache[("t", c.transcript)] = self._transcript_row(s, c.transcript)
         if not (0 <= c.start < c.end <= len(t.text)):
             raise QualkitError(
-                f"coding {c.start}-{c.end} is outside transcript {c.transcript!r} (0-{len(t.text)})"
+                f"coding {c.start}-{c.end} is outside transcript {c.transcript!r} "
+                f"(0-{len(t.text)})"
             )
-        create_as = (
-            Role.CODER if c.provenance in (Provenance.CONSENSUS, Provenance.IMPORTED) else None
-        )
-        u = self._user_row(s, c.coder, create_as=create_as)
-        code = s.scalar(select(CodeRow).where(CodeRow.cid == c.code))
+        u = cache.get(("u", c.coder))
+        if u is None:
+            imported = c.provenance in (Provenance.CONSENSUS, Provenance.IMPORTED)
+            u = cache[("u", c.coder)] = self._user_row(
+                s, c.coder, create_as=Role.CODER if imported else None
+            )
+        code = cache.get(("c", c.code))
         if code is None:
-            raise NotFoundError(f"no code with id {c.code!r}")
+            code = s.scalar(select(CodeRow).where(CodeRow.cid == c.code))
+            if code is None:
+                raise NotFoundError(f"no code with id {c.code!r}")
+            cache[("c", c.code)] = code
         now = utcnow()
         row = CodingRow(
             transcript_id=t.id,

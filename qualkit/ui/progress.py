@@ -10,7 +10,7 @@ from qualkit.ui.content_notes import merge_notes, propose_content_notes
 
 STATUS_WORDS = {
     "assigned": "To do",
-    "declined": "Not for me",
+    "declined": "Declined",
     "done": "Finished",
 }
 

@@ -50,10 +50,10 @@ SAMPLE_TRANSCRIPTS: dict[str, str] = {
 
 USERS: dict[str, tuple[Role, str]] = {
     "admin": (Role.ADMIN, "Admin"),
-    "rita": (Role.RESEARCHER, "Rita (researcher)"),
+    "rita": (Role.RESEARCHER, "Rita"),
     "casey": (Role.CODER, "Casey"),
     "dev": (Role.CODER, "Dev"),
-    "robin": (Role.READER, "Robin (reader)"),
+    "robin": (Role.READER, "Robin"),
 }
 
 

@@ -153,6 +153,9 @@ button[kind] p { font-weight: 600; }
   color: #2b2b2b !important; opacity: 1 !important;
 }
 [data-testid="stSidebarNav"] a span { color: #000 !important; }
+[data-testid="stMain"] [data-testid="stPageLink"] a {
+  border: 2px solid #0b3d91; border-radius: 6px; padding: 0.2em 0.9em; text-decoration: none;
+}
 input::placeholder, textarea::placeholder { color: #595959 !important; opacity: 1; }
 %(extra)s
 </style>

@@ -16,6 +16,7 @@ from typing import Literal
 from qualkit.errors import NotFoundError, PermissionDenied, QualkitError
 from qualkit.model import Coding, Provenance
 from qualkit.storage import Store
+from qualkit.ui.writes import queued
 
 Kind = Literal["add", "update", "delete"]
 
@@ -55,16 +56,20 @@ class UndoStack:
         action = self._items.pop()
         if action.kind == "add":
             for cid in action.coding_ids:
-                with contextlib.suppress(NotFoundError):
+                with contextlib.suppress(NotFoundError), queued(store):
                     store.delete_coding(cid, actor)
         elif action.kind == "update":
             for b in action.before:
                 assert b.id is not None
-                store.update_coding(b.id, actor, start=b.start, end=b.end, code=b.code, memo=b.memo)
+                with queued(store):
+                    store.update_coding(
+                        b.id, actor, start=b.start, end=b.end, code=b.code, memo=b.memo
+                    )
         else:
             for b in action.before:
                 old = b.id
-                new = store.add_coding(replace(b, id=None), actor)
+                with queued(store):
+                    new = store.add_coding(replace(b, id=None), actor)
                 if old is not None:
                     self._remap(old, new)
         return f"Undone: {action.label}."
@@ -89,20 +94,18 @@ def code_span(
     """Apply each of ``codes`` to ``text[start:end]`` in the coder's own layer."""
     if not codes:
         raise QualkitError("choose at least one code")
-    ids = [
-        store.add_coding(
-            Coding(
-                coder=actor,
-                transcript=transcript,
-                start=start,
-                end=end,
-                code=code,
-                provenance=Provenance.MANUAL,
-            ),
-            actor,
+    ids: list[int] = []
+    for code in dict.fromkeys(codes):
+        coding = Coding(
+            coder=actor,
+            transcript=transcript,
+            start=start,
+            end=end,
+            code=code,
+            provenance=Provenance.MANUAL,
         )
-        for code in dict.fromkeys(codes)
-    ]
+        with queued(store):
+            ids.append(store.add_coding(coding, actor))
     stack.push(Action("add", ids, [], label or f"coding with {len(ids)} code(s)"))
     return ids
 
@@ -122,7 +125,8 @@ def change_coding(
     """Change the span, code or memo of one of the coder's own codings."""
     _own(before, actor)
     assert before.id is not None
-    after = store.update_coding(before.id, actor, start=start, end=end, code=code, memo=memo)
+    with queued(store):
+        after = store.update_coding(before.id, actor, start=start, end=end, code=code, memo=memo)
     stack.push(Action("update", [before.id], [before], label))
     return after
 
@@ -132,5 +136,6 @@ def remove_coding(
 ) -> None:
     _own(coding, actor)
     assert coding.id is not None
-    gone = store.delete_coding(coding.id, actor)
+    with queued(store):
+        gone = store.delete_coding(coding.id, actor)
     stack.push(Action("delete", [coding.id], [gone], label))

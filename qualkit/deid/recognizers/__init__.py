@@ -12,6 +12,7 @@ from presidio_analyzer import EntityRecognizer
 
 from qualkit.deid.recognizers.base import QualkitRecognizer, RecognizerContext
 from qualkit.deid.recognizers.names import (
+    AppositiveNameRecognizer,
     DenyListRecognizer,
     IntroducedNameRecognizer,
     KinshipNameRecognizer,
@@ -98,6 +99,7 @@ for _cls in (
     TitleNameRecognizer,
     KinshipNameRecognizer,
     IntroducedNameRecognizer,
+    AppositiveNameRecognizer,
     WorkplaceRecognizer,
     LowercaseNameRecognizer,
     UnknownCapitalisedRecognizer,

@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 
 import regex as re
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
-
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from qualkit.deid.lists import DeidLists
@@ -22,6 +21,7 @@ CAPSEQ = CAP + r"(?:[ ]" + CAP + r"){0,3}"
 # A lower-case word.
 LOWER = r"\p{Ll}[\p{Ll}'’\-]*\p{Ll}"
 WORD = re.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-]*")
+
 
 @dataclass
 class RecognizerContext:

@@ -34,7 +34,24 @@ from qualkit.deid.words import (
 _NAME_TOKEN = rf"(?:{CAP}|\p{{Ll}}[\p{{Ll}}'’\-]+)"
 # Titles written before a surname and counted as part of the name ("Dr Okafor").
 _ABBREV_TITLES = frozenset(
-    "mr mrs ms miss mx dr prof cllr rev sgt dc pc ds di sir dame".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "cllr",
+        "rev",
+        "sgt",
+        "dc",
+        "pc",
+        "ds",
+        "di",
+        "sir",
+        "dame",
+    ]
 )
 
 _TITLE = re.compile(
@@ -81,16 +98,123 @@ _LABEL_AFTER_TS = re.compile(
     rf"(?m)^[ \t]*\[\d{{1,2}}:\d{{2}}(?::\d{{2}})?\][ \t]*\n[ \t]*{_LABEL}[ \t]*$"
 )
 GENERIC_LABEL_WORDS: frozenset[str] = frozenset(
-    """interviewer interviewee interviewers participant participants respondent researcher
-    researchers peer co-researcher speaker facilitator moderator int intv iv p q a r i
-    note notes transcriber transcript transcribed unknown unidentified voice person worker
-    support staff member client service user both all group everyone male female man woman
-    id interview date mode location duration length time title site borough consent
-    recorded recording by code reference ref project study format language setting venue
-    session audio file start end total age gender ethnicity role comments summary theme
-    question answer prompt probe sex area team lead observer other family and of the
-    telephone phone video call zoom in person via format type number no tel mobile
-    email address postcode dob born""".split()
+    [
+        "interviewer",
+        "interviewee",
+        "interviewers",
+        "participant",
+        "participants",
+        "respondent",
+        "researcher",
+        "researchers",
+        "peer",
+        "co-researcher",
+        "speaker",
+        "facilitator",
+        "moderator",
+        "int",
+        "intv",
+        "iv",
+        "p",
+        "q",
+        "a",
+        "r",
+        "i",
+        "note",
+        "notes",
+        "transcriber",
+        "transcript",
+        "transcribed",
+        "unknown",
+        "unidentified",
+        "voice",
+        "person",
+        "worker",
+        "support",
+        "staff",
+        "member",
+        "client",
+        "service",
+        "user",
+        "both",
+        "all",
+        "group",
+        "everyone",
+        "male",
+        "female",
+        "man",
+        "woman",
+        "id",
+        "interview",
+        "date",
+        "mode",
+        "location",
+        "duration",
+        "length",
+        "time",
+        "title",
+        "site",
+        "borough",
+        "consent",
+        "recorded",
+        "recording",
+        "by",
+        "code",
+        "reference",
+        "ref",
+        "project",
+        "study",
+        "format",
+        "language",
+        "setting",
+        "venue",
+        "session",
+        "audio",
+        "file",
+        "start",
+        "end",
+        "total",
+        "age",
+        "gender",
+        "ethnicity",
+        "role",
+        "comments",
+        "summary",
+        "theme",
+        "question",
+        "answer",
+        "prompt",
+        "probe",
+        "sex",
+        "area",
+        "team",
+        "lead",
+        "observer",
+        "other",
+        "family",
+        "and",
+        "of",
+        "the",
+        "telephone",
+        "phone",
+        "video",
+        "call",
+        "zoom",
+        "in",
+        "person",
+        "via",
+        "format",
+        "type",
+        "number",
+        "no",
+        "tel",
+        "mobile",
+        "email",
+        "address",
+        "postcode",
+        "dob",
+        "born",
+    ]
 )
 
 
@@ -109,18 +233,24 @@ class TitleNameRecognizer(QualkitRecognizer):
             if n1[0].isupper():
                 if n1.lower() in STOP_WORDS or n1.lower() in NON_NAME_CAPS:
                     continue
-                if wordlike and self.ctx.lexicon.is_common(n1) and not m.group("title")[0].isupper():
+                if (
+                    wordlike
+                    and self.ctx.lexicon.is_common(n1)
+                    and not m.group("title")[0].isupper()
+                ):
                     continue
             else:
                 # Lower case: "dr okafor" yes, "the doctor said" no.
                 if self.ctx.lexicon.is_known(n1) or n1 in STOP_WORDS:
                     continue
-            end = m.end("n2") if m.group("n2") and m.group("n2").lower() not in STOP_WORDS else m.end("n1")
+            end = (
+                m.end("n2")
+                if m.group("n2") and m.group("n2").lower() not in STOP_WORDS
+                else m.end("n1")
+            )
             end = strip_possessive(text, m.start(), end)
             start = m.start("title") if title in _ABBREV_TITLES else m.start("n1")
             yield Hit(start, end, PERSON, self.SCORE)
-
-
 
 
 class KinshipNameRecognizer(QualkitRecognizer):
@@ -131,7 +261,7 @@ class KinshipNameRecognizer(QualkitRecognizer):
     SCORE: ClassVar[float] = 0.8
 
     def find(self, text: str) -> Iterator[Hit]:
-        for m in _KIN.finditer(text):
+        for m in _KIN.finditer(text, overlapped=True):
             base = m.start("names")
             for part in re.finditer(rf"{_NAME_TOKEN}(?:[ ]+{CAP})?", m.group("names")):
                 word = part.group(0)
@@ -153,8 +283,43 @@ class KinshipNameRecognizer(QualkitRecognizer):
 
 
 _NOT_NAMES_AFTER_KIN = frozenset(
-    """and but or so then because cos when if as who which what that this there here
-    was is were are be been has had have do did does said says told used would could""".split()
+    [
+        "and",
+        "but",
+        "or",
+        "so",
+        "then",
+        "because",
+        "cos",
+        "when",
+        "if",
+        "as",
+        "who",
+        "which",
+        "what",
+        "that",
+        "this",
+        "there",
+        "here",
+        "was",
+        "is",
+        "were",
+        "are",
+        "be",
+        "been",
+        "has",
+        "had",
+        "have",
+        "do",
+        "did",
+        "does",
+        "said",
+        "says",
+        "told",
+        "used",
+        "would",
+        "could",
+    ]
 )
 
 
@@ -183,7 +348,9 @@ class IntroducedNameRecognizer(QualkitRecognizer):
             start = m.start("name")
             end = strip_possessive(text, start, m.end("name"))
             words = text[start:end].split()
-            if len(words) == 2 and (words[1].lower() in STOP_WORDS or words[1].lower() in NON_NAME_CAPS):
+            if len(words) == 2 and (
+                words[1].lower() in STOP_WORDS or words[1].lower() in NON_NAME_CAPS
+            ):
                 end = start + len(words[0])
             yield Hit(start, end, PERSON, self.SCORE if strong else 0.6)
 
@@ -191,6 +358,85 @@ class IntroducedNameRecognizer(QualkitRecognizer):
 def _looks_like_group_noun(word: str) -> bool:
     """Nationality-style words ("Jamaican", "Polish", "Catholic") are not names."""
     return word.lower().endswith(("an", "ish", "ese", "ic", "ian", "i"))
+
+
+_ROLE_NOUNS = (
+    "receptionist",
+    "manager",
+    "worker",
+    "officer",
+    "nurse",
+    "doctor",
+    "gp",
+    "counsellor",
+    "therapist",
+    "psychiatrist",
+    "social worker",
+    "keyworker",
+    "key worker",
+    "support worker",
+    "housing officer",
+    "probation officer",
+    "landlord",
+    "landlady",
+    "neighbour",
+    "friend",
+    "mate",
+    "boss",
+    "supervisor",
+    "volunteer",
+    "coordinator",
+    "co-ordinator",
+    "lead",
+    "director",
+    "chaplain",
+    "vicar",
+    "pastor",
+    "imam",
+    "teacher",
+    "head",
+    "solicitor",
+    "barrister",
+    "advocate",
+    "caseworker",
+    "case worker",
+    "mentor",
+    "sponsor",
+    "cook",
+    "cleaner",
+    "warden",
+    "guard",
+    "screw",
+    "paramedic",
+    "midwife",
+    "health visitor",
+)
+_APPOSITIVE = re.compile(
+    rf"(?P<name>{CAP}(?:[ ]+{CAP})?)[ ]*,[ ]+(?:(?:the|my|our|his|her|their|a|an|this)[ ]+)"
+    rf"(?:[\p{{L}}\-]+[ ]+)?(?i:{compile_words(_ROLE_NOUNS + tuple(KINSHIP))})\b"
+    rf"|(?P<name2>{CAP}(?:[ ]+{CAP})?)[ ]*,[ ]+who\b"
+)
+
+
+class AppositiveNameRecognizer(QualkitRecognizer):
+    """Names explained by what follows: "Rose, the receptionist", "Tobias, who ..."."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
+    RANK: ClassVar[int] = 33
+    SCORE: ClassVar[float] = 0.65
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _APPOSITIVE.finditer(text):
+            group = "name" if m.group("name") is not None else "name2"
+            name = m.group(group)
+            words = name.split()
+            low = [w.lower().rstrip("'’s") for w in words]
+            if any(w in NON_NAME_CAPS or w in GENERIC_LABEL_WORDS for w in low):
+                continue
+            if group == "name2" and all(self.ctx.lexicon.is_known(w) for w in low):
+                if at_sentence_start(text, m.start(group)):
+                    continue
+            yield Hit(m.start(group), m.end(group), PERSON, self.SCORE)
 
 
 class NicknameRecognizer(QualkitRecognizer):
@@ -221,7 +467,31 @@ class NicknameRecognizer(QualkitRecognizer):
 
 
 _REDUP_WORDS = frozenset(
-    "ha he hee ho no so bye tut boo la na da mm uh um er yeah yes ok cha choo pom ta".split()
+    [
+        "ha",
+        "he",
+        "hee",
+        "ho",
+        "no",
+        "so",
+        "bye",
+        "tut",
+        "boo",
+        "la",
+        "na",
+        "da",
+        "mm",
+        "uh",
+        "um",
+        "er",
+        "yeah",
+        "yes",
+        "ok",
+        "cha",
+        "choo",
+        "pom",
+        "ta",
+    ]
 )
 
 
@@ -268,9 +538,39 @@ _SUBJECT_BEFORE = re.compile(
     r"except|like|from|to|with)[ ]+)$"
 )
 _NOT_NAME_SUFFIXES = (
-    "ing", "ed", "er", "ers", "able", "ible", "istic", "ness", "ment", "ments", "tion",
-    "tions", "sion", "ity", "ly", "ful", "less", "ise", "ize", "ism", "ist", "ists", "ous",
-    "ive", "ical", "ship", "hood", "ware", "load", "loads", "box", "out", "ups",
+    "ing",
+    "ed",
+    "er",
+    "ers",
+    "able",
+    "ible",
+    "istic",
+    "ness",
+    "ment",
+    "ments",
+    "tion",
+    "tions",
+    "sion",
+    "ity",
+    "ly",
+    "ful",
+    "less",
+    "ise",
+    "ize",
+    "ism",
+    "ist",
+    "ists",
+    "ous",
+    "ive",
+    "ical",
+    "ship",
+    "hood",
+    "ware",
+    "load",
+    "loads",
+    "box",
+    "out",
+    "ups",
 )
 
 
@@ -289,12 +589,14 @@ class LowercaseNameRecognizer(QualkitRecognizer):
                 continue
             before = text[max(0, m.start() - 20) : m.start()]
             after = text[m.end() : m.end() + 12]
-            if _LOWER_CONTEXT_BEFORE.search(before) or _LOWER_CONTEXT_AFTER.match(after):
-                yield Hit(m.start(), m.end(), PERSON, self.SCORE)
-            elif (
-                len(word) >= 4
-                and _SUBJECT_BEFORE.search(before)
-                and followed_like_name(text, m.end())
+            if (
+                _LOWER_CONTEXT_BEFORE.search(before)
+                or _LOWER_CONTEXT_AFTER.match(after)
+                or (
+                    len(word) >= 4
+                    and _SUBJECT_BEFORE.search(before)
+                    and followed_like_name(text, m.end())
+                )
             ):
                 yield Hit(m.start(), m.end(), PERSON, self.SCORE)
 
@@ -316,11 +618,19 @@ class UnknownCapitalisedRecognizer(QualkitRecognizer):
     def find(self, text: str) -> Iterator[Hit]:
         lexicon = self.ctx.lexicon
         for m in _CAP_WORD.finditer(text):
-            word = m.group("w")
+            m.group("w")
             end = strip_possessive(text, m.start(), m.end())
             core = text[m.start() : end]
             low = core.lower()
-            if low in STOP_WORDS or low in NON_NAME_CAPS or lexicon.is_known(low):
+            if low in STOP_WORDS or low in NON_NAME_CAPS:
+                continue
+            if len(core) == 2:
+                # Short names ("Mo", "Jo") inside a sentence; not interjections.
+                if low in _TWO_LETTER_WORDS or at_sentence_start(text, m.start()):
+                    continue
+                yield Hit(m.start(), end, PERSON, self.SCORE)
+                continue
+            if lexicon.is_known(low):
                 continue
             if "-" in core and all(lexicon.is_known(p) for p in low.split("-")):
                 continue
@@ -329,6 +639,52 @@ class UnknownCapitalisedRecognizer(QualkitRecognizer):
             ):
                 continue
             yield Hit(m.start(), end, PERSON, self.SCORE)
+
+
+_TWO_LETTER_WORDS = frozenset(
+    [
+        "ok",
+        "oh",
+        "uh",
+        "um",
+        "er",
+        "eh",
+        "ah",
+        "ha",
+        "hi",
+        "yo",
+        "ta",
+        "mm",
+        "st",
+        "dr",
+        "mr",
+        "ms",
+        "no",
+        "so",
+        "go",
+        "up",
+        "ad",
+        "ax",
+        "ex",
+        "id",
+        "ma",
+        "pa",
+        "ya",
+        "ye",
+        "yo",
+        "ow",
+        "aw",
+        "oi",
+        "tv",
+        "pc",
+        "uk",
+        "us",
+        "eu",
+        "gp",
+        "am",
+        "pm",
+    ]
+)
 
 
 class DenyListRecognizer(QualkitRecognizer):

@@ -14,14 +14,104 @@ from qualkit.deid.words import MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, UNITS
 _NUM_WORDS = compile_words(tuple(k for k in NUMBER_WORDS if " " not in k))
 _NUM = rf"(?:(?<![\d,.£$])\d{{1,2}}(?![\d,.:/]\d)|{_NUM_WORDS}(?:[ ]+{_NUM_WORDS})?)"
 _UNIT_AFTER = (
-    r"(?![ ]*(?:-[ ]*)?(?:" + "|".join(re.escape(u) for u in UNITS if u not in ("year", "years"))
+    r"(?![ ]*(?:-[ ]*)?(?:"
+    + "|".join(re.escape(u) for u in UNITS if u not in ("year", "years"))
     + r"|years?[ ]+(?!old\b)\w|(?:or|to|-)[ ]+\d+[ ]+(?!years?[ ]+old)\w|\.\d|:\d|/\d|%)\b)"
 )
 _NOT_SUBJECTS = frozenset(
-    """it that this there what which here time rent price bill score number total cost
-    bus train flat room wait queue list debt fine sentence dose script count rate
-    temperature heating kids children boys girls twins they we there's""".split()
+    [
+        "it",
+        "that",
+        "this",
+        "there",
+        "what",
+        "which",
+        "here",
+        "time",
+        "rent",
+        "price",
+        "bill",
+        "score",
+        "number",
+        "total",
+        "cost",
+        "bus",
+        "train",
+        "flat",
+        "room",
+        "wait",
+        "queue",
+        "list",
+        "debt",
+        "fine",
+        "sentence",
+        "dose",
+        "script",
+        "count",
+        "rate",
+        "temperature",
+        "heating",
+        "kids",
+        "children",
+        "boys",
+        "girls",
+        "twins",
+        "they",
+        "we",
+        "there's",
+    ]
 )
+_PERSON_SUBJECTS = frozenset(
+    [
+        "i",
+        "he",
+        "she",
+        "you",
+        "who",
+        "son",
+        "daughter",
+        "boy",
+        "girl",
+        "kid",
+        "baby",
+        "brother",
+        "sister",
+        "mum",
+        "dad",
+        "mother",
+        "father",
+        "nan",
+        "gran",
+        "grandad",
+        "grandma",
+        "wife",
+        "husband",
+        "partner",
+        "cousin",
+        "niece",
+        "nephew",
+        "friend",
+        "mate",
+        "eldest",
+        "youngest",
+        "oldest",
+        "man",
+        "woman",
+        "lad",
+    ]
+)
+
+
+def _person_subject(word: str) -> bool:
+    """Whether the word before "was"/"'s" can be a person whose age is given."""
+    low = word.lower()
+    if low in _NOT_SUBJECTS:
+        return False
+    return low in _PERSON_SUBJECTS or (
+        word[0].isupper() and low not in ("it", "that", "this", "there")
+    )
+
+
 _ONE_EXCLUDED = re.compile(r"^(?:one|a|an)$", re.IGNORECASE)
 
 # "I was 34", "she's sixteen now", "when he turned 18", "aged 12", "at the age of 15".
@@ -73,7 +163,7 @@ class AgeRecognizer(QualkitRecognizer):
                     continue
                 if pattern is _AGE_TRIGGERED:
                     subj = m.group("subj")
-                    if subj is not None and subj.lower() in _NOT_SUBJECTS:
+                    if subj is not None and not _person_subject(subj):
                         continue
                     if not _age_like_after(text, m.end(group)):
                         continue
@@ -104,11 +194,29 @@ def _age_like_after(text: str, end: int) -> bool:
 _MONTH = compile_words(tuple(m.capitalize() for m in MONTHS) + MONTHS)
 _MON_ABBR = compile_words(tuple(m.capitalize() for m in MONTH_ABBREVIATIONS))
 _ANY_MONTH = rf"(?:{_MONTH}|{_MON_ABBR}\.?)"
-_ORD_WORDS = (
-    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
-    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
-    "twentieth thirtieth"
-).split()
+_ORD_WORDS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+    "thirtieth",
+]
 _ORD_WORD = (
     r"(?:(?:twenty|thirty)[ \-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"
     + "|".join(_ORD_WORDS)

@@ -7,11 +7,10 @@ from typing import ClassVar
 
 import regex as re
 
-from qualkit.deid.recognizers.base import CAP, Hit, LOWER, QualkitRecognizer
+from qualkit.deid.recognizers.base import CAP, LOWER, Hit, QualkitRecognizer, compile_words
 from qualkit.deid.recognizers.places import _PlaceBase
 from qualkit.deid.spans import LOCATION, ORGANIZATION
 from qualkit.deid.words import ORG_SUFFIXES
-from qualkit.deid.recognizers.base import compile_words
 
 _ORG_SUFFIX = compile_words(ORG_SUFFIXES)
 _NAME_RUN = rf"(?:(?:St\.?|Saint)[ ]+)?{CAP}(?:[ ]+(?:{CAP}|&|and|of|for|on|de|la|le))*?"
@@ -22,7 +21,9 @@ _PRISON = re.compile(
     rf"\b(?i:HMP(?:[ ]*(?:&|and|/)[ ]*YOI)?|HMYOI|HM[ ]+Prison|YOI)[ ]+(?P<name>{CAP}(?:[ ]+{CAP})?|{LOWER})"
 )
 # St Thomas' Hospital, St Mungo's, Saint Anne's
-_SAINT = re.compile(rf"\b(?:St\.?|Saint)[ ]+{CAP}(?:['’]s?)?(?:[ ]+(?P<suffix>(?i:{_ORG_SUFFIX})))?\b")
+_SAINT = re.compile(
+    rf"\b(?:St\.?|Saint)[ ]+{CAP}(?:['’]s?)?(?:[ ]+(?P<suffix>(?i:{_ORG_SUFFIX})))?\b"
+)
 # Oakwood Hospital, the Marsh Lane Project, Brindley's Bakery
 _SUFFIXED = re.compile(
     rf"(?P<name>(?:The[ ]+)?{_NAME_RUN})[ ]+(?P<suffix>(?i:{_ORG_SUFFIX})(?:[ ]+(?i:{_ORG_SUFFIX}))*)"
@@ -33,8 +34,8 @@ _CALLED = re.compile(
     r"(?i:\b(?P<kind>hostel|charity|project|service|centre|center|place|estate|school|prison|"
     r"hospital|ward|unit|shelter|refuge|organisation|organization|group|church|company|firm|"
     r"shop|pub|cafe|café|club|gym|college|programme|program|team|agency|block|flat|flats|"
-    r"building|street|road|area|home|rehab|detox|clinic)(?:['’]s|[ ]+is|[ ]+was)?[ ]+"
-    r"(?:called|named|known[ ]+as)[ ]+(?:the[ ]+)?)"
+    r"building|street|road|area|home|rehab|detox|clinic)(?:(?:['’]s|[ ]+is|[ ]+was)?[ ]+"
+    r"(?:called|named|known[ ]+as)[ ]+(?:the[ ]+)?|[ ]*,[ ]+(?=\p{Lu}\p{Ll}+[ ]+\p{Lu})))"
     rf"(?P<name>{CAP}(?:[ ]+{CAP}){{0,3}}|{LOWER}(?:[ ]+{LOWER})?)"
 )
 # "I worked at Brindleys", "volunteering with Open Door", "a job at the Red Lion"
@@ -100,7 +101,7 @@ class CalledRecognizer(QualkitRecognizer):
             yield Hit(m.start("name"), m.end("name"), etype, self.SCORE)
 
 
-_STOPISH = frozenset("the a an and of i it this that".split())
+_STOPISH = frozenset(["the", "a", "an", "and", "of", "i", "it", "this", "that"])
 
 
 class WorkplaceRecognizer(QualkitRecognizer):

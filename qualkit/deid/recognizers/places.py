@@ -26,9 +26,47 @@ from qualkit.deid.words import (
 
 # Words that make a capitalised phrase generic rather than a name ("Crown Court").
 GENERIC_PLACE_WORDS: frozenset[str] = frozenset(
-    """crown county family magistrates magistrate town city youth high main royal civic
-    community council housing local new old north south east west central the a my our
-    your his her their this that same other next big little whole""".split()
+    [
+        "crown",
+        "county",
+        "family",
+        "magistrates",
+        "magistrate",
+        "town",
+        "city",
+        "youth",
+        "high",
+        "main",
+        "royal",
+        "civic",
+        "community",
+        "council",
+        "housing",
+        "local",
+        "new",
+        "old",
+        "north",
+        "south",
+        "east",
+        "west",
+        "central",
+        "the",
+        "a",
+        "my",
+        "our",
+        "your",
+        "his",
+        "her",
+        "their",
+        "this",
+        "that",
+        "same",
+        "other",
+        "next",
+        "big",
+        "little",
+        "whole",
+    ]
 )
 
 _STREET_SUFFIX = compile_words(STREET_SUFFIXES)
@@ -46,7 +84,9 @@ _STREET_LOWER = re.compile(
 )
 _WORD_BEFORE = re.compile(rf"(?P<word>{_LOWER_NAME})[ ]+$")
 _NUMBER_BEFORE = re.compile(rf"(?i:{_NUMBER})[ ]+$")
-_FLAT_PREFIX = re.compile(r"(?i)(?:flat|unit|apartment|apt|room|no\.?|number)[ ]+\d{1,4}[a-z]?,?[ ]+$")
+_FLAT_PREFIX = re.compile(
+    r"(?i)(?:flat|unit|apartment|apt|room|no\.?|number)[ ]+\d{1,4}[a-z]?,?[ ]+$"
+)
 
 _ESTATE_CAP = re.compile(rf"(?P<name>{_NAME_RUN})[ ]+(?P<suffix>(?i:{_ESTATE}))\b")
 _ESTATE_LOWER = re.compile(rf"\b(?P<name>{_LOWER_NAME})[ ]+(?P<suffix>{_ESTATE})\b")
@@ -75,7 +115,11 @@ class _PlaceBase(QualkitRecognizer):
         # "The Lantern Project" inside a sentence: the capital "The" is part of the name.
         the = words[i - 1] if i > 0 else None
         with_the = None
-        if the is not None and the.group(0) == "The" and not at_sentence_start(text, start + the.start()):
+        if (
+            the is not None
+            and the.group(0) == "The"
+            and not at_sentence_start(text, start + the.start())
+        ):
             with_the = start + the.start()
         tokens = [w.group(0).rstrip("'’s").lower() for w in kept]
         if all(t in GENERIC_PLACE_WORDS for t in tokens):
@@ -84,7 +128,6 @@ class _PlaceBase(QualkitRecognizer):
         if not evidence and at_sentence_start(text, new_start):
             return None
         return with_the if with_the is not None else new_start
-
 
     def lower_name_start(self, text: str, start: int, word: str) -> int | None:
         """For a lower-case place name: its start, if its words are not English words."""

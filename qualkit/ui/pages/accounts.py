@@ -21,7 +21,7 @@ def render() -> None:
     show_flash()
     st.title("Accounts")
     users = store.users()
-    st.dataframe(
+    st.table(
         [
             {"User name": u.name, "Shown as": u.display_name, "Role": ROLE_WORDS[u.role]}
             for u in users

@@ -47,7 +47,7 @@ def render() -> None:
     if not rows:
         st.write("Nothing is assigned yet.")
     else:
-        st.dataframe(
+        st.table(
             [
                 {
                     "Transcript": f"{titles.get(tid, tid)} ({tid})",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from qualkit.ui.progress import my_assignments
-from qualkit.ui.st_common import flash, get_store, go, guard, show_flash
+from qualkit.ui.st_common import flash, get_store, guard, page_link, show_flash
 from qualkit.ui.view import md_escape
 
 
@@ -39,10 +39,8 @@ def render() -> None:
             else:
                 st.write("No content notes.")
             c1, c2, _ = st.columns([1, 1, 2])
-            if c1.button(
-                "Open", key=f"qk_open_{r.tid}", type="primary", help=f"Open {r.title} for coding"
-            ):
-                go("code", t=r.tid)
+            with c1:
+                page_link("code", "Open", t=r.tid)
             if c2.button(
                 "Not for me",
                 key=f"qk_decline_{r.tid}",

@@ -21,7 +21,7 @@ def render() -> None:
         return
     counts = store.turn_counts()
     roles = {p.pid: p.role for p in store.participants()}
-    st.dataframe(
+    st.table(
         [
             {
                 "Transcript": t.tid,

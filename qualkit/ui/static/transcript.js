@@ -94,6 +94,7 @@ function selectionOffsets(root) {
 }
 
 export default function (component) {
+  console.log("qk call " + performance.now().toFixed(0) + " hasdata=" + !!component.data);
   const { data, parentElement, setTriggerValue } = component;
   if (!data || !data.turns) return;
   let root = parentElement.querySelector(".qk-transcript");
@@ -107,7 +108,9 @@ export default function (component) {
     parentElement.appendChild(root);
   }
   if (root.dataset.version !== data.version) {
+    const t0 = performance.now();
     build(root, data);
+    console.log("qk build took " + (performance.now() - t0).toFixed(0) + " at " + performance.now().toFixed(0));
     root.dataset.version = data.version;
   }
   if (!data.selectable) return;

