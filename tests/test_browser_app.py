@@ -58,20 +58,33 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    work = tmp_path_factory.mktemp("app")
+def _start_app(work: Path, extra_env: dict[str, str] | None = None) -> Iterator[App]:
     project = str(work / "project.db")
     build_sample_project(project, work / "src", password=PASSWORD)
     port = _free_port()
-    env = {**os.environ, "QUALKIT_PROJECT": project}
-    env.pop("QUALKIT_SESSION_TIMEOUT", None)
-    log = (work / "streamlit.log").open("w")
+    env = {**os.environ, "QUALKIT_PROJECT": project, **(extra_env or {})}
+    log_path = work / "streamlit.log"
+    log = log_path.open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app_streamlit.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app_streamlit.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -85,7 +98,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
             log.close()
-            pytest.fail("the app did not start: " + (work / "streamlit.log").read_text()[-2000:])
+            pytest.fail("the app did not start: " + log_path.read_text()[-2000:])
         time.sleep(0.3)
     try:
         yield App(url, project)
@@ -96,6 +109,18 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    os.environ.pop("QUALKIT_SESSION_TIMEOUT", None)
+    yield from _start_app(tmp_path_factory.mktemp("app"))
+
+
+@pytest.fixture(scope="module")
+def quick_timeout_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """The app with sessions that end after 4 seconds without activity."""
+    yield from _start_app(tmp_path_factory.mktemp("app_timeout"), {"QUALKIT_SESSION_TIMEOUT": "4"})
 
 
 @pytest.fixture(scope="module")
@@ -122,9 +147,9 @@ def settle(page: Any) -> None:
     """Wait until Streamlit has finished running the script."""
     page.wait_for_timeout(300)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"] "
-        "[data-testid=\"stStatusWidgetRunningIcon\"]') && "
-        "!document.querySelector('[data-testid=\"stApp\"][data-test-script-state=\"running\"]')",
+        '() => !document.querySelector(\'[data-testid="stStatusWidget"] '
+        '[data-testid="stStatusWidgetRunningIcon"]\') && '
+        '!document.querySelector(\'[data-testid="stApp"][data-test-script-state="running"]\')',
         timeout=TIMEOUT,
     )
 
@@ -194,12 +219,22 @@ def axe_check(page: Any, name: str) -> list[str]:
 
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    return [f"{name}: {v['id']} ({v['impact']}): {v['help']} × {len(v['nodes'])} "
-            f"e.g. {v['nodes'][0]['target']}" for v in bad]
+    return [
+        f"{name}: {v['id']} ({v['impact']}): {v['help']} × {len(v['nodes'])} "
+        f"e.g. {v['nodes'][0]['target']}"
+        for v in bad
+    ]
 
 
 def shot(page: Any, name: str) -> None:
+    """Save a screenshot of the page scrolled to the top (for the README)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate(
+        "() => { window.scrollTo(0, 0); for (const el of document.querySelectorAll("
+        '\'[data-testid="stMain"], [data-testid="stAppScrollToBottomContainer"]\')) '
+        "el.scrollTop = 0; }"
+    )
+    page.wait_for_timeout(200)
     page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
@@ -210,11 +245,19 @@ def shot(page: Any, name: str) -> None:
 def test_signed_out_visits_show_only_the_sign_in_form(app: App, page: Any, spec: Any) -> None:
     page.goto(f"{app.url}/{spec.url_path}?t=t01")
     page.get_by_label("Your user name").wait_for()
+    assert page.locator("[role='dialog']").count() == 0  # e.g. no "page not found"
     settle(page)
     body = page.locator("[data-testid='stMain']").inner_text()
     assert "Sign in" in body
-    for leak in ("waiting list", "Transcript", "Codebook", "Getting help", "Waiting times",
-                 "casey", "Casey"):
+    for leak in (
+        "waiting list",
+        "Transcript",
+        "Codebook",
+        "Getting help",
+        "Waiting times",
+        "casey",
+        "Casey",
+    ):
         assert leak not in body, f"{spec.url_path} shows {leak!r} before sign-in"
     assert page.locator("[data-testid='stSidebarNav']").count() == 0
     assert page.locator(".qk-transcript").count() == 0
@@ -255,8 +298,10 @@ def test_coding_blind_layers_and_accessibility(app: App, page: Any, browser: Any
     choose(page, "Turn", "Turn 4")
     part = page.get_by_role("combobox", name="Part of the turn")
     assert part.input_value() == "The whole turn"
-    assert page.get_by_role("combobox", name="Turn", exact=True).input_value().startswith(
-        "Turn 4 · Participant"
+    assert (
+        page.get_by_role("combobox", name="Turn", exact=True)
+        .input_value()
+        .startswith("Turn 4 · Participant")
     )
     choose(page, "Codes", "Trusting relationship", multi=True)
     page.get_by_role("button", name="Code this").focus()
@@ -367,3 +412,119 @@ def test_researcher_assigns_and_sees_declines(app: App, page: Any) -> None:
     choose(page, "Transcript", "Working on the front line")
     page.get_by_text("Suggested by the keyword check").wait_for()
     assert "overdose" in page.get_by_text("Suggested by the keyword check").inner_text()
+
+
+def test_failed_sign_in_is_refused_and_logged_without_the_password(app: App, page: Any) -> None:
+    page.goto(f"{app.url}/")
+    page.get_by_label("Your user name").fill("dev")
+    page.get_by_role("textbox", name="Password").fill("Tr0ub4dor&3-wrong")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("That name and password do not match").wait_for()
+    assert page.locator("[data-testid='stSidebarNav']").count() == 0
+    with Store.open(app.project, create=False) as store:
+        failed = store.events("auth.failed")
+        assert failed and failed[-1].payload.get("user") == "dev"
+        assert "Tr0ub4dor" not in repr([(e.actor, e.payload) for e in store.events()])
+
+
+def test_larger_text_and_undo(app: App, page: Any) -> None:
+    sign_in(page, app, "admin", "coding?t=t01")
+    page.locator(".qk-transcript .qk-seg").first.wait_for()
+    settle(page)
+    size = "() => getComputedStyle(document.documentElement).fontSize"
+    assert page.evaluate(size) == "18px"
+    page.get_by_text("Larger text").click()
+    page.wait_for_function(f"() => ({size})() === '22px'")
+    before = len(tags(page))
+    choose(page, "Turn", "Turn 2")
+    choose(page, "Codes", code_name(app, "practitioners.caseloads"), multi=True)
+    page.get_by_role("button", name="Code this").click()
+    page.get_by_text("Saved:").first.wait_for()
+    settle(page)
+    assert len(tags(page)) == before + 1
+    page.get_by_role("button", name="Undo").click()
+    page.get_by_text("Undone:").first.wait_for()
+    settle(page)
+    assert len(tags(page)) == before
+    with Store.open(app.project, create=False) as store:
+        assert store.codings(transcript="t01", coder="admin") == []
+        assert store.events("coding.delete")[-1].actor == "admin"
+        prefs = store.settings().get("ui_prefs:admin")
+        assert prefs and prefs.get("larger_text") is True
+
+
+def test_idle_session_ends_by_itself(quick_timeout_app: App, page: Any) -> None:
+    app = quick_timeout_app
+    sign_in(page, app, "casey", "coding?t=t01")
+    page.locator(".qk-transcript .qk-seg").first.wait_for()
+    # Nobody touches the page: the heartbeat signs the coder out and hides the transcript.
+    page.get_by_text("You were signed out because nothing happened").wait_for(timeout=20_000)
+    assert page.locator(".qk-transcript").count() == 0
+    assert page.get_by_label("Your user name").count() == 1
+    with Store.open(app.project, create=False) as store:
+        assert store.events("auth.timeout")[-1].actor == "casey"
+
+
+def test_codebook_editors_get_a_conflict_message(app: App, browser: Any) -> None:
+    cid = "access.waiting"
+    name = code_name(app, cid)
+    pages = []
+    for user in ("rita", "admin"):
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        pg = ctx.new_page()
+        pg.set_default_timeout(TIMEOUT)
+        sign_in(pg, app, user, "codebook-editor")
+        choose(pg, "Code to change", name)
+        pg.get_by_label("What it means").first.wait_for()
+        pages.append((ctx, pg))
+    (ctx1, first), (ctx2, second) = pages
+    first.get_by_label("What it means").first.fill("Waiting for a service: edited by Rita.")
+    first.get_by_role("button", name="Save", exact=True).click()
+    first.get_by_text("Saved “").wait_for()
+    second.get_by_label("What it means").first.fill("Edited by the admin at the same time.")
+    second.get_by_role("button", name="Save", exact=True).click()
+    second.get_by_text("Someone else saved a change to this code").wait_for()
+    settle(second)
+    # The admin's words are still in the form (nothing typed is lost), but not saved.
+    assert second.get_by_label("What it means").first.input_value() == (
+        "Edited by the admin at the same time."
+    )
+    shot(second, "08-codebook-conflict")
+    with Store.open(app.project, create=False) as store:
+        assert store.codebook().by_id()[cid].definition == "Waiting for a service: edited by Rita."
+    # Loading the latest version shows Rita's words; then the admin's save goes through.
+    second.get_by_role("button", name="Load the latest version").click()
+    second.wait_for_function(
+        "() => [...document.querySelectorAll('textarea')].some(t => t.value.includes('Rita'))"
+    )
+    settle(second)
+    second.get_by_label("What it means").first.fill("Waiting lists and delays (agreed).")
+    second.get_by_role("button", name="Save", exact=True).click()
+    second.get_by_text("Saved “").wait_for()
+    with Store.open(app.project, create=False) as store:
+        assert store.codebook().by_id()[cid].definition == "Waiting lists and delays (agreed)."
+        assert [e.actor for e in store.events("code.update")][-2:] == ["rita", "admin"]
+    ctx1.close()
+    ctx2.close()
+
+
+def test_admin_adds_an_account_that_can_sign_in(app: App, page: Any) -> None:
+    sign_in(page, app, "admin", "accounts")
+    page.get_by_role("heading", name="Add a person").wait_for()
+    form = page.locator("[data-testid='stForm']").first
+    form.get_by_role("textbox", name="User name").fill("newcoder")
+    form.get_by_role("textbox", name="Name shown in the app (optional)").fill("New Coder")
+    form.get_by_role("textbox", name="Password").fill("a brand new password")
+    form.get_by_role("button", name="Add person").click()
+    page.get_by_text("Added newcoder.").wait_for()
+    settle(page)
+    shot(page, "09-accounts")
+    with Store.open(app.project, create=False) as store:
+        stored = store.password_hash("newcoder")
+        assert stored and stored.startswith("$argon2")
+        assert "a brand new password" not in repr([e.payload for e in store.events()])
+    page.goto(f"{app.url}/")
+    page.get_by_label("Your user name").fill("newcoder")
+    page.get_by_role("textbox", name="Password").fill("a brand new password")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Hello, New Coder").wait_for()

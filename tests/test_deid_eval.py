@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -105,7 +106,7 @@ def test_load_gold_checks_offsets(tmp_path: Path) -> None:
     (tmp_path / "transcripts").mkdir()
     (tmp_path / "gold").mkdir()
     (tmp_path / "transcripts" / "t01.txt").write_text(TEXT, encoding="utf-8")
-    gold = {
+    gold: dict[str, Any] = {
         "file": "transcripts/t01.txt",
         "spans": [{"start": 0, "end": 3, "text": "Ann", "type": "PERSON", "identifier": "direct"}],
         "keep": [{"start": 42, "end": 49, "text": "Lambeth"}],
@@ -183,3 +184,29 @@ def test_targets_on_sample_corpus() -> None:
     assert res.quasi_recall >= 0.90, table
     assert res.keep_masked_share <= 0.10, table
     assert res.token_precision >= 0.70, table
+
+
+@pytest.mark.skipif(not SAMPLE_GOLD.is_dir(), reason="sample gold not built")
+def test_detect_offsets_match_gold_for_docx_and_vtt(tmp_path: Path) -> None:
+    """Offsets index the text as qualkit reads it, whatever the file format."""
+    from qualkit.deid.pipeline import detect_files
+
+    gold = {g.key: g for g in load_gold_dir(SAMPLE_GOLD)}
+    files = [
+        SAMPLE_GOLD.parent / gold[k].file
+        for k in sorted(gold)
+        if Path(gold[k].file).suffix in (".docx", ".vtt", ".srt")
+    ][:2]
+    assert files
+    out = tmp_path / "d.json"
+    detect_files(files, out)
+    data = json.loads(out.read_text())
+    checked = 0
+    for path in files:
+        doc = gold[path.stem]
+        exact = {(d["start"], d["end"]) for d in data[path.stem]}
+        for span in doc.spans:
+            if span.type in ("PHONE_NUMBER", "EMAIL_ADDRESS", "UK_POSTCODE", "DATE_TIME"):
+                checked += int((span.start, span.end) in exact)
+        assert all(d["end"] <= len(doc.text) for d in data[path.stem])
+    assert checked >= 2

@@ -288,7 +288,7 @@ def test_manifest_hash_check(tmp_path: Path) -> None:
 def test_manifest_errors_name_the_file(tmp_path: Path) -> None:
     p = tmp_path / "m.json"
     p.write_text("[]")
-    with pytest.raises(InputError, match="m.json"):
+    with pytest.raises(InputError, match=r"m\.json"):
         load_manifest(p)
 
 
@@ -337,3 +337,16 @@ def test_two_processes_give_the_same_detections(tmp_path: Path) -> None:
 def test_passphrase_env_never_logged(tmp_path: Path) -> None:
     assert PASS not in json.dumps(PseudonymMap().to_dict())
     assert os.environ.get("QUALKIT_DEID_PASSPHRASE") in (None, "") or True
+
+
+def test_second_batch_reuses_key_and_masks_known_values(tmp_path: Path) -> None:
+    files = _raw_files(tmp_path)
+    key = tmp_path / "k.qkey"
+    run(files[:1], tmp_path / "out1", key, PASS)
+    label = load_key(key, PASS).entries["PERSON"]["ondine farrow"]["label"]
+    later = tmp_path / "raw" / "t03.txt"
+    later.write_text("Participant: we still talk about ondine, even now.\n", encoding="utf-8")
+    run([later], tmp_path / "out2", key, PASS)
+    proposed = (tmp_path / "out2" / "t03.proposed.txt").read_text()
+    assert "ondine" not in proposed.lower()
+    assert label in proposed

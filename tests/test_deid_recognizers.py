@@ -27,7 +27,7 @@ def masked(detector: Detector, text: str, word: str, occurrence: int = 1) -> boo
     for _ in range(occurrence):
         idx = text.index(word, idx + 1)
     dets: list[Detection] = detector.detect(text)
-    covered = set()
+    covered: set[int] = set()
     for d in dets:
         covered.update(range(d.start, d.end))
     return all(i in covered for i in range(idx, idx + len(word)) if text[i].isalnum())
@@ -292,3 +292,21 @@ def test_allow_list_from_project_lists() -> None:
     got = found(det, text)
     assert all(s != "Ravenholt" for s, _ in got)
     assert ("Okereke", "PERSON") in got
+
+
+# Engine injection -------------------------------------------------------------------------
+
+
+def test_engine_can_be_swapped_for_one_without_ner() -> None:
+    """The NLP engine is injected: rules still work over a pipeline with no NER."""
+    import spacy
+
+    from qualkit.deid.nlp import PreloadedSpacyNlpEngine, default_ner_configuration
+
+    engine = PreloadedSpacyNlpEngine(spacy.blank("en"), default_ner_configuration())
+    det = Detector(nlp_engine=engine)
+    text = "Ring Okereke on 07700 900123 about HMP Wexcombe."
+    got = found(det, text)
+    assert ("07700 900123", "PHONE_NUMBER") in got
+    assert ("HMP Wexcombe", "ORGANIZATION") in got
+    assert all(d.recognizer != "SpacyRecognizer" for d in det.detect(text))

@@ -32,8 +32,19 @@ from qualkit.ui.view import display_turns, md_escape, transcript_view, turn_choi
 
 
 def test_streamlit_is_not_imported_by_the_plain_modules() -> None:
-    mods = ["spans", "content_notes", "session", "ratelimit", "signin", "undo", "view",
-            "access", "progress", "editing", "sample_project"]
+    mods = [
+        "spans",
+        "content_notes",
+        "session",
+        "ratelimit",
+        "signin",
+        "undo",
+        "view",
+        "access",
+        "progress",
+        "editing",
+        "sample_project",
+    ]
     code = "; ".join(f"import qualkit.ui.{m}" for m in mods)
     code += "; import sys; assert 'streamlit' not in sys.modules, 'streamlit was imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -122,8 +133,10 @@ def test_step_word_moves_edges_by_whole_words() -> None:
 
 
 def test_turn_at_and_excerpt() -> None:
-    turns = [Turn(0, "I", SpeakerKind.INTERVIEWER, 3, 10), Turn(1, "P", SpeakerKind.PARTICIPANT,
-                                                                 15, 30)]
+    turns = [
+        Turn(0, "I", SpeakerKind.INTERVIEWER, 3, 10),
+        Turn(1, "P", SpeakerKind.PARTICIPANT, 15, 30),
+    ]
     assert turn_at(turns, 5) is turns[0]
     assert turn_at(turns, 12) is turns[0]
     assert turn_at(turns, 29) is turns[1]
@@ -222,10 +235,16 @@ def test_every_page_needs_a_signed_in_role() -> None:
 @pytest.mark.parametrize(
     ("role", "allowed", "denied"),
     [
-        (Role.CODER, {"start", "my", "code", "codebook", "settings"},
-         {"transcripts", "codebook_edit", "assign", "accounts"}),
-        (Role.READER, {"start", "transcripts", "codebook", "settings"},
-         {"my", "code", "codebook_edit", "assign", "accounts"}),
+        (
+            Role.CODER,
+            {"start", "my", "code", "codebook", "settings"},
+            {"transcripts", "codebook_edit", "assign", "accounts"},
+        ),
+        (
+            Role.READER,
+            {"start", "transcripts", "codebook", "settings"},
+            {"my", "code", "codebook_edit", "assign", "accounts"},
+        ),
         (Role.RESEARCHER, {"code", "transcripts", "codebook_edit", "assign"}, {"accounts"}),
         (Role.ADMIN, set(PAGES), set()),
     ],
@@ -244,7 +263,9 @@ def test_only_researchers_and_admins_see_all_layers() -> None:
 
 
 def _transcript() -> Transcript:
-    text = "Interviewer: Hello 🙂 there.\nParticipant: The waiting list was long. <b>No</b> one rang."
+    text = (
+        "Interviewer: Hello 🙂 there.\nParticipant: The waiting list was long. <b>No</b> one rang."
+    )
     i0 = text.index("Hello")
     p0 = text.index("The waiting")
     return Transcript(
@@ -255,8 +276,7 @@ def _transcript() -> Transcript:
         text_hash=text_hash(text),
         turns=[
             Turn(0, "Interviewer", SpeakerKind.INTERVIEWER, i0, text.index("\n"), 0),
-            Turn(1, "Participant", SpeakerKind.PARTICIPANT, p0, len(text),
-                 text.index("\n") + 1),
+            Turn(1, "Participant", SpeakerKind.PARTICIPANT, p0, len(text), text.index("\n") + 1),
         ],
     )
 

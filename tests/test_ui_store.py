@@ -87,13 +87,22 @@ def test_repeated_failures_are_throttled_even_with_the_right_password(sample: St
 def test_per_browser_limit(sample: Store) -> None:
     per_user, per_client = SignInLimiter(free_attempts=50), SignInLimiter(free_attempts=2)
     for i, name in enumerate(["casey", "dev"]):
-        sign_in(sample, per_user, name, "wrong-password", now=float(i), client="10.0.0.9",
-                client_limiter=per_client)
-    r = sign_in(sample, per_user, "rita", PASSWORD, now=3.0, client="10.0.0.9",
-                client_limiter=per_client)
+        sign_in(
+            sample,
+            per_user,
+            name,
+            "wrong-password",
+            now=float(i),
+            client="10.0.0.9",
+            client_limiter=per_client,
+        )
+    r = sign_in(
+        sample, per_user, "rita", PASSWORD, now=3.0, client="10.0.0.9", client_limiter=per_client
+    )
     assert not r.ok and r.wait > 0
-    ok = sign_in(sample, per_user, "rita", PASSWORD, now=3.0, client="10.0.0.10",
-                 client_limiter=per_client)
+    ok = sign_in(
+        sample, per_user, "rita", PASSWORD, now=3.0, client="10.0.0.10", client_limiter=per_client
+    )
     assert ok.ok
 
 
@@ -186,8 +195,9 @@ def test_two_editors_get_a_conflict_not_an_overwrite(sample: Store) -> None:
     second = save_code_edit(sample, replace(code, definition="Admin's words."), version, "admin")
     assert not second.ok and second.conflict and second.message == CONFLICT
     assert sample.codebook().by_id()[cid].definition == "Rita's words."
-    again = save_code_edit(sample, replace(code, definition="Admin's words."),
-                           sample.code_versions()[cid], "admin")
+    again = save_code_edit(
+        sample, replace(code, definition="Admin's words."), sample.code_versions()[cid], "admin"
+    )
     assert again.ok
     assert not save_code_edit(sample, replace(code, name="  "), 1, "rita").ok
 
@@ -202,8 +212,7 @@ def test_simultaneous_codebook_saves_one_wins(db_url: str, sample: Store) -> Non
     def edit(who: str) -> None:
         with Store.open(db_url) as s:
             barrier.wait()
-            results[who] = save_code_edit(s, replace(code, definition=f"by {who}"), version,
-                                          who).ok
+            results[who] = save_code_edit(s, replace(code, definition=f"by {who}"), version, who).ok
 
     threads = [threading.Thread(target=edit, args=(w,)) for w in ("rita", "admin")]
     for t in threads:

@@ -21,7 +21,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from qualkit.deid.lists import DeidLists
 from qualkit.deid.nlp import EngineConfig, make_nlp_engine
-from qualkit.deid.propagation import Propagator, extend_possessives
+from qualkit.deid.propagation import Propagator, Term, extend_possessives
 from qualkit.deid.recognizers import (
     REPLACED_PRESIDIO,
     RecognizerContext,
@@ -57,6 +57,9 @@ _MONTH_OR_YEAR = re.compile(
     r"(?i)\b(?:" + "|".join(MONTHS + MONTH_ABBREVIATIONS) + r")\b|\b(?:19|20)\d\d\b|\d[/.]\d"
 )
 _KIN_AND_TITLES = frozenset(KINSHIP) | TITLES | frozenset({"mum", "dad", "nan", "mam"})
+_WORD_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)[ ]$")
+_WORD_AFTER = re.compile(r"[ ](\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}\-])")
+_MONTH_WORDS = frozenset(MONTHS) | frozenset(MONTH_ABBREVIATIONS)
 _FILLER = frozenset(
     ["the", "a", "an", "of", "and", "in", "at", "on", "for", "to", "my", "our", "s"]
 )
@@ -113,7 +116,7 @@ class Detector:
             languages=["en"], nlp_engine=self.nlp_engine, countries=["uk"]
         )
         for name in REPLACED_PRESIDIO:
-            if any(r.name == name for r in registry.recognizers):
+            if any(getattr(r, "name", "") == name for r in registry.recognizers):
                 registry.remove_recognizer(name)
         for rec in build_recognizers(self.context, self.config.recognizers):
             registry.add_recognizer(rec)
@@ -127,7 +130,7 @@ class Detector:
 
     @property
     def recognizer_names(self) -> list[str]:
-        return [r.name for r in self.analyzer.registry.recognizers]
+        return [str(getattr(r, "name", "")) for r in self.analyzer.registry.recognizers]
 
     # Detection -------------------------------------------------------------------------
 
@@ -165,11 +168,43 @@ class Detector:
         return {k: self.propagate(texts[k], list(detections[k]), terms) for k in detections}
 
     def propagate(
-        self, text: str, detections: list[Detection], terms: Iterable[object]
+        self, text: str, detections: list[Detection], terms: Iterable[Term]
     ) -> list[Detection]:
-        extra = self.propagator.mentions(text, terms)  # type: ignore[arg-type]
+        """Add every mention of ``terms`` in ``text`` to its detections."""
+        extra = self.propagator.mentions(text, terms)
         extra = [d for d in extra if not self._allowed(text[d.start : d.end])]
-        return resolve_overlaps(text, detections + extra)
+        return self._extend_names(text, resolve_overlaps(text, detections + extra))
+
+    def _extend_names(self, text: str, detections: list[Detection]) -> list[Detection]:
+        """Let a person's name take in a capitalised first name or surname beside it
+        ("Shona" + detected "McAllister")."""
+        out: list[Detection] = []
+        taken = [(d.start, d.end) for d in detections]
+        for i, det in enumerate(detections):
+            if det.type == PERSON:
+                start, end = det.start, det.end
+                m = _WORD_BEFORE.search(text, max(0, start - 30), start)
+                if m and self._name_neighbour(text, m.start(1), m.group(1), taken, i):
+                    start = m.start(1)
+                m = _WORD_AFTER.match(text, end)
+                if m and self._name_neighbour(text, m.start(1), m.group(1), taken, i):
+                    end = m.end(1)
+                if (start, end) != (det.start, det.end):
+                    det = Detection(start, end, det.type, det.score, det.recognizer, det.rank)
+            out.append(det)
+        return resolve_overlaps(text, out)
+
+    def _name_neighbour(
+        self, text: str, pos: int, word: str, taken: list[tuple[int, int]], own: int
+    ) -> bool:
+        low = word.lower()
+        if low in STOP_WORDS or low in NON_NAME_CAPS or low in _KIN_AND_TITLES:
+            return False
+        if low in GENERIC_LABEL_WORDS or low in _MONTH_WORDS or self._allowed(word):
+            return False
+        if any(s <= pos < e for j, (s, e) in enumerate(taken) if j != own):
+            return False
+        return not at_sentence_start(text, pos) or not self.lexicon.is_known(low)
 
     def _artifacts(self, texts: Sequence[str]) -> list[NlpArtifacts]:
         if len(texts) == 1:
@@ -192,7 +227,7 @@ class Detector:
                 if not self._allowed(text[det.start : det.end]):
                     dets.append(det)
         dets = extend_possessives(text, dets)
-        return resolve_overlaps(text, dets)
+        return self._extend_names(text, resolve_overlaps(text, dets))
 
     def _clean(self, text: str, res: RecognizerResult, name: str) -> list[Detection]:
         """Tidy one raw result: trim, split at line breaks, drop known false positives."""
@@ -264,7 +299,7 @@ class Detector:
         return not leftover
 
 
-class NoContextEnhancer(ContextAwareEnhancer):  # type: ignore[misc]
+class NoContextEnhancer(ContextAwareEnhancer):
     """Leaves scores alone: qualkit's recognizers weigh their own context, and the
     pipeline computes no lemmas for Presidio's lemma-based enhancer to use."""
 

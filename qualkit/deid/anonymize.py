@@ -17,12 +17,11 @@ from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 from presidio_anonymizer.operators import Operator, OperatorType
 
-from qualkit.deid.spans import AGE, DATE_TIME, EMAIL_ADDRESS, PERSON, PHONE_NUMBER, Detection
+from qualkit.deid.spans import EMAIL_ADDRESS, PERSON, PHONE_NUMBER, Detection
 from qualkit.deid.words import NICKNAME_PREFIXES, TITLES
 
 PLACEHOLDER = "placeholder"
 SURROGATE = "surrogate"
-STYLES = (PLACEHOLDER, SURROGATE)
 
 # Readable replacement names: given to either gender, and unlikely to be mistaken for
 # ordinary words.
@@ -78,6 +77,35 @@ SURROGATE_NAMES: tuple[str, ...] = (
     "Carey",
     "Darcy",
 )
+
+
+class PlaceholderStyle:
+    """Typed, numbered placeholders: ``[PERSON 3]``."""
+
+    name = PLACEHOLDER
+
+    def label(self, entity_type: str, n: int) -> str:
+        return f"[{entity_type} {n}]"
+
+
+class SurrogateStyle:
+    """Readable gender-neutral names for people (``Jordan``); placeholders otherwise."""
+
+    name = SURROGATE
+
+    def label(self, entity_type: str, n: int) -> str:
+        if entity_type != PERSON:
+            return PlaceholderStyle().label(entity_type, n)
+        name = SURROGATE_NAMES[(n - 1) % len(SURROGATE_NAMES)]
+        cycle = (n - 1) // len(SURROGATE_NAMES)
+        return name if cycle == 0 else f"{name} {cycle + 1}"
+
+
+STYLE_REGISTRY: dict[str, type[PlaceholderStyle] | type[SurrogateStyle]] = {
+    PLACEHOLDER: PlaceholderStyle,
+    SURROGATE: SurrogateStyle,
+}
+STYLES = tuple(STYLE_REGISTRY)
 
 _POSSESSIVE = re.compile(r"(['’]s?)$")
 _SPACES = re.compile(r"\s+")
@@ -199,11 +227,8 @@ class Pseudonymiser:
         return None
 
     def _label(self, entity_type: str, n: int) -> str:
-        if self.mapping.style == SURROGATE and entity_type == PERSON:
-            name = SURROGATE_NAMES[(n - 1) % len(SURROGATE_NAMES)]
-            cycle = (n - 1) // len(SURROGATE_NAMES)
-            return name if cycle == 0 else f"{name} {cycle + 1}"
-        return f"[{entity_type} {n}]"
+        style = STYLE_REGISTRY.get(self.mapping.style, PlaceholderStyle)
+        return style().label(entity_type, n)
 
     def replacement(self, entity_type: str, surface: str) -> str:
         """What ``surface`` becomes in the text (keeping a possessive 's)."""
@@ -212,8 +237,6 @@ class Pseudonymiser:
             m = _POSSESSIVE.search(surface.strip())
             if m and len(surface.strip()) > len(m.group(1)):
                 return label + ("’s" if "’" in m.group(1) else "'s")
-        if entity_type in (AGE, DATE_TIME) and self.mapping.style == SURROGATE:
-            return label
         return label
 
     def anonymize(self, text: str, detections: Sequence[Detection]) -> str:
@@ -245,7 +268,7 @@ def _clean_surface(surface: str) -> str:
     return _POSSESSIVE.sub("", text) or text
 
 
-class PseudonymOperator(Operator):  # type: ignore[misc]
+class PseudonymOperator(Operator):
     """Presidio operator that replaces a span by its consistent pseudonym."""
 
     NAME = "qualkit_pseudonym"

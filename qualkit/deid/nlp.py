@@ -86,7 +86,7 @@ class PreloadedSpacyNlpEngine(SpacyNlpEngine):
             models=[{"lang_code": "en", "model_name": nlp.meta.get("name", "spacy")}],
             ner_model_configuration=ner_model_configuration,
         )
-        self.nlp = {"en": nlp}
+        self.nlp = {"en": nlp}  # type: ignore[assignment]
 
     def load(self) -> None:
         """Nothing to load: the pipeline was injected."""
@@ -95,7 +95,8 @@ class PreloadedSpacyNlpEngine(SpacyNlpEngine):
         """Entities and token offsets only: qualkit's recognizers need no lemmas or
         context keywords, and computing them costs a pass over every token."""
         entities = list(doc.ents)
-        scores = [self.ner_model_configuration.default_score] * len(entities)
+        default = self.ner_model_configuration.default_score
+        scores: list[float] = [0.85 if default is None else float(default)] * len(entities)
         entities, scores = self._get_updated_entities(entities, scores)
         artifacts = NlpArtifacts(
             entities=entities,
@@ -119,5 +120,5 @@ def make_nlp_engine(config: EngineConfig | None = None) -> PreloadedSpacyNlpEngi
 
 def engine_pipes(engine: PreloadedSpacyNlpEngine) -> Sequence[str]:
     """The pipes that run on text."""
-    nlp = engine.nlp["en"]
+    nlp: Language = engine.nlp["en"]  # type: ignore[index]
     return list(nlp.pipe_names)

@@ -323,8 +323,13 @@ def run(
     corpus = read_corpus(raw_paths)
     mapping = load_or_new_key(key_path, passphrase, style)
     texts = {k: t for k, (_, t) in corpus.items()}
-    dets = detect_texts(texts, lists, config, processes, progress, out / STATE_DIR / "detect")
-    dets = _propagate_known(texts, dets, mapping.originals(), lists, config)
+    from qualkit.deid.analyzer import Detector
+
+    detector = Detector(lists=lists, config=config)
+    dets = detect_texts(
+        texts, lists, config, processes, progress, out / STATE_DIR / "detect", detector
+    )
+    dets = _propagate_known(texts, dets, mapping.originals(), detector)
     pseudo = Pseudonymiser(mapping, style=None)
     summary = RunSummary(transcripts=len(corpus))
     for key in sorted(corpus):
@@ -347,16 +352,13 @@ def _propagate_known(
     texts: Mapping[str, str],
     dets: dict[str, list[Detection]],
     originals: list[tuple[str, str]],
-    lists: DeidLists | None,
-    config: Any,
+    detector: Any,
 ) -> dict[str, list[Detection]]:
     """Mask values remembered in the key from earlier batches, too."""
-    if not originals or (config is not None and not getattr(config, "propagate", True)):
+    if not originals or not detector.config.propagate:
         return dets
-    from qualkit.deid.analyzer import Detector
     from qualkit.deid.propagation import Term
 
-    detector = Detector(lists=lists, config=config)
     terms: set[Term] = set()
     for etype, surface in originals:
         fake = Detection(0, len(surface), etype, 1.0)

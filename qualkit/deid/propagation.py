@@ -30,6 +30,7 @@ from qualkit.deid.words import (
     BUILDING_SUFFIXES,
     ESTATE_WORDS,
     KINSHIP,
+    NAME_WORDS,
     NICKNAME_PREFIXES,
     NON_NAME_CAPS,
     ORG_PREFIXES,
@@ -51,6 +52,10 @@ _NEVER_TERMS = (
     | frozenset(
         w.lower() for w in ("mum", "dad", "nan", "mam", "ma", "pa", "sir", "madam", "love", "babe")
     )
+)
+# Detections from these are not trusted to make an ordinary word a name everywhere.
+_WEAK_SEEDS = frozenset(
+    ["SpacyRecognizer", PROPAGATION_RECOGNIZER, "UnknownCapitalisedRecognizer", ""]
 )
 _TOKEN = re.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-.&]*")
 _CAP_WORD = re.compile(r"(?<![\p{L}\p{N}'’\-])\p{Lu}\p{Ll}{2,}(?![\p{L}\p{N}\-])")
@@ -85,6 +90,16 @@ class Propagator:
             if len(surface) < 2 or "\n" in surface:
                 continue
             tokens = [t.rstrip(".") for t in _TOKEN.findall(surface)]
+            low = [t.lower().rstrip("'’s") for t in tokens]
+            if det.type != PERSON and all(t in _GENERIC or t in STOP_WORDS for t in low):
+                continue
+            if (
+                det.recognizer in _WEAK_SEEDS
+                and len(tokens) == 1
+                and (self.lexicon.is_common(low[0]) or low[0] in STOP_WORDS)
+                and low[0] not in NAME_WORDS
+            ):
+                continue
             if det.type == PERSON:
                 while tokens and tokens[0].lower() in TITLES:
                     tokens = tokens[1:]

@@ -571,6 +571,8 @@ LOWER_STREET_SUFFIXES: tuple[str, ...] = (
 
 ORG_SUFFIXES: tuple[str, ...] = (
     "hospital",
+    "general",
+    "general hospital",
     "infirmary",
     "clinic",
     "surgery",
@@ -757,6 +759,26 @@ NON_NAME_CAPS: frozenset[str] = frozenset(
         "covid",
         "coronavirus",
         "lockdown",
+        "thanks",
+        "thank",
+        "hello",
+        "hi",
+        "hiya",
+        "cheers",
+        "bye",
+        "sorry",
+        "please",
+        "morning",
+        "evening",
+        "afternoon",
+        "right",
+        "alright",
+        "anyway",
+        "basically",
+        "honestly",
+        "obviously",
+        "actually",
+        "literally",
     ]
 )
 

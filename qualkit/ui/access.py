@@ -17,7 +17,7 @@ ADMINS = frozenset({Role.ADMIN})
 class PageSpec:
     key: str
     title: str
-    url_path: str
+    url_path: str  # "" for the start page, which lives at the app's root
     roles: frozenset[Role]
     help: str = ""
 
@@ -25,7 +25,7 @@ class PageSpec:
 PAGES: dict[str, PageSpec] = {
     p.key: p
     for p in (
-        PageSpec("start", "Start", "start", ALL, "Where to begin"),
+        PageSpec("start", "Start", "", ALL, "Where to begin"),
         PageSpec(
             "my", "My transcripts", "my-transcripts", CODERS, "Transcripts given to you to code"
         ),
@@ -46,6 +46,15 @@ PAGES: dict[str, PageSpec] = {
             RESEARCHERS,
             "Give transcripts to coders and set content notes",
         ),
+        PageSpec("agreement", "Agreement", "agreement", RESEARCHERS, "How far the coders agree"),
+        PageSpec(
+            "reconcile",
+            "Reconcile",
+            "reconcile",
+            RESEARCHERS,
+            "Settle disagreements into the consensus layer",
+        ),
+        PageSpec("quotes", "Quotes", "quotes", READERS, "Choose and download quotes for reports"),
         PageSpec("accounts", "Accounts", "accounts", ADMINS, "Add people and reset passwords"),
         PageSpec("settings", "My settings", "settings", ALL, "Text size and breaks"),
     )

@@ -32,6 +32,9 @@ PAGE_MODULES = {
     "codebook": "codebook",
     "codebook_edit": "codebook_edit",
     "assign": "assign",
+    "agreement": "agreement",
+    "reconcile": "reconcile",
+    "quotes": "quotes",
     "accounts": "accounts",
     "settings": "settings",
 }
@@ -51,12 +54,17 @@ def _renderer(key: str) -> Callable[[], None]:
     return fn
 
 
-@st.fragment(run_every=20)
-def _heartbeat() -> None:
+def _check_idle() -> None:
     """End an idle session even when nobody touches the page (hides everything)."""
     sess = current()
     if sess is not None and sess.expired(time.time(), timeout_seconds(get_store())):
         st.rerun(scope="app")
+
+
+def _heartbeat() -> None:
+    timeout = timeout_seconds(get_store())
+    every = min(20.0, max(1.0, timeout / 3))
+    st.fragment(run_every=every)(_check_idle)()
 
 
 def _sidebar() -> None:
@@ -95,7 +103,7 @@ def main() -> None:
         pages[key] = st.Page(
             _renderer(key),
             title=spec.title,
-            url_path=spec.url_path,
+            url_path=spec.url_path or None,
             default=key == "start",
             visibility="visible" if may_open(role, key) else "hidden",
         )

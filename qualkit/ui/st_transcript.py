@@ -4,6 +4,7 @@ nothing is loaded from the network."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,13 @@ def _ignore() -> None:
 
 
 def transcript_view_component(view: dict[str, Any], *, key: str) -> dict[str, int] | None:
-    """Mount the transcript; return the selection just made with the mouse, if any."""
-    result = _component()(data=view, key=key, on_selected_change=_ignore)
+    """Mount the transcript; return the selection just made with the mouse, if any.
+
+    The view goes to the browser as UTF-8 JSON bytes, which Streamlit forwards untouched
+    (a dict would be inspected for data frames first, which is slower).
+    """
+    payload = json.dumps(view, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    result = _component()(data=payload, key=key, on_selected_change=_ignore)
     selected = getattr(result, "selected", None)
     if isinstance(selected, dict) and selected.get("tid") == view.get("tid"):
         try:

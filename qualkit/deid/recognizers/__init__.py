@@ -29,6 +29,7 @@ from qualkit.deid.recognizers.numbers import (
 )
 from qualkit.deid.recognizers.organisations import (
     CalledRecognizer,
+    CapitalisedPhraseRecognizer,
     NamedOrganisationRecognizer,
     PrisonRecognizer,
     WorkplaceRecognizer,
@@ -103,6 +104,7 @@ for _cls in (
     WorkplaceRecognizer,
     LowercaseNameRecognizer,
     UnknownCapitalisedRecognizer,
+    CapitalisedPhraseRecognizer,
 ):
     register(_cls.__name__, _cls, _cls.RANK)
 

@@ -43,7 +43,7 @@ def words_in(text: str) -> list[str]:
     return WORD.findall(text)
 
 
-class QualkitRecognizer(LocalRecognizer):  # type: ignore[misc]
+class QualkitRecognizer(LocalRecognizer):
     """Base class: subclasses implement :meth:`find` and set ``ENTITIES`` and ``RANK``.
 
     ``RANK`` orders recognizers by reliability when their detections overlap (lower is
@@ -72,6 +72,7 @@ class QualkitRecognizer(LocalRecognizer):  # type: ignore[misc]
         self, text: str, entities: list[str], nlp_artifacts: Any = None
     ) -> list[RecognizerResult]:
         wanted = set(entities) if entities else set(self.ENTITIES)
+        name = type(self).__name__
         results: list[RecognizerResult] = []
         for hit in self.find(text):
             if hit.entity not in wanted or hit.end <= hit.start:
@@ -83,12 +84,12 @@ class QualkitRecognizer(LocalRecognizer):  # type: ignore[misc]
                     end=hit.end,
                     score=hit.score,
                     analysis_explanation=AnalysisExplanation(
-                        recognizer=self.name,
+                        recognizer=name,
                         original_score=hit.score,
-                        textual_explanation=f"{self.name} rule",
+                        textual_explanation=f"{name} rule",
                     ),
                     recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                        RecognizerResult.RECOGNIZER_NAME_KEY: name,
                         RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
                     },
                 )

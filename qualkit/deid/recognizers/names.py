@@ -25,6 +25,7 @@ from qualkit.deid.textutil import followed_like_name
 from qualkit.deid.words import (
     KINSHIP,
     KINSHIP_MODIFIERS,
+    NAME_WORDS,
     NICKNAME_PREFIXES,
     NON_NAME_CAPS,
     TITLES,
@@ -65,7 +66,8 @@ _KIN = re.compile(
     rf"(?:(?:[ ]*,[ ]*|[ ]+(?:and|&)[ ]+){_NAME_TOKEN}(?:[ ]+{CAP})?){{0,4}})"
 )
 _INTRO = re.compile(
-    r"(?i:\b(?:called|named|name['’]?s|name[ ]+is|known[ ]+as|nicknamed|calls?[ ]+(?:me|him|her|himself|herself)"
+    r"(?i:\b(?:called|named|name['’]?s|name[ ]+is|known[ ]+as|nicknamed"
+    r"|calls?[ ]+(?:me|him|her|himself|herself)"
     r"|goes[ ]+by|(?:this|that)[ ]+(?:is|was)|is[ ]+(?:this|that)|it['’]s|i['’]m|i[ ]+am|me[ ]+and|"
     r"and[ ]+me|with|told|asked|met|saw|rang|phoned|texted|messaged|visiting|visited|seeing|"
     r"(?:thank[ ]+you|thanks|cheers|you[ ]+too|hiya|hello|hi|bye|sorry|ta|alright|morning|"
@@ -249,8 +251,17 @@ class TitleNameRecognizer(QualkitRecognizer):
                 else m.end("n1")
             )
             end = strip_possessive(text, m.start(), end)
-            start = m.start("title") if title in _ABBREV_TITLES else m.start("n1")
+            keep_title = title in _ABBREV_TITLES or (
+                title in _FAMILY_TITLES
+                and not _DETERMINER_BEFORE.search(text, max(0, m.start() - 8), m.start())
+            )
+            start = m.start("title") if keep_title else m.start("n1")
             yield Hit(start, end, PERSON, self.SCORE)
+
+
+# Family titles written before a first name ("Auntie Bev", "Uncle Des") go with it.
+_DETERMINER_BEFORE = re.compile(r"(?i)\b(?:my|his|her|our|their|your|the|a|me)[ ]+$")
+_FAMILY_TITLES = frozenset(["auntie", "aunty", "aunt", "uncle", "nan", "nanny", "grandad"])
 
 
 class KinshipNameRecognizer(QualkitRecognizer):
@@ -270,6 +281,11 @@ class KinshipNameRecognizer(QualkitRecognizer):
                     continue
                 if first[0].isupper():
                     if first.lower() in NON_NAME_CAPS or first.lower() in _NOT_NAMES_AFTER_KIN:
+                        break
+                elif first in NAME_WORDS and first not in STOP_WORDS:
+                    # "my sister faith, she's 12": a name-word right after a kinship
+                    # word, then a pause or a verb, is the name.
+                    if not followed_like_name(text, base + part.start() + len(first)):
                         break
                 elif self.ctx.lexicon.is_known(first) or first in STOP_WORDS:
                     break
@@ -433,9 +449,12 @@ class AppositiveNameRecognizer(QualkitRecognizer):
             low = [w.lower().rstrip("'’s") for w in words]
             if any(w in NON_NAME_CAPS or w in GENERIC_LABEL_WORDS for w in low):
                 continue
-            if group == "name2" and all(self.ctx.lexicon.is_known(w) for w in low):
-                if at_sentence_start(text, m.start(group)):
-                    continue
+            if (
+                group == "name2"
+                and all(self.ctx.lexicon.is_known(w) for w in low)
+                and at_sentence_start(text, m.start(group))
+            ):
+                continue
             yield Hit(m.start(group), m.end(group), PERSON, self.SCORE)
 
 

@@ -117,6 +117,7 @@ _ONE_EXCLUDED = re.compile(r"^(?:one|a|an)$", re.IGNORECASE)
 # "I was 34", "she's sixteen now", "when he turned 18", "aged 12", "at the age of 15".
 _AGE_TRIGGERED = re.compile(
     r"(?i)\b(?:(?P<subj>[\p{L}]+)(?:[ ]+(?:was|were|is|am|are)|['’](?:s|m|re))"
+    r"|(?:im|shes|hes|youre)"
     r"|turn(?:ed|ing|s)?|aged?|age[ ]+of|reached|hit"
     r"|(?:will|['’]ll|would|['’]d|gonna|going[ ]+to)[ ]+be)"
     r"[ ]+(?:only[ ]+|just[ ]+|about[ ]+|nearly[ ]+|almost[ ]+|like[ ]+|barely[ ]+"
@@ -252,7 +253,8 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
 )
 _YEAR_ALONE = re.compile(
     r"(?i)\b(?:in|since|from|until|till|til|around|about|by|of|back[ ]+in|before|after|"
-    r"early|late|mid|during|born)[ ]+(?P<year>(?:19[2-9]\d|20[0-3]\d))\b(?![ ]*(?:pounds|quid|people|%))"
+    r"early|late|mid|during|born)[ ]+(?P<year>(?:19[2-9]\d|20[0-3]\d))\b"
+    r"(?![ ]*(?:pounds|quid|people|%))"
 )
 
 

@@ -6,11 +6,19 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 import regex as re
+from spacy.lang.en.stop_words import STOP_WORDS
 
-from qualkit.deid.recognizers.base import CAP, LOWER, Hit, QualkitRecognizer, compile_words
+from qualkit.deid.recognizers.base import (
+    CAP,
+    LOWER,
+    Hit,
+    QualkitRecognizer,
+    at_sentence_start,
+    compile_words,
+)
 from qualkit.deid.recognizers.places import _PlaceBase
 from qualkit.deid.spans import LOCATION, ORGANIZATION
-from qualkit.deid.words import ORG_SUFFIXES
+from qualkit.deid.words import NON_NAME_CAPS, ORG_SUFFIXES
 
 _ORG_SUFFIX = compile_words(ORG_SUFFIXES)
 _NAME_RUN = rf"(?:(?:St\.?|Saint)[ ]+)?{CAP}(?:[ ]+(?:{CAP}|&|and|of|for|on|de|la|le))*?"
@@ -18,7 +26,8 @@ _ANY_WORD = r"[\p{L}][\p{L}'’\-]*"
 
 # HMP Bronzefield, HMP & YOI Name, hmp name
 _PRISON = re.compile(
-    rf"\b(?i:HMP(?:[ ]*(?:&|and|/)[ ]*YOI)?|HMYOI|HM[ ]+Prison|YOI)[ ]+(?P<name>{CAP}(?:[ ]+{CAP})?|{LOWER})"
+    r"\b(?i:HMP(?:[ ]*(?:&|and|/)[ ]*YOI)?|HMYOI|HM[ ]+Prison|YOI)[ ]+"
+    rf"(?P<name>{CAP}(?:[ ]+{CAP})?|{LOWER})"
 )
 # St Thomas' Hospital, St Mungo's, Saint Anne's
 _SAINT = re.compile(
@@ -26,7 +35,8 @@ _SAINT = re.compile(
 )
 # Oakwood Hospital, the Marsh Lane Project, Brindley's Bakery
 _SUFFIXED = re.compile(
-    rf"(?P<name>(?:The[ ]+)?{_NAME_RUN})[ ]+(?P<suffix>(?i:{_ORG_SUFFIX})(?:[ ]+(?i:{_ORG_SUFFIX}))*)"
+    rf"(?P<name>(?:The[ ]+)?{_NAME_RUN})[ ]+"
+    rf"(?P<suffix>(?i:{_ORG_SUFFIX})(?:[ ]+(?i:{_ORG_SUFFIX}))*)"
     r"\b(?!['’]?\w)"
 )
 # "a hostel called Northfields", "the charity's called Open Door"
@@ -42,10 +52,17 @@ _CALLED = re.compile(
 _WORKPLACE = re.compile(
     r"(?i:\b(?:work(?:ed|s|ing)?|job|employed|shifts?|volunteer(?:ed|ing|s)?|placement|"
     r"apprenticeship|training|trained|referred|signed[ ]+up|stayed|staying|living|lived|placed|"
-    r"put[ ]+me|sent[ ]+(?:me|him|her))[ ]+(?:at|for|with|in|to|into)[ ]+(?:the[ ]+)?)"
+    r"put[ ]+me|sent[ ]+(?:me|him|her)|navigator|worker|nurse|officer|volunteer|manager|"
+    r"coordinator|co-ordinator|counsellor|cook|cleaner|chef|receptionist|assistant|"
+    r"caseworker|keyworker|advocate|mentor|teacher|student|apprentice|trainee)"
+    r"[ ]+(?:at|for|with|in|to|into)[ ]+(?:the[ ]+)?)"
     rf"(?P<name>{CAP}(?:[ ]+(?:{CAP}|&|and|of)){{0,3}})"
 )
 
+_TIME_WORDS = frozenset(
+    ["christmas", "easter", "weekend", "weekends", "night", "home", "school", "work", "first"]
+)
+_GENERIC_ORG_WORDS = frozenset(w for s in ORG_SUFFIXES for w in s.split())
 _PLACE_KINDS = frozenset({"estate", "block", "flat", "flats", "building", "street", "road", "area"})
 
 
@@ -114,6 +131,41 @@ class WorkplaceRecognizer(QualkitRecognizer):
     def find(self, text: str) -> Iterator[Hit]:
         for m in _WORKPLACE.finditer(text):
             words = m.group("name").split()
-            if all(self.ctx.lexicon.is_common(w) for w in words):
+            low = [w.lower().rstrip("'’s") for w in words]
+            if all(w in STOP_WORDS or w in NON_NAME_CAPS or w in _TIME_WORDS for w in low):
+                continue
+            if all(w in _GENERIC_ORG_WORDS or w in STOP_WORDS for w in low):
                 continue
             yield Hit(m.start("name"), m.end("name"), ORGANIZATION, self.SCORE)
+
+
+_TITLE_RUN = re.compile(rf"(?<![\p{{L}}'’\-])(?P<run>{CAP}(?:[ ]+(?:of[ ]+|&[ ]+|and[ ]+)?{CAP})+)")
+
+
+class CapitalisedPhraseRecognizer(QualkitRecognizer):
+    """Two or more capitalised words inside a sentence ("a referral to Open Gate"):
+    in speech transcribed as text, such runs are names of services, places or people."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
+    RANK: ClassVar[int] = 44
+    SCORE: ClassVar[float] = 0.44
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _TITLE_RUN.finditer(text):
+            start = m.start("run")
+            words = m.group("run").split()
+            # Drop leading words that only open a sentence or a clause.
+            while words and (
+                words[0].lower() in STOP_WORDS
+                or words[0].lower() in NON_NAME_CAPS
+                or at_sentence_start(text, start)
+            ):
+                start += len(words[0])
+                start += len(text[start:]) - len(text[start:].lstrip(" "))
+                words = words[1:]
+            if len(words) < 2:
+                continue
+            low = [w.lower().rstrip("'’s") for w in words]
+            if all(w in NON_NAME_CAPS or w in STOP_WORDS for w in low):
+                continue
+            yield Hit(start, m.end("run"), ORGANIZATION, self.SCORE)

@@ -74,24 +74,53 @@ _BUILDING_SUFFIX = compile_words(BUILDING_SUFFIXES)
 _ESTATE = compile_words(ESTATE_WORDS)
 _NAME_RUN = rf"(?:(?:St\.?|Saint)[ ]+)?{CAP}(?:[ ]+(?:{CAP}|&|and|of|de|la|le))*?"
 _LOWER_NAME = r"\p{Ll}[\p{Ll}'’\-]{2,}"
-_NUMBER = r"(?:(?:flat|unit|apartment|apt|room|no\.?|number)[ ]+\d{1,4}[A-Za-z]?,?[ ]+)?\d{1,4}[A-Za-z]?(?:[ ]?-[ ]?\d{1,4})?,?"
+_NUMBER = (
+    r"(?:(?:flat|unit|apartment|apt|room|no\.?|number)[ ]+\d{1,4}[A-Za-z]?,?[ ]+)?"
+    r"\d{1,4}[A-Za-z]?(?:[ ]?-[ ]?\d{1,4})?,?"
+)
 
 _STREET_CAP = re.compile(
-    rf"(?P<num>{_NUMBER}[ ]+)?(?P<name>{_NAME_RUN})[ ]+(?P<suffix>(?i:{_STREET_SUFFIX}))\b\.?(?!['’]?\w)"
+    rf"(?P<num>{_NUMBER}[ ]+)?(?P<name>{_NAME_RUN})[ ]+"
+    rf"(?P<suffix>(?i:{_STREET_SUFFIX}))\b\.?(?!['’]?\w)"
 )
 _STREET_LOWER = re.compile(
-    rf"\b(?P<name>{_LOWER_NAME})[ ]+(?P<suffix>{compile_words(LOWER_STREET_SUFFIXES)})\b(?!['’]?\w)"
+    rf"\b(?P<name>{_LOWER_NAME})[ ]+(?P<suffix>{_STREET_SUFFIX}|{_BUILDING_SUFFIX})\b(?!['’]?\w)"
+)
+_LOWER_UNAMBIGUOUS = frozenset(LOWER_STREET_SUFFIXES)
+_PLACE_PREPOSITION = re.compile(r"(?i)\b(?:on|off|along|down|up|in|at|near|by|from)[ ]+$")
+_NOT_STREET_NAMES = frozenset(
+    [
+        "main",
+        "high",
+        "back",
+        "side",
+        "same",
+        "next",
+        "other",
+        "busy",
+        "quiet",
+        "long",
+        "new",
+        "old",
+        "wrong",
+        "right",
+        "whole",
+        "little",
+        "big",
+        "one",
+        "first",
+        "last",
+        "private",
+    ]
 )
 _WORD_BEFORE = re.compile(rf"(?P<word>{_LOWER_NAME})[ ]+$")
 _NUMBER_BEFORE = re.compile(rf"(?i:{_NUMBER})[ ]+$")
-_FLAT_PREFIX = re.compile(
-    r"(?i)(?:flat|unit|apartment|apt|room|no\.?|number)[ ]+\d{1,4}[a-z]?,?[ ]+$"
-)
 
 _ESTATE_CAP = re.compile(rf"(?P<name>{_NAME_RUN})[ ]+(?P<suffix>(?i:{_ESTATE}))\b")
 _ESTATE_LOWER = re.compile(rf"\b(?P<name>{_LOWER_NAME})[ ]+(?P<suffix>{_ESTATE})\b")
 _BUILDING_CAP = re.compile(
-    rf"(?P<num>{_NUMBER}[ ]+)?(?P<name>{_NAME_RUN})[ ]+(?P<suffix>{_BUILDING_SUFFIX}|(?i:{_BUILDING_SUFFIX}))\b(?!['’]?\w)"
+    rf"(?P<num>{_NUMBER}[ ]+)?(?P<name>{_NAME_RUN})[ ]+"
+    rf"(?P<suffix>(?i:{_BUILDING_SUFFIX}))\b(?!['’]?\w)"
 )
 
 
@@ -159,7 +188,19 @@ class StreetRecognizer(_PlaceBase):
         for m in _STREET_LOWER.finditer(text, overlapped=True):
             start = self.lower_name_start(text, m.start("name"), m.group("name"))
             if start is None:
-                continue
+                # A known word can still name a street right after a preposition:
+                # "it's on pardoner street".
+                word = m.group("name").lower()
+                if (
+                    m.group("suffix").lower() in _LOWER_UNAMBIGUOUS
+                    and word not in STOP_WORDS
+                    and word not in _NOT_STREET_NAMES
+                    and not self.ctx.lexicon.is_common(word)
+                    and _PLACE_PREPOSITION.search(text, max(0, m.start() - 8), m.start())
+                ):
+                    start = m.start("name")
+                else:
+                    continue
             num = _NUMBER_BEFORE.search(text, max(0, start - 30), start)
             if num:
                 yield Hit(num.start(), m.end("suffix"), STREET_ADDRESS, 0.7)

@@ -57,52 +57,55 @@ class UkPhoneRecognizer(QualkitRecognizer):
                 yield Hit(m.start(), m.end(), PHONE_NUMBER, self.SCORE)
 
 
-class QualkitUkPostcodeRecognizer(UkPostcodeRecognizer):  # type: ignore[misc]
+_POSTCODE_PATTERNS = (
+    Pattern("UK postcode", UkPostcodeRecognizer.PATTERNS[0].regex, 0.85),
+    Pattern(
+        "London postal district",
+        r"(?-i:\b(?:EC|WC|SE|SW|NW|E|N|W)[1-9][0-9]?[A-Z]?\b)(?![ ]?[0-9][A-Za-z]{2})",
+        0.6,
+    ),
+)
+
+
+class QualkitUkPostcodeRecognizer(UkPostcodeRecognizer):
     """Presidio's postcode pattern, trusted without a context word, plus London districts.
 
     A full postcode has a fixed shape that ordinary words do not; an outward code on its
     own ("SE5") is matched only in capitals.
     """
 
-    PATTERNS: ClassVar[list[Pattern]] = [
-        Pattern("UK postcode", UkPostcodeRecognizer.PATTERNS[0].regex, 0.85),
-        Pattern(
-            "London postal district",
-            r"(?-i:\b(?:EC|WC|SE|SW|NW|E|N|W)[1-9][0-9]?[A-Z]?\b)(?![ ]?[0-9][A-Za-z]{2})",
-            0.6,
-        ),
-    ]
-
     def __init__(self, context: RecognizerContext | None = None) -> None:
-        super().__init__(patterns=self.PATTERNS, name=type(self).__name__)
+        super().__init__(patterns=list(_POSTCODE_PATTERNS), name=type(self).__name__)
 
 
-class QualkitUkNinoRecognizer(UkNinoRecognizer):  # type: ignore[misc]
+_NINO_PATTERNS = (
+    Pattern(
+        "NINO",
+        r"\b(?!bg|gb|nk|kn|nt|tn|zz|BG|GB|NK|KN|NT|TN|ZZ)"
+        r"([a-ceghj-pr-tw-zA-CEGHJ-PR-TW-Z][a-ceghj-npr-tw-zA-CEGHJ-NPR-TW-Z])"
+        r"[ \-]?([0-9]{2})[ \-]?([0-9]{2})[ \-]?([0-9]{2})[ \-]?([a-dA-D])\b",
+        0.85,
+    ),
+)
+
+
+class QualkitUkNinoRecognizer(UkNinoRecognizer):
     """National Insurance numbers with or without spaces (AB 12 34 56 C, AB123456C)."""
 
-    PATTERNS: ClassVar[list[Pattern]] = [
-        Pattern(
-            "NINO",
-            r"\b(?!bg|gb|nk|kn|nt|tn|zz|BG|GB|NK|KN|NT|TN|ZZ)"
-            r"([a-ceghj-pr-tw-zA-CEGHJ-PR-TW-Z][a-ceghj-npr-tw-zA-CEGHJ-NPR-TW-Z])"
-            r"[ \-]?([0-9]{2})[ \-]?([0-9]{2})[ \-]?([0-9]{2})[ \-]?([a-dA-D])\b",
-            0.85,
-        ),
-    ]
-
     def __init__(self, context: RecognizerContext | None = None) -> None:
-        super().__init__(patterns=self.PATTERNS, name=type(self).__name__)
+        super().__init__(patterns=list(_NINO_PATTERNS), name=type(self).__name__)
 
 
-class QualkitNhsRecognizer(NhsRecognizer):  # type: ignore[misc]
+_NHS_PATTERNS = (
+    Pattern("NHS number", r"(?<![\d+])\b\d{3}[ \-]?\d{3}[ \-]?\d{4}\b(?![ \-]?\d)", 0.5),
+)
+
+
+class QualkitNhsRecognizer(NhsRecognizer):
     """NHS numbers (3-3-4 digits) that pass the modulus-11 check."""
 
-    PATTERNS: ClassVar[list[Pattern]] = [
-        Pattern("NHS number", r"(?<![\d+])\b\d{3}[ \-]?\d{3}[ \-]?\d{4}\b(?![ \-]?\d)", 0.5),
-    ]
-
     def __init__(self, context: RecognizerContext | None = None) -> None:
-        super().__init__(patterns=self.PATTERNS, name=type(self).__name__)
+        super().__init__(patterns=list(_NHS_PATTERNS), name=type(self).__name__)
 
     def validate_result(self, pattern_text: str) -> bool:
         digits = [int(c) for c in pattern_text if c.isdigit()]

@@ -34,18 +34,23 @@ def render() -> None:
         key="qk_cbe_pick",
     )
     if cid is not None:
-        _edit(store, sess.user, by_id[cid], ids)
+        _edit(store, sess.user, cid, ids)
     st.divider()
     _add(store, sess.user, ids)
 
 
-def _edit(store: Store, actor: str, code: Code, ids: list[str]) -> None:
-    vkey = f"qk_cbe_version_{code.cid}"
-    nkey = f"qk_cbe_n_{code.cid}"
-    if vkey not in st.session_state:
-        # The version this form was opened with: a save succeeds only if it is unchanged.
-        st.session_state[vkey] = store.code_versions().get(code.cid, 1)
+def _edit(store: Store, actor: str, cid: str, ids: list[str]) -> None:
+    vkey = f"qk_cbe_version_{cid}"
+    skey = f"qk_cbe_snapshot_{cid}"
+    nkey = f"qk_cbe_n_{cid}"
+    if vkey not in st.session_state or skey not in st.session_state:
+        # Opening the form: remember the version first, then read the code. A save succeeds
+        # only while that version is current, so a change made by someone in between can
+        # never be overwritten silently (at worst the save is refused and reloaded).
+        st.session_state[vkey] = store.code_versions().get(cid, 1)
+        st.session_state[skey] = store.codebook().by_id()[cid]
         st.session_state[nkey] = st.session_state.get(nkey, 0) + 1
+    code: Code = st.session_state[skey]
     n = st.session_state[nkey]
     others = [k for k in ids if k != code.cid]
     with st.form(f"qk_cbe_form_{code.cid}_{n}"):
@@ -76,6 +81,7 @@ def _edit(store: Store, actor: str, code: Code, ids: list[str]) -> None:
         result = save_code_edit(store, new, int(st.session_state[vkey]), actor)
         if result.ok:
             st.session_state[vkey] = result.version
+            st.session_state[skey] = new
             flash(result.message)
             st.rerun()
         else:
@@ -85,6 +91,7 @@ def _edit(store: Store, actor: str, code: Code, ids: list[str]) -> None:
         "Load the latest version", key=f"qk_cbe_reload_{code.cid}"
     ):
         st.session_state.pop(vkey, None)
+        st.session_state.pop(skey, None)
         st.session_state.pop(f"qk_cbe_conflict_{code.cid}", None)
         st.rerun()
 

@@ -156,16 +156,6 @@ def _choose_transcript(allowed: dict[str, str], current: str | None) -> str | No
 
 
 def render() -> None:
-    import cProfile, pstats, sys
-    pr = cProfile.Profile(); pr.enable()
-    try:
-        _render()
-    finally:
-        pr.disable()
-        pstats.Stats(pr, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
-
-
-def _render() -> None:
     sess = guard("code")
     store = get_store()
     show_flash()

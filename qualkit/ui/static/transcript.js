@@ -93,9 +93,18 @@ function selectionOffsets(root) {
   return { start, end };
 }
 
+// The view arrives as UTF-8 JSON bytes (or, from older callers, as an object or a string).
+function decode(raw) {
+  if (!raw) return null;
+  if (raw instanceof ArrayBuffer) raw = new Uint8Array(raw);
+  if (ArrayBuffer.isView(raw)) raw = new TextDecoder("utf-8").decode(raw);
+  if (typeof raw === "string") return JSON.parse(raw);
+  return raw;
+}
+
 export default function (component) {
-  console.log("qk call " + performance.now().toFixed(0) + " hasdata=" + !!component.data);
-  const { data, parentElement, setTriggerValue } = component;
+  const { parentElement, setTriggerValue } = component;
+  const data = decode(component.data);
   if (!data || !data.turns) return;
   let root = parentElement.querySelector(".qk-transcript");
   if (!root) {
@@ -108,9 +117,7 @@ export default function (component) {
     parentElement.appendChild(root);
   }
   if (root.dataset.version !== data.version) {
-    const t0 = performance.now();
     build(root, data);
-    console.log("qk build took " + (performance.now() - t0).toFixed(0) + " at " + performance.now().toFixed(0));
     root.dataset.version = data.version;
   }
   if (!data.selectable) return;
