@@ -238,6 +238,12 @@ def _turns(target: str, tid: str) -> int:
 # -- report ------------------------------------------------------------------------------
 
 
+def queue_word(r: dict[str, Any]) -> str:
+    if r["backend"] != "sqlite":
+        return "not needed"
+    return "yes" if r["write_queue"] else "no"
+
+
 def markdown(res: dict[str, Any]) -> str:
     lines = [
         "## Collaborative coding (bench_coding.py)",
@@ -253,7 +259,7 @@ def markdown(res: dict[str, Any]) -> str:
     for r in res["load"]:
         a = r["all"]
         lines.append(
-            f"| {r['backend']} | {'yes' if r['write_queue'] else 'no'} | "
+            f"| {r['backend']} | {queue_word(r)} | "
             f"{r['actions_per_second']} | {a['p50_ms']} | {a['p95_ms']} | {a['p99_ms']} | "
             f"{a['max_ms']} | {r['lost']} | {r['duplicated']} | "
             f"{'yes' if r['events_ok'] else 'NO'} |"

@@ -386,6 +386,7 @@ def test_content_notes_pause_and_other_pages(app: App, page: Any) -> None:
     page.get_by_text("Waiting times").first.wait_for()
     settle(page)
     shot(page, "06-codebook")
+    assert axe_check(page, "codebook") == []
 
 
 def test_roles_are_checked_on_each_page(app: App, page: Any) -> None:
@@ -412,6 +413,8 @@ def test_researcher_assigns_and_sees_declines(app: App, page: Any) -> None:
     choose(page, "Transcript", "Working on the front line")
     page.get_by_text("Suggested by the keyword check").wait_for()
     assert "overdose" in page.get_by_text("Suggested by the keyword check").inner_text()
+    settle(page)
+    assert axe_check(page, "assign") == []
 
 
 def test_failed_sign_in_is_refused_and_logged_without_the_password(app: App, page: Any) -> None:
@@ -528,3 +531,16 @@ def test_admin_adds_an_account_that_can_sign_in(app: App, page: Any) -> None:
     page.get_by_role("textbox", name="Password").fill("a brand new password")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Hello, New Coder").wait_for()
+
+
+def test_reader_reads_a_transcript_without_codings(app: App, page: Any) -> None:
+    sign_in(page, app, "robin", "transcripts")
+    page.get_by_role("heading", name="All transcripts").wait_for()
+    choose(page, "Read a transcript", "Working on the front line")
+    page.get_by_text("Before you read").wait_for()
+    page.get_by_role("button", name="Continue to the transcript").click()
+    page.locator(".qk-transcript .qk-seg").first.wait_for()
+    settle(page)
+    assert page.locator(".qk-transcript section.qk-turn").count() == 6
+    assert tags(page) == []
+    assert axe_check(page, "all transcripts") == []

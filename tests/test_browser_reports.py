@@ -35,7 +35,6 @@ from tests.test_browser_app import (  # noqa: E402
     axe_check,
     choose,
     settle,
-    shot,
     sign_in,
 )
 from tests.test_ui_reports import (  # noqa: E402
@@ -50,6 +49,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
 ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "docs" / "screenshots"
 MY_PAGES = ("agreement", "reconcile", "quotes")
 
 
@@ -124,6 +124,18 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+def shot(page: Any, name: str) -> None:
+    """Save a screenshot of what is in view now (the part of the page the test scrolled to)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def to_top(locator: Any) -> None:
+    """Scroll so that ``locator`` is at the top of the view (for a screenshot)."""
+    locator.evaluate("el => el.scrollIntoView({block: 'start'})")
+    locator.page.wait_for_timeout(300)
+
+
 def main_text(page: Any) -> str:
     return str(page.locator("[data-testid='stMain']").inner_text())
 
@@ -196,6 +208,8 @@ def test_agreement_table_flags_low_codes_and_links_to_them(app: App, page: Any) 
     assert "Finding somewhere to live (r01)" in per_transcript
     body = main_text(page)
     assert "Stigma and being judged — kappa" in body
+    to_top(page.get_by_role("heading", name="Codes worth discussing"))
+    page.wait_for_timeout(500)
     shot(page, "agreement")
     problems += axe_check(page, "agreement")
 
@@ -243,16 +257,25 @@ def test_researcher_reconciles_then_quotes_the_consensus_layer(app: App, page: A
     body = main_text(page)
     assert "All the coders used this code here, but on different words." in body
     assert HOUSING_B in body  # coder B's version, shown as text
-    page.get_by_text("Accept Coder B's version").click()
+    # From the keyboard: the decision, the note and the save button.
+    page.get_by_role("radio", name="Accept Coder B's version").focus()
+    page.keyboard.press("Space")
     settle(page)
-    page.get_by_role("textbox", name="Note (optional)").fill("The whole sentence carries the meaning.")
+    assert page.get_by_role("radio", name="Accept Coder B's version").is_checked()
+    page.get_by_role("textbox", name="Note (optional)").fill(
+        "The whole sentence carries the meaning."
+    )
     settle(page)
-    page.get_by_role("button", name="Save decision").click()
+    to_top(page.get_by_text("The words in dispute", exact=True))
+    page.wait_for_timeout(500)
+    shot(page, "reconcile")
+    problems += axe_check(page, "reconcile")
+    page.get_by_role("button", name="Save decision").focus()
+    page.keyboard.press("Enter")
     page.get_by_text("Saved: accepted Coder B's version.").wait_for()
     settle(page)
     assert "1 of 2 disagreements settled, 1 still open." in main_text(page)
-    shot(page, "reconcile")
-    problems += axe_check(page, "reconcile")
+    problems += axe_check(page, "reconcile after a decision")
 
     with Store.open(app.project, create=False) as store:
         text = store.transcript("r01").text
@@ -299,16 +322,24 @@ def test_reader_filters_by_theme_and_downloads_docx(app: App, page: Any, tmp_pat
     problems: list[str] = []
     sign_in(page, app, "robin", "quotes")
     page.get_by_role("heading", name="Preview").wait_for()
-    choose(page, "Themes or codes", "Access and transitions", multi=True)
+    choose(page, "Themes or codes", "Access and transitions between services (theme", multi=True)
+    chips = page.locator("[data-testid='stMultiSelect'] .react-aria-ComboBox [data-tag]")
+    assert [c.get_attribute("aria-label") for c in chips.all()] == [
+        "Access and transitions between services (theme: includes its 5 codes)"
+    ]
     page.get_by_role("button", name="Show quotes").click()
     settle(page)
     page.get_by_text("1 quote from 1 participant").wait_for()
     counts = page.locator("[data-testid='stTable']").first
-    rows = [r.strip() for r in counts.locator("tr").all_inner_texts()]
-    assert len(rows) == 2, rows  # header + one code
-    assert "Waiting times and waiting lists" in rows[1] and "\t1\t1\t1" in rows[1], rows
+    rows = [" ".join(r.split()) for r in counts.locator("tr").all_inner_texts()]
+    assert rows == [
+        "Theme Code Quotes Participants Transcripts",
+        "Access and transitions between services Waiting times and waiting lists 1 1 1",
+    ]
     assert WAITING in main_text(page)
     assert HOUSING_B not in main_text(page)  # another theme
+    to_top(page.get_by_role("heading", name="Preview"))
+    page.wait_for_timeout(500)
     shot(page, "quotes")
     problems += axe_check(page, "quotes")
 

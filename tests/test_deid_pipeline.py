@@ -117,7 +117,7 @@ def test_surrogate_names_are_stable() -> None:
     assert not first.startswith("[")
     assert pseudo.pseudonym("PERSON", "ondine") == first
     assert pseudo.pseudonym("PERSON", "Farrow's") == first
-    assert pseudo.pseudonym("PERSON", "Tobias Quell") != first
+    assert pseudo.pseudonym("PERSON", "Anselm Quell") != first
     assert pseudo.pseudonym("LOCATION", "Quarry Mead").startswith("[LOCATION ")
 
 
@@ -160,7 +160,7 @@ def test_extending_a_corpus_keeps_numbers(tmp_path: Path) -> None:
     label = first.pseudonym("PERSON", "Ondine Farrow")
     save_key(tmp_path / "k", first.mapping, PASS)
     later = Pseudonymiser(load_key(tmp_path / "k", PASS))
-    assert later.pseudonym("PERSON", "Tobias Quell") != label
+    assert later.pseudonym("PERSON", "Anselm Quell") != label
     assert later.pseudonym("PERSON", "ONDINE FARROW") == label
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from qualkit.storage.locks import FairLock
 from qualkit.ui.loadtest import Timing, long_transcript, prepare_load_project, run_load
-from qualkit.ui.writes import FairLock
 
 
 @pytest.mark.slow
@@ -31,8 +31,13 @@ def test_fair_lock_serves_waiters_in_arrival_order() -> None:
     order: list[int] = []
     lock.acquire()
     threads = []
+
+    def worker(i: int) -> None:
+        with lock:
+            order.append(i)
+
     for i in range(5):
-        t = threading.Thread(target=lambda i=i: (lock.acquire(), order.append(i), lock.release()))
+        t = threading.Thread(target=worker, args=(i,))
         t.start()
         threads.append(t)
         time.sleep(0.05)  # make sure each thread is queued before the next arrives
@@ -40,6 +45,14 @@ def test_fair_lock_serves_waiters_in_arrival_order() -> None:
     for t in threads:
         t.join(timeout=5)
     assert order == [0, 1, 2, 3, 4]
+
+
+def test_fair_lock_is_reentrant_for_its_owner() -> None:
+    lock = FairLock()
+    with lock, lock:
+        pass
+    with lock:  # released fully above, so it can be taken again
+        pass
 
 
 def test_timing_summary_and_long_transcript() -> None:

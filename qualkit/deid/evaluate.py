@@ -2,7 +2,7 @@
 
 A gold span counts as caught only when every letter and digit in it is covered by the
 union of detections (of any type). Tokens are runs of letters and digits, with inner
-apostrophes and hyphens ("Mick's", "Jo-Jo").
+apostrophes and hyphens ("Ray's", "Bo-Bo").
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -116,9 +115,3 @@ def make_nlp_engine(config: EngineConfig | None = None) -> PreloadedSpacyNlpEngi
     config = config or EngineConfig()
     nlp = load_spacy(config.model, tuple(config.disable))
     return PreloadedSpacyNlpEngine(nlp, default_ner_configuration(config.ner_organizations))
-
-
-def engine_pipes(engine: PreloadedSpacyNlpEngine) -> Sequence[str]:
-    """The pipes that run on text."""
-    nlp: Language = engine.nlp["en"]  # type: ignore[index]
-    return list(nlp.pipe_names)

@@ -14,7 +14,7 @@ import json
 import multiprocessing as mp
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -476,7 +476,3 @@ def apply(
     save_key(key_path, pseudo.mapping, passphrase)
     summary.manifest = str(manifest_path)
     return summary
-
-
-def summary_dict(summary: RunSummary | ApplySummary) -> dict[str, Any]:
-    return asdict(summary)

@@ -1,7 +1,7 @@
 """Propagation: once a value is an identifier somewhere, mask every other mention of it.
 
 Mentions match in any case, with a possessive, and (for people) by surname, first name
-or a shortened first name ("Dani" for "Danielle"). A value that is also an ordinary
+or a shortened first name ("Fran" for "Francesca"). A value that is also an ordinary
 English word ("Hope", "Will") matches only when capitalised and not at the start of a
 sentence, so "I live in hope" stays.
 """

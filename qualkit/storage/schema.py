@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -191,3 +192,49 @@ class EventRow(Base):
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(100), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+# -- suggestions ---------------------------------------------------------------------
+
+
+class EmbeddingRow(Base):
+    """Cached sentence embedding of one de-identified text, keyed by model and text hash."""
+
+    __tablename__ = "embedding_cache"
+    __table_args__ = (UniqueConstraint("model", "text_hash"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model: Mapped[str] = mapped_column(String(200))
+    text_hash: Mapped[str] = mapped_column(String(64))
+    dim: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ThemeRow(Base):
+    """A candidate theme from one theme-discovery run, and the team's decision on it.
+
+    ``status`` is candidate, accepted, rejected or merged. Rows of older runs are kept
+    (``current`` false) when they carry a decision, so later runs can honour it.
+    """
+
+    __tablename__ = "suggested_themes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run: Mapped[int] = mapped_column(Integer, index=True)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    label: Mapped[str] = mapped_column(String(300))
+    keywords: Mapped[list[Any]] = mapped_column(default=list)
+    quotes: Mapped[list[Any]] = mapped_column(default=list)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    transcripts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    roles: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    passages: Mapped[list[Any]] = mapped_column(default=list)
+    centroid: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    seed: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="candidate")
+    code: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    merged_into: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    inherited_from: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -7,8 +7,8 @@ the log and the data cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict
+from contextlib import contextmanager, nullcontext
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,15 +34,18 @@ from qualkit.model import (
     User,
 )
 from qualkit.storage import db
+from qualkit.storage.locks import lock_for
 from qualkit.storage.schema import (
     AssignmentRow,
     CodebookVersionRow,
     CodeRow,
     CodingRow,
+    EmbeddingRow,
     EventRow,
     MemoRow,
     ParticipantRow,
     ProjectRow,
+    ThemeRow,
     TranscriptRow,
     TurnRow,
     UserRow,
@@ -68,20 +71,29 @@ class Store:
     it as a context manager.
     """
 
-    def __init__(self, engine: Engine, url: str) -> None:
+    def __init__(self, engine: Engine, url: str, *, queue_writes: bool = True) -> None:
         self.engine = engine
         self.url = url
         self._write_engine = engine.execution_options(qualkit_write=True)
+        sqlite = engine.dialect.name == "sqlite"
+        self._queue = lock_for(url) if sqlite and queue_writes else None
 
     # -- lifecycle -----------------------------------------------------------------
 
     @classmethod
     def open(
-        cls, target: str | Path, *, create: bool = True, auto_upgrade: bool | None = None
+        cls,
+        target: str | Path,
+        *,
+        create: bool = True,
+        auto_upgrade: bool | None = None,
+        queue_writes: bool = True,
     ) -> Store:
         """Open the project at ``target`` (SQLite path or URL).
 
-        A missing SQLite file is created only when ``create`` is true.
+        A missing SQLite file is created only when ``create`` is true. ``queue_writes``
+        orders this process's SQLite writers first come, first served
+        (:mod:`qualkit.storage.locks`).
         """
         url = db.to_url(target)
         path = db.sqlite_path(url)
@@ -95,7 +107,7 @@ class Store:
         except Exception:
             engine.dispose()
             raise
-        return cls(engine, url)
+        return cls(engine, url, queue_writes=queue_writes)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -117,8 +129,12 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A short write transaction (``BEGIN IMMEDIATE`` on SQLite)."""
-        with Session(self._write_engine, expire_on_commit=False) as s, s.begin():
+        """A short write transaction (``BEGIN IMMEDIATE`` on SQLite, queued in arrival order)."""
+        with (
+            self._queue or nullcontext(),
+            Session(self._write_engine, expire_on_commit=False) as s,
+            s.begin(),
+        ):
             yield s
 
     # -- events --------------------------------------------------------------------
@@ -551,8 +567,7 @@ class Store:
             t = cache[("t", c.transcript)] = self._transcript_row(s, c.transcript)
         if not (0 <= c.start < c.end <= len(t.text)):
             raise QualkitError(
-                f"coding {c.start}-{c.end} is outside transcript {c.transcript!r} "
-                f"(0-{len(t.text)})"
+                f"coding {c.start}-{c.end} is outside transcript {c.transcript!r} (0-{len(t.text)})"
             )
         u = cache.get(("u", c.coder))
         if u is None:
@@ -715,6 +730,169 @@ class Store:
                 for r in s.scalars(q)
             ]
 
+    # -- suggestions ---------------------------------------------------------------
+    # Embedding cache and candidate themes (qualkit.topics). Embeddings are derived from
+    # de-identified text only and live in the project so they share its access rules.
+
+    def last_event_id(self) -> int:
+        """Id of the newest event (0 when none): changes whenever the project changes."""
+        with self.read() as s:
+            return int(s.scalar(select(func.max(EventRow.id))) or 0)
+
+    def cached_embeddings(self, model: str, hashes: Sequence[str]) -> dict[str, bytes]:
+        """Stored vectors (float32 bytes) for those ``hashes`` that are cached for ``model``."""
+        out: dict[str, bytes] = {}
+        wanted = list(dict.fromkeys(hashes))
+        with self.read() as s:
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                q = select(EmbeddingRow.text_hash, EmbeddingRow.vector).where(
+                    EmbeddingRow.model == model, EmbeddingRow.text_hash.in_(chunk)
+                )
+                out.update({h: bytes(v) for h, v in s.execute(q)})
+        return out
+
+    def cache_embeddings(self, model: str, vectors: dict[str, bytes], dim: int) -> int:
+        """Add vectors to the cache, skipping hashes already there; returns how many were added.
+
+        Not logged: the cache holds no decisions and can be rebuilt at any time.
+        """
+        added = 0
+        items = list(vectors.items())
+        for i in range(0, len(items), 500):
+            chunk = dict(items[i : i + 500])
+            with self.write() as s:
+                have = set(
+                    s.scalars(
+                        select(EmbeddingRow.text_hash).where(
+                            EmbeddingRow.model == model, EmbeddingRow.text_hash.in_(list(chunk))
+                        )
+                    )
+                )
+                rows = [
+                    EmbeddingRow(model=model, text_hash=h, dim=dim, vector=v)
+                    for h, v in chunk.items()
+                    if h not in have
+                ]
+                s.add_all(rows)
+                added += len(rows)
+        return added
+
+    def clear_embedding_cache(self, model: str | None = None) -> int:
+        with self.write() as s:
+            q = delete(EmbeddingRow)
+            if model is not None:
+                q = q.where(EmbeddingRow.model == model)
+            n = s.execute(q).rowcount or 0
+            return int(n)
+
+    def save_theme_run(
+        self, themes: Sequence[ThemeRecord], actor: str, **payload: Any
+    ) -> list[ThemeRecord]:
+        """Store the themes of a new discovery run as the current themes.
+
+        Themes of earlier runs stop being current; those nobody decided on are deleted, the
+        decided ones are kept so that later runs can honour the decisions.
+        """
+        with self.write() as s:
+            run = (s.scalar(select(func.max(ThemeRow.run))) or 0) + 1
+            for old in s.scalars(select(ThemeRow).where(ThemeRow.current)):
+                old.current = False
+            keep = set(
+                s.scalars(select(ThemeRow.merged_into).where(ThemeRow.merged_into.is_not(None)))
+            )
+            for old in s.scalars(select(ThemeRow).where(ThemeRow.status == THEME_CANDIDATE)):
+                if old.id not in keep:
+                    s.delete(old)
+            s.flush()
+            rows = [_theme_row(t, run) for t in themes]
+            s.add_all(rows)
+            s.flush()
+            # Merges between themes of this run are given as run-local indexes.
+            for t, row in zip(themes, rows, strict=True):
+                if t.merged_into is not None and t.merged_into < 0:
+                    row.merged_into = rows[-t.merged_into - 1].id
+            s.flush()
+            out = [_theme_record(r) for r in rows]
+            statuses: dict[str, int] = {}
+            for r in rows:
+                statuses[r.status] = statuses.get(r.status, 0) + 1
+            self._log(
+                s,
+                actor,
+                "themes.run",
+                run=run,
+                themes=len(rows),
+                statuses=statuses,
+                inherited=[[r.id, r.inherited_from] for r in rows if r.inherited_from],
+                **payload,
+            )
+            return out
+
+    def themes(
+        self, *, current: bool | None = True, status: str | None = None
+    ) -> list[ThemeRecord]:
+        """Candidate themes, largest first: those of the latest run by default, all when
+        ``current`` is None."""
+        with self.read() as s:
+            q = select(ThemeRow).order_by(ThemeRow.run.desc(), ThemeRow.size.desc(), ThemeRow.id)
+            if current is not None:
+                q = q.where(ThemeRow.current == current)
+            if status is not None:
+                q = q.where(ThemeRow.status == status)
+            return [_theme_record(r) for r in s.scalars(q)]
+
+    def theme(self, theme_id: int) -> ThemeRecord:
+        with self.read() as s:
+            row = s.get(ThemeRow, theme_id)
+            if row is None:
+                raise NotFoundError(f"no theme with id {theme_id}")
+            return _theme_record(row)
+
+    def decide_theme(self, theme_id: int, actor: str, action: str, **changes: Any) -> ThemeRecord:
+        """Record a decision on a theme (``action`` e.g. accept, reject, merge, rename).
+
+        ``changes`` may set status, label, code, merged_into, note, keywords, quotes, size,
+        transcripts, roles and passages. The event log records the action and the changed
+        ids, statuses, codes and labels, never quotes.
+        """
+        allowed = {
+            "status",
+            "label",
+            "code",
+            "merged_into",
+            "note",
+            "keywords",
+            "quotes",
+            "size",
+            "transcripts",
+            "roles",
+            "passages",
+        }
+        unknown = set(changes) - allowed
+        if unknown:
+            raise QualkitError(f"unknown theme fields: {', '.join(sorted(unknown))}")
+        if "status" in changes and changes["status"] not in THEME_STATUSES:
+            raise QualkitError(f"unknown theme status {changes['status']!r}")
+        with self.write() as s:
+            row = s.get(ThemeRow, theme_id)
+            if row is None:
+                raise NotFoundError(f"no theme with id {theme_id}")
+            before = {"status": row.status, "label": row.label, "code": row.code}
+            for k, v in changes.items():
+                setattr(row, k, v)
+            if "status" in changes:
+                row.decided_by = actor
+            row.changed = utcnow()
+            s.flush()
+            logged = {
+                k: changes[k]
+                for k in ("status", "label", "code", "merged_into", "note")
+                if k in changes
+            }
+            self._log(s, actor, f"theme.{action}", theme=theme_id, before=before, **logged)
+            return _theme_record(row)
+
 
 # -- row → domain -------------------------------------------------------------------
 
@@ -852,4 +1030,90 @@ def _coding_payload(c: Coding) -> dict[str, Any]:
     }
 
 
-__all__ = ["CONSENSUS_CODER", "Store"]
+# -- suggestions --------------------------------------------------------------------
+
+THEME_CANDIDATE = "candidate"
+THEME_STATUSES = ("candidate", "accepted", "rejected", "merged")
+
+
+@dataclass
+class ThemeRecord:
+    """A stored candidate theme (see :mod:`qualkit.topics.themes`).
+
+    ``quotes`` are dicts with transcript, start, end and text; ``passages`` are passage keys
+    (``tid:start-end``); ``centroid`` is the mean passage embedding (float32 bytes).
+    ``merged_into`` names another theme; ``code`` the codebook code it was accepted as or
+    merged into. In :meth:`Store.save_theme_run` a negative ``merged_into`` of -n means
+    the n-th theme of the same run.
+    """
+
+    label: str
+    keywords: list[str] = field(default_factory=list)
+    quotes: list[dict[str, Any]] = field(default_factory=list)
+    size: int = 0
+    transcripts: dict[str, int] = field(default_factory=dict)
+    roles: dict[str, int] = field(default_factory=dict)
+    passages: list[str] = field(default_factory=list)
+    centroid: bytes | None = None
+    seed: str | None = None
+    status: str = THEME_CANDIDATE
+    code: str | None = None
+    merged_into: int | None = None
+    decided_by: str | None = None
+    inherited_from: int | None = None
+    note: str = ""
+    run: int = 0
+    current: bool = True
+    created: datetime | None = None
+    changed: datetime | None = None
+    id: int | None = None
+
+
+def _theme_row(t: ThemeRecord, run: int) -> ThemeRow:
+    return ThemeRow(
+        run=run,
+        current=True,
+        label=t.label[:300],
+        keywords=list(t.keywords),
+        quotes=_jsonable(list(t.quotes)),
+        size=t.size,
+        transcripts=dict(t.transcripts),
+        roles=dict(t.roles),
+        passages=list(t.passages),
+        centroid=t.centroid,
+        seed=t.seed,
+        status=t.status,
+        code=t.code,
+        merged_into=t.merged_into if (t.merged_into or 0) > 0 else None,
+        decided_by=t.decided_by,
+        inherited_from=t.inherited_from,
+        note=t.note,
+    )
+
+
+def _theme_record(r: ThemeRow) -> ThemeRecord:
+    return ThemeRecord(
+        label=r.label,
+        keywords=list(r.keywords or []),
+        quotes=list(r.quotes or []),
+        size=r.size,
+        transcripts=dict(r.transcripts or {}),
+        roles=dict(r.roles or {}),
+        passages=list(r.passages or []),
+        centroid=bytes(r.centroid) if r.centroid is not None else None,
+        seed=r.seed,
+        status=r.status,
+        code=r.code,
+        merged_into=r.merged_into,
+        decided_by=r.decided_by,
+        inherited_from=r.inherited_from,
+        note=r.note,
+        run=r.run,
+        current=r.current,
+        created=_aware(r.created),
+        changed=_aware(r.changed),
+        id=r.id,
+    )
+
+
+__all__ = ["CONSENSUS_CODER", "THEME_STATUSES", "Store", "ThemeRecord"]

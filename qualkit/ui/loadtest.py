@@ -157,8 +157,8 @@ def run_load(
 ) -> LoadResult:
     """Each coder in ``names`` (a thread with its own Store) performs ``actions`` saves.
 
-    With ``queue=False`` the coders call the Store directly, bypassing the app's
-    first-come-first-served write queue (:mod:`qualkit.ui.writes`), for comparison.
+    With ``queue=False`` the coders' Stores skip the first-come-first-served write queue
+    (:mod:`qualkit.storage.locks`), for comparison.
     """
     with Store.open(target, create=False) as store:
         texts = {t.tid: t.text for t in store.transcripts(with_text=True)}
@@ -179,7 +179,7 @@ def run_load(
         adds: list[float] = []
         rms: list[float] = []
         n_add = n_rm = 0
-        s = Store.open(target, create=False)
+        s = Store.open(target, create=False, queue_writes=queue)
         stack = UndoStack()
         try:
             barrier.wait()
@@ -191,10 +191,7 @@ def run_load(
                         coder=name, transcript=tid, start=start, end=end, code=code, id=cid
                     )
                     t0 = time.perf_counter()
-                    if queue:
-                        remove_coding(s, stack, name, mine)
-                    else:
-                        s.delete_coding(cid, name)
+                    remove_coding(s, stack, name, mine)
                     rms.append((time.perf_counter() - t0) * 1000)
                     del live[cid]
                     n_rm += 1
@@ -205,13 +202,7 @@ def run_load(
                     end = rng.randrange(start + 1, min(n, start + 200) + 1)
                     code = rng.choice(codes)
                     t0 = time.perf_counter()
-                    if queue:
-                        (new,) = code_span(s, stack, name, tid, start, end, [code])
-                    else:
-                        new = s.add_coding(
-                            Coding(coder=name, transcript=tid, start=start, end=end, code=code),
-                            name,
-                        )
+                    (new,) = code_span(s, stack, name, tid, start, end, [code])
                     adds.append((time.perf_counter() - t0) * 1000)
                     live[new] = (name, tid, start, end, code)
                     n_add += 1

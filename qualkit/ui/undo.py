@@ -16,7 +16,6 @@ from typing import Literal
 from qualkit.errors import NotFoundError, PermissionDenied, QualkitError
 from qualkit.model import Coding, Provenance
 from qualkit.storage import Store
-from qualkit.ui.writes import queued
 
 Kind = Literal["add", "update", "delete"]
 
@@ -56,20 +55,18 @@ class UndoStack:
         action = self._items.pop()
         if action.kind == "add":
             for cid in action.coding_ids:
-                with contextlib.suppress(NotFoundError), queued(store):
+                with contextlib.suppress(NotFoundError):
                     store.delete_coding(cid, actor)
         elif action.kind == "update":
             for b in action.before:
                 assert b.id is not None
-                with queued(store):
-                    store.update_coding(
-                        b.id, actor, start=b.start, end=b.end, code=b.code, memo=b.memo
-                    )
+                store.update_coding(
+                    b.id, actor, start=b.start, end=b.end, code=b.code, memo=b.memo
+                )
         else:
             for b in action.before:
                 old = b.id
-                with queued(store):
-                    new = store.add_coding(replace(b, id=None), actor)
+                new = store.add_coding(replace(b, id=None), actor)
                 if old is not None:
                     self._remap(old, new)
         return f"Undone: {action.label}."
@@ -104,8 +101,7 @@ def code_span(
             code=code,
             provenance=Provenance.MANUAL,
         )
-        with queued(store):
-            ids.append(store.add_coding(coding, actor))
+        ids.append(store.add_coding(coding, actor))
     stack.push(Action("add", ids, [], label or f"coding with {len(ids)} code(s)"))
     return ids
 
@@ -125,8 +121,7 @@ def change_coding(
     """Change the span, code or memo of one of the coder's own codings."""
     _own(before, actor)
     assert before.id is not None
-    with queued(store):
-        after = store.update_coding(before.id, actor, start=start, end=end, code=code, memo=memo)
+    after = store.update_coding(before.id, actor, start=start, end=end, code=code, memo=memo)
     stack.push(Action("update", [before.id], [before], label))
     return after
 
@@ -136,6 +131,5 @@ def remove_coding(
 ) -> None:
     _own(coding, actor)
     assert coding.id is not None
-    with queued(store):
-        gone = store.delete_coding(coding.id, actor)
+    gone = store.delete_coding(coding.id, actor)
     stack.push(Action("delete", [coding.id], [gone], label))

@@ -8,19 +8,15 @@ from typing import Any, ClassVar
 
 import regex as re
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from qualkit.deid.lists import DeidLists
 from qualkit.deid.textutil import at_sentence_start, strip_possessive
-from qualkit.deid.words import NON_NAME_CAPS, Lexicon
+from qualkit.deid.words import Lexicon
 
-# A capitalised name word: "Okafor", "O'Neill", "McAllister", "Jo-Jo", "Zoë", "John's".
+# A capitalised name word: "Okafor", "O'Neill", "MacLeish", "Bo-Bo", "Zoë", "John's".
 CAP = r"(?:\p{Lu}\p{Ll}{0,2}['’]?)?\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+)*(?:['’]s?)?"
-# A run of one to four capitalised words on one line.
-CAPSEQ = CAP + r"(?:[ ]" + CAP + r"){0,3}"
 # A lower-case word.
 LOWER = r"\p{Ll}[\p{Ll}'’\-]*\p{Ll}"
-WORD = re.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-]*")
 
 
 @dataclass
@@ -37,10 +33,6 @@ class Hit:
     end: int
     entity: str
     score: float
-
-
-def words_in(text: str) -> list[str]:
-    return WORD.findall(text)
 
 
 class QualkitRecognizer(LocalRecognizer):
@@ -96,22 +88,6 @@ class QualkitRecognizer(LocalRecognizer):
             )
         return results
 
-    # Helpers for name-like words.
-    def is_name_word(self, word: str, capitalised_required: bool = False) -> bool:
-        """Whether ``word`` can be (part of) a name here."""
-        if not word or not word[0].isalpha():
-            return False
-        lower = word.lower().rstrip("'’")
-        if lower.endswith(("'s", "’s")):
-            lower = lower[:-2]
-        if lower in NON_NAME_CAPS:
-            return False
-        if word[0].isupper():
-            return lower not in STOP_WORDS
-        if capitalised_required:
-            return False
-        return not self.ctx.lexicon.is_known(lower)
-
 
 def compile_words(words: tuple[str, ...] | list[str] | frozenset[str]) -> str:
     """An alternation of phrases, longest first, with flexible inner spaces."""
@@ -121,7 +97,6 @@ def compile_words(words: tuple[str, ...] | list[str] | frozenset[str]) -> str:
 
 __all__ = [
     "CAP",
-    "CAPSEQ",
     "LOWER",
     "Hit",
     "QualkitRecognizer",
@@ -129,5 +104,4 @@ __all__ = [
     "at_sentence_start",
     "compile_words",
     "strip_possessive",
-    "words_in",
 ]

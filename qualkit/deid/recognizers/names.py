@@ -221,7 +221,7 @@ GENERIC_LABEL_WORDS: frozenset[str] = frozenset(
 
 
 class TitleNameRecognizer(QualkitRecognizer):
-    """Names after titles: "Dr Okafor", "Mrs Achebe", "Auntie Bev", "dr okafor"."""
+    """Names after titles: "Dr Okafor", "Mrs Achebe", "Auntie Wyn", "dr okafor"."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
     RANK: ClassVar[int] = 30
@@ -259,7 +259,7 @@ class TitleNameRecognizer(QualkitRecognizer):
             yield Hit(start, end, PERSON, self.SCORE)
 
 
-# Family titles written before a first name ("Auntie Bev", "Uncle Des") go with it.
+# Family titles written before a first name ("Auntie Wyn", "Uncle Fitz") go with it.
 _DETERMINER_BEFORE = re.compile(r"(?i)\b(?:my|his|her|our|their|your|the|a|me)[ ]+$")
 _FAMILY_TITLES = frozenset(["auntie", "aunty", "aunt", "uncle", "nan", "nanny", "grandad"])
 
@@ -340,7 +340,7 @@ _NOT_NAMES_AFTER_KIN = frozenset(
 
 
 class IntroducedNameRecognizer(QualkitRecognizer):
-    """Names introduced or addressed: "she's called Precious", "me and Tanya", "I'm Kofi"."""
+    """Names introduced or addressed: "she's called Marigold", "me and Tanya", "I'm Ebo"."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
     RANK: ClassVar[int] = 32
@@ -435,7 +435,7 @@ _APPOSITIVE = re.compile(
 
 
 class AppositiveNameRecognizer(QualkitRecognizer):
-    """Names explained by what follows: "Rose, the receptionist", "Tobias, who ..."."""
+    """Names explained by what follows: "Rose, the receptionist", "Leopold, who ..."."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
     RANK: ClassVar[int] = 33
@@ -459,7 +459,7 @@ class AppositiveNameRecognizer(QualkitRecognizer):
 
 
 class NicknameRecognizer(QualkitRecognizer):
-    """Nicknames: "Big Mick", "Jo-Jo", and nicknames in quotes after "called"."""
+    """Nicknames: "Big Mick", "Bo-Bo", and nicknames in quotes after "called"."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
     RANK: ClassVar[int] = 28
@@ -472,8 +472,6 @@ class NicknameRecognizer(QualkitRecognizer):
                 continue
             if self.ctx.lexicon.is_common(name):
                 continue
-            if m.group("prefix")[0].islower() and at_sentence_start(text, m.start()):
-                pass
             end = strip_possessive(text, m.start(), m.end("name"))
             yield Hit(m.start("prefix"), end, PERSON, self.SCORE)
         for m in _REDUP.finditer(text):

@@ -143,7 +143,7 @@ _TITLE_RUN = re.compile(rf"(?<![\p{{L}}'’\-])(?P<run>{CAP}(?:[ ]+(?:of[ ]+|&[ 
 
 
 class CapitalisedPhraseRecognizer(QualkitRecognizer):
-    """Two or more capitalised words inside a sentence ("a referral to Open Gate"):
+    """Two or more capitalised words inside a sentence ("a referral to Bright Step"):
     in speech transcribed as text, such runs are names of services, places or people."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
@@ -167,5 +167,8 @@ class CapitalisedPhraseRecognizer(QualkitRecognizer):
                 continue
             low = [w.lower().rstrip("'’s") for w in words]
             if all(w in NON_NAME_CAPS or w in STOP_WORDS for w in low):
+                continue
+            # Descriptions ("Eastern European", "South Asian") rather than names.
+            if all(self.ctx.lexicon.is_common(w) for w in low if w not in ("of", "and")):
                 continue
             yield Hit(start, m.end("run"), ORGANIZATION, self.SCORE)

@@ -141,7 +141,7 @@ class _PlaceBase(QualkitRecognizer):
             return None
         kept = words[i:]
         new_start = start + kept[0].start()
-        # "The Lantern Project" inside a sentence: the capital "The" is part of the name.
+        # "The Kestrel Project" inside a sentence: the capital "The" is part of the name.
         the = words[i - 1] if i > 0 else None
         with_the = None
         if (
@@ -227,7 +227,7 @@ class EstateRecognizer(_PlaceBase):
 
 
 class BuildingRecognizer(_PlaceBase):
-    """Named blocks and buildings: "Lorraine Hewitt House", "Grenfell Tower"."""
+    """Named blocks and buildings: "Ada Brightwell House", "Grenfell Tower"."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (LOCATION, STREET_ADDRESS)
     RANK: ClassVar[int] = 16

@@ -10,6 +10,7 @@ import streamlit as st
 from qualkit.auth import MIN_PASSWORD_LENGTH, hash_password
 from qualkit.errors import QualkitError
 from qualkit.model import Role
+from qualkit.ui.session import DEFAULT_TIMEOUT
 from qualkit.ui.st_common import ROLE_WORDS, flash, get_store, guard, show_flash
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
@@ -83,3 +84,24 @@ def render() -> None:
             else:
                 flash(f"Password for {who} changed.")
                 st.rerun()
+
+    _timeout_setting(sess.user)
+
+
+def _timeout_setting(actor: str) -> None:
+    store = get_store()
+    st.subheader("Signing out when idle")
+    current = int(store.settings().get("session_timeout_minutes") or DEFAULT_TIMEOUT // 60)
+    with st.form("qk_acc_timeout"):
+        minutes = st.number_input(
+            "Sign people out after this many minutes without activity",
+            min_value=5,
+            max_value=240,
+            value=current,
+            step=5,
+        )
+        save = st.form_submit_button("Save")
+    if save:
+        store.update_settings(actor, session_timeout_minutes=int(minutes))
+        flash(f"People are now signed out after {int(minutes)} minutes without activity.")
+        st.rerun()

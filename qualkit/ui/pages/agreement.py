@@ -162,21 +162,19 @@ def _flags(
             )
             tid = flag.first_transcript
             if tid is not None:
-                others = len(flag.transcripts) - 1
                 st.caption(
                     f"The coders differ on it in {len(flag.transcripts)} transcript(s); "
                     f"the biggest difference is in {md_escape(titles.get(tid, tid))} "
-                    f"({md_escape(tid)})" + (f" and {others} other(s)." if others else ".")
+                    f"({md_escape(tid)})."
                 )
-            b1, b2, _ = st.columns([2, 2, 1])
-            if tid is not None and b1.button(
+            if tid is not None and st.button(
                 f"See the passages in dispute for {md_escape(name)}",
                 key=f"qk_agr_dispute_{flag.code}",
                 help="Opens the reconcile page on this code and transcript.",
             ):
                 st.session_state[RECONCILE_PRESET] = {"tid": tid, "code": flag.code}
                 go("reconcile")
-            if can_edit and b2.button(
+            if can_edit and st.button(
                 f"Open {md_escape(name)} in the codebook editor",
                 key=f"qk_agr_edit_{flag.code}",
             ):

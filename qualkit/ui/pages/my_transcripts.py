@@ -38,7 +38,7 @@ def render() -> None:
                 )
             else:
                 st.write("No content notes.")
-            c1, c2, _ = st.columns([1, 1, 2])
+            c1, c2, _ = st.columns([1, 1, 3], vertical_alignment="center")
             with c1:
                 page_link("code", "Open", t=r.tid)
             if c2.button(

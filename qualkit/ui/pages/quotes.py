@@ -117,8 +117,12 @@ def _preview(bank: QuoteBank) -> None:
         st.info("No quotes match these choices. Try choosing fewer filters.")
         return
     st.table(count_rows(bank), hide_index=True, width="stretch", alt="Quotes for each code")
-    shown = min(PREVIEW, len(bank.quotes))
-    st.markdown(f"**The first {shown} quote{'s' if shown != 1 else ''}**")
+    total = len(bank.quotes)
+    shown = min(PREVIEW, total)
+    if shown == total:
+        st.markdown("**The quote**" if total == 1 else f"**All {total} quotes**")
+    else:
+        st.markdown(f"**The first {shown} of {total} quotes**")
     for q in bank.quotes[:shown]:
         with st.container(border=True):
             st.markdown(f"*{md_escape(q.theme_name)} › {md_escape(q.code_name)}*")

@@ -217,7 +217,7 @@ def _settle(
         st.markdown(f"#### {md_escape(code_name)}")
         st.write(describe_cluster(cl, coders, names))
         st.markdown("**The words in dispute**")
-        st.markdown("> " + md_escape(t.text[cl.start : cl.end]))
+        st.markdown("“" + md_escape(t.text[cl.start : cl.end]) + "”")
         turns = cluster_turns(t, cl.start, cl.end)
         st.markdown("**Where they are** (the words in dispute are in bold)")
         for turn in turns:

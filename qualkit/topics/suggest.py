@@ -1,0 +1,586 @@
+"""Code suggestions: rank a codebook's codes for a passage, with a score.
+
+Evidence is combined from several weak, complementary signals, each standardised per code
+against a reference pool of passages (z-scores), then summed:
+
+- ``desc``: semantic similarity of the passage to each code's own words: its name,
+  definition, each definition sentence, each include clause and each example (mean of the
+  3 best matches; MiniLM embeddings).
+- ``lex``: TF-IDF word overlap of the passage with the code's name, definition, include
+  note and examples (English stop words and interview filler removed).
+- ``desc_ctx`` / ``lex_ctx``: the same for the passage's surrounding turn, and ``desc_q``
+  for the interviewer's preceding question, when the passage comes from a transcript.
+- ``knn``: similarity to passages the team already coded with the code (mean of the 3 most
+  similar), so suggestions learn from confirmed coding.
+- ``lr``: a logistic regression over embeddings, trained on the coded passages and the
+  codebook texts, once at least :data:`MIN_LABELLED` coded passages exist; plus a log
+  prior of how often the team uses each code.
+
+Coded passages from the transcript a passage belongs to are never used for it (its
+``group``), so evaluation is leave-one-transcript-out and a passage never learns from
+itself. Only codable codes are suggested. Scores are probabilities (softmax over codes).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from qualkit.errors import InputError, QualkitError
+from qualkit.model import Code, Codebook, Coding, Provenance, SpeakerKind, Transcript
+from qualkit.topics.embed import Embedder, EmbeddingCache, MemoryCache, shared_embedder
+from qualkit.topics.textutil import STOP_WORDS, TOKEN_PATTERN, clean
+
+if TYPE_CHECKING:
+    from qualkit.storage import Store
+
+#: Weight of each standardised signal in the sum.
+WEIGHTS: dict[str, float] = {
+    "desc": 1.0,
+    "lex": 1.0,
+    "desc_ctx": 1.0,
+    "lex_ctx": 1.0,
+    "desc_q": 1.0,
+    "knn": 1.0,
+    "lr": 1.0,
+}
+PRIOR_WEIGHT = 2.0
+#: Softmax temperature turning summed z-scores into probabilities.
+TEMPERATURE = 1.5
+TOP_K = 3
+#: Coded passages needed before the classifier and the prior are used.
+MIN_LABELLED = 20
+#: Largest reference pool used for standardisation (an even sample of the corpus).
+MAX_POOL = 3000
+
+_CODE_REF = re.compile(r"\(\s*[\w.-]+(?:\s*[,;/]\s*[\w.-]+)*\s*\)")
+_CLAUSE = re.compile(r"(?<=[.;!?])\s+|;\s*")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A passage to suggest codes for. ``context`` is the surrounding turn, ``question``
+    the interviewer's preceding turn, ``group`` the transcript it comes from."""
+
+    text: str
+    context: str | None = None
+    question: str | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Example:
+    """A passage the team coded with ``code``."""
+
+    text: str
+    code: str
+    group: str | None = None
+
+
+def code_texts(code: Code) -> list[str]:
+    """The short texts that describe a code: name, definition and its sentences, include
+    clauses and examples. References to other code ids are dropped."""
+    parts: list[str] = [code.name]
+    definition = _CODE_REF.sub("", code.definition).strip()
+    if definition:
+        parts.append(definition)
+        parts.extend(s for s in _CLAUSE.split(definition) if len(s.split()) >= 3)
+    include = _CODE_REF.sub("", code.include)
+    parts.extend(s.strip(" .;") for s in _CLAUSE.split(include) if len(s.split()) >= 2)
+    parts.extend(e for e in code.examples if e.strip())
+    seen: set[str] = set()
+    out = []
+    for p in parts:
+        p = " ".join(p.split())
+        if p and p.lower() not in seen:
+            seen.add(p.lower())
+            out.append(p)
+    return out
+
+
+def code_document(code: Code) -> str:
+    """One text per code for word matching."""
+    return " ".join(
+        [code.name, code.definition, _CODE_REF.sub("", code.include), *code.examples]
+    )
+
+
+def _zstats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    mu = x.mean(0)
+    sd = x.std(0)
+    sd = np.where(sd < 1e-6, 1.0, sd)
+    return mu, sd
+
+
+def _topk_mean(sims: np.ndarray, k: int) -> np.ndarray:
+    if sims.shape[1] == 0:
+        return np.zeros(sims.shape[0])
+    k = min(k, sims.shape[1])
+    part = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:]
+    return np.asarray(part.mean(1))
+
+
+def _even_sample(n: int, m: int) -> np.ndarray:
+    if n <= m:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, m).round().astype(int))
+
+
+class CodeSuggester:
+    """Ranks a codebook's codable codes for passages.
+
+    ``pool`` are passages of the corpus used as the reference for standardising scores
+    (the queries themselves are a fine pool when there are enough of them);
+    ``question_pool`` are interviewer turns; ``examples`` are the team's coded passages.
+    """
+
+    def __init__(
+        self,
+        codebook: Codebook,
+        *,
+        examples: Sequence[Example] = (),
+        pool: Sequence[Query] = (),
+        question_pool: Sequence[str] = (),
+        embedder: Embedder | None = None,
+        cache: EmbeddingCache | None = None,
+    ) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.codes: list[Code] = [c for c in codebook.codes if c.codable]
+        if not self.codes:
+            raise QualkitError("the codebook has no codable codes to suggest")
+        self.cids = [c.cid for c in self.codes]
+        self._index = {c: i for i, c in enumerate(self.cids)}
+        self.embedder = embedder or shared_embedder()
+        self.cache = cache if cache is not None else MemoryCache()
+        self._lock = threading.Lock()
+
+        # Code descriptions.
+        texts: list[str] = []
+        owner: list[int] = []
+        for i, c in enumerate(self.codes):
+            for t in code_texts(c):
+                texts.append(t)
+                owner.append(i)
+        self._proto_texts = texts
+        self._proto = self.embed(texts)
+        self._proto_owner = np.array(owner)
+
+        # Coded passages.
+        self.examples = [e for e in examples if e.code in self._index and e.text.strip()]
+        self._ex_emb = self.embed([e.text for e in self.examples])
+        self._ex_code = np.array([self._index[e.code] for e in self.examples], dtype=int)
+        self._ex_group = np.array([e.group or "" for e in self.examples], dtype=object)
+        self._labelled = len(self.examples) >= MIN_LABELLED
+        self._lr: dict[str, Any] = {}
+
+        # Words.
+        pool = list(pool)
+        sample = [pool[i] for i in _even_sample(len(pool), MAX_POOL)]
+        docs = [code_document(c) for c in self.codes]
+        self._vec = TfidfVectorizer(
+            preprocessor=clean,
+            token_pattern=TOKEN_PATTERN,
+            stop_words=sorted(STOP_WORDS),
+            sublinear_tf=True,
+        )
+        self._vec.fit(docs + [q.text for q in sample] + [e.text for e in self.examples])
+        self._docs = self._vec.transform(docs)
+
+        # Reference statistics for standardisation.
+        if not sample:
+            sample = [Query(t) for t in texts]
+        self._stats: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        ref = self._raw(sample, with_context=False, with_question=False, lr_by_group=False)
+        for name, x in ref.items():
+            self._stats[name] = _zstats(x)
+        self._stats["desc_ctx"] = self._stats["desc"]
+        self._stats["lex_ctx"] = self._stats["lex"]
+        qs = [q for q in question_pool if q.strip()]
+        if qs:
+            qsample = [qs[i] for i in _even_sample(len(qs), MAX_POOL)]
+            self._stats["desc_q"] = _zstats(self._desc(self.embed(qsample)))
+        else:
+            self._stats["desc_q"] = self._stats["desc"]
+
+    # -- pieces --------------------------------------------------------------------
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embedder.embed(list(texts), self.cache)
+
+    def _desc(self, emb: np.ndarray) -> np.ndarray:
+        sims = emb @ self._proto.T
+        out = np.zeros((len(emb), len(self.codes)))
+        for j in range(len(self.codes)):
+            out[:, j] = _topk_mean(sims[:, self._proto_owner == j], TOP_K)
+        return out
+
+    def _lex(self, texts: Sequence[str]) -> np.ndarray:
+        x = self._vec.transform(list(texts))
+        return np.asarray((x @ self._docs.T).toarray())
+
+    def _knn(self, emb: np.ndarray, groups: Sequence[str | None]) -> np.ndarray:
+        sims = emb @ self._ex_emb.T
+        for i, g in enumerate(groups):
+            if g:
+                sims[i, self._ex_group == g] = -np.inf
+        out = np.full((len(emb), len(self.codes)), np.nan)
+        for j in range(len(self.codes)):
+            cols = sims[:, self._ex_code == j]
+            if cols.shape[1] == 0:
+                continue
+            best = -np.sort(-cols, axis=1)[:, :TOP_K]
+            ok = np.isfinite(best)
+            n = ok.sum(1)
+            total = np.where(ok, best, 0.0).sum(1)
+            # A code whose only examples are in the passage's own transcript stays NaN
+            # (neutral once standardised).
+            out[:, j] = np.where(n > 0, total / np.maximum(n, 1), np.nan)
+        return out
+
+    def _classifier(self, group: str) -> Any:
+        """Logistic regression trained without ``group``'s coded passages."""
+        with self._lock:
+            if group in self._lr:
+                return self._lr[group]
+            from sklearn.linear_model import LogisticRegression
+
+            keep = self._ex_group != group if group else np.ones(len(self.examples), bool)
+            x = np.vstack([self._ex_emb[keep], self._proto])
+            y = np.concatenate([self._ex_code[keep], self._proto_owner])
+            clf = LogisticRegression(C=10.0, max_iter=500)
+            clf.fit(x, y)
+            self._lr[group] = clf
+            return clf
+
+    def _lr_scores(self, emb: np.ndarray, groups: Sequence[str | None]) -> np.ndarray:
+        out = np.zeros((len(emb), len(self.codes)))
+        known = set(self._ex_group.tolist())
+        keys = [g if g and g in known else "" for g in groups]
+        for key in sorted(set(keys)):
+            rows = [i for i, k in enumerate(keys) if k == key]
+            clf = self._classifier(key)
+            logp = np.full((len(rows), len(self.codes)), -30.0)
+            logp[:, clf.classes_] = clf.predict_log_proba(emb[rows])
+            out[rows] = logp
+        return out
+
+    def _prior(self, groups: Sequence[str | None]) -> np.ndarray:
+        out = np.zeros((len(groups), len(self.codes)))
+        total = np.bincount(self._ex_code, minlength=len(self.codes)).astype(float)
+        for i, g in enumerate(groups):
+            counts = total
+            if g:
+                mine = self._ex_code[self._ex_group == g]
+                counts = total - np.bincount(mine, minlength=len(self.codes))
+            out[i] = np.log((counts + 1.0) / (counts.sum() + len(self.codes)))
+        return out
+
+    def _raw(
+        self,
+        queries: Sequence[Query],
+        *,
+        with_context: bool,
+        with_question: bool,
+        lr_by_group: bool = True,
+    ) -> dict[str, np.ndarray]:
+        emb = self.embed([q.text for q in queries])
+        groups = [q.group for q in queries]
+        out = {"desc": self._desc(emb), "lex": self._lex([q.text for q in queries])}
+        if with_context:
+            ctx = [q.context or q.text for q in queries]
+            out["desc_ctx"] = self._desc(self.embed(ctx))
+            out["lex_ctx"] = self._lex(ctx)
+        if with_question:
+            has = [i for i, q in enumerate(queries) if q.question]
+            dq = np.full((len(queries), len(self.codes)), np.nan)
+            if has:
+                qemb = self.embed([queries[i].question or "" for i in has])
+                dq[has] = self._desc(qemb)
+            out["desc_q"] = dq
+        if len(self.examples):
+            out["knn"] = self._knn(emb, groups)
+        if self._labelled:
+            out["lr"] = self._lr_scores(emb, groups if lr_by_group else [None] * len(groups))
+        return out
+
+    # -- public --------------------------------------------------------------------
+
+    def components(self, queries: Sequence[Query]) -> dict[str, np.ndarray]:
+        """Standardised signals (queries × codes); missing values are 0 (neutral)."""
+        if not queries:
+            return {}
+        raw = self._raw(
+            queries,
+            with_context=any(q.context for q in queries),
+            with_question=any(q.question for q in queries),
+        )
+        out = {}
+        for name, x in raw.items():
+            mu, sd = self._stats[name]
+            z = (x - mu) / sd
+            out[name] = np.nan_to_num(z, nan=0.0, posinf=0.0, neginf=0.0)
+        if self._labelled:
+            out["prior"] = self._prior([q.group for q in queries])
+        return out
+
+    def scores(self, queries: Sequence[Query]) -> np.ndarray:
+        """Summed evidence (queries × codes); higher is better."""
+        comps = self.components(queries)
+        total = np.zeros((len(queries), len(self.codes)))
+        for name, z in comps.items():
+            total += (PRIOR_WEIGHT if name == "prior" else WEIGHTS.get(name, 1.0)) * z
+        return total
+
+    def probabilities(self, queries: Sequence[Query]) -> np.ndarray:
+        s = self.scores(queries) / TEMPERATURE
+        s -= s.max(1, keepdims=True)
+        e = np.exp(s)
+        return np.asarray(e / e.sum(1, keepdims=True))
+
+    def rank(self, queries: Sequence[Query], top: int = 3) -> list[list[tuple[str, float]]]:
+        """The ``top`` codes for each query, best first, with probabilities."""
+        if not queries:
+            return []
+        p = self.probabilities(queries)
+        order = np.argsort(-p, axis=1, kind="stable")[:, :top]
+        return [[(self.cids[j], float(p[i, j])) for j in order[i]] for i in range(len(p))]
+
+
+# -- passages from a project --------------------------------------------------------
+
+
+def team_codings(store: Store) -> list[Coding]:
+    """The team's coding: the consensus layer if there is one, else every coder's."""
+    from qualkit.storage.store import CONSENSUS_CODER
+
+    consensus = store.codings(coder=CONSENSUS_CODER)
+    return consensus if consensus else store.codings()
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def span_query(t: Transcript, start: int, end: int) -> Query:
+    """A coded or selected span of a transcript, with its turn and the preceding question."""
+    text = _squash(t.text[start:end])
+    turns = [u for u in t.turns if u.end > start and u.start < end]
+    context = _squash(" ".join(t.text[u.start : u.end] for u in turns)) if turns else text
+    question = None
+    first = turns[0].index if turns else None
+    before = [
+        u
+        for u in t.turns
+        if u.kind == SpeakerKind.INTERVIEWER
+        and (u.index < first if first is not None else u.end <= start)
+    ]
+    if before:
+        q = before[-1]
+        question = _squash(t.text[q.start : q.end])
+    return Query(text=text, context=context or text, question=question, group=t.tid)
+
+
+def coded_examples(transcripts: dict[str, Transcript], codings: Iterable[Coding]) -> list[Example]:
+    out = []
+    for c in codings:
+        t = transcripts.get(c.transcript)
+        if t is not None:
+            out.append(Example(_squash(t.text[c.start : c.end]), c.code, c.transcript))
+    return out
+
+
+def project_suggester(
+    store: Store,
+    *,
+    embedder: Embedder | None = None,
+    codings: Sequence[Coding] | None = None,
+) -> CodeSuggester:
+    """A suggester for a project: its codebook, its passages as the reference pool and
+    the team's coding as examples. Embeddings are cached in the project."""
+    from qualkit.topics.embed import StoreCache
+    from qualkit.topics.passages import project_passages
+
+    transcripts = {t.tid: t for t in store.transcripts(with_text=True)}
+    passages = project_passages(store)
+    pool = [Query(p.text, group=p.transcript) for p in passages]
+    questions = [
+        _squash(t.text[u.start : u.end])
+        for t in transcripts.values()
+        for u in t.turns
+        if u.kind == SpeakerKind.INTERVIEWER
+    ]
+    examples = coded_examples(transcripts, team_codings(store) if codings is None else codings)
+    return CodeSuggester(
+        store.codebook(),
+        examples=examples,
+        pool=pool,
+        question_pool=questions,
+        embedder=embedder,
+        cache=StoreCache(store),
+    )
+
+
+_PROJECT_CACHE: dict[str, tuple[int, CodeSuggester]] = {}
+_PROJECT_LOCK = threading.Lock()
+
+
+def cached_project_suggester(store: Store) -> CodeSuggester:
+    """:func:`project_suggester`, rebuilt only when the project changed (new events)."""
+    stamp = store.last_event_id()
+    with _PROJECT_LOCK:
+        hit = _PROJECT_CACHE.get(store.url)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+    sug = project_suggester(store)
+    with _PROJECT_LOCK:
+        _PROJECT_CACHE[store.url] = (stamp, sug)
+    return sug
+
+
+def suggest_for_passage(
+    store: Store, transcript_id: str, start: int, end: int, top: int = 5
+) -> list[tuple[str, float]]:
+    """Codes for ``text[start:end]`` of a transcript, best first, with probabilities.
+
+    For hints in the coding view. The transcript's own coded passages are not used.
+    """
+    t = store.transcript(transcript_id)
+    if not (0 <= start < end <= len(t.text)):
+        raise QualkitError(f"span {start}-{end} is outside transcript {transcript_id!r}")
+    sug = cached_project_suggester(store)
+    return sug.rank([span_query(t, start, end)], top=top)[0]
+
+
+def accept_suggestion(
+    store: Store, coder: str, transcript_id: str, start: int, end: int, code: str
+) -> int:
+    """The coder accepts a suggested code: it becomes their own coding with provenance
+    "suggested". Returns the coding id; the event log records it."""
+    return store.add_coding(
+        Coding(
+            coder=coder,
+            transcript=transcript_id,
+            start=start,
+            end=end,
+            code=code,
+            provenance=Provenance.SUGGESTED,
+        ),
+        coder,
+    )
+
+
+# -- files: suggest codes outside a project -----------------------------------------
+
+
+def read_passages_csv(path: Path) -> list[tuple[str, str]]:
+    """``(id, text)`` rows of a CSV with columns ``id`` and ``text`` (others ignored)."""
+    try:
+        raw = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except UnicodeDecodeError:
+        raise InputError(path, "not UTF-8 text") from None
+    reader = csv.reader(io.StringIO(raw, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError(path, "empty file; expected a header row with id,text") from None
+    except csv.Error:
+        raise InputError(path, "not a valid CSV file", 1) from None
+    names = [h.strip().lower() for h in header]
+    for need in ("id", "text"):
+        if need not in names:
+            raise InputError(path, f"missing column {need!r} (columns must include id,text)", 1)
+    i_id, i_text = names.index("id"), names.index("text")
+    rows: list[tuple[str, str]] = []
+    seen: dict[str, int] = {}
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) <= max(i_id, i_text):
+                raise InputError(path, "too few columns", line)
+            pid, text = row[i_id].strip(), row[i_text]
+            if not pid:
+                raise InputError(path, "empty id", line)
+            if pid in seen:
+                raise InputError(path, f"duplicate id {pid!r} (first on line {seen[pid]})", line)
+            if not text.strip():
+                raise InputError(path, f"passage {pid!r} has no text", line)
+            seen[pid] = line
+            rows.append((pid, _squash(text)))
+    except csv.Error:
+        raise InputError(path, "not a valid CSV file", reader.line_num) from None
+    return rows
+
+
+def suggest_codes_file(
+    codebook_path: Path,
+    passages_csv: Path,
+    out_csv: Path,
+    *,
+    top: int = 3,
+    embedder: Embedder | None = None,
+) -> int:
+    """Write the ``top`` suggested codes for each passage of ``passages_csv``.
+
+    The codebook is a qualkit YAML or a REFI-QDA ``.qdc`` file; the passages CSV has
+    columns ``id,text``; the output CSV has columns ``id,rank,code,score`` (rank from 1,
+    score a probability in 0–1), ``top`` rows per passage in input order. Only codable
+    codes are suggested. Returns the number of passages.
+    """
+    from qualkit.exporting import write_atomically
+    from qualkit.project import load_codebook_file
+
+    if top < 1:
+        raise QualkitError("top must be at least 1")
+    codebook = load_codebook_file(codebook_path)
+    rows = read_passages_csv(passages_csv)
+    queries = [Query(text) for _, text in rows]
+    # Few passages make a poor reference pool: add the codebook's own texts to it.
+    pool = list(queries)
+    if len(pool) < 50:
+        pool += [Query(t) for c in codebook.codes if c.codable for t in code_texts(c)]
+    sug = CodeSuggester(codebook, pool=pool, embedder=embedder)
+    ranked = sug.rank(queries, top=top)
+
+    def write(f: Any) -> None:
+        text = io.StringIO(newline="")
+        w = csv.writer(text, lineterminator="\n")
+        w.writerow(["id", "rank", "code", "score"])
+        for (pid, _), codes in zip(rows, ranked, strict=True):
+            for r, (cid, score) in enumerate(codes, start=1):
+                w.writerow([pid, r, cid, f"{score:.4f}"])
+        f.write(text.getvalue().encode("utf-8"))
+
+    write_atomically(out_csv, write)
+    return len(rows)
+
+
+__all__ = [
+    "MIN_LABELLED",
+    "CodeSuggester",
+    "Example",
+    "Query",
+    "accept_suggestion",
+    "cached_project_suggester",
+    "code_document",
+    "code_texts",
+    "coded_examples",
+    "project_suggester",
+    "read_passages_csv",
+    "span_query",
+    "suggest_codes_file",
+    "suggest_for_passage",
+    "team_codings",
+]
