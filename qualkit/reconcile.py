@@ -63,11 +63,10 @@ def clusters(store: Store, transcript: str, coders: Sequence[str]) -> list[Clust
         raise QualkitError("choose at least one coder to reconcile")
     codings = store.codings(transcript=transcript, coder=list(coders))
     consensus = store.codings(transcript=transcript, coder=CONSENSUS_CODER)
-    rejected = {
+    decided = {
         e.payload.get("cluster")
         for e in store.events(action="reconcile.decide")
-        if e.payload.get("decision") == Decision.REJECT.value
-        and e.payload.get("transcript") == transcript
+        if e.payload.get("transcript") == transcript
     }
     by_code: dict[str, list[Coding]] = defaultdict(list)
     for c in codings:
@@ -83,7 +82,7 @@ def clusters(store: Store, transcript: str, coders: Sequence[str]) -> list[Clust
             current.end = max(current.end, c.end)
             current.versions.setdefault(c.coder, []).append(c)
     for cl in out:
-        cl.settled = cl.key in rejected or any(
+        cl.settled = cl.key in decided or any(
             k.code == cl.code and k.start < cl.end and cl.start < k.end for k in consensus
         )
     out.sort(key=lambda cl: (cl.start, cl.code))

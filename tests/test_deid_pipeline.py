@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from click.testing import CliRunner
 
 from qualkit.cli_deid import group
 from qualkit.deid.analyzer import Detector
-from qualkit.deid.anonymize import Pseudonymiser, PseudonymMap
+from qualkit.deid.anonymize import Pseudonymiser
 from qualkit.deid.keyfile import KeyFileError, load_key, save_key
 from qualkit.deid.lists import DeidLists, load_lists, save_lists
 from qualkit.deid.manifest import build_manifest, load_manifest, manifest_allows, write_manifest
@@ -31,7 +30,7 @@ PASS = "a long test passphrase"
 T1 = (
     "Interviewer: Tell me about your support.\n"
     "Participant: My worker Ondine Farrow was brilliant. ondine's the only one who rang back. "
-    "Farrow got me into Calloway Lodge. My friend Big Dezzy came too.\n"
+    "Farrow got me into Pendlebury Lodge. My friend Big Dezzy came too.\n"
 )
 T2 = (
     "Interviewer: Who helped?\n"
@@ -67,7 +66,7 @@ def test_propagation_across_the_corpus(detector: Detector) -> None:
 
 
 def test_shortened_first_name_is_propagated(detector: Detector) -> None:
-    text = "My keyworker Rosalind Achterberg was great. Ros always picked up the phone."
+    text = "My keyworker Rosalind Vanderpoel was great. Ros always picked up the phone."
     got = spans(text, detector.detect(text))
     assert "Ros" in got
 
@@ -243,14 +242,14 @@ def test_review_apply_round_trip(tmp_path: Path) -> None:
     assert "Ondine" not in proposed
 
     # The researcher rejects one detection and adds a missed word.
-    target = next(d for d in review["detections"] if d["text"] == "Calloway Lodge")
+    target = next(d for d in review["detections"] if d["text"] == "Pendlebury Lodge")
     target["decision"] = "reject"
     review["add"].append({"text": "rang back", "type": "ORGANIZATION"})
     (out / "t01.review.json").write_text(json.dumps(review))
 
     result = apply(out, key, PASS)
     final = (out / "release" / "t01.txt").read_text()
-    assert "Calloway Lodge" in final
+    assert "Pendlebury Lodge" in final
     assert "rang back" not in final
     assert "Ondine" not in final and "Farrow" not in final
     manifest = load_manifest(out / "release" / "manifest.json")
@@ -334,11 +333,6 @@ def test_two_processes_give_the_same_detections(tmp_path: Path) -> None:
     assert one == two
 
 
-def test_passphrase_env_never_logged(tmp_path: Path) -> None:
-    assert PASS not in json.dumps(PseudonymMap().to_dict())
-    assert os.environ.get("QUALKIT_DEID_PASSPHRASE") in (None, "") or True
-
-
 def test_second_batch_reuses_key_and_masks_known_values(tmp_path: Path) -> None:
     files = _raw_files(tmp_path)
     key = tmp_path / "k.qkey"
@@ -350,3 +344,12 @@ def test_second_batch_reuses_key_and_masks_known_values(tmp_path: Path) -> None:
     proposed = (tmp_path / "out2" / "t03.proposed.txt").read_text()
     assert "ondine" not in proposed.lower()
     assert label in proposed
+
+
+def test_cli_lists_template(tmp_path: Path) -> None:
+    target = tmp_path / "deid-lists.yaml"
+    res = CliRunner().invoke(group, ["lists-template", str(target)])
+    assert res.exit_code == 0, res.output
+    assert load_lists(target).deny == {"LOCATION": [], "ORGANIZATION": [], "PERSON": []}
+    again = CliRunner().invoke(group, ["lists-template", str(target)])
+    assert again.exit_code == 2

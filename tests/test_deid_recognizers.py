@@ -176,13 +176,13 @@ def test_may_as_a_verb_is_kept(detector: Detector) -> None:
 def test_street_estate_and_block(detector: Detector) -> None:
     text = (
         "I grew up off Tolworth Lane, on the Marlcombe estate, in Pennick House, and now "
-        "I'm at 14 Ashby Road."
+        "I'm at 14 Zarnaby Road."
     )
     got = found(detector, text)
     assert ("Tolworth Lane", "LOCATION") in got
     assert ("Marlcombe estate", "LOCATION") in got
     assert ("Pennick House", "LOCATION") in got
-    assert ("14 Ashby Road", "STREET_ADDRESS") in got
+    assert ("14 Zarnaby Road", "STREET_ADDRESS") in got
 
 
 def test_lower_case_street_name(detector: Detector) -> None:
@@ -198,14 +198,14 @@ def test_generic_road_words_are_kept(detector: Detector) -> None:
 def test_prison_hospital_hostel_school_workplace(detector: Detector) -> None:
     text = (
         "After HMP Wexcombe I was in Oakridge Hospital, then a hostel called Northmoor, "
-        "and my kids went to Fenwick Primary School. I worked at Dunmore's Bakery."
+        "and my kids went to Fenwick Primary School. I worked at Quillby's Bakery."
     )
     got = dict(found(detector, text))
     assert got.get("HMP Wexcombe") == "ORGANIZATION"
     assert got.get("Oakridge Hospital") == "ORGANIZATION"
     assert got.get("Northmoor") == "ORGANIZATION"
     assert masked(detector, text, "Fenwick Primary School")
-    assert masked(detector, text, "Dunmore's Bakery")
+    assert masked(detector, text, "Quillby's Bakery")
 
 
 def test_borough_council_and_service_words_are_kept(detector: Detector) -> None:
@@ -234,9 +234,9 @@ def test_ordinary_words_that_are_names_stay_ordinary(detector: Detector) -> None
 
 
 def test_names_after_titles(detector: Detector) -> None:
-    text = "I saw Dr Okonjo on Monday and dr fennimore the week after."
+    text = "I saw Dr Okonjo on Monday and dr quennell the week after."
     assert masked(detector, text, "Okonjo")
-    assert masked(detector, text, "fennimore")
+    assert masked(detector, text, "quennell")
 
 
 def test_the_doctor_is_not_a_name(detector: Detector) -> None:
@@ -245,21 +245,21 @@ def test_the_doctor_is_not_a_name(detector: Detector) -> None:
 
 
 def test_nicknames(detector: Detector) -> None:
-    text = "Everyone knew Big Tel on the wing, and Dee-Dee used to sing."
+    text = "Everyone knew Big Tel on the wing, and Bo-Bo used to sing."
     assert masked(detector, text, "Big Tel")
-    assert masked(detector, text, "Dee-Dee")
+    assert masked(detector, text, "Bo-Bo")
 
 
 def test_speaker_labels_with_names_but_not_roles(detector: Detector) -> None:
-    text = "Interviewer: How are you?\nMarisol: Fine, thanks.\nInterviewer: Good.\nMarisol: Yeah.\n"
+    text = "Interviewer: How are you?\nYsolde: Fine, thanks.\nInterviewer: Good.\nYsolde: Yeah.\n"
     got = found(detector, text)
-    assert ("Marisol", "PERSON") in got
+    assert ("Ysolde", "PERSON") in got
     assert all(s != "Interviewer" for s, _ in got)
 
 
 def test_otter_style_speaker_label(detector: Detector) -> None:
-    text = "Tomasz Wilk  0:02\nSo where do we start?\n\nPeer Researcher  0:09\nAnywhere.\n"
-    assert masked(detector, text, "Tomasz Wilk")
+    text = "Tadeusz Wilk  0:02\nSo where do we start?\n\nPeer Researcher  0:09\nAnywhere.\n"
+    assert masked(detector, text, "Tadeusz Wilk")
     assert not any_masked(detector, text, "Peer Researcher")
 
 

@@ -81,3 +81,10 @@ def test_merge_and_new(coded: Store) -> None:
     }
     with pytest.raises(QualkitError):
         decide(coded, only_a, Decision.ACCEPT, "researcher", coder="b")
+
+
+def test_a_new_version_with_another_code_settles_the_disagreement(coded: Store) -> None:
+    only_a = disagreements(coded, "t1", ["a", "b"])[0]
+    assert only_a.code == "access.waiting"
+    decide(coded, only_a, Decision.NEW, "researcher", span=(13, 24), code="access.referrals")
+    assert only_a.key not in {c.key for c in disagreements(coded, "t1", ["a", "b"])}

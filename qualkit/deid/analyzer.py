@@ -177,7 +177,7 @@ class Detector:
 
     def _extend_names(self, text: str, detections: list[Detection]) -> list[Detection]:
         """Let a person's name take in a capitalised first name or surname beside it
-        ("Ingrid" + detected "Vantongeren")."""
+        ("Ottoline" + detected "Vantongeren")."""
         out: list[Detection] = []
         taken = [(d.start, d.end) for d in detections]
         for i, det in enumerate(detections):

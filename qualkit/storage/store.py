@@ -791,8 +791,8 @@ class Store:
     ) -> list[ThemeRecord]:
         """Store the themes of a new discovery run as the current themes.
 
-        Themes of earlier runs stop being current; those nobody decided on are deleted, the
-        decided ones are kept so that later runs can honour the decisions.
+        Themes of earlier runs stop being current; those nobody decided on (or renamed) are
+        deleted, the others are kept so that later runs can honour the decisions.
         """
         with self.write() as s:
             run = (s.scalar(select(func.max(ThemeRow.run))) or 0) + 1
@@ -801,7 +801,10 @@ class Store:
             keep = set(
                 s.scalars(select(ThemeRow.merged_into).where(ThemeRow.merged_into.is_not(None)))
             )
-            for old in s.scalars(select(ThemeRow).where(ThemeRow.status == THEME_CANDIDATE)):
+            undecided = select(ThemeRow).where(
+                ThemeRow.status == THEME_CANDIDATE, ThemeRow.decided_by.is_(None)
+            )
+            for old in s.scalars(undecided):
                 if old.id not in keep:
                     s.delete(old)
             s.flush()
@@ -881,8 +884,7 @@ class Store:
             before = {"status": row.status, "label": row.label, "code": row.code}
             for k, v in changes.items():
                 setattr(row, k, v)
-            if "status" in changes:
-                row.decided_by = actor
+            row.decided_by = actor
             row.changed = utcnow()
             s.flush()
             logged = {

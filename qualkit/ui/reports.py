@@ -359,9 +359,8 @@ def apply_decision(
 ) -> str:
     """Settle ``cluster`` with one of :func:`decision_options`; returns what was done.
 
-    A new version with a different code also records that the cluster's own code does not
-    apply there, so the disagreement counts as settled. Raises ValueError for an incomplete
-    choice and :class:`~qualkit.errors.QualkitError` when the store refuses it.
+    Raises ValueError for an incomplete choice and :class:`~qualkit.errors.QualkitError`
+    when the store refuses it.
     """
     names = names or {}
     if option.startswith("accept:"):
@@ -374,16 +373,8 @@ def apply_decision(
     if option == "new":
         if span is None:
             raise ValueError("Choose the words for the new version first.")
-        target = code or cluster.code
-        decide(store, cluster, Decision.NEW, actor, span=span, code=target, note=note)
-        if target != cluster.code:
-            decide(
-                store,
-                cluster,
-                Decision.REJECT,
-                actor,
-                note=f"Coded as {target} instead. {note}".strip(),
-            )
+        decide(store, cluster, Decision.NEW, actor, span=span, code=code or cluster.code,
+               note=note)
         return "saved a new version"
     if option == "reject":
         decide(store, cluster, Decision.REJECT, actor, note=note)

@@ -340,7 +340,7 @@ _NOT_NAMES_AFTER_KIN = frozenset(
 
 
 class IntroducedNameRecognizer(QualkitRecognizer):
-    """Names introduced or addressed: "she's called Marigold", "me and Tanya", "I'm Ebo"."""
+    """Names introduced or addressed: "she's called Clementine", "me and Tanya", "I'm Ebo"."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
     RANK: ClassVar[int] = 32

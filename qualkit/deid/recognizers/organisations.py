@@ -142,6 +142,9 @@ class WorkplaceRecognizer(QualkitRecognizer):
 _TITLE_RUN = re.compile(rf"(?<![\p{{L}}'’\-])(?P<run>{CAP}(?:[ ]+(?:of[ ]+|&[ ]+|and[ ]+)?{CAP})+)")
 
 
+_SERVICE_BEFORE = re.compile(r"(?i)\b(?:to|at|with|from|into|called)[ ]+(?:the[ ]+)?$")
+
+
 class CapitalisedPhraseRecognizer(QualkitRecognizer):
     """Two or more capitalised words inside a sentence ("a referral to Bright Step"):
     in speech transcribed as text, such runs are names of services, places or people."""
@@ -168,7 +171,10 @@ class CapitalisedPhraseRecognizer(QualkitRecognizer):
             low = [w.lower().rstrip("'’s") for w in words]
             if all(w in NON_NAME_CAPS or w in STOP_WORDS for w in low):
                 continue
-            # Descriptions ("Eastern European", "South Asian") rather than names.
-            if all(self.ctx.lexicon.is_common(w) for w in low if w not in ("of", "and")):
+            # Descriptions ("Eastern European", "South Asian") rather than names, unless
+            # the run follows a word that introduces a place or service ("referral to").
+            if all(
+                self.ctx.lexicon.is_common(w) for w in low if w not in ("of", "and")
+            ) and not _SERVICE_BEFORE.search(text, max(0, start - 12), start):
                 continue
             yield Hit(start, m.end("run"), ORGANIZATION, self.SCORE)

@@ -141,7 +141,7 @@ class _PlaceBase(QualkitRecognizer):
             return None
         kept = words[i:]
         new_start = start + kept[0].start()
-        # "The Kestrel Project" inside a sentence: the capital "The" is part of the name.
+        # "The Zephyrholt Project" inside a sentence: the capital "The" is part of the name.
         the = words[i - 1] if i > 0 else None
         with_the = None
         if (

@@ -213,9 +213,11 @@ def _settle(
 ) -> None:
     by_id = codebook.by_id()
     code_name = by_id[cl.code].name if cl.code in by_id else cl.code
+    # Names as Markdown: everything below is shown through Markdown.
+    safe = {who: md_escape(layer_name(who, names)) for who in coders}
     with st.container(border=True):
         st.markdown(f"#### {md_escape(code_name)}")
-        st.write(describe_cluster(cl, coders, names))
+        st.markdown(describe_cluster(cl, coders, safe))
         st.markdown("**The words in dispute**")
         st.markdown("“" + md_escape(t.text[cl.start : cl.end]) + "”")
         turns = cluster_turns(t, cl.start, cl.end)
@@ -229,14 +231,14 @@ def _settle(
         for who in coders:
             v = version_text(cl, who, t.text)
             said = f"“{md_escape(v)}”" if v else "did not use this code here"
-            st.markdown(f"- **{md_escape(layer_name(who, names))}:** {said}")
+            st.markdown(f"- **{safe[who]}:** {said}")
 
         options = decision_options(cl, coders)
         choice = st.radio(
             "Decision",
             options,
             index=None,
-            format_func=lambda o: decision_words(o, names),
+            format_func=lambda o: decision_words(o, safe),
             key=f"qk_rec_d_{cl.key}",
         )
         span: tuple[int, int] | None = None
@@ -249,7 +251,7 @@ def _settle(
             help="Why the team decided this. It is saved with the decision.",
         )
         if st.button("Save decision", type="primary", key=f"qk_rec_save_{cl.key}"):
-            _save(store, sess, cl, choice, span, new_code, note.strip(), names)
+            _save(store, sess, cl, choice, span, new_code, note.strip(), safe)
 
 
 def _new_version(
