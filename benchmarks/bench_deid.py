@@ -135,7 +135,8 @@ def _measure(kind: str, processes: int, texts: list[str], queue: Any) -> None:
                     cpu += c
             else:
                 dets = {}
-                chunks = [keyed[i : i + 2] for i in range(0, len(keyed), 2)]
+                # One transcript per task, longest first, so both workers stay busy.
+                chunks = [[kt] for kt in sorted(keyed, key=lambda kt: -len(kt[1]))]
                 for pairs, c in pool.imap_unordered(_qualkit_chunk, chunks):
                     dets.update(pairs)
                     cpu += c

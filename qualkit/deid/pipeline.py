@@ -141,9 +141,11 @@ def detect_texts(
         batch = max(1, getattr(config, "batch_size", 4))
         if processes > 1 and len(todo) > 1:
             ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-            size = max(1, min(batch, len(todo) // (processes * 2) or 1))
+            # Longest transcripts first and small tasks, so no worker idles at the end.
+            size = max(1, min(batch, len(todo) // (processes * 4) or 1))
+            longest_first = sorted(todo, key=lambda kt: -len(kt[1]))
             with ctx.Pool(processes, initializer=_init_worker, initargs=(lists, config)) as pool:
-                for results in pool.imap_unordered(_detect_chunk, _chunks(todo, size)):
+                for results in pool.imap_unordered(_detect_chunk, _chunks(longest_first, size)):
                     for key, raw in results:
                         record(key, [Detection(**d) for d in raw])
         elif todo:

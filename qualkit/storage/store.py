@@ -783,8 +783,8 @@ class Store:
             q = delete(EmbeddingRow)
             if model is not None:
                 q = q.where(EmbeddingRow.model == model)
-            n = s.execute(q).rowcount or 0
-            return int(n)
+            res: Any = s.execute(q)
+            return int(res.rowcount or 0)
 
     def save_theme_run(
         self, themes: Sequence[ThemeRecord], actor: str, **payload: Any

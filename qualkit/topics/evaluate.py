@@ -108,9 +108,7 @@ def evaluate_suggestions(store: Store, *, embedder: Embedder | None = None) -> S
     codings = [c for c in codings if c.code in codable]
     if not codings:
         raise QualkitError("the project has no coded passages to evaluate against")
-    source = (
-        "consensus layer" if codings and codings[0].coder == CONSENSUS_CODER else "all coders"
-    )
+    source = "consensus layer" if codings and codings[0].coder == CONSENSUS_CODER else "all coders"
     spans = _spans(codings)
     keys = sorted(spans)
     transcripts = {t.tid: t for t in store.transcripts(with_text=True)}
@@ -148,7 +146,7 @@ def evaluate_themes(store: Store) -> ThemeScores:
     from qualkit.topics.passages import project_passages
     from qualkit.topics.suggest import team_codings
 
-    themes = [t for t in store.themes() if t.status != "rejected" or True]
+    themes = store.themes()
     if not themes:
         raise QualkitError("no themes yet: run `qualkit suggest themes` first")
     theme_of: dict[str, int] = {}
@@ -191,9 +189,7 @@ def evaluate_themes(store: Store) -> ThemeScores:
     )
 
 
-def evaluate(
-    store: Store, *, embedder: Embedder | None = None, themes: bool = True
-) -> Evaluation:
+def evaluate(store: Store, *, embedder: Embedder | None = None, themes: bool = True) -> Evaluation:
     """Both evaluations; a part that cannot run (no codings, no themes) is noted."""
     notes: list[str] = []
     sug: SuggestionScores | None = None

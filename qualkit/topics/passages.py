@@ -13,7 +13,6 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 from qualkit.model import SpeakerKind, Transcript
@@ -24,6 +23,10 @@ if TYPE_CHECKING:
 
 MIN_WORDS = 40
 MAX_WORDS = 120
+#: A window may run to this multiple of the maximum when sentence boundaries leave no
+#: better cut; single sentences longer than ``MAX_WORDS - MIN_WORDS`` words are split at
+#: clause breaks first.
+LONGEST = 1.25
 
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before a
 # space, or at a line break. Common abbreviations do not end a sentence.
@@ -93,7 +96,9 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     spans: list[tuple[int, int]] = []
     pos = start
     for m in _SENTENCE_END.finditer(text, start, end):
-        if m.group().startswith((".",)) and _ABBREV.search(text, max(start, m.start() - 8), m.end()):
+        if m.group().startswith((".",)) and _ABBREV.search(
+            text, max(start, m.start() - 8), m.end()
+        ):
             continue
         _add_trimmed(text, pos, m.end(), spans)
         pos = m.end()
@@ -144,44 +149,52 @@ def _split_long(text: str, a: int, b: int, max_words: int) -> list[tuple[int, in
     return out
 
 
-def _balanced_windows(sents: Sequence[_Sentence], max_words: int) -> list[list[_Sentence]]:
-    """Cut a run of sentences into the fewest windows of at most ``max_words`` each, as
-    even in length as sentence boundaries allow (least squared deviation, by dynamic
-    programming)."""
+def _balanced_windows(
+    sents: Sequence[_Sentence], max_words: int, min_words: int
+) -> list[list[_Sentence]]:
+    """Cut a run of sentences into windows of even length near ``max_words`` or below.
+
+    Dynamic programming over sentence boundaries: each window costs its squared relative
+    distance from the balanced length, plus a small cost per window; windows shorter than
+    ``min_words`` or longer than ``max_words`` cost much more, and none may exceed
+    ``LONGEST`` × ``max_words``. So windows stay within bounds whenever sentence
+    boundaries allow, and otherwise run a little long rather than end up tiny.
+    """
     n = len(sents)
     total = sum(s.words for s in sents)
     if total <= max_words:
         return [list(sents)]
+    target = total / math.ceil(total / max_words)
+    hard_max = int(max_words * LONGEST)
     prefix = [0]
     for s in sents:
         prefix.append(prefix[-1] + s.words)
-    k = math.ceil(total / max_words)
-    while k < n:
-        target = total / k
-        inf = float("inf")
-        # cost[j][i]: best cost of cutting sents[:i] into j windows; back[j][i]: last cut.
-        cost = [[inf] * (n + 1) for _ in range(k + 1)]
-        back = [[0] * (n + 1) for _ in range(k + 1)]
-        cost[0][0] = 0.0
-        for j in range(1, k + 1):
-            for i in range(j, n + 1):
-                best, arg = inf, 0
-                for h in range(i - 1, j - 2, -1):
-                    w = prefix[i] - prefix[h]
-                    if w > max_words:
-                        break
-                    c = cost[j - 1][h] + (w - target) ** 2
-                    if c < best:
-                        best, arg = c, h
-                cost[j][i], back[j][i] = best, arg
-        if cost[k][n] < inf:
-            cuts = [n]
-            for j in range(k, 0, -1):
-                cuts.append(back[j][cuts[-1]])
-            cuts.reverse()
-            return [list(sents[cuts[j] : cuts[j + 1]]) for j in range(k)]
-        k += 1
-    return [[s] for s in sents]
+
+    def cost(w: int) -> float:
+        c = ((w - target) / target) ** 2 + 0.25
+        if w < min_words:
+            c += 50.0 * (min_words - w) / min_words
+        if w > max_words:
+            c += 5.0 * (w - max_words) / max_words
+        return c
+
+    inf = float("inf")
+    best = [inf] * (n + 1)
+    back = [0] * (n + 1)
+    best[0] = 0.0
+    for i in range(1, n + 1):
+        for h in range(i - 1, -1, -1):
+            w = prefix[i] - prefix[h]
+            if w > hard_max and i - h > 1:
+                break
+            c = best[h] + cost(w)
+            if c < best[i]:
+                best[i], back[i] = c, h
+    cuts = [n]
+    while cuts[-1] > 0:
+        cuts.append(back[cuts[-1]])
+    cuts.reverse()
+    return [list(sents[cuts[j] : cuts[j + 1]]) for j in range(len(cuts) - 1)]
 
 
 def transcript_passages(
@@ -194,11 +207,7 @@ def transcript_passages(
 ) -> list[Passage]:
     """Passages of one transcript (which must be loaded with its text and turns)."""
     text = t.text
-    turns = [
-        u
-        for u in t.turns
-        if include_interviewer or u.kind != SpeakerKind.INTERVIEWER
-    ]
+    turns = [u for u in t.turns if include_interviewer or u.kind != SpeakerKind.INTERVIEWER]
     spans: list[tuple[int, int, str]]
     if t.turns:
         spans = [(u.start, u.end, u.kind.value) for u in turns]
@@ -210,7 +219,7 @@ def transcript_passages(
     for ti, (a, b, _k) in enumerate(spans):
         sents: list[_Sentence] = []
         for sa, sb in split_sentences(text, a, b):
-            for pa, pb in _split_long(text, sa, sb, max_words):
+            for pa, pb in _split_long(text, sa, sb, max(min_words, max_words - min_words)):
                 n = len(text[pa:pb].split())
                 if n:
                     sents.append(_Sentence(pa, pb, n, ti))
@@ -232,7 +241,7 @@ def transcript_passages(
             units.append(cur)
     out: list[Passage] = []
     for unit in units:
-        for window in _balanced_windows(unit, max_words):
+        for window in _balanced_windows(unit, max_words, min_words):
             segs: list[Segment] = []
             turn_ids: list[int] = []
             for s in window:
@@ -289,6 +298,7 @@ def project_passages(store: Store, *, include_interviewer: bool = False) -> list
 
 
 __all__ = [
+    "LONGEST",
     "MAX_WORDS",
     "MIN_WORDS",
     "Passage",

@@ -12,9 +12,10 @@ against a reference pool of passages (z-scores), then summed:
   for the interviewer's preceding question, when the passage comes from a transcript.
 - ``knn``: similarity to passages the team already coded with the code (mean of the 3 most
   similar), so suggestions learn from confirmed coding.
-- ``lr``: a logistic regression over embeddings, trained on the coded passages and the
-  codebook texts, once at least :data:`MIN_LABELLED` coded passages exist; plus a log
-  prior of how often the team uses each code.
+- ``clf``: a ridge classifier over embeddings of the passage blended with its context,
+  trained on the coded passages (with theirs) and the codebook texts, once at least
+  :data:`MIN_LABELLED` coded passages exist; plus a log prior of how often the team uses
+  each code.
 
 Coded passages from the transcript a passage belongs to are never used for it (its
 ``group``), so evaluation is leave-one-transcript-out and a passage never learns from
@@ -50,7 +51,7 @@ WEIGHTS: dict[str, float] = {
     "lex_ctx": 1.0,
     "desc_q": 1.0,
     "knn": 1.0,
-    "lr": 1.0,
+    "clf": 1.5,
 }
 PRIOR_WEIGHT = 2.0
 #: Softmax temperature turning summed z-scores into probabilities.
@@ -58,6 +59,9 @@ TEMPERATURE = 1.5
 TOP_K = 3
 #: Coded passages needed before the classifier and the prior are used.
 MIN_LABELLED = 20
+#: Weight of the context in the classifier's features, and the classifier's ridge penalty.
+CONTEXT_BLEND = 0.5
+RIDGE_ALPHA = 3.0
 #: Largest reference pool used for standardisation (an even sample of the corpus).
 MAX_POOL = 3000
 
@@ -78,11 +82,12 @@ class Query:
 
 @dataclass(frozen=True)
 class Example:
-    """A passage the team coded with ``code``."""
+    """A passage the team coded with ``code``; ``context`` is its surrounding turn."""
 
     text: str
     code: str
     group: str | None = None
+    context: str | None = None
 
 
 def code_texts(code: Code) -> list[str]:
@@ -108,9 +113,7 @@ def code_texts(code: Code) -> list[str]:
 
 def code_document(code: Code) -> str:
     """One text per code for word matching."""
-    return " ".join(
-        [code.name, code.definition, _CODE_REF.sub("", code.include), *code.examples]
-    )
+    return " ".join([code.name, code.definition, _CODE_REF.sub("", code.include), *code.examples])
 
 
 def _zstats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -161,6 +164,8 @@ class CodeSuggester:
         self._index = {c: i for i, c in enumerate(self.cids)}
         self.embedder = embedder or shared_embedder()
         self.cache = cache if cache is not None else MemoryCache()
+        #: Where embeddings of passages being ranked are kept (the same cache by default).
+        self.query_cache: EmbeddingCache = self.cache
         self._lock = threading.Lock()
 
         # Code descriptions.
@@ -177,10 +182,13 @@ class CodeSuggester:
         # Coded passages.
         self.examples = [e for e in examples if e.code in self._index and e.text.strip()]
         self._ex_emb = self.embed([e.text for e in self.examples])
+        self._ex_feat = self._blend(
+            self._ex_emb, self.embed([e.context or e.text for e in self.examples])
+        )
         self._ex_code = np.array([self._index[e.code] for e in self.examples], dtype=int)
         self._ex_group = np.array([e.group or "" for e in self.examples], dtype=object)
         self._labelled = len(self.examples) >= MIN_LABELLED
-        self._lr: dict[str, Any] = {}
+        self._clf: dict[str, Any] = {}
 
         # Words.
         pool = list(pool)
@@ -199,7 +207,7 @@ class CodeSuggester:
         if not sample:
             sample = [Query(t) for t in texts]
         self._stats: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        ref = self._raw(sample, with_context=False, with_question=False, lr_by_group=False)
+        ref = self._raw(sample, with_context=False, with_question=False, clf_by_group=False)
         for name, x in ref.items():
             self._stats[name] = _zstats(x)
         self._stats["desc_ctx"] = self._stats["desc"]
@@ -213,8 +221,9 @@ class CodeSuggester:
 
     # -- pieces --------------------------------------------------------------------
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        return self.embedder.embed(list(texts), self.cache)
+    def embed(self, texts: Sequence[str], *, query: bool = False) -> np.ndarray:
+        cache = self.query_cache if query else self.cache
+        return self.embedder.embed(list(texts), cache)
 
     def _desc(self, emb: np.ndarray) -> np.ndarray:
         sims = emb @ self._proto.T
@@ -246,31 +255,37 @@ class CodeSuggester:
             out[:, j] = np.where(n > 0, total / np.maximum(n, 1), np.nan)
         return out
 
+    @staticmethod
+    def _blend(text_emb: np.ndarray, ctx_emb: np.ndarray) -> np.ndarray:
+        x = text_emb + CONTEXT_BLEND * ctx_emb
+        return np.asarray(x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9))
+
     def _classifier(self, group: str) -> Any:
-        """Logistic regression trained without ``group``'s coded passages."""
+        """Ridge classifier trained without ``group``'s coded passages."""
         with self._lock:
-            if group in self._lr:
-                return self._lr[group]
-            from sklearn.linear_model import LogisticRegression
+            if group in self._clf:
+                return self._clf[group]
+            from sklearn.linear_model import RidgeClassifier
 
             keep = self._ex_group != group if group else np.ones(len(self.examples), bool)
-            x = np.vstack([self._ex_emb[keep], self._proto])
+            x = np.vstack([self._ex_feat[keep], self._proto])
             y = np.concatenate([self._ex_code[keep], self._proto_owner])
-            clf = LogisticRegression(C=10.0, max_iter=500)
+            clf = RidgeClassifier(alpha=RIDGE_ALPHA)
             clf.fit(x, y)
-            self._lr[group] = clf
+            self._clf[group] = clf
             return clf
 
-    def _lr_scores(self, emb: np.ndarray, groups: Sequence[str | None]) -> np.ndarray:
-        out = np.zeros((len(emb), len(self.codes)))
+    def _clf_scores(self, feats: np.ndarray, groups: Sequence[str | None]) -> np.ndarray:
+        out = np.full((len(feats), len(self.codes)), np.nan)
         known = set(self._ex_group.tolist())
         keys = [g if g and g in known else "" for g in groups]
         for key in sorted(set(keys)):
             rows = [i for i, k in enumerate(keys) if k == key]
             clf = self._classifier(key)
-            logp = np.full((len(rows), len(self.codes)), -30.0)
-            logp[:, clf.classes_] = clf.predict_log_proba(emb[rows])
-            out[rows] = logp
+            dec = np.asarray(clf.decision_function(feats[rows]))
+            block = np.full((len(rows), len(self.codes)), np.nan)
+            block[:, clf.classes_] = dec.reshape(len(rows), -1)
+            out[rows] = block
         return out
 
     def _prior(self, groups: Sequence[str | None]) -> np.ndarray:
@@ -290,26 +305,29 @@ class CodeSuggester:
         *,
         with_context: bool,
         with_question: bool,
-        lr_by_group: bool = True,
+        clf_by_group: bool = True,
     ) -> dict[str, np.ndarray]:
-        emb = self.embed([q.text for q in queries])
+        emb = self.embed([q.text for q in queries], query=True)
         groups = [q.group for q in queries]
         out = {"desc": self._desc(emb), "lex": self._lex([q.text for q in queries])}
+        ctx_emb = emb
         if with_context:
             ctx = [q.context or q.text for q in queries]
-            out["desc_ctx"] = self._desc(self.embed(ctx))
+            ctx_emb = self.embed(ctx, query=True)
+            out["desc_ctx"] = self._desc(ctx_emb)
             out["lex_ctx"] = self._lex(ctx)
         if with_question:
             has = [i for i, q in enumerate(queries) if q.question]
             dq = np.full((len(queries), len(self.codes)), np.nan)
             if has:
-                qemb = self.embed([queries[i].question or "" for i in has])
+                qemb = self.embed([queries[i].question or "" for i in has], query=True)
                 dq[has] = self._desc(qemb)
             out["desc_q"] = dq
         if len(self.examples):
             out["knn"] = self._knn(emb, groups)
         if self._labelled:
-            out["lr"] = self._lr_scores(emb, groups if lr_by_group else [None] * len(groups))
+            feats = self._blend(emb, ctx_emb)
+            out["clf"] = self._clf_scores(feats, groups if clf_by_group else [None] * len(groups))
         return out
 
     # -- public --------------------------------------------------------------------
@@ -390,11 +408,13 @@ def span_query(t: Transcript, start: int, end: int) -> Query:
 
 
 def coded_examples(transcripts: dict[str, Transcript], codings: Iterable[Coding]) -> list[Example]:
+    """The coded spans as examples, each with its surrounding turn."""
     out = []
     for c in codings:
         t = transcripts.get(c.transcript)
         if t is not None:
-            out.append(Example(_squash(t.text[c.start : c.end]), c.code, c.transcript))
+            q = span_query(t, c.start, c.end)
+            out.append(Example(q.text, c.code, c.transcript, q.context))
     return out
 
 
@@ -429,20 +449,46 @@ def project_suggester(
     )
 
 
-_PROJECT_CACHE: dict[str, tuple[int, CodeSuggester]] = {}
+#: How long a project's suggester is reused while only codings change (seconds).
+REFRESH_SECONDS = 120.0
+
+_PROJECT_CACHE: dict[str, tuple[tuple[int, int], float, CodeSuggester]] = {}
 _PROJECT_LOCK = threading.Lock()
 
 
+class _BoundedCache(MemoryCache):
+    """Query embeddings for hints: kept in memory (no database writes while coding)."""
+
+    LIMIT = 20_000
+
+    def put(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        if len(self._data) > self.LIMIT:
+            self._data.clear()
+        super().put(model, vectors)
+
+
 def cached_project_suggester(store: Store) -> CodeSuggester:
-    """:func:`project_suggester`, rebuilt only when the project changed (new events)."""
+    """:func:`project_suggester`, kept per project and process.
+
+    Rebuilt at once when the codebook or the transcripts change, and at most every
+    :data:`REFRESH_SECONDS` when only codings change, so coding stays quick.
+    """
+    import time
+
+    key = (store.codebook().version, len(store.transcripts()))
+    now = time.monotonic()
     stamp = store.last_event_id()
     with _PROJECT_LOCK:
         hit = _PROJECT_CACHE.get(store.url)
-        if hit is not None and hit[0] == stamp:
-            return hit[1]
+        if hit is not None and hit[0] == key:
+            fresh = now - hit[1] < REFRESH_SECONDS
+            if fresh or getattr(hit[2], "_stamp", None) == stamp:
+                return hit[2]
     sug = project_suggester(store)
+    sug.query_cache = _BoundedCache()
+    sug._stamp = stamp  # type: ignore[attr-defined]
     with _PROJECT_LOCK:
-        _PROJECT_CACHE[store.url] = (stamp, sug)
+        _PROJECT_CACHE[store.url] = (key, now, sug)
     return sug
 
 

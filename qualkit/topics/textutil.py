@@ -10,8 +10,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]*(?:[ _-]?\d+)?\]")
 
 #: Spoken-interview filler and discourse words that say nothing about a topic.
-FILLER_WORDS = frozenset(
-    """
+_FILLER = """
     yeah yes yep no nope oh ah aye um umm uh uhm er erm eh hmm mm mhm ok okay right alright
     well like just really actually basically literally obviously honestly probably maybe
     know knew think thought mean meant guess suppose reckon say said says saying tell told
@@ -26,8 +25,8 @@ FILLER_WORDS = frozenset(
     day days week weeks month months year years today yesterday
     interviewer participant speaker laughs laughter inaudible crosstalk pause
     one two three first second
-    """.split()
-)
+"""
+FILLER_WORDS = frozenset(_FILLER.split())
 
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS | FILLER_WORDS)
 

@@ -133,9 +133,7 @@ def _softmax(x: np.ndarray, t: float) -> np.ndarray:
     return np.asarray(e / e.sum(1, keepdims=True))
 
 
-def _cluster(
-    emb: np.ndarray, k: int, params: ThemeParams
-) -> np.ndarray:
+def _cluster(emb: np.ndarray, k: int, params: ThemeParams) -> np.ndarray:
     """Cluster rows of ``emb`` into ``k`` groups (deterministic)."""
     from sklearn.cluster import AgglomerativeClustering, KMeans
     from sklearn.decomposition import PCA
@@ -187,13 +185,12 @@ def assign_passages(
             if len(members) > params.max_seeded_size and len(codes) > 1:
                 # Split a big seeded theme by its codes; small code groups join the
                 # nearest sibling.
-                sub = np.array(codes)[prob[np.ix_(members, codes)].argmax(1)]
+                code_idx = np.array(codes)
+                sub = code_idx[prob[np.ix_(members, code_idx)].argmax(1)]
                 counts = Counter(sub.tolist())
                 big = [c for c, m in counts.items() if m >= params.min_size]
                 if len(big) > 1:
-                    cents = {
-                        c: embeddings[members[sub == c]].mean(0) for c in big
-                    }
+                    cents = {c: embeddings[members[sub == c]].mean(0) for c in big}
                     for i, m in enumerate(members):
                         c = int(sub[i])
                         if c not in cents:
@@ -294,9 +291,13 @@ def describe_themes(
         calculate_probabilities=False,
         verbose=False,
     )
-    y = labels.copy()
-    model.fit(docs, embeddings=embeddings, y=y)
-    assigned = np.array(model.topics_, dtype=int)
+    model.fit(docs, embeddings=embeddings, y=labels.copy())
+    # BERTopic renumbers topics by size; map its numbers back to ours.
+    fitted = np.array(model.topics_, dtype=int)
+    ours = {}
+    for t in sorted(set(fitted.tolist()) - {OUTLIER}):
+        ours[t] = Counter(labels[fitted == t].tolist()).most_common(1)[0][0]
+    assigned = fitted
     if (assigned == OUTLIER).any():
         reduced = np.array(
             model.reduce_outliers(
@@ -323,14 +324,13 @@ def describe_themes(
                 top_n_words=params.keywords,
             )
         assigned = reduced
-    # BERTopic keeps our topic numbers in manual mode; map them back defensively.
     out: list[DiscoveredTheme] = []
     for topic in sorted(set(assigned.tolist()) - {OUTLIER}):
         members = np.where(assigned == topic)[0]
         words = [w for w, _ in (model.get_topic(topic) or []) if w and not w.isspace()]
         cent = embeddings[members].mean(0)
         cent = cent / max(float(np.linalg.norm(cent)), 1e-9)
-        seed = seeds.get(int(topic))
+        seed = seeds.get(ours.get(int(topic), -2))
         label = _keyword_label(words)
         if seed is not None:
             label = f"{seed_names.get(seed, seed)}: {_keyword_label(words, 2).lower()}"
@@ -410,9 +410,7 @@ def discover_themes(
 # -- a project's themes ----------------------------------------------------------------
 
 
-def _record(
-    t: DiscoveredTheme, passages: Sequence[Passage], quote_words: int = 80
-) -> ThemeRecord:
+def _record(t: DiscoveredTheme, passages: Sequence[Passage], quote_words: int = 80) -> ThemeRecord:
     from qualkit.storage.store import ThemeRecord
 
     members = [passages[i] for i in t.members]
@@ -421,9 +419,7 @@ def _record(
         p = passages[i]
         words = p.text.split()
         text = " ".join(words[:quote_words]) + (" …" if len(words) > quote_words else "")
-        quotes.append(
-            {"transcript": p.transcript, "start": p.start, "end": p.end, "text": text}
-        )
+        quotes.append({"transcript": p.transcript, "start": p.start, "end": p.end, "text": text})
     return ThemeRecord(
         label=t.label,
         keywords=list(t.keywords),

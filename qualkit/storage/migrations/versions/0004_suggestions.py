@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("created", sa.DateTime(timezone=True), nullable=False),
         sa.Column("changed", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_suggested_themes")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("suggested_themes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_suggested_themes_run"), ["run"], unique=False)

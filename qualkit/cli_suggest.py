@@ -1,0 +1,207 @@
+"""``qualkit suggest``: theme discovery, code suggestions and their evaluation.
+
+Each command is a thin shell over :mod:`qualkit.topics`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from qualkit.cli import actor_opt, friendly_errors, open_store
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+project_arg = click.argument("project", metavar="PROJECT")
+
+
+@click.group("suggest")
+def group() -> None:
+    """Suggest themes and codes from the text, for people to confirm."""
+
+
+def _short(text: str, n: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _theme_line(t: object) -> str:
+    from qualkit.storage.store import ThemeRecord
+
+    assert isinstance(t, ThemeRecord)
+    extra = ""
+    if t.status == "merged":
+        extra = f" → {'code ' + t.code if t.code else 'theme ' + str(t.merged_into)}"
+    elif t.status == "accepted" and t.code:
+        extra = f" → code {t.code}"
+    return f"{t.id:>4}  {t.status:<9} {t.size:>5}  {t.label}{extra}"
+
+
+@group.command("themes")
+@project_arg
+@actor_opt
+@friendly_errors
+def themes_cmd(project: str, actor: str) -> None:
+    """Find candidate themes in PROJECT's transcripts and store them for review.
+
+    Earlier decisions (accepted, rejected, merged, renamed) carry over to matching themes.
+    """
+    from qualkit.topics.themes import run_themes
+
+    with open_store(project) as store:
+        store.project()
+        stored = run_themes(store, actor, progress=lambda m: click.echo(m + "...", err=True))
+    click.echo(f"{len(stored)} candidate theme(s). Review them with `qualkit suggest review`.")
+    click.echo(f"{'id':>4}  {'status':<9} {'size':>5}  label")
+    for t in stored:
+        click.echo(_theme_line(t))
+
+
+@group.command("review")
+@project_arg
+@click.option("--quotes", "n_quotes", type=int, default=3, show_default=True, help="Quotes shown.")
+@click.option("--all", "show_all", is_flag=True, help="Include themes of earlier runs.")
+@friendly_errors
+def review_cmd(project: str, n_quotes: int, show_all: bool) -> None:
+    """List candidate themes with keywords, sources and quotes."""
+    with open_store(project) as store:
+        themes = store.themes(current=None if show_all else True)
+    if not themes:
+        click.echo("No themes yet: run `qualkit suggest themes PROJECT` first.")
+        return
+    for t in themes:
+        click.echo(_theme_line(t) + ("" if t.current else "  (earlier run)"))
+        click.echo(f"      keywords: {', '.join(t.keywords)}")
+        roles = ", ".join(f"{r} {n}" for r, n in t.roles.items())
+        click.echo(f"      from {len(t.transcripts)} transcript(s); {roles}")
+        if t.seed:
+            click.echo(f"      seeded by codebook: {t.seed}")
+        for q in t.quotes[:n_quotes]:
+            click.echo(f'      [{q["transcript"]}] "{_short(q["text"])}"')
+        click.echo("")
+
+
+@group.command("decide")
+@project_arg
+@click.argument("theme_id", type=int)
+@click.argument("action", type=click.Choice(["accept", "reject", "merge", "rename"]))
+@click.option("--name", default=None, help="accept: name of the new code; rename: new label.")
+@click.option("--definition", default=None, help="accept: definition of the new code.")
+@click.option("--id", "cid", default=None, help="accept: id of the new code.")
+@click.option("--parent", default=None, help="accept: put the new code under this code id.")
+@click.option("--into-code", default=None, help="merge: the existing code that covers it.")
+@click.option("--into-theme", type=int, default=None, help="merge: the theme to fold it into.")
+@click.option("--reason", default="", help="reject: why (kept with the decision).")
+@actor_opt
+@friendly_errors
+def decide_cmd(
+    project: str,
+    theme_id: int,
+    action: str,
+    name: str | None,
+    definition: str | None,
+    cid: str | None,
+    parent: str | None,
+    into_code: str | None,
+    into_theme: int | None,
+    reason: str,
+    actor: str,
+) -> None:
+    """Decide on theme THEME_ID: accept it as a new code, reject it, merge it into a code
+    or another theme, or rename it. Every decision is logged and survives re-runs."""
+    from qualkit.topics import themes as th
+
+    with open_store(project) as store:
+        if action == "accept":
+            code = th.accept_theme(
+                store, theme_id, actor, name=name, definition=definition, cid=cid, parent=parent
+            )
+            click.echo(f"Theme {theme_id} accepted as new code {code.cid} ({code.name}).")
+        elif action == "reject":
+            th.reject_theme(store, theme_id, actor, reason)
+            click.echo(f"Theme {theme_id} rejected.")
+        elif action == "merge":
+            if (into_code is None) == (into_theme is None):
+                raise click.UsageError("merge needs exactly one of --into-code or --into-theme")
+            if into_code is not None:
+                th.merge_theme_into_code(store, theme_id, into_code, actor)
+                click.echo(f"Theme {theme_id} merged into code {into_code}.")
+            else:
+                assert into_theme is not None
+                th.merge_themes(store, theme_id, into_theme, actor)
+                click.echo(f"Theme {theme_id} merged into theme {into_theme}.")
+        else:
+            if not name:
+                raise click.UsageError("rename needs --name")
+            th.rename_theme(store, theme_id, name, actor)
+            click.echo(f"Theme {theme_id} renamed.")
+
+
+@group.command("codes")
+@click.option(
+    "--codebook",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Codebook: qualkit YAML or REFI-QDA .qdc.",
+)
+@click.option(
+    "--passages",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV with columns id,text (UTF-8).",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output CSV: id,rank,code,score.",
+)
+@click.option("--top", type=int, default=3, show_default=True, help="Codes per passage.")
+@friendly_errors
+def codes_cmd(codebook: Path, passages: Path, out: Path, top: int) -> None:
+    """Suggest codes for passages, outside any project.
+
+    Writes TOP rows per passage (columns id,rank,code,score; rank 1 is best; score is a
+    probability between 0 and 1), in the order of the input. Only codable codes are
+    suggested.
+    """
+    from qualkit.topics.suggest import suggest_codes_file
+
+    n = suggest_codes_file(codebook, passages, out, top=top)
+    click.echo(f"Wrote {n * top} suggestion(s) for {n} passage(s) to {out}")
+
+
+@group.command("evaluate")
+@project_arg
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the figures as JSON.",
+)
+@click.option("--themes/--no-themes", default=True, show_default=True, help="Evaluate themes.")
+@friendly_errors
+def evaluate_cmd(project: str, json_out: Path | None, themes: bool) -> None:
+    """Measure suggestions against the team's coding (consensus layer if there is one).
+
+    Code suggestions: top-1 and top-3 accuracy over coded passages, leave-one-transcript-
+    out. Themes: NMI and ARI of discovered themes with the coded top-level themes, and the
+    share of passages left unassigned.
+    """
+    from qualkit.exporting import write_atomically
+    from qualkit.topics.evaluate import evaluate
+
+    with open_store(project) as store:
+        result = evaluate(store, themes=themes)
+    click.echo(result.report())
+    if json_out is not None:
+        data = json.dumps(result.as_dict(), indent=2, sort_keys=True).encode("utf-8")
+        write_atomically(json_out, lambda f: f.write(data))
+
+
+__all__ = ["group"]

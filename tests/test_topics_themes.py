@@ -1,0 +1,110 @@
+"""Theme discovery on the de-identified demo project: reproducibility, decisions kept
+across re-runs, the CLI, and the evaluation targets on the sample corpus."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from qualkit.cli_suggest import group
+from qualkit.model import Provenance
+from qualkit.storage import Store
+from qualkit.topics import themes as th
+from qualkit.topics.evaluate import evaluate
+
+pytestmark = pytest.mark.slow
+
+
+def copy_project(demo: Any, tmp_path: Path, name: str = "project.db") -> Path:
+    target = tmp_path / name
+    shutil.copy2(demo.project, target)
+    return target
+
+
+def signature(themes: list[Any]) -> list[tuple[str, tuple[str, ...], tuple[str, ...], int]]:
+    return [(t.label, tuple(t.keywords), tuple(t.passages), t.size) for t in themes]
+
+
+def test_same_input_gives_the_same_themes(demo: Any, tmp_path: Path) -> None:
+    runs = []
+    for name in ("a.db", "b.db"):
+        with Store.open(copy_project(demo, tmp_path, name)) as store:
+            runs.append(signature(th.run_themes(store, "tester")))
+    assert runs[0] == runs[1]
+    assert len(runs[0]) >= 4
+    # Every theme has keywords (no filler), quotes and a size.
+    with Store.open(tmp_path / "a.db") as store:
+        themes = store.themes()
+    for t in themes:
+        assert t.keywords and not {"yeah", "like", "know", "just"} & set(t.keywords)
+        assert 3 <= len(t.quotes) <= 5 and t.size == len(t.passages)
+        assert sum(t.transcripts.values()) == t.size and sum(t.roles.values()) == t.size
+        assert not any("[PERSON" in k.upper() for k in t.keywords)
+
+
+def test_decisions_survive_a_rerun(demo: Any, tmp_path: Path) -> None:
+    with Store.open(copy_project(demo, tmp_path)) as store:
+        first = th.run_themes(store, "tester")
+        a, b, c, d = first[0], first[1], first[2], first[3]
+        th.reject_theme(store, a.id or 0, "ann", "too broad")
+        th.merge_theme_into_code(store, b.id or 0, "access.paperwork", "ann")
+        th.rename_theme(store, c.id or 0, "Renamed by the team", "ann")
+        code = th.accept_theme(store, d.id or 0, "ann", name="Team's new code")
+        assert store.codebook().by_id()[code.cid].provenance == Provenance.SUGGESTED
+        second = th.run_themes(store, "tester")
+        by_origin = {t.inherited_from: t for t in second if t.inherited_from}
+        assert by_origin[a.id].status == "rejected"
+        assert by_origin[b.id].status == "merged" and by_origin[b.id].code == "access.paperwork"
+        assert by_origin[c.id].label == "Renamed by the team"
+        assert by_origin[d.id].status == "accepted" and by_origin[d.id].code == code.cid
+        actions = [e.action for e in store.events()]
+        for action in ("theme.reject", "theme.merge_code", "theme.rename", "theme.accept"):
+            assert action in actions
+        assert actions.count("themes.run") == 2
+
+
+def test_cli_themes_review_decide_evaluate(demo: Any, tmp_path: Path) -> None:
+    project = str(copy_project(demo, tmp_path))
+    runner = CliRunner()
+
+    def ok(*args: str) -> str:
+        result = runner.invoke(group, list(args), catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    out = ok("themes", project, "--as", "tester")
+    assert "candidate theme(s)" in out
+    with Store.open(project) as store:
+        first, second = store.themes()[:2]
+    review = ok("review", project)
+    assert first.label in review and "keywords:" in review
+    ok("decide", project, str(first.id), "reject", "--reason", "noise", "--as", "ann")
+    ok("decide", project, str(second.id), "merge", "--into-code", "needs.trauma", "--as", "ann")
+    bad = runner.invoke(group, ["decide", project, str(second.id), "merge"])
+    assert bad.exit_code != 0
+    with Store.open(project) as store:
+        assert store.theme(first.id or 0).status == "rejected"
+        assert store.theme(second.id or 0).code == "needs.trauma"
+    report = tmp_path / "eval.json"
+    out = ok("evaluate", project, "--json", str(report))
+    assert "top-1 accuracy" in out and "NMI" in out
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert 0 <= data["suggestions"]["top1"] <= data["suggestions"]["top3"] <= 1
+
+
+def test_evaluation_meets_targets_on_the_sample_corpus(demo: Any, tmp_path: Path) -> None:
+    with Store.open(copy_project(demo, tmp_path)) as store:
+        th.run_themes(store, "tester")
+        result = evaluate(store)
+    s, t = result.suggestions, result.themes
+    assert s is not None and t is not None, result.notes
+    assert s.passages >= 300
+    assert s.top1 >= 0.70, result.report()
+    assert s.top3 >= 0.85, result.report()
+    assert t.nmi >= 0.40, result.report()
+    assert t.unassigned <= 0.10, result.report()
