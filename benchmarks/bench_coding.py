@@ -23,7 +23,6 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,6 +44,8 @@ from qualkit.project import NotIdentifiableGate, import_transcripts, init_projec
 from qualkit.storage import Store  # noqa: E402
 from qualkit.ui.loadtest import long_transcript, prepare_load_project, run_load  # noqa: E402
 from qualkit.ui.sample_project import load_sample_codebook  # noqa: E402
+from qualkit.ui.server import app_env, streamlit_command  # noqa: E402
+from qualkit.ui.server import free_port as _free_port  # noqa: E402
 from qualkit.ui.view import transcript_view  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -148,12 +149,6 @@ def time_view_model(target: str, tid: str, repeats: int = 7) -> dict[str, Any]:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def time_in_browser(target: str, tid: str, repeats: int = 3) -> dict[str, Any] | None:
     """Seconds from pressing "Open" on My transcripts until the last turn is visible."""
     if not Path(CHROMIUM).exists():
@@ -161,23 +156,9 @@ def time_in_browser(target: str, tid: str, repeats: int = 3) -> dict[str, Any] |
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
-    env = {**os.environ, "QUALKIT_PROJECT": target}
+    env = app_env(target)
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app_streamlit.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        streamlit_command(port),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -175,12 +175,19 @@ def import_(
     with open_store(project) as store:
         store.project()
         if transcripts:
-            with click.progressbar(length=len(transcripts), label="Reading",
-                                   file=sys.stderr) as bar:
-                done = import_transcripts(store, transcripts, actor, gate,
-                                          participants_csv=participants,
-                                          interviewer=interviewer, replace=replace,
-                                          progress=lambda _p: bar.update(1))
+            with click.progressbar(
+                length=len(transcripts), label="Reading", file=sys.stderr
+            ) as bar:
+                done = import_transcripts(
+                    store,
+                    transcripts,
+                    actor,
+                    gate,
+                    participants_csv=participants,
+                    interviewer=interviewer,
+                    replace=replace,
+                    progress=lambda _p: bar.update(1),
+                )
             click.echo(f"Imported {len(done)} transcript(s).")
         for f in projects:
             from qualkit.export.qdpx import import_qdpx_into
@@ -421,24 +428,54 @@ def codings_list(project: str, transcript: str | None, coder: str | None) -> Non
 
 @cli.command()
 @click.argument("source", metavar="PROJECT|FILE.qdpx")
-@click.option("--unit", type=click.Choice(["character", "sentence", "turn"]),
-              default="character", show_default=True, help="What one unit of agreement is.")
+@click.option(
+    "--unit",
+    type=click.Choice(["character", "sentence", "turn"]),
+    default="character",
+    show_default=True,
+    help="What one unit of agreement is.",
+)
 @click.option("--coder", "coders", multiple=True, help="Compare only these coders (repeat).")
 @click.option("--code", "codes", multiple=True, help="Only these codes (repeat).")
-@click.option("--min-overlap", type=click.FloatRange(0, 1), default=0.5, show_default=True,
-              help="Segments match when they overlap by at least this share.")
-@click.option("--bootstrap", type=click.IntRange(0), default=1000, show_default=True,
-              help="Resamples for the 95% confidence intervals (0: none).")
-@click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
-              help="Seed for the bootstrap.")
-@click.option("--all-rows", is_flag=True,
-              help="Print every code x transcript x coder-pair row, not just the summary.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write every row to a .csv or .json file.")
+@click.option(
+    "--min-overlap",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="Segments match when they overlap by at least this share.",
+)
+@click.option(
+    "--bootstrap",
+    type=click.IntRange(0),
+    default=1000,
+    show_default=True,
+    help="Resamples for the 95% confidence intervals (0: none).",
+)
+@click.option(
+    "--seed", type=click.IntRange(0), default=0, show_default=True, help="Seed for the bootstrap."
+)
+@click.option(
+    "--all-rows",
+    is_flag=True,
+    help="Print every code x transcript x coder-pair row, not just the summary.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write every row to a .csv or .json file.",
+)
 @friendly_errors
-def agreement(source: str, unit: str, coders: tuple[str, ...], codes: tuple[str, ...],
-              min_overlap: float, bootstrap: int, seed: int, all_rows: bool,
-              out: Path | None) -> None:
+def agreement(
+    source: str,
+    unit: str,
+    coders: tuple[str, ...],
+    codes: tuple[str, ...],
+    min_overlap: float,
+    bootstrap: int,
+    seed: int,
+    all_rows: bool,
+    out: Path | None,
+) -> None:
     """Inter-coder agreement per code, per transcript and overall.
 
     Reads a project, or a REFI-QDA .qdpx file exported from NVivo, ATLAS.ti, MAXQDA or
@@ -451,8 +488,14 @@ def agreement(source: str, unit: str, coders: tuple[str, ...], codes: tuple[str,
 
     if out is not None and out.suffix.lower() not in {".csv", ".json"}:
         raise click.UsageError("--out must end in .csv or .json")
-    options = {"unit": unit, "coders": coders or None, "codes": codes or None,
-               "min_overlap": min_overlap, "bootstrap": bootstrap, "seed": seed}
+    options = {
+        "unit": unit,
+        "coders": coders or None,
+        "codes": codes or None,
+        "min_overlap": min_overlap,
+        "bootstrap": bootstrap,
+        "seed": seed,
+    }
     if source.lower().endswith(".qdpx"):
         report = qdpx_agreement(Path(source), **options)
     else:

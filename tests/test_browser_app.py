@@ -8,9 +8,7 @@ people. Screenshots of the main pages are written to docs/screenshots/.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -23,6 +21,8 @@ import pytest
 from qualkit.storage import Store
 from qualkit.ui.access import PAGES
 from qualkit.ui.sample_project import build_sample_project
+from qualkit.ui.server import app_env, streamlit_command
+from qualkit.ui.server import free_port as _free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -52,35 +52,15 @@ class App:
     project: str
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _start_app(work: Path, extra_env: dict[str, str] | None = None) -> Iterator[App]:
     project = str(work / "project.db")
     build_sample_project(project, work / "src", password=PASSWORD)
     port = _free_port()
-    env = {**os.environ, "QUALKIT_PROJECT": project, **(extra_env or {})}
+    env = app_env(project, **(extra_env or {}))
     log_path = work / "streamlit.log"
     log = log_path.open("w")
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app_streamlit.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        streamlit_command(port),
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -310,3 +310,19 @@ def test_engine_can_be_swapped_for_one_without_ner() -> None:
     assert ("07700 900123", "PHONE_NUMBER") in got
     assert ("HMP Wexcombe", "ORGANIZATION") in got
     assert all(d.recognizer != "SpacyRecognizer" for d in det.detect(text))
+
+
+def test_email_in_any_domain(detector: Detector) -> None:
+    text = "Write to me at chef.rho.w@mailbox.example any time."
+    assert ("chef.rho.w@mailbox.example", "EMAIL_ADDRESS") in found(detector, text)
+
+
+def test_flat_number_in_street_address(detector: Detector) -> None:
+    text = "She got a room at Flat 3, 17 Quarrendon Crescent, last spring."
+    assert ("Flat 3, 17 Quarrendon Crescent", "STREET_ADDRESS") in found(detector, text)
+
+
+def test_the_nickname_and_capital_the_in_names(detector: Detector) -> None:
+    text = "They call him the Colonel. I was a chef at The Rusty Kettle for years."
+    assert masked(detector, text, "the Colonel")
+    assert masked(detector, text, "The Rusty Kettle")

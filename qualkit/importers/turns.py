@@ -26,13 +26,13 @@ from dataclasses import dataclass, field
 
 from qualkit.importers.labels import (
     LABEL,
-    is_placeholder,
     clean_label,
     is_int_p_label,
     is_interviewer_label,
     is_known_role,
     is_other_label,
     is_participant_label,
+    is_placeholder,
     plausible_label,
     word_set,
 )

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -54,8 +55,9 @@ WEIGHTS: dict[str, float] = {
     "clf": 1.5,
 }
 PRIOR_WEIGHT = 2.0
-#: Softmax temperature turning summed z-scores into probabilities.
-TEMPERATURE = 1.5
+#: Softmax temperature per square root of the total weight of the signals used: turns
+#: summed z-scores into probabilities that roughly match how often the top code is right.
+TEMPERATURE = 0.8
 TOP_K = 3
 #: Coded passages needed before the classifier and the prior are used.
 MIN_LABELLED = 20
@@ -350,16 +352,24 @@ class CodeSuggester:
             out["prior"] = self._prior([q.group for q in queries])
         return out
 
-    def scores(self, queries: Sequence[Query]) -> np.ndarray:
-        """Summed evidence (queries × codes); higher is better."""
+    def _weighted(self, queries: Sequence[Query]) -> tuple[np.ndarray, float]:
         comps = self.components(queries)
         total = np.zeros((len(queries), len(self.codes)))
+        weight = 0.0
         for name, z in comps.items():
-            total += (PRIOR_WEIGHT if name == "prior" else WEIGHTS.get(name, 1.0)) * z
-        return total
+            w = PRIOR_WEIGHT if name == "prior" else WEIGHTS.get(name, 1.0)
+            total += w * z
+            weight += w
+        return total, TEMPERATURE * math.sqrt(max(weight, 1.0))
+
+    def scores(self, queries: Sequence[Query]) -> np.ndarray:
+        """Summed evidence (queries × codes); higher is better."""
+        return self._weighted(queries)[0]
 
     def probabilities(self, queries: Sequence[Query]) -> np.ndarray:
-        s = self.scores(queries) / TEMPERATURE
+        """Softmax of the summed evidence over codes (rows sum to 1)."""
+        total, temperature = self._weighted(queries)
+        s = total / temperature
         s -= s.max(1, keepdims=True)
         e = np.exp(s)
         return np.asarray(e / e.sum(1, keepdims=True))

@@ -55,7 +55,7 @@ class ThemeParams:
     """Settings for one discovery run; :func:`choose_params` picks them by corpus size."""
 
     passages: int
-    seed_threshold: float = 0.45
+    seed_threshold: float = 0.4
     clusters: int = 6
     min_size: int = 5
     pca_dims: int = 20
@@ -126,13 +126,6 @@ def _seed_groups(codebook: Codebook, cids: Sequence[str]) -> dict[str, list[int]
     return groups
 
 
-def _softmax(x: np.ndarray, t: float) -> np.ndarray:
-    z = x / t
-    z = z - z.max(1, keepdims=True)
-    e = np.exp(z)
-    return np.asarray(e / e.sum(1, keepdims=True))
-
-
 def _cluster(emb: np.ndarray, k: int, params: ThemeParams) -> np.ndarray:
     """Cluster rows of ``emb`` into ``k`` groups (deterministic)."""
     from sklearn.cluster import AgglomerativeClustering, KMeans
@@ -162,18 +155,19 @@ def assign_passages(
     codebook: Codebook | None = None,
     cids: Sequence[str] = (),
 ) -> tuple[np.ndarray, dict[int, str]]:
-    """Theme number per passage (-1 for outliers) and the seed of each seeded theme."""
+    """Theme number per passage (-1 for outliers) and the seed of each seeded theme.
+
+    ``affinity`` holds each passage's code probabilities (columns in ``cids`` order).
+    """
     n = len(passages)
     labels = np.full(n, OUTLIER, dtype=int)
     seeds: dict[int, str] = {}
     next_topic = 0
     rest = np.arange(n)
     if affinity is not None and codebook is not None and len(cids):
-        from qualkit.topics.suggest import TEMPERATURE
-
         groups = _seed_groups(codebook, cids)
         names = sorted(groups)
-        prob = _softmax(affinity, TEMPERATURE)
+        prob = affinity
         gprob = np.stack([prob[:, groups[g]].sum(1) for g in names], axis=1)
         best = gprob.argmax(1)
         seeded = gprob.max(1) >= params.seed_threshold
@@ -291,7 +285,12 @@ def describe_themes(
         calculate_probabilities=False,
         verbose=False,
     )
-    model.fit(docs, embeddings=embeddings, y=labels.copy())
+    try:
+        model.fit(docs, embeddings=embeddings, y=labels.copy())
+    except ValueError as e:
+        if "vocabulary" in str(e):
+            raise QualkitError("too little text to describe themes; add transcripts") from None
+        raise
     # BERTopic renumbers topics by size; map its numbers back to ours.
     fitted = np.array(model.topics_, dtype=int)
     ours = {}
@@ -327,7 +326,11 @@ def describe_themes(
     out: list[DiscoveredTheme] = []
     for topic in sorted(set(assigned.tolist()) - {OUTLIER}):
         members = np.where(assigned == topic)[0]
-        words = [w for w, _ in (model.get_topic(topic) or []) if w and not w.isspace()]
+        words = [
+            w
+            for w, _ in (model.get_topic(topic) or [])
+            if w and not w.isspace() and len(set(w.split())) == len(w.split())
+        ]
         cent = embeddings[members].mean(0)
         cent = cent / max(float(np.linalg.norm(cent)), 1e-9)
         seed = seeds.get(ours.get(int(topic), -2))
@@ -388,7 +391,7 @@ def discover_themes(
     affinity = None
     cids: list[str] = []
     if suggester is not None and codebook is not None:
-        affinity = suggester.scores([Query(p.text, group=p.transcript) for p in passages])
+        affinity = suggester.probabilities([Query(p.text, group=p.transcript) for p in passages])
         cids = suggester.cids
     labels, seeds = assign_passages(
         passages, embeddings, params, affinity=affinity, codebook=codebook, cids=cids

@@ -54,6 +54,7 @@ PAGES: dict[str, PageSpec] = {
             RESEARCHERS,
             "Settle disagreements into the consensus layer",
         ),
+        PageSpec("themes", "Suggested themes", "themes", RESEARCHERS, "Themes found in the text"),
         PageSpec("quotes", "Quotes", "quotes", READERS, "Choose and download quotes for reports"),
         PageSpec("accounts", "Accounts", "accounts", ADMINS, "Add people and reset passwords"),
         PageSpec("settings", "My settings", "settings", ALL, "Text size and breaks"),

@@ -34,6 +34,7 @@ PAGE_MODULES = {
     "assign": "assign",
     "agreement": "agreement",
     "reconcile": "reconcile",
+    "themes": "themes",
     "quotes": "quotes",
     "accounts": "accounts",
     "settings": "settings",

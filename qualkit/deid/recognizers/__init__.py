@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from presidio_analyzer import EntityRecognizer
 
 from qualkit.deid.recognizers.base import QualkitRecognizer, RecognizerContext
+from qualkit.deid.recognizers.contact import AnyDomainEmailRecognizer
 from qualkit.deid.recognizers.names import (
     AppositiveNameRecognizer,
     DenyListRecognizer,
@@ -86,6 +87,7 @@ def register(name: str, factory: Factory, rank: int) -> None:
 for _cls in (
     DenyListRecognizer,
     UkPhoneRecognizer,
+    AnyDomainEmailRecognizer,
     SocialHandleRecognizer,
     PrisonRecognizer,
     SpeakerLabelRecognizer,

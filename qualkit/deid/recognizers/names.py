@@ -82,6 +82,11 @@ _NICK = re.compile(
     rf"(?P<prefix>\b(?i:{compile_words(NICKNAME_PREFIXES)}))[ ]+(?P<name>{CAP})\b(?!['’]?\w)"
 )
 _REDUP = re.compile(r"\b(?P<w>\p{L}{1,5})-(?P=w)\b", re.IGNORECASE)
+# "they call him the Professor": a nickname made of "the" and a capitalised word.
+_THE_NICK = re.compile(
+    r"(?i:\b(?:call(?:ed|s)?|known[ ]+as|nicknamed)[ ]+(?:him|her|me|them|himself|herself)?[ ]*)"
+    rf"(?P<name>the[ ]+{CAP}(?:[ ]+{CAP})?)"
+)
 _QUOTED_NICK = re.compile(
     r"(?i:\b(?:call(?:ed|s)?|known[ ]+as|nicknamed)[ ]+(?:him|her|me|them|himself|herself)?[ ]*)"
     r"[\"“‘'](?P<name>[\p{L}][\p{L} \-]{1,20}?)[\"”’']"
@@ -481,6 +486,17 @@ class NicknameRecognizer(QualkitRecognizer):
             yield Hit(m.start(), m.end(), PERSON, 0.7)
         for m in _QUOTED_NICK.finditer(text):
             yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
+        for m in _THE_NICK.finditer(text):
+            if not self.ctx.lists.all_allow() or not _is_allowed_phrase(
+                m.group("name"), self.ctx.lists.all_allow()
+            ):
+                yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
+
+
+def _is_allowed_phrase(phrase: str, allow: list[str]) -> bool:
+    key = " ".join(phrase.split()).casefold()
+    bare = key[4:] if key.startswith("the ") else key
+    return any(" ".join(a.split()).casefold() in (key, bare) for a in allow)
 
 
 _REDUP_WORDS = frozenset(

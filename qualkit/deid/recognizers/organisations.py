@@ -55,8 +55,8 @@ _WORKPLACE = re.compile(
     r"put[ ]+me|sent[ ]+(?:me|him|her)|navigator|worker|nurse|officer|volunteer|manager|"
     r"coordinator|co-ordinator|counsellor|cook|cleaner|chef|receptionist|assistant|"
     r"caseworker|keyworker|advocate|mentor|teacher|student|apprentice|trainee)"
-    r"[ ]+(?:at|for|with|in|to|into)[ ]+(?:the[ ]+)?)"
-    rf"(?P<name>{CAP}(?:[ ]+(?:{CAP}|&|and|of)){{0,3}})"
+    r"[ ]+(?:at|for|with|in|to|into)[ ]+(?:(?-i:the)[ ]+)?)"
+    rf"(?P<name>(?:The[ ]+)?{CAP}(?:[ ]+(?:{CAP}|&|and|of)){{0,3}})"
 )
 
 _TIME_WORDS = frozenset(
@@ -136,6 +136,8 @@ class WorkplaceRecognizer(QualkitRecognizer):
                 continue
             if all(w in _GENERIC_ORG_WORDS or w in STOP_WORDS for w in low):
                 continue
+            if low[0] == "the" and len(low) == 1:
+                continue
             yield Hit(m.start("name"), m.end("name"), ORGANIZATION, self.SCORE)
 
 
@@ -159,14 +161,14 @@ class CapitalisedPhraseRecognizer(QualkitRecognizer):
             words = m.group("run").split()
             # Drop leading words that only open a sentence or a clause.
             while words and (
-                words[0].lower() in STOP_WORDS
-                or words[0].lower() in NON_NAME_CAPS
+                (words[0].lower() in STOP_WORDS and words[0] != "The")
+                or words[0].lower() in NON_NAME_CAPS - {"the"}
                 or at_sentence_start(text, start)
             ):
                 start += len(words[0])
                 start += len(text[start:]) - len(text[start:].lstrip(" "))
                 words = words[1:]
-            if len(words) < 2:
+            if len(words) < 2 or (words[0] == "The" and len(words) < 3):
                 continue
             low = [w.lower().rstrip("'’s") for w in words]
             if all(w in NON_NAME_CAPS or w in STOP_WORDS for w in low):

@@ -75,7 +75,7 @@ _ESTATE = compile_words(ESTATE_WORDS)
 _NAME_RUN = rf"(?:(?:St\.?|Saint)[ ]+)?{CAP}(?:[ ]+(?:{CAP}|&|and|of|de|la|le))*?"
 _LOWER_NAME = r"\p{Ll}[\p{Ll}'’\-]{2,}"
 _NUMBER = (
-    r"(?:(?:flat|unit|apartment|apt|room|no\.?|number)[ ]+\d{1,4}[A-Za-z]?,?[ ]+)?"
+    r"(?:(?i:flat|unit|apartment|apt|room|no\.?|number)[ ]+\d{1,4}[A-Za-z]?,?[ ]+)?"
     r"\d{1,4}[A-Za-z]?(?:[ ]?-[ ]?\d{1,4})?,?"
 )
 

@@ -1,42 +1,60 @@
 """Coding page: read a transcript turn by turn and code passages in your own layer.
 
 Text is chosen with the mouse (the transcript component reports the selection) or from
-the keyboard (a turn, or one sentence of it). Every action is saved at once and can be
+the keyboard (a turn, or one sentence of it). For the passage in focus the page suggests up
+to three codes, each accepted with one button. Every action is saved at once and can be
 undone. Coders see only their own codings; researchers can show every coder's layer.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
 from qualkit.errors import NotFoundError, QualkitError
-from qualkit.model import Code, Coding, Memo, Transcript
+from qualkit.model import Code, Codebook, Coding, Memo, Transcript
 from qualkit.storage import Store
-from qualkit.ui.access import sees_all_layers
+from qualkit.ui.access import may_open, sees_all_layers
 from qualkit.ui.content_notes import merge_notes, propose_content_notes
+from qualkit.ui.pages.themes import hint_source
 from qualkit.ui.session import SignedIn
 from qualkit.ui.spans import Span, clamp_selection, excerpt, split_sentences, step_word, turn_at
 from qualkit.ui.st_common import (
     break_timer,
+    check_timeout,
     display_names,
     flash,
     get_store,
     go,
     guard,
     page_link,
+    prefs,
+    save_prefs,
     show_flash,
     undo_stack,
 )
 from qualkit.ui.st_transcript import transcript_view_component
+from qualkit.ui.suggestions import accept_hint, already_coded
 from qualkit.ui.undo import change_coding, code_span, remove_coding
 from qualkit.ui.view import display_turns, md_escape, transcript_view, turn_choice_label
 
 PENDING = "qk_pending"
 ACK = "qk_ack"
 PAUSED = "qk_paused"
+#: Preference: show suggested codes for the passage in focus (on unless turned off).
+HINTS_PREF = "code_hints"
+
+
+@dataclass
+class _Focus:
+    """The passage in focus in the code panel, and where its suggested codes go."""
+
+    slot: Any
+    span: Span | None
+    where: str
 
 
 def _allowed(store: Store, sess: SignedIn) -> dict[str, str]:
@@ -286,14 +304,16 @@ def _coding_screen(store: Store, sess: SignedIn, t: Transcript, notes: list[str]
             st.session_state[f"qk_source_{t.tid}"] = "mouse"
             st.rerun()
     with right:
-        _code_panel(store, sess, t, codebook.codes, by_id)
+        focus = _code_panel(store, sess, t, codebook.codes, by_id)
         _my_codings(store, sess, t, mine, by_id)
         _memos(store, sess, t, researcher, names)
+    # Last, so that the rest of the page is already shown while suggestions are worked out.
+    _hints(store, t, codebook, mine, focus)
 
 
 def _code_panel(
     store: Store, sess: SignedIn, t: Transcript, codes: list[Code], by_id: dict[str, Code]
-) -> None:
+) -> _Focus:
     st.subheader("Code a passage")
     turns = display_turns(t)
     pending = _pending(t.tid)
@@ -342,6 +362,7 @@ def _code_panel(
         where = f"turn {turn.index + 1}" + (
             "" if part in (None, -1) else f", sentence {int(part) + 1}"
         )
+    focus = _Focus(st.container(), span, where)
     codable = [c for c in codes if c.codable]
     n = st.session_state.setdefault("qk_form_n", 0)
     chosen = st.multiselect(
@@ -376,7 +397,7 @@ def _code_panel(
                 )
             except QualkitError as e:
                 st.error(f"That could not be saved: {e}")
-                return
+                return focus
             st.session_state.pop(PENDING, None)
             st.session_state["qk_form_n"] = n + 1
             flash(f"Saved: {label} on {where}.")
@@ -397,6 +418,76 @@ def _code_panel(
                 st.write("No code matches.")
             for c in hits[:15]:
                 _explain(c)
+    return focus
+
+
+def _hints(
+    store: Store, t: Transcript, codebook: Codebook, mine: list[Coding], focus: _Focus
+) -> None:
+    """Suggested codes for the passage in focus, each accepted with one button.
+
+    Optional (a toggle turns them off) and quiet: when the text model cannot be used,
+    nothing is shown.
+    """
+    span = focus.span
+    if span is None or not len(span):
+        return
+    with focus.slot:
+        on = bool(prefs().get(HINTS_PREF, True))
+        if on:
+            with st.spinner("Looking for suggested codes…"):
+                hints = hint_source().hints(
+                    store,
+                    codebook,
+                    t,
+                    span.start,
+                    span.end,
+                    exclude=already_coded(mine, span.start, span.end),
+                )
+            if not hints:
+                return
+            st.markdown(f"**Suggested codes for {md_escape(focus.where)}**")
+            st.caption(
+                "Scores run from 0 to 1: higher means a better fit. Accepting one adds it "
+                "to your own codings; Undo takes it away again."
+            )
+            for h in hints:
+                st.button(
+                    h.label,
+                    key=f"qk_hint_{t.tid}_{span.start}_{span.end}_{h.code}",
+                    help=h.help,
+                    on_click=_accept_hint,
+                    args=(t.tid, span.start, span.end, h.code, h.name, focus.where),
+                )
+        if st.toggle("Show suggested codes", value=on, key="qk_hints_on") != on:
+            save_prefs(**{HINTS_PREF: not on})
+            st.rerun()
+
+
+def _accept_hint(tid: str, start: int, end: int, code: str, name: str, where: str) -> None:
+    """Button callback: the suggested code becomes the coder's own coding."""
+    sess = check_timeout()
+    if sess is None or not may_open(sess.role, "code"):
+        return
+    store = get_store()
+    if tid not in _allowed(store, sess):
+        return
+    try:
+        accept_hint(
+            store,
+            undo_stack(),
+            sess.user,
+            tid,
+            start,
+            end,
+            code,
+            label=f"suggested code {name} on {where}",
+        )
+    except QualkitError as e:
+        flash(f"That could not be saved: {e}", "error")
+        return
+    st.session_state.pop(PENDING, None)
+    flash(f"Saved: {name} on {where} (a suggested code).")
 
 
 def _sentence(t: Transcript, span: Span) -> str:

@@ -1,0 +1,340 @@
+"""The suggested-themes page and the code hints in the coding view, in a real Chromium
+(Playwright), with axe-core.
+
+A synthetic project of twelve short interviews about three different topics (see
+tests/test_ui_themes.py) is built in a temporary folder and served with ``streamlit run
+app_streamlit.py`` on a free local port. The real bundled model finds the themes and
+suggests the codes. Screenshots go to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM_PATH = "/usr/bin/chromium"
+if not Path(CHROMIUM_PATH).exists():
+    pytest.skip(f"{CHROMIUM_PATH} is missing (apt-get install chromium)", allow_module_level=True)
+
+from qualkit.model import Provenance  # noqa: E402
+from qualkit.storage import Store  # noqa: E402
+from tests.test_browser_app import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PASSWORD,
+    TIMEOUT,
+    App,
+    _free_port,
+    axe_check,
+    choose,
+    drag_select,
+    settle,
+    sign_in,
+    tags,
+)
+from tests.test_ui_themes import WAITING, build_themes_project  # noqa: E402
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "docs" / "screenshots"
+#: Finding themes loads the model and fits BERTopic: allow for a slow machine.
+RUN_TIMEOUT = 240_000
+HINT = re.compile(r"^Suggested: .+ \(\d\.\d\d, (strong|possible|weak) match\)$")
+WAITING_NAME = "Waiting times and waiting lists"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    work = tmp_path_factory.mktemp("themes")
+    project = str(work / "project.db")
+    build_themes_project(project, work / "src", PASSWORD)
+    port = _free_port()
+    env = {**os.environ, "QUALKIT_PROJECT": project, "HF_HUB_OFFLINE": "1"}
+    env.pop("QUALKIT_SESSION_TIMEOUT", None)
+    log_path = work / "streamlit.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app_streamlit.py"),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("the app did not start: " + log_path.read_text()[-2000:])
+            time.sleep(0.3)
+        try:
+            yield App(url, project)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright_sync.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT)
+    yield pg
+    context.close()
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def to_top(locator: Any) -> None:
+    """Scroll so that ``locator`` is at the top of the view."""
+    locator.evaluate("el => el.scrollIntoView({block: 'start'})")
+    locator.page.wait_for_timeout(300)
+
+
+def card(page: Any, theme_id: int | None) -> Any:
+    """The bordered box that shows one theme."""
+    assert theme_id is not None
+    return page.locator(f".st-key-qk_theme_{theme_id}")
+
+
+def choose_in(scope: Any, label: str, text: str) -> None:
+    """Pick an option in a select box inside ``scope`` with the keyboard only."""
+    box = scope.get_by_role("combobox", name=label, exact=True)
+    box.focus()
+    scope.page.keyboard.press("ControlOrMeta+a")
+    scope.page.keyboard.type(text)
+    scope.page.keyboard.press("Enter")
+    settle(scope.page)
+
+
+def themes_now(app: App) -> list[Any]:
+    with Store.open(app.project, create=False) as store:
+        return store.themes()
+
+
+def hint_labels(page: Any) -> list[str]:
+    return [t.strip() for t in page.get_by_role("button", name="Suggested:").all_inner_texts()]
+
+
+def turn_span(app: App, tid: str, index: int) -> tuple[int, int]:
+    with Store.open(app.project, create=False) as store:
+        u = store.transcript(tid).turns[index]
+        return u.start, u.end
+
+
+# -- tests -----------------------------------------------------------------------------------
+
+
+def test_only_researchers_and_admins_open_the_themes_page(app: App, page: Any) -> None:
+    page.goto(f"{app.url}/themes")
+    page.get_by_label("Your user name").wait_for()
+    settle(page)
+    assert "Suggested themes" not in page.locator("[data-testid='stMain']").inner_text()
+    for user, role in (("casey", "coder"), ("robin", "reader")):
+        sign_in(page, app, user, "themes")
+        page.get_by_text(f"This page is not open to your account ({role})").wait_for()
+        assert page.get_by_role("button", name="Find themes").count() == 0
+    sign_in(page, app, "admin", "themes")
+    page.get_by_role("heading", name="Suggested themes").wait_for()
+    page.get_by_role("button", name="Find themes").wait_for()
+
+
+def test_researcher_finds_themes_decides_and_decisions_survive_a_rerun(app: App, page: Any) -> None:
+    sign_in(page, app, "rita", "themes")
+    page.get_by_role("heading", name="Suggested themes").wait_for()
+    page.get_by_text("There are no suggested themes yet").wait_for()
+    page.get_by_role("button", name="Find themes", exact=True).click()
+    page.get_by_text(re.compile(r"^Found \d+ themes in \d+ seconds\.$")).wait_for(
+        timeout=RUN_TIMEOUT
+    )
+    settle(page)
+    first = themes_now(app)
+    assert len(first) >= 3
+    accept, reject = first[0], first[1]
+    # Every theme is shown with its label, keywords, sources, roles and escaped quotes.
+    for t in first:
+        box = card(page, t.id)
+        text = box.inner_text()
+        assert t.keywords[0] in text and "Not decided yet" in text
+        assert f"{t.size} passage" in text and "Person " in text
+        assert len(box.locator("blockquote").all()) == min(5, len(t.quotes)) >= 3
+    assert axe_check(page, "themes") == []
+
+    # Accept the largest theme as a new code, with a name and definition of our own.
+    box = card(page, accept.id)
+    choose_in(box, "Decide on this theme", "Accept it as a new code")
+    box.get_by_role("textbox", name="Name of the new code").fill("Waiting with no word")
+    box.get_by_role("textbox", name="What the code means").fill(
+        "Long waits for a service with no contact while waiting."
+    )
+    box.get_by_role("button", name="Add to the codebook").click()
+    page.get_by_text("Added “Waiting with no word” to the codebook").wait_for()
+    settle(page)
+    assert (
+        "Accepted as the new code “Waiting with no word” by Rita."
+        in card(page, accept.id).inner_text()
+    )
+
+    # Reject the second one, with a reason.
+    box = card(page, reject.id)
+    choose_in(box, "Decide on this theme", "Reject it")
+    box.get_by_role("textbox", name="Why (optional)").fill("Too close to an existing code")
+    box.get_by_role("button", name="Reject the theme").click()
+    page.get_by_text("Rejected the theme.").wait_for()
+    settle(page)
+    assert "Rejected by Rita: Too close to an existing code." in card(page, reject.id).inner_text()
+
+    # Find themes again: both decisions are kept and shown.
+    page.get_by_role("button", name="Find themes again").click()
+    page.get_by_text(re.compile(r"kept their earlier decision\.$")).wait_for(timeout=RUN_TIMEOUT)
+    settle(page)
+    second = themes_now(app)
+    by_origin = {t.inherited_from: t for t in second if t.inherited_from}
+    kept_accept, kept_reject = by_origin[accept.id], by_origin[reject.id]
+    assert kept_accept.id != accept.id and kept_reject.id != reject.id  # a new run
+    assert (
+        "Accepted as the new code “Waiting with no word” by Rita. Kept from an earlier run."
+        in card(page, kept_accept.id).inner_text()
+    )
+    assert (
+        "Rejected by Rita: Too close to an existing code. Kept from an earlier run."
+        in card(page, kept_reject.id).inner_text()
+    )
+    # The decided themes offer only what is still open; the list can show them alone.
+    page.get_by_text("Decided", exact=True).click()
+    settle(page)
+    assert card(page, kept_accept.id).count() == 1 and card(page, kept_reject.id).count() == 1
+    open_ids = [t.id for t in second if t.status == "candidate"]
+    assert all(card(page, i).count() == 0 for i in open_ids)
+    to_top(page.get_by_role("heading", name="Themes", exact=True))
+    shot(page, "themes")
+    assert axe_check(page, "themes (decided)") == []
+
+    with Store.open(app.project, create=False) as store:
+        codes = {c.name: c for c in store.codebook().codes}
+        new = codes["Waiting with no word"]
+        assert new.provenance == Provenance.SUGGESTED
+        assert new.definition == "Long waits for a service with no contact while waiting."
+        assert kept_accept.status == "accepted" and kept_accept.code == new.cid
+        assert store.theme(kept_reject.id or 0).status == "rejected"
+        assert store.theme(reject.id or 0).status == "rejected"
+        rita = [e.action for e in store.events() if e.actor == "rita"]
+        assert rita.count("themes.run") == 2
+        for action in ("code.add", "theme.accept", "theme.reject"):
+            assert action in rita, action
+
+
+def test_coder_sees_and_accepts_suggested_codes(app: App, page: Any) -> None:
+    sign_in(page, app, "casey", "coding?t=s01")
+    page.locator(".qk-transcript .qk-seg").first.wait_for()
+    settle(page)
+
+    # The passage in focus from the keyboard: turn 2, about a waiting list.
+    choose(page, "Turn", "Turn 2")
+    page.get_by_text("Suggested codes for turn 2").wait_for()
+    labels = hint_labels(page)
+    assert len(labels) == 3, labels
+    assert all(HINT.match(label) for label in labels), labels
+    assert any(label.startswith(f"Suggested: {WAITING_NAME} (") for label in labels), labels
+    to_top(page.get_by_role("heading", name="Code a passage"))
+    shot(page, "coding-hints")
+    assert axe_check(page, "coding with hints") == []
+
+    # One click: the suggested code becomes Casey's own coding.
+    page.get_by_role("button", name=f"Suggested: {WAITING_NAME} (").click()
+    page.get_by_text(f"Saved: {WAITING_NAME} on turn 2 (a suggested code).").wait_for()
+    settle(page)
+    assert any(WAITING_NAME in t for t in tags(page)), tags(page)
+    # It is not suggested again for the same passage.
+    assert not any(WAITING_NAME in label for label in hint_labels(page))
+    start, end = turn_span(app, "s01", 1)
+    with Store.open(app.project, create=False) as store:
+        (c,) = store.codings(transcript="s01", coder="casey")
+        assert (c.code, c.start, c.end, c.provenance) == (
+            "access.waiting",
+            start,
+            end,
+            Provenance.SUGGESTED,
+        )
+        added = store.events("coding.add")[-1]
+        assert added.actor == "casey" and added.payload["provenance"] == "suggested"
+        assert store.codings(transcript="s01", coder="dev") == []
+
+    # Undo takes it away again.
+    page.get_by_role("button", name="Undo").click()
+    page.get_by_text("Undone: suggested code").first.wait_for()
+    settle(page)
+    with Store.open(app.project, create=False) as store:
+        assert store.codings(transcript="s01", coder="casey") == []
+
+    # A mouse selection is a passage in focus too; accept a hint with the keyboard only.
+    needle = WAITING[0][:40]
+    drag_select(page, needle)
+    page.get_by_text("Selected (turn 2)").wait_for()
+    settle(page)
+    page.get_by_text("Suggested codes for turn 2").wait_for()
+    button = page.get_by_role("button", name=f"Suggested: {WAITING_NAME} (")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.get_by_text(f"Saved: {WAITING_NAME} on turn 2 (a suggested code).").wait_for()
+    settle(page)
+    with Store.open(app.project, create=False) as store:
+        t = store.transcript("s01")
+        (c,) = store.codings(transcript="s01", coder="casey")
+        assert t.text[c.start : c.end] == needle
+        assert c.provenance == Provenance.SUGGESTED and c.code == "access.waiting"
+
+    # Hints are optional: turned off, none are worked out or shown.
+    page.get_by_text("Show suggested codes").click()
+    settle(page)
+    assert hint_labels(page) == []
+    with Store.open(app.project, create=False) as store:
+        prefs = store.settings().get("ui_prefs:casey")
+        assert prefs and prefs.get("code_hints") is False
