@@ -1,7 +1,7 @@
 """Build a demo project from the bundled sample corpus, the way a study team would.
 
-1. De-identify the raw sample transcripts (detect, then accept every detection, then
-   apply). Review files and the encrypted re-identification key stay in
+1. De-identify the raw sample transcripts with the study's lists (``deid-lists.yaml``:
+   the study boroughs are allowed), accept every detection, then apply. Review files and the encrypted re-identification key stay in
    ``<workdir>/researcher/``, which plays the researcher's own machine.
 2. Create the project with the shipped codebook and import the released transcripts
    through the manifest gate, with participant attributes.
@@ -81,7 +81,7 @@ def build_demo(
 ) -> DemoResult:
     """(Re)build the demo project in ``workdir``; returns where everything went."""
     from qualkit.codings_io import import_coding_files
-    from qualkit.deid import pipeline
+    from qualkit.deid import load_lists, pipeline
     from qualkit.project import ManifestGate, import_transcripts, init_project, load_codebook_file
 
     corpus = corpus or SAMPLE
@@ -105,8 +105,10 @@ def build_demo(
         key_path.unlink()
 
     raw = sample_transcripts(corpus)
+    lists_file = corpus / "deid-lists.yaml"
+    lists = load_lists(lists_file) if lists_file.exists() else None
     echo(f"De-identifying {len(raw)} sample transcripts...")
-    run = pipeline.run(raw, review_dir, key_path, passphrase, progress=progress)
+    run = pipeline.run(raw, review_dir, key_path, passphrase, lists=lists, progress=progress)
     applied = pipeline.apply(review_dir, key_path, passphrase, release_dir=release)
 
     echo("Creating the project and importing released transcripts...")

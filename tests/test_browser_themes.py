@@ -163,6 +163,19 @@ def hint_labels(page: Any) -> list[str]:
     return [t.strip() for t in page.get_by_role("button", name="Suggested:").all_inner_texts()]
 
 
+def focus_turn(page: Any, turn: str, other: str) -> None:
+    """Choose ``turn`` from the keyboard and wait for its suggested codes. On a slow first
+    start the suggestions may still be getting ready: choose another turn and come back."""
+    heading = page.get_by_text(f"Suggested codes for {turn.lower()}")
+    deadline = time.monotonic() + RUN_TIMEOUT / 1000
+    choose(page, "Turn", turn)
+    while not heading.count():
+        assert time.monotonic() < deadline, "no suggested codes appeared"
+        page.wait_for_timeout(2000)
+        choose(page, "Turn", other)
+        choose(page, "Turn", turn)
+
+
 def turn_span(app: App, tid: str, index: int) -> tuple[int, int]:
     with Store.open(app.project, create=False) as store:
         u = store.transcript(tid).turns[index]
@@ -277,8 +290,7 @@ def test_coder_sees_and_accepts_suggested_codes(app: App, page: Any) -> None:
     settle(page)
 
     # The passage in focus from the keyboard: turn 2, about a waiting list.
-    choose(page, "Turn", "Turn 2")
-    page.get_by_text("Suggested codes for turn 2").wait_for()
+    focus_turn(page, "Turn 2", "Turn 4")
     labels = hint_labels(page)
     assert len(labels) == 3, labels
     assert all(HINT.match(label) for label in labels), labels
@@ -333,8 +345,67 @@ def test_coder_sees_and_accepts_suggested_codes(app: App, page: Any) -> None:
 
     # Hints are optional: turned off, none are worked out or shown.
     page.get_by_text("Show suggested codes").click()
+    page.get_by_role("button", name="Suggested:").first.wait_for(state="detached")
     settle(page)
     assert hint_labels(page) == []
+    assert page.get_by_text("Show suggested codes").count() == 1  # to turn them on again
     with Store.open(app.project, create=False) as store:
         prefs = store.settings().get("ui_prefs:casey")
         assert prefs and prefs.get("code_hints") is False
+
+
+def test_researcher_merges_and_renames_themes(app: App, page: Any) -> None:
+    with Store.open(app.project, create=False) as store:
+        if not store.themes():
+            from qualkit.topics.themes import run_themes
+
+            run_themes(store, "rita")
+        open_ = [t for t in store.themes() if t.status == "candidate"]
+        assert len(open_) >= 3, [t.status for t in store.themes()]
+        source, target, last = open_[0], open_[1], open_[2]
+        code_name = store.codebook().by_id()["funding.shortterm"].name
+    sign_in(page, app, "rita", "themes")
+    page.get_by_role("heading", name="Suggested themes").wait_for()
+
+    # Merge one theme into another.
+    box = card(page, source.id)
+    choose_in(box, "Decide on this theme", "Merge it into another theme")
+    choose_in(box, "Theme to merge it into", target.label)
+    box.get_by_role("button", name="Merge the themes").click()
+    page.get_by_text("Merged the theme into").first.wait_for()
+    settle(page)
+
+    # Rename the enlarged theme.
+    box = card(page, target.id)
+    choose_in(box, "Decide on this theme", "Rename it")
+    box.get_by_role("textbox", name="New name for the theme").fill("Support from workers")
+    box.get_by_role("button", name="Rename", exact=True).click()
+    page.get_by_text("Renamed the theme.").wait_for()
+    settle(page)
+    assert (
+        "Merged into the theme “Support from workers” by Rita."
+        in card(page, source.id).inner_text()
+    )
+    assert card(page, target.id).get_by_role("heading", name="Support from workers").count() == 1
+
+    # Merge the next one into an existing code.
+    box = card(page, last.id)
+    choose_in(box, "Decide on this theme", "Merge it into an existing code")
+    choose_in(box, "Code that covers this theme", code_name)
+    box.get_by_role("button", name="Merge into this code").click()
+    page.get_by_text("Merged the theme into").first.wait_for()
+    settle(page)
+    assert f"Merged into the code “{code_name}” by Rita." in card(page, last.id).inner_text()
+    assert axe_check(page, "themes (merged)") == []
+
+    with Store.open(app.project, create=False) as store:
+        merged = store.theme(source.id or 0)
+        assert merged.status == "merged" and merged.merged_into == target.id
+        grown = store.theme(target.id or 0)
+        assert grown.label == "Support from workers" and grown.status == "candidate"
+        assert grown.size == len(set(target.passages) | set(source.passages))
+        into_code = store.theme(last.id or 0)
+        assert into_code.status == "merged" and into_code.code == "funding.shortterm"
+        rita = [e.action for e in store.events() if e.actor == "rita"]
+        for action in ("theme.merge", "theme.absorb", "theme.rename", "theme.merge_code"):
+            assert action in rita, action

@@ -326,3 +326,20 @@ def test_the_nickname_and_capital_the_in_names(detector: Detector) -> None:
     text = "They call him the Colonel. I was a chef at The Rusty Kettle for years."
     assert masked(detector, text, "the Colonel")
     assert masked(detector, text, "The Rusty Kettle")
+
+
+@pytest.mark.parametrize(
+    ("text", "ages"),
+    [
+        ("I was with my foster carer from eleven to eighteen, and then", ["eleven", "eighteen"]),
+        ("Between the ages of 11 and 16 I was in a children's home.", ["11", "16"]),
+        ("We worked from nine to five most days.", []),
+        ("The drop-in runs from ten to twelve o'clock.", []),
+        ("The rooms cost from twelve to fifteen quid a night.", []),
+    ],
+)
+def test_age_ranges(text: str, ages: list[str]) -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer
+
+    found = [text[h.start : h.end] for h in AgeRecognizer().find(text)]
+    assert found == ages

@@ -426,7 +426,7 @@ def test_hint_source_suggests_caches_and_rebuilds(project: Store) -> None:
     from qualkit.topics.suggest import project_suggester
 
     clock = Clock()
-    source = S.HintSource(project_suggester, max_age=60, clock=clock)
+    source = S.HintSource(project_suggester, max_age=60, wait=120, clock=clock)
     codebook = project.codebook()
     t = project.transcript("s01")
     start, end = _turn_span(project, "s01", WAITING[0])
@@ -442,17 +442,19 @@ def test_hint_source_suggests_caches_and_rebuilds(project: Store) -> None:
     again = source.hints(project, codebook, t, start, end, exclude=frozenset({"access.waiting"}))
     assert "access.waiting" not in [h.code for h in again] and len(again) == S.HINTS
 
-    # New codings do not rebuild the suggester until it is older than max_age ...
+    # New codings do not rebuild the suggester until it is older than max_age; then the
+    # old one answers at once while a new one is built in the background ...
     project.add_coding(Coding("dev", "s03", 0, 10, "access.waiting"), "dev")
     source.hints(project, codebook, t, start, end)
     assert source.builds == 1
     clock.now += 61
-    source.hints(project, codebook, t, start, end)
-    assert source.builds == 2
+    old = source.suggester(project, codebook)
+    assert old is not None and source.idle(120) and source.builds == 2
+    assert source.suggester(project, codebook) is not old
     # ... and when nothing changed it is simply kept.
     clock.now += 61
     source.hints(project, codebook, t, start, end)
-    assert source.builds == 2
+    assert source.idle(120) and source.builds == 2
     # A change to the codebook rebuilds at once, and the new code can be suggested.
     new = Code(
         "access.queues",
@@ -470,20 +472,49 @@ def test_hint_source_suggests_caches_and_rebuilds(project: Store) -> None:
 
 
 @pytest.mark.slow
+def test_a_slow_build_gives_no_hints_until_it_is_ready(project: Store) -> None:
+    import threading
+
+    from qualkit.topics.suggest import project_suggester
+
+    gate = threading.Event()
+
+    def slow(store: Store) -> object:
+        gate.wait(60)
+        return project_suggester(store)
+
+    source = S.HintSource(slow, wait=0.2)  # type: ignore[arg-type]
+    t = project.transcript("s01")
+    start, end = _turn_span(project, "s01", WAITING[0])
+    assert source.hints(project, project.codebook(), t, start, end) == []
+    assert source.hints(project, project.codebook(), t, start, end) == []  # one build only
+    assert source.preparing(project)
+    gate.set()
+    assert source.idle(120) and source.builds == 1 and not source.preparing(project)
+    assert len(source.hints(project, project.codebook(), t, start, end)) == S.HINTS
+
+
+@pytest.mark.slow
 def test_hints_are_empty_when_the_model_cannot_be_used(project: Store) -> None:
     from qualkit.topics.embed import Embedder
     from qualkit.topics.suggest import project_suggester
 
+    attempts: list[int] = []
+
     def broken(store: Store) -> object:
+        attempts.append(1)
         return project_suggester(store, embedder=Embedder(backend="no-such-backend"))
 
     clock = Clock()
-    source = S.HintSource(broken, retry_after=30, clock=clock)  # type: ignore[arg-type]
+    source = S.HintSource(broken, retry_after=30, wait=60, clock=clock)  # type: ignore[arg-type]
     t = project.transcript("s01")
     start, end = _turn_span(project, "s01", WAITING[0])
     assert source.hints(project, project.codebook(), t, start, end) == []
-    assert source.suggester(project, project.codebook()) is None
-    assert source.builds == 0
+    assert source.builds == 0 and attempts == [1]
+    # The failure is remembered for a while rather than retried on every page run.
+    assert source.suggester(project, project.codebook()) is None and attempts == [1]
+    clock.now += 31
+    assert source.suggester(project, project.codebook()) is None and attempts == [1, 1]
 
 
 @pytest.mark.slow

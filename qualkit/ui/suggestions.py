@@ -404,12 +404,15 @@ def _default_build(store: Store) -> CodeSuggester:
 class HintSource:
     """Suggested codes for passages, with one suggester kept per project state.
 
-    The suggester is rebuilt at once when the codebook changes. Other changes (new
-    codings by the team, new transcripts, sign-ins) are picked up when the suggester is
-    older than ``max_age`` seconds, so a coder is not kept waiting after every coding.
-    Rankings are kept per passage. When the model or its libraries cannot be used, hints
-    are simply empty, and building is tried again after ``retry_after`` seconds.
-    Safe to share between sessions (one per server process).
+    Suggesters are built in a background thread; a caller waits at most ``wait`` seconds
+    for one and otherwise gets no hints this time (the build carries on). A change to the
+    codebook needs a new suggester before hints are given again. Other changes (new
+    codings by the team, new transcripts) are picked up once the suggester is older than
+    ``max_age`` seconds: the old one keeps answering while the new one is built, so a
+    coder is never kept waiting after coding. Rankings are kept per passage. When the
+    model or its libraries cannot be used, hints are simply empty, and building is tried
+    again after ``retry_after`` seconds. Safe to share between sessions (one per server
+    process).
     """
 
     def __init__(
@@ -418,21 +421,74 @@ class HintSource:
         *,
         max_age: float = 300.0,
         retry_after: float = 120.0,
+        wait: float = 15.0,
         per_passage: int = 512,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._build = build
         self.max_age = max_age
         self.retry_after = retry_after
+        self.wait = wait
         self.per_passage = per_passage
         self._clock = clock
         self._lock = threading.Lock()
         self._built: dict[str, _Built] = {}
         self._failed: dict[tuple[str, str], float] = {}
+        self._building: dict[tuple[str, str], threading.Event] = {}
         self.builds = 0
 
-    def suggester(self, store: Store, codebook: Codebook) -> CodeSuggester | None:
-        """The project's suggester for this codebook, or None when it cannot be built."""
+    def _start(self, store: Store, key: tuple[str, str], stamp: int) -> threading.Event:
+        """Start building a suggester for ``key`` unless one is being built (lock held)."""
+        done = self._building.get(key)
+        if done is None:
+            done = self._building[key] = threading.Event()
+            threading.Thread(
+                target=self._run,
+                args=(store, key, stamp, done),
+                name="qualkit-code-hints",
+                daemon=True,
+            ).start()
+        return done
+
+    def _run(self, store: Store, key: tuple[str, str], stamp: int, done: threading.Event) -> None:
+        try:
+            sug = self._build(store)
+        except Exception as e:  # the model, its libraries or the codebook
+            log.warning("code hints are unavailable: %s", type(e).__name__)
+            with self._lock:
+                self._failed[key] = self._clock()
+                self._building.pop(key, None)
+            done.set()
+            return
+        with self._lock:
+            self.builds += 1
+            self._failed.pop(key, None)
+            self._built[store.url] = _Built(key, stamp, self._clock(), sug, OrderedDict())
+            self._building.pop(key, None)
+        done.set()
+
+    def preparing(self, store: Store) -> bool:
+        """True while a suggester for ``store``'s project is being built."""
+        with self._lock:
+            return any(url == store.url for url, _ in self._building)
+
+    def idle(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for builds in progress; True when none is left."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                pending = list(self._building.values())
+            if not pending:
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0 or not pending[0].wait(left):
+                return False
+
+    def suggester(
+        self, store: Store, codebook: Codebook, *, wait: float | None = None
+    ) -> CodeSuggester | None:
+        """The project's suggester for this codebook; None when it cannot be built, or is
+        not ready after ``wait`` seconds (default: :attr:`wait`)."""
         key = (store.url, codebook_key(codebook))
         now = self._clock()
         with self._lock:
@@ -441,23 +497,20 @@ class HintSource:
                 if now - hit.at < self.max_age:
                     return hit.suggester
                 stamp = store.last_event_id()
+                failed = self._failed.get(key)
                 if stamp == hit.stamp:
                     hit.at = now
-                    return hit.suggester
+                elif failed is None or now - failed >= self.retry_after:
+                    self._start(store, key, stamp)
+                return hit.suggester
             failed = self._failed.get(key)
             if failed is not None and now - failed < self.retry_after:
                 return None
-            stamp = store.last_event_id()
-            try:
-                sug = self._build(store)
-            except Exception as e:  # the model, its libraries or the codebook
-                log.warning("code hints are unavailable: %s", type(e).__name__)
-                self._failed[key] = now
-                return None
-            self.builds += 1
-            self._failed.pop(key, None)
-            self._built[store.url] = _Built(key, stamp, self._clock(), sug, OrderedDict())
-            return sug
+            done = self._start(store, key, store.last_event_id())
+        done.wait(self.wait if wait is None else wait)
+        with self._lock:
+            hit = self._built.get(store.url)
+            return hit.suggester if hit is not None and hit.key == key else None
 
     def ranked(
         self, store: Store, codebook: Codebook, transcript: Transcript, start: int, end: int

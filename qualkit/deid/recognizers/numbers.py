@@ -136,6 +136,15 @@ _AGE_AT = re.compile(
     rf"(?:the[ ]+age[ ]+of[ ]+)?(?P<num>{_NUM}){_UNIT_AFTER}(?![ ]*(?:o['’]clock|am|pm|p\.m|a\.m))"
 )
 _OF_AGE_AT = re.compile(rf"(?i)\bat[ ]+the[ ]+age[ ]+of[ ]+(?P<num>{_NUM})\b")
+# "with her from eleven to eighteen", "between the ages of 11 and 16": a stretch of a
+# childhood or youth given by ages. Clock times ("from nine to five") run backwards or stay
+# below ten, and units after the second number ("to eighteen quid") rule a match out.
+_AGE_RANGE = re.compile(
+    rf"(?i)\b(?:from(?:[ ]+(?:the[ ]+)?age(?:[ ]+of)?)?|between[ ]+the[ ]+ages[ ]+of)[ ]+"
+    rf"(?P<a>{_NUM})[ ]+(?:to|till|until|and)[ ]+(?P<b>{_NUM})\b"
+    r"(?![ ]*(?:o['’]clock|am\b|pm\b|a\.m|p\.m|minutes?|hours?|mins?|quid|pounds?|"
+    r"grand|percent|%|miles?|times|people|of[ ]+us|weeks?|months?|days?))"
+)
 
 
 class AgeRecognizer(QualkitRecognizer):
@@ -169,6 +178,12 @@ class AgeRecognizer(QualkitRecognizer):
                     if not _age_like_after(text, m.end(group)):
                         continue
                 yield Hit(m.start(group), m.end(group), AGE, score)
+        for m in _AGE_RANGE.finditer(text):
+            a, b = _value(m.group("a")), _value(m.group("b"))
+            if a is None or b is None or not (0 <= a < b - 1 and 10 <= b <= 25):
+                continue
+            yield Hit(m.start("a"), m.end("a"), AGE, 0.6)
+            yield Hit(m.start("b"), m.end("b"), AGE, 0.6)
 
 
 def _value(num: str) -> int | None:

@@ -445,6 +445,11 @@ def _hints(
                     exclude=already_coded(mine, span.start, span.end),
                 )
             if not hints:
+                if hint_source().preparing(store):
+                    st.caption(
+                        "Suggested codes are being prepared. They appear when you next "
+                        "choose a passage."
+                    )
                 return
             st.markdown(f"**Suggested codes for {md_escape(focus.where)}**")
             st.caption(
