@@ -1,8 +1,9 @@
 """Build a demo project from the bundled sample corpus, the way a study team would.
 
 1. De-identify the raw sample transcripts with the study's lists (``deid-lists.yaml``:
-   the study boroughs are allowed), accept every detection, then apply. Review files and the encrypted re-identification key stay in
-   ``<workdir>/researcher/``, which plays the researcher's own machine.
+   the study boroughs are allowed), accept every detection, then apply. Review files and
+   the encrypted re-identification key stay in ``<workdir>/researcher/``, which plays the
+   researcher's own machine.
 2. Create the project with the shipped codebook and import the released transcripts
    through the manifest gate, with participant attributes.
 3. Add demo accounts, assign transcripts, and load the sample coders' codings.
