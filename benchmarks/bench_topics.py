@@ -301,8 +301,9 @@ def markdown(r: dict[str, Any]) -> str:
     ]
     if "large" in r:
         g = r["large"]
+        when = " (earlier run)" if g.get("from_earlier_run") else ""
         lines += [
-            f"| {g['transcripts']} transcripts ({g['passages']} passages), cold | "
+            f"| {g['transcripts']} transcripts ({g['passages']} passages), cold{when} | "
             f"{g['cold']['wall_s'] / 60:.1f} min, peak {g['cold']['peak_rss_mb']:.0f} MB | "
             "< 20 min |",
             f"| {g['transcripts']} transcripts, warm | {g['warm']['wall_s'] / 60:.1f} min, "

@@ -603,9 +603,9 @@ def register(group: click.Group) -> None:
 
 
 def _register_groups() -> None:
-    from qualkit import cli_deid, cli_export
+    from qualkit import cli_deid, cli_export, cli_suggest
 
-    for mod in (cli_deid, cli_export):
+    for mod in (cli_deid, cli_export, cli_suggest):
         register(mod.group)
 
 

@@ -19,7 +19,18 @@ from qualkit.topics.passages import (
     transcript_passages,
 )
 
-WORDS = "support waiting hostel worker council phone referral housing drink family".split()
+WORDS = [
+    "support",
+    "waiting",
+    "hostel",
+    "worker",
+    "council",
+    "phone",
+    "referral",
+    "housing",
+    "drink",
+    "family",
+]
 
 
 def sentence(i: int, n: int) -> str:

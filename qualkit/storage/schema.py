@@ -219,7 +219,7 @@ class ThemeRow(Base):
 
     __tablename__ = "suggested_themes"
     # Theme ids are shown to people; never reuse the id of a deleted theme.
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run: Mapped[int] = mapped_column(Integer, index=True)
     current: Mapped[bool] = mapped_column(Boolean, default=True)
