@@ -6,73 +6,15 @@ such as ``postgresql://user@host/dbname``.
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 from qualkit import __version__
-from qualkit.errors import QualkitError
+from qualkit.cli_common import actor_opt, friendly_errors, open_store, project_arg
 from qualkit.model import Role
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def default_actor() -> str:
-    """Who the command line acts as: ``$QUALKIT_USER``, else ``cli:<login name>``."""
-    env = os.environ.get("QUALKIT_USER")
-    if env:
-        return env
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:
-        return "cli"
-
-
-def friendly_errors(fn: F) -> F:
-    """Turn qualkit errors into one-line messages; hide other errors' details.
-
-    Unexpected errors may carry transcript text in their message, so only their type is
-    shown unless QUALKIT_DEBUG is set.
-    """
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except QualkitError as e:
-            raise click.ClickException(str(e)) from None
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
-        except Exception as e:
-            if os.environ.get("QUALKIT_DEBUG"):
-                raise
-            raise click.ClickException(
-                f"unexpected {type(e).__name__}; rerun with QUALKIT_DEBUG=1 for details"
-            ) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-project_arg = click.argument("project", metavar="PROJECT")
-actor_opt = click.option(
-    "--as",
-    "actor",
-    default=default_actor,
-    show_default="$QUALKIT_USER or cli:<login>",
-    help="Name recorded in the event log for this action.",
-)
-
-
-def open_store(project: str, *, create: bool = False) -> Any:
-    from qualkit.storage import Store
-
-    return Store.open(project, create=create)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -553,12 +495,20 @@ def db_upgrade(project: str) -> None:
     help="Start the Streamlit app when the project is built.",
 )
 @click.option("--port", type=int, default=8501, show_default=True, help="Port for the app.")
+@click.option(
+    "--themes/--no-themes",
+    default=True,
+    show_default=True,
+    help="Find candidate themes for review (needs the topics extra).",
+)
 @friendly_errors
-def demo(workdir: Path, corpus: Path | None, app: bool, port: int) -> None:
+def demo(workdir: Path, corpus: Path | None, app: bool, port: int, themes: bool) -> None:
     """Build a demo project from the bundled sample corpus, then start the app."""
     from qualkit.demo import build_demo
 
-    result = build_demo(workdir, corpus=corpus, echo=lambda m: click.echo(m, err=True))
+    result = build_demo(
+        workdir, corpus=corpus, themes=themes, echo=lambda m: click.echo(m, err=True)
+    )
     click.echo(result.summary())
     if app:
         _run_app(result.project, port)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from qualkit.cli_common import friendly_errors
 from qualkit.errors import QualkitError
 
 PASSPHRASE_ENV = "QUALKIT_DEID_PASSPHRASE"
@@ -71,6 +72,7 @@ _model_opt = click.option("--model", default=None, help="spaCy pipeline to use."
 @_processes_opt
 @_model_opt
 @click.option("--progress/--no-progress", default=True, help="Progress bar on stderr.")
+@friendly_errors
 def detect_cmd(
     paths: tuple[str, ...],
     out: str,
@@ -118,6 +120,7 @@ def detect_cmd(
 @_processes_opt
 @_model_opt
 @click.option("--progress/--no-progress", default=True, help="Progress bar on stderr.")
+@friendly_errors
 def run_cmd(
     raw: tuple[str, ...],
     out_dir: str,
@@ -163,6 +166,7 @@ def run_cmd(
     default=None,
     help="Where to write final transcripts and manifest (default OUT_DIR/release).",
 )
+@friendly_errors
 def apply_cmd(out_dir: str, key_path: str, release_dir: str | None) -> None:
     """Write final de-identified transcripts and a manifest from reviewed files."""
     from qualkit.deid.pipeline import apply
@@ -196,6 +200,7 @@ def apply_cmd(out_dir: str, key_path: str, release_dir: str | None) -> None:
 @_lists_opt
 @_processes_opt
 @click.option("--json", "as_json", is_flag=True, help="Print figures as JSON.")
+@friendly_errors
 def evaluate_cmd(
     gold_dir: str,
     detections_path: str | None,
@@ -231,6 +236,7 @@ def evaluate_cmd(
 
 @group.command("lists-template")
 @click.argument("path", type=click.Path(dir_okay=False))
+@friendly_errors
 def lists_template_cmd(path: str) -> None:
     """Write an empty deid-lists file to PATH for a researcher to fill in."""
     from qualkit.deid.lists import DeidLists, save_lists

@@ -2,38 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-project_arg = click.argument("project", metavar="PROJECT")
-
-
-def friendly_errors(fn: F) -> F:
-    """:func:`qualkit.cli.friendly_errors`, imported when the command runs.
-
-    ``qualkit.cli`` imports this module to register the group, so this module must not
-    import ``qualkit.cli`` while it loads.
-    """
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from qualkit.cli import friendly_errors as wrap
-
-        return wrap(fn)(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def open_store(project: str) -> Any:
-    from qualkit.storage import Store
-
-    return Store.open(project, create=False)
+from qualkit.cli_common import friendly_errors, open_store, project_arg
 
 
 @click.group("export")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from qualkit.cli import actor_opt, friendly_errors, open_store
+from qualkit.cli_common import actor_opt, friendly_errors, open_store
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -7,6 +7,7 @@
 2. Create the project with the shipped codebook and import the released transcripts
    through the manifest gate, with participant attributes.
 3. Add demo accounts, assign transcripts, and load the sample coders' codings.
+4. Optionally, find candidate themes for the team to review.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class DemoResult:
     codings: int = 0
     quotes_not_found: int = 0
     detections: int = 0
+    themes: int = 0
     users: dict[str, tuple[Role, str]] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -58,6 +60,7 @@ class DemoResult:
                 if self.quotes_not_found
                 else ""
             ),
+            *([f"  {self.themes} candidate themes waiting for review"] if self.themes else []),
             f"  Researcher-only files (review files, encrypted key): {self.researcher_dir}",
             "Demo accounts (name / password):",
         ]
@@ -79,6 +82,7 @@ def build_demo(
     codebook: Path = CODEBOOK,
     echo: Callable[[str], None] = lambda _m: None,
     progress: bool = True,
+    themes: bool = False,
 ) -> DemoResult:
     """(Re)build the demo project in ``workdir``; returns where everything went."""
     from qualkit.codings_io import import_coding_files
@@ -143,6 +147,12 @@ def build_demo(
             if t.tid not in coded:
                 store.assign(t.tid, "coder_c", "researcher")
         n = len(store.transcripts())
+        n_themes = 0
+        if themes:
+            from qualkit.topics.themes import run_themes
+
+            echo("Finding candidate themes for the team to review...")
+            n_themes = len(run_themes(store, ACTOR))
     finally:
         store.close()
     shutil.copy2(codebook, workdir / codebook.name)
@@ -154,5 +164,6 @@ def build_demo(
         codings=added,
         quotes_not_found=missing,
         detections=run.detections,
+        themes=n_themes,
         users=dict(DEMO_USERS),
     )

@@ -101,3 +101,58 @@ def test_import_refuses_a_released_file_changed_after_release(demo: Any, tmp_pat
         assert store.transcripts() == []
     finally:
         store.close()
+
+
+def test_demo_command_builds_and_serves_the_app(tmp_path: Path) -> None:
+    """`qualkit demo` (what `make demo` runs) builds the project and the app answers."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from qualkit.ui.server import free_port
+
+    port = free_port()
+    log = (tmp_path / "demo.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "qualkit.cli",
+            "demo",
+            "--dir",
+            str(tmp_path / "demo"),
+            "--port",
+            str(port),
+            "--no-themes",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
+                ) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            assert proc.poll() is None, (tmp_path / "demo.log").read_text()[-3000:]
+            assert time.monotonic() < deadline, "the demo app did not answer in time"
+            time.sleep(0.5)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+            assert r.status == 200
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+    output = (tmp_path / "demo.log").read_text()
+    assert "coder_a" in output and "coder-a-demo-pass" in output
+    with Store.open(tmp_path / "demo" / "project.db") as store:
+        assert len(store.transcripts()) == len(list((SAMPLE / "transcripts").iterdir()))
