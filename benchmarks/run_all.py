@@ -19,8 +19,11 @@ def main() -> int:
         print(f"== {bench.name}", flush=True)
         if subprocess.call([sys.executable, str(bench)], cwd=HERE.parent) != 0:
             failed.append(bench.name)
-    parts = [p.read_text(encoding="utf-8") for p in sorted((HERE / "results").glob("*.md"))
-             if p.name != "SUMMARY.md"]
+    parts = [
+        p.read_text(encoding="utf-8")
+        for p in sorted((HERE / "results").glob("*.md"))
+        if p.name != "SUMMARY.md"
+    ]
     (HERE / "results" / "SUMMARY.md").write_text("\n\n".join(parts), encoding="utf-8")
     if failed:
         print("failed: " + ", ".join(failed), file=sys.stderr)

@@ -30,9 +30,7 @@ def coded_agreement(
 ) -> AgreementReport:
     """Agreement between coders (the consensus layer is left out) on coded transcripts."""
     codings = [
-        c
-        for c in codings
-        if c.coder != CONSENSUS_CODER and (coders is None or c.coder in coders)
+        c for c in codings if c.coder != CONSENSUS_CODER and (coders is None or c.coder in coders)
     ]
     coded = {c.transcript for c in codings}
     texts = [t for t in transcripts if t.tid in coded]
@@ -76,6 +74,7 @@ def to_csv(report: AgreementReport) -> str:
         w = csv.DictWriter(out, fieldnames=fields)
         w.writeheader()
         for r in rows:
-            w.writerow({k: (";".join(map(str, v)) if isinstance(v, list) else v)
-                        for k, v in r.items()})
+            w.writerow(
+                {k: (";".join(map(str, v)) if isinstance(v, list) else v) for k, v in r.items()}
+            )
     return out.getvalue()

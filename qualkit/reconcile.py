@@ -48,9 +48,7 @@ class Cluster:
         return f"{self.transcript}:{self.code}:{self.start}-{self.end}"
 
     def agreed(self, coders: Sequence[str]) -> bool:
-        spans = [
-            sorted((c.start, c.end) for c in self.versions.get(coder, [])) for coder in coders
-        ]
+        spans = [sorted((c.start, c.end) for c in self.versions.get(coder, [])) for coder in coders]
         return all(spans) and all(s == spans[0] for s in spans)
 
     def missing(self, coders: Sequence[str]) -> list[str]:
@@ -144,8 +142,12 @@ def decide(
     )
     for cid in ids:
         store.add_memo(
-            Memo(author=actor, text=_memo_text(decision, coder, note),
-                 transcript=cluster.transcript, coding_id=cid)
+            Memo(
+                author=actor,
+                text=_memo_text(decision, coder, note),
+                transcript=cluster.transcript,
+                coding_id=cid,
+            )
         )
     store.log(
         actor,

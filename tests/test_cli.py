@@ -236,8 +236,9 @@ def test_agreement_table_and_json(project_path: str, tmp_path: Path) -> None:
     table = run("agreement", project_path, "--bootstrap", "50", "--out", str(out)).output
     assert "access.waiting" in table and "coder_a+coder_b" in table
     report = json.loads(out.read_text(encoding="utf-8"))
-    row = next(r for r in report["rows"]
-               if r["code"] == "access.waiting" and r["transcript"] == "x01")
+    row = next(
+        r for r in report["rows"] if r["code"] == "access.waiting" and r["transcript"] == "x01"
+    )
     assert row["n_units"] > 0
     # coder_a coded 27 characters, coder_b 19 of them: NVivo agreement counts uncoded text.
     assert abs(row["percent_agreement"] - 100 * (1 - 8 / row["n_units"])) < 1e-9

@@ -18,9 +18,7 @@ _WORD = r"(?:[^\W\d_][\w'’.\-]*|\d+)"
 # A de-identified name keeps its place as a label: "[PERSON 3]: ...", "[PERSON 3]  0:02".
 PLACEHOLDER = r"\[[A-Z][A-Z_]* \d+\]"
 _PLACEHOLDER_RE = re.compile(rf"^{PLACEHOLDER}$")
-LABEL = (
-    rf"(?:{PLACEHOLDER}|[^\W\d_][\w'’.\-]*(?:[ \t]{_WORD}){{0,{MAX_LABEL_WORDS - 1}}})"
-)
+LABEL = rf"(?:{PLACEHOLDER}|[^\W\d_][\w'’.\-]*(?:[ \t]{_WORD}){{0,{MAX_LABEL_WORDS - 1}}})"
 
 
 def word_set(words: str, sep: str | None = None) -> frozenset[str]:

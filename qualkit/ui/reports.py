@@ -373,8 +373,7 @@ def apply_decision(
     if option == "new":
         if span is None:
             raise ValueError("Choose the words for the new version first.")
-        decide(store, cluster, Decision.NEW, actor, span=span, code=code or cluster.code,
-               note=note)
+        decide(store, cluster, Decision.NEW, actor, span=span, code=code or cluster.code, note=note)
         return "saved a new version"
     if option == "reject":
         decide(store, cluster, Decision.REJECT, actor, note=note)

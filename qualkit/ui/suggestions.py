@@ -421,7 +421,7 @@ class HintSource:
         *,
         max_age: float = 300.0,
         retry_after: float = 120.0,
-        wait: float = 15.0,
+        wait: float = 5.0,
         per_passage: int = 512,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:

@@ -60,9 +60,7 @@ class UndoStack:
         elif action.kind == "update":
             for b in action.before:
                 assert b.id is not None
-                store.update_coding(
-                    b.id, actor, start=b.start, end=b.end, code=b.code, memo=b.memo
-                )
+                store.update_coding(b.id, actor, start=b.start, end=b.end, code=b.code, memo=b.memo)
         else:
             for b in action.before:
                 old = b.id

@@ -259,6 +259,10 @@ def _coding_screen(store: Store, sess: SignedIn, t: Transcript, notes: list[str]
     _break_reminder()
 
     codebook = store.codebook()
+    if prefs().get(HINTS_PREF, True):
+        # Start getting suggested codes ready (the first time loads the text model) while
+        # the transcript is shown; this does not wait.
+        hint_source().suggester(store, codebook, wait=0)
     by_id = codebook.by_id()
     all_codings = store.codings(transcript=t.tid)
     names = display_names()
