@@ -396,9 +396,12 @@ class _Built:
 
 
 def _default_build(store: Store) -> CodeSuggester:
+    from qualkit.topics.embed import MemoryCache
     from qualkit.topics.suggest import project_suggester
 
-    return project_suggester(store)
+    sug = project_suggester(store)
+    sug.query_cache = MemoryCache()  # hint queries stay in memory: no writes while coding
+    return sug
 
 
 class HintSource:

@@ -450,10 +450,7 @@ def _hints(
                 )
             if not hints:
                 if hint_source().preparing(store):
-                    st.caption(
-                        "Suggested codes are being prepared. They appear when you next "
-                        "choose a passage."
-                    )
+                    st.fragment(run_every=2)(_hints_preparing)()
                 return
             st.markdown(f"**Suggested codes for {md_escape(focus.where)}**")
             st.caption(
@@ -471,6 +468,14 @@ def _hints(
         if st.toggle("Show suggested codes", value=on, key="qk_hints_on") != on:
             save_prefs(**{HINTS_PREF: not on})
             st.rerun()
+
+
+def _hints_preparing() -> None:
+    """Say that suggestions are on their way; show the page again once they are ready
+    (or once it is clear there will be none)."""
+    if not hint_source().preparing(get_store()):
+        st.rerun(scope="app")
+    st.caption("Suggested codes are being prepared. They will appear here in a moment.")
 
 
 def _accept_hint(tid: str, start: int, end: int, code: str, name: str, where: str) -> None:

@@ -66,9 +66,12 @@ def embedder() -> Embedder:
 
 
 def _build_suggester(store: Store) -> CodeSuggester:
+    from qualkit.topics.embed import MemoryCache
     from qualkit.topics.suggest import project_suggester
 
-    return project_suggester(store, embedder=embedder())
+    sug = project_suggester(store, embedder=embedder())
+    sug.query_cache = MemoryCache()  # hint queries stay in memory: no writes while coding
+    return sug
 
 
 @st.cache_resource(show_spinner=False)
