@@ -8,9 +8,6 @@ people. Screenshots of the main pages are written to docs/screenshots/.
 from __future__ import annotations
 
 import os
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +18,7 @@ import pytest
 from qualkit.storage import Store
 from qualkit.ui.access import PAGES
 from qualkit.ui.sample_project import build_sample_project
-from qualkit.ui.server import app_env, streamlit_command
-from qualkit.ui.server import free_port as _free_port
+from qualkit.ui.server import serving
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -55,40 +51,8 @@ class App:
 def _start_app(work: Path, extra_env: dict[str, str] | None = None) -> Iterator[App]:
     project = str(work / "project.db")
     build_sample_project(project, work / "src", password=PASSWORD)
-    port = _free_port()
-    env = app_env(project, **(extra_env or {}))
-    log_path = work / "streamlit.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        streamlit_command(port),
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log.close()
-            pytest.fail("the app did not start: " + log_path.read_text()[-2000:])
-        time.sleep(0.3)
-    try:
+    with serving(project, work / "streamlit.log", extra_env=extra_env) as url:
         yield App(url, project)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

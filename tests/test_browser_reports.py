@@ -7,11 +7,6 @@ transcripts; see tests/test_ui_reports.py) is built in a temporary folder and se
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,13 +20,13 @@ if not Path(CHROMIUM_PATH).exists():
 from qualkit.export import QuoteFilters, build_quote_bank  # noqa: E402
 from qualkit.storage import CONSENSUS_CODER, Store  # noqa: E402
 from qualkit.ui.access import PAGES  # noqa: E402
+from qualkit.ui.server import serving  # noqa: E402
 from tests.test_browser_app import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     PASSWORD,
     TIMEOUT,
     App,
-    _free_port,
     axe_check,
     choose,
     settle,
@@ -58,53 +53,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     work = tmp_path_factory.mktemp("reports")
     project = str(work / "project.db")
     build_reports_project(project, work / "src", PASSWORD)
-    port = _free_port()
-    env = {**os.environ, "QUALKIT_PROJECT": project}
-    env.pop("QUALKIT_SESSION_TIMEOUT", None)
-    log_path = work / "streamlit.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app_streamlit.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("the app did not start: " + log_path.read_text()[-2000:])
-            time.sleep(0.3)
-        try:
-            yield App(url, project)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with serving(project, work / "streamlit.log", drop_env=("QUALKIT_SESSION_TIMEOUT",)) as url:
+        yield App(url, project)
 
 
 @pytest.fixture(scope="module")

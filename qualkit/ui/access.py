@@ -55,6 +55,13 @@ PAGES: dict[str, PageSpec] = {
             "Settle disagreements into the consensus layer",
         ),
         PageSpec("themes", "Suggested themes", "themes", RESEARCHERS, "Themes found in the text"),
+        PageSpec(
+            "deid_review",
+            "Review de-identification",
+            "deid-review",
+            RESEARCHERS,
+            "Check what was masked",
+        ),
         PageSpec("quotes", "Quotes", "quotes", READERS, "Choose and download quotes for reports"),
         PageSpec("accounts", "Accounts", "accounts", ADMINS, "Add people and reset passwords"),
         PageSpec("settings", "My settings", "settings", ALL, "Text size and breaks"),

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from qualkit.errors import QualkitError
 
 APP_SCRIPT = Path(__file__).resolve().parents[2] / "app_streamlit.py"
 
@@ -40,3 +47,57 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+class AppDidNotStart(QualkitError):
+    """The app process exited or did not answer in time."""
+
+
+@contextmanager
+def serving(
+    project: str | Path,
+    log_path: Path,
+    *,
+    extra_env: dict[str, str] | None = None,
+    drop_env: tuple[str, ...] = (),
+    timeout: float = 60.0,
+) -> Iterator[str]:
+    """Run the app for ``project`` on a free localhost port; yields its URL.
+
+    The app's output goes to ``log_path``. Raises :class:`AppDidNotStart` (with the end of
+    the log) if it does not answer its health check within ``timeout`` seconds.
+    """
+    port = free_port()
+    env = app_env(project, **(extra_env or {}))
+    for name in drop_env:
+        env.pop(name, None)
+    url = f"http://127.0.0.1:{port}"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            streamlit_command(port),
+            cwd=APP_SCRIPT.parent,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            while not _healthy(url):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AppDidNotStart("the app did not start: " + log_path.read_text()[-2000:])
+                time.sleep(0.3)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            return bool(r.status == 200)
+    except OSError:
+        return False

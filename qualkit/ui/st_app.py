@@ -35,6 +35,7 @@ PAGE_MODULES = {
     "agreement": "agreement",
     "reconcile": "reconcile",
     "themes": "themes",
+    "deid_review": "deid_review",
     "quotes": "quotes",
     "accounts": "accounts",
     "settings": "settings",

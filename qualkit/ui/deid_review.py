@@ -1,0 +1,226 @@
+"""The logic behind the "Review de-identification" page: list the review files in a folder
+written by ``qualkit deid run``, show a transcript with its detections highlighted, record
+accept/reject decisions and missed spans, and write the review file back.
+
+Review files hold raw transcript text. Nothing here writes that text anywhere but back
+into the review file it came from; error messages name the file, never its text.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import html
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qualkit.deid.io import atomic_write_text
+from qualkit.deid.spans import DIRECT_TYPES, QUASI_TYPES
+from qualkit.errors import InputError
+
+REVIEW_SUFFIX = ".review.json"  # the same as qualkit.deid.pipeline.REVIEW_SUFFIX
+DECISIONS = ("accept", "reject")
+DECISION_WORDS = {"accept": "Accept (mask it)", "reject": "Reject (not an identifier)"}
+#: Identifier types a researcher can give a missed span, direct ones first.
+ADD_TYPES: tuple[str, ...] = (
+    "PERSON",
+    *sorted(DIRECT_TYPES - {"PERSON"}),
+    *sorted(QUASI_TYPES),
+)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many detections a review keeps, drops, and how many spans it adds."""
+
+    accepted: int
+    rejected: int
+    added: int
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A review file as read from disk, with the digest of its bytes."""
+
+    path: Path
+    doc: dict[str, Any]
+    digest: str
+
+
+def review_files(folder: str | Path) -> list[Path]:
+    """The ``*.review.json`` files directly inside ``folder``, sorted by name."""
+    p = Path(folder).expanduser()
+    if not str(folder).strip():
+        raise InputError(p, "no review folder given")
+    if not p.is_dir():
+        raise InputError(p, "is not a folder on this computer")
+    return sorted(f for f in p.glob(f"*{REVIEW_SUFFIX}") if f.is_file())
+
+
+def review_name(path: Path) -> str:
+    """The transcript's name: the file name without ``.review.json``."""
+    return path.name[: -len(REVIEW_SUFFIX)] if path.name.endswith(REVIEW_SUFFIX) else path.name
+
+
+def check(path: Path, doc: dict[str, Any]) -> Counts:
+    """Run the checks ``qualkit deid apply`` runs; raise :class:`InputError` on a problem."""
+    from qualkit.deid.pipeline import _reviewed_detections
+
+    _, _, accepted, rejected, added = _reviewed_detections(path, doc)
+    return Counts(accepted, rejected, added)
+
+
+def load_review(path: str | Path) -> Loaded:
+    """Read and check one review file."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(p, f"cannot read review file ({exc.strerror or 'error'})") from None
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(p, "review file is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(p, "review file is not valid JSON", line=exc.lineno) from None
+    if not isinstance(doc, dict):
+        raise InputError(p, "not a qualkit review file")
+    check(p, doc)
+    return Loaded(p, doc, hashlib.sha256(raw).hexdigest())
+
+
+def detections(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    items = doc.get("detections", [])
+    return [d for d in items if isinstance(d, dict)] if isinstance(items, list) else []
+
+
+def additions(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    items = doc.get("add", [])
+    return [d for d in items if isinstance(d, dict)] if isinstance(items, list) else []
+
+
+def decision_of(item: Mapping[str, Any]) -> str:
+    return str(item.get("decision", "accept")).strip().lower()
+
+
+def with_decisions(
+    doc: Mapping[str, Any],
+    decisions: Mapping[int, str],
+    add: list[tuple[str, str]] | None = None,
+) -> dict[str, Any]:
+    """A copy of ``doc`` with detection ``i`` (0-based) set to ``decisions[i]`` and the
+    ``(text, type)`` pairs in ``add`` appended to ``"add"``; every other key is kept."""
+    out = copy.deepcopy(dict(doc))
+    items = out.get("detections", [])
+    for i, decision in decisions.items():
+        if decision not in DECISIONS:
+            raise ValueError(f"decision must be one of {DECISIONS}")
+        if not 0 <= i < len(items):
+            raise IndexError(f"there is no detection {i + 1}")
+        items[i]["decision"] = decision
+    for text, etype in add or []:
+        words = " ".join(text.split())
+        kind = etype.strip().upper()
+        if not words:
+            raise ValueError("a missed span needs its exact text")
+        if not kind:
+            raise ValueError("a missed span needs a type")
+        out.setdefault("add", []).append({"text": words, "type": kind})
+    return out
+
+
+def save_review(loaded: Loaded, doc: dict[str, Any]) -> Counts:
+    """Check ``doc`` as ``apply`` would, then replace the review file atomically.
+
+    Refuses when the file on disk changed since ``loaded`` was read (someone else saved).
+    The file keeps its permissions.
+    """
+    path = loaded.path
+    counts = check(path, doc)
+    try:
+        now = hashlib.sha256(path.read_bytes()).hexdigest()
+        mode = path.stat().st_mode & 0o777
+    except OSError as exc:
+        raise InputError(path, f"cannot read review file ({exc.strerror or 'error'})") from None
+    if now != loaded.digest:
+        raise InputError(path, "the file changed on disk since you opened it: open it again")
+    atomic_write_text(path, json.dumps(doc, indent=1, ensure_ascii=False) + "\n", mode=mode)
+    return counts
+
+
+def added_spans(path: Path, doc: Mapping[str, Any]) -> list[tuple[int, int, str]]:
+    """``(start, end, type)`` of every place the additions mask (empty if they are invalid)."""
+    from qualkit.deid.pipeline import _reviewed_detections
+
+    only_added = {**doc, "detections": []}
+    try:
+        _, dets, _, _, _ = _reviewed_detections(path, only_added)
+    except InputError:
+        return []
+    return [(d.start, d.end, d.type) for d in dets]
+
+
+def highlight_html(doc: Mapping[str, Any], added: Sequence[tuple[int, int, str]] = ()) -> str:
+    """The raw transcript as escaped HTML with every detection in a ``<mark>``, preceded by
+    its number (as in the list of detections) and followed by its type and decision as
+    visible text: ``[PERSON]``, ``[PERSON, rejected]``, or ``[PERSON, added]`` for spans
+    the reviewer added."""
+    text = str(doc.get("text", ""))
+    spans: list[tuple[int, int, str, str, str]] = []
+    for n, item in enumerate(detections(doc), start=1):
+        try:
+            start, end = int(item["start"]), int(item["end"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        etype = str(item.get("type", "")).upper()
+        rejected = decision_of(item) == "reject"
+        label = f"{etype}, rejected" if rejected else etype
+        spans.append((start, end, str(n), label, "qk-deid-rej" if rejected else "qk-deid-acc"))
+    for start, end, etype in added:
+        spans.append((start, end, "", f"{etype.upper()}, added", "qk-deid-add"))
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    parts: list[str] = []
+    pos = 0
+    for start, end, number, label, cls in spans:
+        if start < pos or not 0 <= start < end <= len(text):
+            continue  # overlaps one already shown (the list of detections has every one)
+        parts.append(html.escape(text[pos:start]))
+        if number:
+            parts.append(f'<sup class="qk-deid-num">{html.escape(number)}</sup>')
+        parts.append(
+            f'<mark class="{cls}">{html.escape(text[start:end])}</mark>'
+            f'<span class="qk-deid-label">[{html.escape(label)}]</span>'
+        )
+        pos = end
+    parts.append(html.escape(text[pos:]))
+    return '<div class="qk-deid-text">' + "".join(parts) + "</div>"
+
+
+HIGHLIGHT_CSS = """
+<style>
+.qk-deid-text { white-space: pre-wrap; line-height: 1.8; max-width: 80ch;
+  border: 1px solid #6b6b6b; border-radius: 6px; padding: 0.8em 1em; color: #111; }
+.qk-deid-text mark { color: #000; padding: 0 0.15em; border-radius: 3px; }
+.qk-deid-acc { background: #ffe98a; border-bottom: 2px solid #000; }
+.qk-deid-add { background: #cfe8ff; border-bottom: 2px dashed #000; }
+.qk-deid-rej { background: transparent; text-decoration: line-through; }
+.qk-deid-label { font-size: 0.8em; font-weight: 700; color: #1f1f1f; margin-left: 0.15em; }
+.qk-deid-num { font-size: 0.7em; color: #1f1f1f; margin-right: 0.1em; }
+</style>
+"""
+
+
+def counts_text(counts: Counts) -> str:
+    return (
+        f"{counts.accepted} accepted, {counts.rejected} rejected, "
+        f"{counts.added} added (places masked by additions)"
+    )
+
+
+def default_folder() -> str:
+    """The folder named by ``QUALKIT_REVIEW_DIR``, or nothing."""
+    return os.environ.get("QUALKIT_REVIEW_DIR", "").strip()
