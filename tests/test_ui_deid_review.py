@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from qualkit.deid.pipeline import REVIEW_FORMAT, REVIEW_VERSION, _reviewed_detections
+from qualkit.deid.pipeline import REVIEW_FORMAT, REVIEW_VERSION, reviewed_detections
 from qualkit.errors import InputError
 from qualkit.text import text_hash
 from qualkit.ui import deid_review as R
@@ -155,7 +155,7 @@ def test_save_review_writes_atomically_and_apply_accepts_it(tmp_path: Path) -> N
     assert on_disk == new
     assert oct(path.stat().st_mode & 0o777) == oct(0o600)
     assert [p.name for p in tmp_path.iterdir()] == ["t01.review.json"]  # no temp files left
-    _, dets, acc, rej, add = _reviewed_detections(path, on_disk)
+    _, dets, acc, rej, add = reviewed_detections(path, on_disk)
     assert (acc, rej, add) == (2, 1, 1)
     assert any(TEXT[d.start : d.end] == "Brenchley estate" for d in dets)
 

@@ -381,9 +381,11 @@ class ApplySummary:
     manifest: str = ""
 
 
-def _reviewed_detections(
+def reviewed_detections(
     path: Path, doc: dict[str, Any]
 ) -> tuple[str, list[Detection], int, int, int]:
+    """Check a review document and return (raw text, detections to mask, accepted, rejected,
+    added). Raises :class:`InputError` naming the file for anything malformed."""
     if doc.get("format") != REVIEW_FORMAT or doc.get("version") != REVIEW_VERSION:
         raise InputError(path, "not a qualkit review file")
     text = doc.get("text")
@@ -460,7 +462,7 @@ def apply(
             doc = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise InputError(path, "review file is not valid JSON", line=exc.lineno) from None
-        prepared.append((path, doc, *_reviewed_detections(path, doc)))
+        prepared.append((path, doc, *reviewed_detections(path, doc)))
     for path, doc, text, dets, acc, rej, add in prepared:
         final = pseudo.anonymize(text, dets)
         key = path.name[: -len(REVIEW_SUFFIX)]

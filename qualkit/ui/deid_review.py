@@ -68,9 +68,9 @@ def review_name(path: Path) -> str:
 
 def check(path: Path, doc: dict[str, Any]) -> Counts:
     """Run the checks ``qualkit deid apply`` runs; raise :class:`InputError` on a problem."""
-    from qualkit.deid.pipeline import _reviewed_detections
+    from qualkit.deid.pipeline import reviewed_detections
 
-    _, _, accepted, rejected, added = _reviewed_detections(path, doc)
+    _, _, accepted, rejected, added = reviewed_detections(path, doc)
     return Counts(accepted, rejected, added)
 
 
@@ -154,11 +154,11 @@ def save_review(loaded: Loaded, doc: dict[str, Any]) -> Counts:
 
 def added_spans(path: Path, doc: Mapping[str, Any]) -> list[tuple[int, int, str]]:
     """``(start, end, type)`` of every place the additions mask (empty if they are invalid)."""
-    from qualkit.deid.pipeline import _reviewed_detections
+    from qualkit.deid.pipeline import reviewed_detections
 
     only_added = {**doc, "detections": []}
     try:
-        _, dets, _, _, _ = _reviewed_detections(path, only_added)
+        _, dets, _, _, _ = reviewed_detections(path, only_added)
     except InputError:
         return []
     return [(d.start, d.end, d.type) for d in dets]
