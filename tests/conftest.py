@@ -82,3 +82,40 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
     from qualkit.demo import build_demo
 
     return build_demo(tmp_path_factory.mktemp("demo"), progress=False)
+
+
+# -- real-browser tests ------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BROWSER_TIMEOUT = 30_000
+DEFAULT_VIEWPORT = {"width": 1400, "height": 1000}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh browser context and page; a module may set ``VIEWPORT`` to change its size."""
+    viewport = getattr(request.module, "VIEWPORT", DEFAULT_VIEWPORT)
+    context = browser.new_context(viewport=viewport, accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(BROWSER_TIMEOUT)
+    yield pg
+    context.close()

@@ -19,22 +19,14 @@ from qualkit.storage import Store
 from qualkit.ui.access import PAGES
 from qualkit.ui.sample_project import build_sample_project
 from qualkit.ui.server import serving
+from tests.conftest import BROWSER_TIMEOUT, CHROMIUM
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SHOTS = ROOT / "docs" / "screenshots"
 PASSWORD = "correct horse battery"
-TIMEOUT = 30_000
+TIMEOUT = BROWSER_TIMEOUT
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
@@ -65,23 +57,6 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 def quick_timeout_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     """The app with sessions that end after 4 seconds without activity."""
     yield from _start_app(tmp_path_factory.mktemp("app_timeout"), {"QUALKIT_SESSION_TIMEOUT": "4"})
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(TIMEOUT)
-    yield pg
-    context.close()
 
 
 # -- helpers -----------------------------------------------------------------------------

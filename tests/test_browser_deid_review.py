@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+VIEWPORT = {"width": 1400, "height": 1100}
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
 
@@ -28,7 +29,7 @@ from qualkit.auth import hash_password  # noqa: E402
 from qualkit.model import Role  # noqa: E402
 from qualkit.project import init_project  # noqa: E402
 from qualkit.ui.server import app_env, free_port, streamlit_command  # noqa: E402
-from tests.test_browser_app import CHROMIUM_ARGS, TIMEOUT, axe_check, choose, settle  # noqa: E402
+from tests.test_browser_app import axe_check, choose, settle  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -107,23 +108,6 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
             except subprocess.TimeoutExpired:
                 proc.kill()
     assert not any(n in log_path.read_text() for n in RAW_NAMES), "raw text in the app log"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1100})
-    pg = context.new_page()
-    pg.set_default_timeout(TIMEOUT)
-    yield pg
-    context.close()
 
 
 def sign_in(page: Any, s: Setup, user: str, path: str) -> None:

@@ -25,10 +25,7 @@ from qualkit.model import Provenance  # noqa: E402
 from qualkit.storage import Store  # noqa: E402
 from qualkit.ui.server import serving  # noqa: E402
 from tests.test_browser_app import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PASSWORD,
-    TIMEOUT,
     App,
     axe_check,
     choose,
@@ -63,23 +60,6 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
         extra_env={"HF_HUB_OFFLINE": "1"},
     ) as url:
         yield App(url, project)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(TIMEOUT)
-    yield pg
-    context.close()
 
 
 def shot(page: Any, name: str) -> None:

@@ -111,27 +111,30 @@ def render() -> None:
         "“n/a” means there is not enough coding to work a value out."
     )
 
-    _overall(report, threshold, code_names, titles, names)
+    _table(report, "overall", "Overall", threshold, code_names, titles, names)
     flags = flagged_codes(report, threshold)
     _flags(sess, flags, threshold, code_names, titles)
     _tables(report, threshold, code_names, titles, names)
 
 
-def _overall(
+def _table(
     report: AgreementReport,
+    scope: str,
+    title: str,
     threshold: float,
     code_names: dict[str, str],
     titles: dict[str, str],
     names: dict[str, str],
 ) -> None:
-    st.subheader("Overall")
+    """One agreement table (scope "overall", "code" or "transcript") under its heading."""
+    st.subheader(title)
     st.table(
         agreement_table(
-            report, "overall", threshold, code_names=code_names, titles=titles, names=names
+            report, scope, threshold, code_names=code_names, titles=titles, names=names
         ),
         hide_index=True,
         width="stretch",
-        alt="Agreement over all codes and transcripts",
+        alt=f"Agreement: {title.lower()}",
     )
 
 
@@ -189,24 +192,11 @@ def _tables(
     titles: dict[str, str],
     names: dict[str, str],
 ) -> None:
-    st.subheader("Each code over all transcripts")
-    st.table(
-        agreement_table(
-            report, "code", threshold, code_names=code_names, titles=titles, names=names
-        ),
-        hide_index=True,
-        width="stretch",
-        alt="Agreement for each code over all transcripts",
-    )
-    st.subheader("Each transcript over all codes")
-    st.table(
-        agreement_table(
-            report, "transcript", threshold, code_names=code_names, titles=titles, names=names
-        ),
-        hide_index=True,
-        width="stretch",
-        alt="Agreement in each transcript over all codes",
-    )
+    for scope, title in (
+        ("code", "Each code over all transcripts"),
+        ("transcript", "Each transcript over all codes"),
+    ):
+        _table(report, scope, title, threshold, code_names, titles, names)
     with st.expander("The same table as the command line prints"):
         st.code(format_table(summary(report)), language=None)
     st.download_button(
