@@ -1,10 +1,15 @@
 """Measure suggestions against the team's own coding.
 
-- Code suggestions: every distinct coded span (consensus layer if there is one, else all
-  coders' codings) is a passage; its gold codes are the codes applied to exactly that span.
-  Top-1 / top-3 accuracy is the share of passages whose first / first three suggestions
-  include a gold code. Suggestions learn from coded passages leave-one-transcript-out: a
-  passage never learns from itself or anything else in its transcript.
+- Code suggestions, per coded passage: the passages are the 40–120-word windows that
+  suggestions work on (:mod:`qualkit.topics.passages`); a passage's gold codes are those of
+  the team's codings (consensus layer if there is one, else all coders') that lie mostly
+  inside it or cover most of it. Top-1 / top-3 accuracy is the share of coded passages
+  whose first / first three suggestions include a gold code.
+- The same per coded span, the exact stretch a coder selected: its gold codes are the
+  codes applied to text covering the whole span (its own, and those of any larger coded
+  stretch around it); also counting only codes applied to exactly that span.
+- Suggestions learn from coded passages leave-one-transcript-out: a passage never learns
+  from itself or anything else in its transcript.
 - Themes: each coded span is placed in the discovered theme of the passage that overlaps
   it most; its gold theme is the top-level parent of its code. Reported: NMI and ARI over
   coded spans that got a theme, and the share of passages (all, and coded) left unassigned.
@@ -29,11 +34,18 @@ if TYPE_CHECKING:
 
 @dataclass
 class SuggestionScores:
+    """``top1``/``top3`` per coded passage; ``span_*`` per coded span."""
+
     passages: int
     top1: float
     top3: float
     source: str
     transcripts: int
+    spans: int = 0
+    span_top1: float = math.nan
+    span_top3: float = math.nan
+    span_top1_exact: float = math.nan
+    span_top3_exact: float = math.nan
     per_code: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
@@ -66,12 +78,15 @@ class Evaluation:
                 f"{s.source}; leave-one-transcript-out):",
                 f"  top-1 accuracy {s.top1:.3f}",
                 f"  top-3 accuracy {s.top3:.3f}",
+                f"  per coded span ({s.spans} spans): top-1 {s.span_top1:.3f}, "
+                f"top-3 {s.span_top3:.3f}; counting only codes applied to exactly the span: "
+                f"top-1 {s.span_top1_exact:.3f}, top-3 {s.span_top3_exact:.3f}",
             ]
         t = self.themes
         if t is not None:
             lines += [
-                f"Themes ({t.themes} themes, {t.passages} passages; {t.coded_passages} coded "
-                "passages compared with their codes' top-level themes):",
+                f"Themes ({t.themes} themes, {t.passages} passages; {t.coded_passages} coded spans "
+                "compared with their codes' top-level themes):",
                 f"  NMI {t.nmi:.3f}   ARI {t.ari:.3f}",
                 f"  unassigned: {t.unassigned:.1%} of passages, {t.unassigned_coded:.1%} of "
                 "coded passages",
@@ -98,28 +113,75 @@ def _spans(codings: list[Coding]) -> dict[tuple[str, int, int], set[str]]:
     return spans
 
 
+def _covering(
+    spans: dict[tuple[str, int, int], set[str]],
+) -> dict[tuple[str, int, int], set[str]]:
+    """Each span's codes plus the codes of every coded span that contains it."""
+    by_tid: dict[str, list[tuple[int, int, set[str]]]] = defaultdict(list)
+    for (tid, a, b), codes in spans.items():
+        by_tid[tid].append((a, b, codes))
+    out: dict[tuple[str, int, int], set[str]] = {}
+    for (tid, a, b), codes in spans.items():
+        gold = set(codes)
+        for a2, b2, other in by_tid[tid]:
+            if a2 <= a and b <= b2:
+                gold |= other
+        out[(tid, a, b)] = gold
+    return out
+
+
+def _accuracy(ranked: list[list[tuple[str, float]]], gold: list[set[str]]) -> tuple[float, float]:
+    hits1 = [bool(r) and r[0][0] in g for r, g in zip(ranked, gold, strict=True)]
+    hits3 = [any(c in g for c, _ in r[:3]) for r, g in zip(ranked, gold, strict=True)]
+    return float(np.mean(hits1)), float(np.mean(hits3))
+
+
 def evaluate_suggestions(store: Store, *, embedder: Embedder | None = None) -> SuggestionScores:
-    """Top-1 / top-3 accuracy of code suggestions on the team's coded passages."""
+    """Top-1 / top-3 accuracy of code suggestions on the team's coded passages and spans."""
     from qualkit.storage.store import CONSENSUS_CODER
-    from qualkit.topics.suggest import project_suggester, span_query, team_codings
+    from qualkit.topics.passages import project_passages
+    from qualkit.topics.suggest import Query, project_suggester, span_query, team_codings
 
     codings = team_codings(store)
     codable = {c.cid for c in store.codebook().codes if c.codable}
     codings = [c for c in codings if c.code in codable]
     if not codings:
         raise QualkitError("the project has no coded passages to evaluate against")
-    source = "consensus layer" if codings and codings[0].coder == CONSENSUS_CODER else "all coders"
-    spans = _spans(codings)
-    keys = sorted(spans)
+    source = "consensus layer" if codings[0].coder == CONSENSUS_CODER else "all coders"
     transcripts = {t.tid: t for t in store.transcripts(with_text=True)}
-    queries = [span_query(transcripts[k[0]], k[1], k[2]) for k in keys]
     sug = project_suggester(store, embedder=embedder, codings=codings)
-    ranked = sug.rank(queries, top=3)
-    hits1 = [r[0][0] in spans[k] for r, k in zip(ranked, keys, strict=True)]
-    hits3 = [any(c in spans[k] for c, _ in r) for r, k in zip(ranked, keys, strict=True)]
+
+    by_tid: dict[str, list[Coding]] = defaultdict(list)
+    for c in codings:
+        by_tid[c.transcript].append(c)
+    windows: list[Query] = []
+    window_gold: list[set[str]] = []
+    for p in project_passages(store):
+        codes = {
+            c.code
+            for c in by_tid.get(p.transcript, [])
+            if 2 * p.overlap(c.start, c.end) >= min(c.end - c.start, p.end - p.start)
+        }
+        if codes:
+            q = span_query(transcripts[p.transcript], p.start, p.end)
+            windows.append(Query(p.text, q.context, q.question, q.group))
+            window_gold.append(codes)
+    if not windows:
+        raise QualkitError("no coded passages: the codings are all outside participant speech")
+    ranked = sug.rank(windows, top=3)
+    top1, top3 = _accuracy(ranked, window_gold)
+
+    exact = _spans(codings)
+    spans = _covering(exact)
+    keys = sorted(spans)
+    span_ranked = sug.rank([span_query(transcripts[k[0]], k[1], k[2]) for k in keys], top=3)
+    span_top1, span_top3 = _accuracy(span_ranked, [spans[k] for k in keys])
+    exact_top1, exact_top3 = _accuracy(span_ranked, [exact[k] for k in keys])
+
     per: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
-    for k, h1, h3 in zip(keys, hits1, hits3, strict=True):
-        for code in spans[k]:
+    for r, g in zip(ranked, window_gold, strict=True):
+        h1, h3 = r[0][0] in g, any(c in g for c, _ in r)
+        for code in g:
             per[code].append((h1, h3))
     per_code = {
         code: {
@@ -130,11 +192,16 @@ def evaluate_suggestions(store: Store, *, embedder: Embedder | None = None) -> S
         for code, v in sorted(per.items())
     }
     return SuggestionScores(
-        passages=len(keys),
-        top1=float(np.mean(hits1)),
-        top3=float(np.mean(hits3)),
+        passages=len(windows),
+        top1=top1,
+        top3=top3,
         source=source,
-        transcripts=len({k[0] for k in keys}),
+        transcripts=len({q.group for q in windows}),
+        spans=len(keys),
+        span_top1=span_top1,
+        span_top3=span_top3,
+        span_top1_exact=exact_top1,
+        span_top3_exact=exact_top3,
         per_code=per_code,
     )
 

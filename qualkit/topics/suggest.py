@@ -16,6 +16,11 @@ against a reference pool of passages (z-scores), then summed:
   trained on the coded passages (with theirs) and the codebook texts, once at least
   :data:`MIN_LABELLED` coded passages exist; plus a log prior of how often the team uses
   each code.
+- ``self``: self-training on the corpus, from no one's coding: the reference passages are
+  labelled with their best code by ``desc`` + ``lex``, the most clear-cut half is kept, and
+  a ridge classifier learns from them how each code is talked about in this corpus. It
+  works from a codebook alone (the ``suggest codes`` CSV mode) once there are enough
+  passages (:data:`SELF_MIN_POOL`, :data:`SELF_PER_CODE`).
 
 Coded passages from the transcript a passage belongs to are never used for it (its
 ``group``), so evaluation is leave-one-transcript-out and a passage never learns from
@@ -30,7 +35,7 @@ import math
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +58,7 @@ WEIGHTS: dict[str, float] = {
     "desc_q": 1.0,
     "knn": 1.0,
     "clf": 1.5,
+    "self": 1.0,
 }
 PRIOR_WEIGHT = 2.0
 #: Softmax temperature per square root of the total weight of the signals used: turns
@@ -64,6 +70,12 @@ MIN_LABELLED = 20
 #: Weight of the context in the classifier's features, and the classifier's ridge penalty.
 CONTEXT_BLEND = 0.5
 RIDGE_ALPHA = 3.0
+#: Self-training: the pool must hold at least this many passages, and this many per code;
+#: the most clear-cut share of them is kept as training labels.
+SELF_MIN_POOL = 40
+SELF_PER_CODE = 3
+SELF_FRACTION = 0.5
+SELF_RIDGE_ALPHA = 1.0
 #: Largest reference pool used for standardisation (an even sample of the corpus).
 MAX_POOL = 3000
 
@@ -163,6 +175,8 @@ class CodeSuggester:
         if not self.codes:
             raise QualkitError("the codebook has no codable codes to suggest")
         self.cids = [c.cid for c in self.codes]
+        #: Weight of each signal for this suggester (a copy of :data:`WEIGHTS`).
+        self.weights: dict[str, float] = dict(WEIGHTS)
         self._index = {c: i for i, c in enumerate(self.cids)}
         self.embedder = embedder or shared_embedder()
         self.cache = cache if cache is not None else MemoryCache()
@@ -209,6 +223,7 @@ class CodeSuggester:
         if not sample:
             sample = [Query(t) for t in texts]
         self._stats: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._self_clf: Any = None
         ref = self._raw(sample, with_context=False, with_question=False, clf_by_group=False)
         for name, x in ref.items():
             self._stats[name] = _zstats(x)
@@ -220,6 +235,40 @@ class CodeSuggester:
             self._stats["desc_q"] = _zstats(self._desc(self.embed(qsample)))
         else:
             self._stats["desc_q"] = self._stats["desc"]
+
+        # A classifier taught by the codebook's own words on the corpus itself.
+        if len(pool) >= max(SELF_MIN_POOL, SELF_PER_CODE * len(self.codes)):
+            self._train_self(sample, ref)
+
+    def _train_self(self, sample: Sequence[Query], ref: dict[str, np.ndarray]) -> None:
+        """Self-training: label the reference passages with their best code by the
+        codebook-text evidence (``desc`` + ``lex``), keep the most clear-cut share, and fit
+        a ridge classifier on them and the code descriptions. It learns how each code is
+        talked about in this corpus, beyond the codebook's own words."""
+        from sklearn.linear_model import RidgeClassifier
+
+        evidence = sum(
+            (ref[name] - self._stats[name][0]) / self._stats[name][1] for name in ("desc", "lex")
+        )
+        top2 = np.sort(evidence, axis=1)[:, -2:]
+        margin = top2[:, 1] - top2[:, 0]
+        keep = margin >= np.quantile(margin, 1.0 - SELF_FRACTION)
+        feats = self._blend(
+            self.embed([q.text for q in sample], query=True),
+            self.embed([q.context or q.text for q in sample], query=True),
+        )
+        x = np.vstack([feats[keep], self._proto])
+        y = np.concatenate([np.argmax(evidence, axis=1)[keep], self._proto_owner])
+        clf = RidgeClassifier(alpha=SELF_RIDGE_ALPHA)
+        clf.fit(x, y)
+        self._self_clf = clf
+        self._stats["self"] = _zstats(self._self_scores(feats))
+
+    def _self_scores(self, feats: np.ndarray) -> np.ndarray:
+        clf = self._self_clf
+        out = np.full((len(feats), len(self.codes)), np.nan)
+        out[:, clf.classes_] = np.asarray(clf.decision_function(feats)).reshape(len(feats), -1)
+        return out
 
     # -- pieces --------------------------------------------------------------------
 
@@ -327,9 +376,11 @@ class CodeSuggester:
             out["desc_q"] = dq
         if len(self.examples):
             out["knn"] = self._knn(emb, groups)
+        feats = self._blend(emb, ctx_emb)
         if self._labelled:
-            feats = self._blend(emb, ctx_emb)
             out["clf"] = self._clf_scores(feats, groups if clf_by_group else [None] * len(groups))
+        if self._self_clf is not None:
+            out["self"] = self._self_scores(feats)
         return out
 
     # -- public --------------------------------------------------------------------
@@ -357,7 +408,9 @@ class CodeSuggester:
         total = np.zeros((len(queries), len(self.codes)))
         weight = 0.0
         for name, z in comps.items():
-            w = PRIOR_WEIGHT if name == "prior" else WEIGHTS.get(name, 1.0)
+            w = PRIOR_WEIGHT if name == "prior" else self.weights.get(name, 1.0)
+            if w == 0:
+                continue
             total += w * z
             weight += w
         return total, TEMPERATURE * math.sqrt(max(weight, 1.0))
@@ -441,7 +494,12 @@ def project_suggester(
 
     transcripts = {t.tid: t for t in store.transcripts(with_text=True)}
     passages = project_passages(store)
-    pool = [Query(p.text, group=p.transcript) for p in passages]
+    # Each passage with its turn(s) as context; a passage's text leaves out interviewer
+    # words between the turns it joins.
+    pool = [
+        replace(span_query(transcripts[p.transcript], p.start, p.end), text=p.text)
+        for p in passages
+    ]
     questions = [
         _squash(t.text[u.start : u.end])
         for t in transcripts.values()

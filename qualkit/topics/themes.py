@@ -503,6 +503,10 @@ def project_theme_inputs(
         if any(c.codable for c in codebook.codes)
         else None
     )
+    if suggester is not None:
+        # Seeding leaves out the self-trained signal: it is learnt from these same passages'
+        # codebook matches and would feed them back into the clustering.
+        suggester.weights["self"] = 0.0
     return passages, emb, suggester, codebook
 
 
