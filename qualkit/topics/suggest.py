@@ -517,49 +517,6 @@ def project_suggester(
     )
 
 
-#: How long a project's suggester is reused while only codings change (seconds).
-REFRESH_SECONDS = 120.0
-
-_PROJECT_CACHE: dict[str, tuple[tuple[int, int], float, CodeSuggester]] = {}
-_PROJECT_LOCK = threading.Lock()
-
-
-class _BoundedCache(MemoryCache):
-    """Query embeddings for hints: kept in memory (no database writes while coding)."""
-
-    LIMIT = 20_000
-
-    def put(self, model: str, vectors: dict[str, np.ndarray]) -> None:
-        if len(self._data) > self.LIMIT:
-            self._data.clear()
-        super().put(model, vectors)
-
-
-def cached_project_suggester(store: Store) -> CodeSuggester:
-    """:func:`project_suggester`, kept per project and process.
-
-    Rebuilt at once when the codebook or the transcripts change, and at most every
-    :data:`REFRESH_SECONDS` when only codings change, so coding stays quick.
-    """
-    import time
-
-    key = (store.codebook().version, len(store.transcripts()))
-    now = time.monotonic()
-    stamp = store.last_event_id()
-    with _PROJECT_LOCK:
-        hit = _PROJECT_CACHE.get(store.url)
-        if hit is not None and hit[0] == key:
-            fresh = now - hit[1] < REFRESH_SECONDS
-            if fresh or getattr(hit[2], "_stamp", None) == stamp:
-                return hit[2]
-    sug = project_suggester(store)
-    sug.query_cache = _BoundedCache()
-    sug._stamp = stamp  # type: ignore[attr-defined]
-    with _PROJECT_LOCK:
-        _PROJECT_CACHE[store.url] = (key, now, sug)
-    return sug
-
-
 def suggest_for_passage(
     store: Store, transcript_id: str, start: int, end: int, top: int = 5
 ) -> list[tuple[str, float]]:
@@ -567,10 +524,14 @@ def suggest_for_passage(
 
     For hints in the coding view. The transcript's own coded passages are not used.
     """
+    from qualkit.topics.cache import shared_cache
+
     t = store.transcript(transcript_id)
     if not (0 <= start < end <= len(t.text)):
         raise QualkitError(f"span {start}-{end} is outside transcript {transcript_id!r}")
-    sug = cached_project_suggester(store)
+    sug = shared_cache().suggester(store, store.codebook(), wait=threading.TIMEOUT_MAX)
+    if sug is None:  # the build failed: build here, so that its error is raised
+        sug = project_suggester(store)
     return sug.rank([span_query(t, start, end)], top=top)[0]
 
 
@@ -687,7 +648,6 @@ __all__ = [
     "Example",
     "Query",
     "accept_suggestion",
-    "cached_project_suggester",
     "code_document",
     "code_texts",
     "coded_examples",
