@@ -17,7 +17,7 @@ from qualkit.ui.editing import CONFLICT, parse_examples, save_code_edit
 from qualkit.ui.progress import my_assignments, team_overview
 from qualkit.ui.ratelimit import SignInLimiter
 from qualkit.ui.sample_project import SAMPLE_TRANSCRIPTS, build_sample_project
-from qualkit.ui.signin import EMPTY, WRONG, sign_in, sign_out
+from qualkit.ui.signin import EMPTY, WRONG, restore_failures, sign_in, sign_out
 from qualkit.ui.undo import UndoStack, change_coding, code_span, remove_coding
 
 PASSWORD = "correct horse battery"
@@ -82,6 +82,27 @@ def test_repeated_failures_are_throttled_even_with_the_right_password(sample: St
     assert sign_in(sample, lim, "dev", PASSWORD, now=14.0 + 61).ok
     # Another account is not blocked by dev's failures.
     assert sign_in(sample, lim, "casey", PASSWORD, now=15.0).ok
+
+
+def test_limits_carry_over_a_restart_from_the_event_log(sample: Store) -> None:
+    import time
+
+    now = time.time()
+    before = SignInLimiter(free_attempts=3, base_wait=60)
+    for i in range(4):
+        assert not sign_in(sample, before, "dev", f"guess-{i}-xx", now=now + i).ok
+    assert not sign_in(sample, before, "casey", "wrong-password", now=now).ok
+    assert sign_in(sample, before, "casey", PASSWORD, now=now + 1).ok
+    # A new process: a fresh limiter, filled from the log.
+    after = SignInLimiter(free_attempts=3, base_wait=60)
+    # dev's fourth try was throttled, not checked: three failures, and casey's one.
+    assert restore_failures(sample, after, now + 5) == 4
+    blocked = sign_in(sample, after, "dev", PASSWORD, now=now + 5)
+    assert not blocked.ok and blocked.wait > 0
+    # casey signed in after failing, and old failures fall out of the window.
+    assert sign_in(sample, after, "casey", PASSWORD, now=now + 5).ok
+    later = SignInLimiter(free_attempts=3, base_wait=60)
+    assert restore_failures(sample, later, now + later.window + 10) == 0
 
 
 def test_per_browser_limit(sample: Store) -> None:

@@ -147,9 +147,12 @@ class Store:
         with self.write() as s:
             self._log(s, actor, action, **payload)
 
-    def events(self, action: str | None = None, limit: int | None = None) -> list[Event]:
+    def events(
+        self, action: str | None = None, limit: int | None = None, *, newest: bool = False
+    ) -> list[Event]:
+        """Logged events, oldest first; ``newest`` gives the latest ``limit`` ones first."""
         with self.read() as s:
-            q = select(EventRow).order_by(EventRow.id)
+            q = select(EventRow).order_by(EventRow.id.desc() if newest else EventRow.id)
             if action:
                 q = q.where(EventRow.action == action)
             if limit:

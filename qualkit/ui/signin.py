@@ -98,6 +98,28 @@ def sign_in(
     return SignInResult(SignedIn(user.name, user.role, user.display_name or user.name, now))
 
 
+def restore_failures(
+    store: Store, limiter: SignInLimiter, now: float, *, recent: int = 2000
+) -> int:
+    """Replay the failed sign-ins the event log holds from the last ``limiter.window``
+    seconds (up to the ``recent`` latest, and cleared by a later sign-in), so restarting
+    the app does not reset the per-account limits. Returns the failures restored."""
+    events = store.events("auth.failed", limit=recent, newest=True)
+    events += store.events("auth.signin", limit=recent, newest=True)
+    restored = 0
+    for e in sorted(events, key=lambda e: e.id or 0):
+        user = e.payload.get("user")
+        at = e.at.timestamp() if e.at is not None else None
+        if not isinstance(user, str) or at is None or now - at > limiter.window:
+            continue
+        if e.action == "auth.failed":
+            limiter.failure([user_key(user)], at)
+            restored += 1
+        else:
+            limiter.success([user_key(user)])
+    return restored
+
+
 def sign_out(store: Store, session: SignedIn, *, reason: str = "signed out") -> None:
     """Log the end of a session (``reason`` is "signed out" or "timed out")."""
     action = "auth.timeout" if reason == "timed out" else "auth.signout"

@@ -16,7 +16,7 @@ from qualkit.storage import Store
 from qualkit.ui.access import PAGES, may_open
 from qualkit.ui.ratelimit import SignInLimiter
 from qualkit.ui.session import DEFAULT_TIMEOUT, BreakTimer, SignedIn
-from qualkit.ui.signin import sign_in, sign_out
+from qualkit.ui.signin import restore_failures, sign_in, sign_out
 from qualkit.ui.undo import UndoStack
 
 SESSION = "qk_session"
@@ -49,8 +49,11 @@ def get_store() -> Store:
 
 @st.cache_resource(show_spinner=False)
 def limiters() -> tuple[SignInLimiter, SignInLimiter]:
-    """Failed sign-ins per account name, and (more generous) per browser address."""
-    return SignInLimiter(free_attempts=5), SignInLimiter(free_attempts=30)
+    """Failed sign-ins per account name, and (more generous) per browser address. The
+    per-account counts carry over from the event log, so a restart does not reset them."""
+    per_user = SignInLimiter(free_attempts=5)
+    restore_failures(get_store(), per_user, time.time())
+    return per_user, SignInLimiter(free_attempts=30)
 
 
 def timeout_seconds(store: Store) -> float:
