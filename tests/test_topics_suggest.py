@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from qualkit.cli_suggest import group
 from qualkit.codebook import save_codebook, save_qdc
+from qualkit.errors import QualkitError
 from qualkit.model import Code, Codebook, Provenance
 from qualkit.storage import Store
 from qualkit.topics.embed import Embedder, StoreCache, onnx_available
@@ -203,4 +204,12 @@ def test_suggest_for_passage_and_accept(demo_copy: Store) -> None:
     cid = accept_suggestion(store, "coder_c", "t01", turn.start, turn.end, hints[0][0])
     mine = [c for c in store.codings(coder="coder_c") if c.id == cid]
     assert mine and mine[0].provenance == Provenance.SUGGESTED and mine[0].code == hints[0][0]
+    # The suggester is kept per project: asking again (after a coding) does not rebuild it.
+    from qualkit.topics.cache import shared_cache
+
+    builds = shared_cache().builds
+    again = suggest_for_passage(store, "t01", turn.start, turn.end, top=5)
+    assert shared_cache().builds == builds and [c for c, _ in again] == [c for c, _ in hints]
+    with pytest.raises(QualkitError):
+        suggest_for_passage(store, "t01", 10, 5)
     store.close()
