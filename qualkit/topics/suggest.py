@@ -22,6 +22,9 @@ against a reference pool of passages (z-scores), then summed:
   works from a codebook alone (the ``suggest codes`` CSV mode) once there are enough
   passages (:data:`SELF_MIN_POOL`, :data:`SELF_PER_CODE`).
 
+Exclude notes are not evidence: they describe a neighbouring code's ground and lowered
+accuracy in every form tried (against the code, for the code they name, or as a rule).
+
 Coded passages from the transcript a passage belongs to are never used for it (its
 ``group``), so evaluation is leave-one-transcript-out and a passage never learns from
 itself. Only codable codes are suggested. Scores are probabilities (softmax over codes).
