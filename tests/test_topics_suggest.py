@@ -213,3 +213,21 @@ def test_suggest_for_passage_and_accept(demo_copy: Store) -> None:
     with pytest.raises(QualkitError):
         suggest_for_passage(store, "t01", 10, 5)
     store.close()
+
+
+def test_self_training_and_small_codebooks() -> None:
+    from qualkit.topics.suggest import SELF_MIN_POOL, Example
+
+    pool = [Query(f"{t} ({i})") for i in range(SELF_MIN_POOL // 3 + 1) for _, t in PASSAGES]
+    sug = CodeSuggester(CODEBOOK, pool=pool)
+    parts = sug.components([Query(PASSAGES[1][1])])
+    assert "self" in parts and parts["self"].shape == (1, 3)
+    # The self-trained classifier alone already puts the repairs passage first.
+    assert sug.cids[int(parts["self"].argmax())] == "housing.repairs"
+    # Too few passages: no self-training.
+    assert "self" not in CodeSuggester(CODEBOOK, pool=pool[:5]).components([pool[0]])
+    # One codable code: nothing to tell apart, but ranking still works.
+    one = Codebook("One", [CODEBOOK.codes[1]])
+    examples = [Example(t, "housing.waiting", "g") for _, t in PASSAGES] * 10
+    single = CodeSuggester(one, pool=pool, examples=examples)
+    assert single.rank([Query("anything", group="h")]) == [[("housing.waiting", 1.0)]]

@@ -206,7 +206,8 @@ class CodeSuggester:
         )
         self._ex_code = np.array([self._index[e.code] for e in self.examples], dtype=int)
         self._ex_group = np.array([e.group or "" for e in self.examples], dtype=object)
-        self._labelled = len(self.examples) >= MIN_LABELLED
+        # (Classifiers need two codes or more to tell apart.)
+        self._labelled = len(self.examples) >= MIN_LABELLED and len(self.codes) > 1
         self._clf: dict[str, Any] = {}
 
         # Words.
@@ -240,7 +241,7 @@ class CodeSuggester:
             self._stats["desc_q"] = self._stats["desc"]
 
         # A classifier taught by the codebook's own words on the corpus itself.
-        if len(pool) >= max(SELF_MIN_POOL, SELF_PER_CODE * len(self.codes)):
+        if len(self.codes) > 1 and len(pool) >= max(SELF_MIN_POOL, SELF_PER_CODE * len(self.codes)):
             self._train_self(sample, ref)
 
     def _train_self(self, sample: Sequence[Query], ref: dict[str, np.ndarray]) -> None:
