@@ -93,6 +93,14 @@ def review_cmd(project: str, n_quotes: int, show_all: bool) -> None:
 @click.option("--definition", default=None, help="accept: definition of the new code.")
 @click.option("--id", "cid", default=None, help="accept: id of the new code.")
 @click.option("--parent", default=None, help="accept: put the new code under this code id.")
+@click.option(
+    "--example",
+    "examples",
+    multiple=True,
+    help="accept: an example quote for the new code (repeat for more; default: the first "
+    "sentence of the theme's first three quotes).",
+)
+@click.option("--no-examples", is_flag=True, help="accept: give the new code no examples.")
 @click.option("--into-code", default=None, help="merge: the existing code that covers it.")
 @click.option("--into-theme", type=int, default=None, help="merge: the theme to fold it into.")
 @click.option("--reason", default="", help="reject: why (kept with the decision).")
@@ -106,6 +114,8 @@ def decide_cmd(
     definition: str | None,
     cid: str | None,
     parent: str | None,
+    examples: tuple[str, ...],
+    no_examples: bool,
     into_code: str | None,
     into_theme: int | None,
     reason: str,
@@ -118,7 +128,14 @@ def decide_cmd(
     with open_store(project) as store:
         if action == "accept":
             code = th.accept_theme(
-                store, theme_id, actor, name=name, definition=definition, cid=cid, parent=parent
+                store,
+                theme_id,
+                actor,
+                name=name,
+                definition=definition,
+                cid=cid,
+                parent=parent,
+                examples=[] if no_examples else (list(examples) or None),
             )
             click.echo(f"Theme {theme_id} accepted as new code {code.cid} ({code.name}).")
         elif action == "reject":

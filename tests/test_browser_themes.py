@@ -163,6 +163,11 @@ def test_researcher_finds_themes_decides_and_decisions_survive_a_rerun(app: App,
     box.get_by_role("textbox", name="What the code means").fill(
         "Long waits for a service with no contact while waiting."
     )
+    # The example quotes are shown for editing: keep the first, add one of our own.
+    examples = box.get_by_role("textbox", name="Example quotes, one per line")
+    shown = examples.input_value().splitlines()
+    assert len(shown) == 3 and all(shown)
+    examples.fill(shown[0] + "\nNobody rang me back for weeks.")
     box.get_by_role("button", name="Add to the codebook").click()
     page.get_by_text("Added “Waiting with no word” to the codebook").wait_for()
     settle(page)
@@ -211,6 +216,7 @@ def test_researcher_finds_themes_decides_and_decisions_survive_a_rerun(app: App,
         new = codes["Waiting with no word"]
         assert new.provenance == Provenance.SUGGESTED
         assert new.definition == "Long waits for a service with no contact while waiting."
+        assert new.examples == [shown[0], "Nobody rang me back for weeks."]
         assert kept_accept.status == "accepted" and kept_accept.code == new.cid
         assert store.theme(kept_reject.id or 0).status == "rejected"
         assert store.theme(reject.id or 0).status == "rejected"

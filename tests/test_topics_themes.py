@@ -55,7 +55,12 @@ def test_decisions_survive_a_rerun(demo: Any, tmp_path: Path) -> None:
         th.merge_theme_into_code(store, b.id or 0, "access.paperwork", "ann")
         th.rename_theme(store, c.id or 0, "Renamed by the team", "ann")
         code = th.accept_theme(store, d.id or 0, "ann", name="Team's new code")
-        assert store.codebook().by_id()[code.cid].provenance == Provenance.SUGGESTED
+        saved = store.codebook().by_id()[code.cid]
+        assert saved.provenance == Provenance.SUGGESTED
+        assert saved.examples == th.theme_examples(d) and len(saved.examples) == 3
+        assert not any("[" in e for e in saved.examples)
+        own = th.accept_theme(store, first[4].id or 0, "ann", examples=["  One  line. ", " "])
+        assert store.codebook().by_id()[own.cid].examples == ["One line."]
         second = th.run_themes(store, "tester")
         by_origin = {t.inherited_from: t for t in second if t.inherited_from}
         assert by_origin[a.id].status == "rejected"
@@ -87,6 +92,27 @@ def test_cli_themes_review_decide_evaluate(demo: Any, tmp_path: Path) -> None:
     ok("decide", project, str(second.id), "merge", "--into-code", "needs.trauma", "--as", "ann")
     bad = runner.invoke(group, ["decide", project, str(second.id), "merge"])
     assert bad.exit_code != 0
+    with Store.open(project) as store:
+        third, fourth = store.themes()[2:4]
+    ok(
+        "decide",
+        project,
+        str(third.id),
+        "accept",
+        "--name",
+        "Own words",
+        "--as",
+        "ann",
+        "--example",
+        "First example.",
+        "--example",
+        "Second example.",
+    )
+    ok("decide", project, str(fourth.id), "accept", "--name", "No quotes", "--no-examples")
+    with Store.open(project) as store:
+        by_name = {c.name: c for c in store.codebook().codes}
+        assert by_name["Own words"].examples == ["First example.", "Second example."]
+        assert by_name["No quotes"].examples == []
     with Store.open(project) as store:
         assert store.theme(first.id or 0).status == "rejected"
         assert store.theme(second.id or 0).code == "needs.trauma"

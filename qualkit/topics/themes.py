@@ -574,6 +574,12 @@ def _first_sentence(text: str, words: int = 30) -> str:
     return " ".join(w[:words]) + ("…" if len(w) > words else "")
 
 
+def theme_examples(theme: ThemeRecord, n: int = 3) -> list[str]:
+    """Example quotes for a code made from ``theme``: the first sentence of each of its
+    first ``n`` quotes (de-identified text; placeholders are shortened to "…")."""
+    return [_first_sentence(q["text"]) for q in theme.quotes[:n]]
+
+
 def accept_theme(
     store: Store,
     theme_id: int,
@@ -583,8 +589,11 @@ def accept_theme(
     definition: str | None = None,
     cid: str | None = None,
     parent: str | None = None,
+    examples: Sequence[str] | None = None,
 ) -> Code:
-    """Make a theme a new code (provenance "suggested") and mark the theme accepted."""
+    """Make a theme a new code (provenance "suggested") and mark the theme accepted.
+
+    ``examples`` default to :func:`theme_examples`; pass ``[]`` for none."""
     t = _theme(store, theme_id)
     if t.status in ("accepted", "merged"):
         raise ConflictError(f"theme {theme_id} is already {t.status}")
@@ -612,7 +621,11 @@ def accept_theme(
         name=name,
         definition=definition,
         parent=parent,
-        examples=[_first_sentence(q["text"]) for q in t.quotes[:3]],
+        examples=[
+            " ".join(e.split())
+            for e in (theme_examples(t) if examples is None else examples)
+            if e.strip()
+        ],
         provenance=Provenance.SUGGESTED,
     )
     store.add_code(code, actor)
@@ -682,5 +695,6 @@ __all__ = [
     "reject_theme",
     "rename_theme",
     "run_themes",
+    "theme_examples",
     "theme_similarity",
 ]

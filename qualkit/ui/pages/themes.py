@@ -21,6 +21,7 @@ from qualkit.model import Codebook
 from qualkit.storage import Store
 from qualkit.storage.store import ThemeRecord
 from qualkit.topics.embed import Embedder, shared_embedder
+from qualkit.ui.editing import parse_examples
 from qualkit.ui.session import SignedIn
 from qualkit.ui.st_common import display_names, flash, get_store, guard, show_flash
 from qualkit.ui.suggestions import (
@@ -248,7 +249,7 @@ def _done(message: str) -> None:
 
 
 def _accept_form(store: Store, sess: SignedIn, t: ThemeRecord, codebook: Codebook) -> None:
-    from qualkit.topics.themes import accept_theme
+    from qualkit.topics.themes import accept_theme, theme_examples
 
     assert t.id is not None
     parents = [NO_PARENT, *parent_choices(codebook)]
@@ -257,6 +258,12 @@ def _accept_form(store: Store, sess: SignedIn, t: ThemeRecord, codebook: Codeboo
         name = st.text_input("Name of the new code", value=default_code_name(t), max_chars=200)
         definition = st.text_area(
             "What the code means", value=default_definition(t), max_chars=2000
+        )
+        examples = st.text_area(
+            "Example quotes, one per line",
+            value="\n".join(theme_examples(t)),
+            max_chars=4000,
+            help="They help coders and code suggestions. Clear the box to add none.",
         )
         parent = st.selectbox(
             "Put it under",
@@ -281,6 +288,7 @@ def _accept_form(store: Store, sess: SignedIn, t: ThemeRecord, codebook: Codeboo
             name=" ".join(name.split()),
             definition=definition.strip(),
             parent=parent or None,
+            examples=parse_examples(examples),
         )
     except QualkitError as e:
         st.error(f"That could not be saved: {e}")
