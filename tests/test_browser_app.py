@@ -74,6 +74,7 @@ def settle(page: Any) -> None:
 
 
 def sign_in(page: Any, app: App, user: str, path: str = "") -> None:
+    page.context.clear_cookies()  # as a new browser: an earlier sign-in does not carry over
     page.goto(f"{app.url}/{path}")
     page.get_by_label("Your user name").fill(user)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
@@ -230,11 +231,13 @@ def test_coding_blind_layers_and_accessibility(app: App, page: Any, browser: Any
     shot(page, "03-coding")
     problems += axe_check(page, "coding")
 
-    # Reload: the session ends with the page, so sign in again; both codings are there.
+    # Reload: still signed in (the browser's sign-in cookie), and both codings are there.
+    cookie = next(c for c in page.context.cookies() if c["name"] == "qualkit_session")
+    assert cookie["sameSite"] == "Strict" and cookie["expires"] == -1  # gone with the browser
     page.reload()
-    page.get_by_label("Your user name").wait_for()
-    sign_in(page, app, "casey", "coding?t=t01")
+    page.get_by_text("Signed in as").wait_for()
     page.locator(".qk-transcript .qk-tag").first.wait_for()
+    settle(page)
     shown = tags(page)
     assert any("Waiting times" in t for t in shown), shown
     assert any("Trusting relationship" in t for t in shown), shown
@@ -250,6 +253,9 @@ def test_coding_blind_layers_and_accessibility(app: App, page: Any, browser: Any
         assert all(c.provenance.value == "manual" for c in mine)
         adds = [e for e in store.events("coding.add") if e.actor == "casey"]
         assert len(adds) == 2
+        assert [e.actor for e in store.events("auth.resume")] == ["casey"]
+        # Only a hash of the cookie's token is stored, and it is in no log.
+        assert cookie["value"] not in str([e.payload for e in store.events()])
 
     # A second coder does not see the first coder's layer, and codes a turn of their own.
     other = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -299,7 +305,9 @@ def test_content_notes_pause_and_other_pages(app: App, page: Any) -> None:
     page.get_by_role("button", name="Carry on").click()
     page.locator(".qk-transcript .qk-seg").first.wait_for()
 
-    # The codebook is open to every signed-in role. (A new page load is a new session.)
+    # The codebook is open to every signed-in role: sign out, and in again as a reader.
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("You have signed out.").wait_for()
     sign_in(page, app, "robin", "codebook")
     page.get_by_role("heading", name="Codebook").wait_for()
     page.get_by_text("Waiting times").first.wait_for()
@@ -385,6 +393,28 @@ def test_idle_session_ends_by_itself(quick_timeout_app: App, page: Any) -> None:
     assert page.get_by_label("Your user name").count() == 1
     with Store.open(app.project, create=False) as store:
         assert store.events("auth.timeout")[-1].actor == "casey"
+    # A reload does not bring the timed-out session back.
+    page.reload()
+    page.get_by_label("Your user name").wait_for()
+    settle(page)
+    assert page.get_by_text("Signed in as").count() == 0
+
+
+def test_signing_out_ends_the_sign_in_for_reloads(app: App, page: Any) -> None:
+    sign_in(page, app, "dev")
+    page.reload()
+    page.get_by_text("Signed in as").wait_for()
+    settle(page)
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("You have signed out.").wait_for()
+    settle(page)
+    assert not [c for c in page.context.cookies() if c["name"] == "qualkit_session"]
+    page.reload()
+    page.get_by_label("Your user name").wait_for()
+    settle(page)
+    assert page.get_by_text("Signed in as").count() == 0
+    with Store.open(app.project, create=False) as store:
+        assert store.events("auth.signout")[-1].actor == "dev"
 
 
 def test_codebook_editors_get_a_conflict_message(app: App, browser: Any) -> None:
@@ -445,6 +475,8 @@ def test_admin_adds_an_account_that_can_sign_in(app: App, page: Any) -> None:
         stored = store.password_hash("newcoder")
         assert stored and stored.startswith("$argon2")
         assert "a brand new password" not in repr([e.payload for e in store.events()])
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("You have signed out.").wait_for()
     page.goto(f"{app.url}/")
     page.get_by_label("Your user name").fill("newcoder")
     page.get_by_role("textbox", name="Password").fill("a brand new password")

@@ -111,6 +111,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
 
 
 def sign_in(page: Any, s: Setup, user: str, path: str) -> None:
+    page.context.clear_cookies()  # as a new browser: an earlier sign-in does not carry over
     page.goto(f"{s.url}/{path}")
     page.get_by_label("Your user name").fill(user)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)

@@ -105,6 +105,44 @@ def test_limits_carry_over_a_restart_from_the_event_log(sample: Store) -> None:
     assert restore_failures(sample, later, now + later.window + 10) == 0
 
 
+def test_browser_sign_ins_resume_until_idle_ended_or_password_reset(sample: Store) -> None:
+    token = sample.start_web_session("dev")
+    assert token not in str([e.payload for e in sample.events()])
+    user = sample.resume_web_session(token, idle_seconds=60)
+    assert user is not None and user.name == "dev"
+    assert sample.resume_web_session(token + "x", idle_seconds=60) is None
+    # Idle too long: refused, and the sign-in is gone for good.
+    assert sample.resume_web_session(token, idle_seconds=0) is None
+    assert sample.resume_web_session(token, idle_seconds=60) is None
+    # Signing out ends it.
+    token = sample.start_web_session("dev")
+    sample.end_web_session(token)
+    assert sample.resume_web_session(token, idle_seconds=60) is None
+    # A new password ends every sign-in of the account, not other people's.
+    mine, theirs = sample.start_web_session("dev"), sample.start_web_session("casey")
+    sample.set_password_hash("dev", sample.password_hash("dev") or "", "admin")
+    assert sample.resume_web_session(mine, idle_seconds=60) is None
+    assert sample.resume_web_session(theirs, idle_seconds=60) is not None
+
+
+def test_remembered_sign_in_resumes_and_is_logged(sample: Store) -> None:
+    from qualkit.ui import remember
+
+    token = sample.start_web_session("casey")
+    sess = remember.resume(sample, token, timeout=600, now=123.0)
+    assert sess is not None and sess.user == "casey" and sess.last_activity == 123.0
+    assert sample.events("auth.resume")[-1].payload["user"] == "casey"
+    assert remember.still_valid(sample, token, timeout=600)
+    for bad in (None, "", "x' ; alert(1)", token + "'"):
+        assert remember.resume(sample, bad, timeout=600, now=1.0) is None
+    assert len(sample.events("auth.resume")) == 1
+    script = remember.cookie_script(token, secure=True)
+    assert f"qualkit_session={token}; Path=/; SameSite=Strict; Secure" in script
+    assert "Max-Age=0" in remember.cookie_script(None)
+    with pytest.raises(ValueError):
+        remember.cookie_script("'; document.cookie='x")
+
+
 def test_per_browser_limit(sample: Store) -> None:
     per_user, per_client = SignInLimiter(free_attempts=50), SignInLimiter(free_attempts=2)
     for i, name in enumerate(["casey", "dev"]):

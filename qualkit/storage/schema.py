@@ -183,6 +183,18 @@ class AssignmentRow(Base):
     changed: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class WebSessionRow(Base):
+    """A browser's sign-in, so that reloading the page keeps a person signed in. Only a
+    SHA-256 hash of the browser's random token is stored; the row goes at sign-out."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class EventRow(Base):
     """Append-only command log. Rows are never updated or deleted."""
 

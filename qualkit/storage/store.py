@@ -6,6 +6,8 @@ the log and the data cannot disagree.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
@@ -49,10 +51,15 @@ from qualkit.storage.schema import (
     TranscriptRow,
     TurnRow,
     UserRow,
+    WebSessionRow,
     utcnow,
 )
 
 CONSENSUS_CODER = "consensus"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _aware(dt: datetime | None) -> datetime | None:
@@ -236,7 +243,41 @@ class Store:
             if row is None:
                 raise NotFoundError(f"no user called {name!r}")
             row.password_hash = password_hash
+            # A new password ends every browser sign-in of the account.
+            s.execute(delete(WebSessionRow).where(WebSessionRow.user_id == row.id))
             self._log(s, actor, "user.password_reset", user=name)
+
+    # -- browser sign-ins ----------------------------------------------------------------
+
+    def start_web_session(self, name: str) -> str:
+        """A new random token for ``name``'s browser; only its SHA-256 hash is stored."""
+        token = secrets.token_urlsafe(32)
+        with self.write() as s:
+            user = self._user_row(s, name)
+            s.add(WebSessionRow(token_hash=_token_hash(token), user_id=user.id))
+        return token
+
+    def resume_web_session(self, token: str, idle_seconds: float) -> User | None:
+        """The active account a browser token belongs to, when it was used in the last
+        ``idle_seconds``; it counts as used now. None when unknown, idle or ended."""
+        now = utcnow()
+        with self.write() as s:
+            row = s.scalar(
+                select(WebSessionRow).where(WebSessionRow.token_hash == _token_hash(token))
+            )
+            if row is None:
+                return None
+            user = s.get(UserRow, row.user_id)
+            idle = (now - _aware(row.last_seen)).total_seconds()  # type: ignore[operator]
+            if user is None or not user.active or not user.password_hash or idle >= idle_seconds:
+                s.delete(row)
+                return None
+            row.last_seen = now
+            return _user(user)
+
+    def end_web_session(self, token: str) -> None:
+        with self.write() as s:
+            s.execute(delete(WebSessionRow).where(WebSessionRow.token_hash == _token_hash(token)))
 
     def users(self) -> list[User]:
         with self.read() as s:

@@ -9,10 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from qualkit.errors import QualkitError
 from qualkit.model import Role
 from qualkit.storage import Store
+from qualkit.ui import remember
 from qualkit.ui.access import PAGES, may_open
 from qualkit.ui.ratelimit import SignInLimiter
 from qualkit.ui.session import DEFAULT_TIMEOUT, BreakTimer, SignedIn
@@ -21,6 +23,14 @@ from qualkit.ui.undo import UndoStack
 
 SESSION = "qk_session"
 NOTICE = "qk_notice"
+#: This browser's sign-in token (see :mod:`qualkit.ui.remember`), when it was last marked
+#: as used, and cookie changes still to send to the browser.
+TOKEN = "qk_token"
+TOUCHED = "qk_token_touched"
+SET_COOKIE = "qk_set_cookie"
+CLEAR_COOKIE = "qk_clear_cookie"
+#: Tokens this browser session knows are ended (kept across sign-outs).
+DEAD_TOKENS = "dead_tokens"
 PREFS_PREFIX = "ui_prefs:"
 #: Session-state keys that belong to one signed-in person and go when they sign out.
 PERSONAL_PREFIX = "qk_"
@@ -94,28 +104,90 @@ def _forget_person() -> None:
             del st.session_state[key]
 
 
+ENDED_NOTICES = {
+    "timed out": "You were signed out because nothing happened for a while. Your work is saved.",
+    "ended": "Your sign-in has ended (for example, your password was changed). Please sign in "
+    "again. Your work is saved.",
+}
+
+
+def _dead_tokens() -> set[str]:
+    dead = st.session_state.get(DEAD_TOKENS)
+    if not isinstance(dead, set):
+        dead = st.session_state[DEAD_TOKENS] = set()
+    return dead
+
+
 def end_session(reason: str = "signed out") -> None:
+    """Sign out (``reason``: "signed out", "timed out" or "ended"): log it, end the
+    browser's token, forget the person's state and clear the cookie."""
     sess = current()
+    token = st.session_state.get(TOKEN)
+    store = get_store()
     if sess is not None:
         try:
-            sign_out(get_store(), sess, reason=reason)
+            sign_out(store, sess, reason=reason)
         finally:
             _forget_person()
-    if reason == "timed out":
-        st.session_state[NOTICE] = (
-            "You were signed out because nothing happened for a while. Your work is saved."
-        )
-    else:
-        st.session_state[NOTICE] = "You have signed out. Your work is saved."
+    dead = _dead_tokens()
+    for t in (token, st.context.cookies.get(remember.COOKIE)):
+        if t:
+            store.end_web_session(t)
+            dead.add(t)
+    st.session_state[CLEAR_COOKIE] = True
+    st.session_state[NOTICE] = ENDED_NOTICES.get(reason, "You have signed out. Your work is saved.")
+
+
+def _resume(store: Store) -> SignedIn | None:
+    """Pick up this browser's sign-in after a reload, from its cookie."""
+    token = st.context.cookies.get(remember.COOKIE)
+    if not token or token in _dead_tokens():
+        return None
+    now = time.time()
+    sess = remember.resume(store, token, timeout_seconds(store), now)
+    if sess is None:
+        _dead_tokens().add(token)
+        st.session_state[CLEAR_COOKIE] = True
+        return None
+    _forget_person()
+    st.session_state[SESSION] = sess
+    st.session_state[TOKEN] = token
+    st.session_state[TOUCHED] = now
+    return sess
 
 
 def check_timeout() -> SignedIn | None:
-    """End the session when it has been idle too long; return it if it is still valid."""
-    sess = current()
-    if sess is not None and sess.expired(time.time(), timeout_seconds(get_store())):
+    """The signed-in session (resumed from the browser's cookie after a reload), or None;
+    a session idle for too long, or ended elsewhere, is ended here."""
+    store = get_store()
+    sess = current() or _resume(store)
+    if sess is None:
+        return None
+    now = time.time()
+    timeout = timeout_seconds(store)
+    if sess.expired(now, timeout):
         end_session("timed out")
         return None
+    token = st.session_state.get(TOKEN)
+    if token and now - float(st.session_state.get(TOUCHED, 0.0)) >= remember.TOUCH_EVERY:
+        st.session_state[TOUCHED] = now
+        if not remember.still_valid(store, token, timeout):
+            end_session("ended")
+            return None
     return sess
+
+
+def _secure() -> bool:
+    return str(getattr(st.context, "url", "") or "").startswith("https:")
+
+
+def send_cookie_changes() -> None:
+    """Set or clear the sign-in cookie in the browser when a change is due."""
+    token = st.session_state.pop(SET_COOKIE, None)
+    if isinstance(token, str):
+        components.html(remember.cookie_script(token, secure=_secure()), height=0)
+    elif st.session_state.pop(CLEAR_COOKIE, False):
+        components.html(remember.cookie_script(None, secure=_secure()), height=0)
 
 
 # -- preferences -------------------------------------------------------------------------
@@ -178,6 +250,7 @@ def apply_style() -> None:
 def signin_form() -> None:
     """The only thing a signed-out visitor sees, whatever page they asked for."""
     st.title("Sign in")
+    send_cookie_changes()
     notice = st.session_state.pop(NOTICE, None)
     if notice:
         st.info(notice)
@@ -201,7 +274,12 @@ def signin_form() -> None:
         )
         if result.session is not None:
             _forget_person()
+            store = get_store()
+            token = store.start_web_session(result.session.user)
             st.session_state[SESSION] = result.session
+            st.session_state[TOKEN] = token
+            st.session_state[TOUCHED] = time.time()
+            st.session_state[SET_COOKIE] = token
             st.rerun()
         st.error(result.message)
     st.caption("Forgotten your password? Ask your project admin to reset it.")
@@ -217,6 +295,7 @@ def guard(page: str) -> SignedIn:
         signin_form()
         st.stop()
     assert sess is not None
+    send_cookie_changes()
     spec = PAGES[page]
     if not may_open(sess.role, page):
         st.title(spec.title)
