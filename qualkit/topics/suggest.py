@@ -498,11 +498,11 @@ def project_suggester(
 
     transcripts = {t.tid: t for t in store.transcripts(with_text=True)}
     passages = project_passages(store)
-    # Each passage with its turn(s) as context; a passage's text leaves out interviewer
-    # words between the turns it joins.
+    # An even sample of the passages (all the suggester uses), each with its turn(s) as
+    # context; a passage's text leaves out interviewer words between the turns it joins.
     pool = [
         replace(span_query(transcripts[p.transcript], p.start, p.end), text=p.text)
-        for p in passages
+        for p in (passages[i] for i in _even_sample(len(passages), MAX_POOL))
     ]
     questions = [
         _squash(t.text[u.start : u.end])
