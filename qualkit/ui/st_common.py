@@ -106,8 +106,8 @@ def _forget_person() -> None:
 
 ENDED_NOTICES = {
     "timed out": "You were signed out because nothing happened for a while. Your work is saved.",
-    "ended": "Your sign-in has ended (for example, your password was changed). Please sign in "
-    "again. Your work is saved.",
+    "ended": "Your sign-in has ended: you signed out in another tab, or your password was "
+    "changed. Please sign in again. Your work is saved.",
 }
 
 
