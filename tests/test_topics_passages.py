@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from qualkit.model import SpeakerKind, Transcript, Turn
@@ -147,6 +147,18 @@ def test_sentence_splitter_keeps_abbreviations_and_offsets() -> None:
         min_size=1,
         max_size=12,
     )
+)
+# Sentence lengths that once left a window a word short, or left no way to stay in bounds
+# without cutting inside a sentence.
+@example([(SpeakerKind.PARTICIPANT, [23, 80, 39])])
+@example(
+    [
+        (SpeakerKind.PARTICIPANT, [19]),
+        (SpeakerKind.PARTICIPANT, [18, 80]),
+        (SpeakerKind.INTERVIEWER, [53, 9]),
+        (SpeakerKind.PARTICIPANT, [33]),
+        (SpeakerKind.PARTICIPANT, [1]),
+    ]
 )
 def test_windows_stay_within_bounds(spec: list[tuple[SpeakerKind, list[int]]]) -> None:
     turns = [

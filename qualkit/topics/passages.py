@@ -1,7 +1,8 @@
 """Passages: the units that theme discovery and code suggestions work on.
 
 A passage is a stretch of one transcript's participant speech of about 40–120 words.
-Long turns are split at sentence boundaries into balanced windows; very short turns are
+Long turns are split at sentence boundaries into balanced windows (inside a sentence only
+when no split at sentence boundaries keeps every window within bounds); very short turns are
 joined with the following (or, at the end, the preceding) turns of the same transcript.
 Interviewer turns are left out unless asked for. A passage that joins several turns keeps
 one segment per turn, so its offsets never cover the interviewer's words in between.
@@ -173,7 +174,7 @@ def _balanced_windows(
     def cost(w: int) -> float:
         c = ((w - target) / target) ** 2 + 0.25
         if w < min_words:
-            c += 50.0 * (min_words - w) / min_words
+            c += 10.0 + 50.0 * (min_words - w) / min_words
         if w > max_words:
             c += 5.0 * (w - max_words) / max_words
         return c
@@ -241,7 +242,17 @@ def transcript_passages(
             units.append(cur)
     out: list[Passage] = []
     for unit in units:
-        for window in _balanced_windows(unit, max_words, min_words):
+        windows = _balanced_windows(unit, max_words, min_words)
+        if len(windows) > 1 and min(sum(s.words for s in w) for w in windows) < min_words:
+            # Sentence boundaries leave no way to keep every window in bounds: cut the
+            # unit's sentences into pieces of at most ``min_words`` words and try again.
+            pieces = [
+                _Sentence(pa, pb, len(text[pa:pb].split()), s.turn)
+                for s in unit
+                for pa, pb in _split_long(text, s.start, s.end, min_words)
+            ]
+            windows = _balanced_windows(pieces, max_words, min_words)
+        for window in windows:
             segs: list[Segment] = []
             turn_ids: list[int] = []
             for s in window:
