@@ -55,8 +55,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 
 @pytest.fixture(scope="module")
 def quick_timeout_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    """The app with sessions that end after 4 seconds without activity."""
-    yield from _start_app(tmp_path_factory.mktemp("app_timeout"), {"QUALKIT_SESSION_TIMEOUT": "4"})
+    """The app with sessions that end after 10 seconds without activity (long enough for
+    the first coding page to load on a busy 2-core machine)."""
+    yield from _start_app(tmp_path_factory.mktemp("app_timeout"), {"QUALKIT_SESSION_TIMEOUT": "10"})
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -388,7 +389,7 @@ def test_idle_session_ends_by_itself(quick_timeout_app: App, page: Any) -> None:
     sign_in(page, app, "casey", "coding?t=t01")
     page.locator(".qk-transcript .qk-seg").first.wait_for()
     # Nobody touches the page: the heartbeat signs the coder out and hides the transcript.
-    page.get_by_text("You were signed out because nothing happened").wait_for(timeout=20_000)
+    page.get_by_text("You were signed out because nothing happened").wait_for(timeout=40_000)
     assert page.locator(".qk-transcript").count() == 0
     assert page.get_by_label("Your user name").count() == 1
     with Store.open(app.project, create=False) as store:
