@@ -87,6 +87,13 @@ def sign_in(page: Any, app: App, user: str, path: str = "") -> None:
 def choose(page: Any, label: str, text: str, *, multi: bool = False) -> None:
     """Pick an option in a Streamlit select box or multiselect with the keyboard only."""
     box = page.get_by_role("combobox", name=label, exact=True)
+    # While Streamlit reruns, a widget that moved can briefly exist twice (old and new copy).
+    page.wait_for_function(
+        "([name]) => [...document.querySelectorAll('[role=combobox]')]"
+        ".filter(e => e.getAttribute('aria-label') === name).length === 1",
+        arg=[label],
+        timeout=TIMEOUT,
+    )
     box.focus()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type(text)
@@ -366,6 +373,7 @@ def test_larger_text_and_undo(app: App, page: Any) -> None:
     assert page.evaluate(size) == "18px"
     page.get_by_text("Larger text").click()
     page.wait_for_function(f"() => ({size})() === '22px'")
+    settle(page)
     before = len(tags(page))
     choose(page, "Turn", "Turn 2")
     choose(page, "Codes", code_name(app, "practitioners.caseloads"), multi=True)
