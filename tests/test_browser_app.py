@@ -84,17 +84,23 @@ def sign_in(page: Any, app: App, user: str, path: str = "") -> None:
     settle(page)
 
 
+def only_one(scope: Any, label: str) -> Any:
+    """The combobox ``label`` in ``scope``, once a rerun has left a single copy of it.
+
+    While Streamlit reruns, a widget that moved can briefly exist twice (old and new copy).
+    """
+    box = scope.get_by_role("combobox", name=label, exact=True)
+    box.first.wait_for()
+    for _ in range(TIMEOUT // 100):
+        if box.count() == 1:
+            break
+        box.first.page.wait_for_timeout(100)
+    return box
+
+
 def choose(page: Any, label: str, text: str, *, multi: bool = False) -> None:
     """Pick an option in a Streamlit select box or multiselect with the keyboard only."""
-    box = page.get_by_role("combobox", name=label, exact=True)
-    # While Streamlit reruns, a widget that moved can briefly exist twice (old and new copy).
-    page.wait_for_function(
-        "([name]) => [...document.querySelectorAll('[role=combobox]')]"
-        ".filter(e => e.getAttribute('aria-label') === name).length === 1",
-        arg=[label],
-        timeout=TIMEOUT,
-    )
-    box.focus()
+    only_one(page, label).focus()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type(text)
     page.keyboard.press("Enter")

@@ -30,6 +30,7 @@ from tests.test_browser_app import (  # noqa: E402
     axe_check,
     choose,
     drag_select,
+    only_one,
     settle,
     sign_in,
     tags,
@@ -82,8 +83,7 @@ def card(page: Any, theme_id: int | None) -> Any:
 
 def choose_in(scope: Any, label: str, text: str) -> None:
     """Pick an option in a select box inside ``scope`` with the keyboard only."""
-    box = scope.get_by_role("combobox", name=label, exact=True)
-    box.focus()
+    only_one(scope, label).focus()
     scope.page.keyboard.press("ControlOrMeta+a")
     scope.page.keyboard.type(text)
     scope.page.keyboard.press("Enter")

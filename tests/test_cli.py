@@ -46,9 +46,10 @@ def test_every_command_has_help_and_is_documented_in_the_readme() -> None:
     for name in all_commands(cli):
         result = run(*name.split(), "--help")
         assert "Usage:" in result.output
-        cmd = cli
+        cmd: click.Command = cli
         for part in name.split():
-            cmd = cmd.commands[part]  # type: ignore[attr-defined]
+            assert isinstance(cmd, click.Group)
+            cmd = cmd.commands[part]
         assert cmd.help, f"`qualkit {name}` has no help text"
         assert f"qualkit {name}" in readme, f"`qualkit {name}` is not in README.md"
 

@@ -43,7 +43,7 @@ def leaked(haystack: str, needles: set[str]) -> set[str]:
 
 def shared_side_text(demo: Any) -> str:
     """Everything a coder or report writer could ever see from this demo run."""
-    parts = []
+    parts: list[str] = []
     con = sqlite3.connect(demo.project)
     for (table,) in con.execute("select name from sqlite_master where type='table'"):
         for row in con.execute(f'select * from "{table}"'):
