@@ -64,12 +64,13 @@ def quick_timeout_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]
 
 
 def settle(page: Any) -> None:
-    """Wait until Streamlit has finished running the script."""
+    """Wait until Streamlit has finished running the script and removed stale elements."""
     page.wait_for_timeout(300)
     page.wait_for_function(
         '() => !document.querySelector(\'[data-testid="stStatusWidget"] '
         '[data-testid="stStatusWidgetRunningIcon"]\') && '
-        '!document.querySelector(\'[data-testid="stApp"][data-test-script-state="running"]\')',
+        '!document.querySelector(\'[data-testid="stApp"][data-test-script-state="running"]\') && '
+        "!document.querySelector('[data-stale=\"true\"]')",
         timeout=TIMEOUT,
     )
 
@@ -96,6 +97,20 @@ def only_one(scope: Any, label: str) -> Any:
             break
         box.first.page.wait_for_timeout(100)
     return box
+
+
+def has_session_cookie(page: Any, *, wait_for: bool | None = None) -> bool:
+    """Whether the browser holds the sign-in cookie; with ``wait_for``, first wait (the
+    app sets and clears it from a small script that runs a moment after the page)."""
+
+    def held() -> bool:
+        return any(c["name"] == "qualkit_session" for c in page.context.cookies())
+
+    for _ in range(TIMEOUT // 100 if wait_for is not None else 0):
+        if held() == wait_for:
+            break
+        page.wait_for_timeout(100)
+    return held()
 
 
 def choose(page: Any, label: str, text: str, *, multi: bool = False) -> None:
@@ -179,8 +194,8 @@ def shot(page: Any, name: str) -> None:
 def test_signed_out_visits_show_only_the_sign_in_form(app: App, page: Any, spec: Any) -> None:
     page.goto(f"{app.url}/{spec.url_path}?t=t01")
     page.get_by_label("Your user name").wait_for()
-    assert page.locator("[role='dialog']").count() == 0  # e.g. no "page not found"
     settle(page)
+    assert page.locator("[role='dialog']").count() == 0  # e.g. no "page not found"
     body = page.locator("[data-testid='stMain']").inner_text()
     assert "Sign in" in body
     for leak in (
@@ -211,6 +226,7 @@ def test_coding_blind_layers_and_accessibility(app: App, page: Any, browser: Any
     sign_in(page, app, "casey", "my-transcripts")
     page.get_by_role("heading", name="My transcripts").wait_for()
     page.get_by_text("Getting help after the hostel").wait_for()
+    settle(page)
     assert page.get_by_text("this transcript talks about overdose").count() == 1
     shot(page, "02-my-transcripts")
     problems += axe_check(page, "my transcripts")
@@ -246,6 +262,7 @@ def test_coding_blind_layers_and_accessibility(app: App, page: Any, browser: Any
     problems += axe_check(page, "coding")
 
     # Reload: still signed in (the browser's sign-in cookie), and both codings are there.
+    assert has_session_cookie(page, wait_for=True)
     cookie = next(c for c in page.context.cookies() if c["name"] == "qualkit_session")
     assert cookie["sameSite"] == "Strict" and cookie["expires"] == -1  # gone with the browser
     page.reload()
@@ -277,6 +294,7 @@ def test_coding_blind_layers_and_accessibility(app: App, page: Any, browser: Any
     p2.set_default_timeout(TIMEOUT)
     sign_in(p2, app, "dev", "coding?t=t01")
     p2.locator(".qk-transcript .qk-seg").first.wait_for()
+    settle(p2)
     assert tags(p2) == []
     assert p2.get_by_text("You have not coded anything in this transcript yet.").count() == 1
     choose(p2, "Turn", "Turn 6")
@@ -294,6 +312,7 @@ def test_coding_blind_layers_and_accessibility(app: App, page: Any, browser: Any
     p3.set_default_timeout(TIMEOUT)
     sign_in(p3, app, "rita", "coding?t=t01")
     p3.locator(".qk-transcript .qk-tag").first.wait_for()
+    settle(p3)
     shown = tags(p3)
     assert any("Waiting times" in t and "Casey" in t for t in shown), shown
     assert any("Trusting relationship" in t and "Casey" in t for t in shown), shown
@@ -307,6 +326,7 @@ def test_coding_blind_layers_and_accessibility(app: App, page: Any, browser: Any
 def test_content_notes_pause_and_other_pages(app: App, page: Any) -> None:
     sign_in(page, app, "casey", "coding?t=t02")
     page.get_by_text("Before you start").wait_for()
+    settle(page)
     assert page.locator(".qk-transcript").count() == 0  # nothing shown before choosing
     assert page.get_by_text("overdose").count() >= 1
     shot(page, "05-content-note")
@@ -333,9 +353,11 @@ def test_content_notes_pause_and_other_pages(app: App, page: Any) -> None:
 def test_roles_are_checked_on_each_page(app: App, page: Any) -> None:
     sign_in(page, app, "casey", "assign")
     page.get_by_text("This page is not open to your account (coder)").wait_for()
+    settle(page)
     assert page.get_by_role("button", name="Assign").count() == 0
     sign_in(page, app, "robin", "coding?t=t01")
     page.get_by_text("This page is not open to your account (reader)").wait_for()
+    settle(page)
     assert page.locator(".qk-transcript").count() == 0
 
 
@@ -353,6 +375,7 @@ def test_researcher_assigns_and_sees_declines(app: App, page: Any) -> None:
     assert page.get_by_text("Suggested by the keyword check").count() == 0
     choose(page, "Transcript", "Working on the front line")
     page.get_by_text("Suggested by the keyword check").wait_for()
+    settle(page)
     assert "overdose" in page.get_by_text("Suggested by the keyword check").inner_text()
     settle(page)
     assert axe_check(page, "assign") == []
@@ -364,6 +387,7 @@ def test_failed_sign_in_is_refused_and_logged_without_the_password(app: App, pag
     page.get_by_role("textbox", name="Password").fill("Tr0ub4dor&3-wrong")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("That name and password do not match").wait_for()
+    settle(page)
     assert page.locator("[data-testid='stSidebarNav']").count() == 0
     with Store.open(app.project, create=False) as store:
         failed = store.events("auth.failed")
@@ -404,6 +428,7 @@ def test_idle_session_ends_by_itself(quick_timeout_app: App, page: Any) -> None:
     page.locator(".qk-transcript .qk-seg").first.wait_for()
     # Nobody touches the page: the heartbeat signs the coder out and hides the transcript.
     page.get_by_text("You were signed out because nothing happened").wait_for(timeout=40_000)
+    settle(page)
     assert page.locator(".qk-transcript").count() == 0
     assert page.get_by_label("Your user name").count() == 1
     with Store.open(app.project, create=False) as store:
@@ -417,13 +442,14 @@ def test_idle_session_ends_by_itself(quick_timeout_app: App, page: Any) -> None:
 
 def test_signing_out_ends_the_sign_in_for_reloads(app: App, page: Any) -> None:
     sign_in(page, app, "dev")
+    assert has_session_cookie(page, wait_for=True)
     page.reload()
     page.get_by_text("Signed in as").wait_for()
     settle(page)
     page.get_by_role("button", name="Sign out").click()
     page.get_by_text("You have signed out.").wait_for()
     settle(page)
-    assert not [c for c in page.context.cookies() if c["name"] == "qualkit_session"]
+    assert not has_session_cookie(page, wait_for=False)
     page.reload()
     page.get_by_label("Your user name").wait_for()
     settle(page)

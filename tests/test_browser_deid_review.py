@@ -138,6 +138,7 @@ def test_signed_out_visitors_see_only_the_sign_in_form(setup: Setup, page: Any) 
 def test_coders_are_refused(setup: Setup, page: Any) -> None:
     sign_in(page, setup, "casey", "deid-review")
     page.get_by_text("This page is not open to your account (coder)").wait_for()
+    settle(page)
     assert page.get_by_role("textbox", name="Review folder").count() == 0
     assert page.locator(".qk-deid-text").count() == 0
 
@@ -159,6 +160,7 @@ def test_researcher_reviews_and_apply_honours_the_decisions(setup: Setup, page: 
     choose(page, "Transcript to review", "t01")
     text = page.locator(".qk-deid-text")
     text.wait_for()
+    settle(page)
     shown = text.inner_text()
     assert "Daria Pemberton" in shown and shown.count("[PERSON]") >= 3
     assert page.locator(".qk-deid-text mark").count() == len(dets)
@@ -170,6 +172,7 @@ def test_researcher_reviews_and_apply_honours_the_decisions(setup: Setup, page: 
     page.get_by_role("button", name="Save decisions").click()
     settle(page)
     page.get_by_text("Saved the decisions for t01").wait_for()
+    settle(page)
     assert "[PERSON, added]" in text.inner_text()
     assert "[LOCATION, rejected]" in text.inner_text()
     problems += axe_check(page, "review de-identification after saving")

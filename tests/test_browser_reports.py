@@ -99,6 +99,7 @@ def test_roles_without_access_are_refused(
     for key in keys:
         sign_in(page, app, user, PAGES[key].url_path)
         page.get_by_text(f"This page is not open to your account ({role})").wait_for()
+        settle(page)
         body = main_text(page)
         assert "Kappa" not in body and "waiting list" not in body
         assert page.locator("[data-testid='stTable']").count() == 0
@@ -116,6 +117,7 @@ def test_agreement_table_flags_low_codes_and_links_to_them(app: App, page: Any) 
     settle(page)
     tables = page.locator("[data-testid='stTable']")
     tables.nth(2).wait_for()
+    settle(page)
     assert tables.count() == 3  # overall, per code, per transcript
     per_code = [r.strip() for r in tables.nth(1).locator("tr").all_inner_texts()]
     header = per_code[0]
@@ -228,6 +230,7 @@ def test_researcher_reconciles_then_quotes_the_consensus_layer(app: App, page: A
     page.get_by_role("button", name="Show quotes").click()
     settle(page)
     page.get_by_text("2 quotes from 1 participant").wait_for()
+    settle(page)
     body = main_text(page)
     assert HOUSING_B in body and WAITING in body
     assert STIGMA not in body  # coder A's passage was not reconciled
@@ -260,6 +263,7 @@ def test_reader_filters_by_theme_and_downloads_docx(app: App, page: Any, tmp_pat
     page.get_by_role("button", name="Show quotes").click()
     settle(page)
     page.get_by_text("1 quote from 1 participant").wait_for()
+    settle(page)
     counts = page.locator("[data-testid='stTable']").first
     rows = [" ".join(r.split()) for r in counts.locator("tr").all_inner_texts()]
     assert rows == [

@@ -129,6 +129,7 @@ def test_only_researchers_and_admins_open_the_themes_page(app: App, page: Any) -
     for user, role in (("casey", "coder"), ("robin", "reader")):
         sign_in(page, app, user, "themes")
         page.get_by_text(f"This page is not open to your account ({role})").wait_for()
+        settle(page)
         assert page.get_by_role("button", name="Find themes").count() == 0
     sign_in(page, app, "admin", "themes")
     page.get_by_role("heading", name="Suggested themes").wait_for()
@@ -274,6 +275,7 @@ def test_coder_sees_and_accepts_suggested_codes(app: App, page: Any) -> None:
     page.get_by_text("Selected (turn 2)").wait_for()
     settle(page)
     page.get_by_text("Suggested codes for turn 2").wait_for()
+    settle(page)
     button = page.get_by_role("button", name=f"Suggested: {WAITING_NAME} (")
     button.focus()
     page.keyboard.press("Enter")
@@ -308,6 +310,7 @@ def test_researcher_merges_and_renames_themes(app: App, page: Any) -> None:
         code_name = store.codebook().by_id()["funding.shortterm"].name
     sign_in(page, app, "rita", "themes")
     page.get_by_role("heading", name="Suggested themes").wait_for()
+    settle(page)
 
     # Merge one theme into another.
     box = card(page, source.id)
