@@ -44,20 +44,11 @@ from qualkit.project import NotIdentifiableGate, import_transcripts, init_projec
 from qualkit.storage import Store  # noqa: E402
 from qualkit.ui.loadtest import long_transcript, prepare_load_project, run_load  # noqa: E402
 from qualkit.ui.sample_project import load_sample_codebook  # noqa: E402
-from qualkit.ui.server import app_env, streamlit_command  # noqa: E402
+from qualkit.ui.server import CHROMIUM, CHROMIUM_ARGS, app_env, streamlit_command  # noqa: E402
 from qualkit.ui.server import free_port as _free_port  # noqa: E402
 from qualkit.ui.view import transcript_view  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 P95_GOAL_MS = 150.0
 OPEN_GOAL_S = 1.0
 PASSWORD = "benchmark password"

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from qualkit.storage import Store
+from qualkit.ui.server import CHROMIUM, CHROMIUM_ARGS
 
 # Property tests draw fresh examples on every local run. CI (HYPOTHESIS_PROFILE=ci) uses a
 # fixed sequence, so whether a run passes does not depend on which examples came up.
@@ -92,15 +93,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 # -- real-browser tests ------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 BROWSER_TIMEOUT = 30_000
 DEFAULT_VIEWPORT = {"width": 1400, "height": 1000}
 

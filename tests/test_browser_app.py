@@ -18,8 +18,8 @@ import pytest
 from qualkit.storage import Store
 from qualkit.ui.access import PAGES
 from qualkit.ui.sample_project import build_sample_project
-from qualkit.ui.server import serving
-from tests.conftest import BROWSER_TIMEOUT, CHROMIUM
+from qualkit.ui.server import CHROMIUM, serving
+from tests.conftest import BROWSER_TIMEOUT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

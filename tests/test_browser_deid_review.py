@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+from qualkit.ui.server import CHROMIUM
+
 VIEWPORT = {"width": 1400, "height": 1100}
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)

@@ -13,15 +13,16 @@ from typing import Any
 
 import pytest
 
-CHROMIUM_PATH = "/usr/bin/chromium"
-if not Path(CHROMIUM_PATH).exists():
-    pytest.skip(f"{CHROMIUM_PATH} is missing (apt-get install chromium)", allow_module_level=True)
+from qualkit.ui.server import CHROMIUM
 
-from qualkit.export import QuoteFilters, build_quote_bank  # noqa: E402
-from qualkit.storage import CONSENSUS_CODER, Store  # noqa: E402
-from qualkit.ui.access import PAGES  # noqa: E402
-from qualkit.ui.server import serving  # noqa: E402
-from tests.test_browser_app import (  # noqa: E402
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+
+from qualkit.export import QuoteFilters, build_quote_bank
+from qualkit.storage import CONSENSUS_CODER, Store
+from qualkit.ui.access import PAGES
+from qualkit.ui.server import serving
+from tests.test_browser_app import (
     PASSWORD,
     App,
     axe_check,
@@ -29,7 +30,7 @@ from tests.test_browser_app import (  # noqa: E402
     settle,
     sign_in,
 )
-from tests.test_ui_reports import (  # noqa: E402
+from tests.test_ui_reports import (
     HOUSING_B,
     STIGMA,
     WAITING,

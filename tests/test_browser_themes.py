@@ -17,14 +17,15 @@ from typing import Any
 
 import pytest
 
-CHROMIUM_PATH = "/usr/bin/chromium"
-if not Path(CHROMIUM_PATH).exists():
-    pytest.skip(f"{CHROMIUM_PATH} is missing (apt-get install chromium)", allow_module_level=True)
+from qualkit.ui.server import CHROMIUM
 
-from qualkit.model import Provenance  # noqa: E402
-from qualkit.storage import Store  # noqa: E402
-from qualkit.ui.server import serving  # noqa: E402
-from tests.test_browser_app import (  # noqa: E402
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+
+from qualkit.model import Provenance
+from qualkit.storage import Store
+from qualkit.ui.server import serving
+from tests.test_browser_app import (
     PASSWORD,
     App,
     axe_check,
@@ -35,7 +36,7 @@ from tests.test_browser_app import (  # noqa: E402
     sign_in,
     tags,
 )
-from tests.test_ui_themes import WAITING, build_themes_project  # noqa: E402
+from tests.test_ui_themes import WAITING, build_themes_project
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

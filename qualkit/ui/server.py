@@ -15,6 +15,16 @@ from pathlib import Path
 from qualkit.errors import QualkitError
 
 APP_SCRIPT = Path(__file__).resolve().parents[2] / "app_streamlit.py"
+#: Debian's Chromium and the flags the browser tests and benchmarks launch it with.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
