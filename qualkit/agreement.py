@@ -161,6 +161,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from qualkit.errors import AgreementError
 from qualkit.model import Coding, Turn
 
 __all__ = [
@@ -294,9 +295,9 @@ def percent_agreement(n_units: int, both: int, a_coded: int, b_coded: int) -> fl
 
 def _check_counts(n_units: int, both: int, a_coded: int, b_coded: int) -> None:
     if not (0 <= both <= min(a_coded, b_coded) and max(a_coded, b_coded) <= n_units):
-        raise ValueError("counts must satisfy 0 <= both <= a_coded, b_coded <= n_units")
+        raise AgreementError("counts must satisfy 0 <= both <= a_coded, b_coded <= n_units")
     if a_coded + b_coded - both > n_units:
-        raise ValueError("a_coded + b_coded - both cannot exceed n_units")
+        raise AgreementError("a_coded + b_coded - both cannot exceed n_units")
 
 
 def krippendorff_alpha_nominal(reliability_data: npt.ArrayLike) -> float:
@@ -308,7 +309,7 @@ def krippendorff_alpha_nominal(reliability_data: npt.ArrayLike) -> float:
     """
     data = np.asarray(reliability_data, dtype=np.float64)
     if data.ndim != 2:
-        raise ValueError("reliability_data must be a 2-D array: coders by units")
+        raise AgreementError("reliability_data must be a 2-D array: coders by units")
     present = ~np.isnan(data)
     values = np.unique(data[present])
     if values.size < 2:
@@ -410,9 +411,11 @@ def _covered(segments: IntArray, other_merged: IntArray, min_overlap: float) -> 
 
 def _check_overlap(min_overlap: float, overlap_basis: str) -> None:
     if not (0.0 < min_overlap <= 1.0):
-        raise ValueError(f"min_overlap must be in (0, 1], got {min_overlap}")
+        raise AgreementError(f"min_overlap must be in (0, 1], got {min_overlap}")
     if overlap_basis not in _BASES:
-        raise ValueError(f"overlap_basis must be one of {', '.join(_BASES)}, got {overlap_basis!r}")
+        raise AgreementError(
+            f"overlap_basis must be one of {', '.join(_BASES)}, got {overlap_basis!r}"
+        )
 
 
 # --------------------------------------------------------------------------- corpus
@@ -449,13 +452,13 @@ def _prepare(
     lengths = {tid: len(text) for tid, text in texts.items()}
     for coding in items:
         if coding.transcript not in lengths:
-            raise ValueError(
+            raise AgreementError(
                 f"{_describe(coding)} refers to transcript {coding.transcript!r}, "
                 "which is not among the texts"
             )
         size = lengths[coding.transcript]
         if not (0 <= coding.start <= coding.end <= size):
-            raise ValueError(
+            raise AgreementError(
                 f"{_describe(coding)} in transcript {coding.transcript!r} has offsets "
                 f"{coding.start}..{coding.end}, outside 0..{size}"
             )
@@ -476,7 +479,9 @@ def _prepare(
         present[coding.transcript][coder_index[coding.coder]] = True
     for tid, names in (assignments or {}).items():
         if tid not in present:
-            raise ValueError(f"assignments name transcript {tid!r}, which is not among the texts")
+            raise AgreementError(
+                f"assignments name transcript {tid!r}, which is not among the texts"
+            )
         for name in names:
             if name in coder_index:
                 present[tid][coder_index[name]] = True
@@ -560,11 +565,11 @@ def _unit_spans(
     if unit == "sentence":
         return _as_array(split_sentences(text))
     if turns is None or tid not in turns:
-        raise ValueError(f"unit='turn' needs the turns of transcript {tid!r}")
+        raise AgreementError(f"unit='turn' needs the turns of transcript {tid!r}")
     spans: list[Interval] = []
     for turn in turns[tid]:
         if not (0 <= turn.start <= turn.end <= len(text)):
-            raise ValueError(
+            raise AgreementError(
                 f"turn {turn.index} of transcript {tid!r} has offsets {turn.start}..{turn.end}, "
                 f"outside 0..{len(text)}"
             )
@@ -1191,7 +1196,7 @@ def _build_rows(
 
 def _check_unit(unit: str) -> None:
     if unit not in _UNITS:
-        raise ValueError(f"unit must be one of {', '.join(_UNITS)}, got {unit!r}")
+        raise AgreementError(f"unit must be one of {', '.join(_UNITS)}, got {unit!r}")
 
 
 def agreement_report(
@@ -1223,11 +1228,11 @@ def agreement_report(
     _check_unit(unit)
     _check_overlap(min_overlap, overlap_basis)
     if bootstrap < 0:
-        raise ValueError(f"bootstrap must be 0 or more, got {bootstrap}")
+        raise AgreementError(f"bootstrap must be 0 or more, got {bootstrap}")
     if seed < 0:
-        raise ValueError(f"seed must be 0 or more, got {seed}")
+        raise AgreementError(f"seed must be 0 or more, got {seed}")
     if not (0.0 < confidence < 1.0):
-        raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
+        raise AgreementError(f"confidence must be between 0 and 1, got {confidence}")
     corpus = _prepare(codings, texts, coders, codes, assignments)
     pairs = list(combinations(range(len(corpus.coders)), 2))
     per_transcript = (
@@ -1348,7 +1353,7 @@ def disagreements(
     not a disagreement about codes). Sorted by transcript, start, code.
     """
     if coder_a == coder_b:
-        raise ValueError("disagreements needs two different coders")
+        raise AgreementError("disagreements needs two different coders")
     corpus = _prepare(codings, texts, [coder_a, coder_b], None if code is None else [code], None)
     found: list[Disagreement] = []
     for tid in corpus.transcripts:
@@ -1472,14 +1477,14 @@ def unitized_alpha(
     because this definition misbehaves with more (Krippendorff et al. 2016).
     """
     if len(units) != 2:
-        raise ValueError("unitized_alpha takes exactly two coders")
+        raise AgreementError("unitized_alpha takes exactly two coders")
     if end <= begin:
-        raise ValueError("the continuum must not be empty")
+        raise AgreementError("the continuum must not be empty")
     categories: set[str] = set()
     for name, items in units.items():
         for start, stop, category in items:
             if not (begin <= start < stop <= end):
-                raise ValueError(
+                raise AgreementError(
                     f"a unit of {name!r} at {start}..{stop} is empty or outside {begin}..{end}"
                 )
             categories.add(category)
@@ -1506,9 +1511,9 @@ def unitized_alpha_for_transcript(
 ) -> tuple[dict[str, UnitizedAlpha], UnitizedAlpha]:
     """:func:`unitized_alpha` of two coders' codings of one transcript, codes as categories."""
     if transcript not in texts:
-        raise ValueError(f"transcript {transcript!r} is not among the texts")
+        raise AgreementError(f"transcript {transcript!r} is not among the texts")
     if coder_a == coder_b:
-        raise ValueError("unitized alpha needs two different coders")
+        raise AgreementError("unitized alpha needs two different coders")
     corpus = _prepare(codings, {transcript: texts[transcript]}, [coder_a, coder_b], codes, None)
     units: dict[str, list[tuple[int, int, str]]] = {coder_a: [], coder_b: []}
     for (_, code, coder), spans in corpus.spans.items():

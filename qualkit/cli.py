@@ -6,7 +6,6 @@ such as ``postgresql://user@host/dbname``.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import click
 
 from qualkit import __version__
 from qualkit.cli_common import actor_opt, friendly_errors, open_store, project_arg
+from qualkit.errors import QualkitError
 from qualkit.model import Role
 
 
@@ -35,17 +35,37 @@ def cli() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Codebook to start with (qualkit YAML or REFI-QDA .qdc).",
 )
+@click.option(
+    "--replace-codebook",
+    is_flag=True,
+    help="Let --codebook replace the codebook of an existing project (codes it lacks are "
+    "deactivated); `qualkit codebook import` is the usual way to change a codebook.",
+)
 @actor_opt
 @friendly_errors
 def init(
-    project: str, name: str | None, description: str, codebook: Path | None, actor: str
+    project: str,
+    name: str | None,
+    description: str,
+    codebook: Path | None,
+    replace_codebook: bool,
+    actor: str,
 ) -> None:
     """Create a project database at PROJECT."""
+    from qualkit import limits
     from qualkit.project import init_project, load_codebook_file
 
+    what = "--name" if name else "the project name (from PROJECT; give a shorter --name)"
+    if problem := limits.too_long(name or Path(project).stem, limits.PROJECT_NAME, what):
+        raise QualkitError(problem)
     cb = load_codebook_file(codebook) if codebook else None
     store = init_project(
-        project, name or Path(project).stem, actor, description=description, codebook=cb
+        project,
+        name or Path(project).stem,
+        actor,
+        description=description,
+        codebook=cb,
+        replace_codebook=replace_codebook,
     )
     n = len(store.codebook().codes)
     store.close()
@@ -295,8 +315,15 @@ def users_add(
     project: str, name: str, role: str, display_name: str, password_stdin: bool, actor: str
 ) -> None:
     """Create an account NAME with a password."""
+    from qualkit import limits
     from qualkit.auth import hash_password
 
+    for value, limit, what in (
+        (name, limits.USER_NAME, "NAME"),
+        (display_name, limits.DISPLAY_NAME, "--display-name"),
+    ):
+        if problem := limits.too_long(value, limit, what):
+            raise QualkitError(problem)
     pw = hash_password(_read_password(password_stdin))
     with open_store(project) as store:
         store.add_user(name, Role(role), actor, password_hash=pw, display_name=display_name)
@@ -524,27 +551,9 @@ def app(project: str, port: int) -> None:
 
 
 def _run_app(project: str | Path, port: int) -> None:
-    import subprocess
+    from qualkit.ui.server import run_app
 
-    script = Path(__file__).resolve().parent.parent / "app_streamlit.py"
-    env = {**os.environ, "QUALKIT_PROJECT": str(project)}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(script),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    click.echo(f"Starting the app on http://127.0.0.1:{port} (Ctrl+C to stop)", err=True)
-    raise SystemExit(subprocess.call(cmd, env=env))
+    raise SystemExit(run_app(project, port, echo=lambda m: click.echo(m, err=True)))
 
 
 def register(group: click.Group) -> None:

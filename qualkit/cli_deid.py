@@ -183,7 +183,13 @@ def apply_cmd(out_dir: str, key_path: str, release_dir: str | None) -> None:
 
 
 @group.command("evaluate")
-@click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--gold",
+    "gold_dir",
+    required=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder of gold: JSON files, or transcripts marked up as {{TYPE|text}}.",
+)
 @click.option(
     "--detections",
     "detections_path",
@@ -198,6 +204,14 @@ def apply_cmd(out_dir: str, key_path: str, release_dir: str | None) -> None:
     help="Folder the gold 'file' paths are relative to (default: gold's parent).",
 )
 @_lists_opt
+@click.option(
+    "--lists-dir",
+    "lists_dir",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Per-study lists: STUDY.yaml for gold files named STUDY-*, each study detected "
+    "as its own corpus.",
+)
 @_processes_opt
 @click.option("--json", "as_json", is_flag=True, help="Print figures as JSON.")
 @friendly_errors
@@ -206,28 +220,32 @@ def evaluate_cmd(
     detections_path: str | None,
     root: str | None,
     lists_path: str | None,
+    lists_dir: str | None,
     processes: int,
     as_json: bool,
 ) -> None:
-    """Score detections against gold spans."""
-    from qualkit.deid.evaluate import evaluate, format_table, load_gold_dir
-    from qualkit.deid.pipeline import detect_texts, load_detections
+    """Score detections against gold spans (and, when detecting afresh, the list of
+    possible misses a reviewer would see)."""
+    from qualkit.deid.evaluate import evaluate, format_table, load_any_gold
+    from qualkit.deid.pipeline import detect_corpus, detect_studies, load_detections
 
+    possible = None
     try:
-        gold = load_gold_dir(gold_dir, root)
+        gold = load_any_gold(gold_dir, root)
+        texts = {g.key: g.text for g in gold}
         if detections_path:
             dets = load_detections(detections_path)
+        elif lists_dir:
+            found = detect_studies(texts, lists_dir, _config(processes, None), processes, True)
+            dets, possible = found.detections, found.possible
         else:
-            dets = detect_texts(
-                {g.key: g.text for g in gold},
-                _lists(lists_path),
-                _config(processes, None),
-                processes,
-                progress=True,
+            found = detect_corpus(
+                texts, _lists(lists_path), _config(processes, None), processes, progress=True
             )
+            dets, possible = found.detections, found.possible
     except QualkitError as exc:
         _fail(exc)
-    result = evaluate(gold, dets)
+    result = evaluate(gold, dets, possible)
     if as_json:
         click.echo(json.dumps(result.summary(), indent=2))
     else:

@@ -18,10 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from qualkit import limits
 from qualkit.errors import InputError, NotFoundError
 from qualkit.model import Coding, Provenance
+from qualkit.safe_yaml import compose_yaml
 from qualkit.storage import Store
 
 
@@ -43,15 +43,15 @@ class CodingFile:
 def read_coding_file(path: Path) -> CodingFile:
     try:
         raw = path.read_text(encoding="utf-8")
-        node = yaml.compose(raw)
-        data = yaml.safe_load(raw)
     except UnicodeDecodeError:
         raise InputError(path, "not UTF-8 text") from None
-    except yaml.YAMLError as e:
-        line = getattr(getattr(e, "problem_mark", None), "line", None)
-        raise InputError(path, "not valid YAML", None if line is None else line + 1) from None
+    node, data = compose_yaml(raw, path)
     if not isinstance(data, dict) or "transcript" not in data or "codings" not in data:
         raise InputError(path, "expected keys 'transcript' and 'codings'")
+    if not isinstance(data["codings"], list | None):
+        raise InputError(path, "'codings' must be a list")
+    if problem := limits.too_long(str(data["transcript"]), limits.TRANSCRIPT_ID, "transcript"):
+        raise InputError(path, problem)
     lines: list[int | None] = [None] * len(data["codings"] or [])
     if node is not None:
         for k, v in node.value:
@@ -61,12 +61,22 @@ def read_coding_file(path: Path) -> CodingFile:
     for i, item in enumerate(data["codings"] or []):
         if not isinstance(item, dict) or not {"coder", "code", "quote"} <= set(item):
             raise InputError(path, "each coding needs coder, code and quote", lines[i])
+        coder, code = str(item["coder"]), str(item["code"])
+        for value, limit, what in (
+            (coder, limits.USER_NAME, "coder"),
+            (code, limits.CODE_ID, "code"),
+        ):
+            if problem := limits.too_long(value, limit, what):
+                raise InputError(path, problem, lines[i])
+        occurrence = item.get("occurrence", 1)
+        if isinstance(occurrence, bool) or not isinstance(occurrence, int):
+            raise InputError(path, "occurrence must be a whole number", lines[i])
         out.append(
             QuoteCoding(
-                coder=str(item["coder"]),
-                code=str(item["code"]),
+                coder=coder,
+                code=code,
                 quote=str(item["quote"]),
-                occurrence=int(item.get("occurrence", 1)),
+                occurrence=occurrence,
                 line=lines[i],
             )
         )

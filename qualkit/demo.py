@@ -24,8 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "corpora" / "sample"
 CODEBOOK = ROOT / "codebooks" / "multiple-disadvantage.yaml"
 ACTOR = "demo"
-#: Demo passphrase for the key file; set QUALKIT_KEY_PASSPHRASE to use your own.
+#: Demo passphrase for the key file; set QUALKIT_DEID_PASSPHRASE (the variable
+#: ``qualkit deid`` reads) to use your own.
 DEMO_PASSPHRASE = "demo key passphrase, not for real studies"
+PASSPHRASE_ENV = "QUALKIT_DEID_PASSPHRASE"
+#: The name the demo used to read; still accepted.
+OLD_PASSPHRASE_ENV = "QUALKIT_KEY_PASSPHRASE"
 
 #: name → (role, password). Demo only: real accounts are made with `qualkit users add`.
 DEMO_USERS: dict[str, tuple[Role, str]] = {
@@ -68,6 +72,11 @@ class DemoResult:
         return "\n".join(lines)
 
 
+def demo_passphrase() -> str:
+    """``$QUALKIT_DEID_PASSPHRASE``, else ``$QUALKIT_KEY_PASSPHRASE``, else the demo's own."""
+    return os.environ.get(PASSPHRASE_ENV) or os.environ.get(OLD_PASSPHRASE_ENV) or DEMO_PASSPHRASE
+
+
 def sample_transcripts(corpus: Path = SAMPLE) -> list[Path]:
     from qualkit.importers import supported_suffixes
 
@@ -96,7 +105,7 @@ def build_demo(
     key_path = researcher / "reidentification.key"
     release = workdir / "released"
     project = workdir / "project.db"
-    passphrase = os.environ.get("QUALKIT_KEY_PASSPHRASE", DEMO_PASSPHRASE)
+    passphrase = demo_passphrase()
 
     # A fresh project each time; detection results are cached under researcher/.
     for stale in (release, review_dir):

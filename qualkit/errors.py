@@ -36,6 +36,22 @@ class ConflictError(QualkitError):
     """Someone else changed the same thing first; reload and try again."""
 
 
+class NotAProject(QualkitError):
+    """A PROJECT argument names something that is not a qualkit project database."""
+
+    def __init__(self, target: str, reason: str = "is not a qualkit project") -> None:
+        self.target = target
+        super().__init__(f"{target} {reason}")
+
+
+class ProjectBusy(QualkitError):
+    """Another process held the project's database for longer than the busy timeout."""
+
+
+class AgreementError(QualkitError, ValueError):
+    """Agreement statistics cannot be computed from these inputs (also a ValueError)."""
+
+
 class PermissionDenied(QualkitError):
     """The user's role does not allow this action."""
 

@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
+
+STALE_PART_SECONDS = 3600
+"""A temporary ``.NAME.*.part`` file untouched for this long belongs to a write that was
+killed (a running export writes to its temporary file within seconds to minutes), so the
+next write to ``NAME`` removes it."""
 
 
 def write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Call ``write`` with a binary file object, then move the result to ``path``.
 
-    If ``write`` fails, ``path`` is left as it was and no temporary file remains.
+    The data goes to a hidden temporary file (``.NAME.<random>.part``) beside ``path``,
+    renamed over ``path`` when complete. If ``write`` fails, ``path`` is left as it was and
+    no temporary file remains. A process killed mid-write cannot clean up, so each write
+    first removes temporaries of the same target older than :data:`STALE_PART_SECONDS`
+    (younger ones may belong to a write still running in another process).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_parts(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -26,3 +38,23 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_parts(path: Path, older_than: float = STALE_PART_SECONDS) -> list[Path]:
+    """Remove ``.NAME.<random>.part`` files beside ``path`` not modified for ``older_than``
+    seconds; returns what was removed. Files that vanish or cannot be removed are skipped."""
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.[A-Za-z0-9_]+\.part")
+    cutoff = time.time() - older_than
+    removed: list[Path] = []
+    try:
+        candidates = [p for p in path.parent.iterdir() if pattern.fullmatch(p.name)]
+    except OSError:
+        return removed
+    for p in candidates:
+        try:
+            if p.is_file() and not p.is_symlink() and p.stat().st_mtime < cutoff:
+                p.unlink()
+                removed.append(p)
+        except OSError:
+            continue
+    return removed

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from qualkit.errors import InputError, QualkitError
+from qualkit import limits
+from qualkit.errors import InputError, NotFoundError, QualkitError
 from qualkit.model import Codebook, Participant, Role, Transcript
 from qualkit.storage import Store
 
@@ -71,13 +72,36 @@ def init_project(
     *,
     description: str = "",
     codebook: Codebook | None = None,
+    replace_codebook: bool = False,
 ) -> Store:
-    """Create (or open) a project database and give it a name and, optionally, a codebook."""
+    """Create (or open) a project database and give it a name and, optionally, a codebook.
+
+    A project that already exists keeps its name and description. Giving it a
+    ``codebook`` raises :class:`QualkitError` unless ``replace_codebook`` is true: codes
+    missing from the new codebook would be deactivated under the codings that use them.
+    """
     store = Store.open(target, create=True)
-    store.init_project(name, description, actor)
-    if codebook is not None:
-        store.set_codebook(codebook, actor)
+    try:
+        if codebook is not None and not replace_codebook and _has_project(store):
+            raise QualkitError(
+                f"{target}: a project already exists here, so its codebook would be replaced; "
+                "use `qualkit codebook import` to change it, or pass --replace-codebook"
+            )
+        store.init_project(name, description, actor)
+        if codebook is not None:
+            store.set_codebook(codebook, actor)
+    except BaseException:
+        store.close()
+        raise
     return store
+
+
+def _has_project(store: Store) -> bool:
+    try:
+        store.project()
+    except NotFoundError:
+        return False
+    return True
 
 
 def load_codebook_file(path: str | Path, known_ids: Iterable[str] = ()) -> Codebook:
@@ -118,11 +142,14 @@ def import_transcripts(
     participants: dict[str, Participant] = {}
     if participants_csv is not None:
         participants = read_participants_csv(Path(participants_csv))
+        _check_participants(Path(participants_csv), participants)
     items: list[tuple[Transcript, Participant | None]] = []
     seen: dict[str, Path] = {}
     for f in files:
         gate.check(f)
         transcript, _parsed = load_transcript(f, interviewer=interviewer)
+        if problem := limits.transcript_problem(transcript):
+            raise InputError(f, problem)
         if transcript.tid in seen:
             raise InputError(f, f"same transcript id {transcript.tid!r} as {seen[transcript.tid]}")
         seen[transcript.tid] = f
@@ -133,6 +160,24 @@ def import_transcripts(
         if progress is not None:
             progress(f)
     return store.add_transcripts(items, actor, replace=replace, event_payload=gate.describe())
+
+
+def _check_participants(path: Path, participants: dict[str, Participant]) -> None:
+    """Raise :class:`InputError` naming the file and line of a value too long to store."""
+    for p in participants.values():
+        if problem := limits.participant_problem(p):
+            long_value = p.pid if len(p.pid) > limits.PARTICIPANT_ID else p.role
+            raise InputError(path, problem, _line_of(path, long_value))
+
+
+def _line_of(path: Path, value: str) -> int | None:
+    """The line of ``path`` where ``value`` first appears (None when it cannot be found)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return None
+    at = text.find(value)
+    return None if at < 0 else text.count("\n", 0, at) + 1
 
 
 def require_role(store: Store, user: str, needed: Role, action: str) -> None:

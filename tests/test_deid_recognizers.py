@@ -92,16 +92,18 @@ def test_ni_number_with_and_without_spaces(detector: Detector, nino: str) -> Non
     assert (nino, "UK_NINO") in found(detector, text)
 
 
-def test_ni_number_with_invalid_prefix_is_ignored(detector: Detector) -> None:
-    text = "The code was GB 12 34 56 A on the form."
-    assert all(t != "UK_NINO" for _, t in found(detector, text))
+def test_ni_number_with_never_issued_prefix_is_still_masked(detector: Detector) -> None:
+    text = "The number on my card was QQ 12 34 56 C, one letter wrong."
+    assert ("QQ 12 34 56 C", "UK_NINO") in found(detector, text)
 
 
-def test_nhs_number_needs_valid_check_digit(detector: Detector) -> None:
-    good = "My NHS number is 943 476 5919 if you need it."
-    bad = "My NHS number is 943 476 5918 if you need it."
+def test_nhs_number_needs_valid_check_digit_or_context(detector: Detector) -> None:
+    good = "The reference is 943 476 5919 if you need it."
+    bad = "The reference is 943 476 5918 if you need it."
+    said = "My NHS number, it's on my phone, 943 476 5918, type it in."
     assert ("943 476 5919", "UK_NHS") in found(detector, good)
     assert all(t != "UK_NHS" for _, t in found(detector, bad))
+    assert ("943 476 5918", "UK_NHS") in found(detector, said)
 
 
 # Email, URL, handles ------------------------------------------------------------------

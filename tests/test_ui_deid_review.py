@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from qualkit.deid.pipeline import REVIEW_FORMAT, REVIEW_VERSION, reviewed_detections
+from qualkit.deid.review import REVIEW_FORMAT, REVIEW_VERSION, reviewed_detections
 from qualkit.errors import InputError
 from qualkit.text import text_hash
 from qualkit.ui import deid_review as R

@@ -378,7 +378,7 @@ def _read_meta(root: etree._Element, notes: list[str]) -> dict[str, Any]:
         if isinstance(node, etree._ProcessingInstruction) and node.target == PI_TARGET:
             try:
                 meta = json.loads(node.text or "")
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):  # deep nesting: unreadable too
                 notes.append("ignored an unreadable qualkit-codebook instruction")
                 return {}
             return meta if isinstance(meta, dict) else {}

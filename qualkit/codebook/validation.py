@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from qualkit import limits
 from qualkit.errors import CodebookError
 from qualkit.model import Code, Codebook, Provenance
 
@@ -71,11 +72,25 @@ class _Problems:
             raise CodebookError(source, problem, line)
 
 
+def shown(value: str, most: int = 60) -> str:
+    """``value`` for a message: whole when short, else its start and an ellipsis."""
+    return value if len(value) <= most else value[: most - 1] + "…"
+
+
 def _check_text(
-    problems: _Problems, value: object, what: str, line: int | None, *, single_line: bool = False
+    problems: _Problems,
+    value: object,
+    what: str,
+    line: int | None,
+    *,
+    single_line: bool = False,
+    longest: int | None = None,
 ) -> None:
     if not isinstance(value, str):
         problems.add(f"{what} must be text", line)
+        return
+    if longest is not None and (problem := limits.too_long(value, longest, what)):
+        problems.add(problem, line)
         return
     bad = bad_character(value)
     if bad is not None:
@@ -101,7 +116,14 @@ def check_codebook(
     top = top or {}
     locs = list(locations) if locations is not None else [Location() for _ in cb.codes]
 
-    _check_text(problems, cb.name, "the codebook name", top.get("name"), single_line=True)
+    _check_text(
+        problems,
+        cb.name,
+        "the codebook name",
+        top.get("name"),
+        single_line=True,
+        longest=limits.CODE_NAME,
+    )
     if isinstance(cb.name, str) and not cb.name.strip():
         problems.add("the codebook name is empty", top.get("name"))
     _check_text(problems, cb.description, "the codebook description", top.get("description"))
@@ -119,7 +141,7 @@ def check_codebook(
         if code.cid in ids:
             first = first_line_of[code.cid]
             also = f" (first used on line {first})" if first is not None else ""
-            problems.add(f"duplicate code id '{code.cid}'{also}", loc.of("id"))
+            problems.add(f"duplicate code id '{shown(code.cid)}'{also}", loc.of("id"))
         else:
             ids[code.cid] = code
             first_line_of[code.cid] = loc.of("id")
@@ -129,24 +151,42 @@ def check_codebook(
 
 
 def _check_code(problems: _Problems, code: Code, loc: Location, require_definitions: bool) -> None:
-    cid = code.cid if isinstance(code.cid, str) else "?"
-    if not isinstance(code.cid, str) or not valid_id(code.cid):
+    cid = shown(code.cid) if isinstance(code.cid, str) else "?"
+    long_id = isinstance(code.cid, str) and limits.too_long(
+        code.cid, limits.CODE_ID, f"code id '{cid}'"
+    )
+    if long_id:
+        problems.add(long_id, loc.of("id"))
+    elif not isinstance(code.cid, str) or not valid_id(code.cid):
         problems.add(
             f"code id '{cid}' is not valid: use letters, digits, '-' and '_', "
             "with '.' between parts (e.g. access.waiting)",
             loc.of("id"),
         )
-    _check_text(problems, code.name, f"the name of code '{cid}'", loc.of("name"), single_line=True)
+    _check_text(
+        problems,
+        code.name,
+        f"the name of code '{cid}'",
+        loc.of("name"),
+        single_line=True,
+        longest=limits.CODE_NAME,
+    )
     if isinstance(code.name, str) and not code.name.strip():
         problems.add(f"code '{cid}' has an empty name", loc.of("name"))
     for attr in ("definition", "include", "exclude"):
-        _check_text(problems, getattr(code, attr), f"the {attr} of code '{cid}'", loc.of(attr))
+        _check_text(
+            problems,
+            getattr(code, attr),
+            f"the {attr} of code '{cid}'",
+            loc.of(attr),
+            longest=limits.CODE_TEXT,
+        )
     if not isinstance(code.examples, list):
         problems.add(f"the examples of code '{cid}' must be a list", loc.of("examples"))
     else:
         for n, example in enumerate(code.examples, start=1):
             what = f"example {n} of code '{cid}'"
-            _check_text(problems, example, what, loc.of("examples"))
+            _check_text(problems, example, what, loc.of("examples"), longest=limits.CODE_TEXT)
             if isinstance(example, str) and not example.strip():
                 problems.add(f"{what} is empty", loc.of("examples"))
     if code.colour is not None and (
@@ -181,7 +221,10 @@ def _check_structure(
             continue
         parent = code.parent
         if isinstance(parent, str) and parent not in ids:
-            problems.add(f"code '{code.cid}' has an unknown parent '{parent}'", loc.of("parent"))
+            problems.add(
+                f"code '{shown(code.cid)}' has an unknown parent '{shown(parent)}'",
+                loc.of("parent"),
+            )
         elif isinstance(parent, str) and code.cid not in in_cycle:
             cycle = _cycle_from(code.cid, ids)
             if cycle is not None:
@@ -200,7 +243,9 @@ def _check_structure(
                 where = f"under '{parent}'" if parent else "at the top level"
                 seen = siblings[key]
                 also = f" (also on line {seen})" if seen is not None else ""
-                problems.add(f"duplicate name '{code.name.strip()}' {where}{also}", loc.of("name"))
+                problems.add(
+                    f"duplicate name '{shown(code.name.strip())}' {where}{also}", loc.of("name")
+                )
             else:
                 siblings[key] = loc.of("name")
 

@@ -35,7 +35,8 @@ code is renamed or moved, because codings refer to codes by id; the dotted prefi
 naming convention, not a rule. Names must be unique (ignoring case) among siblings.
 Text values are kept exactly as YAML reads them, so a ``|`` block keeps its final line
 break; ``>-`` or a plain scalar does not. A plain ``yes``, ``2024`` or ``1.0`` in a text
-field is read as the text you typed.
+field is read as the text you typed. YAML anchors and aliases (``&name``, ``*name``) are
+refused, so a small file cannot stand for an enormous one.
 
 In memory (:class:`~qualkit.model.Codebook`) codes are a flat list in depth-first order,
 each with a ``parent`` id. :func:`dump_codebook` always writes the nested form, in that
@@ -47,9 +48,7 @@ loaded or imported codebook is).
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +57,7 @@ import yaml
 
 from qualkit.errors import CodebookError
 from qualkit.model import Code, Codebook, Provenance
+from qualkit.safe_yaml import SafeLoader, YAMLRefused
 
 from .validation import Location, check_codebook, tree_order
 
@@ -116,8 +116,10 @@ def loads_codebook(
     if not text.strip():
         raise CodebookError(source, "the file is empty")
     try:
-        loader = yaml.SafeLoader(text)
+        loader = SafeLoader(text)
         root = loader.get_single_node()
+    except YAMLRefused as exc:
+        raise CodebookError(source, str(exc.problem), exc.line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -146,6 +148,8 @@ def loads_codebook(
     try:
         reader = _Reader(loader, text, source)
         return reader.codebook(root, require_definitions)
+    except YAMLRefused as exc:
+        raise CodebookError(source, str(exc.problem), exc.line) from None
     finally:
         loader.dispose()
 
@@ -159,7 +163,7 @@ class _Entry:
 class _Reader:
     """Turns a composed YAML node tree into a codebook, remembering each code's line."""
 
-    def __init__(self, loader: yaml.SafeLoader, text: str, source: str) -> None:
+    def __init__(self, loader: SafeLoader, text: str, source: str) -> None:
         self.loader = loader
         self.lines = text.split("\n")
         self.source = source
@@ -393,18 +397,11 @@ def dump_codebook(cb: Codebook) -> str:
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename
+    (:func:`qualkit.exporting.write_atomically`, which also clears stale temporaries)."""
+    from qualkit.exporting import write_atomically
+
+    write_atomically(Path(path), lambda fh: fh.write(data))
 
 
 def save_codebook(cb: Codebook, path: str | Path) -> None:

@@ -5,7 +5,8 @@ Finds identifier spans; it never rewrites text (that is :mod:`qualkit.deid.anony
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import bisect
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import regex as re
@@ -18,7 +19,9 @@ from presidio_analyzer import (
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc
 
+from qualkit.deid.gazetteer import Gazetteer, load_gazetteer
 from qualkit.deid.lists import DeidLists
 from qualkit.deid.nlp import EngineConfig, make_nlp_engine
 from qualkit.deid.propagation import Propagator, Term, extend_possessives
@@ -29,7 +32,15 @@ from qualkit.deid.recognizers import (
     rank_of,
 )
 from qualkit.deid.recognizers.names import GENERIC_LABEL_WORDS
+from qualkit.deid.scorer import (
+    SCORER_NAME,
+    SCORER_RANK,
+    TokenScorer,
+    load_scorer,
+    merge_tokens,
+)
 from qualkit.deid.spans import (
+    AGE,
     DATE_TIME,
     LOCATION,
     ORGANIZATION,
@@ -73,7 +84,8 @@ class DetectorConfig:
 
     ``recognizers`` names qualkit recognizers to use (all registered ones when None);
     ``score_threshold`` drops weaker detections; ``propagate`` masks every mention of a
-    value found once.
+    value found once; ``use_scorer`` adds the trained token scorer's detections
+    (:mod:`qualkit.deid.scorer`).
     """
 
     engine: EngineConfig = field(default_factory=EngineConfig)
@@ -81,13 +93,15 @@ class DetectorConfig:
     recognizers: tuple[str, ...] | None = None
     propagate: bool = True
     batch_size: int = 8
+    use_scorer: bool = True
 
 
 class Detector:
     """Finds identifiers in transcripts.
 
     ``nlp_engine`` may be injected (tests, other models); otherwise a Presidio spaCy
-    engine over the cached pipeline named in ``config.engine`` is used.
+    engine over the cached pipeline named in ``config.engine`` is used. ``scorer``
+    replaces the shipped token scorer (cross-validation).
     """
 
     def __init__(
@@ -95,6 +109,7 @@ class Detector:
         lists: DeidLists | None = None,
         config: DetectorConfig | None = None,
         nlp_engine: NlpEngine | None = None,
+        scorer: TokenScorer | None = None,
     ) -> None:
         self.config = config or DetectorConfig()
         self.lists = lists or DeidLists()
@@ -102,6 +117,8 @@ class Detector:
         nlp = getattr(self.nlp_engine, "nlp", {}) or {}
         self.lexicon = Lexicon.from_spacy(nlp["en"]) if "en" in nlp else Lexicon()
         self.context = RecognizerContext(lexicon=self.lexicon, lists=self.lists)
+        self.scorer = (scorer or load_scorer()) if self.config.use_scorer else None
+        self.gazetteer = load_gazetteer() if self.scorer is not None else Gazetteer()
         self.analyzer = self._build_analyzer()
         self.entities = [
             e for e in self.analyzer.get_supported_entities("en") if e not in NOT_MASKED
@@ -136,17 +153,36 @@ class Detector:
 
     def detect(self, text: str) -> list[Detection]:
         """Identifiers in one transcript (with propagation inside it)."""
-        return self.detect_many([text])[0]
+        return self.analyse_many([text])[0].detections
 
     def detect_many(self, texts: Sequence[str]) -> list[list[Detection]]:
         """Identifiers in each text, using spaCy's batched pipe; each text on its own."""
-        artifacts = self._artifacts(texts)
+        return [a.detections for a in self.analyse_many(texts)]
+
+    def analyse_many(self, texts: Sequence[str]) -> list[Analysis]:
+        """Detections and possible misses for each text, each on its own.
+
+        Long texts are read in overlapping pieces (:func:`chunks`), so nothing near a seam
+        is missed and no text is too long for spaCy.
+        """
+        pieces = [
+            (i, off, piece)
+            for i, t in enumerate(texts)
+            for off, piece in chunks(t, CHUNK_CHARS, CHUNK_OVERLAP)
+        ]
+        artifacts = self._artifacts([p for _, _, p in pieces])
+        found: list[list[Detection]] = [[] for _ in texts]
+        maybe: list[list[Detection]] = [[] for _ in texts]
+        for (i, off, piece), art in zip(pieces, artifacts, strict=True):
+            dets, possible = self._analyze(piece, art)
+            found[i].extend(shift(d, off) for d in dets)
+            maybe[i].extend(shift(d, off) for d in possible)
         out = []
-        for text, art in zip(texts, artifacts, strict=True):
-            dets = self._analyze(text, art)
+        for text, dets, possible in zip(texts, found, maybe, strict=True):
+            dets = resolve_overlaps(text, dets)
             if self.config.propagate:
                 dets = self.propagate(text, dets, self.propagator.terms_from(text, dets))
-            out.append(dets)
+            out.append(Analysis(dets, uncovered(possible, dets)))
         return out
 
     def detect_corpus(self, texts: Mapping[str, str]) -> dict[str, list[Detection]]:
@@ -212,7 +248,10 @@ class Detector:
         batch = self.nlp_engine.process_batch(list(texts), "en", batch_size=self.config.batch_size)
         return [art for _, art in batch]
 
-    def _analyze(self, text: str, artifacts: NlpArtifacts) -> list[Detection]:
+    def _analyze(
+        self, text: str, artifacts: NlpArtifacts
+    ) -> tuple[list[Detection], list[Detection]]:
+        """Detections and possible misses in one text (or one piece of a long text)."""
         results: list[RecognizerResult] = self.analyzer.analyze(
             text=text,
             language="en",
@@ -226,8 +265,36 @@ class Detector:
             for det in self._clean(text, res, str(name)):
                 if not self._allowed(text[det.start : det.end]):
                     dets.append(det)
-        dets = extend_possessives(text, dets)
-        return self._extend_names(text, resolve_overlaps(text, dets))
+        scored, possible = self._scored(text, artifacts)
+        dets = extend_possessives(text, dets + scored)
+        return self._extend_names(text, resolve_overlaps(text, dets)), possible
+
+    def _scored(
+        self, text: str, artifacts: NlpArtifacts
+    ) -> tuple[list[Detection], list[Detection]]:
+        """The token scorer's detections (words likely part of a name, place,
+        organisation or age) and, below its threshold, possible misses for a reviewer."""
+        doc = artifacts.tokens
+        if self.scorer is None or not isinstance(doc, Doc):
+            return [], []
+        detect = self.scorer.thresholds.get("detect", 0.5)
+        floor = self.scorer.thresholds.get("possible", detect)
+        scored = list(self.scorer.score_doc(doc, self.lexicon, self.gazetteer))
+        sure: list[Detection] = []
+        unsure: list[Detection] = []
+        for span in merge_tokens(scored, floor):
+            if self._allowed(text[span.start : span.end]):
+                continue
+            start, end = span.start, span.end
+            if span.label != AGE:
+                # The same clean-up as spaCy's entities: no speaker-label words, no titles.
+                cleaned = self._clean_ner(text, start, end, span.label)
+                if cleaned is None:
+                    continue
+                start, end = cleaned
+            det = Detection(start, end, span.label, span.probability, SCORER_NAME, SCORER_RANK)
+            (sure if span.probability >= detect else unsure).append(det)
+        return sure, unsure
 
     def _clean(self, text: str, res: RecognizerResult, name: str) -> list[Detection]:
         """Tidy one raw result: trim, split at line breaks, drop known false positives."""
@@ -297,6 +364,62 @@ class Detector:
         rest = self._allow_re.sub(" ", surface)
         leftover = [w for w in re.findall(r"[\p{L}\p{N}]+", rest) if w.lower() not in _FILLER]
         return not leftover
+
+
+@dataclass
+class Analysis:
+    """What detection found in one text: the identifiers to mask, and the spans a reviewer
+    should look at because they might be identifiers too (``possible``)."""
+
+    detections: list[Detection]
+    possible: list[Detection] = field(default_factory=list)
+
+
+CHUNK_CHARS = 200_000
+CHUNK_OVERLAP = 2_000
+
+
+def chunks(
+    text: str, size: int = CHUNK_CHARS, overlap: int = CHUNK_OVERLAP
+) -> Iterator[tuple[int, str]]:
+    """``(offset, piece)`` pairs covering ``text``: pieces of at most ``size`` characters
+    that overlap by about ``overlap``, cut at a line break or space where there is one."""
+    if len(text) <= size:
+        yield 0, text
+        return
+    start = 0
+    while True:
+        end = start + size
+        if end >= len(text):
+            yield start, text[start:]
+            return
+        cut = max(text.rfind("\n", start + size // 2, end), text.rfind(" ", end - overlap, end))
+        end = cut + 1 if cut > start else end
+        yield start, text[start:end]
+        nxt = end - overlap
+        space = text.rfind(" ", start + 1, nxt)
+        start = space + 1 if space > start else max(start + 1, nxt)
+
+
+def shift(det: Detection, offset: int) -> Detection:
+    """A detection moved ``offset`` characters on."""
+    if not offset:
+        return det
+    return Detection(
+        det.start + offset, det.end + offset, det.type, det.score, det.recognizer, det.rank
+    )
+
+
+def uncovered(possible: Iterable[Detection], detections: Sequence[Detection]) -> list[Detection]:
+    """The possible misses that no detection touches, one per span."""
+    spans = sorted((d.start, d.end) for d in detections)
+    out: dict[tuple[int, int], Detection] = {}
+    for cand in possible:
+        i = bisect.bisect_left(spans, (cand.end, cand.end))
+        touched = any(s < cand.end and e > cand.start for s, e in spans[max(0, i - 3) : i + 1])
+        if not touched and (cand.start, cand.end) not in out:
+            out[(cand.start, cand.end)] = cand
+    return sorted(out.values(), key=lambda d: (d.start, d.end))
 
 
 class NoContextEnhancer(ContextAwareEnhancer):

@@ -26,6 +26,13 @@ SCRYPT_N = 2**15
 SCRYPT_R = 8
 SCRYPT_P = 1
 _AAD = b"qualkit-deid-key-v1"
+#: The most work a key file may ask of scrypt: n * r * p (the defaults use 2**18), and the
+#: most memory (128 * n * r bytes; the defaults use 32 MiB). A key file asking for more
+#: has been tampered with; refusing it keeps a damaged file from taking minutes and GBs.
+MAX_SCRYPT_WORK = 2**22
+MAX_SCRYPT_MEMORY = 256 * 1024 * 1024
+NONCE_BYTES = 12
+CANNOT_DECRYPT = "cannot decrypt: wrong passphrase or damaged key file"
 
 
 class KeyFileError(InputError):
@@ -80,15 +87,24 @@ def decrypt_mapping(data: bytes, passphrase: str, path: str | Path = "<key>") ->
         raise KeyFileError(path, "not a qualkit key file, or it is damaged") from None
     if envelope.get("version") != KEY_VERSION:
         raise KeyFileError(path, "unsupported key file version")
-    key = _derive(passphrase, salt, n, r, p)
+    if not _usable_parameters(n, r, p) or len(nonce) != NONCE_BYTES:
+        raise KeyFileError(path, CANNOT_DECRYPT)
     try:
+        key = _derive(passphrase, salt, n, r, p)
         plaintext = AESGCM(key).decrypt(nonce, ciphertext, _AAD)
-    except InvalidTag:
-        raise KeyFileError(path, "wrong passphrase, or the key file is damaged") from None
+    except (InvalidTag, ValueError, OverflowError, MemoryError):
+        raise KeyFileError(path, CANNOT_DECRYPT) from None
     try:
         return PseudonymMap.from_dict(json.loads(plaintext.decode("utf-8")))
     except (ValueError, UnicodeDecodeError, AttributeError):
         raise KeyFileError(path, "key file contents are not a pseudonym map") from None
+
+
+def _usable_parameters(n: int, r: int, p: int) -> bool:
+    """scrypt parameters qualkit itself could have written: n a power of two, bounded work."""
+    if n < 2 or n & (n - 1) or r < 1 or p < 1:
+        return False
+    return n * r * p <= MAX_SCRYPT_WORK and 128 * n * r <= MAX_SCRYPT_MEMORY
 
 
 def save_key(path: str | Path, mapping: PseudonymMap, passphrase: str) -> None:

@@ -27,17 +27,14 @@ import yaml
 
 from qualkit.deid.spans import LOCATION, ORGANIZATION, PERSON
 from qualkit.errors import InputError
+from qualkit.safe_yaml import load_yaml
 
 FORMAT_NAME = "deid-lists"
 FORMAT_VERSION = 1
 
-# Generic words for places and services: naming them does not identify anyone.
+# Generic words for countries and national services: naming them does not identify anyone.
+# Cities are a study's own areas or quasi-identifiers, so a project lists its own.
 DEFAULT_ALLOW: tuple[str, ...] = (
-    "London",
-    "South London",
-    "North London",
-    "East London",
-    "West London",
     "England",
     "Britain",
     "Great Britain",
@@ -261,12 +258,14 @@ def load_lists(path: str | Path) -> DeidLists:
         raw = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(p, f"cannot read lists file ({exc.strerror or 'error'})") from None
+    if p.suffix.lower() != ".json":
+        return lists_from_dict(load_yaml(raw, p), p)
     try:
-        data = json.loads(raw) if p.suffix.lower() == ".json" else yaml.safe_load(raw)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        line = exc.lineno if isinstance(exc, json.JSONDecodeError) else line
-        raise InputError(p, "not valid YAML/JSON", line=line) from None
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InputError(p, "not valid JSON", line=exc.lineno) from None
+    except RecursionError:
+        raise InputError(p, "not valid JSON (nested too deeply)") from None
     return lists_from_dict(data, p)
 
 

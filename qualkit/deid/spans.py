@@ -129,6 +129,13 @@ def _precedence(entity_type: str) -> int:
         return len(TYPE_PRECEDENCE)
 
 
+def _type_order(entity_type: str) -> tuple[int, str]:
+    try:
+        return TYPE_PRECEDENCE.index(entity_type), entity_type
+    except ValueError:
+        return len(TYPE_PRECEDENCE), entity_type
+
+
 def _has_alnum(text: str) -> bool:
     return _ALNUM.search(text) is not None
 
@@ -152,7 +159,16 @@ def resolve_overlaps(text: str, detections: Iterable[Detection]) -> list[Detecti
     """
     cands = sorted(
         (d for d in detections if d.end > d.start),
-        key=lambda d: (_precedence(d.type), d.rank, -d.score, -(d.end - d.start), d.start),
+        # A total order, so the result never depends on the order detections arrive in.
+        key=lambda d: (
+            _precedence(d.type),
+            d.rank,
+            -d.score,
+            -(d.end - d.start),
+            d.start,
+            _type_order(d.type),
+            d.recognizer,
+        ),
     )
     accepted: list[Detection] = []
     for cand in cands:

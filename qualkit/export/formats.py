@@ -358,12 +358,13 @@ class DocxWriter(QuoteWriter):
 
 # -- Markdown -----------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_<>])")
+_MD_SPECIAL = re.compile(r"([\\`*_<>\[\]()!])")
 _MD_LINE_START = re.compile(r"^(#|[-+]\s|\d+[.)]\s)")
 
 
 def md_escape(text: str) -> str:
-    """Escape ``text`` so Markdown shows it literally (one line)."""
+    """Escape ``text`` so Markdown shows it literally (one line): no emphasis, code, HTML,
+    headings, lists, links or images (``[``, ``]``, ``(``, ``)`` and ``!`` are escaped)."""
     out = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
     return _MD_LINE_START.sub(r"\\\1", out)
 

@@ -93,6 +93,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from qualkit import limits
 from qualkit.errors import ConflictError, InputError, QualkitError
 from qualkit.model import (
     Code,
@@ -655,8 +656,10 @@ def _read_project(
         g = plain_guid(u.get("guid"))
         if g is None:
             continue
-        name = (u.get("name") or u.get("id") or "").strip() or f"user-{g[:8]}"
-        users[g] = " ".join(name.split())[:200]
+        name = " ".join((u.get("name") or u.get("id") or "").split()) or f"user-{g[:8]}"
+        if problem := limits.too_long(name, limits.USER_NAME, "a user name"):
+            raise InputError(label, problem, u.sourceline)
+        users[g] = name
 
     def user_name(guid: str | None) -> str | None:
         g = plain_guid(guid)
@@ -693,6 +696,8 @@ def _read_project(
         if g is None:
             continue
         text = _note_text(n, members, label)
+        if problem := limits.too_long(text, limits.MEMO, "a note"):
+            raise InputError(label, problem, n.sourceline)
         desc = _child(n, "Description")
         marked = desc is not None and (desc.text or "").strip() == CODING_MEMO_MARK
         note_text[g] = (text, user_name(n.get("creatingUser")), marked)
@@ -729,6 +734,8 @@ def _read_project(
         p = Participant(pid=pid, attributes=attrs)
         if role:
             p.role = role
+        if problem := limits.participant_problem(p):
+            raise InputError(label, f"case: {problem}", case.sourceline)
         for sref in _children(case, "SourceRef"):
             g = plain_guid(sref.get("targetGUID"))
             if g is not None:
@@ -763,6 +770,8 @@ def _read_project(
         norm = _NormMap(raw, text)
         info = pi_sources.get(sg) if isinstance(pi_sources.get(sg), dict) else None
         transcript = _transcript(src, sg, text, info, tids)
+        if problem := limits.transcript_problem(transcript):
+            raise InputError(label, f"text source {sg}: {problem}", src.sourceline)
         if transcript.tid in existing:
             raise ConflictError(
                 f"{path_name(label)}: a transcript with id {transcript.tid!r} is already in "
@@ -827,6 +836,9 @@ def _read_project(
 
         for sel in selections:
             start, end = norm.start(to_raw.raw(sel.start)), norm.end(to_raw.raw(sel.end))
+            if sel.start == sel.end or (start is not None and start == end):
+                # Zero length as written, or holding only characters normalisation drops.
+                raise InputError(label, f"selection {sel.guid} is empty", sel.element.sourceline)
             if start is None or end is None or not (0 <= start < end <= len(text)):
                 raise InputError(
                     label,
@@ -892,6 +904,9 @@ def _read_project(
     if unreferenced:
         notes.append(f"{len(unreferenced)} note(s) on codes or other items became project memos")
     memos = [m for m in memos if m.text.strip()]
+    for coding in codings:
+        if problem := limits.too_long(coding.memo, limits.MEMO, "the notes on a coding"):
+            raise InputError(label, problem)
     for kind, n in sorted(skipped_kinds.items()):
         notes.append(f"skipped {n} {kind} source(s): only text sources are imported")
     if uncoded:
@@ -939,7 +954,7 @@ def _read_pi(root: etree._Element, target: str) -> dict[str, Any]:
         if isinstance(node, etree._ProcessingInstruction) and node.target == target:
             try:
                 value = json.loads(node.text or "")
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):  # deep nesting: unreadable too
                 return {}
             return value if isinstance(value, dict) else {}
     return {}

@@ -9,12 +9,15 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import IO, ClassVar
 
 from qualkit.errors import InputError
 from qualkit.importers.cues import parse_srt, parse_vtt, render_cues
-from qualkit.importers.encoding import MAX_BYTES, check_file, decode_text, read_bytes
-from qualkit.text import normalise
+from qualkit.importers.encoding import MAX_BYTES, check_file, decode_text, human_size, read_bytes
+from qualkit.text import is_blank, normalise
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_ONE_CHARACTER = frozenset(_W + t for t in ("p", "tab", "ptab", "br", "cr", "noBreakHyphen"))
 
 
 class Reader:
@@ -62,23 +65,62 @@ class DocxReader(Reader):
             raise InputError(path, "not a valid .docx (no word/document.xml inside)")
         if unpacked > 10 * max_bytes:
             raise InputError(path, "not a valid .docx (far too large when unpacked)")
+        too_long = InputError(
+            path, f"the document's text is over the {human_size(max_bytes)} limit"
+        )
         try:
+            # Measure the text first, streaming, so a small file that unpacks to a huge
+            # one is refused before python-docx builds its whole tree in memory.
+            with zipfile.ZipFile(path) as zf, zf.open("word/document.xml") as xml:
+                if _docx_text_size(xml, max_bytes) > max_bytes:
+                    raise too_long
+
             import docx
             from docx.table import Table
             from docx.text.paragraph import Paragraph
 
             document = docx.Document(str(path))
             lines: list[str] = []
+            size = 0
             for block in document.iter_inner_content():
                 if isinstance(block, Paragraph):
-                    lines.append(block.text)
+                    new = [block.text]
                 elif isinstance(block, Table):
-                    lines.extend(_table_rows(block))
+                    new = list(_table_rows(block))
+                else:
+                    continue
+                size += sum(len(line.encode("utf-8")) + 1 for line in new)
+                if size > max_bytes:
+                    raise too_long
+                lines.extend(new)
         except InputError:
             raise
         except Exception as e:  # python-docx raises many kinds on damaged files
             raise InputError(path, f"not a valid .docx ({type(e).__name__})") from None
         return "\n".join(lines)
+
+
+def _docx_text_size(xml: IO[bytes], limit: int) -> int:
+    """UTF-8 size of the body text in a ``word/document.xml`` stream (each paragraph, tab
+    and line break counting one byte), read as a stream with finished elements discarded;
+    stops as soon as it passes ``limit``."""
+    from lxml import etree
+
+    size = 0
+    for _event, el in etree.iterparse(
+        xml, events=("end",), resolve_entities=False, no_network=True, load_dtd=False
+    ):
+        if el.tag == _W + "t":
+            size += len((el.text or "").encode("utf-8"))
+        elif el.tag in _W_ONE_CHARACTER:
+            size += 1
+        if size > limit:
+            break
+        el.clear()
+        parent = el.getparent()
+        while parent is not None and el.getprevious() is not None:
+            del parent[0]
+    return size
 
 
 def _table_rows(table: object) -> Iterable[str]:
@@ -105,7 +147,7 @@ class VttReader(Reader):
 
     def read(self, path: Path, max_bytes: int) -> str:
         text = normalise(decode_text(path, read_bytes(path, max_bytes)))
-        if not text.strip():
+        if is_blank(text):
             raise InputError(path, "file has no text")
         cues, header = parse_vtt(text, path)
         if not cues:
@@ -120,7 +162,7 @@ class SrtReader(Reader):
 
     def read(self, path: Path, max_bytes: int) -> str:
         text = normalise(decode_text(path, read_bytes(path, max_bytes)))
-        if not text.strip():
+        if is_blank(text):
             raise InputError(path, "file has no text")
         cues = parse_srt(text, path)
         if not cues:
@@ -160,6 +202,6 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
             path, f"unsupported file type ({kind}); supported: {', '.join(supported_suffixes())}"
         )
     text = normalise(reader.read(path, max_bytes))
-    if not text.strip():
+    if is_blank(text):
         raise InputError(path, "file has no text")
     return text

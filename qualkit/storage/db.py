@@ -8,6 +8,8 @@ in WAL mode with a busy timeout and foreign keys on; write transactions start wi
 from __future__ import annotations
 
 import shutil
+import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -100,6 +102,14 @@ def head_revision() -> str:
     return head
 
 
+def _known_revision(rev: str) -> bool:
+    script = ScriptDirectory.from_config(_alembic_config(None))  # type: ignore[arg-type]
+    try:
+        return script.get_revision(rev) is not None
+    except Exception:  # alembic raises several kinds for an unknown revision
+        return False
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
@@ -108,6 +118,32 @@ def current_revision(engine: Engine) -> str | None:
 def is_empty(engine: Engine) -> bool:
     names = set(inspect(engine).get_table_names())
     return not (names - {"alembic_version"})
+
+
+def is_foreign(engine: Engine) -> bool:
+    """The database holds tables, but not qualkit's: some other application's database."""
+    return _foreign_tables(set(inspect(engine).get_table_names()))
+
+
+def sqlite_file_is_foreign(path: Path) -> bool:
+    """``path`` is not an SQLite database, or holds another application's tables.
+
+    Looked at read-only, before qualkit's connection settings (WAL) could change the file.
+    """
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            names = {str(name) for (name,) in rows}
+    except sqlite3.OperationalError as e:
+        return "locked" not in str(e) and "busy" not in str(e)
+    except sqlite3.DatabaseError:
+        return True
+    return _foreign_tables(names)
+
+
+def _foreign_tables(names: set[str]) -> bool:
+    names = names - {"alembic_version"}
+    return bool(names) and "project" not in names
 
 
 def create_schema(engine: Engine) -> None:
@@ -142,6 +178,11 @@ def ensure_schema(engine: Engine, url: str, *, auto_upgrade: bool | None = None)
     rev = current_revision(engine)
     if rev == head_revision():
         return
+    if rev is not None and not _known_revision(rev):
+        raise MigrationNeeded(
+            f"database schema is at {rev}, which this qualkit does not know (it needs "
+            f"{head_revision()}): it was written by a newer qualkit; upgrade qualkit"
+        )
     if auto_upgrade is None:
         auto_upgrade = is_sqlite(url)
     if not auto_upgrade:

@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from qualkit import limits
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -30,6 +32,11 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def _longest(n: int) -> dict[str, Any]:
+    """Column info for a text column qualkit limits to ``n`` characters (checked on flush)."""
+    return {"max_length": n}
 
 
 def utcnow() -> datetime:
@@ -44,7 +51,7 @@ class Base(DeclarativeBase):
 class ProjectRow(Base):
     __tablename__ = "project"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(limits.PROJECT_NAME))
     description: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -53,8 +60,8 @@ class ProjectRow(Base):
 class UserRow(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
-    display_name: Mapped[str] = mapped_column(String(200), default="")
+    name: Mapped[str] = mapped_column(String(limits.USER_NAME), unique=True)
+    display_name: Mapped[str] = mapped_column(String(limits.DISPLAY_NAME), default="")
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(300), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -64,17 +71,17 @@ class UserRow(Base):
 class ParticipantRow(Base):
     __tablename__ = "participants"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    pid: Mapped[str] = mapped_column(String(100), unique=True)
-    role: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[str] = mapped_column(String(limits.PARTICIPANT_ID), unique=True)
+    role: Mapped[str] = mapped_column(String(limits.PARTICIPANT_ROLE))
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class TranscriptRow(Base):
     __tablename__ = "transcripts"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    tid: Mapped[str] = mapped_column(String(200), unique=True)
-    title: Mapped[str] = mapped_column(String(500))
-    source_name: Mapped[str] = mapped_column(String(500))
+    tid: Mapped[str] = mapped_column(String(limits.TRANSCRIPT_ID), unique=True)
+    title: Mapped[str] = mapped_column(String(limits.TRANSCRIPT_TITLE))
+    source_name: Mapped[str] = mapped_column(String(limits.SOURCE_NAME))
     text: Mapped[str] = mapped_column(Text)
     text_hash: Mapped[str] = mapped_column(String(64))
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
@@ -97,24 +104,24 @@ class TurnRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     transcript_id: Mapped[int] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"))
     idx: Mapped[int] = mapped_column(Integer)
-    speaker: Mapped[str] = mapped_column(String(200))
+    speaker: Mapped[str] = mapped_column(String(limits.SPEAKER))
     kind: Mapped[str] = mapped_column(String(20))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     label_start: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    timestamp: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    timestamp: Mapped[str | None] = mapped_column(String(limits.TIMESTAMP), nullable=True)
     transcript: Mapped[TranscriptRow] = relationship(back_populates="turns")
 
 
 class CodeRow(Base):
     __tablename__ = "codes"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    cid: Mapped[str] = mapped_column(String(200), unique=True)
-    name: Mapped[str] = mapped_column(String(300))
-    definition: Mapped[str] = mapped_column(Text, default="")
-    parent_cid: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    include: Mapped[str] = mapped_column(Text, default="")
-    exclude: Mapped[str] = mapped_column(Text, default="")
+    cid: Mapped[str] = mapped_column(String(limits.CODE_ID), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.CODE_NAME))
+    definition: Mapped[str] = mapped_column(Text, default="", info=_longest(limits.CODE_TEXT))
+    parent_cid: Mapped[str | None] = mapped_column(String(limits.CODE_ID), nullable=True)
+    include: Mapped[str] = mapped_column(Text, default="", info=_longest(limits.CODE_TEXT))
+    exclude: Mapped[str] = mapped_column(Text, default="", info=_longest(limits.CODE_TEXT))
     examples: Mapped[list[Any]] = mapped_column(default=list)
     colour: Mapped[str | None] = mapped_column(String(7), nullable=True)
     codable: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -131,8 +138,8 @@ class CodebookVersionRow(Base):
     __tablename__ = "codebook_versions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    actor: Mapped[str] = mapped_column(String(100))
-    name: Mapped[str] = mapped_column(String(300))
+    actor: Mapped[str] = mapped_column(String(limits.USER_NAME))
+    name: Mapped[str] = mapped_column(String(limits.CODE_NAME))
     changes: Mapped[list[Any]] = mapped_column(default=list)
 
 
@@ -147,7 +154,7 @@ class CodingRow(Base):
     end: Mapped[int] = mapped_column(Integer)
     quote: Mapped[str] = mapped_column(Text, default="")
     provenance: Mapped[str] = mapped_column(String(20), default="manual")
-    memo: Mapped[str] = mapped_column(Text, default="")
+    memo: Mapped[str] = mapped_column(Text, default="", info=_longest(limits.MEMO))
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     changed: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     transcript: Mapped[TranscriptRow] = relationship()
@@ -165,7 +172,7 @@ class MemoRow(Base):
     coding_id: Mapped[int | None] = mapped_column(
         ForeignKey("codings.id", ondelete="CASCADE"), nullable=True
     )
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, info=_longest(limits.MEMO))
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     author: Mapped[UserRow] = relationship()
     transcript: Mapped[TranscriptRow | None] = relationship()
@@ -201,7 +208,7 @@ class EventRow(Base):
     __tablename__ = "events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(String(100))
+    actor: Mapped[str] = mapped_column(String(limits.USER_NAME))
     action: Mapped[str] = mapped_column(String(100), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
@@ -235,7 +242,7 @@ class ThemeRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run: Mapped[int] = mapped_column(Integer, index=True)
     current: Mapped[bool] = mapped_column(Boolean, default=True)
-    label: Mapped[str] = mapped_column(String(300))
+    label: Mapped[str] = mapped_column(String(limits.THEME_LABEL))
     keywords: Mapped[list[Any]] = mapped_column(default=list)
     quotes: Mapped[list[Any]] = mapped_column(default=list)
     size: Mapped[int] = mapped_column(Integer, default=0)
@@ -243,12 +250,12 @@ class ThemeRow(Base):
     roles: Mapped[dict[str, Any]] = mapped_column(default=dict)
     passages: Mapped[list[Any]] = mapped_column(default=list)
     centroid: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    seed: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    seed: Mapped[str | None] = mapped_column(String(limits.CODE_ID), nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="candidate")
-    code: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    code: Mapped[str | None] = mapped_column(String(limits.CODE_ID), nullable=True)
     merged_into: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(limits.USER_NAME), nullable=True)
     inherited_from: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="", info=_longest(limits.MEMO))
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     changed: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -15,11 +15,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, event, func, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from qualkit.errors import ConflictError, NotFoundError, QualkitError
+from qualkit import limits
+from qualkit.errors import ConflictError, NotAProject, NotFoundError, ProjectBusy, QualkitError
+from qualkit.limits import too_long
 from qualkit.model import (
     Code,
     Codebook,
@@ -71,6 +76,93 @@ def _aware(dt: datetime | None) -> datetime | None:
     return dt
 
 
+#: How a length error names each limited column (see :mod:`qualkit.limits`).
+_COLUMN_WHAT = {
+    ("project", "name"): "the project name",
+    ("users", "name"): "a user name",
+    ("users", "display_name"): "a display name",
+    ("participants", "pid"): "a participant id",
+    ("participants", "role"): "a participant's role",
+    ("transcripts", "tid"): "a transcript id",
+    ("transcripts", "title"): "a transcript title",
+    ("transcripts", "source_name"): "a transcript's file name",
+    ("turns", "speaker"): "a speaker label",
+    ("turns", "timestamp"): "a timestamp",
+    ("codes", "cid"): "a code id",
+    ("codes", "name"): "a code name",
+    ("codes", "parent_cid"): "a parent code id",
+    ("codes", "definition"): "a code definition",
+    ("codes", "include"): "a code's include note",
+    ("codes", "exclude"): "a code's exclude note",
+    ("codebook_versions", "actor"): "the name recorded in the event log",
+    ("codebook_versions", "name"): "a code or codebook name",
+    ("codings", "memo"): "a coding memo",
+    ("memos", "text"): "a memo",
+    ("events", "actor"): "the name recorded in the event log",
+    ("suggested_themes", "label"): "a theme label",
+    ("suggested_themes", "code"): "a code id",
+    ("suggested_themes", "decided_by"): "the name recorded in the event log",
+    ("suggested_themes", "note"): "a note on a theme",
+}
+
+
+class _WriteSession(Session):
+    """The session of :meth:`Store.write`: refuses a value longer than its column allows."""
+
+
+@event.listens_for(_WriteSession, "before_flush")
+def _check_lengths(session: Session, _context: Any, _instances: Any) -> None:
+    """Raise :class:`QualkitError` before a too-long value reaches the database.
+
+    The same check on SQLite (which would store it) and PostgreSQL (which would fail with a
+    ``DataError``). Input validators name the file or argument first; this is the backstop.
+    Unchanged values of existing rows are not checked.
+    """
+    new = list(session.new)
+    fresh = {id(obj) for obj in new}
+    for obj in (*new, *session.dirty):
+        state = sa_inspect(obj)
+        for attr in state.mapper.column_attrs:
+            column = attr.columns[0]
+            limit = column.info.get("max_length") or getattr(column.type, "length", None)
+            if not limit:
+                continue
+            if id(obj) not in fresh and not state.attrs[attr.key].history.has_changes():
+                continue
+            value = state.dict.get(attr.key)  # never loads anything
+            if not isinstance(value, str) or len(value) <= limit:
+                continue
+            table = str(getattr(column, "table", ""))
+            what = _COLUMN_WHAT.get((table, column.name), f"{table}.{column.name}")
+            raise QualkitError(str(too_long(value, limit, what)))
+
+
+def _label(url: str) -> str:
+    """How messages name a project: the SQLite path, or the URL without its password."""
+    path = db.sqlite_path(url)
+    if path is not None:
+        return str(path)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "the project database"
+
+
+def _is_locked(e: OperationalError) -> bool:
+    """SQLite's busy timeout ran out, or PostgreSQL gave up waiting for a lock."""
+    if getattr(e.orig, "sqlstate", None) in {"55P03", "40P01"}:
+        return True
+    return "database is locked" in str(e.orig) or "database is busy" in str(e.orig)
+
+
+def _busy(label: str) -> ProjectBusy:
+    seconds = db.BUSY_TIMEOUT_MS / 1000
+    return ProjectBusy(
+        f"{label}: the project is busy (another process held it for more than "
+        f"{seconds:g} seconds); try again"
+    )
+
+
 class Store:
     """A connection to one project database.
 
@@ -104,17 +196,39 @@ class Store:
         """
         url = db.to_url(target)
         path = db.sqlite_path(url)
+        label = str(target) if path is not None else _label(url)
         if path is not None and not path.exists():
             if not create:
                 raise NotFoundError(f"{target}: no such project database")
             path.parent.mkdir(parents=True, exist_ok=True)
+        elif path is not None and (
+            db.sqlite_file_is_foreign(path)
+            or (not create and path.is_file() and path.stat().st_size == 0)
+        ):
+            raise NotAProject(label)
         engine = db.make_engine(url)
         try:
-            db.ensure_schema(engine, url, auto_upgrade=auto_upgrade)
+            try:
+                if db.is_foreign(engine):
+                    raise NotAProject(label)
+                db.ensure_schema(engine, url, auto_upgrade=auto_upgrade)
+            except OperationalError as e:
+                if _is_locked(e):
+                    raise _busy(label) from None
+                if path is None:
+                    raise QualkitError(f"{label}: cannot connect to the database") from None
+                raise NotAProject(label) from None
+            except DatabaseError:
+                raise NotAProject(label) from None
         except Exception:
             engine.dispose()
             raise
         return cls(engine, url, queue_writes=queue_writes)
+
+    @property
+    def label(self) -> str:
+        """How messages name this project: its SQLite path, or its URL without a password."""
+        return _label(self.url)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -131,18 +245,39 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as s, s.begin():
-            yield s
+        try:
+            with Session(self.engine, expire_on_commit=False) as s, s.begin():
+                yield s
+        except OperationalError as e:
+            if _is_locked(e):
+                raise _busy(self.label) from None
+            raise
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A short write transaction (``BEGIN IMMEDIATE`` on SQLite, queued in arrival order)."""
-        with (
-            self._queue or nullcontext(),
-            Session(self._write_engine, expire_on_commit=False) as s,
-            s.begin(),
-        ):
-            yield s
+        """A short write transaction (``BEGIN IMMEDIATE`` on SQLite, queued in arrival order).
+
+        Waiting longer than the busy timeout for another writer raises :class:`ProjectBusy`;
+        a value longer than its column allows raises :class:`QualkitError` before any write.
+        """
+        try:
+            with (
+                self._queue or nullcontext(),
+                _WriteSession(self._write_engine, expire_on_commit=False) as s,
+                s.begin(),
+            ):
+                yield s
+        except OperationalError as e:
+            if _is_locked(e):
+                raise _busy(self.label) from None
+            raise
+        except IntegrityError:
+            # Checks run before each write; a clash here means someone else saved the same
+            # thing (a user name, a transcript id) a moment earlier.
+            raise ConflictError(
+                f"{self.label}: someone else saved a conflicting change at the same moment; "
+                "reload and try again"
+            ) from None
 
     # -- events --------------------------------------------------------------------
 
@@ -1119,7 +1254,7 @@ def _theme_row(t: ThemeRecord, run: int) -> ThemeRow:
     return ThemeRow(
         run=run,
         current=True,
-        label=t.label[:300],
+        label=t.label[: limits.THEME_LABEL],
         keywords=list(t.keywords),
         quotes=_jsonable(list(t.quotes)),
         size=t.size,

@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from qualkit.deid.io import atomic_write_text
+from qualkit.deid.review import DECISIONS, POSSIBLE_DECISIONS, REVIEW_SUFFIX, reviewed_detections
 from qualkit.deid.spans import DIRECT_TYPES, QUASI_TYPES
 from qualkit.errors import InputError
 
-REVIEW_SUFFIX = ".review.json"  # the same as qualkit.deid.pipeline.REVIEW_SUFFIX
-DECISIONS = ("accept", "reject")
 DECISION_WORDS = {"accept": "Accept (mask it)", "reject": "Reject (not an identifier)"}
 #: Identifier types a researcher can give a missed span, direct ones first.
 ADD_TYPES: tuple[str, ...] = (
@@ -68,8 +67,6 @@ def review_name(path: Path) -> str:
 
 def check(path: Path, doc: dict[str, Any]) -> Counts:
     """Run the checks ``qualkit deid apply`` runs; raise :class:`InputError` on a problem."""
-    from qualkit.deid.pipeline import reviewed_detections
-
     _, _, accepted, rejected, added = reviewed_detections(path, doc)
     return Counts(accepted, rejected, added)
 
@@ -98,6 +95,12 @@ def detections(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [d for d in items if isinstance(d, dict)] if isinstance(items, list) else []
 
 
+def possible_misses(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The review file's possible misses, riskiest first (as written)."""
+    items = doc.get("possible_misses", [])
+    return [d for d in items if isinstance(d, dict)] if isinstance(items, list) else []
+
+
 def additions(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     items = doc.get("add", [])
     return [d for d in items if isinstance(d, dict)] if isinstance(items, list) else []
@@ -111,9 +114,11 @@ def with_decisions(
     doc: Mapping[str, Any],
     decisions: Mapping[int, str],
     add: list[tuple[str, str]] | None = None,
+    possible: Mapping[int, str] | None = None,
 ) -> dict[str, Any]:
-    """A copy of ``doc`` with detection ``i`` (0-based) set to ``decisions[i]`` and the
-    ``(text, type)`` pairs in ``add`` appended to ``"add"``; every other key is kept."""
+    """A copy of ``doc`` with detection ``i`` (0-based) set to ``decisions[i]``, possible
+    miss ``j`` (0-based) set to ``possible[j]`` ("keep" or "mask"), and the ``(text,
+    type)`` pairs in ``add`` appended to ``"add"``; every other key is kept."""
     out = copy.deepcopy(dict(doc))
     items = out.get("detections", [])
     for i, decision in decisions.items():
@@ -122,6 +127,13 @@ def with_decisions(
         if not 0 <= i < len(items):
             raise IndexError(f"there is no detection {i + 1}")
         items[i]["decision"] = decision
+    maybe = out.get("possible_misses", [])
+    for j, decision in (possible or {}).items():
+        if decision not in POSSIBLE_DECISIONS:
+            raise ValueError(f"decision must be one of {POSSIBLE_DECISIONS}")
+        if not 0 <= j < len(maybe):
+            raise IndexError(f"there is no possible miss {j + 1}")
+        maybe[j]["decision"] = decision
     for text, etype in add or []:
         words = " ".join(text.split())
         kind = etype.strip().upper()
@@ -153,9 +165,8 @@ def save_review(loaded: Loaded, doc: dict[str, Any]) -> Counts:
 
 
 def added_spans(path: Path, doc: Mapping[str, Any]) -> list[tuple[int, int, str]]:
-    """``(start, end, type)`` of every place the additions mask (empty if they are invalid)."""
-    from qualkit.deid.pipeline import reviewed_detections
-
+    """``(start, end, type)`` of every place the additions and the possible misses marked
+    'mask' cover (empty if they are invalid)."""
     only_added = {**doc, "detections": []}
     try:
         _, dets, _, _, _ = reviewed_detections(path, only_added)

@@ -1,18 +1,25 @@
-"""Starting the Streamlit app as a process: shared by ``qualkit app``, tests and benchmarks."""
+"""Starting the Streamlit app as a process: shared by ``qualkit app``, tests and benchmarks.
+
+:func:`streamlit_command` is the one command line that serves the app; :func:`run_app` runs
+it in the foreground for ``qualkit app`` (the project checked first, signals passed on),
+:func:`serving` in the background for tests and benchmarks.
+"""
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
-from qualkit.errors import QualkitError
+from qualkit.errors import NotAProject, NotFoundError, QualkitError
 
 APP_SCRIPT = Path(__file__).resolve().parents[2] / "app_streamlit.py"
 #: Debian's Chromium and the flags the browser tests and benchmarks launch it with.
@@ -49,6 +56,65 @@ def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
 def app_env(project: str | Path, **extra: str) -> dict[str, str]:
     """The environment for an app process serving ``project``."""
     return {**os.environ, "QUALKIT_PROJECT": str(project), **extra}
+
+
+def check_project(project: str | Path) -> None:
+    """Raise a one-line :class:`QualkitError` unless ``project`` opens as a qualkit project.
+
+    Run before the app starts, so that a wrong PROJECT fails on the command line rather
+    than in the browser.
+    """
+    from qualkit.storage import Store
+
+    with Store.open(project, create=False) as store:
+        try:
+            store.project()
+        except NotFoundError:
+            raise NotAProject(str(project), "holds no project: run `qualkit init` first") from None
+
+
+#: Signals that ``qualkit app`` passes on to the app process instead of dying of them.
+FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def run_app(project: str | Path, port: int, echo: Callable[[str], None] | None = None) -> int:
+    """Check ``project``, then serve the app on ``127.0.0.1:port`` until it stops.
+
+    SIGTERM, SIGINT and SIGHUP are passed on to the Streamlit process (which runs in its own
+    process group, so a Ctrl+C reaches it once, through here); returns its exit status, 128
+    plus the signal number when a signal ended it, as a shell reports it. ``echo`` is told
+    where the app is once the project has been checked.
+    """
+    check_project(project)
+    if echo is not None:
+        echo(f"Starting the app on http://127.0.0.1:{port} (Ctrl+C to stop)")
+    return wait_forwarding_signals(
+        lambda: subprocess.Popen(streamlit_command(port), env=app_env(project), process_group=0)
+    )
+
+
+def wait_forwarding_signals(start: Callable[[], subprocess.Popen[bytes]]) -> int:
+    """Start a child with ``start()``, pass on :data:`FORWARDED_SIGNALS` until it exits, and
+    return its exit status (128 + N when signal N ended it)."""
+    children: list[subprocess.Popen[bytes]] = []
+    pending: list[int] = []
+
+    def forward(signum: int, _frame: FrameType | None) -> None:
+        if children:
+            children[0].send_signal(signum)
+        else:
+            pending.append(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED_SIGNALS}
+    try:
+        children.append(start())
+        for signum in pending:
+            children[0].send_signal(signum)
+        status = children[0].wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 128 - status if status < 0 else status
 
 
 def free_port() -> int:

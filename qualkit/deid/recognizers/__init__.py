@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from presidio_analyzer import EntityRecognizer
 
 from qualkit.deid.recognizers.base import QualkitRecognizer, RecognizerContext
-from qualkit.deid.recognizers.contact import AnyDomainEmailRecognizer
+from qualkit.deid.recognizers.contact import AnyDomainEmailRecognizer, SpokenEmailRecognizer
 from qualkit.deid.recognizers.names import (
     AppositiveNameRecognizer,
     DenyListRecognizer,
@@ -20,6 +20,7 @@ from qualkit.deid.recognizers.names import (
     LowercaseNameRecognizer,
     NicknameRecognizer,
     SpeakerLabelRecognizer,
+    SpeltOutRecognizer,
     TitleNameRecognizer,
     UnknownCapitalisedRecognizer,
 )
@@ -44,6 +45,7 @@ from qualkit.deid.recognizers.uk import (
     QualkitNhsRecognizer,
     QualkitUkNinoRecognizer,
     QualkitUkPostcodeRecognizer,
+    SpokenPhoneRecognizer,
     UkPhoneRecognizer,
 )
 
@@ -87,7 +89,10 @@ def register(name: str, factory: Factory, rank: int) -> None:
 for _cls in (
     DenyListRecognizer,
     UkPhoneRecognizer,
+    SpokenPhoneRecognizer,
+    QualkitNhsRecognizer,
     AnyDomainEmailRecognizer,
+    SpokenEmailRecognizer,
     SocialHandleRecognizer,
     PrisonRecognizer,
     SpeakerLabelRecognizer,
@@ -99,6 +104,7 @@ for _cls in (
     AgeRecognizer,
     CalendarDateRecognizer,
     NicknameRecognizer,
+    SpeltOutRecognizer,
     TitleNameRecognizer,
     KinshipNameRecognizer,
     IntroducedNameRecognizer,
@@ -112,7 +118,6 @@ for _cls in (
 
 register("QualkitUkPostcodeRecognizer", QualkitUkPostcodeRecognizer, 10)
 register("QualkitUkNinoRecognizer", QualkitUkNinoRecognizer, 8)
-register("QualkitNhsRecognizer", QualkitNhsRecognizer, 8)
 
 
 def build_recognizers(

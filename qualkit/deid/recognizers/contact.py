@@ -25,3 +25,37 @@ class AnyDomainEmailRecognizer(QualkitRecognizer):
     def find(self, text: str) -> Iterator[Hit]:
         for m in _EMAIL.finditer(text):
             yield Hit(m.start(), m.end(), EMAIL_ADDRESS, self.SCORE)
+
+
+# "flori dot pop one nine eight eight at mail dot com": the domain part of a dictated
+# address, ending in a top-level domain said as a word.
+_SPOKEN_DOMAIN = re.compile(
+    r"(?i)(?<![\p{L}\p{N}])at[ ,]+[\p{L}\p{N}]+(?:[ ,\-]+dot[ ,\-]+[\p{L}]+)*"
+    r"[ ,\-]+dot[ ,\-]+(?:com|co|uk|org|net|ac|gov|info|io|me)(?![\p{L}\p{N}])"
+    r"(?:[ ,\-]+dot[ ,\-]+(?:uk|com|org))?"
+)
+# A word of the local part: any word, or the spoken separators.
+_LOCAL_WORD = re.compile(r"[\p{L}\p{N}]+[ ,\-]*$")
+_LOCAL_MAX_WORDS = 8
+_NOT_LOCAL = frozenset(
+    ["is", "it's", "its", "email", "e-mail", "address", "me", "my", "it", "was", "the", "on"]
+)
+
+
+class SpokenEmailRecognizer(QualkitRecognizer):
+    """E-mail addresses read out: "jo dot marsh at example dot org"."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (EMAIL_ADDRESS,)
+    RANK: ClassVar[int] = 9
+    SCORE: ClassVar[float] = 0.75
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _SPOKEN_DOMAIN.finditer(text):
+            start = m.start()
+            for _ in range(_LOCAL_MAX_WORDS):
+                word = _LOCAL_WORD.search(text, max(0, start - 40), start)
+                if word is None or word.group(0).split()[0].rstrip(",-").lower() in _NOT_LOCAL:
+                    break
+                start = word.start()
+            if start < m.start():
+                yield Hit(start, m.end(), EMAIL_ADDRESS, self.SCORE)

@@ -720,6 +720,28 @@ _TWO_LETTER_WORDS = frozenset(
 )
 
 
+# "E I L I D H", "D-U-R-N": a word spelt out letter by letter (three letters or more).
+_SPELT = re.compile(
+    r"(?<![\p{L}\p{N}][ \-.]?)\p{L}(?:[ \-.]\p{L}){2,}(?![\p{L}\p{N}]|[ \-.]\p{L}\b)"
+)
+
+
+class SpeltOutRecognizer(QualkitRecognizer):
+    """Words spelt out letter by letter ("it's spelt E I L I D H"): people spell names,
+    streets and email addresses, rarely anything else."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
+    RANK: ClassVar[int] = 30
+    SCORE: ClassVar[float] = 0.7
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _SPELT.finditer(text):
+            letters = [c for c in m.group(0) if c.isalpha()]
+            if len({c.lower() for c in letters}) < 2:
+                continue
+            yield Hit(m.start(), m.end(), PERSON, self.SCORE)
+
+
 class DenyListRecognizer(QualkitRecognizer):
     """Terms from the project's deny list, with their given types."""
 

@@ -7,14 +7,11 @@ from typing import ClassVar
 
 import regex as re
 from presidio_analyzer import Pattern
-from presidio_analyzer.predefined_recognizers import (
-    NhsRecognizer,
-    UkNinoRecognizer,
-    UkPostcodeRecognizer,
-)
+from presidio_analyzer.predefined_recognizers import UkNinoRecognizer, UkPostcodeRecognizer
 
+from qualkit.deid.numwords import is_spoken_digit_word, spoken_digits
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, RecognizerContext
-from qualkit.deid.spans import PHONE_NUMBER
+from qualkit.deid.spans import PHONE_NUMBER, UK_NHS
 
 _SEP = r"[ \u00a0\-.]?"
 _PHONE = re.compile(
@@ -57,6 +54,49 @@ class UkPhoneRecognizer(QualkitRecognizer):
                 yield Hit(m.start(), m.end(), PHONE_NUMBER, self.SCORE)
 
 
+def _uk_phone_digits(digits: str) -> bool:
+    """Whether a string of digits has the length and prefix of a UK phone number."""
+    if digits.startswith("44"):
+        digits = "0" + digits[2:]
+    return len(digits) in (10, 11) and digits[0] == "0" and digits[1] in "1235789"
+
+
+_WORD = re.compile(r"[\p{L}\p{N}]+")
+# What may stand between the words of a dictated number.
+_DICTATION_GAP = re.compile(r"[ \t,\-]*")
+
+
+class SpokenPhoneRecognizer(QualkitRecognizer):
+    """Phone numbers read out in words: "oh seven seven double oh, nine hundred, four one
+    two" (see :func:`qualkit.deid.numwords.spoken_digits`)."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (PHONE_NUMBER,)
+    RANK: ClassVar[int] = 11
+    SCORE: ClassVar[float] = 0.85
+
+    def find(self, text: str) -> Iterator[Hit]:
+        run: list[re.Match[str]] = []
+        for m in _WORD.finditer(text):
+            joined = bool(run) and _DICTATION_GAP.fullmatch(text, run[-1].end(), m.start())
+            if run and not joined:
+                yield from self._check(run)
+                run = []
+            if is_spoken_digit_word(m.group(0)):
+                run.append(m)
+            elif run:
+                yield from self._check(run)
+                run = []
+        if run:
+            yield from self._check(run)
+
+    def _check(self, run: list[re.Match[str]]) -> Iterator[Hit]:
+        if len(run) < 5 or all(m.group(0).isdigit() for m in run):
+            return
+        digits = spoken_digits([m.group(0) for m in run])
+        if digits is not None and _uk_phone_digits(digits):
+            yield Hit(run[0].start(), run[-1].end(), PHONE_NUMBER, self.SCORE)
+
+
 _POSTCODE_PATTERNS = (
     Pattern("UK postcode", UkPostcodeRecognizer.PATTERNS[0].regex, 0.85),
     Pattern(
@@ -81,38 +121,50 @@ class QualkitUkPostcodeRecognizer(UkPostcodeRecognizer):
 _NINO_PATTERNS = (
     Pattern(
         "NINO",
-        r"\b(?!bg|gb|nk|kn|nt|tn|zz|BG|GB|NK|KN|NT|TN|ZZ)"
-        r"([a-ceghj-pr-tw-zA-CEGHJ-PR-TW-Z][a-ceghj-npr-tw-zA-CEGHJ-NPR-TW-Z])"
-        r"[ \-]?([0-9]{2})[ \-]?([0-9]{2})[ \-]?([0-9]{2})[ \-]?([a-dA-D])\b",
+        r"\b([a-zA-Z]{2})[ \-]?([0-9]{2})[ \-]?([0-9]{2})[ \-]?([0-9]{2})[ \-]?([a-dA-D])\b",
         0.85,
     ),
 )
 
 
 class QualkitUkNinoRecognizer(UkNinoRecognizer):
-    """National Insurance numbers with or without spaces (AB 12 34 56 C, AB123456C)."""
+    """National Insurance numbers with or without spaces (AB 12 34 56 C, AB123456C).
+
+    Any two letters are accepted: a number misremembered or misheard with a prefix that is
+    never issued still identifies its owner to anyone who has the real one.
+    """
 
     def __init__(self, context: RecognizerContext | None = None) -> None:
         super().__init__(patterns=list(_NINO_PATTERNS), name=type(self).__name__)
 
 
-_NHS_PATTERNS = (
-    Pattern("NHS number", r"(?<![\d+])\b\d{3}[ \-]?\d{3}[ \-]?\d{4}\b(?![ \-]?\d)", 0.5),
-)
+_NHS = re.compile(r"(?<![\d+])\b\d{3}[ \-]?\d{3}[ \-]?\d{4}\b(?![ \-]?\d)")
+_NHS_CONTEXT = re.compile(r"(?i)\bnhs\b|\bhealth[ ]+number\b")
+NHS_CONTEXT_CHARS = 80
 
 
-class QualkitNhsRecognizer(NhsRecognizer):
-    """NHS numbers (3-3-4 digits) that pass the modulus-11 check."""
+def nhs_checksum_ok(number: str) -> bool:
+    """Whether ten digits pass the NHS modulus-11 check."""
+    digits = [int(c) for c in number if c.isdigit()]
+    if len(digits) != 10 or len(set(digits)) == 1:
+        return False
+    total = sum(d * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == digits[9]
 
-    def __init__(self, context: RecognizerContext | None = None) -> None:
-        super().__init__(patterns=list(_NHS_PATTERNS), name=type(self).__name__)
 
-    def validate_result(self, pattern_text: str) -> bool:
-        digits = [int(c) for c in pattern_text if c.isdigit()]
-        if len(digits) != 10 or len(set(digits)) == 1:
-            return False
-        total = sum(d * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
-        check = 11 - total % 11
-        if check == 11:
-            check = 0
-        return check != 10 and check == digits[9]
+class QualkitNhsRecognizer(QualkitRecognizer):
+    """NHS numbers (3-3-4 digits): those that pass the modulus-11 check, and any such
+    number said just after "NHS" (a misremembered number still identifies)."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (UK_NHS,)
+    RANK: ClassVar[int] = 8
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _NHS.finditer(text):
+            if nhs_checksum_ok(m.group(0)):
+                yield Hit(m.start(), m.end(), UK_NHS, 1.0)
+            elif _NHS_CONTEXT.search(text, max(0, m.start() - NHS_CONTEXT_CHARS), m.start()):
+                yield Hit(m.start(), m.end(), UK_NHS, 0.8)

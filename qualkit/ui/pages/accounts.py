@@ -7,6 +7,7 @@ import re
 
 import streamlit as st
 
+from qualkit import limits
 from qualkit.auth import MIN_PASSWORD_LENGTH, hash_password
 from qualkit.errors import QualkitError
 from qualkit.model import Role
@@ -33,8 +34,10 @@ def render() -> None:
 
     st.subheader("Add a person")
     with st.form("qk_acc_add", clear_on_submit=True):
-        name = st.text_input("User name", help="Letters, numbers, dots, dashes.")
-        display = st.text_input("Name shown in the app (optional)")
+        name = st.text_input(
+            "User name", help="Letters, numbers, dots, dashes.", max_chars=limits.USER_NAME
+        )
+        display = st.text_input("Name shown in the app (optional)", max_chars=limits.DISPLAY_NAME)
         role = st.selectbox(
             "Role", [r.value for r in Role], index=2, format_func=lambda r: ROLE_WORDS[Role(r)]
         )

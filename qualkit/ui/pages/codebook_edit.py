@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from qualkit import limits
 from qualkit.errors import QualkitError
 from qualkit.model import Code
 from qualkit.storage import Store
@@ -54,10 +55,12 @@ def _edit(store: Store, actor: str, cid: str, ids: list[str]) -> None:
     n = st.session_state[nkey]
     others = [k for k in ids if k != code.cid]
     with st.form(f"qk_cbe_form_{code.cid}_{n}"):
-        name = st.text_input("Name", value=code.name)
-        definition = st.text_area("What it means", value=code.definition)
-        include = st.text_area("Use it for", value=code.include)
-        exclude = st.text_area("Do not use it for", value=code.exclude)
+        name = st.text_input("Name", value=code.name, max_chars=limits.CODE_NAME)
+        definition = st.text_area(
+            "What it means", value=code.definition, max_chars=limits.CODE_TEXT
+        )
+        include = st.text_area("Use it for", value=code.include, max_chars=limits.CODE_TEXT)
+        exclude = st.text_area("Do not use it for", value=code.exclude, max_chars=limits.CODE_TEXT)
         examples = st.text_area("Examples (one per line)", value="\n".join(code.examples))
         parent = st.selectbox(
             "Belongs under",
@@ -99,9 +102,11 @@ def _edit(store: Store, actor: str, cid: str, ids: list[str]) -> None:
 def _add(store: Store, actor: str, ids: list[str]) -> None:
     st.subheader("Add a code")
     with st.form("qk_cbe_add", clear_on_submit=True):
-        cid = st.text_input("Code id", help="Short and stable, e.g. access.waiting")
-        name = st.text_input("Name")
-        definition = st.text_area("What it means")
+        cid = st.text_input(
+            "Code id", help="Short and stable, e.g. access.waiting", max_chars=limits.CODE_ID
+        )
+        name = st.text_input("Name", max_chars=limits.CODE_NAME)
+        definition = st.text_area("What it means", max_chars=limits.CODE_TEXT)
         parent = st.selectbox(
             "Belongs under",
             [None, *ids],

@@ -14,6 +14,7 @@ from typing import Any
 
 import streamlit as st
 
+from qualkit import limits
 from qualkit.errors import NotFoundError, QualkitError
 from qualkit.model import Code, Codebook, Coding, Memo, Transcript
 from qualkit.storage import Store
@@ -582,7 +583,9 @@ def _my_codings(
     ):
         st.session_state.pop(PENDING, None)
         _apply(store, stack, sess, c, start=pending.start, end=pending.end, label="change of words")
-    memo = st.text_area("Memo on this coding", value=c.memo, key=f"qk_memo_{cid}")
+    memo = st.text_area(
+        "Memo on this coding", value=c.memo, key=f"qk_memo_{cid}", max_chars=limits.MEMO
+    )
     if st.button("Save memo", key=f"qk_memo_btn_{cid}") and memo != c.memo:
         _apply(store, stack, sess, c, memo=memo, label="memo")
     if st.button("Remove this coding", key=f"qk_remove_{cid}"):
@@ -618,10 +621,14 @@ def _memos(
             st.markdown(f"**{md_escape(names.get(m.author, m.author))}** · {when}")
             st.text(m.text)
         k = st.session_state.setdefault("qk_memo_n", 0)
-        text = st.text_area("New memo", key=f"qk_tmemo_{t.tid}_{k}")
+        text = st.text_area("New memo", key=f"qk_tmemo_{t.tid}_{k}", max_chars=limits.MEMO)
         if st.button("Save memo", key="qk_tmemo_btn"):
             if text.strip():
-                store.add_memo(Memo(author=sess.user, text=text.strip(), transcript=t.tid))
+                try:
+                    store.add_memo(Memo(author=sess.user, text=text.strip(), transcript=t.tid))
+                except QualkitError as e:
+                    st.error(f"That could not be saved: {e}")
+                    return
                 st.session_state["qk_memo_n"] = k + 1
                 flash("Memo saved.")
                 st.rerun()

@@ -1,6 +1,7 @@
 """Review de-identification (researchers): open the review folder that ``qualkit deid run``
 wrote on this computer, read each transcript with what was found highlighted, accept or
-reject each detection, add spans it missed, and save the decisions back into the review
+reject each detection, mask possible misses everywhere with one tick, add spans it
+missed, and save the decisions back into the review
 file for ``qualkit deid apply``.
 
 Raw text is read from and written to the review folder only. The project keeps an event
@@ -109,6 +110,23 @@ def _review(sess: SignedIn, name: str, loaded: R.Loaded) -> None:
                     format_func=lambda d: R.DECISION_WORDS[d],
                     key=f"qk_dr_dec_{tag}_{i}",
                 )
+        maybe = R.possible_misses(doc)
+        masked_maybe: dict[int, str] = {}
+        if maybe:
+            st.subheader("Possible misses", anchor=False)
+            st.write(
+                "Words left unmasked that could still identify someone, the most likely "
+                "first. Tick one to mask every mention of it in this transcript."
+            )
+            for j, entry in enumerate(maybe):
+                ticked = st.checkbox(
+                    f"Mask every mention of “{entry.get('text', '')}” "
+                    f"({entry.get('type', '')}, {entry.get('mentions', 0)} in this transcript)",
+                    value=str(entry.get("decision", "keep")) == "mask",
+                    key=f"qk_dr_maybe_{tag}_{j}",
+                    help=str(entry.get("context", "")),
+                )
+                masked_maybe[j] = "mask" if ticked else "keep"
         st.subheader("Add a missed identifier", anchor=False)
         adds = R.additions(doc)
         if adds:
@@ -138,7 +156,7 @@ def _review(sess: SignedIn, name: str, loaded: R.Loaded) -> None:
             return
         extra.append((missed, kind))
     try:
-        new = R.with_decisions(doc, chosen, extra)
+        new = R.with_decisions(doc, chosen, extra, masked_maybe)
         counts = R.save_review(loaded, new)
     except (QualkitError, ValueError, IndexError) as e:
         st.error(f"Not saved: {e}")

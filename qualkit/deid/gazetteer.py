@@ -1,0 +1,156 @@
+"""A names gazetteer: how common a word is as a first name or surname, worldwide.
+
+The figures come from the ``names-dataset`` package (first names and surnames with their
+popularity rank in 105 countries). Its full tables take about 2 GB and 20 s to load, so the
+first use writes a compact table (names ranked in the top 5,000 of some country) to the
+cache folder (SQLite), and later uses look words up there as they need them. Nothing is
+fetched from the network: the data ships inside the package.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import sys
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from qualkit.errors import MissingExtra
+
+CACHE_ENV = "QUALKIT_CACHE_DIR"
+MAX_RANK = 5000
+_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class NameStats:
+    """Popularity of one word as a name: best rank in any country (0 = not ranked),
+    rank in Great Britain (0 = not ranked), and in how many countries it is ranked."""
+
+    first_best: int = 0
+    first_gb: int = 0
+    first_countries: int = 0
+    last_best: int = 0
+    last_gb: int = 0
+    last_countries: int = 0
+
+
+NOT_A_NAME = NameStats()
+
+
+class Gazetteer:
+    """Look-ups by lower-case word, from a small SQLite table (opened on first use in each
+    process, so a forked worker opens its own) or from a dictionary given directly."""
+
+    def __init__(self, table: dict[str, NameStats] | None = None, path: Path | None = None):
+        self._table = table
+        self._path = path
+        self._conn: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def get(self, word: str) -> NameStats:
+        return self._get(word.casefold())
+
+    @lru_cache(maxsize=65536)  # noqa: B019 - one gazetteer per process, kept for its life
+    def _get(self, key: str) -> NameStats:
+        if self._table is not None:
+            return self._table.get(key, NOT_A_NAME)
+        if self._path is None:
+            return NOT_A_NAME
+        if self._conn is None or self._pid != os.getpid():
+            self._conn = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True)
+            self._pid = os.getpid()
+        row = self._conn.execute(f"SELECT {_COLUMNS} FROM names WHERE name = ?", (key,)).fetchone()
+        return NameStats(*row) if row else NOT_A_NAME
+
+
+_COLUMNS = "first_best, first_gb, first_countries, last_best, last_gb, last_countries"
+
+
+def cache_dir() -> Path:
+    """Where derived data is kept: ``$QUALKIT_CACHE_DIR`` or ``~/.cache/qualkit``."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "qualkit"
+
+
+def _source_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("names-dataset")
+    except Exception:
+        return "missing"
+
+
+def _build_rows() -> list[tuple[str, int, int, int, int, int, int]]:
+    """Rows of the compact table, from the package's full tables."""
+    try:
+        from names_dataset import NameDataset
+    except ImportError:
+        raise MissingExtra("names-dataset", "deid") from None
+    import names_dataset
+
+    folder = Path(names_dataset.__file__).parent / "v3"
+    merged: dict[str, list[int]] = {}
+    for offset, fname in ((0, "first_names.pkl.gz"), (3, "last_names.pkl.gz")):
+        data = NameDataset._read_pickle_from_gzip(folder / fname)
+        for name, info in data.items():
+            ranks = (info or {}).get("rank") or {}
+            if not ranks or " " in name or not name.isalpha():
+                continue
+            best = min(ranks.values())
+            if best > MAX_RANK:
+                continue
+            key = name.casefold()
+            row = merged.setdefault(key, [0, 0, 0, 0, 0, 0])
+            gb = int(ranks.get("GB", 0))
+            if not row[offset] or best < row[offset]:
+                row[offset] = int(best)
+            if gb and (not row[offset + 1] or gb < row[offset + 1]):
+                row[offset + 1] = gb
+            row[offset + 2] = max(row[offset + 2], len(ranks))
+        del data
+    return [(k, *row) for k, row in sorted(merged.items())]  # type: ignore[misc]
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The gazetteer, built into the cache folder on first use (about 20 s, once)."""
+    path = cache_dir() / f"names-{_source_version()}-v{_FORMAT}.sqlite"
+    if path.is_file():
+        return Gazetteer(path=path)
+    print("qualkit: preparing the names gazetteer (once, about 20 s)...", file=sys.stderr)
+    rows = _build_rows()
+    try:
+        _write_table(path, rows)
+    except (OSError, sqlite3.Error):
+        # A read-only cache folder: use the table without keeping it.
+        return Gazetteer({name: NameStats(*values) for name, *values in rows})
+    return Gazetteer(path=path)
+
+
+def _write_table(path: Path, rows: list[tuple[str, int, int, int, int, int, int]]) -> None:
+    """Write the table to a temporary file beside ``path``, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        with contextlib.closing(sqlite3.connect(tmp)) as conn:
+            conn.execute(
+                "CREATE TABLE names (name TEXT PRIMARY KEY, first_best INT, first_gb INT, "
+                "first_countries INT, last_best INT, last_gb INT, last_countries INT) "
+                "WITHOUT ROWID"
+            )
+            conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            conn.commit()
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,72 @@
+"""Numbers said in words, read with the ``text2num`` parser.
+
+``number_value`` reads one cardinal or ordinal ("seventeen", "twenty-three", "eighteenth");
+``spoken_digits`` reads out a number as people dictate it ("oh seven seven double oh,
+nine hundred"), which the parser does not cover: "oh" for zero, "double" and "triple",
+and "hundred" or "thousand" closing a group of digits.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from text_to_num import alpha2digit, text2num
+
+ZERO_WORDS = frozenset({"oh", "o", "zero", "nought", "nil"})
+REPEAT_WORDS = {"double": 2, "triple": 3, "treble": 3}
+GROUP_WORDS = {"hundred": "00", "thousand": "000"}
+
+
+@lru_cache(maxsize=4096)
+def number_value(word: str) -> int | None:
+    """The value of one number word or hyphenated pair, cardinal or ordinal; None if the
+    word is not a number."""
+    low = word.lower().strip()
+    if not low or not low.replace("-", "").isalpha():
+        return int(low) if low.isdigit() and len(low) <= 4 else None
+    try:
+        return int(text2num(low.replace("-", " "), "en"))
+    except ValueError:
+        pass
+    converted = alpha2digit(low.replace("-", " "), "en", threshold=0)
+    digits = converted.rstrip("stndrh")
+    if digits.isdigit() and converted != low:
+        return int(digits)
+    return None
+
+
+def is_spoken_digit_word(word: str) -> bool:
+    """Whether a word can be part of a dictated number."""
+    low = word.lower()
+    if low in ZERO_WORDS or low in REPEAT_WORDS or low in GROUP_WORDS or low.isdigit():
+        return True
+    value = number_value(low)
+    return value is not None and value < 100
+
+
+def spoken_digits(words: list[str]) -> str | None:
+    """The digits a run of dictated words stands for, or None if it is not one."""
+    out: list[str] = []
+    repeat = 1
+    for word in words:
+        low = word.lower()
+        if low in REPEAT_WORDS:
+            repeat = REPEAT_WORDS[low]
+            continue
+        if low in GROUP_WORDS:
+            if not out:
+                return None
+            out.append(GROUP_WORDS[low])
+            continue
+        if low in ZERO_WORDS:
+            piece = "0"
+        elif low.isdigit():
+            piece = low
+        else:
+            value = number_value(low)
+            if value is None or value >= 100:
+                return None
+            piece = str(value)
+        out.append(piece * repeat if len(piece) == 1 else piece)
+        repeat = 1
+    return "".join(out) or None

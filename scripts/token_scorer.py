@@ -1,0 +1,114 @@
+"""Train the de-identification token scorer, or cross-validate it, on development data only.
+
+Development data: the sample corpus's gold, tests/fixtures/deid/heldout and
+tests/fixtures/deid/independent/dev. The test split (independent/test) is never read here.
+
+    .venv/bin/python scripts/token_scorer.py train
+        writes qualkit/deid/data/token_scorer.json
+    .venv/bin/python scripts/token_scorer.py crossval [--detect 0.35] [--misses] [--json]
+        leave-one-study-out on independent/dev: for each study, the scorer is trained on all
+        other development data and the study is de-identified with it and its own lists;
+        the pooled figures are the honest dev figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from qualkit.deid.analyzer import Detector
+from qualkit.deid.evaluate import (
+    GoldDoc,
+    evaluate,
+    format_table,
+    load_gold_dir,
+    load_markup_dir,
+    study_of,
+)
+from qualkit.deid.lists import DeidLists, load_lists
+from qualkit.deid.pipeline import detect_corpus
+from qualkit.deid.scorer import WEIGHTS_FILE
+from qualkit.deid.train import examples, fit, train
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "deid"
+# Chosen by leave-one-study-out cross-validation on independent/dev.
+C = 0.5
+THRESHOLDS = {"detect": 0.35, "possible": 0.08}
+
+
+def development_docs() -> list[GoldDoc]:
+    docs = list(load_gold_dir(ROOT / "corpora" / "sample" / "gold"))
+    docs += load_markup_dir(FIXTURES / "heldout")
+    docs += load_markup_dir(FIXTURES / "independent" / "dev")
+    return docs
+
+
+def train_cmd(args: argparse.Namespace) -> int:
+    scorer = train(development_docs(), args.c, THRESHOLDS)
+    out = ROOT / "qualkit" / "deid" / "data" / WEIGHTS_FILE
+    out.write_text(json.dumps(scorer.to_dict(), separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {out} ({len(scorer.weights)} features, {scorer.meta['tokens']} tokens)")
+    return 0
+
+
+def crossval_cmd(args: argparse.Namespace) -> int:
+    docs = development_docs()
+    xs, ys, keys = examples(docs)
+    dev = load_markup_dir(FIXTURES / "independent" / "dev")
+    detections = {}
+    possible = {}
+    for study in sorted({study_of(g.key) for g in dev}):
+        rows = [i for i, k in enumerate(keys) if study_of(k) != study]
+        scorer = fit([xs[i] for i in rows], [ys[i] for i in rows], args.c)
+        floor = min([THRESHOLDS["possible"], *args.possible])
+        scorer.thresholds = {**THRESHOLDS, "detect": args.detect, "possible": floor}
+        lists_path = FIXTURES / "independent" / "lists" / f"{study}.yaml"
+        lists = load_lists(lists_path) if lists_path.is_file() else DeidLists()
+        detector = Detector(lists=lists, scorer=scorer)
+        texts = {g.key: g.text for g in dev if study_of(g.key) == study}
+        found = detect_corpus(texts, lists, detector=detector)
+        detections.update(found.detections)
+        possible.update(found.possible)
+    for threshold in args.possible:
+        listed = {k: [d for d in v if d.score >= threshold] for k, v in possible.items()}
+        other = evaluate(dev, detections, listed)
+        print(
+            f"possible >= {threshold}: {other.possible_per_1000_words:.2f} per 1,000 words, "
+            f"covers {other.direct_missed_listed}/{other.direct_missed} direct misses"
+        )
+    listed = {k: [d for d in v if d.score >= THRESHOLDS["possible"]] for k, v in possible.items()}
+    result = evaluate(dev, detections, listed)
+    print(json.dumps(result.summary(), indent=2) if args.json else format_table(result))
+    if args.misses:
+        by_key = {g.key: g for g in dev}
+        for miss in result.misses:
+            text = by_key[miss.doc].text
+            context = text[max(0, miss.start - 60) : miss.end + 30].replace("\n", " ")
+            print(f"{miss.doc} {miss.type} {text[miss.start : miss.end]!r} | {context}")
+    return 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    sub = ap.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("train", help="train on all development data and write the weights")
+    t.add_argument("--c", type=float, default=C)
+    t.set_defaults(run=train_cmd)
+    cv = sub.add_parser("crossval", help="leave-one-study-out figures on independent/dev")
+    cv.add_argument("--c", type=float, default=C)
+    cv.add_argument("--detect", type=float, default=THRESHOLDS["detect"])
+    cv.add_argument(
+        "--possible", type=float, nargs="*", default=[], help="other possible-miss thresholds"
+    )
+    cv.add_argument("--json", action="store_true")
+    cv.add_argument("--misses", action="store_true", help="list missed spans in context")
+    cv.set_defaults(run=crossval_cmd)
+    args = ap.parse_args()
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""Fast unit tests for de-identification pieces that need no NLP model."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qualkit.deid.numwords import number_value, spoken_digits
+from qualkit.deid.recognizers.uk import QualkitNhsRecognizer, SpokenPhoneRecognizer
+
+
+@pytest.mark.parametrize(
+    ("word", "value"),
+    [("seventeen", 17), ("twenty-three", 23), ("eighteenth", 18), ("19", 19), ("the", None)],
+)
+def test_number_value(word: str, value: int | None) -> None:
+    assert number_value(word) == value
+
+
+@pytest.mark.parametrize(
+    ("said", "digits"),
+    [
+        ("oh seven seven double oh nine double oh four one eight", "07700900418"),
+        ("oh seven seven hundred nine hundred four one two", "07700900412"),
+        ("Oh one nine one four nine eight oh three seven two", "01914980372"),
+        ("oh one one three triple four", "0113444"),
+    ],
+)
+def test_spoken_digits(said: str, digits: str) -> None:
+    assert spoken_digits(said.split()) == digits
+
+
+def _found(recognizer: object, text: str) -> list[str]:
+    return [text[h.start : h.end] for h in recognizer.find(text)]  # type: ignore[attr-defined]
+
+
+def test_spoken_phone_number_is_found() -> None:
+    rec = SpokenPhoneRecognizer()
+    text = "It's oh seven seven hundred, nine hundred, four one two. Shall I say it again?"
+    assert _found(rec, text) == ["oh seven seven hundred, nine hundred, four one two"]
+    text = "Ring me, Oh-seven-seven-oh-oh, nine-oh-oh, four-one-two, after six."
+    assert _found(rec, text) == ["Oh-seven-seven-oh-oh, nine-oh-oh, four-one-two"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was one of five, two boys and three girls, one two three.",
+        "We counted seven, eight, nine, ten people in the queue at nine.",
+        "Rent was two hundred and fifty a week.",
+    ],
+)
+def test_counting_is_not_a_phone_number(text: str) -> None:
+    assert _found(SpokenPhoneRecognizer(), text) == []
+
+
+def test_nhs_number_checksum_or_context() -> None:
+    rec = QualkitNhsRecognizer()
+    assert _found(rec, "ref 943 476 5919 ok") == ["943 476 5919"]
+    assert _found(rec, "ref 943 476 5918 ok") == []
+    assert _found(rec, "my NHS number is 943 476 5918 ok") == ["943 476 5918"]
+
+
+def test_spelt_out_words() -> None:
+    from qualkit.deid.recognizers.names import SpeltOutRecognizer
+
+    rec = SpeltOutRecognizer()
+    assert _found(rec, "It's spelt the Gaelic way, E I L I D H, nobody gets it.") == ["E I L I D H"]
+    assert _found(rec, "The road, D-U-R-N, then ford.") == ["D-U-R-N"]
+    assert _found(rec, "I said a, b, or c to him. I I I just froze.") == []
+
+
+def test_spoken_email_address() -> None:
+    from qualkit.deid.recognizers.contact import SpokenEmailRecognizer
+
+    rec = SpokenEmailRecognizer()
+    text = "It's on the letter. Flori, dot, pop, one nine eight eight, at mail dot com. Thanks."
+    assert _found(rec, text) == ["Flori, dot, pop, one nine eight eight, at mail dot com"]
+    text = "My email is jo dot marsh at example dot co dot uk if that helps."
+    assert _found(rec, text) == ["jo dot marsh at example dot co dot uk"]
+    assert _found(rec, "We met at the centre, the dot com crowd.") == []
+
+
+# Chunks of long texts --------------------------------------------------------------------
+
+
+def test_chunks_cover_the_text_and_overlap() -> None:
+    from qualkit.deid.analyzer import chunks
+
+    text = ("Word " * 50 + "\n") * 200  # 50,200 characters
+    pieces = list(chunks(text, size=5_000, overlap=500))
+    assert len(pieces) > 10
+    assert all(len(p) <= 5_000 for _, p in pieces)
+    assert all(text[off : off + len(p)] == p for off, p in pieces)
+    covered = bytearray(len(text))
+    for off, p in pieces:
+        covered[off : off + len(p)] = b"\x01" * len(p)
+    assert all(covered)
+    for (a, pa), (b, _) in itertools.pairwise(pieces):
+        assert b < a + len(pa) - 100, "consecutive pieces overlap"
+    assert list(chunks("short text")) == [(0, "short text")]
+
+
+def test_uncovered_drops_possible_misses_under_detections() -> None:
+    from qualkit.deid.analyzer import uncovered
+    from qualkit.deid.spans import Detection
+
+    dets = [Detection(10, 15, "PERSON")]
+    maybe = [Detection(12, 14, "PERSON", 0.2), Detection(20, 24, "PERSON", 0.1)]
+    assert uncovered(maybe, dets) == [maybe[1]]
+
+
+# One value, one type ----------------------------------------------------------------------
+
+
+def test_resolve_types_gives_one_value_one_type() -> None:
+    from qualkit.deid.pipeline import resolve_types
+    from qualkit.deid.spans import Detection
+
+    texts = {"a": "I saw Marcella at the centre.", "b": "Marcella's flat. marcella again."}
+    dets = {
+        "a": [Detection(6, 14, "PERSON", 0.9)],
+        "b": [Detection(0, 8, "LOCATION", 0.4), Detection(17, 25, "PERSON", 0.7)],
+    }
+    out = resolve_types(texts, dets)
+    assert {d.type for ds in out.values() for d in ds} == {"PERSON"}
+    # A value the key already holds keeps its type from the earlier batch.
+    out = resolve_types(texts, dets, known=[("LOCATION", "Marcella")])
+    assert {d.type for ds in out.values() for d in ds} == {"LOCATION"}
+
+
+# The review file's possible misses -----------------------------------------------------
+
+
+def _review_doc() -> dict[str, Any]:
+    from qualkit.deid.review import review_document
+    from qualkit.deid.spans import Detection
+
+    text = "My worker, pearl, she sorted it. pearl rang me. Pearl's great."
+    return review_document(
+        Path("t.txt"),
+        text,
+        [],
+        lambda t, s: f"[{t}]",
+        [Detection(11, 16, "PERSON", 0.3), Detection(33, 38, "PERSON", 0.2)],
+    )
+
+
+def test_possible_misses_are_grouped_and_masked_everywhere() -> None:
+    from qualkit.deid.review import reviewed_detections
+
+    doc = _review_doc()
+    entries = doc["possible_misses"]
+    assert isinstance(entries, list) and len(entries) == 1
+    assert entries[0]["text"] == "pearl" and entries[0]["mentions"] == 3
+    assert entries[0]["decision"] == "keep"
+    text, dets, _, _, added = reviewed_detections(Path("t.review.json"), doc)
+    assert dets == [] and added == 0
+    entries[0]["decision"] = "mask"
+    text, dets, _, _, added = reviewed_detections(Path("t.review.json"), doc)
+    assert added == 3
+    assert [text[d.start : d.end] for d in dets] == ["pearl", "pearl", "Pearl's"]
+
+
+def test_possible_miss_with_a_bad_decision_names_the_file() -> None:
+    from qualkit.deid.review import reviewed_detections
+    from qualkit.errors import InputError
+
+    doc = _review_doc()
+    doc["possible_misses"][0]["decision"] = "maybe"
+    with pytest.raises(InputError, match=r"t\.review\.json: possible miss 1"):
+        reviewed_detections(Path("t.review.json"), doc)
+
+
+def test_evaluation_measures_the_possible_list() -> None:
+    from qualkit.deid.evaluate import evaluate, parse_markup
+    from qualkit.deid.spans import Detection
+
+    gold = parse_markup(
+        "My worker, {{PERSON|pearl}}, rang. {{PERSON|pearl}} again. Hi {{PERSON|Jo}}."
+    )
+    jo = gold.text.index("Jo")
+    res = evaluate(
+        [gold],
+        {"doc": [Detection(jo, jo + 2, "PERSON")]},
+        {"doc": [Detection(11, 16, "PERSON", 0.2)]},
+    )
+    assert res.direct_missed == 2 and res.direct_missed_listed == 2
+    assert res.possible_coverage == 1.0
+    assert res.possible_per_1000_words == pytest.approx(1000 / res.words)
