@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make demo   build the demo project from corpora/sample and start the app
-#   make test   run the whole test suite (on PostgreSQL too when QUALKIT_TEST_DB is set)
+#   make test   run the whole test suite (scripts/test.sh: sets up Chromium and PostgreSQL when it can)
 
 PYTHON ?= python3
 VENV   ?= .venv

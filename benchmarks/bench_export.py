@@ -33,13 +33,7 @@ try:
 except ModuleNotFoundError:  # running from a checkout without an installed package
     sys.path.insert(0, str(ROOT))
 
-from qualkit.export import (  # noqa: E402
-    QuoteBank,
-    build_quote_bank,
-    export_qdpx,
-    import_qdpx_into,
-    write_quotes,
-)
+from qualkit.export import QuoteBank, build_quote_bank, write_quotes  # noqa: E402
 from qualkit.exporting import write_atomically  # noqa: E402
 from qualkit.model import (  # noqa: E402
     Code,
@@ -52,6 +46,7 @@ from qualkit.model import (  # noqa: E402
     Turn,
 )
 from qualkit.project import NotIdentifiableGate  # noqa: E402
+from qualkit.refiqda import export_qdpx, import_qdpx_into  # noqa: E402
 from qualkit.storage import Store  # noqa: E402
 from qualkit.text import text_hash  # noqa: E402
 

@@ -52,12 +52,17 @@ def project_agreement(store: Store, **options: Any) -> AgreementReport:
     return coded_agreement(store.codings(), store.transcripts(with_text=True), **options)
 
 
-def qdpx_agreement(path: Path, **options: Any) -> AgreementReport:
-    """:func:`coded_agreement` over a REFI-QDA ``.qdpx`` file (no database involved)."""
-    from qualkit.export.qdpx import read_qdpx
+def qdpx_agreement(path: Path | Sequence[Path], **options: Any) -> AgreementReport:
+    """:func:`coded_agreement` over REFI-QDA ``.qdpx`` files (no database involved).
 
-    content = read_qdpx(path)
-    return coded_agreement(content.codings, [t for t, _ in content.transcripts], **options)
+    Several files (one per coder) are merged as ``qualkit import`` merges them: the same
+    source text is one transcript, and each file's coders keep their layers.
+    """
+    from qualkit.refiqda.into import contents_for_agreement
+
+    paths = [path] if isinstance(path, Path) else list(path)
+    codings, transcripts = contents_for_agreement(paths)
+    return coded_agreement(codings, transcripts, **options)
 
 
 def summary(report: AgreementReport) -> AgreementReport:

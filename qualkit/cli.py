@@ -114,8 +114,9 @@ def import_(
     """Import de-identified transcripts (.txt .md .docx .vtt .srt) or REFI-QDA .qdpx files.
 
     Files must be listed in a de-identification manifest (--manifest), or declared not
-    identifiable (--not-identifiable). Transcripts are imported all or nothing; each .qdpx
-    project file is imported as a whole.
+    identifiable (--not-identifiable). Transcripts are imported all or nothing. .qdpx files
+    are imported together in one transaction: one file per coder is merged (the same source
+    text becomes one transcript, each file's coders keep their own layers).
     """
     from qualkit.project import ImportGate, ManifestGate, NotIdentifiableGate, import_transcripts
 
@@ -151,10 +152,10 @@ def import_(
                     progress=lambda _p: bar.update(1),
                 )
             click.echo(f"Imported {len(done)} transcript(s).")
-        for f in projects:
-            from qualkit.export.qdpx import import_qdpx_into
+        if projects:
+            from qualkit.refiqda import import_qdpx_files
 
-            result = import_qdpx_into(store, f, actor, gate)
+            result = import_qdpx_files(store, projects, actor, gate)
             click.echo(result.summary())
             for note in result.notes:
                 click.echo(f"note: {note}", err=True)
@@ -259,7 +260,7 @@ def codebook_export(project: str, out: Path) -> None:
     with open_store(project) as store:
         cb = store.codebook()
     if out.suffix.lower() == ".qdc":
-        from qualkit.codebook import export_qdc
+        from qualkit.refiqda.qdc import export_qdc
 
         write_atomically(out, lambda f: export_qdc(cb, f))
     elif out.suffix.lower() in {".yaml", ".yml"}:
@@ -396,7 +397,7 @@ def codings_list(project: str, transcript: str | None, coder: str | None) -> Non
 
 
 @cli.command()
-@click.argument("source", metavar="PROJECT|FILE.qdpx")
+@click.argument("sources", nargs=-1, required=True, metavar="PROJECT|FILE.qdpx...")
 @click.option(
     "--unit",
     type=click.Choice(["character", "sentence", "turn"]),
@@ -435,7 +436,7 @@ def codings_list(project: str, transcript: str | None, coder: str | None) -> Non
 )
 @friendly_errors
 def agreement(
-    source: str,
+    sources: tuple[str, ...],
     unit: str,
     coders: tuple[str, ...],
     codes: tuple[str, ...],
@@ -447,8 +448,9 @@ def agreement(
 ) -> None:
     """Inter-coder agreement per code, per transcript and overall.
 
-    Reads a project, or a REFI-QDA .qdpx file exported from NVivo, ATLAS.ti, MAXQDA or
-    QualCoder. Percent agreement and Cohen's kappa as NVivo computes them, Krippendorff's alpha,
+    Reads a project, or REFI-QDA .qdpx files exported from NVivo, ATLAS.ti, MAXQDA or
+    QualCoder (several files, one per coder, are merged as `qualkit import` merges them).
+    Percent agreement and Cohen's kappa as NVivo computes them, Krippendorff's alpha,
     segment matching, and bootstrap confidence intervals.
     """
     from qualkit.agreement import format_table
@@ -465,10 +467,15 @@ def agreement(
         "bootstrap": bootstrap,
         "seed": seed,
     }
-    if source.lower().endswith(".qdpx"):
-        report = qdpx_agreement(Path(source), **options)
+    files = [Path(s) for s in sources if s.lower().endswith(".qdpx")]
+    if files and len(files) != len(sources):
+        raise click.UsageError("give one PROJECT, or one or more .qdpx files")
+    if not files and len(sources) != 1:
+        raise click.UsageError("give one PROJECT, or one or more .qdpx files")
+    if files:
+        report = qdpx_agreement(files, **options)
     else:
-        with open_store(source) as store:
+        with open_store(sources[0]) as store:
             report = project_agreement(store, **options)
     click.echo(format_table(report if all_rows else summary(report)))
     if out is not None:
@@ -544,16 +551,26 @@ def demo(workdir: Path, corpus: Path | None, app: bool, port: int, themes: bool)
 @cli.command()
 @project_arg
 @click.option("--port", type=int, default=8501, show_default=True, help="Port to listen on.")
+@click.option(
+    "--review-dir",
+    "review_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A folder written by `qualkit deid run` that the Review de-identification page may "
+    "open (repeatable; none by default).",
+)
 @friendly_errors
-def app(project: str, port: int) -> None:
+def app(project: str, port: int, review_dirs: tuple[Path, ...]) -> None:
     """Start the Streamlit coding app for PROJECT on localhost."""
-    _run_app(project, port)
+    _run_app(project, port, review_dirs)
 
 
-def _run_app(project: str | Path, port: int) -> None:
+def _run_app(project: str | Path, port: int, review_dirs: tuple[Path, ...] = ()) -> None:
     from qualkit.ui.server import run_app
 
-    raise SystemExit(run_app(project, port, echo=lambda m: click.echo(m, err=True)))
+    raise SystemExit(
+        run_app(project, port, echo=lambda m: click.echo(m, err=True), review_dirs=review_dirs)
+    )
 
 
 def register(group: click.Group) -> None:

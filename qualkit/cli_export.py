@@ -137,21 +137,29 @@ def quotes_cmd(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Output .qdpx file.",
 )
+@click.option(
+    "--positions",
+    type=click.Choice(["codepoints", "utf16"]),
+    default="codepoints",
+    show_default=True,
+    help="Count selection positions in code points (the standard) or UTF-16 units (NVivo).",
+)
 @friendly_errors
-def qdpx_cmd(project: str, out: Path) -> None:
+def qdpx_cmd(project: str, out: Path, positions: str) -> None:
     """Write the whole project as a REFI-QDA .qdpx file for NVivo, ATLAS.ti, MAXQDA and others.
 
     Transcripts (de-identified text), codebook, every coder's codings, memos and
-    participant attributes (as cases and variables) are included.
+    participant attributes (as cases and variables) are included. Use --positions utf16
+    for NVivo, which counts positions in UTF-16 code units.
     """
-    from qualkit.export import export_qdpx
     from qualkit.exporting import write_atomically
+    from qualkit.refiqda import export_qdpx
 
     if out.suffix.lower() != ".qdpx":
         raise click.UsageError("--out must end in .qdpx")
     with open_store(project) as store:
         done = []
-        write_atomically(out, lambda f: done.append(export_qdpx(store, f)))
+        write_atomically(out, lambda f: done.append(export_qdpx(store, f, positions=positions)))
     summary = done[0]
     click.echo(
         f"Wrote {out}: {summary.transcripts} transcript(s), {summary.codings} coding(s), "

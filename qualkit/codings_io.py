@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from yaml import SequenceNode
+
 from qualkit import limits
 from qualkit.errors import InputError, NotFoundError
 from qualkit.model import Coding, Provenance
@@ -54,9 +56,11 @@ def read_coding_file(path: Path) -> CodingFile:
         raise InputError(path, problem)
     lines: list[int | None] = [None] * len(data["codings"] or [])
     if node is not None:
-        for k, v in node.value:
-            if k.value == "codings" and hasattr(v, "value"):
-                lines = [item.start_mark.line + 1 for item in v.value]
+        # The last "codings" key gives the list, as in ``data`` (a repeated key may give a
+        # mapping first); its items give the lines.
+        found = [v for k, v in node.value if k.value == "codings"]
+        if found and isinstance(found[-1], SequenceNode) and len(found[-1].value) == len(lines):
+            lines = [item.start_mark.line + 1 for item in found[-1].value]
     out = []
     for i, item in enumerate(data["codings"] or []):
         if not isinstance(item, dict) or not {"coder", "code", "quote"} <= set(item):
@@ -110,8 +114,12 @@ def import_coding_files(store: Store, paths: list[Path], actor: str) -> tuple[in
     texts: dict[str, str] = {}
     found: list[Coding] = []
     missing = 0
+    known_codes = {c.cid for c in store.codebook(include_inactive=True).codes}
     for path in paths:
         cf = read_coding_file(path)
+        for qc in cf.codings:
+            if qc.code not in known_codes:
+                raise InputError(path, f"no code with id {qc.code!r} in the project", qc.line)
         if cf.transcript not in texts:
             try:
                 texts[cf.transcript] = store.transcript(cf.transcript).text

@@ -145,16 +145,19 @@ def build_demo(
         )
         from qualkit.auth import hash_password
 
-        for name, (role, pw) in DEMO_USERS.items():
-            store.add_user(name, role, ACTOR, password_hash=hash_password(pw))
+        hashes = {name: hash_password(pw) for name, (_role, pw) in DEMO_USERS.items()}
+        with store.transaction(ACTOR):
+            for name, (role, _pw) in DEMO_USERS.items():
+                store.add_user(name, role, ACTOR, password_hash=hashes[name])
         coding_files = sorted((corpus / "codings").glob("*.yaml"))
         added, missing = import_coding_files(store, coding_files, ACTOR)
         coded = {p.stem for p in coding_files}
-        for t in store.transcripts():
-            for coder in ("coder_a", "coder_b"):
-                store.assign(t.tid, coder, "researcher")
-            if t.tid not in coded:
-                store.assign(t.tid, "coder_c", "researcher")
+        with store.transaction("researcher"):
+            for t in store.transcripts():
+                for coder in ("coder_a", "coder_b"):
+                    store.assign(t.tid, coder, "researcher")
+                if t.tid not in coded:
+                    store.assign(t.tid, "coder_c", "researcher")
         n = len(store.transcripts())
         n_themes = 0
         if themes:

@@ -6,7 +6,17 @@ from pathlib import Path
 
 
 class QualkitError(Exception):
-    """Base class: a one-line, user-facing problem."""
+    """Base class: a one-line, user-facing problem.
+
+    The message is always one line: line breaks in it (a parser's own message can hold
+    some) become spaces.
+    """
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if "\n" in text or "\r" in text:
+            return " ".join(part.strip() for part in text.splitlines() if part.strip())
+        return text
 
 
 class InputError(QualkitError):
@@ -26,6 +36,11 @@ class InputError(QualkitError):
 
 class CodebookError(InputError):
     """A codebook is invalid (duplicate ids, unknown parent, cycle, empty definition)."""
+
+
+class UnstorableValue(QualkitError):
+    """A value the project database refuses on either backend: longer than its column, or
+    holding a NUL character (which PostgreSQL cannot store in text)."""
 
 
 class NotFoundError(QualkitError):

@@ -87,9 +87,10 @@ def init_project(
                 f"{target}: a project already exists here, so its codebook would be replaced; "
                 "use `qualkit codebook import` to change it, or pass --replace-codebook"
             )
-        store.init_project(name, description, actor)
-        if codebook is not None:
-            store.set_codebook(codebook, actor)
+        with store.transaction(actor):
+            store.init_project(name, description, actor)
+            if codebook is not None:
+                store.set_codebook(codebook, actor)
     except BaseException:
         store.close()
         raise
@@ -110,7 +111,8 @@ def load_codebook_file(path: str | Path, known_ids: Iterable[str] = ()) -> Codeb
     ``known_ids`` are code ids already in the project: a ``.qdc`` code whose GUID matches
     one of them keeps that id even if another tool dropped qualkit's id line.
     """
-    from qualkit.codebook import import_qdc, load_codebook
+    from qualkit.codebook import load_codebook
+    from qualkit.refiqda.qdc import import_qdc
 
     p = Path(path)
     if p.suffix.lower() == ".qdc":

@@ -125,42 +125,43 @@ def decide(
     else:
         spans = []
     target_code = code or cluster.code
-    ids = store.add_codings(
-        [
-            Coding(
-                coder=CONSENSUS_CODER,
-                transcript=cluster.transcript,
-                start=s,
-                end=e,
-                code=target_code,
-                provenance=Provenance.CONSENSUS,
-                memo=_memo_text(decision, coder, note),
-            )
-            for s, e in spans
-        ],
-        actor,
-    )
-    for cid in ids:
-        store.add_memo(
-            Memo(
-                author=actor,
-                text=_memo_text(decision, coder, note),
-                transcript=cluster.transcript,
-                coding_id=cid,
-            )
+    # One decision is one unit of work: its codings, memos and event commit together.
+    with store.transaction(actor) as unit:
+        ids = store.add_codings(
+            [
+                Coding(
+                    coder=CONSENSUS_CODER,
+                    transcript=cluster.transcript,
+                    start=s,
+                    end=e,
+                    code=target_code,
+                    provenance=Provenance.CONSENSUS,
+                    memo=_memo_text(decision, coder, note),
+                )
+                for s, e in spans
+            ],
+            actor,
         )
-    store.log(
-        actor,
-        "reconcile.decide",
-        transcript=cluster.transcript,
-        cluster=cluster.key,
-        code=cluster.code,
-        decision=decision.value,
-        coder=coder,
-        consensus_codings=ids,
-        source_codings=[c.id for cs in cluster.versions.values() for c in cs],
-        note=note,
-    )
+        for cid in ids:
+            store.add_memo(
+                Memo(
+                    author=actor,
+                    text=_memo_text(decision, coder, note),
+                    transcript=cluster.transcript,
+                    coding_id=cid,
+                )
+            )
+        unit.log(
+            "reconcile.decide",
+            transcript=cluster.transcript,
+            cluster=cluster.key,
+            code=cluster.code,
+            decision=decision.value,
+            coder=coder,
+            consensus_codings=ids,
+            source_codings=[c.id for cs in cluster.versions.values() for c in cs],
+            note=note,
+        )
     return ids
 
 
@@ -177,8 +178,11 @@ def _memo_text(decision: Decision, coder: str | None, note: str) -> str:
 def accept_agreed(store: Store, transcript: str, coders: Sequence[str], actor: str) -> int:
     """Copy every agreed, unsettled cluster into the consensus layer; returns how many."""
     n = 0
-    for cl in clusters(store, transcript, coders):
-        if not cl.settled and len(coders) > 1 and cl.agreed(coders):
-            decide(store, cl, Decision.ACCEPT, actor, coder=coders[0], note="All coders agreed.")
-            n += 1
+    with store.transaction(actor):  # all or none
+        for cl in clusters(store, transcript, coders):
+            if not cl.settled and len(coders) > 1 and cl.agreed(coders):
+                decide(
+                    store, cl, Decision.ACCEPT, actor, coder=coders[0], note="All coders agreed."
+                )
+                n += 1
     return n

@@ -82,6 +82,16 @@ def crossval_cmd(args: argparse.Namespace) -> int:
     listed = {k: [d for d in v if d.score >= THRESHOLDS["possible"]] for k, v in possible.items()}
     result = evaluate(dev, detections, listed)
     print(json.dumps(result.summary(), indent=2) if args.json else format_table(result))
+    if args.keep:
+        from qualkit.deid.spans import any_masked, coverage_mask
+
+        for g in dev:
+            dets = detections[g.key]
+            mask = coverage_mask(len(g.text), ((d.start, d.end) for d in dets))
+            for k in g.keep:
+                if any_masked(g.text, mask, k.start, k.end):
+                    by = [d for d in dets if d.start < k.end and d.end > k.start]
+                    print(f"KEEP {g.key} {k.text!r} by {by[0].recognizer} as {by[0].type}")
     if args.misses:
         by_key = {g.key: g for g in dev}
         for miss in result.misses:
@@ -105,6 +115,7 @@ def main() -> int:
     )
     cv.add_argument("--json", action="store_true")
     cv.add_argument("--misses", action="store_true", help="list missed spans in context")
+    cv.add_argument("--keep", action="store_true", help="list must-keep words that were masked")
     cv.set_defaults(run=crossval_cmd)
     args = ap.parse_args()
     return int(args.run(args))

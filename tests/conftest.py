@@ -15,7 +15,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from qualkit.storage import Store
-from qualkit.ui.server import CHROMIUM, CHROMIUM_ARGS
+from qualkit.ui.server import CHROMIUM, CHROMIUM_ARGS, chromium_missing
 
 # Property tests draw fresh examples on every local run. CI (HYPOTHESIS_PROFILE=ci) uses a
 # fixed sequence, so whether a run passes does not depend on which examples came up.
@@ -38,10 +38,29 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "db: uses a project database (runs on both backends)")
 
 
+#: Fixtures and markers of tests that drive a real Chromium.
+BROWSER_FIXTURES = {"browser", "page"}
+#: Why browser tests are skipped on this machine (None when Chromium is there).
+NO_CHROMIUM = chromium_missing()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if DB_FIXTURES & fixtures:
             item.add_marker(pytest.mark.db)
+        if NO_CHROMIUM and (BROWSER_FIXTURES & fixtures or item.get_closest_marker("browser")):
+            item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line for the missing browser: how many tests it skipped, and how to get them."""
+    if not NO_CHROMIUM:
+        return
+    skipped = terminalreporter.stats.get("skipped", [])
+    n = sum(1 for r in skipped if "chromium" in str(getattr(r, "longrepr", "")).lower())
+    if n:
+        terminalreporter.write_line(f"{NO_CHROMIUM} ({n} skipped)")
 
 
 def _reset_postgres(url: str) -> None:
@@ -100,6 +119,8 @@ DEFAULT_VIEWPORT = {"width": 1400, "height": 1000}
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Debian's Chromium driven by Playwright, one per test module."""
+    if NO_CHROMIUM:
+        pytest.skip(NO_CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -265,6 +265,9 @@ def test_coding_blind_layers_and_accessibility(app: App, page: Any, browser: Any
     assert has_session_cookie(page, wait_for=True)
     cookie = next(c for c in page.context.cookies() if c["name"] == "qualkit_session")
     assert cookie["sameSite"] == "Strict" and cookie["expires"] == -1  # gone with the browser
+    # Set by the server (qualkit.ui.http), so no script in the page can read it.
+    assert cookie["httpOnly"] and not cookie["secure"]  # plain http on localhost
+    assert "qualkit_session" not in page.evaluate("() => document.cookie")
     page.reload()
     page.get_by_text("Signed in as").wait_for()
     page.locator(".qk-transcript .qk-tag").first.wait_for()

@@ -2,8 +2,10 @@
 
 A synthetic raw transcript is run through ``qualkit.deid.pipeline.run`` (real spaCy and
 Presidio) to make a review folder; a tiny project with a researcher and a coder is served
-with ``streamlit run``. The researcher rejects one detection, adds a missed name and saves;
-``apply`` must then honour both, and the project database must hold none of the raw text.
+with ``streamlit run``, allowed the review folder as ``qualkit app --review-dir`` allows it.
+The researcher rejects one detection, adds a missed name and saves; ``apply`` must then
+honour both, and the project database must hold none of the raw text. Without a
+``--review-dir`` the page opens no folder and says how to allow one.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,7 @@ if not Path(CHROMIUM).exists():
 from qualkit.auth import hash_password  # noqa: E402
 from qualkit.model import Role  # noqa: E402
 from qualkit.project import init_project  # noqa: E402
-from qualkit.ui.server import app_env, free_port, streamlit_command  # noqa: E402
+from qualkit.ui.server import app_env, free_port, serving, streamlit_command  # noqa: E402
 from tests.test_browser_app import axe_check, choose, settle  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -79,9 +81,8 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
         for name, role in (("riley", Role.RESEARCHER), ("casey", Role.CODER)):
             store.add_user(name, role, "setup", password_hash=hash_password(PASSWORD))
     port = free_port()
-    env = app_env(project, HF_HUB_OFFLINE="1")
+    env = app_env(project, review_dirs=[review_dir], HF_HUB_OFFLINE="1")
     env.pop("QUALKIT_SESSION_TIMEOUT", None)
-    env.pop("QUALKIT_REVIEW_DIR", None)
     log_path = work / "streamlit.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen(
@@ -141,7 +142,22 @@ def test_coders_are_refused(setup: Setup, page: Any) -> None:
     page.get_by_text("This page is not open to your account (coder)").wait_for()
     settle(page)
     assert page.get_by_role("textbox", name="Review folder").count() == 0
+    assert str(setup.review_dir) not in page.locator("[data-testid='stMain']").inner_text()
     assert page.locator(".qk-deid-text").count() == 0
+
+
+def test_without_review_dirs_no_folder_opens_and_the_page_says_how(
+    setup: Setup, page: Any, tmp_path: Path
+) -> None:
+    with serving(setup.project, tmp_path / "app.log", extra_env={"HF_HUB_OFFLINE": "1"}) as url:
+        sign_in(page, replace(setup, url=url), "riley", "deid-review")
+        page.get_by_text("No review folder is open to this app").wait_for()
+        settle(page)
+        body = page.locator("[data-testid='stMain']").inner_text()
+    assert "qualkit app PROJECT --review-dir DIR" in body
+    assert page.get_by_role("textbox").count() == 0  # nowhere to type a path
+    assert page.locator(".qk-deid-text").count() == 0
+    assert str(setup.review_dir) not in body
 
 
 def test_researcher_reviews_and_apply_honours_the_decisions(setup: Setup, page: Any) -> None:
@@ -154,10 +170,10 @@ def test_researcher_reviews_and_apply_honours_the_decisions(setup: Setup, page: 
 
     sign_in(page, setup, "riley", "deid-review")
     page.get_by_role("heading", name="Review de-identification").wait_for()
-    folder = page.get_by_role("textbox", name="Review folder")
-    folder.fill(str(setup.review_dir))
-    folder.press("Enter")
+    # The one folder the app was started with is open; there is no box to type another.
+    page.get_by_text(f"Review folder: {setup.review_dir.resolve()}").wait_for()
     settle(page)
+    assert page.get_by_role("textbox", name="Review folder").count() == 0
     choose(page, "Transcript to review", "t01")
     text = page.locator(".qk-deid-text")
     text.wait_for()

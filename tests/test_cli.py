@@ -125,7 +125,8 @@ def test_codebook_validate_import_export_history(project_path: str, tmp_path: Pa
     run("codebook", "export", project_path, "--out", str(qdc))
     yml = tmp_path / "cb.yaml"
     run("codebook", "export", project_path, "--out", str(yml))
-    from qualkit.codebook import import_qdc, load_codebook
+    from qualkit.codebook import load_codebook
+    from qualkit.refiqda.qdc import import_qdc
 
     with Store.open(project_path) as s:
         stored = s.codebook()

@@ -14,30 +14,32 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-import qualkit.codebook as codebook_package
+import qualkit.refiqda as refiqda_package
 from qualkit.codebook import (
-    DEFAULT_XSD,
-    QDC_NAMESPACE,
-    QUALKIT_CODE_NAMESPACE,
     ChangeKind,
-    code_guid,
     diff_codebooks,
     dump_codebook,
-    export_qdc,
-    format_description,
-    import_qdc,
     load_codebook,
     loads_codebook,
-    parse_description,
-    qdc_bytes,
     save_codebook,
-    save_qdc,
     tree_order,
     validate_codebook,
-    validate_qdc,
 )
 from qualkit.errors import CodebookError
 from qualkit.model import Code, Codebook, Provenance
+from qualkit.refiqda.common import QUALKIT_CODE_NAMESPACE
+from qualkit.refiqda.qdc import (
+    DEFAULT_XSD,
+    QDC_NAMESPACE,
+    code_guid,
+    export_qdc,
+    format_description,
+    import_qdc,
+    parse_description,
+    qdc_bytes,
+    save_qdc,
+    validate_qdc,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "codebooks" / "multiple-disadvantage.yaml"
@@ -410,7 +412,7 @@ def test_qdc_export_validates_against_the_schema(shipped: Codebook) -> None:
     root = etree.fromstring(data)
     assert root.tag == f"{{{QDC_NAMESPACE}}}CodeBook"
     assert DEFAULT_XSD.is_file()
-    assert DEFAULT_XSD.parent.parent == Path(codebook_package.__file__).parent
+    assert DEFAULT_XSD.parent.parent == Path(refiqda_package.__file__).parent
 
 
 def test_qdc_structure_mirrors_the_codebook(shipped: Codebook) -> None:
@@ -436,7 +438,11 @@ def test_qdc_structure_mirrors_the_codebook(shipped: Codebook) -> None:
     assert [f"Example: {e}" for e in code.examples] == [
         x for x in lines if x.startswith("Example: ")
     ]
-    assert lines[-1] == "Code id: access.waiting"
+    # No id in the text other tools display: the GUID identifies the code, and the
+    # instruction maps it back to the id.
+    assert not any(x.startswith("Code id") for x in lines)
+    pi = json.loads(root.getprevious().text)
+    assert pi["codes"][code_guid("access.waiting")]["id"] == "access.waiting"
 
 
 def test_guids_are_stable_uuid5_across_exports(shipped: Codebook) -> None:
@@ -507,10 +513,23 @@ def test_description_format_is_inverse_of_parse() -> None:
         examples=["e1", "e2\n"],
     )
     text = format_description(code)
-    parts = parse_description(text)
-    assert (parts.definition, parts.include, parts.exclude) == (code.definition, code.include, "")
-    assert parts.examples == code.examples and parts.cid == "a"
+    assert "Code id" not in text
     assert "\n\n" not in text.rpartition("\n\n")[2]
+    # Files from older versions carry a ``Code id:`` line, which makes the parse exact.
+    legacy = parse_description(f"{text}\nCode id: a")
+    assert (legacy.definition, legacy.include, legacy.exclude) == (
+        code.definition,
+        code.include,
+        "",
+    )
+    assert legacy.examples == code.examples and legacy.cid == "a"
+    # Without it, the closing paragraph is still read into the fields (trimmed).
+    parts = parse_description(text)
+    assert (parts.definition, parts.include, parts.examples) == (
+        code.definition,
+        code.include,
+        ["e1", "e2"],
+    )
 
 
 def test_export_refuses_a_broken_tree() -> None:
@@ -615,16 +634,24 @@ def test_import_recovers_ids_by_guid_and_resolves_copies(shipped: Codebook) -> N
         name="Detox beds",
         isCodable="1",
     )
-    data = etree.tostring(root)
-    validate_qdc(data)
+    # The instruction keeps ids by GUID, so a description edited elsewhere keeps its id.
+    with_pi = etree.tostring(root.getroottree())
+    assert b"<?qualkit-codebook" in with_pi
+    validate_qdc(with_pi)
+    kept = import_qdc(with_pi).by_id()
+    assert kept["access.waiting"].definition == "Edited in another tool; the id line is gone."
+    assert kept["access.waiting.detox-beds"].parent == "access.waiting"
+    assert kept["access.referrals"] == shipped.by_id()["access.referrals"]
 
+    # Without the instruction (a tool that drops it), ids come from known GUIDs or names.
+    data = etree.tostring(root)
+    assert b"<?qualkit-codebook" not in data
+    validate_qdc(data)
     without = import_qdc(data).by_id()
     assert "access.waiting" not in without
-    assert (
-        without["access.waiting-times-and-waiting-lists"].name
-        == shipped.by_id()["access.waiting"].name
-    )
-    assert without["access.waiting-times-and-waiting-lists.detox-beds"].codable
+    [slugged] = [c for c in without.values() if c.name == shipped.by_id()["access.waiting"].name]
+    assert slugged.cid.endswith(".waiting-times-and-waiting-lists")
+    assert without[f"{slugged.cid}.detox-beds"].codable
 
     with_known = import_qdc(data, known_ids=shipped.by_id()).by_id()
     assert with_known["access.waiting"].definition == "Edited in another tool; the id line is gone."

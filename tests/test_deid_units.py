@@ -191,3 +191,26 @@ def test_evaluation_measures_the_possible_list() -> None:
     assert res.direct_missed == 2 and res.direct_missed_listed == 2
     assert res.possible_coverage == 1.0
     assert res.possible_per_1000_words == pytest.approx(1000 / res.words)
+
+
+def test_title_and_initial() -> None:
+    from qualkit.deid.recognizers.names import TitleNameRecognizer
+
+    rec = TitleNameRecognizer()
+    assert _found(rec, "We had a lady, I'll call her Mrs D, who'd been in the WRAC.") == ["Mrs D"]
+    assert _found(rec, "Then I asked Mrs. I mean, anyone at all.") == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [(b"\xff\xfe not utf-8", "not UTF-8"), (b"[" * 100_000, "nested too deeply"), (b"[]", "not a")],
+)
+def test_apply_refuses_broken_review_files(tmp_path: Path, raw: bytes, problem: str) -> None:
+    from qualkit.deid.pipeline import apply
+    from qualkit.errors import InputError
+
+    (tmp_path / "t01.review.json").write_bytes(raw)
+    with pytest.raises(InputError, match=problem) as info:
+        apply(tmp_path, tmp_path / "k.key", "a long test passphrase")
+    assert "t01.review.json" in str(info.value)
+    assert not (tmp_path / "release").exists()

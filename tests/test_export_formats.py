@@ -192,7 +192,12 @@ def test_filtered_bank_writes_only_the_selected_theme(store: Store, tmp_path: Pa
     wb = load_workbook(_write(bank, "xlsx", tmp_path / "q.xlsx"))
     assert wb.sheetnames == ["Overview", "Person-led services"]
     notes = [r[0] for r in wb["Overview"].iter_rows(values_only=True) if r[0]]
-    assert any(str(n).startswith("Codes and themes: personled") for n in notes)
+    assert "Codes and themes: Person-led services" in notes
+    # Report-ready DOCX: the theme is named, its id ("personled") appears nowhere.
+    doc = Document(str(_write(bank, "docx", tmp_path / "q.docx")))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "Codes and themes: Person-led services" in body
+    assert "personled" not in body
 
 
 def test_empty_bank_still_writes_valid_files(store: Store) -> None:

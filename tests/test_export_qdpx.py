@@ -13,13 +13,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from qualkit.codebook import code_guid, export_qdc
 from qualkit.errors import ConflictError, InputError
-from qualkit.export import export_qdpx, import_qdpx_into, read_qdpx
-from qualkit.export.qdpx import PROJECT_XSD, plain_guid
 from qualkit.exporting import write_atomically
 from qualkit.model import Code, Codebook
 from qualkit.project import NotIdentifiableGate
+from qualkit.refiqda import PROJECT_XSD, export_qdpx, import_qdpx_into, plain_guid, read_qdpx
+from qualkit.refiqda.qdc import code_guid, export_qdc
 from qualkit.storage import Store
 from tests.test_export_quotes import CODERS, make_project
 
@@ -85,9 +84,19 @@ def test_export_is_a_zip_with_a_valid_project_and_sources(store: Store, tmp_path
     variables = {v.get("name") for v in root.iter(f"{NS}Variable")}
     assert variables == {"role", "borough", "gender"}
     notes = root.findall(f"{NS}Notes/{NS}Note")
-    # Three memos plus one coding's own memo field.
-    assert len(notes) == len(store.memos()) + 1
+    # One note per memo, its text a file in sources/ (QualCoder reads notes that way).
+    assert len(notes) == len(store.memos())
+    for note in notes:
+        assert note.find(f"{NS}PlainTextContent") is None
+        assert note.get("plainTextPath") == f"internal://{note.get('guid')}.txt"
+        assert f"sources/{note.get('guid')}.txt" in names
     assert len(root.findall(f"{NS}NoteRef")) == 1  # the project-level memo
+    # A coding's own memo field is its selection's description (a coding comment).
+    [memo] = [c.memo for c in store.codings() if c.memo]
+    comments = [
+        d.text for d in root.iter(f"{NS}Description") if d.getparent().tag.endswith("Selection")
+    ]
+    assert comments == [memo]
 
 
 def test_guids_are_stable_and_codes_match_the_qdc_export(store: Store, tmp_path: Path) -> None:

@@ -91,7 +91,8 @@ def export_texts(project: Any) -> dict[str, str]:
     from docx import Document
     from openpyxl import load_workbook
 
-    from qualkit.export import QuoteFilters, build_quote_bank, export_qdpx, write_quotes
+    from qualkit.export import QuoteFilters, build_quote_bank, write_quotes
+    from qualkit.refiqda import export_qdpx
     from qualkit.storage import Store
 
     out: dict[str, str] = {}

@@ -17,13 +17,14 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from qualkit.codebook import import_qdc, load_codebook, loads_codebook, qdc_bytes, save_codebook
+from qualkit.codebook import load_codebook, loads_codebook, save_codebook
 from qualkit.codings_io import read_coding_file
 from qualkit.errors import CodebookError, InputError, QualkitError
 from qualkit.export.formats import md_escape
 from qualkit.exporting import STALE_PART_SECONDS, write_atomically
 from qualkit.importers import load_transcript, read_text
 from qualkit.project import NotIdentifiableGate, init_project, load_codebook_file
+from qualkit.refiqda.qdc import import_qdc, qdc_bytes
 from qualkit.safe_yaml import MAX_DEPTH, load_yaml
 from qualkit.storage import Store
 from tests.conftest import CODEBOOK, ROOT
@@ -312,7 +313,7 @@ def test_init_with_a_codebook_still_creates_a_new_project(tmp_path: Path) -> Non
 
 
 def test_zero_length_qdpx_selection_is_reported_as_empty(tmp_path: Path) -> None:
-    from qualkit.export import import_qdpx_into
+    from qualkit.refiqda import import_qdpx_into
     from tests.test_export_qdpx import PHRASES, foreign_qdpx
 
     path = tmp_path / "f.qdpx"
@@ -377,5 +378,8 @@ def test_deeply_nested_json_in_a_qdc_instruction_is_ignored_not_a_crash() -> Non
     hostile = data[:start] + b"[" * 100_000 + b"]" * 100_000 + data[end:]
     notes: list[str] = []
     imported = import_qdc(io.BytesIO(hostile), notes=notes)
-    assert [c.cid for c in imported.codes] == [c.cid for c in cb.codes]
+    assert [c.name for c in imported.codes] == [c.name for c in cb.codes]
+    # Ids travel in the instruction; with it unreadable, known GUIDs bring them back.
+    known = import_qdc(io.BytesIO(hostile), known_ids=[c.cid for c in cb.codes])
+    assert [c.cid for c in known.codes] == [c.cid for c in cb.codes]
     assert any("unreadable" in n for n in notes)

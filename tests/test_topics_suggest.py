@@ -13,9 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from qualkit.cli_suggest import group
-from qualkit.codebook import save_codebook, save_qdc
+from qualkit.codebook import save_codebook
 from qualkit.errors import QualkitError
 from qualkit.model import Code, Codebook, Provenance
+from qualkit.refiqda.qdc import save_qdc
 from qualkit.storage import Store
 from qualkit.topics.embed import Embedder, StoreCache, onnx_available
 from qualkit.topics.suggest import (

@@ -72,11 +72,87 @@ def test_review_files_lists_only_review_files_sorted(tmp_path: Path) -> None:
     write(tmp_path, "t02", make_doc())
     write(tmp_path, "t01", make_doc())
     (tmp_path / "t01.proposed.txt").write_text("x")
-    assert [R.review_name(p) for p in R.review_files(tmp_path)] == ["t01", "t02"]
+    allowed = [tmp_path, tmp_path / "missing"]
+    assert [R.review_name(p) for p in R.review_files(tmp_path, allowed)] == ["t01", "t02"]
     with pytest.raises(InputError, match="is not a folder"):
-        R.review_files(tmp_path / "missing")
+        R.review_files(tmp_path / "missing", allowed)
     with pytest.raises(InputError, match="no review folder"):
-        R.review_files("  ")
+        R.review_files("  ", allowed)
+
+
+def test_only_folders_named_at_start_are_opened(tmp_path: Path) -> None:
+    """Issue 13 item 10: a path typed into the page used to be opened, whatever it was."""
+    mine, other = tmp_path / "mine", tmp_path / "other"
+    for folder in (mine, other):
+        folder.mkdir()
+        write(folder, "t01", make_doc())
+    env = R.review_dirs_env([mine])
+    assert R.allowed_folders(env) == [mine.resolve()]
+    assert R.allowed_folders({}) == []  # none by default
+    with pytest.raises(InputError, match="not a review folder this app was started with"):
+        R.review_files(other, R.allowed_folders(env))
+    with pytest.raises(InputError, match="not a review folder this app was started with"):
+        R.review_files(mine / ".." / "other", R.allowed_folders(env))
+    # A link inside an allowed folder does not lead out of it.
+    (mine / "t02.review.json").symlink_to(other / "t01.review.json")
+    assert [p.name for p in R.review_files(mine, R.allowed_folders(env))] == ["t01.review.json"]
+    # Anything but a JSON list of absolute paths allows nothing.
+    for raw in ("/tmp", "[1, 2]", '{"a": "/tmp"}', '["relative/dir"]', "[", ""):
+        assert R.allowed_folders({R.REVIEW_DIRS_ENV: raw}) == []
+
+
+def test_the_page_has_no_folder_box_and_says_how_to_allow_one() -> None:
+    import inspect
+
+    from qualkit.ui.pages import deid_review as page
+
+    # The page's only text box is for a missed identifier; the folder is never typed.
+    boxes = re.findall(r'st\.text_input\(\s*"([^"]+)"', inspect.getsource(page))
+    assert boxes == ["Missed text, exactly as it appears"]
+    assert "qualkit app PROJECT --review-dir DIR" in R.HOW_TO_ALLOW
+
+
+def test_app_passes_only_the_named_review_folders_to_streamlit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from qualkit.cli import cli
+    from qualkit.project import init_project
+
+    project = tmp_path / "study.db"
+    init_project(project, "Study", "setup").close()
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    started: list[dict[str, str]] = []
+
+    class Done:
+        def __init__(self, *_a: object, env: dict[str, str], **_k: object) -> None:
+            started.append(env)
+
+        def wait(self) -> int:
+            return 0
+
+    monkeypatch.setattr(subprocess, "Popen", Done)
+    monkeypatch.setenv(R.REVIEW_DIRS_ENV, json.dumps(["/"]))  # not passed on
+    runner = CliRunner()
+    result = runner.invoke(cli, ["app", str(project)])
+    assert result.exit_code == 0, result.output
+    assert R.REVIEW_DIRS_ENV not in started[-1]
+    result = runner.invoke(
+        cli, ["app", str(project), "--review-dir", str(one), "--review-dir", str(two)]
+    )
+    assert result.exit_code == 0, result.output
+    assert R.allowed_folders(started[-1]) == [one.resolve(), two.resolve()]
+    n = len(started)
+    result = runner.invoke(cli, ["app", str(project), "--review-dir", str(tmp_path / "nope")])
+    assert result.exit_code != 0 and len(started) == n
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: {tmp_path / 'nope'}: --review-dir is not a folder on this computer"
+    )
 
 
 def test_load_review_checks_like_apply(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from qualkit.ui.spans import (
     clamp_selection,
     codepoints_to_utf16,
     excerpt,
+    snap_to_words,
     split_sentences,
     step_word,
     trim,
@@ -29,6 +30,14 @@ from qualkit.ui.spans import (
     utf16_to_codepoints,
 )
 from qualkit.ui.view import display_turns, md_escape, transcript_view, turn_choice_label
+from qualkit.ui.words import (
+    display_title,
+    display_titles,
+    field_label,
+    header_fields,
+    plain_definition,
+    readable_placeholders,
+)
 
 
 def test_streamlit_is_not_imported_by_the_plain_modules() -> None:
@@ -357,3 +366,122 @@ def test_md_escape_neutralises_markdown() -> None:
     assert "\n" not in out
     for ch in "*[]():$<>":
         assert all(out[i - 1] == "\\" for i, c in enumerate(out) if c == ch)
+
+
+# -- select and code: whole words, one "[Selected]", people's words -----------------------
+
+
+def test_selections_snap_to_whole_words() -> None:
+    text = "Honestly? The machines never work, don't they. 🙂 Big-Mick's place"
+    start = text.index("tly?")
+    end = text.index("machines") + 3
+    assert text[slice(*_span(snap_to_words(text, start, end)))] == "Honestly? The machines"
+    # Boundaries already between words stay put; apostrophes hold a word together.
+    w = text.index("never")
+    assert snap_to_words(text, w, w + 5) == Span(w, w + 5)
+    d = text.index("don't")
+    assert text[slice(*_span(snap_to_words(text, d + 4, d + 5)))] == "don't"
+    # A hyphen separates words: "Mick" can be chosen on its own.
+    m = text.index("Mick")
+    assert text[slice(*_span(snap_to_words(text, m + 1, m + 3)))] == "Mick's"
+    # From the browser: trimmed, ordered and snapped; exact on request.
+    assert clamp_selection(text, end, start, whole_words=True) == snap_to_words(text, start, end)
+    assert clamp_selection(text, start, end) == Span(start, end)
+
+
+def _span(s: Span) -> tuple[int, int]:
+    return s.start, s.end
+
+
+@given(st.text(alphabet="ab c'.🙂\n", max_size=30), st.integers(0, 30), st.integers(0, 30))
+def test_snapped_selections_contain_the_selection_and_never_split_a_word(
+    text: str, a: int, b: int
+) -> None:
+    lo, hi = sorted((min(a, len(text)), min(b, len(text))))
+    s = snap_to_words(text, lo, hi)
+    assert s.start <= lo and s.end >= hi
+    for edge in (s.start, s.end):
+        if 0 < edge < len(text):
+            assert not (text[edge - 1].isalnum() and text[edge].isalnum())
+
+
+def _three_turns() -> Transcript:
+    text = "A: one two three\nB: four five six\nA: seven eight nine\n"
+    starts = [text.index(w) for w in ("one", "four", "seven")]
+    ends = [text.index("\n", s) for s in starts]
+    kinds = [SpeakerKind.INTERVIEWER, SpeakerKind.PARTICIPANT, SpeakerKind.INTERVIEWER]
+    return Transcript(
+        tid="t3",
+        title="t3",
+        text=text,
+        source_name="t3.txt",
+        text_hash=text_hash(text),
+        turns=[Turn(i, "AB"[i % 2], kinds[i], starts[i], ends[i]) for i in range(3)],
+    )
+
+
+def _sel_tags(view: dict) -> list[list[str]]:
+    return [[i["tag"] for i in turn["items"] if i.get("sel")] for turn in view["turns"]]
+
+
+def test_selected_label_only_on_the_turns_the_selection_touches() -> None:
+    t = _three_turns()
+    w = t.text.index("five")
+    assert _sel_tags(transcript_view(t, [], CODES, pending=Span(w, w + 4))) == [
+        [],
+        ["Selected"],
+        [],
+    ]
+    across = Span(t.text.index("two"), t.text.index("five"))
+    assert _sel_tags(transcript_view(t, [], CODES, pending=across)) == [
+        ["Selected"],
+        ["Selected (continued)"],
+        [],
+    ]
+
+
+def test_saved_message_goes_to_the_turn_that_was_coded() -> None:
+    t = _three_turns()
+    w = t.text.index("eight")
+    view = transcript_view(t, [], CODES, saved=(w, "Saved: Waiting times on turn 3."))
+    assert [turn.get("saved") for turn in view["turns"]] == [
+        None,
+        None,
+        "Saved: Waiting times on turn 3.",
+    ]
+    assert view["version"] != transcript_view(t, [], CODES)["version"]
+
+
+def test_titles_and_header_fields_in_peoples_words() -> None:
+    t = _three_turns()
+    assert display_title(t) == "Interview 3"  # never the bare id
+    t.metadata = {"interview_id": "LB-03", "date": "[DATE_TIME 16]", "mode": "Telephone"}
+    assert display_title(t) == "Interview LB-03 — telephone"
+    t.metadata["date"] = "14 March 2024"
+    assert display_title(t) == "Interview LB-03 — telephone, 14 March 2024"
+    t2 = _transcript()
+    assert display_title(t2) == "Test"  # a real title is kept
+    twin = _transcript()
+    twin.tid = "t10"
+    assert display_titles([t2, twin]) == {"t9": "Test (1)", "t10": "Test (2)"}
+    assert field_label("interview_id") == "Interview"
+    assert field_label("Mode") == "How it was done"
+    assert field_label("peer_researcher_id") == "Peer researcher ID"
+    assert header_fields(
+        {"title": "x", "interview_id": "LB-03", "date": "[DATE_TIME 16]", "borough": ""}
+    ) == [("Interview", "LB-03"), ("Date", "Date 16")]
+    assert readable_placeholders("[PERSON 26] met [HOSTEL_NAME 2]") == "Person 26 met Hostel name 2"
+
+
+def test_definitions_name_codes_instead_of_ids() -> None:
+    codes = {
+        "needs.trauma": Code("needs.trauma", "Trauma and its effects", ""),
+        "housing": Code("housing", "Housing", ""),
+    }
+    text = "Past harm (needs.trauma). See needs.trauma; housing is a word too."
+    out = plain_definition(text, codes)
+    assert "needs.trauma" not in out
+    assert out == (
+        "Past harm (see “Trauma and its effects”). See “Trauma and its effects”; "
+        "housing is a word too."
+    )

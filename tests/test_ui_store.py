@@ -136,9 +136,10 @@ def test_remembered_sign_in_resumes_and_is_logged(sample: Store) -> None:
     for bad in (None, "", "x' ; alert(1)", token + "'"):
         assert remember.resume(sample, bad, timeout=600, now=1.0) is None
     assert len(sample.events("auth.resume")) == 1
-    script = remember.cookie_script(token, secure=True)
-    assert f"qualkit_session={token}; Path=/; SameSite=Strict; Secure" in script
-    assert "Max-Age=0" in remember.cookie_script(None)
+    assert remember.cookie_header(token, secure=True) == (
+        f"qualkit_session={token}; Path=/; HttpOnly; SameSite=Strict; Secure"
+    )
+    assert "Max-Age=0" in remember.cookie_header(None, secure=False)
     with pytest.raises(ValueError):
         remember.cookie_script("'; document.cookie='x")
 

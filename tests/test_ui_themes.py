@@ -344,18 +344,18 @@ def test_hints_are_worded_filtered_and_capped() -> None:
     ]
     hints = S.make_hints(ranked, by_id)
     assert [h.code for h in hints] == ["access.waiting", "misc", "access.paperwork"]
-    assert hints[0].label == "Suggested: Waiting times (0.82, strong match)"
-    assert hints[1].label == "Suggested: Other things (0.10, weak match)"
-    assert "a strong match" in hints[0].help and "undo" in hints[0].help
+    assert hints[0].label == "Suggested: Waiting times (likely)"
+    assert hints[1].label == "Suggested: Other things (unlikely)"
+    assert "0.82 out of 1" in hints[0].help and "undo" in hints[0].help
     skipped = S.make_hints(ranked, by_id, exclude=frozenset({"misc"}), top=2)
     assert [h.code for h in skipped] == ["access.waiting", "access.paperwork"]
     assert [S.score_words(x) for x in (0.9, 0.6, 0.45, 0.3, 0.29, 0.0)] == [
-        "strong match",
-        "strong match",
-        "possible match",
-        "possible match",
-        "weak match",
-        "weak match",
+        "likely",
+        "likely",
+        "possible",
+        "possible",
+        "unlikely",
+        "unlikely",
     ]
     mine = [
         Coding("casey", "s01", 5, 20, "misc"),

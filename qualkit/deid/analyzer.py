@@ -19,7 +19,7 @@ from presidio_analyzer import (
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from qualkit.deid.gazetteer import Gazetteer, load_gazetteer
 from qualkit.deid.lists import DeidLists
@@ -208,7 +208,10 @@ class Detector:
     ) -> list[Detection]:
         """Add every mention of ``terms`` in ``text`` to its detections."""
         extra = self.propagator.mentions(text, terms)
-        extra = [d for d in extra if not self._allowed(text[d.start : d.end])]
+        inside = self._allowed_spans(text)
+        extra = [
+            d for d in extra if not self._allowed(text[d.start : d.end]) and not _within(d, inside)
+        ]
         return self._extend_names(text, resolve_overlaps(text, detections + extra))
 
     def _extend_names(self, text: str, detections: list[Detection]) -> list[Detection]:
@@ -243,10 +246,10 @@ class Detector:
         return not at_sentence_start(text, pos) or not self.lexicon.is_known(low)
 
     def _artifacts(self, texts: Sequence[str]) -> list[NlpArtifacts]:
-        if len(texts) == 1:
-            return [self.nlp_engine.process_text(texts[0], "en")]
-        batch = self.nlp_engine.process_batch(list(texts), "en", batch_size=self.config.batch_size)
-        return [art for _, art in batch]
+        """spaCy's analysis of each text on its own: in a batch, a text's tags and parse
+        can change in the last decimal places with its neighbours, and so could what is
+        masked, which must depend on the text alone."""
+        return [self.nlp_engine.process_text(t, "en") for t in texts]
 
     def _analyze(
         self, text: str, artifacts: NlpArtifacts
@@ -260,10 +263,11 @@ class Detector:
             score_threshold=self.config.score_threshold,
         )
         dets: list[Detection] = []
+        inside = self._allowed_spans(text)
         for res in results:
             name = (res.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
             for det in self._clean(text, res, str(name)):
-                if not self._allowed(text[det.start : det.end]):
+                if not self._allowed(text[det.start : det.end]) and not _within(det, inside):
                     dets.append(det)
         scored, possible = self._scored(text, artifacts)
         dets = extend_possessives(text, dets + scored)
@@ -279,22 +283,35 @@ class Detector:
             return [], []
         detect = self.scorer.thresholds.get("detect", 0.5)
         floor = self.scorer.thresholds.get("possible", detect)
-        scored = list(self.scorer.score_doc(doc, self.lexicon, self.gazetteer))
+        scored = [
+            (tok, label, self._risk(tok, label, p))
+            for tok, label, p in self.scorer.score_doc(doc, self.lexicon, self.gazetteer)
+        ]
         sure: list[Detection] = []
         unsure: list[Detection] = []
         for span in merge_tokens(scored, floor):
             if self._allowed(text[span.start : span.end]):
                 continue
             start, end = span.start, span.end
-            if span.label != AGE:
-                # The same clean-up as spaCy's entities: no speaker-label words, no titles.
-                cleaned = self._clean_ner(text, start, end, span.label)
-                if cleaned is None:
-                    continue
-                start, end = cleaned
+            if span.label != AGE and _label_words_only(text[start:end]):
+                continue
             det = Detection(start, end, span.label, span.probability, SCORER_NAME, SCORER_RANK)
             (sure if span.probability >= detect else unsure).append(det)
         return sure, unsure
+
+    def _risk(self, tok: Token, label: str, p: float) -> float:
+        """The scorer's probability, raised to the possible-miss floor for a word that is
+        a common British first name or surname written where a name can stand (a noun, in
+        any case): a reviewer should see it even when the scorer doubts it."""
+        floor = self.scorer.thresholds.get("possible", 1.0) if self.scorer else 1.0
+        if p >= floor or label != PERSON or tok.pos_ not in ("NOUN", "PROPN"):
+            return p
+        low = tok.lower_
+        if low in STOP_WORDS or len(low) < 3:
+            return p
+        name = self.gazetteer.get(low)
+        common = 0 < name.first_gb <= COMMON_NAME_RANK or 0 < name.last_gb <= COMMON_NAME_RANK
+        return max(p, floor) if common and p >= floor / 4 else p
 
     def _clean(self, text: str, res: RecognizerResult, name: str) -> list[Detection]:
         """Tidy one raw result: trim, split at line breaks, drop known false positives."""
@@ -357,6 +374,13 @@ class Detector:
                 return None
         return start, end
 
+    def _allowed_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where allowed terms occur in ``text`` ("Waltham Forest"): a mention of a value
+        inside one ("Waltham") is part of an allowed name, not an identifier."""
+        if self._allow_re is None:
+            return []
+        return [(m.start(), m.end()) for m in self._allow_re.finditer(text)]
+
     def _allowed(self, surface: str) -> bool:
         """Whether a detection consists only of allow-listed terms and filler words."""
         if self._allow_re is None:
@@ -374,6 +398,9 @@ class Analysis:
     detections: list[Detection]
     possible: list[Detection] = field(default_factory=list)
 
+
+# Names this common in Great Britain are always worth a reviewer's look.
+COMMON_NAME_RANK = 300
 
 CHUNK_CHARS = 200_000
 CHUNK_OVERLAP = 2_000
@@ -443,6 +470,20 @@ class NoContextEnhancer(ContextAwareEnhancer):
         context: list[str] | None = None,
     ) -> list[RecognizerResult]:
         return raw_results
+
+
+def _within(det: Detection, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= det.start and det.end <= e for s, e in spans)
+
+
+def _label_words_only(surface: str) -> bool:
+    """Whether a span holds only speaker-label words, titles, kinship or function words
+    ("Peer Researcher", "Auntie"), which name nobody."""
+    words = [w.lower().strip(".,'’") for w in surface.split()]
+    return all(
+        w in GENERIC_LABEL_WORDS or w in NON_NAME_CAPS or w in _KIN_AND_TITLES or w in STOP_WORDS
+        for w in words
+    )
 
 
 def _trim_space(text: str, start: int, end: int) -> tuple[int, int]:

@@ -485,6 +485,12 @@ def apply(
             doc = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise InputError(path, "review file is not valid JSON", line=exc.lineno) from None
+        except UnicodeDecodeError:
+            raise InputError(path, "review file is not UTF-8 text") from None
+        except RecursionError:
+            raise InputError(path, "review file is nested too deeply") from None
+        if not isinstance(doc, dict):
+            raise InputError(path, "not a qualkit review file")
         prepared.append((path, doc, *reviewed_detections(path, doc)))
     for path, doc, text, dets, acc, rej, add in prepared:
         final = pseudo.anonymize(text, dets)

@@ -86,6 +86,7 @@ class Propagator:
         for det in detections:
             if det.score < self.min_score or det.type not in (PERSON, LOCATION, ORGANIZATION):
                 continue
+
             end = strip_possessive(text, det.start, det.end)
             surface = " ".join(text[det.start : end].split())
             if len(surface) < 2 or "\n" in surface:

@@ -251,13 +251,15 @@ def merge_tokens(scored: Iterable[tuple[Token, str, float]], threshold: float) -
     """Spans of adjacent tokens with the same label at or above ``threshold`` (a hyphen may
     join them: "twenty-three")."""
     out: list[TokenScore] = []
+    text = ""
     for tok, label, p in scored:
         if p < threshold:
             continue
+        text = text or tok.doc.text  # Doc.text is rebuilt on every access
         start, end = tok.idx, tok.idx + len(tok.text)
         if out:
             prev = out[-1]
-            gap = tok.doc.text[prev.end : start]
+            gap = text[prev.end : start]
             if prev.label == label and gap in (" ", "-", "-", " - "):
                 out[-1] = TokenScore(prev.start, end, label, min(prev.probability, p))
                 continue

@@ -6,8 +6,7 @@
 - :mod:`.formats`: :func:`write_quotes` writes a bank as CSV, XLSX, DOCX or Markdown to a
   binary file object; :data:`WRITERS` maps format → writer class (``suffix``,
   ``media_type``, ``label`` for download buttons).
-- :mod:`.qdpx`: :func:`export_qdpx` and :func:`import_qdpx_into` exchange whole projects
-  as REFI-QDA ``.qdpx`` files.
+- REFI-QDA ``.qdpx`` exchange lives in :mod:`qualkit.refiqda`.
 
 Typical use (the command line and the app do exactly this)::
 
@@ -29,15 +28,6 @@ from qualkit.export.formats import (
     register_writer,
     write_quotes,
 )
-from qualkit.export.qdpx import (
-    QdpxContent,
-    QdpxImportResult,
-    QdpxSummary,
-    export_qdpx,
-    import_qdpx_into,
-    read_qdpx,
-    validate_qde,
-)
 from qualkit.export.quotes import (
     Quote,
     QuoteBank,
@@ -51,24 +41,17 @@ from qualkit.export.quotes import (
 
 __all__ = [
     "WRITERS",
-    "QdpxContent",
-    "QdpxImportResult",
-    "QdpxSummary",
     "Quote",
     "QuoteBank",
     "QuoteFilters",
     "QuoteWriter",
     "build_quote_bank",
-    "export_qdpx",
     "format_for_path",
-    "import_qdpx_into",
     "parse_agreement",
     "parse_where",
     "quote_formats",
     "quote_text",
-    "read_qdpx",
     "register_writer",
     "tidy_marks",
-    "validate_qde",
     "write_quotes",
 ]

@@ -120,7 +120,8 @@ COLUMNS: list[tuple[str, str, Callable[[Quote], Any]]] = [
 
 
 def _filters_lines(bank: QuoteBank) -> list[str]:
-    lines = bank.filters.describe()
+    names = {**bank.themes, **{c.cid: c.name for c in bank.codes}}
+    lines = bank.filters.describe(names)
     return lines or ["No filters: every code, coder and transcript."]
 
 

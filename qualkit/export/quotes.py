@@ -107,11 +107,14 @@ class QuoteFilters:
         if self.min_agreement is not None and not 0.0 <= self.min_agreement <= 1.0:
             raise QualkitError("minimum agreement must be between 0 and 1 (e.g. 0.5 or 50%)")
 
-    def describe(self) -> list[str]:
-        """One readable line per filter that is set."""
+    def describe(self, names: Mapping[str, str] | None = None) -> list[str]:
+        """One readable line per filter that is set; ``names`` (code id → name) names the
+        codes and themes as a report reader knows them."""
         out = []
         if self.codes:
-            out.append("Codes and themes: " + ", ".join(self.codes))
+            out.append(
+                "Codes and themes: " + ", ".join((names or {}).get(c, c) for c in self.codes)
+            )
         if self.coders:
             out.append("Coders: " + ", ".join(self.coders))
         if self.roles:

@@ -5,6 +5,6 @@ SQLAlchemy is imported only inside this package; callers get domain objects from
 """
 
 from qualkit.storage.db import MigrationNeeded, head_revision, to_url
-from qualkit.storage.store import CONSENSUS_CODER, Store
+from qualkit.storage.store import CONSENSUS_CODER, Store, UnitOfWork
 
-__all__ = ["CONSENSUS_CODER", "MigrationNeeded", "Store", "head_revision", "to_url"]
+__all__ = ["CONSENSUS_CODER", "MigrationNeeded", "Store", "UnitOfWork", "head_revision", "to_url"]

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from qualkit.errors import QualkitError
+from qualkit.errors import QualkitError, UnstorableValue
 from qualkit.storage.schema import Base
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -64,8 +64,30 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             **kwargs,
         )
         _configure_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    event.listen(engine, "before_cursor_execute", _refuse_nul)
+    return engine
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _refuse_nul(
+    _conn: Any, _cursor: Any, _statement: str, parameters: Any, _context: Any, _many: bool
+) -> None:
+    """A NUL character in a statement's parameters: refused alike on both backends
+    (PostgreSQL cannot hold one in text; SQLite would). Values being written are checked
+    earlier, with a message naming the value (``Store.write``)."""
+    if _has_nul(parameters):
+        raise UnstorableValue("a value holds a NUL character, which cannot be stored")
 
 
 def _configure_sqlite(engine: Engine) -> None:

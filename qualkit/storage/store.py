@@ -1,13 +1,16 @@
 """Repository functions over a project database. They return domain objects, never rows.
 
 Every change is written in one short transaction together with its event-log entry, so
-the log and the data cannot disagree.
+the log and the data cannot disagree. When one user action needs several repository calls,
+``with store.transaction(actor):`` makes them one unit of work: one transaction holding
+all their rows and events, committed together or not at all.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
@@ -23,7 +26,14 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from qualkit import limits
-from qualkit.errors import ConflictError, NotAProject, NotFoundError, ProjectBusy, QualkitError
+from qualkit.errors import (
+    ConflictError,
+    NotAProject,
+    NotFoundError,
+    ProjectBusy,
+    QualkitError,
+    UnstorableValue,
+)
 from qualkit.limits import too_long
 from qualkit.model import (
     Code,
@@ -86,6 +96,8 @@ _COLUMN_WHAT = {
     ("transcripts", "tid"): "a transcript id",
     ("transcripts", "title"): "a transcript title",
     ("transcripts", "source_name"): "a transcript's file name",
+    ("transcripts", "text"): "a transcript's text",
+    ("codings", "quote"): "a coding's quote",
     ("turns", "speaker"): "a speaker label",
     ("turns", "timestamp"): "a timestamp",
     ("codes", "cid"): "a code id",
@@ -107,16 +119,18 @@ _COLUMN_WHAT = {
 
 
 class _WriteSession(Session):
-    """The session of :meth:`Store.write`: refuses a value longer than its column allows."""
+    """The session of :meth:`Store.write`: refuses a value longer than its column allows,
+    or holding a NUL character."""
 
 
 @event.listens_for(_WriteSession, "before_flush")
 def _check_lengths(session: Session, _context: Any, _instances: Any) -> None:
-    """Raise :class:`QualkitError` before a too-long value reaches the database.
+    """Raise :class:`UnstorableValue` before a too-long value, or text with a NUL character,
+    reaches the database.
 
-    The same check on SQLite (which would store it) and PostgreSQL (which would fail with a
-    ``DataError``). Input validators name the file or argument first; this is the backstop.
-    Unchanged values of existing rows are not checked.
+    The same check on SQLite (which would store either) and PostgreSQL (which would fail with
+    a ``DataError``). Input validators name the file or argument first; this is the
+    backstop. Unchanged values of existing rows are not checked.
     """
     new = list(session.new)
     fresh = {id(obj) for obj in new}
@@ -125,16 +139,17 @@ def _check_lengths(session: Session, _context: Any, _instances: Any) -> None:
         for attr in state.mapper.column_attrs:
             column = attr.columns[0]
             limit = column.info.get("max_length") or getattr(column.type, "length", None)
-            if not limit:
-                continue
             if id(obj) not in fresh and not state.attrs[attr.key].history.has_changes():
                 continue
             value = state.dict.get(attr.key)  # never loads anything
-            if not isinstance(value, str) or len(value) <= limit:
+            if not isinstance(value, str):
                 continue
             table = str(getattr(column, "table", ""))
             what = _COLUMN_WHAT.get((table, column.name), f"{table}.{column.name}")
-            raise QualkitError(str(too_long(value, limit, what)))
+            if limit and len(value) > limit:
+                raise UnstorableValue(str(too_long(value, limit, what)))
+            if "\x00" in value:
+                raise UnstorableValue(f"{what} holds a NUL character, which cannot be stored")
 
 
 def _label(url: str) -> str:
@@ -163,6 +178,19 @@ def _busy(label: str) -> ProjectBusy:
     )
 
 
+class UnitOfWork:
+    """What :meth:`Store.transaction` yields: the acting user, and :meth:`log` to record an
+    event by them in the unit's transaction."""
+
+    def __init__(self, store: Store, actor: str, session: Session) -> None:
+        self.store = store
+        self.actor = actor
+        self._session = session
+
+    def log(self, action: str, **payload: Any) -> None:
+        self.store._log(self._session, self.actor, action, **payload)
+
+
 class Store:
     """A connection to one project database.
 
@@ -176,6 +204,8 @@ class Store:
         self._write_engine = engine.execution_options(qualkit_write=True)
         sqlite = engine.dialect.name == "sqlite"
         self._queue = lock_for(url) if sqlite and queue_writes else None
+        # The unit of work open in each thread (see transaction()).
+        self._local = threading.local()
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -243,8 +273,39 @@ class Store:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    def _unit(self) -> UnitOfWork | None:
+        unit: UnitOfWork | None = getattr(self._local, "unit", None)
+        return unit
+
+    @contextmanager
+    def transaction(self, actor: str) -> Iterator[UnitOfWork]:
+        """One unit of work: every repository call inside shares one write transaction.
+
+        Rows and events of all calls are committed together when the outermost block ends,
+        or none of them when an exception leaves it. A ``transaction`` inside another joins
+        it. Each call (and each inner block) runs in a savepoint, so one that fails, and
+        whose error is caught inside the block, leaves nothing of its own behind. Reads
+        inside see the unit's own writes. Per thread: calls from other threads are not
+        part of it (on SQLite they wait, as for any write).
+        """
+        unit = self._unit()
+        if unit is not None:
+            with self._translating_errors(), unit._session.begin_nested():
+                yield UnitOfWork(self, actor, unit._session)
+            return
+        with self._write_session() as s:
+            self._local.unit = UnitOfWork(self, actor, s)
+            try:
+                yield self._local.unit
+            finally:
+                self._local.unit = None
+
     @contextmanager
     def read(self) -> Iterator[Session]:
+        unit = self._unit()
+        if unit is not None:
+            yield unit._session
+            return
         try:
             with Session(self.engine, expire_on_commit=False) as s, s.begin():
                 yield s
@@ -257,16 +318,33 @@ class Store:
     def write(self) -> Iterator[Session]:
         """A short write transaction (``BEGIN IMMEDIATE`` on SQLite, queued in arrival order).
 
+        Inside :meth:`transaction`, a savepoint in the unit's transaction instead.
         Waiting longer than the busy timeout for another writer raises :class:`ProjectBusy`;
         a value longer than its column allows raises :class:`QualkitError` before any write.
         """
-        try:
-            with (
-                self._queue or nullcontext(),
-                _WriteSession(self._write_engine, expire_on_commit=False) as s,
-                s.begin(),
-            ):
+        unit = self._unit()
+        if unit is None:
+            with self._write_session() as s:
                 yield s
+            return
+        with self._translating_errors(), unit._session.begin_nested():
+            yield unit._session
+
+    @contextmanager
+    def _write_session(self) -> Iterator[Session]:
+        with (
+            self._translating_errors(),
+            self._queue or nullcontext(),
+            _WriteSession(self._write_engine, expire_on_commit=False) as s,
+            s.begin(),
+        ):
+            yield s
+
+    @contextmanager
+    def _translating_errors(self) -> Iterator[None]:
+        """Database errors a writer can meet, as one-line :class:`QualkitError` s."""
+        try:
+            yield
         except OperationalError as e:
             if _is_locked(e):
                 raise _busy(self.label) from None
@@ -335,6 +413,15 @@ class Store:
                 raise NotFoundError("this database holds no project")
             row.settings = {**(row.settings or {}), **values}
             self._log(s, actor, "project.settings", keys=sorted(values))
+
+    def update_project(self, actor: str, *, name: str, description: str) -> None:
+        """Rename the project and set its description (a ``.qdpx`` import keeps both)."""
+        with self.write() as s:
+            row = s.scalar(select(ProjectRow))
+            if row is None:
+                raise NotFoundError("this database holds no project")
+            row.name, row.description = name, description
+            self._log(s, actor, "project.update", name=name)
 
     # -- users ---------------------------------------------------------------------
 
@@ -1297,4 +1384,4 @@ def _theme_record(r: ThemeRow) -> ThemeRecord:
     )
 
 
-__all__ = ["CONSENSUS_CODER", "THEME_STATUSES", "Store", "ThemeRecord"]
+__all__ = ["CONSENSUS_CODER", "THEME_STATUSES", "Store", "ThemeRecord", "UnitOfWork"]

@@ -628,8 +628,9 @@ def accept_theme(
         ],
         provenance=Provenance.SUGGESTED,
     )
-    store.add_code(code, actor)
-    store.decide_theme(theme_id, actor, "accept", status="accepted", code=cid, label=name)
+    with store.transaction(actor):
+        store.add_code(code, actor)
+        store.decide_theme(theme_id, actor, "accept", status="accepted", code=cid, label=name)
     return code
 
 
@@ -652,18 +653,19 @@ def merge_themes(store: Store, source_id: int, target_id: int, actor: str) -> Th
     passages = list(dict.fromkeys(dst.passages + src.passages))
     transcripts = Counter(dst.transcripts) + Counter(src.transcripts)
     roles = Counter(dst.roles) + Counter(src.roles)
-    store.decide_theme(source_id, actor, "merge", status="merged", merged_into=target_id)
-    return store.decide_theme(
-        target_id,
-        actor,
-        "absorb",
-        passages=passages,
-        size=len(passages),
-        transcripts=dict(sorted(transcripts.items())),
-        roles=dict(sorted(roles.items())),
-        quotes=dst.quotes + [q for q in src.quotes if q not in dst.quotes][:2],
-        keywords=list(dict.fromkeys(dst.keywords + src.keywords))[:15],
-    )
+    with store.transaction(actor):
+        store.decide_theme(source_id, actor, "merge", status="merged", merged_into=target_id)
+        return store.decide_theme(
+            target_id,
+            actor,
+            "absorb",
+            passages=passages,
+            size=len(passages),
+            transcripts=dict(sorted(transcripts.items())),
+            roles=dict(sorted(roles.items())),
+            quotes=dst.quotes + [q for q in src.quotes if q not in dst.quotes][:2],
+            keywords=list(dict.fromkeys(dst.keywords + src.keywords))[:15],
+        )
 
 
 def rename_theme(store: Store, theme_id: int, label: str, actor: str) -> ThemeRecord:

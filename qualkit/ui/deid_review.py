@@ -4,6 +4,11 @@ accept/reject decisions and missed spans, and write the review file back.
 
 Review files hold raw transcript text. Nothing here writes that text anywhere but back
 into the review file it came from; error messages name the file, never its text.
+
+Only folders named when the app starts (``qualkit app PROJECT --review-dir DIR``, passed to
+the app process in :data:`REVIEW_DIRS_ENV`) are opened, never a path typed into the page:
+on a shared server, a page that opened any path would let a researcher read other people's
+raw review files.
 """
 
 from __future__ import annotations
@@ -50,14 +55,59 @@ class Loaded:
     digest: str
 
 
-def review_files(folder: str | Path) -> list[Path]:
-    """The ``*.review.json`` files directly inside ``folder``, sorted by name."""
-    p = Path(folder).expanduser()
+#: The environment variable that carries the allowed review folders to the app process: a
+#: JSON list of absolute paths, set by ``qualkit app --review-dir`` (see :func:`review_dirs_env`).
+REVIEW_DIRS_ENV = "QUALKIT_REVIEW_DIRS"
+#: What the page says when no folder was named.
+HOW_TO_ALLOW = (
+    "No review folder is open to this app. To review here, start the app with the folder "
+    "`qualkit deid run` wrote: `qualkit app PROJECT --review-dir DIR` (repeat "
+    "`--review-dir` for more than one folder)."
+)
+
+
+def review_dirs_env(folders: Sequence[str | Path]) -> dict[str, str]:
+    """The environment entry that allows ``folders`` (resolved) in the app process."""
+    if not folders:
+        return {}
+    return {REVIEW_DIRS_ENV: json.dumps([str(Path(f).expanduser().resolve()) for f in folders])}
+
+
+def allowed_folders(environ: Mapping[str, str] | None = None) -> list[Path]:
+    """The review folders this app was started with, in the order given, without repeats.
+
+    Anything but a JSON list of absolute paths allows nothing.
+    """
+    raw = (os.environ if environ is None else environ).get(REVIEW_DIRS_ENV, "")
+    try:
+        items = json.loads(raw) if raw.strip() else []
+    except ValueError:
+        return []
+    if not isinstance(items, list):
+        return []
+    out: list[Path] = []
+    for item in items:
+        if isinstance(item, str) and Path(item).is_absolute():
+            p = Path(item)
+            if p not in out:
+                out.append(p)
+    return out
+
+
+def review_files(folder: str | Path, allowed: Sequence[Path]) -> list[Path]:
+    """The ``*.review.json`` files directly inside ``folder``, sorted by name.
+
+    ``folder`` must be one of ``allowed`` (the folders the app was started with); files
+    that are symbolic links are left out, so nothing outside the folder is read.
+    """
+    p = Path(folder)
     if not str(folder).strip():
         raise InputError(p, "no review folder given")
+    if p not in allowed:
+        raise InputError(p, "is not a review folder this app was started with (--review-dir)")
     if not p.is_dir():
         raise InputError(p, "is not a folder on this computer")
-    return sorted(f for f in p.glob(f"*{REVIEW_SUFFIX}") if f.is_file())
+    return sorted(f for f in p.glob(f"*{REVIEW_SUFFIX}") if f.is_file() and not f.is_symlink())
 
 
 def review_name(path: Path) -> str:
@@ -84,6 +134,8 @@ def load_review(path: str | Path) -> Loaded:
         raise InputError(p, "review file is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise InputError(p, "review file is not valid JSON", line=exc.lineno) from None
+    except RecursionError:
+        raise InputError(p, "review file is nested too deeply to be a review file") from None
     if not isinstance(doc, dict):
         raise InputError(p, "not a qualkit review file")
     check(p, doc)
@@ -230,8 +282,3 @@ def counts_text(counts: Counts) -> str:
         f"{counts.accepted} accepted, {counts.rejected} rejected, "
         f"{counts.added} added (places masked by additions)"
     )
-
-
-def default_folder() -> str:
-    """The folder named by ``QUALKIT_REVIEW_DIR``, or nothing."""
-    return os.environ.get("QUALKIT_REVIEW_DIR", "").strip()

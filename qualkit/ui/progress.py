@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from qualkit.storage import Store
 from qualkit.ui.content_notes import merge_notes, propose_content_notes
+from qualkit.ui.words import display_titles
 
 STATUS_WORDS = {
     "assigned": "To do",
@@ -47,6 +48,7 @@ def my_assignments(store: Store, user: str, *, with_proposals: bool = True) -> l
     counts = Counter(c.transcript for c in store.codings(coder=user))
     wanted = {tid for tid, _u, _s in mine}
     texts = {t.tid: t for t in store.transcripts(with_text=with_proposals) if t.tid in wanted}
+    titles = display_titles(texts.values())
     rows = []
     for tid, _u, status in mine:
         t = texts.get(tid)
@@ -55,7 +57,7 @@ def my_assignments(store: Store, user: str, *, with_proposals: bool = True) -> l
         rows.append(
             AssignmentRow(
                 tid=tid,
-                title=t.title,
+                title=titles[tid],
                 status=status,
                 codings=counts.get(tid, 0),
                 notes=list(t.content_notes),

@@ -129,8 +129,9 @@ def build_sample_project(
     )
     try:
         pw = hash_password(password)
-        for name, (role, display) in USERS.items():
-            store.add_user(name, role, "setup", password_hash=pw, display_name=display)
+        with store.transaction("setup"):
+            for name, (role, display) in USERS.items():
+                store.add_user(name, role, "setup", password_hash=pw, display_name=display)
         paths = []
         for tid, text in texts.items():
             p = workdir / f"{tid}.txt"
@@ -138,9 +139,10 @@ def build_sample_project(
             paths.append(p)
         done = import_transcripts(store, paths, "setup", NotIdentifiableGate())
         if assign:
-            for tid in done:
-                store.assign(tid, "casey", "rita")
-                store.assign(tid, "dev", "rita")
+            with store.transaction("rita"):
+                for tid in done:
+                    store.assign(tid, "casey", "rita")
+                    store.assign(tid, "dev", "rita")
     finally:
         store.close()
     return SampleProject(str(target), password, transcripts=list(done))

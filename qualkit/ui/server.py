@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -22,8 +22,12 @@ from types import FrameType
 from qualkit.errors import NotAProject, NotFoundError, QualkitError
 
 APP_SCRIPT = Path(__file__).resolve().parents[2] / "app_streamlit.py"
-#: Debian's Chromium and the flags the browser tests and benchmarks launch it with.
-CHROMIUM = "/usr/bin/chromium"
+#: What ``streamlit run`` is given: an ``st.App`` that serves APP_SCRIPT plus qualkit's own
+#: HTTP route (the server-set, HttpOnly sign-in cookie: :mod:`qualkit.ui.http`).
+SERVER_SCRIPT = APP_SCRIPT.with_name("app_server.py")
+#: Debian's Chromium (``QUALKIT_CHROMIUM`` names another binary) and the flags the browser
+#: tests and benchmarks launch it with.
+CHROMIUM = os.environ.get("QUALKIT_CHROMIUM", "").strip() or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -34,14 +38,25 @@ CHROMIUM_ARGS = [
 ]
 
 
+def chromium_missing() -> str | None:
+    """Why the browser tests cannot run here (one line saying how to fix it), or None."""
+    if Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK):
+        return None
+    return (
+        f"Chromium not found at {CHROMIUM}: browser tests skipped; install it with "
+        "`apt-get install chromium` (`make test` does this when run as root) or set "
+        "QUALKIT_CHROMIUM to a Chromium binary"
+    )
+
+
 def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
     """The command line that serves the app on ``address:port``, headless."""
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "qualkit.ui.server",  # `streamlit run`, stopping quietly on a signal (below)
         "run",
-        str(APP_SCRIPT),
+        str(SERVER_SCRIPT),
         "--server.port",
         str(port),
         "--server.address",
@@ -53,9 +68,19 @@ def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
     ]
 
 
-def app_env(project: str | Path, **extra: str) -> dict[str, str]:
-    """The environment for an app process serving ``project``."""
-    return {**os.environ, "QUALKIT_PROJECT": str(project), **extra}
+def app_env(
+    project: str | Path, *, review_dirs: Sequence[str | Path] = (), **extra: str
+) -> dict[str, str]:
+    """The environment for an app process serving ``project``.
+
+    ``review_dirs`` are the only folders the "Review de-identification" page may open; an
+    allowance in this process's own environment is not passed on.
+    """
+    from qualkit.ui.deid_review import REVIEW_DIRS_ENV, review_dirs_env
+
+    env = {**os.environ, "QUALKIT_PROJECT": str(project), **extra}
+    env.pop(REVIEW_DIRS_ENV, None)
+    return {**env, **review_dirs_env(review_dirs)}
 
 
 def check_project(project: str | Path) -> None:
@@ -77,8 +102,17 @@ def check_project(project: str | Path) -> None:
 FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
-def run_app(project: str | Path, port: int, echo: Callable[[str], None] | None = None) -> int:
+def run_app(
+    project: str | Path,
+    port: int,
+    echo: Callable[[str], None] | None = None,
+    *,
+    review_dirs: Sequence[str | Path] = (),
+) -> int:
     """Check ``project``, then serve the app on ``127.0.0.1:port`` until it stops.
+
+    ``review_dirs`` are the folders the "Review de-identification" page may open (none by
+    default); each must be an existing folder.
 
     SIGTERM, SIGINT and SIGHUP are passed on to the Streamlit process (which runs in its own
     process group, so a Ctrl+C reaches it once, through here); returns its exit status, 128
@@ -86,10 +120,17 @@ def run_app(project: str | Path, port: int, echo: Callable[[str], None] | None =
     where the app is once the project has been checked.
     """
     check_project(project)
+    for folder in review_dirs:
+        if not Path(folder).expanduser().is_dir():
+            raise NotFoundError(f"{folder}: --review-dir is not a folder on this computer")
     if echo is not None:
         echo(f"Starting the app on http://127.0.0.1:{port} (Ctrl+C to stop)")
     return wait_forwarding_signals(
-        lambda: subprocess.Popen(streamlit_command(port), env=app_env(project), process_group=0)
+        lambda: subprocess.Popen(
+            streamlit_command(port),
+            env=app_env(project, review_dirs=review_dirs),
+            process_group=0,
+        )
     )
 
 
@@ -177,3 +218,27 @@ def _healthy(url: str) -> bool:
             return bool(r.status == 200)
     except OSError:
         return False
+
+
+def _stopped(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def _serve() -> None:
+    """``streamlit run ...`` (the arguments of this process), ending with status 0 when
+    SIGTERM or SIGINT stopped it.
+
+    The st.App server (uvicorn) shuts down gracefully on those signals and then raises the
+    signal again with the handler that was in place before it started; this one turns that
+    into a clean exit instead of death by SIGTERM or a KeyboardInterrupt ("Aborted!").
+    """
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _stopped)
+    from streamlit.web.cli import main
+
+    sys.argv = ["streamlit", *sys.argv[1:]]
+    main()
+
+
+if __name__ == "__main__":
+    _serve()

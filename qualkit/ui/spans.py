@@ -136,11 +136,36 @@ def turn_at(turns: Sequence[Turn], offset: int) -> Turn | None:
     return best
 
 
-def clamp_selection(text: str, start: int, end: int) -> Span | None:
-    """A browser selection as a stored span: ordered, inside the text, trimmed; None if empty."""
+def _in_word(ch: str) -> bool:
+    """Letters, digits and apostrophes inside a word ("don't", "Mick’s") hold it together."""
+    return ch.isalnum() or ch in "'’"
+
+
+def snap_to_words(text: str, start: int, end: int) -> Span:
+    """``start``–``end`` widened to whole words: a start inside a word moves back to the
+    word's first letter, an end inside a word moves on past its last letter.
+
+    A drag that begins at "tly? The machines" becomes "exactly? The machines". Boundaries
+    already between words (at white space or punctuation) stay where they are.
+    """
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    if start > end:
+        start, end = end, start
+    while 0 < start < len(text) and _in_word(text[start - 1]) and _in_word(text[start]):
+        start -= 1
+    while 0 < end < len(text) and _in_word(text[end - 1]) and _in_word(text[end]):
+        end += 1
+    return Span(start, end)
+
+
+def clamp_selection(text: str, start: int, end: int, *, whole_words: bool = False) -> Span | None:
+    """A browser selection as a stored span: ordered, inside the text, trimmed (and, with
+    ``whole_words``, widened to whole words); None if empty."""
     if start > end:
         start, end = end, start
     span = trim(text, max(0, start), min(len(text), end))
+    if whole_words and len(span):
+        span = snap_to_words(text, span.start, span.end)
     return span if len(span) else None
 
 

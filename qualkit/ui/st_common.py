@@ -177,17 +177,14 @@ def check_timeout() -> SignedIn | None:
     return sess
 
 
-def _secure() -> bool:
-    return str(getattr(st.context, "url", "") or "").startswith("https:")
-
-
 def send_cookie_changes() -> None:
-    """Set or clear the sign-in cookie in the browser when a change is due."""
+    """Set or clear the sign-in cookie in the browser when a change is due (the server sets
+    it, HttpOnly: the page only posts a single-use ticket, see :mod:`qualkit.ui.http`)."""
     token = st.session_state.pop(SET_COOKIE, None)
     if isinstance(token, str):
-        components.html(remember.cookie_script(token, secure=_secure()), height=0)
+        components.html(remember.cookie_script(token), height=0)
     elif st.session_state.pop(CLEAR_COOKIE, False):
-        components.html(remember.cookie_script(None, secure=_secure()), height=0)
+        components.html(remember.cookie_script(None), height=0)
 
 
 # -- preferences -------------------------------------------------------------------------

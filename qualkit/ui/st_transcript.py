@@ -32,7 +32,8 @@ def _ignore() -> None:
 
 
 def transcript_view_component(view: dict[str, Any], *, key: str) -> dict[str, int] | None:
-    """Mount the transcript; return the selection just made with the mouse, if any.
+    """Mount the transcript; return the selection just made with the mouse, if any, as
+    ``start``, ``end`` and ``exact`` (1 when the person held Alt to keep part of a word).
 
     The view goes to the browser as UTF-8 JSON bytes, which Streamlit forwards untouched
     (a dict would be inspected for data frames first, which is slower).
@@ -42,7 +43,11 @@ def transcript_view_component(view: dict[str, Any], *, key: str) -> dict[str, in
     selected = getattr(result, "selected", None)
     if isinstance(selected, dict) and selected.get("tid") == view.get("tid"):
         try:
-            return {"start": int(selected["start"]), "end": int(selected["end"])}
+            return {
+                "start": int(selected["start"]),
+                "end": int(selected["end"]),
+                "exact": int(bool(selected.get("exact"))),
+            }
         except (KeyError, TypeError, ValueError):
             return None
     return None

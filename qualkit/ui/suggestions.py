@@ -279,12 +279,13 @@ HINTS = 3
 
 
 def score_words(score: float) -> str:
-    """A suggestion's score (0–1) in words: "strong match", "possible match", "weak match"."""
+    """A suggestion's score (0–1) in people's words: "likely", "possible" or "unlikely"
+    (the number itself is in the tooltip)."""
     if score >= 0.6:
-        return "strong match"
+        return "likely"
     if score >= 0.3:
-        return "possible match"
-    return "weak match"
+        return "possible"
+    return "unlikely"
 
 
 @dataclass(frozen=True)
@@ -297,15 +298,15 @@ class Hint:
 
     @property
     def label(self) -> str:
-        """The button text, e.g.
-        "Suggested: Waiting times and waiting lists (0.82, strong match)"."""
-        return f"Suggested: {self.name} ({self.score:.2f}, {score_words(self.score)})"
+        """The button text, e.g. "Suggested: Waiting times and waiting lists (likely)"."""
+        return f"Suggested: {self.name} ({score_words(self.score)})"
 
     @property
     def help(self) -> str:
+        """The tooltip, with the score as a number."""
         return (
-            f"Score {self.score:.2f} out of 1, a {score_words(self.score)}. "
-            f"Adds “{self.name}” to your own codings; you can undo it."
+            f"{score_words(self.score).capitalize()}: a score of {self.score:.2f} out of 1 "
+            f"(higher fits better). Adds “{self.name}” to your own codings; you can undo it."
         )
 
 

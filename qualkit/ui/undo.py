@@ -52,21 +52,29 @@ class UndoStack:
         """Reverse the newest action; returns what was undone, in plain words."""
         if not self._items:
             return "There is nothing to undo."
-        action = self._items.pop()
-        if action.kind == "add":
-            for cid in action.coding_ids:
-                with contextlib.suppress(NotFoundError):
-                    store.delete_coding(cid, actor)
-        elif action.kind == "update":
-            for b in action.before:
-                assert b.id is not None
-                store.update_coding(b.id, actor, start=b.start, end=b.end, code=b.code, memo=b.memo)
-        else:
-            for b in action.before:
-                old = b.id
-                new = store.add_coding(replace(b, id=None), actor)
-                if old is not None:
-                    self._remap(old, new)
+        action = self._items[-1]
+        remap: list[tuple[int, int]] = []
+        # One undo is one unit of work: all of it is reversed, or (on an error) none of it
+        # and the action stays on the stack.
+        with store.transaction(actor):
+            if action.kind == "add":
+                for cid in action.coding_ids:
+                    with contextlib.suppress(NotFoundError):
+                        store.delete_coding(cid, actor)
+            elif action.kind == "update":
+                for b in action.before:
+                    assert b.id is not None
+                    store.update_coding(
+                        b.id, actor, start=b.start, end=b.end, code=b.code, memo=b.memo
+                    )
+            else:
+                for b in action.before:
+                    new = store.add_coding(replace(b, id=None), actor)
+                    if b.id is not None:
+                        remap.append((b.id, new))
+        self._items.pop()
+        for old, new in remap:
+            self._remap(old, new)
         return f"Undone: {action.label}."
 
 
@@ -90,16 +98,17 @@ def code_span(
     if not codes:
         raise QualkitError("choose at least one code")
     ids: list[int] = []
-    for code in dict.fromkeys(codes):
-        coding = Coding(
-            coder=actor,
-            transcript=transcript,
-            start=start,
-            end=end,
-            code=code,
-            provenance=Provenance.MANUAL,
-        )
-        ids.append(store.add_coding(coding, actor))
+    with store.transaction(actor):  # all the codes, or none
+        for code in dict.fromkeys(codes):
+            coding = Coding(
+                coder=actor,
+                transcript=transcript,
+                start=start,
+                end=end,
+                code=code,
+                provenance=Provenance.MANUAL,
+            )
+            ids.append(store.add_coding(coding, actor))
     stack.push(Action("add", ids, [], label or f"coding with {len(ids)} code(s)"))
     return ids
 

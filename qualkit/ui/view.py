@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qualkit.model import Code, Coding, SpeakerKind, Transcript, Turn
-from qualkit.ui.spans import Span
+from qualkit.ui.spans import Span, turn_at
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,8 @@ def _turn_items(
     for ly in inside:
         cuts.add(max(lo, ly.coding.start))
         cuts.add(min(hi, ly.coding.end))
-    if pending is not None and pending.start < hi and pending.end > lo:
+    touched = pending is not None and pending.start < hi and pending.end > lo
+    if pending is not None and touched:
         cuts.add(max(lo, pending.start))
         cuts.add(min(hi, pending.end))
     points = sorted(cuts)
@@ -67,8 +68,9 @@ def _turn_items(
     for a, b in itertools.pairwise(points):
         if a in starts:
             items.append({"tag": "; ".join(starts[a])})
-        if pending is not None and a == max(lo, pending.start) and pending.start < hi:
-            items.append({"tag": "Selected", "sel": 1})
+        if pending is not None and touched and a == max(lo, pending.start):
+            label = "Selected" if pending.start >= lo else "Selected (continued)"
+            items.append({"tag": label, "sel": 1})
         depth = sum(1 for ly in inside if ly.coding.start <= a and ly.coding.end >= b)
         seg: dict[str, Any] = {"s": a, "t": text[a:b]}
         if depth:
@@ -101,27 +103,35 @@ def transcript_view(
     pending: Span | None = None,
     focus: int | None = None,
     selectable: bool = True,
+    saved: tuple[int, str] | None = None,
 ) -> dict[str, Any]:
-    """The JSON-ready view of a transcript for the selection component."""
+    """The JSON-ready view of a transcript for the selection component.
+
+    ``saved`` is (offset, message) just after a save: the message is shown at the end of the
+    turn holding that offset, next to the coded text, and read out by screen readers.
+    """
     text = transcript.text
     layers = [
         Layer(c, coding_label(c, codes, show_coder=show_coder, names=names))
         for c in sorted(codings, key=lambda c: (c.start, c.end, c.id or 0))
     ]
     turns_out: list[dict[str, Any]] = []
-    for turn in display_turns(transcript):
+    turns = display_turns(transcript)
+    saved_turn = turn_at(turns, saved[0]) if saved is not None else None
+    for turn in turns:
         items, summary = _turn_items(text, turn, layers, pending, focus)
-        turns_out.append(
-            {
-                "i": turn.index,
-                "n": turn.index + 1,
-                "speaker": turn.speaker,
-                "kind": turn.kind.value,
-                "ts": turn.timestamp or "",
-                "items": items,
-                "codes": summary,
-            }
-        )
+        out: dict[str, Any] = {
+            "i": turn.index,
+            "n": turn.index + 1,
+            "speaker": turn.speaker,
+            "kind": turn.kind.value,
+            "ts": turn.timestamp or "",
+            "items": items,
+            "codes": summary,
+        }
+        if saved is not None and saved_turn is not None and saved_turn.index == turn.index:
+            out["saved"] = saved[1]
+        turns_out.append(out)
     view: dict[str, Any] = {
         "tid": transcript.tid,
         "selectable": selectable,

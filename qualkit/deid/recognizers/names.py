@@ -58,6 +58,9 @@ _ABBREV_TITLES = frozenset(
 _TITLE = re.compile(
     rf"\b(?P<title>(?i:{compile_words(TITLES)}))\.?[ ]+(?P<n1>{_NAME_TOKEN})(?:[ ]+(?P<n2>{CAP}))?"
 )
+# "Mrs D", "Mr K.": a name cut to its initial still points at one person.
+# "I" after a title is the pronoun ("said to Mrs. I mean").
+_TITLE_INITIAL = re.compile(r"\b(?i:mr|mrs|ms|miss|dr)\.?[ ]+(?!I\b)\p{Lu}(?![\p{L}\p{N}'’])")
 _KIN_WORDS = tuple(KINSHIP) + tuple(k + "s" for k in KINSHIP if not k.endswith("s"))
 _KIN = re.compile(
     r"(?i:\b(?:my|his|her|their|our|your|me|the|a)[ ]+"
@@ -262,6 +265,8 @@ class TitleNameRecognizer(QualkitRecognizer):
             )
             start = m.start("title") if keep_title else m.start("n1")
             yield Hit(start, end, PERSON, self.SCORE)
+        for m in _TITLE_INITIAL.finditer(text):
+            yield Hit(m.start(), m.end(), PERSON, self.SCORE)
 
 
 # Family titles written before a first name ("Auntie Wyn", "Uncle Fitz") go with it.

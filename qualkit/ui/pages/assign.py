@@ -36,9 +36,10 @@ def render() -> None:
         if not tids or not who:
             st.error("Choose at least one transcript and one coder.")
         else:
-            for tid in tids:
-                for user in who:
-                    store.assign(tid, user, sess.user)
+            with store.transaction(sess.user):  # every pair, or none
+                for tid in tids:
+                    for user in who:
+                        store.assign(tid, user, sess.user)
             flash(f"Assigned {len(tids)} transcript(s) to {len(who)} coder(s).")
             st.rerun()
 

@@ -20,6 +20,7 @@ from qualkit.model import Code, Codebook, Coding, Memo, Transcript
 from qualkit.storage import Store
 from qualkit.ui.access import may_open, sees_all_layers
 from qualkit.ui.content_notes import merge_notes, propose_content_notes
+from qualkit.ui.pages.my_transcripts import decline_button, decline_question
 from qualkit.ui.pages.themes import hint_source
 from qualkit.ui.session import SignedIn
 from qualkit.ui.spans import Span, clamp_selection, excerpt, split_sentences, step_word, turn_at
@@ -41,10 +42,28 @@ from qualkit.ui.st_transcript import transcript_view_component
 from qualkit.ui.suggestions import accept_hint, already_coded
 from qualkit.ui.undo import change_coding, code_span, remove_coding
 from qualkit.ui.view import display_turns, md_escape, transcript_view, turn_choice_label
+from qualkit.ui.words import (
+    code_choice_labels,
+    display_title,
+    display_titles,
+    header_fields,
+    plain_definition,
+)
 
 PENDING = "qk_pending"
 ACK = "qk_ack"
 PAUSED = "qk_paused"
+#: What was just saved, shown once next to the coded text: {"tid", "start", "message"}.
+SAVED = "qk_saved"
+#: Options in drop-down lists wrap onto two lines (each row has room for two) instead of
+#: being cut off with an ellipsis.
+PICKER_CSS = """<style>
+[role="listbox"] [role="option"] > div {
+  white-space: normal !important; overflow: hidden; text-overflow: clip !important;
+  height: auto !important; max-height: none !important;
+  font-size: 0.85rem; line-height: 1.15;
+}
+</style>"""
 #: Preference: show suggested codes for the passage in focus (on unless turned off).
 HINTS_PREF = "code_hints"
 
@@ -61,7 +80,7 @@ class _Focus:
 def _allowed(store: Store, sess: SignedIn) -> dict[str, str]:
     """Transcripts this person may code: all for researchers, else those assigned and not
     handed back. Returns id → title."""
-    titles = {t.tid: t.title for t in store.transcripts()}
+    titles = display_titles(store.transcripts())
     if sees_all_layers(sess.role):
         return titles
     return {
@@ -83,18 +102,18 @@ def _code_label(code: Code, by_id: dict[str, Code]) -> str:
     return f"{code.name} ({parent.name})" if parent else code.name
 
 
-def _explain(code: Code) -> None:
+def _explain(code: Code, by_id: dict[str, Code]) -> None:
     st.markdown(f"**{md_escape(code.name)}**")
     if code.definition:
-        st.write(md_escape(code.definition))
+        st.write(md_escape(plain_definition(code.definition, by_id)))
     if code.include:
-        st.write(f"Use it for: {md_escape(code.include)}")
+        st.write(f"Use it for: {md_escape(plain_definition(code.include, by_id))}")
     if code.exclude:
-        st.write(f"Do not use it for: {md_escape(code.exclude)}")
+        st.write(f"Do not use it for: {md_escape(plain_definition(code.exclude, by_id))}")
 
 
 def _paused_screen(sess: SignedIn) -> None:
-    st.title("Paused")
+    st.title("Paused", anchor=False)
     st.write("Your work is saved. The transcript is hidden until you carry on.")
     st.write("Take as long as you need.")
     if st.button("Carry on", type="primary", key="qk_resume"):
@@ -109,9 +128,10 @@ def _notes_gate(store: Store, sess: SignedIn, t: Transcript, notes: list[str]) -
     acked: set[str] = st.session_state.setdefault(ACK, set())
     if not notes or t.tid in acked:
         return True
-    st.title(md_escape(t.title))
+    title = display_title(t)
+    st.title(md_escape(title), anchor=False)
     with st.container(border=True):
-        st.subheader("Before you start")
+        st.header("Before you start", anchor=False)
         st.write("This transcript talks about: **" + md_escape(", ".join(notes)) + "**.")
         st.write(
             "You can stop at any time with **Pause**. You can also say **Not for me**: "
@@ -121,14 +141,13 @@ def _notes_gate(store: Store, sess: SignedIn, t: Transcript, notes: list[str]) -
         if c1.button("Continue to the transcript", type="primary", key="qk_gate_go"):
             acked.add(t.tid)
             st.rerun()
-        if _assigned(store, sess, t.tid) is not None and c2.button(
-            "Not for me", key="qk_gate_decline"
-        ):
-            store.set_assignment_status(t.tid, sess.user, "declined", sess.user)
-            flash(f"{t.title} has been handed back. Thank you for letting us know.", "info")
-            go("my")
-        if c3.button("Go back", key="qk_gate_back"):
+        if c2.button("Go back", key="qk_gate_back"):
             go("my" if not sees_all_layers(sess.role) else "start")
+        if _assigned(store, sess, t.tid) is not None:
+            with c3:
+                decline_button(t.tid, where="gate")
+            if decline_question(store, sess, t.tid, title, where="gate"):
+                go("my")
     return False
 
 
@@ -154,6 +173,18 @@ def _break_reminder() -> None:
             st.rerun(scope="fragment")
 
 
+def _saved_notice(tid: str, start: int, message: str) -> None:
+    """Show ``message`` once, on the next run, beside the text that was just coded."""
+    st.session_state[SAVED] = {"tid": tid, "start": start, "message": message}
+
+
+def _take_saved(tid: str) -> tuple[int, str] | None:
+    item = st.session_state.pop(SAVED, None)
+    if isinstance(item, dict) and item.get("tid") == tid:
+        return int(item["start"]), str(item["message"])
+    return None
+
+
 def _pending(tid: str) -> Span | None:
     p = st.session_state.get(PENDING)
     if isinstance(p, dict) and p.get("tid") == tid:
@@ -167,7 +198,7 @@ def _choose_transcript(allowed: dict[str, str], current: str | None) -> str | No
         "Transcript",
         ids,
         index=ids.index(current) if current in ids else None,
-        format_func=lambda tid: f"{allowed[tid]} ({tid})",
+        format_func=lambda tid: allowed[tid],
         placeholder="Choose a transcript",
         key="qk_pick_transcript",
     )
@@ -180,7 +211,7 @@ def render() -> None:
     show_flash()
     allowed = _allowed(store, sess)
     if not allowed:
-        st.title("Coding")
+        st.title("Coding", anchor=False)
         st.info("There is no transcript for you to code yet.")
         page_link("my", "Go to My transcripts")
         return
@@ -189,7 +220,7 @@ def render() -> None:
         last = st.session_state.get("qk_tid")
         tid = last if last in allowed else None
     if tid is None:
-        st.title("Coding")
+        st.title("Coding", anchor=False)
         picked = _choose_transcript(allowed, None)
         if picked:
             st.query_params["t"] = picked
@@ -245,17 +276,12 @@ def _toolbar(store: Store, sess: SignedIn, t: Transcript) -> None:
 
 def _coding_screen(store: Store, sess: SignedIn, t: Transcript, notes: list[str]) -> None:
     researcher = sees_all_layers(sess.role)
-    st.title(md_escape(t.title))
-    meta = " · ".join(
-        f"{md_escape(k.capitalize())}: {md_escape(v)}"
-        for k, v in t.metadata.items()
-        if k.lower() != "title"
-    )
-    st.caption(
-        f"Transcript {md_escape(t.tid)}"
-        + (f" · {meta}" if meta else "")
-        + (f" · Content notes: {md_escape(', '.join(notes))}" if notes else "")
-    )
+    st.title(md_escape(display_title(t)), anchor=False)
+    about = [f"{md_escape(k)}: {md_escape(v)}" for k, v in header_fields(t.metadata)]
+    if notes:
+        about.append(f"Content notes: {md_escape(', '.join(notes))}")
+    if about:
+        st.caption(" · ".join(about))
     _toolbar(store, sess, t)
     _break_reminder()
 
@@ -294,16 +320,19 @@ def _coding_screen(store: Store, sess: SignedIn, t: Transcript, notes: list[str]
         names=names,
         pending=_pending(t.tid),
         focus=focus if isinstance(focus, int) else None,
+        saved=_take_saved(t.tid),
     )
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.markdown(
-            "Select words with your mouse, then choose codes on the right. "
-            "Or pick a turn or a sentence from the lists on the right."
+            "Select words with your mouse (whole words are taken; hold Alt to take part "
+            "of a word), then choose codes. Or pick a turn or a sentence from the lists."
         )
         selected = transcript_view_component(view, key=f"qk_view_{t.tid}")
     if selected is not None:
-        span = clamp_selection(t.text, selected["start"], selected["end"])
+        span = clamp_selection(
+            t.text, selected["start"], selected["end"], whole_words=not selected.get("exact")
+        )
         if span is not None and _pending(t.tid) != span:
             st.session_state[PENDING] = {"tid": t.tid, "start": span.start, "end": span.end}
             st.session_state[f"qk_source_{t.tid}"] = "mouse"
@@ -319,7 +348,7 @@ def _coding_screen(store: Store, sess: SignedIn, t: Transcript, notes: list[str]
 def _code_panel(
     store: Store, sess: SignedIn, t: Transcript, codes: list[Code], by_id: dict[str, Code]
 ) -> _Focus:
-    st.subheader("Code a passage")
+    st.header("Code a passage", anchor=False)
     turns = display_turns(t)
     pending = _pending(t.tid)
     source_key = f"qk_source_{t.tid}"
@@ -349,10 +378,14 @@ def _code_panel(
         turn_idx = st.selectbox(
             "Turn",
             range(len(turns)),
+            index=None,
             format_func=lambda i: turn_choice_label(t, turns[i]),
             key=f"qk_turn_{t.tid}",
+            placeholder="Choose a turn",
         )
-        turn = turns[turn_idx or 0]
+        if turn_idx is None:
+            return _code_form(store, sess, t, codes, by_id, None, "")
+        turn = turns[turn_idx]
         sentences = split_sentences(t.text, turn.start, turn.end)
         options: list[int] = [-1, *range(len(sentences))] if len(sentences) > 1 else [-1]
         part = st.selectbox(
@@ -367,46 +400,78 @@ def _code_panel(
         where = f"turn {turn.index + 1}" + (
             "" if part in (None, -1) else f", sentence {int(part) + 1}"
         )
+    return _code_form(store, sess, t, codes, by_id, span, where)
+
+
+def _code_form(
+    store: Store,
+    sess: SignedIn,
+    t: Transcript,
+    codes: list[Code],
+    by_id: dict[str, Code],
+    span: Span | None,
+    where: str,
+) -> _Focus:
+    """The codes box and "Code this". The button stays disabled until there is text to
+    code, and the text it will code is restated beside it."""
+    if span is not None and not len(span):
+        span = None
     focus = _Focus(st.container(), span, where)
     codable = [c for c in codes if c.codable]
+    labels = code_choice_labels(by_id.values())
     n = st.session_state.setdefault("qk_form_n", 0)
+    # Lists of choices wrap long names onto two lines instead of cutting them off.
+    st.html(PICKER_CSS)
     chosen = st.multiselect(
         "Codes",
         [c.cid for c in codable],
-        format_func=lambda cid: _code_label(by_id[cid], by_id),
+        format_func=lambda cid: labels[cid],
         key=f"qk_codes_{t.tid}_{n}",
         placeholder="Type to search the codes",
-        help="You can choose more than one code.",
+        help="Type part of a name; Enter adds the highlighted code. You can add more than one.",
+        select_all=False,
+        filter_mode="contains",
     )
     if chosen:
         with st.expander("What these codes mean", expanded=True):
             for cid in chosen:
-                _explain(by_id[cid])
-    if st.button("Code this", type="primary", key="qk_code_this"):
-        if span is None or not len(span):
-            st.error("Choose some text first: select it with the mouse, or pick a turn.")
-        elif not chosen:
-            st.error("Choose at least one code.")
+                _explain(by_id[cid], by_id)
+    # The text that will be coded, restated right by the button (one above the other, so
+    # that neither is squeezed or cut off with larger text or on a narrow screen).
+    with st.container(border=True):
+        if span is None:
+            st.markdown("**Nothing selected yet.** Select words, or choose a turn.")
         else:
-            label = ", ".join(by_id[c].name for c in chosen)
-            try:
-                code_span(
-                    store,
-                    undo_stack(),
-                    sess.user,
-                    t.tid,
-                    span.start,
-                    span.end,
-                    chosen,
-                    label=f"{label} on {where}",
-                )
-            except QualkitError as e:
-                st.error(f"That could not be saved: {e}")
-                return focus
-            st.session_state.pop(PENDING, None)
-            st.session_state["qk_form_n"] = n + 1
-            flash(f"Saved: {label} on {where}.")
-            st.rerun()
+            quoted = md_escape(excerpt(t.text, span.start, span.end, 60))
+            st.markdown(f"**Will code {md_escape(where)}:** “{quoted}”")
+            if not chosen:
+                st.caption("Choose at least one code.")
+        # Disabled only while there is no text: whether codes are chosen is checked on
+        # the click, so that the button does not flicker (and drop out of the Tab order)
+        # while the codes box is still sending its value.
+        clicked = st.button("Code this", type="primary", key="qk_code_this", disabled=span is None)
+        if clicked and not chosen:
+            st.error("Choose at least one code first.")
+    if clicked and span is not None and chosen:
+        label = ", ".join(by_id[c].name for c in chosen)
+        try:
+            code_span(
+                store,
+                undo_stack(),
+                sess.user,
+                t.tid,
+                span.start,
+                span.end,
+                chosen,
+                label=f"{label} on {where}",
+            )
+        except QualkitError as e:
+            st.error(f"That could not be saved: {e}")
+            return focus
+        st.session_state.pop(PENDING, None)
+        st.session_state["qk_form_n"] = n + 1
+        _saved_notice(t.tid, span.start, f"Saved: {label} on {where}.")
+        st.rerun()
     with st.expander("Look up a code"):
         q = st.text_input("Search names and meanings", key="qk_code_search")
         if q.strip():
@@ -422,7 +487,7 @@ def _code_panel(
             if not hits:
                 st.write("No code matches.")
             for c in hits[:15]:
-                _explain(c)
+                _explain(c, by_id)
     return focus
 
 
@@ -431,44 +496,61 @@ def _hints(
 ) -> None:
     """Suggested codes for the passage in focus, each accepted with one button.
 
-    Optional (a toggle turns them off) and quiet: when the text model cannot be used,
-    nothing is shown.
+    Optional (a toggle turns them off, and stays in place while nothing is selected) and
+    quiet: when the text model cannot be used, nothing is shown.
     """
     span = focus.span
-    if span is None or not len(span):
-        return
     with focus.slot:
         on = bool(prefs().get(HINTS_PREF, True))
-        if on:
-            with st.spinner("Looking for suggested codes…"):
-                hints = hint_source().hints(
-                    store,
-                    codebook,
-                    t,
-                    span.start,
-                    span.end,
-                    exclude=already_coded(mine, span.start, span.end),
-                )
-            if not hints:
-                if hint_source().preparing(store):
-                    st.fragment(run_every=2)(_hints_preparing)()
-                return
-            st.markdown(f"**Suggested codes for {md_escape(focus.where)}**")
-            st.caption(
-                "Scores run from 0 to 1: higher means a better fit. Accepting one adds it "
-                "to your own codings; Undo takes it away again."
-            )
-            for h in hints:
-                st.button(
-                    h.label,
-                    key=f"qk_hint_{t.tid}_{span.start}_{span.end}_{h.code}",
-                    help=h.help,
-                    on_click=_accept_hint,
-                    args=(t.tid, span.start, span.end, h.code, h.name, focus.where),
-                )
+        focused = span is not None and len(span) > 0
+        if (
+            on
+            and span is not None
+            and focused
+            and not _hint_buttons(store, t, codebook, mine, focus, span)
+        ):
+            return
         if st.toggle("Show suggested codes", value=on, key="qk_hints_on") != on:
             save_prefs(**{HINTS_PREF: not on})
             st.rerun()
+
+
+def _hint_buttons(
+    store: Store,
+    t: Transcript,
+    codebook: Codebook,
+    mine: list[Coding],
+    focus: _Focus,
+    span: Span,
+) -> bool:
+    """The suggested codes for ``span`` as buttons; False when there are none (yet)."""
+    with st.spinner("Looking for suggested codes…"):
+        hints = hint_source().hints(
+            store,
+            codebook,
+            t,
+            span.start,
+            span.end,
+            exclude=already_coded(mine, span.start, span.end),
+        )
+    if not hints:
+        if hint_source().preparing(store):
+            st.fragment(run_every=2)(_hints_preparing)()
+        return False
+    st.markdown(f"**Suggested codes for {md_escape(focus.where)}**")
+    st.caption(
+        "How likely each code is to fit; point at one to see its score. Accepting "
+        "one adds it to your own codings; Undo takes it away again."
+    )
+    for h in hints:
+        st.button(
+            h.label,
+            key=f"qk_hint_{t.tid}_{span.start}_{span.end}_{h.code}",
+            help=h.help,
+            on_click=_accept_hint,
+            args=(t.tid, span.start, span.end, h.code, h.name, focus.where),
+        )
+    return True
 
 
 def _hints_preparing() -> None:
@@ -502,7 +584,7 @@ def _accept_hint(tid: str, start: int, end: int, code: str, name: str, where: st
         flash(f"That could not be saved: {e}", "error")
         return
     st.session_state.pop(PENDING, None)
-    flash(f"Saved: {name} on {where} (a suggested code).")
+    _saved_notice(tid, start, f"Saved: {name} on {where} (a suggested code).")
 
 
 def _sentence(t: Transcript, span: Span) -> str:
@@ -517,7 +599,7 @@ def _fmt_time(c: Coding) -> str:
 def _my_codings(
     store: Store, sess: SignedIn, t: Transcript, mine: list[Coding], by_id: dict[str, Code]
 ) -> None:
-    st.subheader("Your codings here")
+    st.header("Your codings here", anchor=False)
     if not mine:
         st.write("You have not coded anything in this transcript yet.")
         return

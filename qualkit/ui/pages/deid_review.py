@@ -1,5 +1,6 @@
-"""Review de-identification (researchers): open the review folder that ``qualkit deid run``
-wrote on this computer, read each transcript with what was found highlighted, accept or
+"""Review de-identification (researchers): open a review folder that ``qualkit deid run``
+wrote on this computer, and that the app was started with (``--review-dir``; a path typed
+into the page is never opened), read each transcript with what was found highlighted, accept or
 reject each detection, mask possible misses everywhere with one tick, add spans it
 missed, and save the decisions back into the review
 file for ``qualkit deid apply``.
@@ -31,19 +32,25 @@ def render() -> None:
         "was missed. The raw text stays in the review folder on this computer: it is never "
         "stored in the project."
     )
-    if "qk_dr_folder" not in st.session_state:
-        st.session_state["qk_dr_folder"] = R.default_folder()
-    folder = st.text_input(
-        "Review folder",
-        key="qk_dr_folder",
-        max_chars=1000,
-        help="The folder that `qualkit deid run` wrote, with the *.review.json files.",
-    )
-    if not folder.strip():
-        st.info("Type the path of a review folder on this computer, then press Enter.")
+    allowed = R.allowed_folders()
+    if not allowed:
+        st.info(R.HOW_TO_ALLOW)
         return
+    if len(allowed) == 1:
+        folder = allowed[0]
+        st.markdown(f"**Review folder:** {md_escape(str(folder))}")
+    else:
+        folder = st.selectbox(
+            "Review folder",
+            allowed,
+            format_func=str,
+            key="qk_dr_folder",
+            help="The folders this app was started with (`--review-dir`).",
+        )
+        if folder is None:
+            return
     try:
-        files = R.review_files(folder)
+        files = R.review_files(folder, allowed)
     except QualkitError as e:
         st.error(str(e))
         return

@@ -21,9 +21,15 @@ function el(tag, className, text) {
 }
 
 function build(root, data) {
-  root.replaceChildren();
+  const turns = root.querySelector(".qk-turns");
+  // The live region is one element for the life of the view (so that screen readers
+  // announce what is put in it); it is moved, not rebuilt.
+  const live = root.querySelector(".qk-live");
+  root.appendChild(live);
+  turns.replaceChildren();
   root.dataset.tid = data.tid;
   root.classList.toggle("qk-selectable", !!data.selectable);
+  let saved = null;
   for (const turn of data.turns) {
     const section = el("section", "qk-turn qk-" + turn.kind);
     section.dataset.turn = String(turn.i);
@@ -51,7 +57,20 @@ function build(root, data) {
     if (turn.codes && turn.codes.length) {
       section.appendChild(el("p", "qk-codes", "Codes here: " + turn.codes.join("; ")));
     }
-    root.appendChild(section);
+    if (turn.saved) saved = { section: section, text: turn.saved };
+    turns.appendChild(section);
+  }
+  // What was just saved goes in the live region, shown at the end of the coded turn; the
+  // transcript box (not the page) scrolls to bring it into view.
+  live.textContent = saved ? saved.text : "";
+  live.classList.toggle("qk-saved", !!saved);
+  if (saved) {
+    saved.section.appendChild(live);
+    const box = root.getBoundingClientRect();
+    const note = live.getBoundingClientRect();
+    if (note.bottom > box.bottom || note.top < box.top) {
+      root.scrollTop += note.bottom - box.bottom + box.height / 3;
+    }
   }
 }
 
@@ -114,6 +133,11 @@ export default function (component) {
     // The transcript scrolls inside its own box; it can take focus so that the
     // keyboard can scroll it (arrow keys, Page Up and Page Down).
     root.setAttribute("tabindex", "0");
+    root.appendChild(el("div", "qk-turns"));
+    const live = el("div", "qk-live");
+    live.setAttribute("role", "status");
+    live.setAttribute("aria-live", "polite");
+    root.appendChild(live);
     parentElement.appendChild(root);
   }
   if (root.dataset.version !== data.version) {
@@ -124,17 +148,22 @@ export default function (component) {
 
   if (root._qkCleanup) root._qkCleanup();
   let last = "";
-  const report = () => {
+  // Selections snap to whole words on the Python side; holding Alt while selecting
+  // keeps the exact characters (part of a word, only when asked for).
+  const report = (exact) => {
     const off = selectionOffsets(root);
     if (!off) return;
-    const sig = off.start + "-" + off.end + "@" + root.dataset.version;
+    const sig = off.start + "-" + off.end + "@" + root.dataset.version + (exact ? "x" : "");
     if (sig === last) return;
     last = sig;
-    setTriggerValue("selected", { start: off.start, end: off.end, tid: data.tid });
+    setTriggerValue("selected", { start: off.start, end: off.end, tid: data.tid, exact: !!exact });
   };
-  const onPointerUp = () => window.setTimeout(report, 0);
+  const onPointerUp = (event) => {
+    const exact = event.altKey;
+    window.setTimeout(() => report(exact), 0);
+  };
   const onKeyUp = (event) => {
-    if (event.shiftKey || event.key === "Shift") report();
+    if (event.shiftKey || event.key === "Shift") report(event.altKey);
   };
   document.addEventListener("pointerup", onPointerUp);
   root.addEventListener("keyup", onKeyUp);

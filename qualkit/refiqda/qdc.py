@@ -9,8 +9,8 @@ UUID ``uuid5(NAMESPACE_URL, "urn:qualkit:code")`` =
 ``96040065-1d2d-5050-83f9-21f7e12822c9``, so a code keeps its GUID across exports, renames
 and moves.
 
-The schema has no place for a code's id, inclusion and exclusion notes or examples, so they
-go into ``<Description>`` as readable text that other tools show as is::
+The schema has no place for inclusion and exclusion notes or examples, so they go into
+``<Description>`` as readable text that other tools show as is::
 
     <definition, any number of lines>
     (blank line)
@@ -19,13 +19,13 @@ go into ``<Description>`` as readable text that other tools show as is::
     Example: <first example>
     Example: <second example>
     Provenance: <provenance, only when not "manual">
-    Code id: <qualkit id>
 
 The blank line and definition are left out when the definition is empty, as are lines
 for empty notes. A value that runs over several lines continues on lines indented by two
 spaces, so the closing block never contains a blank line: it is always the text after the
-description's last blank line, which keeps any definition intact. The codebook's own name,
-description and version travel in a ``<?qualkit-codebook {json}?>`` processing
+description's last blank line. No id is written into the text other tools display: the
+GUID identifies the code. The codebook's own name, description and version, and each
+code's id and exact fields by GUID, travel in a ``<?qualkit-codebook {json}?>`` processing
 instruction before the root element (schema validators and other tools ignore it). Together
 these make qualkit → .qdc → qualkit lossless.
 
@@ -34,13 +34,17 @@ Import
 :func:`import_qdc` reads codebooks written by qualkit and by other tools (NVivo, ATLAS.ti,
 MAXQDA, QualCoder): nested codes, ``isCodable="false"`` categories, GUIDs with or without
 braces in either case, 3- or 6-digit colours, free-text descriptions, a byte-order mark.
-A code's id is taken from its ``Code id:`` line; failing that, from ``known_ids`` whose
-GUID matches; failing that, it is a slug of the code's name path
+A code's id is taken from the instruction's entry for its GUID (or, in files written by
+older versions, its ``Code id:`` line); failing that, from ``known_ids`` whose GUID
+matches; failing that, it is a slug of the code's name path
 (``topics.health-care``), made unique with ``-2``, ``-3``. If a trailing
 ``Include:``/``Exclude:``/``Example:`` paragraph is present in a foreign description it
-is read into those fields; the rest is the definition. Foreign codes get provenance
-``imported``. Missing names become ``Unnamed code``; names repeated among siblings get
-`` (2)``, `` (3)``; each such repair is added to ``notes``. Code sets are not imported.
+is read into those fields; the rest is the definition. A code whose description is still
+exactly what qualkit wrote takes its fields from the instruction; one edited in another
+tool is read from its description. Foreign codes get provenance ``imported``. Missing
+names become ``Unnamed code``; names repeated among siblings get `` (2)``, `` (3)``; each
+such repair is added to ``notes``. Code sets are reported in ``notes`` by name (qualkit
+has no sets).
 """
 
 from __future__ import annotations
@@ -49,28 +53,39 @@ import io
 import json
 import re
 import unicodedata
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
 from lxml import etree
 
+from qualkit.codebook.validation import (
+    Location,
+    bad_character,
+    check_codebook,
+    valid_colour,
+    valid_id,
+)
+from qualkit.codebook.yaml_format import write_atomic
 from qualkit.errors import CodebookError
 from qualkit.model import Code, Codebook, Provenance
 
-from .validation import Location, bad_character, check_codebook, valid_colour, valid_id
-from .yaml_format import write_atomic
-
-QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
-QUALKIT_CODE_NAMESPACE = uuid.UUID("96040065-1d2d-5050-83f9-21f7e12822c9")
-"""Namespace for code GUIDs; equals ``uuid5(NAMESPACE_URL, "urn:qualkit:code")``."""
+from .common import (
+    CODEBOOK_PI,
+    CODEBOOK_XSD,
+    QDC_NAMESPACE,
+    code_guid,
+    local,
+    pi_json,
+    plain_guid,
+    schema,
+)
+from .common import parser as _parser
 
 ORIGIN = "qualkit"
-PI_TARGET = "qualkit-codebook"
-DEFAULT_XSD = Path(__file__).with_name("schemas") / "Codebook.xsd"
+PI_TARGET = CODEBOOK_PI
+DEFAULT_XSD = CODEBOOK_XSD
 
 _KEYS = {
     "include": "include",
@@ -85,24 +100,12 @@ _KEYS = {
     "code id": "id",
 }
 _KEY_LINE = re.compile(r"([A-Za-z][A-Za-z ]*?):(?: ?)(.*)\Z", re.DOTALL)
-_GUID = re.compile(
-    r"\{?([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\}?\Z"
-)
 _SHORT_COLOUR = re.compile(r"#([0-9A-Fa-f])([0-9A-Fa-f])([0-9A-Fa-f])\Z")
 
 Source = str | Path | IO[bytes] | bytes
 
 
-def code_guid(cid: str) -> str:
-    """The stable REFI-QDA GUID of the code with id ``cid`` (lower-case, no braces)."""
-    return str(uuid.uuid5(QUALKIT_CODE_NAMESPACE, cid))
-
-
-def _plain_guid(value: str | None) -> str | None:
-    if value is None:
-        return None
-    match = _GUID.match(value.strip())
-    return match.group(1).lower() if match else None
+_plain_guid = plain_guid
 
 
 # --- Description text --------------------------------------------------------------------
@@ -136,9 +139,32 @@ def format_description(code: Code) -> str:
         lines += _field_lines("Example", example)
     if code.provenance is not Provenance.MANUAL:
         lines.append(f"Provenance: {code.provenance.value}")
-    lines.append(f"Code id: {code.cid}")
     block = "\n".join(lines)
+    if not block:
+        return code.definition
     return f"{code.definition}\n\n{block}" if code.definition else block
+
+
+def code_record(code: Code) -> dict[str, Any]:
+    """What the codebook instruction keeps of ``code`` (its GUID is the key)."""
+    return {
+        "id": code.cid,
+        "definition": code.definition,
+        "include": code.include,
+        "exclude": code.exclude,
+        "examples": list(code.examples),
+        "provenance": code.provenance.value,
+    }
+
+
+def codebook_meta(cb: Codebook) -> dict[str, Any]:
+    """The ``qualkit-codebook`` instruction for ``cb``."""
+    return {
+        "name": cb.name,
+        "description": cb.description,
+        "version": cb.version,
+        "codes": {code_guid(c.cid): code_record(c) for c in cb.codes},
+    }
 
 
 def _parse_block(text: str) -> DescriptionParts | None:
@@ -186,9 +212,9 @@ def _parse_block(text: str) -> DescriptionParts | None:
 def parse_description(text: str) -> DescriptionParts:
     """Split a ``<Description>`` into definition, notes, examples, provenance and id.
 
-    Exact inverse of :func:`format_description`; free text from other tools becomes the
-    definition (trimmed), with a trailing ``Include:``/``Exclude:``/``Example:`` paragraph
-    read into those fields.
+    Inverse of :func:`format_description` for text with a ``Code id:`` line (files from
+    older versions); other text becomes the definition (trimmed), with a trailing
+    ``Include:``/``Exclude:``/``Example:`` paragraph read into those fields.
     """
     text = text.rstrip()
     head, sep, tail = text.rpartition("\n\n")
@@ -242,9 +268,7 @@ def qdc_bytes(cb: Codebook) -> bytes:
     root = etree.Element(_q("CodeBook", QDC_NAMESPACE), nsmap={None: QDC_NAMESPACE})
     root.set("origin", ORIGIN)
     root.append(build_codes_element(cb))
-    meta = {"name": cb.name, "description": cb.description, "version": cb.version}
-    payload = json.dumps(meta, ensure_ascii=False, sort_keys=True).replace(">", "\\u003e")
-    root.addprevious(etree.ProcessingInstruction(PI_TARGET, payload))
+    root.addprevious(etree.ProcessingInstruction(PI_TARGET, pi_json(codebook_meta(cb))))
     body = etree.tostring(etree.ElementTree(root), encoding="UTF-8", pretty_print=True)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
 
@@ -269,11 +293,6 @@ def save_qdc(cb: Codebook, path: str | Path, *, xsd: str | Path | None = None) -
 # --- Schema validation -------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
-def _schema(path: str) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(path))
-
-
 def _read(source: Source) -> tuple[bytes, str]:
     if isinstance(source, bytes):
         return source, "<bytes>"
@@ -285,10 +304,6 @@ def _read(source: Source) -> tuple[bytes, str]:
     data = source.read()
     name = getattr(source, "name", None)
     return data, str(name) if isinstance(name, str | Path) else "<stream>"
-
-
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def _parse(data: bytes, label: str) -> etree._Element:
@@ -308,9 +323,9 @@ def validate_qdc(source: Source, *, xsd: str | Path | None = None) -> None:
     """
     data, label = _read(source)
     root = _parse(data, label)
-    schema = _schema(str(Path(xsd) if xsd is not None else DEFAULT_XSD))
-    if not schema.validate(etree.ElementTree(root)):
-        error = schema.error_log.last_error
+    checker = schema(str(Path(xsd) if xsd is not None else DEFAULT_XSD))
+    if not checker.validate(etree.ElementTree(root)):
+        error = checker.error_log.last_error
         raise CodebookError(
             label, f"not a valid REFI-QDA codebook: {error.message}", error.line or None
         )
@@ -319,9 +334,7 @@ def validate_qdc(source: Source, *, xsd: str | Path | None = None) -> None:
 # --- Import ------------------------------------------------------------------------------
 
 
-def _local(element: etree._Element) -> str:
-    tag = element.tag
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+_local = local
 
 
 def _clean(text: str) -> str:
@@ -429,6 +442,9 @@ def import_qdc(
     data, label = _read(source)
     root = _parse(data, label)
     codes_element = _codes_root(root, label)
+    meta = _read_meta(root, notes)
+    codes_meta = meta.get("codes")
+    records: dict[str, Any] = codes_meta if isinstance(codes_meta, dict) else {}
 
     raws: list[_Raw] = []
 
@@ -438,13 +454,14 @@ def import_qdc(
                 continue
             descriptions = [d for d in child if _local(d) == "Description"]
             text = _clean("".join(descriptions[0].itertext())) if descriptions else ""
+            guid = _plain_guid(child.get("guid"))
             raws.append(
                 _Raw(
                     element=child,
                     parent=parent,
                     name=_clean(child.get("name") or ""),
-                    parts=parse_description(text),
-                    guid=_plain_guid(child.get("guid")),
+                    parts=_description_parts(text, records.get(guid or "")),
+                    guid=guid,
                 )
             )
             walk(child, len(raws) - 1)
@@ -480,10 +497,11 @@ def import_qdc(
         )
         locations.append(Location(line=raw.element.sourceline))
 
-    meta = _read_meta(root, notes)
     book = codes_element.getparent()
-    if book is not None and any(_local(c) == "Sets" for c in book):
-        notes.append("code sets are not imported")
+    for sets in [c for c in book if _local(c) == "Sets"] if book is not None else []:
+        for code_set in sets:
+            if _local(code_set) == "Set":
+                notes.append(f"code sets are not imported: dropped '{code_set.get('name') or ''}'")
     fallback = Path(label).stem if not label.startswith("<") else "Imported codebook"
     meta_name = meta.get("name")
     cb = Codebook(
@@ -494,6 +512,53 @@ def import_qdc(
     )
     check_codebook(cb, label, locations=locations, require_definitions=False)
     return cb
+
+
+def _record_parts(record: Any) -> DescriptionParts | None:
+    """The exact fields a qualkit instruction recorded for a code, if well formed."""
+    if not isinstance(record, dict):
+        return None
+    cid, examples = record.get("id"), record.get("examples")
+    texts = [record.get(k) for k in ("definition", "include", "exclude")]
+    if not (isinstance(cid, str) and valid_id(cid) and isinstance(examples, list)):
+        return None
+    if not all(isinstance(t, str) for t in [*texts, *examples]):
+        return None
+    try:
+        provenance = Provenance(str(record.get("provenance")))
+    except ValueError:
+        return None
+    return DescriptionParts(
+        definition=str(texts[0]),
+        include=str(texts[1]),
+        exclude=str(texts[2]),
+        examples=[str(e) for e in examples],
+        provenance=provenance,
+        cid=cid,
+    )
+
+
+def _description_parts(text: str, record: Any) -> DescriptionParts:
+    """Fields from the instruction while the description is as qualkit wrote it; else the
+    description read as text, keeping the recorded id."""
+    exact = _record_parts(record)
+    if exact is not None:
+        code = Code(
+            cid=str(exact.cid),
+            name="",
+            definition=exact.definition,
+            include=exact.include,
+            exclude=exact.exclude,
+            examples=exact.examples,
+            provenance=exact.provenance or Provenance.MANUAL,
+        )
+        if _clean(format_description(code)) == text:
+            return exact
+    parts = parse_description(text)
+    if exact is not None:
+        parts.cid = exact.cid
+        parts.provenance = parts.provenance or exact.provenance
+    return parts
 
 
 def _assign_ids(raws: list[_Raw], known: dict[str, str]) -> list[str]:
