@@ -2,7 +2,7 @@
 
 Both use the same spaCy model. Vanilla is Presidio's ``AnalyzerEngine`` with its default
 recognizers and the full spaCy pipeline; qualkit is :class:`qualkit.deid.Detector`
-(the pipeline without its lemmatizer, batched ``nlp.pipe``, the token scorer, propagation
+(the pipeline without its lemmatizer, each text on its own, the token scorer, propagation
 included). Each configuration runs
 in a fresh process (so peak memory is its own), with warmed-up models, and is repeated;
 the best and median throughputs are reported. Results go to ``benchmarks/results/``.
@@ -305,8 +305,8 @@ def main() -> None:
         "core, and the 2-process rows show that, not the detectors.",
         "",
         "Vanilla: Presidio `AnalyzerEngine` defaults (all default recognizers, full spaCy "
-        "pipeline). qualkit: `Detector` (the pipeline without its lemmatizer, batched "
-        "`nlp.pipe`, qualkit's recognizers, the token scorer, propagation). Model loading "
+        "pipeline). qualkit: `Detector` (the pipeline without its lemmatizer, each text on "
+        "its own, qualkit's recognizers, the token scorer, propagation). Model loading "
         "is excluded; each configuration runs in its own process, so peak memory is its "
         "own. Wall-clock figures depend on what else the machine is running; CPU seconds "
         "per 1,000 words (summed over workers) do not, and show the work each detector "

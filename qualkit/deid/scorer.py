@@ -153,21 +153,7 @@ def token_features(
         elif value < 10:
             feats.append("number_1digit")
         return feats
-    if low in STOP_WORDS:
-        feats.append("stop")
-    elif lexicon.is_common(low):
-        feats.append("common")
-    elif lexicon.is_known(low):
-        feats.append("known")
-    else:
-        feats.append("unknown")
-    name: NameStats = gazetteer.get(low)
-    feats.append(f"first={_bucket(name.first_best)}")
-    feats.append(f"first_gb={_bucket(name.first_gb)}")
-    feats.append(f"last={_bucket(name.last_best)}")
-    feats.append(f"last_gb={_bucket(name.last_gb)}")
-    if name.first_countries >= 8:
-        feats.append("first_wide")
+    feats.extend(_word_features(low, lexicon, gazetteer))
     if stats.capitalised_mid[low]:
         feats.append("doc_cap_mid")
         if not stats.lower_mid[low]:
@@ -175,6 +161,40 @@ def token_features(
     if stats.lower_mid[low]:
         feats.append("doc_lower_mid")
     return feats
+
+
+_WORD_CACHE: dict[tuple[int, int, str], tuple[str, ...]] = {}
+
+
+def _word_features(low: str, lexicon: Lexicon, gazetteer: Gazetteer) -> tuple[str, ...]:
+    """Features of the word alone (its lexicon class and name ranks), kept per process:
+    a transcript repeats most of its words."""
+    key = (id(lexicon), id(gazetteer), low)
+    cached = _WORD_CACHE.get(key)
+    if cached is not None:
+        return cached
+    if low in STOP_WORDS:
+        kind = "stop"
+    elif lexicon.is_common(low):
+        kind = "common"
+    elif lexicon.is_known(low):
+        kind = "known"
+    else:
+        kind = "unknown"
+    name: NameStats = gazetteer.get(low)
+    feats = [
+        kind,
+        f"first={_bucket(name.first_best)}",
+        f"first_gb={_bucket(name.first_gb)}",
+        f"last={_bucket(name.last_best)}",
+        f"last_gb={_bucket(name.last_gb)}",
+    ]
+    if name.first_countries >= 8:
+        feats.append("first_wide")
+    if len(_WORD_CACHE) > 200_000:
+        _WORD_CACHE.clear()
+    _WORD_CACHE[key] = out = tuple(feats)
+    return out
 
 
 @dataclass(frozen=True)
