@@ -1,11 +1,9 @@
-"""The qualkit app as served by ``qualkit app``: the Streamlit app (``app_streamlit.py``)
-plus qualkit's own HTTP route, which sets the sign-in cookie ``HttpOnly`` from the server
-(:mod:`qualkit.ui.http`). ``streamlit run app_server.py`` finds ``app`` and serves it."""
-
-from pathlib import Path
+"""``streamlit run app_server.py``: the packaged app with its cookie route, as
+:mod:`qualkit.ui.app_server` (which ``qualkit app`` and ``qualkit serve`` run) defines it."""
 
 import streamlit as st
 
 from qualkit.ui.http import routes
+from qualkit.ui.server import APP_SCRIPT
 
-app = st.App(Path(__file__).with_name("app_streamlit.py"), routes=routes())
+app = st.App(APP_SCRIPT, routes=routes())

@@ -1,5 +1,5 @@
-"""The qualkit coding app. Start it with ``qualkit app PROJECT`` (which sets QUALKIT_PROJECT)."""
+"""``streamlit run app_streamlit.py`` with QUALKIT_PROJECT set (``qualkit app PROJECT`` sets it)."""
 
-from qualkit.ui.st_app import main
+from qualkit.ui.entry import run
 
-main()
+run()

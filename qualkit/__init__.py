@@ -1,5 +1,10 @@
 """qualkit: de-identify, code, and report on peer-research interviews."""
 
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from qualkit.model import (
     Code,
     Codebook,
@@ -16,7 +21,22 @@ from qualkit.model import (
     User,
 )
 
+if TYPE_CHECKING:
+    from qualkit.analysis.frames import Study
+
 __version__ = "0.1.0"
+
+
+def open(project: str | Path) -> Study:
+    """Open a project for analysis, read only: ``study = qualkit.open("study.db")``.
+
+    See :mod:`qualkit.analysis.frames` for the tables (``study.codings`` and others) and
+    :class:`qualkit.analysis.Study` for matrices, the Framework matrix and charts.
+    """
+    from qualkit.analysis.frames import open_study
+
+    return open_study(project)
+
 
 __all__ = [
     "Code",
@@ -33,4 +53,5 @@ __all__ = [
     "Turn",
     "User",
     "__version__",
+    "open",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -298,6 +299,29 @@ def _read_password(password_stdin: bool) -> str:
     return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
+_invite_opt = click.option(
+    "--invite",
+    is_flag=True,
+    help="Print a one-time link (valid 72 hours) where the person sets their own password.",
+)
+_url_opt = click.option(
+    "--url",
+    envvar="QUALKIT_URL",
+    default="http://127.0.0.1:8501",
+    show_default="$QUALKIT_URL or http://127.0.0.1:8501",
+    help="The app's address, for the --invite link.",
+)
+
+
+def _echo_link(name: str, url: str, token: str, expires: Any) -> None:
+    from qualkit.storage.invites import invite_link
+
+    click.echo(
+        f"Send {name} this link; it works once, until {expires:%d %b %Y %H:%M} UTC:\n"
+        + invite_link(url, token)
+    )
+
+
 @users.command("add")
 @project_arg
 @click.argument("name")
@@ -310,14 +334,24 @@ def _read_password(password_stdin: bool) -> str:
 )
 @click.option("--display-name", default="", help="Name shown in the app.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@_invite_opt
+@_url_opt
 @actor_opt
 @friendly_errors
 def users_add(
-    project: str, name: str, role: str, display_name: str, password_stdin: bool, actor: str
+    project: str,
+    name: str,
+    role: str,
+    display_name: str,
+    password_stdin: bool,
+    invite: bool,
+    url: str,
+    actor: str,
 ) -> None:
-    """Create an account NAME with a password."""
+    """Create an account NAME with a password, or with --invite a link to choose one."""
     from qualkit import limits
     from qualkit.auth import hash_password
+    from qualkit.storage.invites import create_invite
 
     for value, limit, what in (
         (name, limits.USER_NAME, "NAME"),
@@ -325,26 +359,44 @@ def users_add(
     ):
         if problem := limits.too_long(value, limit, what):
             raise QualkitError(problem)
-    pw = hash_password(_read_password(password_stdin))
-    with open_store(project) as store:
+    if invite and password_stdin:
+        raise QualkitError("give either --invite or --password-stdin, not both")
+    pw = None if invite else hash_password(_read_password(password_stdin), name)
+    with open_store(project) as store, store.transaction(actor):
         store.add_user(name, Role(role), actor, password_hash=pw, display_name=display_name)
+        if invite:
+            token, expires = create_invite(store, name, actor)
     click.echo(f"Added {role} {name}.")
+    if invite:
+        _echo_link(name, url, token, expires)
 
 
 @users.command("reset")
 @project_arg
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@_invite_opt
+@_url_opt
 @actor_opt
 @friendly_errors
-def users_reset(project: str, name: str, password_stdin: bool, actor: str) -> None:
-    """Set a new password for NAME."""
+def users_reset(
+    project: str, name: str, password_stdin: bool, invite: bool, url: str, actor: str
+) -> None:
+    """Set a new password for NAME, who must change it at the next sign-in; or, with
+    --invite, print a one-time link where NAME chooses a new password."""
     from qualkit.auth import hash_password
+    from qualkit.storage.invites import create_invite, require_password_change
 
-    pw = hash_password(_read_password(password_stdin))
-    with open_store(project) as store:
+    if invite:
+        with open_store(project) as store:
+            token, expires = create_invite(store, name, actor, purpose="reset")
+        _echo_link(name, url, token, expires)
+        return
+    pw = hash_password(_read_password(password_stdin), name)
+    with open_store(project) as store, store.transaction(actor):
         store.set_password_hash(name, pw, actor)
-    click.echo(f"Password for {name} changed.")
+        require_password_change(store, name, actor)
+    click.echo(f"Password for {name} changed; {name} chooses a new one at the next sign-in.")
 
 
 @users.command("list")
@@ -504,6 +556,57 @@ def db_upgrade(project: str) -> None:
     click.echo("Database is up to date.")
 
 
+@db_group.command("check")
+@project_arg
+@friendly_errors
+def db_check(project: str) -> None:
+    """Check PROJECT: integrity, foreign keys, schema version, event log continuity.
+
+    Exits with status 1 when a check fails.
+    """
+    from qualkit.storage.check import check
+
+    report = check(project)
+    for line in report.lines():
+        click.echo(line)
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@cli.command()
+@project_arg
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The backup file to write (must not exist yet).",
+)
+@friendly_errors
+def backup(project: str, out: Path) -> None:
+    """Back up PROJECT to a new file while people keep working.
+
+    SQLite: a copy of the database file; PostgreSQL: pg_dump's custom format (needs the
+    PostgreSQL client tools). Restore with `qualkit restore`.
+    """
+    from qualkit.storage.backup import backup as make_backup
+
+    info = make_backup(project, out)
+    click.echo(f"Backed up to {out} ({info.kind}, schema {info.revision}).")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@project_arg
+@click.option("--force", is_flag=True, help="Replace a project that already holds data.")
+@friendly_errors
+def restore(file: Path, project: str, force: bool) -> None:
+    """Restore the backup FILE into PROJECT (refuses a project with data unless --force)."""
+    from qualkit.storage.backup import restore as restore_backup
+
+    info = restore_backup(file, project, force=force)
+    click.echo(f"Restored {file} into {project} (schema {info.revision}).")
+
+
 # -- demo and app ----------------------------------------------------------------------
 
 
@@ -573,6 +676,37 @@ def _run_app(project: str | Path, port: int, review_dirs: tuple[Path, ...] = ())
     )
 
 
+@cli.command()
+@click.option(
+    "--project",
+    envvar="QUALKIT_PROJECT",
+    required=True,
+    help="The project (SQLite file or database URL); default: $QUALKIT_PROJECT.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8501, show_default=True, help="Port to listen on.")
+@click.option(
+    "--behind-proxy",
+    is_flag=True,
+    help="A reverse proxy with HTTPS is the only way in (needed for a --host other than "
+    "this machine's own).",
+)
+@click.option(
+    "--max-upload-mb", type=int, default=50, show_default=True, help="Largest upload (MB)."
+)
+@friendly_errors
+def serve(project: str, host: str, port: int, behind_proxy: bool, max_upload_mb: int) -> None:
+    """Serve the app for a team, behind a reverse proxy (see deploy/README.md).
+
+    Health check: GET /_qualkit/health (200 when the project database answers).
+    """
+    from qualkit.ui.server import ServeOptions
+    from qualkit.ui.server import serve as serve_app
+
+    options = ServeOptions(host, port, behind_proxy=behind_proxy, max_upload_mb=max_upload_mb)
+    raise SystemExit(serve_app(project, options, echo=lambda m: click.echo(m, err=True)))
+
+
 def register(group: click.Group) -> None:
     """Add a command group from another module to the main CLI."""
     cli.add_command(group)
@@ -583,6 +717,9 @@ def _register_groups() -> None:
 
     for mod in (cli_deid, cli_export, cli_suggest):
         register(mod.group)
+    from qualkit import cli_analyse
+
+    register(cli_analyse.group)
 
 
 _register_groups()

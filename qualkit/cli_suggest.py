@@ -178,18 +178,48 @@ def decide_cmd(
     help="Output CSV: id,rank,code,score.",
 )
 @click.option("--top", type=int, default=3, show_default=True, help="Codes per passage.")
+@click.option(
+    "--model",
+    default=None,
+    help="Embedding model: all-MiniLM-L6-v2 (default) or all-mpnet-base-v2 (if installed).",
+)
 @friendly_errors
-def codes_cmd(codebook: Path, passages: Path, out: Path, top: int) -> None:
+def codes_cmd(codebook: Path, passages: Path, out: Path, top: int, model: str | None) -> None:
     """Suggest codes for passages, outside any project.
 
-    Writes TOP rows per passage (columns id,rank,code,score; rank 1 is best; score is a
-    probability between 0 and 1), in the order of the input. Only codable codes are
-    suggested.
+    Writes TOP rows per passage (columns id,rank,code,score,confidence; rank 1 is best;
+    score is the calibrated probability, between 0 and 1, that a coder would apply the
+    code; confidence says it in words: likely, possible or unlikely), in the order of the
+    input. Only codable codes are suggested.
     """
     from qualkit.topics.suggest import suggest_codes_file
 
-    n = suggest_codes_file(codebook, passages, out, top=top)
+    n = suggest_codes_file(codebook, passages, out, top=top, model=model)
     click.echo(f"Wrote {n * top} suggestion(s) for {n} passage(s) to {out}")
+
+
+@group.command("model")
+@project_arg
+@click.argument("name", required=False)
+@actor_opt
+@friendly_errors
+def model_cmd(project: str, name: str | None, actor: str) -> None:
+    """Show or set the embedding model PROJECT's code suggestions use.
+
+    NAME is all-MiniLM-L6-v2 (the default) or all-mpnet-base-v2 (slower; its packages
+    must be installed). Embeddings are cached per model, so switching back is quick.
+    """
+    from qualkit.topics.embed import MODEL_NAME, MODEL_SETTING, model_dir, model_spec
+
+    with open_store(project) as store:
+        if name is None:
+            current = store.settings().get(MODEL_SETTING) or MODEL_NAME
+            click.echo(f"Code suggestions use the embedding model {current}.")
+            return
+        spec = model_spec(name)
+        model_dir(spec.name)  # a missing package fails here, before the setting changes
+        store.update_settings(actor, **{MODEL_SETTING: spec.name})
+    click.echo(f"Code suggestions now use the embedding model {spec.name}.")
 
 
 @group.command("evaluate")

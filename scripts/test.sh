@@ -3,7 +3,8 @@
 # tests again on PostgreSQL.
 #
 # It sets up what it can by itself: run as root on Debian/Ubuntu, it installs Chromium (for
-# the browser tests) and PostgreSQL from Debian's packages when they are missing; unless
+# the browser tests), nginx (for the reverse-proxy test of deploy/nginx) and PostgreSQL from
+# Debian's packages when they are missing; unless
 # QUALKIT_TEST_DB names a server, it starts a throwaway PostgreSQL server on a free port
 # and stops it at the end. What it cannot set up is skipped, and the end of the run says
 # in one line per missing piece which tests were skipped and how to get them.
@@ -18,11 +19,18 @@ PG_URL="${QUALKIT_TEST_DB:-}"
 missing=()
 
 have_postgres() { ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; }
+have_nginx() { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; }
 
 # -- system packages (root only) ---------------------------------------------------------
 want=()
 if [ ! -x "$CHROMIUM" ] && [ -z "${QUALKIT_CHROMIUM:-}" ]; then want+=(chromium); fi
 if [ -z "$PG_URL" ] && ! have_postgres; then want+=(postgresql); fi
+if ! have_nginx; then want+=(nginx); fi
+# The system libraries PyQt6 needs to run QualCoder's importer headless
+# (tests/test_refiqda_qualcoder.py).
+if ! QT_QPA_PLATFORM=offscreen "$BIN/python" -c "from PyQt6 import QtWidgets" 2>/dev/null; then
+  want+=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3)
+fi
 if [ ${#want[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "== installing ${want[*]} from Debian's packages"
@@ -60,6 +68,9 @@ fi
 
 if [ ! -x "$CHROMIUM" ]; then
   missing+=("Chromium not found at $CHROMIUM: the browser tests (tests/test_browser_*.py) were skipped; to run them: \`make test\` as root, or \`sudo apt-get install chromium\`, or QUALKIT_CHROMIUM=/path/to/chromium")
+fi
+if ! have_nginx; then
+  missing+=("nginx not found: the reverse-proxy test (tests/test_hosting_proxy.py) was skipped; to run it: \`make test\` as root, or \`sudo apt-get install nginx\`")
 fi
 if [ -z "$PG_URL" ]; then
   missing+=("PostgreSQL not available: the database tests (pytest -m db) ran on SQLite only; to run them on PostgreSQL too: \`make test\` as root, or \`sudo apt-get install postgresql\`, or QUALKIT_TEST_DB=postgresql+psycopg://USER@HOST/DB")

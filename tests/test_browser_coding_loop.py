@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from qualkit.storage import Store
+from qualkit.ui.access import PAGES
 from qualkit.ui.sample_project import SAMPLE_TRANSCRIPTS, build_sample_project
 from qualkit.ui.server import CHROMIUM, serving
 from tests.test_browser_app import (
@@ -46,13 +47,21 @@ UNTITLED = (
     "Participant: A hostel. It is all right. The staff are kind but the rooms are damp.\n"
 )
 
+#: A long interview (80 turns): the transcript scrolls inside its box.
+LONG = "Title: A long conversation\nMode: In person\n\n" + "".join(
+    f"Interviewer: What happened in week {i}?\n"
+    f"Participant: In week {i} I went to the drop-in and we talked about housing "
+    f"number {i}. It was a slow week. Nobody rushed me.\n"
+    for i in range(1, 41)
+)
+
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     os.environ.pop("QUALKIT_SESSION_TIMEOUT", None)
     work = tmp_path_factory.mktemp("loop")
     project = str(work / "project.db")
-    texts = {**SAMPLE_TRANSCRIPTS, "t03": UNTITLED}
+    texts = {**SAMPLE_TRANSCRIPTS, "t03": UNTITLED, "t04": LONG}
     build_sample_project(project, work / "src", password=PASSWORD, transcripts=texts)
     with serving(project, work / "streamlit.log") as url:
         yield App(url, project)
@@ -79,6 +88,32 @@ def axe_findings(page: Any, name: str) -> list[str]:
         if v.get("impact") in ("moderate", "serious", "critical")
     ]
     return [f"{name}: {v['id']} ({v['impact']}) e.g. {v['nodes'][0]['target']}" for v in bad]
+
+
+#: Where the transcript is: its box's scroll, every scrolled ancestor's, the window's.
+PLACE_JS = """() => {
+  const box = document.querySelector('.qk-transcript');
+  const out = [];
+  for (let e = box; e; e = e.parentElement) out.push(e.scrollTop);
+  out.push(window.scrollY);
+  return out;
+}"""
+
+#: Whether an element is fully inside the window and inside the transcript box.
+IN_VIEW_JS = """(el) => {
+  const r = el.getBoundingClientRect();
+  const box = document.querySelector('.qk-transcript').getBoundingClientRect();
+  return r.height > 0 && r.top >= -2 && r.bottom <= window.innerHeight + 2 &&
+    r.top >= box.top - 2 && r.bottom <= box.bottom + 2;
+}"""
+
+
+def place(page: Any) -> list[float]:
+    return [float(x) for x in page.evaluate(PLACE_JS)]
+
+
+def near(a: list[float], b: list[float], tolerance: float = 40) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= tolerance for x, y in zip(a, b, strict=True))
 
 
 def heading_links(page: Any) -> int:
@@ -199,7 +234,7 @@ def test_not_for_me_asks_once_and_the_undo_is_in_plain_view(app: App, page: Any)
     assert heading_links(page) == 0
     assert axe_findings(page, "my transcripts") == []
     buttons = page.get_by_role("button", name="Not for me")
-    assert buttons.count() == 3
+    assert buttons.count() == 4  # t01 to t04
     buttons.nth(1).click()  # the second card: t02
     page.get_by_text("Hand this transcript back? You won't be asked why.").wait_for()
     settle(page)
@@ -269,3 +304,173 @@ def test_definitions_show_code_names_not_ids(app: App, page: Any) -> None:
     assert shown and "Do not use it for" in shown, shown
     assert not any(f"({i})" in shown for i in ids), shown
     assert "(see “" in shown
+
+
+# -- 4 and 5. place, focus and confirmation without page reloads --------------------------
+
+
+def test_selecting_coding_and_undo_keep_the_place_and_move_focus_to_the_coded_text(
+    app: App, page: Any
+) -> None:
+    open_coding(page, app, "admin", "t04")
+    turn = page.locator(".qk-transcript section.qk-turn[data-turn='61']")  # turn 62, week 31
+    turn.scroll_into_view_if_needed()
+    page.wait_for_timeout(200)
+    assert page.evaluate("() => document.querySelector('.qk-transcript').scrollTop") > 1000
+    before = place(page)
+    drag_select(page, "talked about housing number 31")
+    page.get_by_text("Selected (turn 62)").wait_for()
+    settle(page)
+    assert near(place(page), before), (place(page), before)
+    assert page.evaluate(IN_VIEW_JS, turn.locator(".qk-pending").first.element_handle())
+
+    name = code_name(app, "access.waiting")
+    choose(page, "Codes", name, multi=True)
+    code_this(page).scroll_into_view_if_needed()
+    before = place(page)
+    code_this(page).click()
+    note = turn.locator(".qk-saved")
+    note.wait_for()
+    settle(page)
+    expected = f"Saved: {name} on turn 62."
+    live = page.locator(".qk-transcript [role='status']")
+    assert live.count() == 1 and live.text_content() == expected
+    # Beside the coded text, in view, and the transcript has not jumped.
+    assert page.evaluate(IN_VIEW_JS, note.element_handle())
+    assert page.evaluate(IN_VIEW_JS, turn.locator(".qk-seg[data-d]").first.element_handle())
+    # The transcript box kept its place (give or take bringing the note into view).
+    after = place(page)
+    assert abs(after[0] - before[0]) < 400, (str(after), str(before))
+    # Focus is on the coded text (not dropped to the page), so the keyboard carries on there.
+    focused = page.evaluate(
+        "() => { const a = document.activeElement; return a && a.classList.contains('qk-seg')"
+        " ? [a.closest('section').dataset.turn, a.textContent] : null; }"
+    )
+    assert focused is not None and focused[0] == "61", focused
+    assert "housing number 31" in focused[1]
+    assert page.locator("[data-testid='stAlert']", has_text="Saved").count() == 0
+
+    # Undo: the message goes to the same place, and the transcript stays where it was.
+    undo = page.get_by_role("button", name="Undo", exact=True)
+    undo.scroll_into_view_if_needed()
+    before = place(page)
+    undo.click()
+    page.wait_for_function(
+        "() => (document.querySelector('.qk-transcript [role=status]') || {}).textContent"
+        "?.startsWith('Undone:')"
+    )
+    settle(page)
+    assert abs(place(page)[0] - before[0]) < 400, (str(place(page)), str(before))
+    assert page.evaluate(IN_VIEW_JS, turn.locator(".qk-saved").element_handle())
+    assert turn.locator(".qk-seg[data-d]").count() == 0
+    with Store.open(app.project, create=False) as store:
+        assert store.codings(transcript="t04", coder="admin") == []
+
+
+# -- 8. small screens ----------------------------------------------------------------------
+
+
+def test_on_a_phone_the_menu_starts_closed_and_a_turn_can_be_coded_without_side_scrolling(
+    app: App, page: Any
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_coding(page, app, "casey", "t01")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    assert sidebar.get_attribute("data-collapsed") == "true"
+    box = sidebar.bounding_box()
+    assert box is None or box["x"] + box["width"] <= 0, box
+    assert "on the right" not in page.locator("[data-testid='stMain']").inner_text()
+    name = code_name(app, "access.paperwork")
+    choose(page, "Turn", "Turn 4")
+    choose(page, "Codes", name, multi=True)
+    page.get_by_text("Will code turn 4:").wait_for()
+    code_this(page).click()
+    note = page.locator(".qk-transcript section.qk-turn[data-turn='3'] .qk-saved")
+    note.wait_for()
+    settle(page)
+    assert note.inner_text() == f"Saved: {name} on turn 4."
+    wide = page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth,"
+        " ...[...document.querySelectorAll('[data-testid=stMain], .qk-transcript')]"
+        ".map(e => e.scrollWidth - e.clientWidth)]"
+    )
+    assert wide[0] <= wide[1] and all(x <= 1 for x in wide[2:]), wide
+
+
+# -- 7. the keyboard route -----------------------------------------------------------------
+
+
+def test_part_of_a_sentence_is_coded_from_the_keyboard_in_six_key_presses(
+    app: App, page: Any
+) -> None:
+    open_coding(page, app, "dev", "t01")
+    page.get_by_role("heading", name="Turn 4, Participant", level=3).wait_for()
+    page.locator(".qk-transcript").focus()  # Tab into the transcript
+    for _ in range(4):  # to turn 4, one turn at a time
+        page.keyboard.press("ArrowDown")
+    focused = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
+    assert focused == "Turn 4, Participant"
+    name = code_name(app, "access.waiting")
+    presses = ["ArrowRight", "Shift+ArrowLeft", "Enter"]  # a sentence, a word less, take it
+    for key in presses:
+        page.keyboard.press(key)
+    page.get_by_text("Will code turn 4:").wait_for()
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.getAttribute('aria-label')"
+        " === 'Codes'"
+    )
+    settle(page)
+    page.keyboard.type(name[:7])  # the code's first letters
+    page.keyboard.press("Enter")  # adds the highlighted code only
+    settle(page)
+    page.keyboard.press("ControlOrMeta+Enter")  # "Code this"
+    presses += ["Enter", "ControlOrMeta+Enter"]
+    note = page.locator(".qk-transcript section.qk-turn[data-turn='3'] .qk-saved")
+    note.wait_for()
+    settle(page)
+    assert len(presses) <= 6, presses
+    sentence = "A worker who listened to me."
+    with Store.open(app.project, create=False) as store:
+        t = store.transcript("t01")
+        got = [
+            t.text[c.start : c.end]
+            for c in store.codings(transcript="t01", coder="dev")
+            if c.code == "access.waiting" and c.start >= t.turns[3].start
+        ]
+    assert len(got) == 1 and sentence.startswith(got[0]) and len(got[0]) < len(sentence), got
+    assert got[0] == "A worker who listened to"  # one word less, whole words only
+    # Focus is back on the coded text.
+    assert (
+        page.evaluate(
+            "() => document.activeElement.classList.contains('qk-seg') &&"
+            " document.activeElement.closest('section').dataset.turn"
+        )
+        == "3"
+    )
+
+
+# -- 10. every page: axe-core and heading links ----------------------------------------------
+
+
+#: Pages left out of the check below until their headings are fixed (heading order and
+#: "link to heading" anchors).
+NOT_YET_CHECKED: frozenset[str] = frozenset()
+
+
+def test_every_page_has_no_moderate_or_worse_axe_findings_and_no_heading_links(
+    app: App, page: Any
+) -> None:
+    sign_in(page, app, "admin")
+    problems: list[str] = []
+    for spec in PAGES.values():
+        if spec.key in NOT_YET_CHECKED:
+            continue
+        path = spec.url_path + ("?t=t01" if spec.key == "code" else "")
+        page.goto(f"{app.url}/{path}")
+        page.get_by_role("heading", level=1).first.wait_for()
+        settle(page)
+        problems += axe_findings(page, spec.key)
+        links = heading_links(page)
+        if links:
+            problems.append(f"{spec.key}: {links} heading link(s)")
+    assert problems == [], "\n".join(problems)

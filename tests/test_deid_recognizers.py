@@ -345,3 +345,24 @@ def test_age_ranges(text: str, ages: list[str]) -> None:
 
     found = [text[h.start : h.end] for h in AgeRecognizer().find(text)]
     assert found == ages
+
+
+def test_medicines_and_national_bodies_stay(detector: Detector) -> None:
+    text = (
+        "The doctor put me on Zopiclone and Mirtazapine, they help me sleep. "
+        "Then they moved me to a Home Office house in the city. Cafcass wrote to me. "
+        "My worker, Odhran Keaveney, rang the Housing Ombudsman."
+    )
+    for word in ("Zopiclone", "Mirtazapine", "Home Office house", "Cafcass", "Housing Ombudsman"):
+        assert not any(
+            text[d.start : d.end].strip() in word or word in text[d.start : d.end]
+            for d in detector.detect(text)
+        ), word
+    assert masked(detector, text, "Odhran Keaveney")
+
+
+def test_common_first_name_joined_to_a_name(detector: Detector) -> None:
+    text = "people who stayed with me, like rose and Tariq Mahmood, they were good to me."
+    assert masked(detector, text, "rose")
+    text = "We had bread and butter with Tariq Mahmood most nights."
+    assert not masked(detector, text, "butter")

@@ -214,3 +214,61 @@ def test_apply_refuses_broken_review_files(tmp_path: Path, raw: bytes, problem: 
         apply(tmp_path, tmp_path / "k.key", "a long test passphrase")
     assert "t01.review.json" in str(info.value)
     assert not (tmp_path / "release").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "ages"),
+    [
+        ("At fifteen. How's a kid meant to pay that back?", ["fifteen"]),
+        ("by, like, sixteen I was using every day", ["sixteen"]),
+        ("the move at eighteen is the hardest part", ["eighteen"]),
+        ("One man, from the same town, older, maybe thirty, he helped me.", ["thirty"]),
+        ("a man of sixty after a stroke, and no bed", ["sixty"]),
+        ("I went into care when I was twelve cause my nan got ill", ["twelve"]),
+        ("I'll see you at eleven.", []),
+        ("The shift starts at fifteen hundred.", []),
+        ("It was twenty quid at twenty past.", []),
+        ("a man, two kids and a dog.", []),
+        ("He was on at sixteen minutes past.", []),
+    ],
+)
+def test_ages_said_in_words(text: str, ages: list[str]) -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer
+
+    assert sorted(set(_found(AgeRecognizer(), text))) == ages
+
+
+def test_medicine_names_are_not_identifiers() -> None:
+    from qualkit.deid.medicines import is_medicine
+
+    for word in ("mirtazapine", "Sertraline", "Subutex", "methadone's", "co-codamol"):
+        assert is_medicine(word), word
+    # Common British names stay names even where a medicine shares them.
+    for word in ("Ivor", "Pearl", "Grace", "Sterling", "Birmingham"):
+        assert not is_medicine(word), word
+
+
+def test_transcripts_typed_in_lower_case() -> None:
+    from qualkit.deid.textutil import typed_in_lower_case
+
+    lower = "A: so i went to the meeting. i said no. i didnt want to. then i left. i cried.\n"
+    upper = "So I went to the meeting. I said no. I didn't want to. Then I left. I cried.\n"
+    assert typed_in_lower_case(lower * 3)
+    assert not typed_in_lower_case(upper * 3)
+
+
+def test_lower_case_names_spread_only_within_their_own_text() -> None:
+    from qualkit.deid.propagation import Propagator, local_only
+    from qualkit.deid.spans import Detection
+    from qualkit.deid.words import Lexicon
+
+    text = "i went to my carers sue and phil. sue said no. later sue rang me."
+    seed = Detection(20, 23, "PERSON", 0.8, "TokenScorer")
+    prop = Propagator(Lexicon(others=["sue"]))
+    assert not prop.terms_from(text, [seed])
+    terms = prop.terms_from(text, [seed], lower_case_names=True)
+    assert terms and all(local_only(t) for t in terms)
+    assert [text[d.start : d.end] for d in prop.mentions(text, terms)] == ["sue"] * 3
+    # A weak seed (spaCy's guess) does not make a word a name everywhere.
+    weak = Detection(20, 23, "PERSON", 0.8, "SpacyRecognizer")
+    assert not prop.terms_from(text, [weak], lower_case_names=True)

@@ -88,13 +88,14 @@ def test_qdpx_export(project_path: str, tmp_path: Path) -> None:
     with Store.open(project_path) as s:
         make_project(s)
         n = len(s.codings())
-        memos = len(s.memos())
+        # A memo on a coding is an annotation, its text inside the note; others are files.
+        memos = sum(m.coding_id is None for m in s.memos())
     out = tmp_path / "project.qdpx"
     result = run("qdpx", project_path, "--out", str(out))
     assert f"{n} coding(s)" in result.output
     with zipfile.ZipFile(out) as z:
         assert "project.qde" in z.namelist()
-        # Three transcripts, and one text file per memo (notes with plainTextPath).
+        # Three transcripts, and one text file per memo that is not on a coding.
         assert sum(name.startswith("sources/") for name in z.namelist()) == 3 + memos
     bad = run("qdpx", project_path, "--out", str(tmp_path / "p.zip"), ok=False)
     assert bad.exit_code != 0 and ".qdpx" in bad.output

@@ -84,13 +84,30 @@ def test_export_is_a_zip_with_a_valid_project_and_sources(store: Store, tmp_path
     variables = {v.get("name") for v in root.iter(f"{NS}Variable")}
     assert variables == {"role", "borough", "gender"}
     notes = root.findall(f"{NS}Notes/{NS}Note")
-    # One note per memo, its text a file in sources/ (QualCoder reads notes that way).
+    # One note per memo, its text a file in sources/ (QualCoder reads notes that way),
+    # except a memo on a coding: an annotation holding its text and the coded selection.
     assert len(notes) == len(store.memos())
+    on_codings = sum(m.coding_id is not None for m in store.memos())
+    annotations = [n for n in notes if n.find(f"{NS}PlainTextSelection") is not None]
+    assert len(annotations) == on_codings
     for note in notes:
+        if note in annotations:
+            assert note.get("plainTextPath") is None
+            assert note.find(f"{NS}PlainTextContent") is not None
+            continue
         assert note.find(f"{NS}PlainTextContent") is None
         assert note.get("plainTextPath") == f"internal://{note.get('guid')}.txt"
         assert f"sources/{note.get('guid')}.txt" in names
     assert len(root.findall(f"{NS}NoteRef")) == 1  # the project-level memo
+    # Distinct names: QualCoder makes each note a journal and stops at a repeated name.
+    assert len({n.get("name") for n in notes}) == len(notes)
+    # A transcript's memo is also its source's description (QualCoder's document memo).
+    described = {
+        src.get("name"): d.text
+        for src in sources
+        if (d := src.find(f"{NS}Description")) is not None
+    }
+    assert described == {"t02": "Check the turn boundaries in t02."}
     # A coding's own memo field is its selection's description (a coding comment).
     [memo] = [c.memo for c in store.codings() if c.memo]
     comments = [

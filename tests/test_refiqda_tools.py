@@ -300,6 +300,31 @@ def test_comments_journals_and_annotations_become_memos(
     ]
 
 
+def test_a_source_description_is_a_memo_on_the_transcript(fresh: Store, tmp_path: Path) -> None:
+    """QualCoder writes a document's memo as its ``<TextSource>``'s ``<Description>``."""
+    path = tool_qdpx(tmp_path / "qc.qdpx", origin="QualCoder 3.6", raw=EMOJI_TEXT,
+                     counting="codepoints", names=True)  # fmt: skip
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    qde = members["project.qde"].decode("utf-8")
+    opening = f'plainTextPath="internal://{SOURCE}.txt">'
+    assert opening in qde
+    members["project.qde"] = qde.replace(
+        opening,
+        f'plainTextPath="internal://{SOURCE}.txt" creatingUser="{BEN}">'
+        "<Description>Recorded in a noisy café.</Description>",
+    ).encode("utf-8")
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    import_qdpx_into(fresh, path, "importer", GATE)
+    [t] = fresh.transcripts()
+    assert [(m.author, m.text, m.transcript) for m in fresh.memos()] == [
+        ("Ben Coder", "Recorded in a noisy café.", t.tid)
+    ]
+    assert got(fresh.codings()) == expected()
+
+
 # -- writing for other tools ------------------------------------------------------------
 
 

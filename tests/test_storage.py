@@ -263,3 +263,34 @@ def test_concurrent_writers_lose_nothing(store: Store, db_url: str) -> None:
     assert len(got) == 200
     assert len({(c.coder, c.start) for c in got}) == 200
     assert len(store.events(action="coding.add")) == 200
+
+
+def test_upgrade_keeps_rows_that_refer_to_users(db_url: str) -> None:
+    """A project with people in it (rows referring to ``users``) upgrades: no migration
+    copies and drops a table others refer to."""
+    engine = dbmod.make_engine(dbmod.to_url(db_url))
+    command.upgrade(dbmod._alembic_config(engine), "0004")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO project (name, description, created, settings) "
+                "VALUES ('Old', '', CURRENT_TIMESTAMP, '{}')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO users (name, display_name, role, active, created) "
+                "VALUES ('coder_a', 'Coder A', 'coder', true, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO web_sessions (token_hash, user_id, created, last_seen) "
+                "SELECT :h, id, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM users"
+            ),
+            {"h": "a" * 64},
+        )
+    engine.dispose()
+    with Store.open(db_url, auto_upgrade=True) as s:
+        assert dbmod.current_revision(s.engine) == head_revision()
+        assert [u.name for u in s.users()] == ["coder_a"]

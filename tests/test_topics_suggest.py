@@ -23,6 +23,7 @@ from qualkit.topics.suggest import (
     CodeSuggester,
     Query,
     accept_suggestion,
+    confidence_words,
     read_passages_csv,
     suggest_for_passage,
 )
@@ -87,7 +88,7 @@ def test_suggest_codes_cli_contract(tmp_path: Path, fmt: str) -> None:
     result = CliRunner().invoke(group, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     rows = read_out(out)
-    assert list(rows[0]) == ["id", "rank", "code", "score"]
+    assert list(rows[0]) == ["id", "rank", "code", "score", "confidence"]
     # Three codable codes, so all three are ranked for each passage, in input order.
     assert [r["id"] for r in rows] == [pid for pid, _ in PASSAGES for _ in range(3)]
     assert [r["rank"] for r in rows] == ["1", "2", "3"] * 3
@@ -97,8 +98,9 @@ def test_suggest_codes_cli_contract(tmp_path: Path, fmt: str) -> None:
         mine = [r for r in rows if r["id"] == pid]
         scores = [float(r["score"]) for r in mine]
         assert scores == sorted(scores, reverse=True)
-        assert all(0.0 <= s <= 1.0 for s in scores)
-        assert abs(sum(scores) - 1.0) < 0.01  # all codes listed: probabilities sum to 1
+        # Calibrated probabilities that a coder would apply each code: never certain.
+        assert all(0.0 <= s <= 0.95 for s in scores)
+        assert [r["confidence"] for r in mine] == [confidence_words(s) for s in scores]
         assert len({r["code"] for r in mine}) == 3
     top = {r["id"]: r["code"] for r in rows if r["rank"] == "1"}
     assert top == {"a1": "housing.waiting", "b2": "housing.repairs", "c3": "work"}
@@ -231,4 +233,6 @@ def test_self_training_and_small_codebooks() -> None:
     one = Codebook("One", [CODEBOOK.codes[1]])
     examples = [Example(t, "housing.waiting", "g") for _, t in PASSAGES] * 10
     single = CodeSuggester(one, pool=pool, examples=examples)
-    assert single.rank([Query("anything", group="h")]) == [[("housing.waiting", 1.0)]]
+    ranked = single.rank([Query("anything", group="h")])
+    assert [[c for c, _ in r] for r in ranked] == [["housing.waiting"]]
+    assert 0.5 < ranked[0][0][1] <= 0.95  # calibrated: never shown as certain

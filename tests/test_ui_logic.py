@@ -29,7 +29,13 @@ from qualkit.ui.spans import (
     turn_at,
     utf16_to_codepoints,
 )
-from qualkit.ui.view import display_turns, md_escape, transcript_view, turn_choice_label
+from qualkit.ui.view import (
+    display_turns,
+    md_escape,
+    picker_order,
+    transcript_view,
+    turn_choice_label,
+)
 from qualkit.ui.words import (
     display_title,
     display_titles,
@@ -450,6 +456,27 @@ def test_saved_message_goes_to_the_turn_that_was_coded() -> None:
         "Saved: Waiting times on turn 3.",
     ]
     assert view["version"] != transcript_view(t, [], CODES)["version"]
+    # The browser puts the focus back on the coded text at this offset.
+    assert view["turns"][2]["at"] == w
+    assert "at" not in view["turns"][0]
+
+
+def test_speakers_are_shown_in_peoples_words() -> None:
+    t = _three_turns()
+    t.turns[1] = Turn(1, "[PERSON 26]", SpeakerKind.PARTICIPANT, t.turns[1].start, t.turns[1].end)
+    assert [turn["speaker"] for turn in transcript_view(t, [], CODES)["turns"]] == [
+        "A",
+        "Person 26",
+        "A",
+    ]
+
+
+def test_recently_used_codes_come_first_in_the_picker() -> None:
+    codable = ["a", "b", "c", "d"]
+    assert picker_order(codable, []) == codable
+    assert picker_order(codable, ["c", "a"]) == ["c", "a", "b", "d"]
+    # A recent code that can no longer be chosen is left out; repeats count once.
+    assert picker_order(codable, ["gone", "d", "d"]) == ["d", "a", "b", "c"]
 
 
 def test_titles_and_header_fields_in_peoples_words() -> None:

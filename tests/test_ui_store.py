@@ -169,6 +169,20 @@ def test_per_browser_limit(sample: Store) -> None:
 # -- coding actions and undo -------------------------------------------------------------
 
 
+def test_the_same_coding_twice_is_saved_once(sample: Store) -> None:
+    stack = UndoStack()
+    codes = _codable(sample)
+    first = code_span(sample, stack, "casey", "t01", 20, 30, codes[:1])
+    again = code_span(sample, stack, "casey", "t01", 20, 30, codes[:2])
+    assert len(first) == 1 and len(again) == 1  # only the second code is new
+    assert sorted(c.code for c in sample.codings(transcript="t01", coder="casey")) == sorted(
+        codes[:2]
+    )
+    assert code_span(sample, stack, "casey", "t01", 20, 30, codes[:2]) == []
+    stack.undo(sample, "casey")  # takes away the second code, not a duplicate
+    assert [c.code for c in sample.codings(transcript="t01", coder="casey")] == codes[:1]
+
+
 def test_code_change_remove_and_undo_each_step(sample: Store) -> None:
     stack = UndoStack()
     text = sample.transcript("t01").text

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -349,7 +350,9 @@ def test_hints_are_worded_filtered_and_capped() -> None:
     assert "0.82 out of 1" in hints[0].help and "undo" in hints[0].help
     skipped = S.make_hints(ranked, by_id, exclude=frozenset({"misc"}), top=2)
     assert [h.code for h in skipped] == ["access.waiting", "access.paperwork"]
-    assert [S.score_words(x) for x in (0.9, 0.6, 0.45, 0.3, 0.29, 0.0)] == [
+    from qualkit.topics.suggest import LIKELY, POSSIBLE
+
+    assert [S.score_words(x) for x in (0.95, LIKELY, 0.5, POSSIBLE, POSSIBLE - 0.01, 0.0)] == [
         "likely",
         "likely",
         "possible",
@@ -469,6 +472,41 @@ def test_hint_source_suggests_caches_and_rebuilds(project: Store) -> None:
     assert source.builds == 3 and "access.queues" in [c for c, _ in ranked]
     # A span outside the transcript gives no hints rather than an error.
     assert source.hints(project, codebook, t, 0, len(t.text) + 5) == []
+
+
+@pytest.mark.slow
+def test_a_transcripts_turns_are_ranked_ahead_so_hints_need_no_wait(project: Store) -> None:
+    from qualkit.topics.suggest import project_suggester, span_query
+
+    source = S.HintSource(project_suggester, wait=120)
+    codebook = project.codebook()
+    t = project.transcript("s01")
+    spans = [(u.start, u.end) for u in t.turns]
+    thread = source.prepare(project, codebook, t, spans)
+    assert thread is not None
+    assert source.prepare(project, codebook, t, spans) is None  # once per transcript
+    thread.join(300)
+    sug = source.suggester(project, codebook)
+    assert sug is not None
+    asked: list[int] = []
+    rank = sug.rank
+
+    def counted(queries: Any, top: int = 3) -> Any:
+        asked.append(len(queries))
+        return rank(queries, top=top)
+
+    sug.rank = counted  # type: ignore[method-assign]
+    for a, b in spans:
+        assert len(source.hints(project, codebook, t, a, b, wait=0)) == S.HINTS
+    assert asked == []  # every turn was ready: the model was not asked again
+    # Ranked together or one at a time, a turn gets the same codes.
+    a, b = _turn_span(project, "s01", WAITING[0])
+    alone = rank([span_query(t, a, b)], top=len(sug.cids))[0]
+    ready = source.ranked(project, codebook, t, a, b)
+    assert [c for c, _ in ready[:3]] == [c for c, _ in alone[:3]]
+    assert all(abs(x - y) < 1e-6 for (_, x), (_, y) in zip(ready, alone, strict=True))
+    # With the same suggester, opening the transcript again ranks nothing again.
+    assert source.prepare(project, codebook, t, spans) is None
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import regex as re
 from presidio_analyzer import (
@@ -23,14 +23,16 @@ from spacy.tokens import Doc, Token
 
 from qualkit.deid.gazetteer import Gazetteer, load_gazetteer
 from qualkit.deid.lists import DeidLists
+from qualkit.deid.medicines import is_medicine
 from qualkit.deid.nlp import EngineConfig, make_nlp_engine
-from qualkit.deid.propagation import Propagator, Term, extend_possessives
+from qualkit.deid.propagation import Propagator, Term, extend_possessives, local_only
 from qualkit.deid.recognizers import (
     REPLACED_PRESIDIO,
     RecognizerContext,
     build_recognizers,
     rank_of,
 )
+from qualkit.deid.recognizers.base import QualkitRecognizer
 from qualkit.deid.recognizers.names import GENERIC_LABEL_WORDS
 from qualkit.deid.scorer import (
     SCORER_NAME,
@@ -50,12 +52,14 @@ from qualkit.deid.spans import (
     resolve_overlaps,
     trim_span,
 )
-from qualkit.deid.textutil import at_sentence_start
+from qualkit.deid.textutil import at_sentence_start, typed_in_lower_case
 from qualkit.deid.words import (
+    BUILDING_SUFFIXES,
     KINSHIP,
     MONTH_ABBREVIATIONS,
     MONTHS,
     NON_NAME_CAPS,
+    ORG_SUFFIXES,
     TITLES,
     Lexicon,
 )
@@ -74,6 +78,19 @@ _MONTH_WORDS = frozenset(MONTHS) | frozenset(MONTH_ABBREVIATIONS)
 _FILLER = frozenset(
     ["the", "a", "an", "of", "and", "in", "at", "on", "for", "to", "my", "our", "s"]
 )
+_ALLOW_WORD = re.compile(r"[\p{L}\p{N}]+(?:[-'’]\p{L}+)*")
+# Lower-case words that, after an allowed name, make no new name of it.
+_GENERIC_PLACE_WORDS = (
+    frozenset(BUILDING_SUFFIXES) | frozenset(ORG_SUFFIXES) | frozenset({"office", "offices"})
+)
+_EDGE_FILLER = "|".join(sorted(_FILLER | {"'s", "’s"}, key=len, reverse=True))
+_EDGE_FILLER_START = re.compile(rf"(?i)(?:{_EDGE_FILLER})(?![\p{{L}}\p{{N}}])")
+_EDGE_FILLER_END = re.compile(rf"(?i)(?<![\p{{L}}\p{{N}}])(?:{_EDGE_FILLER})$")
+_COORD_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{L}+)[ ]+(?:and|&|or)[ ]+$")
+_COORD_AFTER = re.compile(r"[ ]+(?:and|&|or)[ ]+(\p{L}+)(?![\p{L}'’\-])")
+_NAME_TYPES = frozenset({PERSON, LOCATION, ORGANIZATION})
+_APART_LEFT = re.compile(rf"(?i)(?:[,;:(\-–—]|(?<![\p{{L}}\p{{N}}])(?:{_EDGE_FILLER}))\s*$")
+_APART_RIGHT = re.compile(rf"(?i)\s*(?:[,;:)\-–—]|(?:{_EDGE_FILLER})(?![\p{{L}}\p{{N}}]))")
 _URL_STRONG = re.compile(r"(?i)https?://|www\.|/")
 _LEADING_WORDS = re.compile(r"(?i)^(?:the|a|an|my|our|his|her|their|at|in|on|to|from)\s+")
 
@@ -125,10 +142,12 @@ class Detector:
         ]
         allow_terms = self.lists.all_allow()
         self._allow_re = _phrase_regex(allow_terms)
+        # The allowed spans of the text seen last (each text is asked for several times).
+        self._last_allowed: tuple[str, list[tuple[int, int]]] | None = None
         self.propagator = Propagator(self.lexicon, allow_terms, min_score=0.45)
 
     def _build_analyzer(self) -> AnalyzerEngine:
-        registry = RecognizerRegistry(supported_languages=["en"])
+        registry = OrderedRegistry(supported_languages=["en"])
         registry.load_predefined_recognizers(
             languages=["en"], nlp_engine=self.nlp_engine, countries=["uk"]
         )
@@ -181,7 +200,8 @@ class Detector:
         for text, dets, possible in zip(texts, found, maybe, strict=True):
             dets = resolve_overlaps(text, dets)
             if self.config.propagate:
-                dets = self.propagate(text, dets, self.propagator.terms_from(text, dets))
+                terms = self.propagator.terms_from(text, dets, typed_in_lower_case(text))
+                dets = self.propagate(text, dets, terms)
             out.append(Analysis(dets, uncovered(possible, dets)))
         return out
 
@@ -198,20 +218,20 @@ class Detector:
         self, texts: Mapping[str, str], detections: Mapping[str, list[Detection]]
     ) -> dict[str, list[Detection]]:
         """Mask, in every text, each value detected in any text."""
-        terms = set()
-        for key, dets in detections.items():
-            terms |= self.propagator.terms_from(texts[key], dets)
-        return {k: self.propagate(texts[k], list(detections[k]), terms) for k in detections}
+        own = {
+            key: self.propagator.terms_from(texts[key], dets, typed_in_lower_case(texts[key]))
+            for key, dets in detections.items()
+        }
+        shared = {t for terms in own.values() for t in terms if not local_only(t)}
+        return {
+            k: self.propagate(texts[k], list(detections[k]), shared | own[k]) for k in detections
+        }
 
     def propagate(
         self, text: str, detections: list[Detection], terms: Iterable[Term]
     ) -> list[Detection]:
         """Add every mention of ``terms`` in ``text`` to its detections."""
-        extra = self.propagator.mentions(text, terms)
-        inside = self._allowed_spans(text)
-        extra = [
-            d for d in extra if not self._allowed(text[d.start : d.end]) and not _within(d, inside)
-        ]
+        extra = self._outside_allowed(text, self.propagator.mentions(text, terms))
         return self._extend_names(text, resolve_overlaps(text, detections + extra))
 
     def _extend_names(self, text: str, detections: list[Detection]) -> list[Detection]:
@@ -232,6 +252,29 @@ class Detector:
                     det = Detection(start, end, det.type, det.score, det.recognizer, det.rank)
             out.append(det)
         return resolve_overlaps(text, out)
+
+    def _coordinated_names(self, text: str, detections: list[Detection]) -> list[Detection]:
+        """A common first name joined by "and" or "or" to a detected name is a name too,
+        in any case ("my foster carers sue and Phil")."""
+        taken = [(d.start, d.end) for d in detections]
+        extra: list[Detection] = []
+        for det in detections:
+            if det.type != PERSON:
+                continue
+            before = _COORD_BEFORE.search(text, max(0, det.start - 40), det.start)
+            after = _COORD_AFTER.match(text, det.end)
+            for m in (before, after):
+                if m is None or any(s < m.end(1) and m.start(1) < e for s, e in taken):
+                    continue
+                word = m.group(1)
+                low = word.lower()
+                if low in STOP_WORDS or low in _KIN_AND_TITLES or self._allowed(word):
+                    continue
+                if 0 < self.gazetteer.get(low).first_gb <= COORDINATED_NAME_RANK:
+                    extra.append(
+                        Detection(m.start(1), m.end(1), PERSON, 0.6, COORDINATED_NAME, SCORER_RANK)
+                    )
+        return resolve_overlaps(text, detections + extra) if extra else detections
 
     def _name_neighbour(
         self, text: str, pos: int, word: str, taken: list[tuple[int, int]], own: int
@@ -263,15 +306,16 @@ class Detector:
             score_threshold=self.config.score_threshold,
         )
         dets: list[Detection] = []
-        inside = self._allowed_spans(text)
         for res in results:
             name = (res.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
-            for det in self._clean(text, res, str(name)):
-                if not self._allowed(text[det.start : det.end]) and not _within(det, inside):
-                    dets.append(det)
+            dets.extend(self._clean(text, res, str(name)))
         scored, possible = self._scored(text, artifacts)
+        dets = self._outside_allowed(text, dets)
+        scored = self._outside_allowed(text, scored)
+        possible = self._outside_allowed(text, possible)
         dets = extend_possessives(text, dets + scored)
-        return self._extend_names(text, resolve_overlaps(text, dets)), possible
+        dets = self._extend_names(text, resolve_overlaps(text, dets))
+        return self._coordinated_names(text, dets), possible
 
     def _scored(
         self, text: str, artifacts: NlpArtifacts
@@ -283,15 +327,14 @@ class Detector:
             return [], []
         detect = self.scorer.thresholds.get("detect", 0.5)
         floor = self.scorer.thresholds.get("possible", detect)
+        lower = typed_in_lower_case(text)
         scored = [
-            (tok, label, self._risk(tok, label, p))
+            (tok, label, self._risk(tok, label, p, lower))
             for tok, label, p in self.scorer.score_doc(doc, self.lexicon, self.gazetteer)
         ]
         sure: list[Detection] = []
         unsure: list[Detection] = []
         for span in merge_tokens(scored, floor):
-            if self._allowed(text[span.start : span.end]):
-                continue
             start, end = span.start, span.end
             if span.label != AGE and _label_words_only(text[start:end]):
                 continue
@@ -299,10 +342,11 @@ class Detector:
             (sure if span.probability >= detect else unsure).append(det)
         return sure, unsure
 
-    def _risk(self, tok: Token, label: str, p: float) -> float:
+    def _risk(self, tok: Token, label: str, p: float, lower: bool = False) -> float:
         """The scorer's probability, raised to the possible-miss floor for a word that is
         a common British first name or surname written where a name can stand (a noun, in
-        any case): a reviewer should see it even when the scorer doubts it."""
+        any case): a reviewer should see it even when the scorer doubts it. In a text
+        typed in lower case (``lower``) the scorer's doubt counts for less."""
         floor = self.scorer.thresholds.get("possible", 1.0) if self.scorer else 1.0
         if p >= floor or label != PERSON or tok.pos_ not in ("NOUN", "PROPN"):
             return p
@@ -311,7 +355,8 @@ class Detector:
             return p
         name = self.gazetteer.get(low)
         common = 0 < name.first_gb <= COMMON_NAME_RANK or 0 < name.last_gb <= COMMON_NAME_RANK
-        return max(p, floor) if common and p >= floor / 4 else p
+        least = floor / (LOWER_CASE_DOUBT if lower else 4)
+        return max(p, floor) if common and p >= least else p
 
     def _clean(self, text: str, res: RecognizerResult, name: str) -> list[Detection]:
         """Tidy one raw result: trim, split at line breaks, drop known false positives."""
@@ -379,15 +424,73 @@ class Detector:
         inside one ("Waltham") is part of an allowed name, not an identifier."""
         if self._allow_re is None:
             return []
-        return [(m.start(), m.end()) for m in self._allow_re.finditer(text)]
+        last = self._last_allowed
+        if last is not None and (last[0] is text or last[0] == text):
+            return last[1]
+        spans = [(m.start(), m.end()) for m in self._allow_re.finditer(text)]
+        self._last_allowed = (text, spans)
+        return spans
+
+    def _outside_allowed(self, text: str, detections: Iterable[Detection]) -> list[Detection]:
+        """The detections with allowed names cut out of them: a detection that is wholly
+        allowed goes, and a name that runs on past an allowed name, set apart from it by a
+        function word or a comma ("Job Centre in Leeds"), keeps only the part outside it
+        ("Leeds"). An allowed word inside a longer name ("HMP Bristol") keeps it whole."""
+        inside = self._allowed_spans(text)
+        out: list[Detection] = []
+        for det in detections:
+            if self._allowed(text[det.start : det.end]) or _within(det, inside):
+                continue
+            cuts = sorted((s, e) for s, e in inside if s < det.end and e > det.start)
+            if (
+                not cuts
+                or det.type not in _NAME_TYPES
+                or not all(_set_apart(text, det, s, e) for s, e in cuts)
+            ):
+                out.append(det)
+                continue
+            pos = det.start
+            for s, e in [*cuts, (det.end, det.end)]:
+                start, end = _trim_filler(text, pos, min(s, det.end))
+                if start < end and not self._allowed(text[start:end]):
+                    out.append(replace(det, start=start, end=end))
+                pos = max(pos, e)
+        return out
 
     def _allowed(self, surface: str) -> bool:
-        """Whether a detection consists only of allow-listed terms and filler words."""
-        if self._allow_re is None:
-            return False
-        rest = self._allow_re.sub(" ", surface)
-        leftover = [w for w in re.findall(r"[\p{L}\p{N}]+", rest) if w.lower() not in _FILLER]
-        return not leftover
+        """Whether a detection names nothing that identifies anyone: only allow-listed
+        terms, medicines and filler words, or an allow-listed name with a generic word for
+        a place after it ("a Home Office house")."""
+        rest = self._allow_re.sub(" ", surface) if self._allow_re is not None else surface
+        words = [w for w in _ALLOW_WORD.findall(rest) if w.lower() not in _FILLER]
+        leftover = [w for w in words if not is_medicine(w)]
+        if not leftover:
+            return True
+        return rest != surface and all(w in _GENERIC_PLACE_WORDS for w in leftover)
+
+
+class OrderedRegistry(RecognizerRegistry):
+    """Presidio's registry, handing out its recognizers in a fixed order (qualkit's own
+    first, then by name). Presidio collects them in a set, whose order changes from one
+    process to the next, and keeps whichever of two equal results comes first, so the
+    recognizer credited with a detection (and what propagation trusts) could change."""
+
+    def get_recognizers(
+        self,
+        language: str,
+        entities: list[str] | None = None,
+        all_fields: bool = False,
+        ad_hoc_recognizers: list[EntityRecognizer] | None = None,
+    ) -> list[EntityRecognizer]:
+        found = super().get_recognizers(language, entities, all_fields, ad_hoc_recognizers)
+        return sorted(
+            found,
+            key=lambda r: (
+                not isinstance(r, QualkitRecognizer),
+                str(getattr(r, "name", "")),
+                tuple(r.supported_entities),
+            ),
+        )
 
 
 @dataclass
@@ -399,8 +502,15 @@ class Analysis:
     possible: list[Detection] = field(default_factory=list)
 
 
+# A first name this common in Great Britain, joined by "and" to a detected name, is a name.
+COORDINATED_NAME_RANK = 500
+COORDINATED_NAME = "CoordinatedName"
+
 # Names this common in Great Britain are always worth a reviewer's look.
 COMMON_NAME_RANK = 300
+# How much lower than the possible-miss floor a common name's probability may be and still
+# be offered, in a text typed in lower case (elsewhere: a quarter of the floor).
+LOWER_CASE_DOUBT = 20
 
 CHUNK_CHARS = 200_000
 CHUNK_OVERLAP = 2_000
@@ -484,6 +594,31 @@ def _label_words_only(surface: str) -> bool:
         w in GENERIC_LABEL_WORDS or w in NON_NAME_CAPS or w in _KIN_AND_TITLES or w in STOP_WORDS
         for w in words
     )
+
+
+def _set_apart(text: str, det: Detection, start: int, end: int) -> bool:
+    """Whether the allowed words at ``start:end`` are set apart from the rest of ``det``
+    by a function word or punctuation on each side where ``det`` goes on."""
+    left = text[det.start : max(det.start, start)]
+    right = text[min(end, det.end) : det.end]
+    return (not left.strip() or _APART_LEFT.search(left) is not None) and (
+        not right.strip() or _APART_RIGHT.match(right) is not None
+    )
+
+
+def _trim_filler(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start, end`` without spaces, punctuation or function words at either edge."""
+    while True:
+        start, end = _trim_space(text, start, end)
+        m = _EDGE_FILLER_START.match(text, start, end)
+        if m:
+            start = m.end()
+            continue
+        m = _EDGE_FILLER_END.search(text, start, end)
+        if m and m.start() >= start:
+            end = m.start()
+            continue
+        return start, end
 
 
 def _trim_space(text: str, start: int, end: int) -> tuple[int, int]:

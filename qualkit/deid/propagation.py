@@ -80,8 +80,15 @@ class Propagator:
         self.allow = {" ".join(a.split()).casefold() for a in allow}
         self.min_score = min_score
 
-    def terms_from(self, text: str, detections: Iterable[Detection]) -> set[Term]:
-        """The values (and their name parts) that the detections in ``text`` stand for."""
+    def terms_from(
+        self, text: str, detections: Iterable[Detection], lower_case_names: bool = False
+    ) -> set[Term]:
+        """The values (and their name parts) that the detections in ``text`` stand for.
+
+        ``lower_case_names``: the text is typed without capitals, so a person's name that
+        is also an ordinary word ("sue") is a term too, matched in lower case only
+        (:func:`local_only` tells such terms apart: they belong to their own text).
+        """
         terms: set[Term] = set()
         for det in detections:
             if det.score < self.min_score or det.type not in (PERSON, LOCATION, ORGANIZATION):
@@ -107,6 +114,8 @@ class Propagator:
                     tokens = tokens[1:]
                 if tokens:
                     self._add(terms, det.type, " ".join(tokens))
+                if lower_case_names:
+                    self._add_lower_case_names(terms, det, tokens)
             else:
                 self._add(terms, det.type, surface)
             if det.type == PERSON:
@@ -152,6 +161,23 @@ class Propagator:
                 terms.add(Term(etype, surface, exact_case=self.lexicon.is_common(surface)))
             return
         terms.add(Term(etype, surface, exact_case=common))
+
+    def _add_lower_case_names(self, terms: set[Term], det: Detection, tokens: list[str]) -> None:
+        """A lower-case name that is also a word, from a trusted detection, as a term."""
+        if det.recognizer in _WEAK_SEEDS:
+            return
+        for tok in tokens:
+            low = tok.lower()
+            if (
+                tok == low
+                and len(low) >= 3
+                and low.isalpha()
+                and low not in STOP_WORDS
+                and low not in _NEVER_TERMS
+                and low not in self.allow
+                and low not in NON_NAME_CAPS
+            ):
+                terms.add(Term(PERSON, low, exact_case=True))
 
     def mentions(self, text: str, terms: Iterable[Term]) -> list[Detection]:
         """Every mention of ``terms`` in ``text``, as detections."""
@@ -204,6 +230,12 @@ class Propagator:
                 end = possessive_end(text, m.end())
                 out.append(Detection(m.start(), end, PERSON, 0.6, PROPAGATION_RECOGNIZER, 37))
         return out
+
+
+def local_only(term: Term) -> bool:
+    """Whether a term is a lower-case word matched in its own case: found in a transcript
+    typed without capitals, it is not spread to transcripts where the word is a word."""
+    return term.exact_case and term.text.islower()
 
 
 def _term_order(term: Term) -> tuple[int, str, int, bool]:

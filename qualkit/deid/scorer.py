@@ -23,6 +23,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
+import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
@@ -221,6 +222,12 @@ class TokenScorer:
         self.labels = tuple(labels)
         self.thresholds = thresholds or {}
         self.meta = meta or {}
+        # The weights as one matrix (a row per feature, and a last row of zeros), so a
+        # document's tokens are scored in one pass.
+        self._rows = {f: i for i, f in enumerate(weights)}
+        self._matrix = np.array(
+            [*weights.values(), [0.0] * len(self.labels)], dtype=np.float64
+        ).reshape(len(weights) + 1, len(self.labels))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TokenScorer:
@@ -259,12 +266,25 @@ class TokenScorer:
         """Each candidate token with its most likely identifier label (not ``O``) and the
         probability that it is part of an identifier of any label."""
         stats = DocStats.of(doc)
-        for tok in doc:
-            if not is_candidate(tok):
-                continue
-            probs = self.probabilities(token_features(tok, stats, lexicon, gazetteer))
-            best = max(range(1, len(probs)), key=lambda j: probs[j])
-            yield tok, self.labels[best], 1.0 - probs[0]
+        tokens = [tok for tok in doc if is_candidate(tok)]
+        if not tokens:
+            return
+        zero = len(self._rows)
+        rows: list[int] = []
+        starts: list[int] = []
+        for tok in tokens:
+            starts.append(len(rows))
+            rows.append(zero)
+            for f in token_features(tok, stats, lexicon, gazetteer):
+                row = self._rows.get(f)
+                if row is not None:
+                    rows.append(row)
+        z = np.add.reduceat(self._matrix[rows], starts, axis=0) + np.asarray(self.intercept)
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        probs = z / z.sum(axis=1, keepdims=True)
+        best = probs[:, 1:].argmax(axis=1) + 1
+        for tok, p_outside, label in zip(tokens, probs[:, 0], best, strict=True):
+            yield tok, self.labels[int(label)], float(1.0 - p_outside)
 
 
 def merge_tokens(scored: Iterable[tuple[Token, str, float]], threshold: float) -> list[TokenScore]:

@@ -71,3 +71,17 @@ def function_word_follows(text: str, end: int) -> bool:
         return False
     word = m.group(1).lower().replace("’", "'")
     return word in STOP_WORDS or word.split("'")[0] in STOP_WORDS
+
+
+_PRONOUN_I = re.compile(r"(?<![\p{L}\p{N}'’])[iI](?=['’]|[ \t,.!?]|$)(?![\p{L}\p{N}])")
+_SENTENCE_FIRST = re.compile(r"(?:[.!?][ \t]+|\n[ \t]*)(\p{L})")
+
+
+def typed_in_lower_case(text: str) -> bool:
+    """Whether a transcript is typed mostly without capitals: "i" for the pronoun, or
+    sentences that start in lower case. Names there are written in lower case too."""
+    pronouns = [m.group(0) for m in _PRONOUN_I.finditer(text)]
+    if len(pronouns) >= 5 and sum(p == "i" for p in pronouns) * 2 >= len(pronouns):
+        return True
+    firsts = [m.group(1) for m in _SENTENCE_FIRST.finditer(text)]
+    return len(firsts) >= 10 and sum(c.islower() for c in firsts) * 2 >= len(firsts)

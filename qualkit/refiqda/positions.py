@@ -272,7 +272,15 @@ class NormMap:
     def __init__(self, raw: str, text: str) -> None:
         self.identity = raw == text
         self.n = len(raw)
+        self.dropped: list[int] | None = None
         if self.identity:
+            return
+        bom = 1 if raw.startswith("\ufeff") else 0
+        s1 = raw[bom:].replace("\r\n", "\n").replace("\r", "\n")
+        if s1 == text:
+            # Only a BOM and line ends change (the common case): an index moves back by
+            # the characters dropped before it.
+            self.dropped = [0] * bom + [m.start() for m in re.finditer("\r\n", raw)]
             return
         m1, s1 = self._line_ends(raw)
         lo, hi = self._nfc(s1, text)
@@ -347,9 +355,17 @@ class NormMap:
     def start(self, i: int | None) -> int | None:
         if i is None or not 0 <= i <= self.n:
             return None
-        return i if self.identity else self.lo[i]
+        if self.identity:
+            return i
+        if self.dropped is not None:
+            return i - bisect.bisect_left(self.dropped, i)
+        return self.lo[i]
 
     def end(self, i: int | None) -> int | None:
         if i is None or not 0 <= i <= self.n:
             return None
-        return i if self.identity else self.hi[i]
+        if self.identity:
+            return i
+        if self.dropped is not None:
+            return i - bisect.bisect_left(self.dropped, i)
+        return self.hi[i]

@@ -16,7 +16,9 @@
   ``creatingUser`` (NVivo gives every coding of a code its creator on ``<Coding>``), else
   the coding's, else ``imported``. A selection's ``<Description>`` is the coding's memo
   (a coding comment in QualCoder, ATLAS.ti, MAXQDA); a ``NoteRef`` on a selection or a
-  coding is a memo on that coding; on a source, a memo on the transcript.
+  coding is a memo on that coding; on a source, a memo on the transcript. A source's
+  ``<Description>`` (QualCoder's document memo) is a memo on the transcript, except in
+  qualkit's own exports, which repeat their transcript memos there.
 - **Sets** are reported by name (qualkit has no sets).
 - The project's ``name`` and ``<Description>``; ``NoteRef`` s on the project become
   project memos, as do notes nothing refers to.
@@ -218,6 +220,8 @@ class _Reader:
         self.reasons: dict[str, str] = {}
         self.taken = set(taken)
         self.tids: set[str] = set()
+        self.credited: Counter[tuple[str, str]] = Counter()
+        """(selection creator, ``<Coding>`` creator) where they differ; the first is credited."""
 
     def _dict(self, key: str) -> dict[str, Any]:
         value = self.meta.get(key)
@@ -364,6 +368,11 @@ class _Reader:
             self.notes.append(f"skipped {n} {kind} source(s): only text sources are imported")
         if uncoded:
             self.notes.append(f"skipped {uncoded} selection(s) with no code")
+        for (coder, other), n in sorted(self.credited.items()):
+            self.notes.append(
+                f"{n} coding(s) credited to {coder}, who made the selection, not to {other}, "
+                "whom <Coding> names (NVivo names the code's creator there)"
+            )
 
     def _declared(self) -> Reading | None:
         positions = self.meta.get("positions")
@@ -417,9 +426,17 @@ class _Reader:
                 creator = self.user_name(src.get("creatingUser"))
                 self.add_coding(cel, transcript, 0, len(text), creator, "a source")
         for nref in children(src, "NoteRef"):
+            if plain_guid(nref.get("targetGUID")) in self.used_notes:
+                continue  # an annotation already read as a memo on its selection's coding
             note = self.take_note(nref)
             if note is not None:
                 self.memos.append(PendingMemo(note.author or DEFAULT_CODER, note.text, tid))
+        described = _description(src)
+        if described and not self.from_qualkit:
+            # The source's description: QualCoder's document memo (qualkit's own exports
+            # repeat their transcript memos there, and carry them as notes as well).
+            author = self.user_name(src.get("creatingUser")) or DEFAULT_CODER
+            self.memos.append(PendingMemo(author, described, tid))
         return uncoded
 
     def read_selection(self, sel: _Selection, transcript: Transcript, start: int, end: int) -> int:
@@ -462,7 +479,14 @@ class _Reader:
             )
         # The selection's creator applied the coding; <Coding creatingUser> can be the
         # code's creator (NVivo writes that on every coding of a code).
-        coder = selection_creator or self.user_name(coding_el.get("creatingUser")) or DEFAULT_CODER
+        if selection_creator:
+            coder = selection_creator
+            g = plain_guid(coding_el.get("creatingUser"))
+            other = self.users.get(g) if g else None
+            if other is not None and other != coder:
+                self.credited[(coder, other)] += 1
+        else:
+            coder = self.user_name(coding_el.get("creatingUser")) or DEFAULT_CODER
         coding = Coding(
             coder=coder,
             transcript=transcript.tid,

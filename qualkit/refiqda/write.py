@@ -13,16 +13,20 @@ section at a time:
 - ``<Variables>`` and ``<Cases>``: a Text variable ``role`` plus one per participant
   attribute; one case per participant with a ``<SourceRef>`` to each of its transcripts.
 - ``<Sources>``: one ``<TextSource>`` per transcript (``name`` = transcript id,
-  ``<Description>`` = title, ``plainTextPath="internal://<guid>.txt"``). Each coding is
+  ``plainTextPath="internal://<guid>.txt"``; ``<Description>`` = the memos on the
+  transcript, which QualCoder shows as the document's memo). Each coding is
   a ``<PlainTextSelection>`` (``name`` = the selected text; ``creatingUser`` = the coder;
   ``<Description>`` = the coding's memo, which QualCoder, ATLAS.ti and MAXQDA show as the
   coding comment) holding one ``<Coding>``. Positions are code points over the stored
   text (the standard), or UTF-16 code units with ``positions="utf16"`` (what NVivo
   counts).
 - ``<Notes>``: each memo as a ``<Note>`` whose text is a file in ``sources/``
-  (``plainTextPath``). A memo on a transcript is referenced from its ``<TextSource>``, a
-  memo on a coding from that coding's ``<PlainTextSelection>`` (an annotation), any other
-  from the project.
+  (``plainTextPath``), named ``Memo <n> by <author>`` (QualCoder turns notes into
+  journals and fails on two with the same name). A memo on a transcript is referenced
+  from its ``<TextSource>``; a memo on a coding is an annotation: its note holds the text
+  (``<PlainTextContent>``) and the coded selection, and is referenced from the coding's
+  ``<PlainTextSelection>`` and from its ``<TextSource>`` (where QualCoder looks); any
+  other memo from the project.
 - ``name``, ``<Description>`` and ``creationDateTime`` of the project; times are
   ``YYYY-MM-DDTHH:MM:SSZ``.
 - Two processing instructions before the root carry what the schema has no place for:
@@ -124,6 +128,7 @@ class _Builder:
     pi_sources: dict[str, Any] = field(default_factory=dict)
     memo_count: int = 0
     case_count: int = 0
+    transcript_memos: dict[str, list[str]] = field(default_factory=dict)
 
     def build(self) -> tuple[bytes, QdpxSummary]:
         from qualkit import __version__
@@ -142,6 +147,9 @@ class _Builder:
         listed = self.add_users(codings, memos)
         cb = self.add_codebook(codings)
         self.add_cases(transcripts)
+        for m in memos:
+            if m.transcript is not None and m.coding_id is None and m.text.strip():
+                self.transcript_memos.setdefault(m.transcript, []).append(m.text.strip())
         sources_el = self.add_sources(transcripts, codings)
         project_refs = self.add_notes(memos, sources_el)
         if project.description:
@@ -236,7 +244,8 @@ class _Builder:
         src = _sub(
             sources_el, "TextSource", guid=sg, name=t.tid, plainTextPath=f"internal://{sg}.txt"
         )
-        _sub(src, "Description").text = clean_xml(t.title)
+        if t.tid in self.transcript_memos:
+            _sub(src, "Description").text = clean_xml("\n\n".join(self.transcript_memos[t.tid]))
         units = utf16_offsets(t.text) if self.positions == "utf16" else None
         seen: Counter[tuple[str, str, int, int]] = Counter()
         for c in sorted(codings, key=lambda c: (c.start, c.end, c.coder, c.code)):
@@ -284,8 +293,30 @@ class _Builder:
             ],
         }
 
+    def add_annotation(
+        self, note: etree._Element, ng: str, memo: Memo, selection: etree._Element
+    ) -> None:
+        """A memo on a coding as an annotation: the note holds the memo's text and the
+        coded selection, and both the selection and its source refer to it (QualCoder
+        reads annotations from the source's references)."""
+        _sub(note, "PlainTextContent").text = clean_xml(memo.text)
+        _sub(
+            note,
+            "PlainTextSelection",
+            guid=qdpx_guid("annotation", ng),
+            startPosition=selection.get("startPosition"),
+            endPosition=selection.get("endPosition"),
+            creatingUser=self.user_guid.get(memo.author),
+            creationDateTime=xsd_time(memo.created),
+        )
+        _sub(selection, "NoteRef", targetGUID=ng)
+        source = selection.getparent()
+        if source is not None:
+            _sub(source, "NoteRef", targetGUID=ng)
+
     def add_notes(self, memos: list[Memo], sources_el: etree._Element) -> list[str]:
-        """Memos as notes with text files; returns the GUIDs the project refers to."""
+        """Memos as notes (with text files; a memo on a coding as an annotation); returns
+        the GUIDs the project refers to."""
         source_el = {el.get("name"): el for el in sources_el}
         seen: Counter[tuple[str, str, str]] = Counter()
         project_refs: list[str] = []
@@ -300,20 +331,22 @@ class _Builder:
             digest = hashlib.sha256(m.text.encode("utf-8")).hexdigest()
             seen[(m.author, target, digest)] += 1
             ng = qdpx_guid("memo", m.author, target, digest, str(seen[(m.author, target, digest)]))
-            self.sources[f"{ng}.txt"] = m.text
-            _sub(
+            on_coding = m.coding_id is not None and m.coding_id in self.selection_el
+            note = _sub(
                 notes_el,
                 "Note",
                 guid=ng,
-                name="Memo",
-                plainTextPath=f"internal://{ng}.txt",
+                name=f"Memo {self.memo_count + 1} by {m.author}",
+                plainTextPath=None if on_coding else f"internal://{ng}.txt",
                 creatingUser=self.user_guid.get(m.author),
                 creationDateTime=xsd_time(m.created),
             )
             self.memo_count += 1
-            if m.coding_id is not None and m.coding_id in self.selection_el:
-                _sub(self.selection_el[m.coding_id], "NoteRef", targetGUID=ng)
-            elif target != "project":
+            if on_coding and m.coding_id is not None:
+                self.add_annotation(note, ng, m, self.selection_el[m.coding_id])
+                continue
+            self.sources[f"{ng}.txt"] = m.text
+            if target != "project":
                 _sub(source_el[m.transcript], "NoteRef", targetGUID=ng)
             else:
                 project_refs.append(ng)

@@ -65,6 +65,8 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(300), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Set by an admin's password reset: the person chooses a new password at sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -202,6 +204,20 @@ class WebSessionRow(Base):
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class InviteRow(Base):
+    """A one-time link for setting one's own password (an invitation, or a reset by an
+    admin): only the SHA-256 hash of its random token is stored."""
+
+    __tablename__ = "invites"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20), default="invite")
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 class EventRow(Base):
     """Append-only command log. Rows are never updated or deleted."""
 
@@ -259,3 +275,22 @@ class ThemeRow(Base):
     note: Mapped[str] = mapped_column(Text, default="", info=_longest(limits.MEMO))
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     changed: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# -- analysis ------------------------------------------------------------------------
+
+
+class FrameworkSummaryRow(Base):
+    """One saved version of a researcher's summary for a Framework-matrix cell: one case
+    (a participant id, or a transcript id for a transcript without a participant) and one
+    code or theme. Rows are only added; the newest version is the summary."""
+
+    __tablename__ = "framework_summaries"
+    __table_args__ = (UniqueConstraint("case_id", "code", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(limits.TRANSCRIPT_ID))
+    code: Mapped[str] = mapped_column(String(limits.CODE_ID))
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="", info=_longest(limits.MEMO))
+    author: Mapped[str] = mapped_column(String(limits.USER_NAME))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

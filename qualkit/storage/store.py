@@ -59,6 +59,7 @@ from qualkit.storage.schema import (
     CodingRow,
     EmbeddingRow,
     EventRow,
+    FrameworkSummaryRow,
     MemoRow,
     ParticipantRow,
     ProjectRow,
@@ -110,6 +111,8 @@ _COLUMN_WHAT = {
     ("codebook_versions", "name"): "a code or codebook name",
     ("codings", "memo"): "a coding memo",
     ("memos", "text"): "a memo",
+    ("framework_summaries", "text"): "a Framework summary",
+    ("framework_summaries", "case_id"): "a participant or transcript id",
     ("events", "actor"): "the name recorded in the event log",
     ("suggested_themes", "label"): "a theme label",
     ("suggested_themes", "code"): "a code id",
@@ -249,6 +252,11 @@ class Store:
                     raise QualkitError(f"{label}: cannot connect to the database") from None
                 raise NotAProject(label) from None
             except DatabaseError:
+                if _has_revision(engine):
+                    raise QualkitError(
+                        f"{label}: could not be upgraded to this qualkit's schema"
+                        + ("; the copy made before the upgrade is beside it" if path else "")
+                    ) from None
                 raise NotAProject(label) from None
         except Exception:
             engine.dispose()
@@ -819,7 +827,10 @@ class Store:
     def add_codings(self, codings: Iterable[Coding], actor: str) -> list[int]:
         with self.write() as s:
             cache: dict[tuple[str, str], Any] = {}
-            ids = [self._insert_coding(s, c, cache) for c in codings]
+            rows = [self._coding_row(s, c, cache) for c in codings]
+            s.add_all(rows)
+            s.flush()  # one batched INSERT for the lot
+            ids = [row.id for row in rows]
             self._log(s, actor, "codings.add", ids=ids, n=len(ids))
             return ids
 
@@ -827,6 +838,15 @@ class Store:
         self, s: Session, c: Coding, cache: dict[tuple[str, str], Any] | None = None
     ) -> int:
         """Insert one coding; ``cache`` keeps looked-up rows across a batch."""
+        row = self._coding_row(s, c, cache)
+        s.add(row)
+        s.flush()
+        return row.id
+
+    def _coding_row(
+        self, s: Session, c: Coding, cache: dict[tuple[str, str], Any] | None = None
+    ) -> CodingRow:
+        """A new coding's row, checked against its transcript, coder and code."""
         cache = {} if cache is None else cache
         t = cache.get(("t", c.transcript))
         if t is None:
@@ -860,9 +880,7 @@ class Store:
             created=c.created or now,
             changed=c.changed or now,
         )
-        s.add(row)
-        s.flush()
-        return row.id
+        return row
 
     def update_coding(
         self,
@@ -995,6 +1013,106 @@ class Store:
                 )
                 for r in s.scalars(q)
             ]
+
+    # -- analysis ------------------------------------------------------------------
+    # Plain rows for qualkit.analysis (fast to turn into tables), and the researchers'
+    # Framework-matrix summaries (every version kept; the event log says who and when).
+
+    def coding_table(self) -> list[tuple[Any, ...]]:
+        """Every coding as a plain row: (id, transcript id, coder, code id, start, end,
+        coded text, provenance, memo, created, changed), ordered by transcript and start."""
+        with self.read() as s:
+            q = (
+                select(
+                    CodingRow.id,
+                    TranscriptRow.tid,
+                    UserRow.name,
+                    CodeRow.cid,
+                    CodingRow.start,
+                    CodingRow.end,
+                    CodingRow.quote,
+                    CodingRow.provenance,
+                    CodingRow.memo,
+                    CodingRow.created,
+                    CodingRow.changed,
+                )
+                .join(TranscriptRow, CodingRow.transcript_id == TranscriptRow.id)
+                .join(UserRow, CodingRow.coder_id == UserRow.id)
+                .join(CodeRow, CodingRow.code_id == CodeRow.id)
+                .order_by(TranscriptRow.tid, CodingRow.start, CodingRow.end, CodingRow.id)
+            )
+            return [tuple(r) for r in s.execute(q)]
+
+    def turn_table(self) -> list[tuple[Any, ...]]:
+        """Every turn as a plain row: (transcript id, index, speaker, kind, start, end,
+        label start, timestamp), in transcript and turn order."""
+        with self.read() as s:
+            q = (
+                select(
+                    TranscriptRow.tid,
+                    TurnRow.idx,
+                    TurnRow.speaker,
+                    TurnRow.kind,
+                    TurnRow.start,
+                    TurnRow.end,
+                    TurnRow.label_start,
+                    TurnRow.timestamp,
+                )
+                .join(TranscriptRow, TurnRow.transcript_id == TranscriptRow.id)
+                .order_by(TranscriptRow.tid, TurnRow.idx)
+            )
+            return [tuple(r) for r in s.execute(q)]
+
+    def framework_summaries(self) -> dict[tuple[str, str], FrameworkSummary]:
+        """The newest summary of every Framework cell that has one: (case, code) → summary."""
+        with self.read() as s:
+            rows = s.scalars(select(FrameworkSummaryRow).order_by(FrameworkSummaryRow.version))
+            return {(r.case_id, r.code): _summary(r) for r in rows}
+
+    def framework_summary_history(self, case: str, code: str) -> list[FrameworkSummary]:
+        """Every saved version of one cell's summary, oldest first."""
+        with self.read() as s:
+            q = (
+                select(FrameworkSummaryRow)
+                .where(FrameworkSummaryRow.case_id == case, FrameworkSummaryRow.code == code)
+                .order_by(FrameworkSummaryRow.version)
+            )
+            return [_summary(r) for r in s.scalars(q)]
+
+    def save_framework_summary(
+        self, case: str, code: str, text: str, actor: str, *, expected_version: int | None = None
+    ) -> FrameworkSummary:
+        """Save a new version of a cell's summary. With ``expected_version`` (the version
+        the writer started from, 0 for none), a newer save by someone else is a conflict."""
+        with self.write() as s:
+            if s.scalar(select(CodeRow.id).where(CodeRow.cid == code)) is None:
+                raise NotFoundError(f"no code or theme with id {code!r}")
+            current = s.scalar(
+                select(func.max(FrameworkSummaryRow.version)).where(
+                    FrameworkSummaryRow.case_id == case, FrameworkSummaryRow.code == code
+                )
+            )
+            current = int(current or 0)
+            if expected_version is not None and expected_version != current:
+                raise ConflictError(
+                    f"someone else saved the summary for {case} and {code!r} first; "
+                    "reload to see it"
+                )
+            row = FrameworkSummaryRow(
+                case_id=case, code=code, version=current + 1, text=text, author=actor
+            )
+            s.add(row)
+            s.flush()
+            self._log(
+                s,
+                actor,
+                "framework.summary",
+                case=case,
+                code=code,
+                version=row.version,
+                characters=len(text),
+            )
+            return _summary(row)
 
     # -- suggestions ---------------------------------------------------------------
     # Embedding cache and candidate themes (qualkit.topics). Embeddings are derived from
@@ -1298,6 +1416,22 @@ def _coding_payload(c: Coding) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class FrameworkSummary:
+    """One version of a researcher's summary for a Framework-matrix cell."""
+
+    case: str
+    code: str
+    text: str
+    version: int
+    author: str
+    at: datetime | None
+
+
+def _summary(r: FrameworkSummaryRow) -> FrameworkSummary:
+    return FrameworkSummary(r.case_id, r.code, r.text, r.version, r.author, _aware(r.at))
+
+
 # -- suggestions --------------------------------------------------------------------
 
 THEME_CANDIDATE = "candidate"
@@ -1385,3 +1519,11 @@ def _theme_record(r: ThemeRow) -> ThemeRecord:
 
 
 __all__ = ["CONSENSUS_CODER", "THEME_STATUSES", "Store", "ThemeRecord", "UnitOfWork"]
+
+
+def _has_revision(engine: Any) -> bool:
+    """Whether a database is stamped with a qualkit schema revision (read safely)."""
+    try:
+        return db.current_revision(engine) is not None
+    except Exception:
+        return False

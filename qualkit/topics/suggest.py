@@ -27,7 +27,14 @@ accuracy in every form tried (against the code, for the code they name, or as a 
 
 Coded passages from the transcript a passage belongs to are never used for it (its
 ``group``), so evaluation is leave-one-transcript-out and a passage never learns from
-itself. Only codable codes are suggested. Scores are probabilities (softmax over codes).
+itself. Only codable codes are suggested.
+
+Scores shown to people are calibrated: :meth:`CodeSuggester.confidences` turns each code's
+lead over the best other code into the probability that the code is one a careful coder
+would apply (Platt scaling, fitted on the development evaluation sets by
+``benchmarks/bench_suggest.py``), capped at :data:`MAX_CONFIDENCE`;
+:func:`confidence_words` says it in plain words. :meth:`CodeSuggester.probabilities` keeps
+the uncalibrated softmax over codes.
 """
 
 from __future__ import annotations
@@ -68,6 +75,22 @@ PRIOR_WEIGHT = 2.0
 #: summed z-scores into probabilities that roughly match how often the top code is right.
 TEMPERATURE = 0.8
 TOP_K = 3
+#: Platt scaling of a code's lead (its summed evidence minus the best other code's, over the
+#: softmax temperature) into the probability that a coder would apply it. Fitted on the
+#: development evaluation sets (``benchmarks/bench_suggest.py --fit`` refits and prints it).
+CALIBRATION_SLOPE = 0.285
+CALIBRATION_INTERCEPT = -0.321
+#: The same per embedding model (a model not listed uses the values above).
+CALIBRATION: dict[str, tuple[float, float]] = {
+    "all-MiniLM-L6-v2": (CALIBRATION_SLOPE, CALIBRATION_INTERCEPT),
+    "all-mpnet-base-v2": (0.311, -0.221),
+}
+#: No suggestion is shown as surer than this: on no evaluation set were the surest
+#: suggestions right every time.
+MAX_CONFIDENCE = 0.95
+#: Calibrated probabilities at or above these are "likely" / "possible"; below, "unlikely".
+LIKELY = 0.7
+POSSIBLE = 0.4
 #: Coded passages needed before the classifier and the prior are used.
 MIN_LABELLED = 20
 #: Weight of the context in the classifier's features, and the classifier's ridge penalty.
@@ -431,13 +454,55 @@ class CodeSuggester:
         e = np.exp(s)
         return np.asarray(e / e.sum(1, keepdims=True))
 
+    def confidences(self, queries: Sequence[Query]) -> np.ndarray:
+        """Calibrated probability that each code applies (queries × codes; see
+        :data:`CALIBRATION_SLOPE`). Ordered like :meth:`scores`; rows need not sum to 1."""
+        total, temperature = self._weighted(queries)
+        return calibrate(total / temperature, model=getattr(self.embedder, "model", None))
+
     def rank(self, queries: Sequence[Query], top: int = 3) -> list[list[tuple[str, float]]]:
-        """The ``top`` codes for each query, best first, with probabilities."""
+        """The ``top`` codes for each query, best first, with calibrated probabilities."""
         if not queries:
             return []
-        p = self.probabilities(queries)
+        p = self.confidences(queries)
         order = np.argsort(-p, axis=1, kind="stable")[:, :top]
         return [[(self.cids[j], float(p[i, j])) for j in order[i]] for i in range(len(p))]
+
+
+def calibrate(
+    scaled: np.ndarray,
+    model: str | None = None,
+    params: tuple[float, float] | None = None,
+) -> np.ndarray:
+    """Calibrated probabilities from evidence already divided by the softmax temperature
+    (rows × codes): Platt scaling of each code's lead over the best other code, with the
+    ``model``'s fitted (slope, intercept) or the given ``params``."""
+    slope, intercept = params or CALIBRATION.get(
+        model or "", (CALIBRATION_SLOPE, CALIBRATION_INTERCEPT)
+    )
+    scaled = np.asarray(scaled, dtype=float)
+    if scaled.shape[1] == 1:
+        lead = np.full_like(scaled, 10.0)
+    else:
+        srt = np.sort(scaled, axis=1)
+        best, second = srt[:, -1:], srt[:, -2:-1]
+        lead = scaled - np.where(scaled >= best, second, best)
+    p = 1.0 / (1.0 + np.exp(-(slope * lead + intercept)))
+    return np.asarray(np.minimum(p, MAX_CONFIDENCE))
+
+
+def confidence_words(p: float) -> str:
+    """A calibrated probability in plain words: "likely", "possible" or "unlikely"."""
+    if p >= LIKELY:
+        return "likely"
+    if p >= POSSIBLE:
+        return "possible"
+    return "unlikely"
+
+
+def confidence_label(p: float) -> str:
+    """Words and number together, e.g. ``"likely (0.78)"``."""
+    return f"{confidence_words(p)} ({p:.2f})"
 
 
 # -- passages from a project --------------------------------------------------------
@@ -511,6 +576,10 @@ def project_suggester(
         if u.kind == SpeakerKind.INTERVIEWER
     ]
     examples = coded_examples(transcripts, team_codings(store) if codings is None else codings)
+    if embedder is None:
+        from qualkit.topics.embed import project_model
+
+        embedder = shared_embedder(model=project_model(store))
     return CodeSuggester(
         store.codebook(),
         examples=examples,
@@ -610,21 +679,33 @@ def suggest_codes_file(
     *,
     top: int = 3,
     embedder: Embedder | None = None,
+    model: str | None = None,
 ) -> int:
     """Write the ``top`` suggested codes for each passage of ``passages_csv``.
 
     The codebook is a qualkit YAML or a REFI-QDA ``.qdc`` file; the passages CSV has
-    columns ``id,text``; the output CSV has columns ``id,rank,code,score`` (rank from 1,
-    score a probability in 0–1), ``top`` rows per passage in input order. Only codable
-    codes are suggested. Returns the number of passages.
+    columns ``id,text``; the output CSV has columns ``id,rank,code,score,confidence``
+    (rank from 1; score the calibrated probability, 0–1, that a coder would apply the
+    code; confidence the same in words), ``top`` rows per passage in input order. Only
+    codable codes are suggested. ``model`` names the embedding model (default: MiniLM).
+    Returns the number of passages. Nothing is written when the input is bad.
     """
     from qualkit.exporting import write_atomically
     from qualkit.project import load_codebook_file
+    from qualkit.topics.embed import model_spec
 
     if top < 1:
         raise QualkitError("top must be at least 1")
+    if embedder is None:
+        model_spec(model)  # an unknown name fails before any work
     codebook = load_codebook_file(codebook_path)
+    if not any(c.codable for c in codebook.codes):
+        raise InputError(codebook_path, "the codebook has no codable codes to suggest")
     rows = read_passages_csv(passages_csv)
+    if not rows:
+        raise InputError(passages_csv, "no passages: the file has a header but no rows")
+    if embedder is None:
+        embedder = shared_embedder(model=model)
     queries = [Query(text) for _, text in rows]
     # Few passages make a poor reference pool: add the codebook's own texts to it.
     pool = list(queries)
@@ -636,10 +717,10 @@ def suggest_codes_file(
     def write(f: Any) -> None:
         text = io.StringIO(newline="")
         w = csv.writer(text, lineterminator="\n")
-        w.writerow(["id", "rank", "code", "score"])
+        w.writerow(["id", "rank", "code", "score", "confidence"])
         for (pid, _), codes in zip(rows, ranked, strict=True):
             for r, (cid, score) in enumerate(codes, start=1):
-                w.writerow([pid, r, cid, f"{score:.4f}"])
+                w.writerow([pid, r, cid, f"{score:.4f}", confidence_words(score)])
         f.write(text.getvalue().encode("utf-8"))
 
     write_atomically(out_csv, write)
@@ -647,14 +728,21 @@ def suggest_codes_file(
 
 
 __all__ = [
+    "CALIBRATION",
+    "CALIBRATION_INTERCEPT",
+    "CALIBRATION_SLOPE",
+    "MAX_CONFIDENCE",
     "MIN_LABELLED",
     "CodeSuggester",
     "Example",
     "Query",
     "accept_suggestion",
+    "calibrate",
     "code_document",
     "code_texts",
     "coded_examples",
+    "confidence_label",
+    "confidence_words",
     "project_suggester",
     "read_passages_csv",
     "span_query",

@@ -63,6 +63,7 @@ PAGES: dict[str, PageSpec] = {
             "Check what was masked",
         ),
         PageSpec("quotes", "Quotes", "quotes", READERS, "Choose and download quotes for reports"),
+        PageSpec("patterns", "Patterns", "patterns", READERS, "Codes by role and group; charts"),
         PageSpec("accounts", "Accounts", "accounts", ADMINS, "Add people and reset passwords"),
         PageSpec("settings", "My settings", "settings", ALL, "Text size and breaks"),
     )

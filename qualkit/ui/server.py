@@ -1,30 +1,48 @@
-"""Starting the Streamlit app as a process: shared by ``qualkit app``, tests and benchmarks.
+"""Starting the Streamlit app as a process: shared by ``qualkit app``, ``qualkit serve``,
+tests and benchmarks.
 
 :func:`streamlit_command` is the one command line that serves the app; :func:`run_app` runs
 it in the foreground for ``qualkit app`` (the project checked first, signals passed on),
-:func:`serving` in the background for tests and benchmarks.
+:func:`serve` for ``qualkit serve`` on a team server (an address checked first, options for
+a reverse proxy), :func:`serving` in the background for tests and benchmarks. Everything the
+command needs ships inside the package, so an installed qualkit serves the app from any
+folder.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
 from qualkit.errors import NotAProject, NotFoundError, QualkitError
 
-APP_SCRIPT = Path(__file__).resolve().parents[2] / "app_streamlit.py"
+ENTRY_DIR = Path(__file__).resolve().parent / "entry"
+#: The app's Streamlit script, inside the package (:mod:`qualkit.ui.entry`).
+APP_SCRIPT = ENTRY_DIR / "app.py"
 #: What ``streamlit run`` is given: an ``st.App`` that serves APP_SCRIPT plus qualkit's own
 #: HTTP route (the server-set, HttpOnly sign-in cookie: :mod:`qualkit.ui.http`).
-SERVER_SCRIPT = APP_SCRIPT.with_name("app_server.py")
+SERVER_SCRIPT = ENTRY_DIR / "app_server.py"
+#: The app's Streamlit settings (look, no tracebacks, no usage statistics), passed on the
+#: command line so that they apply whatever folder the app is started from.
+STREAMLIT_CONFIG = ENTRY_DIR / "streamlit_config.toml"
+#: Health URL of a running app (Streamlit's own; 200 and ``ok`` once it serves pages).
+#: ``/_qualkit/health`` (:mod:`qualkit.ui.http`) also checks that the project database answers.
+HEALTH_PATH = "/_stcore/health"
+#: Largest file a page may upload (MB), unless ``qualkit serve --max-upload-mb`` says.
+MAX_UPLOAD_MB = 50
+
 #: Debian's Chromium (``QUALKIT_CHROMIUM`` names another binary) and the flags the browser
 #: tests and benchmarks launch it with.
 CHROMIUM = os.environ.get("QUALKIT_CHROMIUM", "").strip() or "/usr/bin/chromium"
@@ -49,14 +67,50 @@ def chromium_missing() -> str | None:
     )
 
 
-def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
-    """The command line that serves the app on ``address:port``, headless."""
-    return [
+@dataclass(frozen=True)
+class ServeOptions:
+    """Where and how the app listens.
+
+    ``behind_proxy`` is the statement that a reverse proxy (ending HTTPS) is the only way in;
+    without it the app binds to loopback addresses only (:func:`check_address`).
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8501
+    behind_proxy: bool = False
+    max_upload_mb: int = MAX_UPLOAD_MB
+
+
+def config_flags(path: Path = STREAMLIT_CONFIG) -> list[str]:
+    """Streamlit command-line flags for every setting in ``path`` (a config.toml)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    flags: list[str] = []
+    for section, values in data.items():
+        for key, value in values.items():
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            flags += [f"--{section}.{key}", text]
+    return flags
+
+
+def streamlit_command(
+    port: int, address: str = "127.0.0.1", *, options: ServeOptions | None = None
+) -> list[str]:
+    """The command line that serves the app on ``address:port``, headless.
+
+    With ``options`` (``qualkit serve``), its host and port win, and the settings for a
+    reverse proxy are added: the app at the root of its host name (no base URL path),
+    Streamlit's CORS and XSRF protection kept on (the proxy serves one origin), and the
+    upload limit.
+    """
+    if options is not None:
+        port, address = options.port, options.host
+    command = [
         sys.executable,
         "-m",
         "qualkit.ui.server",  # `streamlit run`, stopping quietly on a signal (below)
         "run",
         str(SERVER_SCRIPT),
+        *config_flags(),
         "--server.port",
         str(port),
         "--server.address",
@@ -66,6 +120,43 @@ def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
         "--browser.gatherUsageStats",
         "false",
     ]
+    if options is not None:
+        command += [
+            "--server.baseUrlPath",
+            "",
+            "--server.enableCORS",
+            "true",
+            "--server.enableXsrfProtection",
+            "true",
+            "--server.maxUploadSize",
+            str(options.max_upload_mb),
+        ]
+    return command
+
+
+class UnsafeAddress(QualkitError):
+    """``qualkit serve`` was asked to listen beyond this machine without a proxy in front."""
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only (``localhost``, 127.0.0.0/8, ``::1``)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_address(host: str, behind_proxy: bool) -> None:
+    """Refuse a non-loopback ``host`` unless a reverse proxy with HTTPS is in front."""
+    if not host.strip():
+        raise UnsafeAddress("--host is empty: give an address such as 127.0.0.1")
+    if not behind_proxy and not is_loopback(host):
+        raise UnsafeAddress(
+            f"--host {host} would serve plain HTTP beyond this machine: put a reverse proxy "
+            "with HTTPS in front (see deploy/README.md) and add --behind-proxy"
+        )
 
 
 def app_env(
@@ -119,17 +210,48 @@ def run_app(
     plus the signal number when a signal ended it, as a shell reports it. ``echo`` is told
     where the app is once the project has been checked.
     """
+    _check_start(project, review_dirs)
+    if echo is not None:
+        echo(f"Starting the app on http://127.0.0.1:{port} (Ctrl+C to stop)")
+    return _run(streamlit_command(port), project, review_dirs)
+
+
+def serve(
+    project: str | Path,
+    options: ServeOptions,
+    echo: Callable[[str], None] | None = None,
+    *,
+    review_dirs: Sequence[str | Path] = (),
+) -> int:
+    """``qualkit serve``: check the address and ``project``, then serve the app for a team.
+
+    A non-loopback ``options.host`` is refused unless ``options.behind_proxy`` (plain HTTP
+    must not reach the internet). Signals are passed on as in :func:`run_app`; returns the
+    app's exit status. ``echo`` is told the address and the health URL.
+    """
+    check_address(options.host, options.behind_proxy)
+    if not 0 < options.port < 65536:
+        raise QualkitError(f"--port {options.port} is not a TCP port (1 to 65535)")
+    if options.max_upload_mb < 1:
+        raise QualkitError("--max-upload-mb must be at least 1")
+    _check_start(project, review_dirs)
+    if echo is not None:
+        where = f"http://{options.host}:{options.port}"
+        echo(f"Serving the app on {where} (health: {where}{HEALTH_PATH}; Ctrl+C to stop)")
+    return _run(streamlit_command(options.port, options=options), project, review_dirs)
+
+
+def _check_start(project: str | Path, review_dirs: Sequence[str | Path]) -> None:
     check_project(project)
     for folder in review_dirs:
         if not Path(folder).expanduser().is_dir():
             raise NotFoundError(f"{folder}: --review-dir is not a folder on this computer")
-    if echo is not None:
-        echo(f"Starting the app on http://127.0.0.1:{port} (Ctrl+C to stop)")
+
+
+def _run(command: list[str], project: str | Path, review_dirs: Sequence[str | Path]) -> int:
     return wait_forwarding_signals(
         lambda: subprocess.Popen(
-            streamlit_command(port),
-            env=app_env(project, review_dirs=review_dirs),
-            process_group=0,
+            command, env=app_env(project, review_dirs=review_dirs), process_group=0
         )
     )
 
@@ -178,21 +300,27 @@ def serving(
     extra_env: dict[str, str] | None = None,
     drop_env: tuple[str, ...] = (),
     timeout: float = 60.0,
+    command: Sequence[str] | None = None,
+    options: ServeOptions | None = None,
+    cwd: Path | None = None,
 ) -> Iterator[str]:
     """Run the app for ``project`` on a free localhost port; yields its URL.
 
-    The app's output goes to ``log_path``. Raises :class:`AppDidNotStart` (with the end of
-    the log) if it does not answer its health check within ``timeout`` seconds.
+    ``options`` serve it as ``qualkit serve`` does (its host and port are used);
+    ``command`` runs another command line that serves it there (such as an installed
+    ``qualkit app``), ``cwd`` is the folder it starts in. The app's output goes to
+    ``log_path``. Raises :class:`AppDidNotStart` (with the end of the log) if it does not
+    answer its health check within ``timeout`` seconds.
     """
-    port = free_port()
+    port = options.port if options is not None else free_port()
     env = app_env(project, **(extra_env or {}))
     for name in drop_env:
         env.pop(name, None)
     url = f"http://127.0.0.1:{port}"
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            streamlit_command(port),
-            cwd=APP_SCRIPT.parent,
+            list(command) if command is not None else streamlit_command(port, options=options),
+            cwd=cwd,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -214,7 +342,7 @@ def serving(
 
 def _healthy(url: str) -> bool:
     try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+        with urllib.request.urlopen(f"{url}{HEALTH_PATH}", timeout=2) as r:
             return bool(r.status == 200)
     except OSError:
         return False

@@ -11,9 +11,16 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qualkit.auth import hash_password, verify_password
+from qualkit.auth import hash_password, password_problem, verify_password
 from qualkit.errors import NotFoundError
 from qualkit.storage import Store
+from qualkit.storage.invites import (
+    InviteInvalid,
+    accept_invite,
+    change_own_password,
+    invite_user,
+    must_change_password,
+)
 from qualkit.ui.ratelimit import SignInLimiter
 from qualkit.ui.session import SignedIn
 
@@ -26,6 +33,8 @@ class SignInResult:
     session: SignedIn | None
     message: str = ""
     wait: float = 0.0
+    #: An admin set this password: the person chooses a new one before anything else.
+    must_change: bool = False
 
     @property
     def ok(self) -> bool:
@@ -95,7 +104,53 @@ def sign_in(
         return SignInResult(None, WRONG)
     limiter.success([ukey])
     store.log(user.name, "auth.signin", user=user.name, role=user.role.value)
-    return SignInResult(SignedIn(user.name, user.role, user.display_name or user.name, now))
+    return SignInResult(
+        SignedIn(user.name, user.role, user.display_name or user.name, now),
+        must_change=must_change_password(store, user.name),
+    )
+
+
+DIFFERENT = "The two passwords are not the same. Please type the same password twice."
+
+
+def _new_password_problem(password: str, again: str, user_name: str) -> str | None:
+    if password != again:
+        return DIFFERENT
+    return password_problem(password, user_name)
+
+
+def link_user(store: Store, token: str) -> str | None:
+    """Whose one-time link ``token`` is, while it is valid; None otherwise."""
+    return invite_user(store, token)
+
+
+def set_password_from_link(store: Store, token: str, password: str, again: str) -> str | None:
+    """Set the password of a one-time link's user; returns a plain message when refused
+    (nothing changed), None when done (the link is then used up)."""
+    name = invite_user(store, token)
+    if name is None:
+        return (
+            "This link has expired or has been used already. Ask your project admin for a new one."
+        )
+    problem = _new_password_problem(password, again, name)
+    if problem is not None:
+        return problem
+    try:
+        accept_invite(store, token, hash_password(password, name))
+    except InviteInvalid as e:
+        return str(e)
+    return None
+
+
+def change_password(store: Store, session: SignedIn, password: str, again: str) -> str | None:
+    """A signed-in person chooses a new password; a plain message when refused, else None."""
+    if verify_password(store.password_hash(session.user), password):
+        return "Please choose a password different from the one your admin gave you."
+    problem = _new_password_problem(password, again, session.user)
+    if problem is not None:
+        return problem
+    change_own_password(store, session.user, hash_password(password, session.user))
+    return None
 
 
 def restore_failures(

@@ -37,11 +37,13 @@ PAGE_MODULES = {
     "themes": "themes",
     "deid_review": "deid_review",
     "quotes": "quotes",
+    "patterns": "patterns",
     "accounts": "accounts",
     "settings": "settings",
 }
 
 _PAGES_KEY = "qkpages"
+_WARMED = "qk_hints_warmed"
 
 
 def page_object(key: str) -> st.Page:
@@ -69,6 +71,18 @@ def _heartbeat() -> None:
     st.fragment(run_every=every)(_check_idle)()
 
 
+def _warm_hints() -> None:
+    """Start getting suggested codes ready in the background as soon as someone who codes
+    signs in, so that opening a transcript never waits for the text model."""
+    from qualkit.ui.pages.themes import hint_source
+
+    try:
+        store = get_store()
+        hint_source().suggester(store, store.codebook(), wait=0)
+    except QualkitError:
+        return
+
+
 def _sidebar() -> None:
     sess = current()
     if sess is None:
@@ -89,7 +103,9 @@ def main() -> None:
     st.set_page_config(
         page_title="qualkit coding",
         layout="wide",
-        initial_sidebar_state="expanded",
+        # The menu starts open on wide screens and closed on narrow ones (phones, or a
+        # large zoom), where it would cover the page.
+        initial_sidebar_state="auto",
         menu_items={"Get help": None, "Report a bug": None, "About": "qualkit coding app"},
     )
     try:
@@ -110,6 +126,9 @@ def main() -> None:
             visibility="visible" if may_open(role, key) else "hidden",
         )
     st.session_state[_PAGES_KEY] = pages
+    if sess is not None and may_open(role, "code") and not st.session_state.get(_WARMED):
+        st.session_state[_WARMED] = True
+        _warm_hints()
     nav = st.navigation(list(pages.values()), position="sidebar" if sess else "hidden")
     _sidebar()
     nav.run()

@@ -245,7 +245,14 @@ def apply_style() -> None:
 
 
 def signin_form() -> None:
-    """The only thing a signed-out visitor sees, whatever page they asked for."""
+    """The only thing a signed-out visitor sees, whatever page they asked for (or, from a
+    one-time link, the form to choose a password: :mod:`qualkit.ui.st_password`)."""
+    from qualkit.ui.st_password import INVITE_PARAM, invite_form
+
+    link = st.query_params.get(INVITE_PARAM)
+    if link:
+        invite_form(link)
+        return
     st.title("Sign in")
     send_cookie_changes()
     notice = st.session_state.pop(NOTICE, None)
@@ -293,6 +300,11 @@ def guard(page: str) -> SignedIn:
         st.stop()
     assert sess is not None
     send_cookie_changes()
+    from qualkit.ui.st_password import change_password_form, must_change
+
+    if must_change(sess):  # after an admin's reset, also when resumed by the cookie
+        change_password_form(sess)
+        st.stop()
     spec = PAGES[page]
     if not may_open(sess.role, page):
         st.title(spec.title)

@@ -5,6 +5,7 @@ nothing is loaded from the network."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,23 +32,43 @@ def _ignore() -> None:
     return None
 
 
-def transcript_view_component(view: dict[str, Any], *, key: str) -> dict[str, int] | None:
-    """Mount the transcript; return the selection just made with the mouse, if any, as
-    ``start``, ``end`` and ``exact`` (1 when the person held Alt to keep part of a word).
+def selection_of(raw: Any, tid: str | None) -> dict[str, int] | None:
+    """A selection reported by the browser for transcript ``tid`` as ``start``, ``end``
+    and ``exact`` (1 when the person held Alt to keep part of a word); None otherwise."""
+    if not isinstance(raw, dict) or raw.get("tid") != tid:
+        return None
+    try:
+        return {
+            "start": int(raw["start"]),
+            "end": int(raw["end"]),
+            "exact": int(bool(raw.get("exact"))),
+        }
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def transcript_view_component(
+    view: dict[str, Any],
+    *,
+    key: str,
+    on_select: Callable[..., None] | None = None,
+    args: tuple[Any, ...] = (),
+) -> dict[str, int] | None:
+    """Mount the transcript; return the selection just made with the mouse, if any (see
+    :func:`selection_of`). ``on_select(*args)`` runs when a selection arrives, before the
+    script (or fragment) runs again, so the page can be drawn once with it.
 
     The view goes to the browser as UTF-8 JSON bytes, which Streamlit forwards untouched
     (a dict would be inspected for data frames first, which is slower).
     """
     payload = json.dumps(view, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    result = _component()(data=payload, key=key, on_selected_change=_ignore)
-    selected = getattr(result, "selected", None)
-    if isinstance(selected, dict) and selected.get("tid") == view.get("tid"):
-        try:
-            return {
-                "start": int(selected["start"]),
-                "end": int(selected["end"]),
-                "exact": int(bool(selected.get("exact"))),
-            }
-        except (KeyError, TypeError, ValueError):
-            return None
-    return None
+    callback: Callable[[], None]
+    if on_select is None:
+        callback = _ignore
+    else:
+
+        def callback() -> None:
+            on_select(*args)
+
+    result = _component()(data=payload, key=key, on_selected_change=callback)
+    return selection_of(getattr(result, "selected", None), view.get("tid"))

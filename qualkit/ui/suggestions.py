@@ -17,10 +17,13 @@ Text from transcripts reaches the pages only through
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qualkit.model import Code, Codebook, Coding, Transcript
 from qualkit.storage import Store
@@ -28,6 +31,9 @@ from qualkit.storage.store import ThemeRecord
 from qualkit.topics.cache import SuggesterCache, codebook_key
 from qualkit.topics.evaluate import top_level
 from qualkit.ui.undo import Action, UndoStack
+
+if TYPE_CHECKING:
+    from qualkit.topics.suggest import CodeSuggester
 
 # -- themes --------------------------------------------------------------------------------
 
@@ -280,12 +286,11 @@ HINTS = 3
 
 def score_words(score: float) -> str:
     """A suggestion's score (0–1) in people's words: "likely", "possible" or "unlikely"
-    (the number itself is in the tooltip)."""
-    if score >= 0.6:
-        return "likely"
-    if score >= 0.3:
-        return "possible"
-    return "unlikely"
+    (the number itself is in the tooltip), the same words as the command line uses
+    (:func:`qualkit.topics.suggest.confidence_words`)."""
+    from qualkit.topics.suggest import confidence_words
+
+    return confidence_words(score)
 
 
 @dataclass(frozen=True)
@@ -355,9 +360,112 @@ def accept_hint(
     return cid
 
 
+log = logging.getLogger(__name__)
+
+#: How many passages are ranked together when a transcript's hints are prepared, and the
+#: pause between two batches (so that people using the app on a small server come first).
+PREPARE_BATCH = 16
+PREPARE_PAUSE = 0.2
+
+
 class HintSource(SuggesterCache):
     """:class:`~qualkit.topics.cache.SuggesterCache` for the coding view: hints worded for
-    coders. Safe to share between sessions (one per server process)."""
+    coders. Safe to share between sessions (one per server process).
+
+    :meth:`prepare` ranks a transcript's turns in a background thread as soon as it is
+    opened, so that asking for a turn's hints finds them ready instead of waiting for the
+    text model.
+    """
+
+    def __init__(
+        self, build: Callable[[Store], CodeSuggester] | None = None, **kwargs: Any
+    ) -> None:
+        if build is None:
+            super().__init__(**kwargs)
+        else:
+            super().__init__(build, **kwargs)
+        self.prepare_pause = PREPARE_PAUSE
+        # (project, codebook, transcript) → the suggester its turns were ranked with (None
+        # while that is under way).
+        self._prepared: dict[tuple[str, str, str], object] = {}
+
+    def prepare(
+        self,
+        store: Store,
+        codebook: Codebook,
+        transcript: Transcript,
+        spans: Sequence[tuple[int, int]],
+        *,
+        wait: float = 600.0,
+    ) -> threading.Thread | None:
+        """Rank ``spans`` of ``transcript`` in the background (again only when the
+        project's suggester has been renewed since); returns the thread, or None when they
+        are prepared or being prepared."""
+        key = (store.url, codebook_key(codebook), transcript.tid)
+        with self._lock:
+            if key in self._prepared:
+                done_with = self._prepared[key]
+                built = self._built.get(store.url)
+                if done_with is None or (built is not None and built.suggester is done_with):
+                    return None
+            self._prepared[key] = None
+        thread = threading.Thread(
+            target=self._prepare,
+            args=(key, store, codebook, transcript, list(spans), wait),
+            name="qualkit-hint-prepare",
+            daemon=True,
+        )
+        thread.start()
+        return thread
+
+    def _prepare(
+        self,
+        key: tuple[str, str, str],
+        store: Store,
+        codebook: Codebook,
+        transcript: Transcript,
+        spans: list[tuple[int, int]],
+        wait: float,
+    ) -> None:
+        sug = self.suggester(store, codebook, wait=wait)
+        if sug is None:
+            with self._lock:
+                self._prepared.pop(key, None)  # try again next time
+            return
+        from qualkit.topics.suggest import span_query
+
+        tid = transcript.tid
+        for i in range(0, len(spans), PREPARE_BATCH):
+            with self._lock:
+                built = self._built.get(store.url)
+                if built is None or built.suggester is not sug:
+                    self._prepared.pop(key, None)
+                    return
+                batch = [
+                    (a, b)
+                    for a, b in spans[i : i + PREPARE_BATCH]
+                    if 0 <= a < b <= len(transcript.text) and (tid, a, b) not in built.ranked
+                ]
+            if not batch:
+                continue
+            if i:
+                time.sleep(self.prepare_pause)
+            try:
+                ranked = sug.rank(
+                    [span_query(transcript, a, b) for a, b in batch], top=len(sug.cids)
+                )
+            except Exception as e:  # the model or its libraries
+                log.warning("code hints could not be prepared: %s", type(e).__name__)
+                with self._lock:
+                    self._prepared.pop(key, None)
+                return
+            with self._lock:
+                for (a, b), r in zip(batch, ranked, strict=True):
+                    built.ranked[(tid, a, b)] = r
+                while len(built.ranked) > self.per_passage:
+                    built.ranked.popitem(last=False)
+        with self._lock:
+            self._prepared[key] = sug
 
     def hints(
         self,
@@ -369,8 +477,13 @@ class HintSource(SuggesterCache):
         *,
         exclude: frozenset[str] = frozenset(),
         top: int = HINTS,
+        wait: float | None = None,
     ) -> list[Hint]:
-        """The ``top`` suggested codes for ``text[start:end]`` (none when unavailable)."""
+        """The ``top`` suggested codes for ``text[start:end]`` (none when unavailable, or
+        when the suggester is not ready after ``wait`` seconds; it carries on getting
+        ready in the background)."""
+        if self.suggester(store, codebook, wait=wait) is None:
+            return []
         ranked = self.ranked(store, codebook, transcript, start, end)
         return make_hints(ranked, codebook.by_id(), exclude=exclude, top=top)
 

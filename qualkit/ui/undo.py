@@ -94,12 +94,22 @@ def code_span(
     *,
     label: str = "",
 ) -> list[int]:
-    """Apply each of ``codes`` to ``text[start:end]`` in the coder's own layer."""
+    """Apply each of ``codes`` to ``text[start:end]`` in the coder's own layer.
+
+    A code the coder already has on exactly that text is not added again, so a click
+    that arrives twice saves one coding (and one step to undo)."""
     if not codes:
         raise QualkitError("choose at least one code")
+    have = {
+        c.code
+        for c in store.codings(transcript=transcript, coder=actor)
+        if c.start == start and c.end == end
+    }
     ids: list[int] = []
     with store.transaction(actor):  # all the codes, or none
         for code in dict.fromkeys(codes):
+            if code in have:
+                continue
             coding = Coding(
                 coder=actor,
                 transcript=transcript,
@@ -109,7 +119,8 @@ def code_span(
                 provenance=Provenance.MANUAL,
             )
             ids.append(store.add_coding(coding, actor))
-    stack.push(Action("add", ids, [], label or f"coding with {len(ids)} code(s)"))
+    if ids:
+        stack.push(Action("add", ids, [], label or f"coding with {len(ids)} code(s)"))
     return ids
 
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from qualkit.model import Code, Coding, SpeakerKind, Transcript, Turn
-from qualkit.ui.spans import Span, turn_at
+from qualkit.ui.spans import Span, split_sentences, turn_at
+from qualkit.ui.words import readable_placeholders
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,9 @@ def transcript_view(
     """The JSON-ready view of a transcript for the selection component.
 
     ``saved`` is (offset, message) just after a save: the message is shown at the end of the
-    turn holding that offset, next to the coded text, and read out by screen readers.
+    turn holding that offset, next to the coded text, and read out by screen readers; the
+    browser moves focus to the text at that offset. Speaker names are shown in people's
+    words ("[PERSON 26]" as "Person 26").
     """
     text = transcript.text
     layers = [
@@ -123,14 +126,18 @@ def transcript_view(
         out: dict[str, Any] = {
             "i": turn.index,
             "n": turn.index + 1,
-            "speaker": turn.speaker,
+            "speaker": readable_placeholders(turn.speaker),
             "kind": turn.kind.value,
             "ts": turn.timestamp or "",
             "items": items,
             "codes": summary,
         }
+        if selectable:
+            # Sentences, for moving through the turn from the keyboard.
+            out["ss"] = [[s.start, s.end] for s in split_sentences(text, turn.start, turn.end)]
         if saved is not None and saved_turn is not None and saved_turn.index == turn.index:
             out["saved"] = saved[1]
+            out["at"] = saved[0]
         turns_out.append(out)
     view: dict[str, Any] = {
         "tid": transcript.tid,
@@ -159,3 +166,12 @@ def md_escape(text: str) -> str:
     extensions: colour, emoji, maths) could act on is backslash-escaped, and lines are joined."""
     flat = " ".join(text.split())
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in flat)
+
+
+def picker_order(codable: Sequence[str], recent: Sequence[str]) -> list[str]:
+    """The code picker's order: codes used lately first (newest first), then the rest in
+    codebook order. Codes in ``recent`` that cannot be chosen are left out."""
+    allowed = set(codable)
+    first = [c for c in dict.fromkeys(recent) if c in allowed]
+    taken = set(first)
+    return first + [c for c in codable if c not in taken]

@@ -136,6 +136,26 @@ _AGE_AT = re.compile(
     rf"(?:the[ ]+age[ ]+of[ ]+)?(?P<num>{_NUM}){_UNIT_AFTER}(?![ ]*(?:o['’]clock|am|pm|p\.m|a\.m))"
 )
 _OF_AGE_AT = re.compile(rf"(?i)\bat[ ]+the[ ]+age[ ]+of[ ]+(?P<num>{_NUM})\b")
+_NOT_CLOCK = (
+    r"(?![ ]*(?:o['’]clock|am\b|pm\b|a\.m|p\.m|past\b|hundred\b|thirty\b|fifteen\b|"
+    r"forty-five\b|in[ ]+the[ ]+(?:morning|afternoon|evening)|at[ ]+night|tonight|tomorrow|"
+    r"(?:to|till|until)[ ]+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve)\b))"
+)
+# "at fifteen", "by, like, sixteen I was using": an age on its own after "at" or "by"
+# (only teenage and adult ages, which a clock does not use, and never before a unit).
+_AGE_BARE_AT = re.compile(
+    r"(?i)\b(?:at|by)[ ]*(?:,[ ]*)?(?:(?:like|about|around|only|just)[ ]*(?:,[ ]*)?)?"
+    rf"(?P<num>{_NUM}){_UNIT_AFTER}{_NOT_CLOCK}"
+)
+# "one man, older, maybe thirty", "a man of sixty": an age given beside a person.
+_PERSON_NOUNS = r"(?:man|woman|lad|girl|fella|fellow|bloke|guy|boy|kid|lady|gentleman|chap)"
+_AGE_BESIDE_PERSON = re.compile(
+    rf"(?i)\b{_PERSON_NOUNS}\b(?:[ ]+of[ ]+|(?:[^.?!\n]|\n(?![ \t]*\n)){{0,40}}?,[ \t]*\n?[ \t]*"
+    r"(?:(?:maybe|about|around|probably|nearly|only|like|roughly)\s+)?)"
+    rf"(?P<num>{_NUM}){_UNIT_AFTER}"
+)
+_VERB_AFTER = re.compile(r"(?i)[ ]+(?:is|was|were|has|had)\b")
 # "with her from eleven to eighteen", "between the ages of 11 and 16": a stretch of a
 # childhood or youth given by ages. Clock times ("from nine to five") run backwards or stay
 # below ten, and units after the second number ("to eighteen quid") rule a match out.
@@ -160,6 +180,8 @@ class AgeRecognizer(QualkitRecognizer):
             (_OF_AGE_AT, 0.85),
             (_AGE_TRIGGERED, self.SCORE),
             (_AGE_AT, 0.6),
+            (_AGE_BARE_AT, 0.6),
+            (_AGE_BESIDE_PERSON, 0.6),
         ):
             for m in pattern.finditer(text):
                 group = "num" if m.group("num") is not None else "num2"
@@ -170,6 +192,13 @@ class AgeRecognizer(QualkitRecognizer):
                     continue
                 value = _value(num)
                 if value is None or not 1 <= value <= 110:
+                    continue
+                if pattern in (_AGE_BARE_AT, _AGE_BESIDE_PERSON) and value < 13:
+                    continue
+                if pattern in (_AGE_BARE_AT, _AGE_BESIDE_PERSON) and not (
+                    _age_like_after(text, m.end(group))
+                    or _VERB_AFTER.match(text, m.end(group)) is not None
+                ):
                     continue
                 if pattern is _AGE_TRIGGERED:
                     subj = m.group("subj")
@@ -196,6 +225,7 @@ def _value(num: str) -> int | None:
 _AFTER_OK = re.compile(
     r"(?i)^(?:[ ]*(?:$|[.,;:!?)\"”'’\-–—…]|\n|now\b|then\b|when\b|and\b|or\b|so\b|but\b|at\b"
     r"|years?\b|year-old|in\b|by\b|i\b|he\b|she\b|they\b|we\b|you\b|because\b|cos\b|"
+    r"['’]?cause\b|coz\b|cuz\b|noo\b|"
     r"too\b|already\b|yeah\b|like\b|or[ ]+so\b|going\b|with\b|on\b|this\b|that\b|"
     r"myself\b|herself\b|himself\b|mate\b|innit\b|if\b|only\b|just\b|though\b|still\b|"
     r"to\b|the\b|before\b|after\b|until\b|till\b|while\b|whilst\b|maybe\b|either\b))"

@@ -50,7 +50,7 @@ def render() -> None:
     sess = guard("agreement")
     store = get_store()
     show_flash()
-    st.title("Agreement between coders")
+    st.title("Agreement between coders", anchor=False)
     st.write(
         "How far the coders agree on where each code applies. Kappa and alpha run from "
         "below 0 (worse than chance) to 1 (the same every time). Codes below the threshold "
@@ -127,7 +127,7 @@ def _table(
     names: dict[str, str],
 ) -> None:
     """One agreement table (scope "overall", "code" or "transcript") under its heading."""
-    st.subheader(title)
+    st.header(title, anchor=False)
     st.table(
         agreement_table(
             report, scope, threshold, code_names=code_names, titles=titles, names=names
@@ -145,7 +145,7 @@ def _flags(
     code_names: dict[str, str],
     titles: dict[str, str],
 ) -> None:
-    st.subheader("Codes worth discussing")
+    st.header("Codes worth discussing", anchor=False)
     if not flags:
         st.success(f"No code has kappa below {threshold:.2f}.")
         return

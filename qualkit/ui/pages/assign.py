@@ -5,18 +5,31 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qualkit.model import Role
+from qualkit.model import Role, SpeakerKind, Transcript
+from qualkit.storage import Store
 from qualkit.ui.content_notes import TOPICS, propose_content_notes
 from qualkit.ui.progress import STATUS_WORDS, team_overview
 from qualkit.ui.st_common import display_names, flash, get_store, guard, show_flash
 from qualkit.ui.view import md_escape
 
 
+def _prepare_hints(store: Store, transcripts: list[Transcript]) -> None:
+    """Rank the participants' turns of newly assigned transcripts in the background, so
+    that their suggested codes are ready when coders open them."""
+    from qualkit.ui.pages.themes import hint_source
+
+    source = hint_source()
+    codebook = store.codebook()
+    for t in transcripts:
+        turns = [u for u in t.turns if u.kind == SpeakerKind.PARTICIPANT]
+        source.prepare(store, codebook, t, [(u.start, u.end) for u in turns])
+
+
 def render() -> None:
     sess = guard("assign")
     store = get_store()
     show_flash()
-    st.title("Assign transcripts")
+    st.title("Assign transcripts", anchor=False)
     transcripts = store.transcripts()
     titles = {t.tid: t.title for t in transcripts}
     names = display_names()
@@ -25,7 +38,7 @@ def render() -> None:
         st.info("No transcripts have been imported yet.")
         return
 
-    st.subheader("Give transcripts to coders")
+    st.header("Give transcripts to coders", anchor=False)
     with st.form("qk_assign_form", clear_on_submit=True):
         tids = st.multiselect(
             "Transcripts", list(titles), format_func=lambda k: f"{titles[k]} ({k})"
@@ -40,10 +53,11 @@ def render() -> None:
                 for tid in tids:
                     for user in who:
                         store.assign(tid, user, sess.user)
+            _prepare_hints(store, [t for t in transcripts if t.tid in set(tids)])
             flash(f"Assigned {len(tids)} transcript(s) to {len(who)} coder(s).")
             st.rerun()
 
-    st.subheader("Progress")
+    st.header("Progress", anchor=False)
     rows = team_overview(store)
     if not rows:
         st.write("Nothing is assigned yet.")
@@ -62,7 +76,7 @@ def render() -> None:
             width="stretch",
         )
 
-    st.subheader("Content notes")
+    st.header("Content notes", anchor=False)
     st.write(
         "Content notes are shown to coders before a transcript opens. The keyword check "
         "suggests topics; please confirm them."

@@ -22,7 +22,7 @@ def render() -> None:
     sess = guard("codebook_edit")
     store = get_store()
     show_flash()
-    st.title("Edit codebook")
+    st.title("Edit codebook", anchor=False)
     cb = store.codebook()
     by_id = cb.by_id()
     ids = [c.cid for c in cb.codes]
@@ -100,7 +100,7 @@ def _edit(store: Store, actor: str, cid: str, ids: list[str]) -> None:
 
 
 def _add(store: Store, actor: str, ids: list[str]) -> None:
-    st.subheader("Add a code")
+    st.header("Add a code", anchor=False)
     with st.form("qk_cbe_add", clear_on_submit=True):
         cid = st.text_input(
             "Code id", help="Short and stable, e.g. access.waiting", max_chars=limits.CODE_ID

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from qualkit import limits
 from qualkit.errors import NotFoundError, QualkitError
@@ -38,10 +39,16 @@ from qualkit.ui.st_common import (
     show_flash,
     undo_stack,
 )
-from qualkit.ui.st_transcript import transcript_view_component
+from qualkit.ui.st_transcript import selection_of, transcript_view_component
 from qualkit.ui.suggestions import accept_hint, already_coded
 from qualkit.ui.undo import change_coding, code_span, remove_coding
-from qualkit.ui.view import display_turns, md_escape, transcript_view, turn_choice_label
+from qualkit.ui.view import (
+    display_turns,
+    md_escape,
+    picker_order,
+    transcript_view,
+    turn_choice_label,
+)
 from qualkit.ui.words import (
     code_choice_labels,
     display_title,
@@ -66,6 +73,28 @@ PICKER_CSS = """<style>
 </style>"""
 #: Preference: show suggested codes for the passage in focus (on unless turned off).
 HINTS_PREF = "code_hints"
+#: How to code from the keyboard, shown in the "Keys" help on the page.
+KEYS_HELP = """
+- **Tab** moves into the transcript. There, **Arrow Down** and **Arrow Up** go from turn
+  to turn, **Arrow Right** and **Arrow Left** from sentence to sentence (the words that
+  would be coded are highlighted), and **Shift + Arrow Right** or **Shift + Arrow Left**
+  make the selection a word longer or shorter. **Page Up** and **Page Down** scroll.
+- **Enter** (or **C**) takes the highlighted words and moves you to **Codes**: type the
+  first letters of a code and press **Enter** (Enter adds only the highlighted code).
+  Then press **Ctrl + Enter** to save (or **Tab** to **Code this** and press **Enter**).
+- After saving, the focus is back on the text you coded, and “Saved” is read out.
+- With a screen reader, each turn is a heading (“Turn 6, Participant”): jump from turn
+  to turn with **H**.
+- You can also choose a **Turn** and a **Part of the turn** from the lists.
+- **Undo** takes back the last thing you did.
+"""
+#: Why the last click on "Code this" saved nothing, shown once beside the button.
+FORM_ERROR = "qk_form_error"
+UNDO_ERROR = "qk_undo_error"
+#: Codes this person applied lately, newest first (they come first in the code picker).
+RECENT = "qk_recent_codes"
+#: How many recently used codes are put first.
+RECENT_FIRST = 5
 
 
 @dataclass
@@ -192,6 +221,38 @@ def _pending(tid: str) -> Span | None:
     return None
 
 
+def _rerun_unit() -> NoReturn:
+    """Show the transcript and code panel again, without the rest of the page: the page
+    does not reload, the transcript keeps its place and the focus stays where it was."""
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitAPIException:  # the unit is being drawn as part of the whole page
+        st.rerun()
+
+
+def _recent_codes(store: Store, user: str) -> list[str]:
+    """Codes ``user`` applied lately, newest first (from the project the first time)."""
+    recent = st.session_state.get(RECENT)
+    if isinstance(recent, list):
+        return recent
+
+    def when(c: Coding) -> float:
+        at = c.changed or c.created
+        return at.timestamp() if at is not None else 0.0
+
+    mine = sorted(store.codings(coder=user), key=when, reverse=True)
+    recent = list(dict.fromkeys(c.code for c in mine))[:RECENT_FIRST]
+    st.session_state[RECENT] = recent
+    return recent
+
+
+def _used(codes: list[str]) -> None:
+    """Remember ``codes`` as the most recently used."""
+    recent = st.session_state.get(RECENT)
+    old = recent if isinstance(recent, list) else []
+    st.session_state[RECENT] = list(dict.fromkeys([*codes, *old]))[:RECENT_FIRST]
+
+
 def _choose_transcript(allowed: dict[str, str], current: str | None) -> str | None:
     ids = list(allowed)
     choice = st.selectbox(
@@ -243,7 +304,7 @@ def render() -> None:
     _coding_screen(store, sess, t, notes)
 
 
-def _toolbar(store: Store, sess: SignedIn, t: Transcript) -> None:
+def _toolbar(store: Store, sess: SignedIn, t: Transcript, mine: list[Coding]) -> None:
     stack = undo_stack()
     last = stack.peek()
     c1, c2, c3, c4 = st.columns([1, 1, 3, 2], vertical_alignment="center")
@@ -253,18 +314,23 @@ def _toolbar(store: Store, sess: SignedIn, t: Transcript) -> None:
         st.session_state[PAUSED] = True
         st.session_state.pop(PENDING, None)
         st.rerun()
-    if c2.button(
+    # Where the undone coding is, so that the message appears beside it.
+    where = (
+        [c.start for c in last.before] + [c.start for c in mine if c.id in set(last.coding_ids)]
+        if last is not None
+        else []
+    )
+    c2.button(
         "Undo",
         key="qk_undo_btn",
         disabled=last is None,
         help=f"Undo: {last.label}" if last else "Nothing to undo",
-    ):
-        try:
-            msg = stack.undo(store, sess.user)
-            flash(msg, "info")
-        except QualkitError as e:
-            flash(f"Could not undo: {e}", "error")
-        st.rerun()
+        on_click=_undo,
+        args=(t.tid, min(where) if where else None),
+    )
+    problem = st.session_state.pop(UNDO_ERROR, None)
+    if problem:
+        st.error(str(problem))
     status = _assigned(store, sess, t.tid)
     if status == "assigned" and c3.button("I have finished this transcript", key="qk_done"):
         store.set_assignment_status(t.tid, sess.user, "done", sess.user)
@@ -274,24 +340,69 @@ def _toolbar(store: Store, sess: SignedIn, t: Transcript) -> None:
         page_link("my", "Back to My transcripts")
 
 
+def _undo(tid: str, at: int | None) -> None:
+    """Button callback: undo the newest action; the message goes beside its text."""
+    sess = check_timeout()
+    if sess is None or not may_open(sess.role, "code"):
+        return
+    try:
+        msg = undo_stack().undo(get_store(), sess.user)
+    except QualkitError as e:
+        st.session_state[UNDO_ERROR] = f"Could not undo: {e}"
+        return
+    if at is not None:
+        _saved_notice(tid, at, msg)
+    else:
+        flash(msg, "info")
+
+
 def _coding_screen(store: Store, sess: SignedIn, t: Transcript, notes: list[str]) -> None:
-    researcher = sees_all_layers(sess.role)
     st.title(md_escape(display_title(t)), anchor=False)
     about = [f"{md_escape(k)}: {md_escape(v)}" for k, v in header_fields(t.metadata)]
     if notes:
         about.append(f"Content notes: {md_escape(', '.join(notes))}")
     if about:
         st.caption(" · ".join(about))
-    _toolbar(store, sess, t)
     _break_reminder()
+    _coding_unit(t.tid)
 
+
+def _may_code(store: Store, sess: SignedIn, tid: str) -> bool:
+    """Whether this person may still code ``tid`` (checked again on every action)."""
+    if sees_all_layers(sess.role):
+        return True
+    status = _assigned(store, sess, tid)
+    return status is not None and status != "declined"
+
+
+@st.fragment
+def _coding_unit(tid: str) -> None:
+    """The transcript, the selection, the code panel and the suggestions: one unit that
+    runs again on its own when someone selects, codes or undoes, so that the page does not
+    reload and the transcript keeps its place."""
+    sess = check_timeout()
+    if sess is None or not may_open(sess.role, "code"):
+        st.rerun()
+    assert sess is not None
+    sess.touch(time.time())
+    store = get_store()
+    if not _may_code(store, sess, tid):
+        st.rerun()
+    try:
+        t = store.transcript(tid)
+    except NotFoundError:
+        st.rerun()
+    researcher = sees_all_layers(sess.role)
     codebook = store.codebook()
     if prefs().get(HINTS_PREF, True):
         # Start getting suggested codes ready (the first time loads the text model) while
-        # the transcript is shown; this does not wait.
+        # the transcript is shown; this does not wait. (Turns are ranked ahead when the
+        # transcript is assigned, not here: on a small server that would slow the page.)
         hint_source().suggester(store, codebook, wait=0)
     by_id = codebook.by_id()
     all_codings = store.codings(transcript=t.tid)
+    mine = [c for c in all_codings if c.coder == sess.user]
+    _toolbar(store, sess, t, mine)
     names = display_names()
     if researcher:
         coders = sorted({c.coder for c in all_codings} | {sess.user})
@@ -306,9 +417,8 @@ def _coding_screen(store: Store, sess: SignedIn, t: Transcript, notes: list[str]
         visible = [c for c in all_codings if c.coder in set(shown)]
         show_coder = True
     else:
-        visible = [c for c in all_codings if c.coder == sess.user]
+        visible = mine
         show_coder = False
-    mine = [c for c in all_codings if c.coder == sess.user]
 
     edit_key = f"qk_edit_{t.tid}"
     focus = st.session_state.get(edit_key)
@@ -324,25 +434,43 @@ def _coding_screen(store: Store, sess: SignedIn, t: Transcript, notes: list[str]
     )
     left, right = st.columns([3, 2], gap="large")
     with left:
+        st.header("Transcript", anchor=False)
         st.markdown(
             "Select words with your mouse (whole words are taken; hold Alt to take part "
             "of a word), then choose codes. Or pick a turn or a sentence from the lists."
         )
-        selected = transcript_view_component(view, key=f"qk_view_{t.tid}")
-    if selected is not None:
-        span = clamp_selection(
-            t.text, selected["start"], selected["end"], whole_words=not selected.get("exact")
-        )
-        if span is not None and _pending(t.tid) != span:
-            st.session_state[PENDING] = {"tid": t.tid, "start": span.start, "end": span.end}
-            st.session_state[f"qk_source_{t.tid}"] = "mouse"
-            st.rerun()
+        with st.expander("Keys"):
+            st.markdown(KEYS_HELP)
+        view_key = f"qk_view_{t.tid}"
+        transcript_view_component(view, key=view_key, on_select=_selected, args=(t.tid, view_key))
     with right:
         focus = _code_panel(store, sess, t, codebook.codes, by_id)
         _my_codings(store, sess, t, mine, by_id)
         _memos(store, sess, t, researcher, names)
-    # Last, so that the rest of the page is already shown while suggestions are worked out.
+    # Last, so that the rest of the unit is already shown while suggestions are worked out.
     _hints(store, t, codebook, mine, focus)
+
+
+def _selected(tid: str, view_key: str) -> None:
+    """The transcript reported a mouse selection: it becomes the pending selection before
+    the unit is drawn again, so the page is drawn once with it."""
+    state: Any = st.session_state.get(view_key)
+    raw = getattr(state, "selected", None)
+    if raw is None and isinstance(state, dict):
+        raw = state.get("selected")
+    selected = selection_of(raw, tid)
+    if selected is None:
+        return
+    try:
+        text = get_store().transcript(tid).text
+    except NotFoundError:
+        return
+    span = clamp_selection(
+        text, selected["start"], selected["end"], whole_words=not selected["exact"]
+    )
+    if span is not None:
+        st.session_state[PENDING] = {"tid": tid, "start": span.start, "end": span.end}
+        st.session_state[f"qk_source_{tid}"] = "mouse"
 
 
 def _code_panel(
@@ -372,7 +500,7 @@ def _code_panel(
         )
         if st.button("Clear selection", key="qk_clear_sel"):
             st.session_state.pop(PENDING, None)
-            st.rerun()
+            _rerun_unit()
         span = pending
     else:
         turn_idx = st.selectbox(
@@ -422,20 +550,20 @@ def _code_form(
     n = st.session_state.setdefault("qk_form_n", 0)
     # Lists of choices wrap long names onto two lines instead of cutting them off.
     st.html(PICKER_CSS)
+    order = picker_order([c.cid for c in codable], _recent_codes(store, sess.user))
     chosen = st.multiselect(
         "Codes",
-        [c.cid for c in codable],
+        order,
         format_func=lambda cid: labels[cid],
         key=f"qk_codes_{t.tid}_{n}",
         placeholder="Type to search the codes",
-        help="Type part of a name; Enter adds the highlighted code. You can add more than one.",
+        help=(
+            "Type part of a name; Enter adds the highlighted code. You can add more than "
+            "one. Codes you used lately come first."
+        ),
         select_all=False,
         filter_mode="contains",
     )
-    if chosen:
-        with st.expander("What these codes mean", expanded=True):
-            for cid in chosen:
-                _explain(by_id[cid], by_id)
     # The text that will be coded, restated right by the button (one above the other, so
     # that neither is squeezed or cut off with larger text or on a narrow screen).
     with st.container(border=True):
@@ -448,30 +576,27 @@ def _code_form(
                 st.caption("Choose at least one code.")
         # Disabled only while there is no text: whether codes are chosen is checked on
         # the click, so that the button does not flicker (and drop out of the Tab order)
-        # while the codes box is still sending its value.
-        clicked = st.button("Code this", type="primary", key="qk_code_this", disabled=span is None)
-        if clicked and not chosen:
-            st.error("Choose at least one code first.")
-    if clicked and span is not None and chosen:
-        label = ", ".join(by_id[c].name for c in chosen)
-        try:
-            code_span(
-                store,
-                undo_stack(),
-                sess.user,
-                t.tid,
-                span.start,
-                span.end,
-                chosen,
-                label=f"{label} on {where}",
-            )
-        except QualkitError as e:
-            st.error(f"That could not be saved: {e}")
-            return focus
-        st.session_state.pop(PENDING, None)
-        st.session_state["qk_form_n"] = n + 1
-        _saved_notice(t.tid, span.start, f"Saved: {label} on {where}.")
-        st.rerun()
+        # while the codes box is still sending its value. The coding is saved before the
+        # unit is drawn again, so one run shows it.
+        st.button(
+            "Code this",
+            type="primary",
+            key="qk_code_this",
+            disabled=span is None,
+            on_click=_code_this,
+            args=(t.tid, span.start, span.end, where, f"qk_codes_{t.tid}_{n}", n)
+            if span is not None
+            else None,
+        )
+        problem = st.session_state.pop(FORM_ERROR, None)
+        if problem:
+            st.error(str(problem))
+    # What the chosen codes mean comes after the button, so that the button stays close to
+    # the codes box and the transcript however long the definitions are.
+    if chosen:
+        with st.expander("What these codes mean", expanded=True):
+            for cid in chosen:
+                _explain(by_id[cid], by_id)
     with st.expander("Look up a code"):
         q = st.text_input("Search names and meanings", key="qk_code_search")
         if q.strip():
@@ -489,6 +614,33 @@ def _code_form(
             for c in hits[:15]:
                 _explain(c, by_id)
     return focus
+
+
+def _code_this(tid: str, start: int, end: int, where: str, codes_key: str, n: int) -> None:
+    """Button callback: save the chosen codes on ``text[start:end]``."""
+    sess = check_timeout()
+    if sess is None or not may_open(sess.role, "code"):
+        return
+    store = get_store()
+    if not _may_code(store, sess, tid):
+        return
+    by_id = store.codebook().by_id()
+    chosen = [c for c in st.session_state.get(codes_key) or [] if c in by_id]
+    if not chosen:
+        st.session_state[FORM_ERROR] = "Choose at least one code first."
+        return
+    label = ", ".join(by_id[c].name for c in chosen)
+    try:
+        code_span(
+            store, undo_stack(), sess.user, tid, start, end, chosen, label=f"{label} on {where}"
+        )
+    except QualkitError as e:
+        st.session_state[FORM_ERROR] = f"That could not be saved: {e}"
+        return
+    st.session_state.pop(PENDING, None)
+    st.session_state["qk_form_n"] = n + 1
+    _used(chosen)
+    _saved_notice(tid, start, f"Saved: {label} on {where}.")
 
 
 def _hints(
@@ -512,7 +664,7 @@ def _hints(
             return
         if st.toggle("Show suggested codes", value=on, key="qk_hints_on") != on:
             save_prefs(**{HINTS_PREF: not on})
-            st.rerun()
+            _rerun_unit()
 
 
 def _hint_buttons(
@@ -532,6 +684,7 @@ def _hint_buttons(
             span.start,
             span.end,
             exclude=already_coded(mine, span.start, span.end),
+            wait=0,  # never keep the coder waiting: they appear once ready
         )
     if not hints:
         if hint_source().preparing(store):
@@ -584,6 +737,7 @@ def _accept_hint(tid: str, start: int, end: int, code: str, name: str, where: st
         flash(f"That could not be saved: {e}", "error")
         return
     st.session_state.pop(PENDING, None)
+    _used([code])
     _saved_notice(tid, start, f"Saved: {name} on {where} (a suggested code).")
 
 
@@ -673,8 +827,8 @@ def _my_codings(
     if st.button("Remove this coding", key=f"qk_remove_{cid}"):
         remove_coding(store, stack, sess.user, c, label="removed coding")
         st.session_state.pop(edit_key, None)
-        flash("Coding removed. You can undo this.", "info")
-        st.rerun()
+        _saved_notice(t.tid, c.start, "Coding removed. You can undo this.")
+        _rerun_unit()
 
 
 def _apply(
@@ -685,8 +839,8 @@ def _apply(
     except QualkitError as e:
         st.error(f"That could not be saved: {e}")
         return
-    flash(f"Saved: {label}.")
-    st.rerun()
+    _saved_notice(c.transcript, c.start, f"Saved: {label}.")
+    _rerun_unit()
 
 
 def _memos(

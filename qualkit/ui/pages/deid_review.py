@@ -25,7 +25,7 @@ NO_TYPE = ""
 def render() -> None:
     sess = guard("deid_review")
     show_flash()
-    st.title("Review de-identification")
+    st.title("Review de-identification", anchor=False)
     st.write(
         "Check what was found in each raw transcript before anyone codes it. Accept a "
         "detection to mask it, reject it if it is not an identifier, and add anything that "

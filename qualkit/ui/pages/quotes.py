@@ -33,7 +33,7 @@ def render() -> None:
     guard("quotes")
     store = get_store()
     show_flash()
-    st.title("Quotes for reports")
+    st.title("Quotes for reports", anchor=False)
     st.write(
         "Choose the quotes you need, check the preview, then download them. Quotes are "
         "attributed by role and pseudonymous participant id only, for example "
@@ -111,7 +111,7 @@ def render() -> None:
 
 
 def _preview(bank: QuoteBank) -> None:
-    st.subheader("Preview")
+    st.header("Preview", anchor=False)
     st.markdown(f"**{md_escape(bank.summary())}**")
     if not bank.quotes:
         st.info("No quotes match these choices. Try choosing fewer filters.")
@@ -131,7 +131,7 @@ def _preview(bank: QuoteBank) -> None:
 
 
 def _downloads(bank: QuoteBank) -> None:
-    st.subheader("Download")
+    st.header("Download", anchor=False)
     if not bank.quotes:
         st.write("There is nothing to download yet.")
         return

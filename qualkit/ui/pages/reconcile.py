@@ -58,7 +58,7 @@ def render() -> None:
         st.session_state[TID_KEY] = preset.get("tid")
         st.session_state[CODE_KEY] = preset.get("code") or ALL_CODES
     show_flash()
-    st.title("Reconcile codings")
+    st.title("Reconcile codings", anchor=False)
     st.write(
         "Where the coders disagree, decide what the team's version is. Every decision goes "
         "into the **consensus layer**, with your note; the coders' own codings are not "
@@ -115,7 +115,7 @@ def render() -> None:
     _progress_and_agreed(store, sess, tid, coders, found, scoped)
     _layers(store, t, coders, code, names, code_names)
     open_ = [cl for cl in scoped if not cl.settled and not cl.agreed(coders)]
-    st.subheader("Open disagreements")
+    st.header("Open disagreements", anchor=False)
     if not open_:
         st.success(
             "Nothing left to settle here"
@@ -179,7 +179,7 @@ def _layers(
     names: Mapping[str, str],
     code_names: Mapping[str, str],
 ) -> None:
-    st.subheader("Each coder's codings side by side")
+    st.header("Each coder's codings side by side", anchor=False)
     shown = [*coders, CONSENSUS_CODER]
     cols = st.columns(len(shown))
     for col, who in zip(cols, shown, strict=True):
@@ -216,7 +216,7 @@ def _settle(
     # Names as Markdown: everything below is shown through Markdown.
     safe = {who: md_escape(layer_name(who, names)) for who in coders}
     with st.container(border=True):
-        st.markdown(f"#### {md_escape(code_name)}")
+        st.subheader(md_escape(code_name), anchor=False)
         st.markdown(describe_cluster(cl, coders, safe))
         st.markdown("**The words in dispute**")
         st.markdown("“" + md_escape(t.text[cl.start : cl.end]) + "”")

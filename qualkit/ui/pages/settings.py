@@ -18,7 +18,7 @@ BREAK_CHOICES = {
 def render() -> None:
     guard("settings")
     show_flash()
-    st.title("My settings")
+    st.title("My settings", anchor=False)
     p = prefs()
     with st.form("qk_settings_form"):
         larger = st.toggle(

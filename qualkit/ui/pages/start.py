@@ -13,16 +13,16 @@ def render() -> None:
     sess = guard("start")
     show_flash()
     project = get_store().project()
-    st.title(f"Hello, {md_escape(sess.display_name)}")
+    st.title(f"Hello, {md_escape(sess.display_name)}", anchor=False)
     st.write(f"This is the **{md_escape(project.name)}** project.")
     if project.description:
         st.write(md_escape(project.description))
-    st.subheader("Where to go")
+    st.header("Where to go", anchor=False)
     for spec in visible_pages(sess.role):
         if spec.key == "start":
             continue
         page_link(spec.key, f"{spec.title} — {spec.help}")
-    st.subheader("Looking after yourself")
+    st.header("Looking after yourself", anchor=False)
     st.write(
         "Some interviews talk about hard things. You can pause at any time with the "
         "**Pause** button, and you can say **Not for me** to any transcript without "

@@ -94,7 +94,7 @@ def render() -> None:
     sess = guard("themes")
     store = get_store()
     show_flash()
-    st.title("Suggested themes")
+    st.title("Suggested themes", anchor=False)
     st.write(
         "qualkit can look for themes in what participants said and suggest them to you. "
         "Nothing joins the codebook until you accept it. You can accept a theme as a new "
@@ -113,7 +113,7 @@ def render() -> None:
     titles = {t.tid: t.title for t in store.transcripts()}
     roles = transcript_roles(store)
 
-    st.header("Themes")
+    st.header("Themes", anchor=False)
     st.markdown(f"**{md_escape(status_counts(themes))}**")
     show = st.radio(
         "Show",

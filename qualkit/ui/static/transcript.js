@@ -26,14 +26,30 @@ function build(root, data) {
   // announce what is put in it); it is moved, not rebuilt.
   const live = root.querySelector(".qk-live");
   root.appendChild(live);
-  turns.replaceChildren();
+  // Only turns that changed are built again (a coding changes one or two), and the box
+  // keeps the reader's place.
+  const top = root.scrollTop;
+  if (root.dataset.tid !== data.tid) turns.replaceChildren();
   root.dataset.tid = data.tid;
   root.classList.toggle("qk-selectable", !!data.selectable);
   let saved = null;
-  for (const turn of data.turns) {
+  const old = Array.from(turns.children);
+  data.turns.forEach((turn, k) => {
+    const sig = JSON.stringify(turn);
+    const kept = old[k];
+    if (kept && kept._qkSig === sig) {
+      if (turn.saved) saved = { section: kept, text: turn.saved, at: turn.at };
+      return;
+    }
     const section = el("section", "qk-turn qk-" + turn.kind);
+    section._qkSig = sig;
     section.dataset.turn = String(turn.i);
-    const head = el("p", "qk-speaker");
+    // Each turn is a heading, so that screen-reader users can jump from turn to turn;
+    // its name says the turn's number and who is speaking.
+    const head = el("h3", "qk-speaker");
+    head.setAttribute("aria-label", "Turn " + turn.n + ", " + turn.speaker);
+    head.setAttribute("tabindex", "-1");
+    section._qkSentences = turn.ss || [];
     head.appendChild(el("span", "qk-speaker-name", turn.speaker));
     const where = "Turn " + turn.n + (turn.ts ? " · " + turn.ts : "");
     head.appendChild(el("span", "qk-turn-no", where));
@@ -57,11 +73,15 @@ function build(root, data) {
     if (turn.codes && turn.codes.length) {
       section.appendChild(el("p", "qk-codes", "Codes here: " + turn.codes.join("; ")));
     }
-    if (turn.saved) saved = { section: section, text: turn.saved };
-    turns.appendChild(section);
-  }
+    if (turn.saved) saved = { section: section, text: turn.saved, at: turn.at };
+    if (kept) kept.replaceWith(section);
+    else turns.appendChild(section);
+  });
+  for (const extra of old.slice(data.turns.length)) extra.remove();
+  root.scrollTop = top;
   // What was just saved goes in the live region, shown at the end of the coded turn; the
-  // transcript box (not the page) scrolls to bring it into view.
+  // transcript box (not the page) scrolls to bring it into view, and focus goes to the
+  // text that was coded, so the keyboard carries on from there.
   live.textContent = saved ? saved.text : "";
   live.classList.toggle("qk-saved", !!saved);
   if (saved) {
@@ -70,6 +90,20 @@ function build(root, data) {
     const note = live.getBoundingClientRect();
     if (note.bottom > box.bottom || note.top < box.top) {
       root.scrollTop += note.bottom - box.bottom + box.height / 3;
+    }
+    let target = null;
+    for (const seg of saved.section.querySelectorAll(".qk-seg")) {
+      if (Number(seg.dataset.s) <= saved.at) target = seg;
+    }
+    target = target || saved.section.querySelector(".qk-seg");
+    if (target) {
+      target.setAttribute("tabindex", "-1");
+      target.classList.add("qk-just-saved");
+      target.focus({ preventScroll: true });
+    }
+    const shown = live.getBoundingClientRect();
+    if (shown.top < 0 || shown.bottom > window.innerHeight) {
+      live.scrollIntoView({ block: "nearest" });
     }
   }
 }
@@ -112,6 +146,123 @@ function selectionOffsets(root) {
   return { start, end };
 }
 
+// -- moving through the transcript from the keyboard -----------------------------------
+//
+// Arrow Down and Up go from turn to turn (focus on the turn's heading, the turn selected);
+// Arrow Right and Left go through the turn's sentences; Shift with Right or Left makes the
+// selection a word longer or shorter; Enter (or C) takes the selection and moves to the
+// codes box. A selection is shown as the browser's own text selection.
+
+// The text node and UTF-16 offset at code-point offset ``off`` inside ``section``.
+function pointAt(section, off) {
+  let last = null;
+  for (const seg of section.querySelectorAll(".qk-seg")) {
+    const s = Number(seg.dataset.s);
+    const node = seg.firstChild;
+    if (!node) continue;
+    const chars = Array.from(node.data);
+    if (off >= s && off <= s + chars.length) {
+      return [node, chars.slice(0, off - s).join("").length];
+    }
+    if (s <= off) last = [node, node.data.length];
+  }
+  return last;
+}
+
+function selectSpan(section, start, end) {
+  const a = pointAt(section, start);
+  const b = pointAt(section, end);
+  if (!a || !b) return;
+  const range = document.createRange();
+  range.setStart(a[0], a[1]);
+  range.setEnd(b[0], b[1]);
+  const sel = document.getSelection();
+  sel.removeAllRanges();
+  sel.addRange(range);
+}
+
+function turnSpan(section) {
+  const segs = section.querySelectorAll(".qk-seg");
+  if (!segs.length) return null;
+  const last = segs[segs.length - 1];
+  return [Number(segs[0].dataset.s), Number(last.dataset.s) + cpLength(last.textContent)];
+}
+
+// Which turn (and sentence, -1 for the whole turn) the focus is on.
+function cursorOf(root) {
+  const active = document.activeElement;
+  if (!active || !root.contains(active)) return null;
+  const section = active.closest("section.qk-turn");
+  if (!section) return null;
+  if (root._qkCursor && root._qkCursor.section === section) return root._qkCursor;
+  let sent = -1;
+  if (active.classList.contains("qk-seg")) {
+    const at = Number(active.dataset.s);
+    sent = section._qkSentences.findIndex((ss) => ss[0] <= at && at < ss[1]);
+  }
+  return { section: section, sent: sent };
+}
+
+function moveTo(root, section, sent) {
+  const head = section.querySelector(".qk-speaker");
+  root._qkCursor = { section: section, sent: sent };
+  head.focus({ preventScroll: true });
+  const ss = section._qkSentences;
+  const span = sent >= 0 && sent < ss.length ? ss[sent] : turnSpan(section);
+  if (span) selectSpan(section, span[0], span[1]);
+  const box = root.getBoundingClientRect();
+  const r = section.getBoundingClientRect();
+  if (r.top < box.top || r.top > box.bottom - 40) {
+    root.scrollTop += r.top - box.top - 8;
+  }
+}
+
+// The end of the selection one word later (forward) or earlier, inside the turn: a word
+// is a run of letters, digits and apostrophes; punctuation after the last word is left out.
+function stepEnd(section, start, end, forward) {
+  const span = turnSpan(section);
+  if (!span) return end;
+  let text = "";
+  for (const seg of section.querySelectorAll(".qk-seg")) text += seg.textContent;
+  const chars = Array.from(text);
+  const word = (i) => /[\p{L}\p{N}'’]/u.test(chars[i - span[0]] || "");
+  let e = end;
+  if (forward) {
+    while (e < span[1] && !word(e)) e += 1;
+    while (e < span[1] && word(e)) e += 1;
+  } else {
+    while (e > start && !word(e - 1)) e -= 1; // trailing punctuation and spaces
+    while (e > start && word(e - 1)) e -= 1; // the last word
+    while (e > start && !word(e - 1)) e -= 1; // the space and punctuation before it
+    if (e <= start) return end; // keep at least one word
+  }
+  return e;
+}
+
+function firstVisibleTurn(root) {
+  const box = root.getBoundingClientRect();
+  for (const section of root.querySelectorAll("section.qk-turn")) {
+    if (section.getBoundingClientRect().bottom > box.top + 4) return section;
+  }
+  return root.querySelector("section.qk-turn");
+}
+
+// Put the focus in the codes box once the page has been drawn again.
+function focusCodesWhenReady(root, version) {
+  let tries = 0;
+  const timer = window.setInterval(() => {
+    tries += 1;
+    const busy =
+      document.querySelector('[data-stale="true"]') ||
+      document.querySelector('[data-testid="stApp"][data-test-script-state="running"]');
+    const box = document.querySelector('input[role="combobox"][aria-label="Codes"]');
+    if ((!busy && box && root.dataset.version !== version) || tries > 100) {
+      window.clearInterval(timer);
+      if (box) box.focus();
+    }
+  }, 50);
+}
+
 // The view arrives as UTF-8 JSON bytes (or, from older callers, as an object or a string).
 function decode(raw) {
   if (!raw) return null;
@@ -130,8 +281,8 @@ export default function (component) {
     root = el("div", "qk-transcript");
     root.setAttribute("role", "region");
     root.setAttribute("aria-label", "Transcript");
-    // The transcript scrolls inside its own box; it can take focus so that the
-    // keyboard can scroll it (arrow keys, Page Up and Page Down).
+    // The transcript scrolls inside its own box; it can take focus so that the keyboard
+    // can move through it (arrow keys: see above) and scroll it (Page Up, Page Down).
     root.setAttribute("tabindex", "0");
     root.appendChild(el("div", "qk-turns"));
     const live = el("div", "qk-live");
@@ -152,24 +303,72 @@ export default function (component) {
   // keeps the exact characters (part of a word, only when asked for).
   const report = (exact) => {
     const off = selectionOffsets(root);
-    if (!off) return;
+    if (!off) return false;
     const sig = off.start + "-" + off.end + "@" + root.dataset.version + (exact ? "x" : "");
-    if (sig === last) return;
+    if (sig === last) return false;
     last = sig;
     setTriggerValue("selected", { start: off.start, end: off.end, tid: data.tid, exact: !!exact });
+    return true;
   };
   const onPointerUp = (event) => {
     const exact = event.altKey;
     window.setTimeout(() => report(exact), 0);
   };
-  const onKeyUp = (event) => {
-    if (event.shiftKey || event.key === "Shift") report(event.altKey);
+  const onKeyDown = (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const key = event.key;
+    const turns = Array.from(root.querySelectorAll("section.qk-turn"));
+    const cur = cursorOf(root);
+    if ((key === "ArrowDown" || key === "ArrowUp") && !event.shiftKey) {
+      event.preventDefault();
+      let i = cur ? turns.indexOf(cur.section) : -1;
+      if (i < 0) {
+        const first = firstVisibleTurn(root);
+        if (first) moveTo(root, first, -1);
+        return;
+      }
+      i = Math.max(0, Math.min(turns.length - 1, i + (key === "ArrowDown" ? 1 : -1)));
+      moveTo(root, turns[i], -1);
+    } else if ((key === "ArrowRight" || key === "ArrowLeft") && cur) {
+      event.preventDefault();
+      const forward = key === "ArrowRight";
+      if (event.shiftKey) {
+        // One word more (Right) or less (Left) at the end of the selection.
+        const off = selectionOffsets(root);
+        if (off) selectSpan(cur.section, off.start, stepEnd(cur.section, off.start, off.end, forward));
+        return;
+      }
+      const n = cur.section._qkSentences.length;
+      const sent = Math.max(-1, Math.min(n - 1, cur.sent + (forward ? 1 : -1)));
+      moveTo(root, cur.section, sent);
+    } else if ((key === "Enter" || key === "c" || key === "C") && !event.shiftKey) {
+      const version = root.dataset.version;
+      if (report(false)) {
+        event.preventDefault();
+        focusCodesWhenReady(root, version);
+      }
+    }
+  };
+  // Ctrl+Enter in the codes box presses "Code this" (no need to Tab to it).
+  const onPageKeyDown = (event) => {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+    const active = document.activeElement;
+    if (!active || active.getAttribute("aria-label") !== "Codes") return;
+    const button = Array.from(document.querySelectorAll("button")).find(
+      (b) => b.textContent.trim() === "Code this" && !b.disabled,
+    );
+    if (button) {
+      event.preventDefault();
+      button.click();
+    }
   };
   document.addEventListener("pointerup", onPointerUp);
-  root.addEventListener("keyup", onKeyUp);
+  document.addEventListener("keydown", onPageKeyDown, true);
+  root.addEventListener("keydown", onKeyDown);
   const cleanup = () => {
     document.removeEventListener("pointerup", onPointerUp);
-    root.removeEventListener("keyup", onKeyUp);
+    document.removeEventListener("keydown", onPageKeyDown, true);
+    root.removeEventListener("keydown", onKeyDown);
     root._qkCleanup = null;
   };
   root._qkCleanup = cleanup;
