@@ -47,8 +47,8 @@ from qualkit.storage import Store  # noqa: E402
 from qualkit.storage.backup import backup  # noqa: E402
 from qualkit.ui.http import HEALTH_ROUTE  # noqa: E402
 from qualkit.ui.loadtest import long_transcript, prepare_load_project, run_load  # noqa: E402
-from qualkit.ui.proxytest import insecure_context, nginx_in_front  # noqa: E402
 from qualkit.ui.server import ServeOptions, free_port, serving  # noqa: E402
+from tests.nginx_proxy import insecure_context, nginx_in_front  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 CODERS = 20

@@ -26,6 +26,7 @@ from qualkit.storage.invites import (
 from qualkit.ui.ratelimit import SignInLimiter
 from qualkit.ui.session import SignedIn
 from qualkit.ui.signin import change_password, set_password_from_link, sign_in
+from tests.conftest import BROWSER_TIMEOUT
 
 LINK = re.compile(r"^(https?://\S+)/\?invite=([A-Za-z0-9_-]{40,})$", re.M)
 
@@ -156,7 +157,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_invited_person_chooses_a_password_and_signs_in(app: Any, page: Any) -> None:
+def test_invited_person_chooses_a_password_and_signs_in(app: Any, page: Any, browser: Any) -> None:
     from tests.test_browser_app import settle
 
     with Store.open(app.project, create=False) as store:
@@ -179,10 +180,16 @@ def test_invited_person_chooses_a_password_and_signs_in(app: Any, page: Any) -> 
     page.get_by_role("textbox", name="Password").fill("walking by the river")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Signed in as").wait_for()
-    # The link is used up.
-    page.context.clear_cookies()
-    page.goto(f"{app.url}/?invite={token}")
-    page.get_by_text("This link has expired or has been used already").wait_for()
+    # The link is used up: anyone opening it again (a new browser, signed in as no one)
+    # is told so.
+    other = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        again = other.new_page()
+        again.set_default_timeout(BROWSER_TIMEOUT)
+        again.goto(f"{app.url}/?invite={token}")
+        again.get_by_text("This link has expired or has been used already").wait_for()
+    finally:
+        other.close()
 
 
 @pytest.mark.slow

@@ -21,9 +21,9 @@ import pytest
 
 from qualkit.storage import Store
 from qualkit.ui.http import HEALTH_ROUTE
-from qualkit.ui.proxytest import find_nginx, insecure_context, nginx_in_front
 from qualkit.ui.server import ServeOptions, free_port, serving
 from tests.conftest import BROWSER_TIMEOUT, PG_URL
+from tests.nginx_proxy import find_nginx, insecure_context, nginx_in_front
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.postgres]
 
@@ -39,7 +39,7 @@ def _missing(what: str) -> None:
 @pytest.fixture
 def proxied(db_url: str, tmp_path: Path) -> Iterator[tuple[str, str, str]]:
     """``qualkit serve`` on the test PostgreSQL behind nginx run with
-    deploy/nginx/qualkit.conf (:mod:`qualkit.ui.proxytest`); yields (https URL, plain
+    deploy/nginx/qualkit.conf (:mod:`tests.nginx_proxy`); yields (https URL, plain
     http URL, project)."""
     if not PG_URL:  # scripts/test.sh runs the database tests again on PostgreSQL
         pytest.skip("runs on PostgreSQL only (QUALKIT_TEST_DB)")
