@@ -22,7 +22,7 @@ from pathlib import Path
 from qualkit.errors import QualkitError
 
 #: The site file in a checkout (tests and benchmarks run from one).
-SITE = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "qualkit.conf"
+SITE = Path(__file__).resolve().parents[1] / "deploy" / "nginx" / "qualkit.conf"
 
 
 def find_nginx() -> str | None:
