@@ -392,6 +392,18 @@ def test_code_chart_keeps_themes_in_codebook_order(study: Study) -> None:
     assert panels[0]["facet"]["column"]["sort"] == ["Supported", "Worker"]
 
 
+def test_chart_spec_is_kept_between_drawings_but_follows_a_new_chart(study: Study) -> None:
+    ch = study.chart("progress")
+    first = ch.to_svg()
+    spec = ch.to_dict()
+    spec["description"] = "changed by the caller"
+    spec["title"] = {"text": "A title the caller wrote"}
+    assert ch.to_svg() == first  # the caller's copy does not reach the drawing
+    ch.chart = ch.chart.properties(title="Another title")
+    assert "Another title" in ch.to_svg()
+    assert "Another title" in str(ch.to_dict()["title"])
+
+
 def test_chart_of_hidden_cells_says_so(study: Study) -> None:
     ch = study.chart("codes", count="participants", suppress_below=2)
     assert "<2" in set(ch.data["label"])

@@ -17,7 +17,8 @@ Kinds (:data:`KINDS`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,16 +70,27 @@ class Chart:
         """A notebook shows the Altair chart itself."""
         return self.chart._repr_mimebundle_(*args, **kwargs)
 
+    _spec: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
+    _spec_of: Any = field(default=None, init=False, repr=False, compare=False)
+
     def to_dict(self) -> dict[str, Any]:
-        """The Vega-Lite spec (data inlined)."""
-        spec: dict[str, Any] = self.chart.to_dict()
-        return spec
+        """The Vega-Lite spec (data inlined), a copy the caller may change."""
+        return copy.deepcopy(self._validated_spec())
+
+    def _validated_spec(self) -> dict[str, Any]:
+        """The spec, validated by Altair once per chart object and kept for every drawing
+        (validation costs more than drawing a small chart). Assigning another Altair chart
+        to ``chart`` makes the next drawing use it."""
+        if self._spec is None or self._spec_of is not self.chart:
+            self._spec = self.chart.to_dict()
+            self._spec_of = self.chart
+        return self._spec
 
     def to_svg(self) -> str:
-        return str(_vl().vegalite_to_svg(self.to_dict()))
+        return str(_vl().vegalite_to_svg(self._validated_spec()))
 
     def to_png(self, scale: float = 2.0) -> bytes:
-        return bytes(_vl().vegalite_to_png(self.to_dict(), scale=scale))
+        return bytes(_vl().vegalite_to_png(self._validated_spec(), scale=scale))
 
     def write(self, fmt: str, f: Any) -> None:
         """Write as ``"svg"`` or ``"png"`` to a binary file object."""
