@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import sysconfig
@@ -228,13 +229,26 @@ def test_serve_answers_health_and_stops_on_sigterm(tmp_path: Path) -> None:
         )
         try:
             _wait_healthy(f"http://127.0.0.1:{port}", proc, log)
+            # A database that stops answering: one line in the log, without the query.
+            with sqlite3.connect(project) as db:
+                db.execute("ALTER TABLE project RENAME TO project_away")
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{HEALTH_ROUTE}?invite=TOKEN42")
+            assert answer.value.code == 503
+            with sqlite3.connect(project) as db:
+                db.execute("ALTER TABLE project_away RENAME TO project")
+            _wait_healthy(f"http://127.0.0.1:{port}", proc, log)
             proc.send_signal(signal.SIGTERM)
             status = proc.wait(timeout=30)
         finally:
             if proc.poll() is None:
                 proc.kill()
     assert status == 0, log.read_text()
-    assert f"Serving the app on http://127.0.0.1:{port}" in log.read_text()
+    text = log.read_text()
+    assert f"Serving the app on http://127.0.0.1:{port}" in text
+    errors = [line for line in text.splitlines() if "request error" in line]
+    assert len(errors) == 1 and errors[0].endswith(f"GET {HEALTH_ROUTE} answered 503"), text
+    assert "TOKEN42" not in text and "Traceback" not in text
 
 
 def build_wheel(out: Path) -> Path:
