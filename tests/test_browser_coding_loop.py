@@ -56,12 +56,34 @@ LONG = "Title: A long conversation\nMode: In person\n\n" + "".join(
 )
 
 
+#: An interview whose names were replaced by pseudonyms when it was de-identified.
+PSEUDONYMS = (
+    "Title: Pseudonyms\n\n"
+    "Interviewer: Who helped you most?\n"
+    "Participant: [PERSON 26] sorted me a room at [ORGANIZATION 3] in the end.\n"
+)
+
+#: A mouse drag from the third letter of the first pseudonym to inside the word "room".
+PSEUDONYM_DRAG_JS = """() => {
+  const seg = document.querySelector('.qk-transcript .qk-seg[data-raw]');
+  let next = seg.nextElementSibling;
+  while (next && !next.textContent.includes('room')) next = next.nextElementSibling;
+  const a = document.createRange();
+  a.setStart(seg.firstChild, 3); a.setEnd(seg.firstChild, 4);
+  const b = document.createRange();
+  const at = next.firstChild.data.indexOf('room') + 2;
+  b.setStart(next.firstChild, at); b.setEnd(next.firstChild, at + 1);
+  const r1 = a.getBoundingClientRect(), r2 = b.getBoundingClientRect();
+  return [r1.left + 1, r1.top + r1.height / 2, r2.left + 1, r2.top + r2.height / 2];
+}"""
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     os.environ.pop("QUALKIT_SESSION_TIMEOUT", None)
     work = tmp_path_factory.mktemp("loop")
     project = str(work / "project.db")
-    texts = {**SAMPLE_TRANSCRIPTS, "t03": UNTITLED, "t04": LONG}
+    texts = {**SAMPLE_TRANSCRIPTS, "t03": UNTITLED, "t04": LONG, "t05": PSEUDONYMS}
     build_sample_project(project, work / "src", password=PASSWORD, transcripts=texts)
     with serving(project, work / "streamlit.log") as url:
         yield App(url, project)
@@ -217,6 +239,31 @@ def test_a_selection_takes_whole_words_and_is_labelled_once(app: App, page: Any)
     assert page.locator(".qk-turn[data-turn='1'] .qk-tag-sel").count() == 1
     restated = page.locator("[data-testid='stMarkdownContainer']", has_text="Will code turn 2:")
     assert restated.inner_text().strip() == "Will code turn 2: “waiting list for months”"
+
+
+def test_pseudonyms_read_as_words_and_are_selected_whole(app: App, page: Any) -> None:
+    open_coding(page, app, "casey", "t05")
+    text = page.locator(".qk-transcript").inner_text()
+    assert "Person 26 sorted me a room at Organisation 3" in text
+    assert "[PERSON" not in text and "[ORGANIZATION" not in text
+    page.locator(".qk-seg[data-raw]").first.scroll_into_view_if_needed()
+    x1, y1, x2, y2 = page.evaluate(PSEUDONYM_DRAG_JS)
+    page.mouse.move(x1, y1)
+    page.mouse.down()
+    page.mouse.move(x2, y2, steps=6)
+    page.mouse.up()
+    page.get_by_text("Selected (turn 2)").wait_for()
+    settle(page)
+    restated = page.locator("[data-testid='stMarkdownContainer']", has_text="Will code turn 2:")
+    assert restated.inner_text().strip() == "Will code turn 2: “Person 26 sorted me a room”"
+    name = code_name(app, "access.waiting")
+    choose(page, "Codes", name, multi=True)
+    code_this(page).click()
+    page.locator(".qk-transcript .qk-saved").wait_for()
+    with Store.open(app.project, create=False) as store:
+        t = store.transcript("t05")
+        (c,) = store.codings(transcript="t05", coder="casey")
+        assert t.text[c.start : c.end] == "[PERSON 26] sorted me a room"
 
 
 # -- 5. safer decline ----------------------------------------------------------------------

@@ -327,6 +327,30 @@ def test_view_segments_rebuild_each_turn_with_exact_offsets() -> None:
     assert view["turns"][0]["codes"] == []
 
 
+def test_pseudonyms_show_in_words_but_keep_the_stored_offsets() -> None:
+    text = "Interviewer: Who helped?\nParticipant: [PERSON 26] at [ORGANIZATION 3], then [PERSON 26]."
+    turns = (
+        Turn(0, "Interviewer", SpeakerKind.INTERVIEWER, 0, text.index("\n")),
+        Turn(1, "Participant", SpeakerKind.PARTICIPANT, text.index("\n") + 1, len(text)),
+    )
+    t = Transcript("t1", "t1", text, "t1.txt", text_hash(text), turns=list(turns))
+    first = text.index("[PERSON 26]")
+    # A coding that starts inside the organisation's pseudonym leaves that one as it is.
+    org = text.index("[ORGANIZATION 3]")
+    codings = [Coding("casey", "t1", org + 5, len(text) - 1, "a.wait", id=1)]
+    segs = _segments(transcript_view(t, codings, CODES), 1)
+    shown = [(s["t"], s.get("raw")) for s in segs]
+    assert ("Person 26", "[PERSON 26]") in shown
+    assert [s["t"] for s in segs].count("Person 26") == 2
+    assert not any("Organisation" in s["t"] for s in segs)
+    # The browser counts each segment's length in the stored text.
+    assert "".join(s.get("raw", s["t"]) for s in segs) == text[turns[1].start : turns[1].end]
+    for s in segs:
+        n = s.get("n", len(s["t"]))
+        assert text[s["s"] : s["s"] + n] == s.get("raw", s["t"])
+    assert segs[1] == {"s": first, "t": "Person 26", "n": 11, "raw": "[PERSON 26]"}
+
+
 def test_view_keeps_markup_as_text_and_labels_coders_when_asked() -> None:
     t = _transcript()
     start = t.text.index("<b>")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qualkit.model import Turn
+from qualkit.ui.words import readable_placeholders
 
 #: Words that end in a full stop without ending a sentence.
 # fmt: off
@@ -188,8 +189,9 @@ def step_word(text: str, pos: int, direction: int, *, edge: str) -> int:
 
 
 def excerpt(text: str, start: int, end: int, limit: int = 80) -> str:
-    """``text[start:end]`` on one line, shortened in the middle to ``limit`` characters."""
-    s = " ".join(text[start:end].split())
+    """``text[start:end]`` on one line, pseudonyms in people's words ("Person 26"),
+    shortened in the middle to ``limit`` characters."""
+    s = " ".join(readable_placeholders(text[start:end]).split())
     if len(s) <= limit:
         return s
     half = (limit - 3) // 2

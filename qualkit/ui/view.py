@@ -17,7 +17,7 @@ from typing import Any
 
 from qualkit.model import Code, Coding, SpeakerKind, Transcript, Turn
 from qualkit.ui.spans import Span, split_sentences, turn_at
-from qualkit.ui.words import readable_placeholders
+from qualkit.ui.words import placeholders_in, readable_placeholders
 
 
 @dataclass(frozen=True)
@@ -73,18 +73,35 @@ def _turn_items(
             label = "Selected" if pending.start >= lo else "Selected (continued)"
             items.append({"tag": label, "sel": 1})
         depth = sum(1 for ly in inside if ly.coding.start <= a and ly.coding.end >= b)
-        seg: dict[str, Any] = {"s": a, "t": text[a:b]}
+        marks: dict[str, Any] = {}
         if depth:
-            seg["d"] = min(depth, 3)
+            marks["d"] = min(depth, 3)
         if pending is not None and pending.start <= a and pending.end >= b:
-            seg["p"] = 1
+            marks["p"] = 1
         if focus is not None and any(
             ly.coding.id == focus and ly.coding.start <= a and ly.coding.end >= b for ly in inside
         ):
-            seg["f"] = 1
-        items.append(seg)
+            marks["f"] = 1
+        items.extend({**seg, **marks} for seg in _segments(text, a, b))
     summary = list(dict.fromkeys(ly.label for ly in inside))
     return items, summary
+
+
+def _segments(text: str, a: int, b: int) -> list[dict[str, Any]]:
+    """``text[a:b]`` as segments for the view: a pseudonym is a segment of its own shown in
+    people's words ("Person 26"), with ``n``, its length in the text, and ``raw``, the text
+    itself ("[PERSON 26]"), so the browser counts offsets in the stored text and a
+    selection takes a pseudonym whole or not at all."""
+    out: list[dict[str, Any]] = []
+    at = a
+    for start, end, words in placeholders_in(text, a, b):
+        if start > at:
+            out.append({"s": at, "t": text[at:start]})
+        out.append({"s": start, "t": words, "n": end - start, "raw": text[start:end]})
+        at = end
+    if at < b or not out:
+        out.append({"s": at, "t": text[at:b]})
+    return out
 
 
 def display_turns(transcript: Transcript) -> list[Turn]:

@@ -63,16 +63,24 @@ _MODE_KEYS = ("mode", "method", "format")
 _DATE_KEYS = ("date", "interview_date")
 
 
+def _placeholder_words(m: re.Match[str]) -> str:
+    kind, number = m.group(1), m.group(2)
+    word = PLACEHOLDER_WORDS.get(kind) or kind.replace("_", " ").capitalize()
+    return f"{word} {number}" if number else word
+
+
 def readable_placeholders(text: str) -> str:
     """ "[PERSON 26]" → "Person 26", "[DATE_TIME 16]" → "Date 16" (unknown types are
     written in lower case words: "[HOSTEL 2]" → "Hostel 2")."""
+    return _PLACEHOLDER.sub(_placeholder_words, text)
 
-    def one(m: re.Match[str]) -> str:
-        kind, number = m.group(1), m.group(2)
-        word = PLACEHOLDER_WORDS.get(kind) or kind.replace("_", " ").capitalize()
-        return f"{word} {number}" if number else word
 
-    return _PLACEHOLDER.sub(one, text)
+def placeholders_in(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The pseudonyms lying wholly inside ``text[start:end]``, as (start, end, words):
+    ``(10, 21, "Person 26")`` for a "[PERSON 26]" at offset 10."""
+    return [
+        (m.start(), m.end(), _placeholder_words(m)) for m in _PLACEHOLDER.finditer(text, start, end)
+    ]
 
 
 def field_label(key: str) -> str:

@@ -13,6 +13,17 @@ function cpLength(str) {
   return n;
 }
 
+// A pseudonym ("[PERSON 26]" in the stored text) is shown in words ("Person 26") as a
+// segment of its own that keeps the stored text in data-raw: offsets count the stored
+// text, and a selection takes a pseudonym whole or not at all.
+function segText(seg) {
+  return seg.dataset.raw !== undefined ? seg.dataset.raw : seg.textContent;
+}
+
+function segLen(seg) {
+  return cpLength(segText(seg));
+}
+
 function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -64,6 +75,10 @@ function build(root, data) {
       }
       const seg = el("span", "qk-seg", item.t);
       seg.dataset.s = String(item.s);
+      if (item.raw !== undefined) {
+        seg.dataset.raw = item.raw;
+        seg.classList.add("qk-pseudonym");
+      }
       if (item.d) seg.dataset.d = String(item.d);
       if (item.p) seg.classList.add("qk-pending");
       if (item.f) seg.classList.add("qk-focus");
@@ -114,6 +129,10 @@ function boundaryOffset(root, node, offset, isStart) {
   if (node.nodeType === Node.TEXT_NODE) {
     const parent = node.parentElement;
     if (parent && parent.classList.contains("qk-seg") && root.contains(parent)) {
+      if (parent.dataset.raw !== undefined) {
+        const whole = isStart ? offset < node.data.length : offset > 0;
+        return Number(parent.dataset.s) + (isStart === whole ? 0 : segLen(parent));
+      }
       return Number(parent.dataset.s) + cpLength(node.data.slice(0, offset));
     }
   }
@@ -132,7 +151,7 @@ function boundaryOffset(root, node, offset, isStart) {
     if (point.comparePoint(seg, seg.childNodes.length) <= 0) last = seg;
     else break;
   }
-  return last ? Number(last.dataset.s) + cpLength(last.textContent) : null;
+  return last ? Number(last.dataset.s) + segLen(last) : null;
 }
 
 function selectionOffsets(root) {
@@ -160,6 +179,12 @@ function pointAt(section, off) {
     const s = Number(seg.dataset.s);
     const node = seg.firstChild;
     if (!node) continue;
+    if (seg.dataset.raw !== undefined) {
+      const n = segLen(seg);
+      if (off >= s && off <= s + n) return [node, off > s ? node.data.length : 0];
+      if (s <= off) last = [node, node.data.length];
+      continue;
+    }
     const chars = Array.from(node.data);
     if (off >= s && off <= s + chars.length) {
       return [node, chars.slice(0, off - s).join("").length];
@@ -185,7 +210,7 @@ function turnSpan(section) {
   const segs = section.querySelectorAll(".qk-seg");
   if (!segs.length) return null;
   const last = segs[segs.length - 1];
-  return [Number(segs[0].dataset.s), Number(last.dataset.s) + cpLength(last.textContent)];
+  return [Number(segs[0].dataset.s), Number(last.dataset.s) + segLen(last)];
 }
 
 // Which turn (and sentence, -1 for the whole turn) the focus is on.
@@ -223,7 +248,10 @@ function stepEnd(section, start, end, forward) {
   const span = turnSpan(section);
   if (!span) return end;
   let text = "";
-  for (const seg of section.querySelectorAll(".qk-seg")) text += seg.textContent;
+  // A pseudonym counts as one word.
+  for (const seg of section.querySelectorAll(".qk-seg")) {
+    text += seg.dataset.raw !== undefined ? "x".repeat(segLen(seg)) : seg.textContent;
+  }
   const chars = Array.from(text);
   const word = (i) => /[\p{L}\p{N}'’]/u.test(chars[i - span[0]] || "");
   let e = end;
