@@ -328,7 +328,10 @@ def test_view_segments_rebuild_each_turn_with_exact_offsets() -> None:
 
 
 def test_pseudonyms_show_in_words_but_keep_the_stored_offsets() -> None:
-    text = "Interviewer: Who helped?\nParticipant: [PERSON 26] at [ORGANIZATION 3], then [PERSON 26]."
+    text = (
+        "Interviewer: Who helped?\n"
+        "Participant: [PERSON 26] at [ORGANIZATION 3], then [PERSON 26]."
+    )
     turns = (
         Turn(0, "Interviewer", SpeakerKind.INTERVIEWER, 0, text.index("\n")),
         Turn(1, "Participant", SpeakerKind.PARTICIPANT, text.index("\n") + 1, len(text)),

@@ -49,9 +49,9 @@ def where(ex: BaseException) -> str:
         f for f in traceback.extract_tb(ex.__traceback__) if Path(f.filename).resolve() != here
     ]
     ours = [f for f in frames if _is_ours(f.filename)]
-    frame = (ours or frames or [None])[-1]
-    if frame is None:
+    if not (ours or frames):
         return "unknown place"
+    frame = (ours or frames)[-1]
     path = Path(frame.filename)
     shown = (
         path.resolve().relative_to(_PACKAGE.parent).as_posix()
