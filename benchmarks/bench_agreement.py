@@ -16,7 +16,6 @@ import os
 import platform
 import random
 import sys
-import tempfile
 import time
 from itertools import combinations
 from pathlib import Path
@@ -31,6 +30,7 @@ except ModuleNotFoundError:  # running from a checkout without an installed pack
 import numpy as np  # noqa: E402
 
 from qualkit.agreement import ALL, agreement_report, disagreements  # noqa: E402
+from qualkit.files import write_atomically  # noqa: E402
 from qualkit.model import Coding, SpeakerKind, Turn  # noqa: E402
 
 N_TRANSCRIPTS = 20
@@ -115,14 +115,6 @@ def timed(
 
 def all_disagreements(codings: list[Coding], texts: dict[str, str]) -> int:
     return sum(len(disagreements(codings, texts, a, b)) for a, b in combinations(CODERS, 2))
-
-
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(temp, path)
 
 
 def markdown(summary: dict[str, Any]) -> str:
@@ -218,8 +210,8 @@ def main() -> int:
             "platform": platform.platform(),
         },
     }
-    write_atomic(RESULTS, json.dumps(summary, indent=2) + "\n")
-    write_atomic(RESULTS.with_suffix(".md"), markdown(summary))
+    write_atomically(RESULTS, json.dumps(summary, indent=2) + "\n")
+    write_atomically(RESULTS.with_suffix(".md"), markdown(summary))
     verdict = "PASS" if passed else "FAIL"
     print(
         f"{verdict}: every statistic by character in {main_seconds:.2f} s (limit {LIMIT_SECONDS} s)"

@@ -50,7 +50,7 @@ except ModuleNotFoundError:  # running from a checkout without an installed pack
 import qualkit  # noqa: E402
 from qualkit.analysis.charts import agreement_chart  # noqa: E402
 from qualkit.analysis.export import write_framework  # noqa: E402
-from qualkit.exporting import write_atomically  # noqa: E402
+from qualkit.files import write_atomically  # noqa: E402
 from qualkit.model import (  # noqa: E402
     Code,
     Codebook,

@@ -34,7 +34,7 @@ except ModuleNotFoundError:  # running from a checkout without an installed pack
     sys.path.insert(0, str(ROOT))
 
 from qualkit.export import QuoteBank, build_quote_bank, write_quotes  # noqa: E402
-from qualkit.exporting import write_atomically  # noqa: E402
+from qualkit.files import write_atomically  # noqa: E402
 from qualkit.model import (  # noqa: E402
     Code,
     Codebook,
@@ -205,10 +205,6 @@ def write_file(bank: QuoteBank, fmt: str, out: Path) -> None:
     write_atomically(out, lambda f: write_quotes(bank, fmt, f))
 
 
-def write_atomic(path: Path, text: str) -> None:
-    write_atomically(path, lambda f: f.write(text.encode("utf-8")))
-
-
 def markdown(s: dict[str, Any]) -> str:
     c = s["project"]
     lines = [
@@ -297,8 +293,8 @@ def main() -> int:
             "platform": platform.platform(),
         },
     }
-    write_atomic(RESULTS, json.dumps(summary, indent=2) + "\n")
-    write_atomic(RESULTS.with_suffix(".md"), markdown(summary))
+    write_atomically(RESULTS, json.dumps(summary, indent=2) + "\n")
+    write_atomically(RESULTS.with_suffix(".md"), markdown(summary))
     x, d = timings["write xlsx"]["wall"], timings["write docx"]["wall"]
     print(
         f"{'PASS' if passed else 'FAIL'}: {n_quotes:,} quotes; xlsx {x:.2f} s, docx {d:.2f} s "

@@ -52,7 +52,7 @@ except ModuleNotFoundError:  # running from a checkout without an installed pack
 from click.testing import CliRunner  # noqa: E402
 
 from qualkit.cli import cli  # noqa: E402
-from qualkit.exporting import write_atomically  # noqa: E402
+from qualkit.files import write_atomically  # noqa: E402
 from qualkit.model import Codebook, Role  # noqa: E402
 from qualkit.refiqda import read_qdpx  # noqa: E402
 from qualkit.storage import Store  # noqa: E402
@@ -349,10 +349,6 @@ def ratio(x: float | None) -> str:
     return "" if x is None else f"{x:.1f}"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    write_atomically(path, lambda f: f.write(text.encode("utf-8")))
-
-
 def main() -> int:
     timings: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmpname:
@@ -428,8 +424,8 @@ def main() -> int:
             "platform": platform.platform(),
         },
     }
-    write_atomic(RESULTS, json.dumps(summary, indent=2) + "\n")
-    write_atomic(RESULTS.with_suffix(".md"), markdown(summary))
+    write_atomically(RESULTS, json.dumps(summary, indent=2) + "\n")
+    write_atomically(RESULTS.with_suffix(".md"), markdown(summary))
     print(
         f"{'PASS' if passed else 'FAIL'}: qualkit import of {len(expected):,} codings "
         f"{main_cpu:.2f} CPU s (limit {LIMIT_SECONDS:.0f} s), fastest wall {main_wall:.2f} s; "

@@ -256,7 +256,7 @@ def codebook_import(project: str, file: Path, actor: str) -> None:
 @friendly_errors
 def codebook_export(project: str, out: Path) -> None:
     """Write the project's codebook to a file."""
-    from qualkit.exporting import write_atomically
+    from qualkit.files import write_atomically
 
     with open_store(project) as store:
         cb = store.codebook()
@@ -507,7 +507,7 @@ def agreement(
     """
     from qualkit.agreement import format_table
     from qualkit.agreement_io import project_agreement, qdpx_agreement, summary, to_csv
-    from qualkit.exporting import write_atomically
+    from qualkit.files import write_atomically
 
     if out is not None and out.suffix.lower() not in {".csv", ".json"}:
         raise click.UsageError("--out must end in .csv or .json")

@@ -144,7 +144,7 @@ def matrix_cmd(
     participants."""
     from qualkit.analysis import Study
     from qualkit.analysis.export import MATRIX_FORMATS, format_for, write_matrix
-    from qualkit.exporting import write_atomically
+    from qualkit.files import write_atomically
 
     fmt = format_for(out, MATRIX_FORMATS)
     with Study.open(project) as study:
@@ -180,7 +180,7 @@ def cooccurrence_cmd(
     """Code × code: how often codes occur together, with Jaccard similarity (XLSX)."""
     from qualkit.analysis import Study
     from qualkit.analysis.export import MATRIX_FORMATS, format_for, write_matrix
-    from qualkit.exporting import write_atomically
+    from qualkit.files import write_atomically
 
     fmt = format_for(out, MATRIX_FORMATS)
     with Study.open(project) as study:
@@ -213,7 +213,7 @@ def framework_cmd(project: str, columns: str, charts: bool, out: Path, **selecti
     researchers' summary (XLSX: one sheet per theme; or DOCX)."""
     from qualkit.analysis import Study
     from qualkit.analysis.export import FRAMEWORK_FORMATS, format_for, write_framework
-    from qualkit.exporting import write_atomically
+    from qualkit.files import write_atomically
 
     fmt = format_for(out, FRAMEWORK_FORMATS)
     filters = _filters(**selection)
@@ -258,7 +258,7 @@ def chart_cmd(
     alternative."""
     from qualkit.analysis import Study
     from qualkit.analysis.charts import chart_format
-    from qualkit.exporting import write_atomically
+    from qualkit.files import write_atomically
 
     fmt = chart_format(out)
     filters = _filters(**selection)

@@ -110,7 +110,7 @@ def quotes_cmd(
         parse_where,
         write_quotes,
     )
-    from qualkit.exporting import write_atomically
+    from qualkit.files import write_atomically
 
     chosen = fmt or format_for_path(out)
     filters = QuoteFilters(
@@ -152,7 +152,7 @@ def qdpx_cmd(project: str, out: Path, positions: str) -> None:
     participant attributes (as cases and variables) are included. Use --positions utf16
     for NVivo, which counts positions in UTF-16 code units.
     """
-    from qualkit.exporting import write_atomically
+    from qualkit.files import write_atomically
     from qualkit.refiqda import export_qdpx
 
     if out.suffix.lower() != ".qdpx":

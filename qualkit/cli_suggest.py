@@ -240,7 +240,7 @@ def evaluate_cmd(project: str, json_out: Path | None, themes: bool) -> None:
     out. Themes: NMI and ARI of discovered themes with the coded top-level themes, and the
     share of passages left unassigned.
     """
-    from qualkit.exporting import write_atomically
+    from qualkit.files import write_atomically
     from qualkit.topics.evaluate import evaluate
 
     with open_store(project) as store:

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from qualkit.errors import QualkitError
 from qualkit.export import WRITERS, build_quote_bank, format_for_path, write_quotes
 from qualkit.export.formats import md_escape, sheet_name
-from qualkit.exporting import write_atomically
+from qualkit.files import write_atomically
 from qualkit.storage import Store
 from tests.test_export_quotes import make_project
 

@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 from qualkit.errors import ConflictError, InputError
-from qualkit.exporting import write_atomically
+from qualkit.files import write_atomically
 from qualkit.model import Code, Codebook
 from qualkit.project import NotIdentifiableGate
 from qualkit.refiqda import PROJECT_XSD, export_qdpx, import_qdpx_into, plain_guid, read_qdpx

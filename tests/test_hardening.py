@@ -21,7 +21,7 @@ from qualkit.codebook import load_codebook, loads_codebook, save_codebook
 from qualkit.codings_io import read_coding_file
 from qualkit.errors import CodebookError, InputError, QualkitError
 from qualkit.export.formats import md_escape
-from qualkit.exporting import STALE_PART_SECONDS, write_atomically
+from qualkit.files import STALE_PART_SECONDS, write_atomically
 from qualkit.importers import load_transcript, read_text
 from qualkit.project import NotIdentifiableGate, init_project, load_codebook_file
 from qualkit.refiqda.qdc import import_qdc, qdc_bytes

@@ -8,12 +8,14 @@ import html
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from qualkit.deid.review import REVIEW_FORMAT, REVIEW_VERSION, reviewed_detections
+from qualkit.deid.review import REVIEW_FORMAT, REVIEW_VERSION, review_name, reviewed_detections
 from qualkit.errors import InputError
 from qualkit.text import text_hash
 from qualkit.ui import deid_review as R
@@ -73,7 +75,7 @@ def test_review_files_lists_only_review_files_sorted(tmp_path: Path) -> None:
     write(tmp_path, "t01", make_doc())
     (tmp_path / "t01.proposed.txt").write_text("x")
     allowed = [tmp_path, tmp_path / "missing"]
-    assert [R.review_name(p) for p in R.review_files(tmp_path, allowed)] == ["t01", "t02"]
+    assert [review_name(p) for p in R.review_files(tmp_path, allowed)] == ["t01", "t02"]
     with pytest.raises(InputError, match="is not a folder"):
         R.review_files(tmp_path / "missing", allowed)
     with pytest.raises(InputError, match="no review folder"):
@@ -257,3 +259,14 @@ def test_add_types_cover_the_identifier_types() -> None:
     assert R.ADD_TYPES[0] == "PERSON"
     assert {"LOCATION", "ORGANIZATION", "UK_POSTCODE", "PHONE_NUMBER"} <= set(R.ADD_TYPES)
     assert len(set(R.ADD_TYPES)) == len(R.ADD_TYPES)
+
+
+def test_reading_review_files_loads_neither_presidio_nor_spacy() -> None:
+    # The app reads and writes review files without paying for de-identification's models.
+    code = (
+        "import sys, qualkit.deid.review, qualkit.ui.deid_review; "
+        "loaded = sorted(m for m in ('presidio_analyzer', 'presidio_anonymizer', 'spacy') "
+        "if m in sys.modules); "
+        "assert not loaded, loaded"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,6 +1,6 @@
 """Writing analyses to files: matrices as CSV or XLSX, the Framework matrix as XLSX (one
 sheet per theme) or DOCX. Writers take a binary file object; callers pass them to
-:func:`qualkit.exporting.write_atomically` so a failed write leaves nothing behind.
+:func:`qualkit.files.write_atomically` so a failed write leaves nothing behind.
 
 Only what the analysis shows is written: code names, counts (hidden cells as "<K"),
 pseudonymous participant ids with their roles, and de-identified passages.

@@ -56,6 +56,7 @@ from typing import Any
 import yaml
 
 from qualkit.errors import CodebookError
+from qualkit.files import write_atomically
 from qualkit.model import Code, Codebook, Provenance
 from qualkit.safe_yaml import SafeLoader, YAMLRefused
 
@@ -396,14 +397,6 @@ def dump_codebook(cb: Codebook) -> str:
     )
 
 
-def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename
-    (:func:`qualkit.exporting.write_atomically`, which also clears stale temporaries)."""
-    from qualkit.exporting import write_atomically
-
-    write_atomically(Path(path), lambda fh: fh.write(data))
-
-
 def save_codebook(cb: Codebook, path: str | Path) -> None:
     """Write ``cb`` as YAML to ``path`` atomically (never a half-written file)."""
-    write_atomic(path, dump_codebook(cb).encode("utf-8"))
+    write_atomically(path, dump_codebook(cb).encode("utf-8"))

@@ -33,7 +33,6 @@ from qualkit.deid.recognizers import (
     rank_of,
 )
 from qualkit.deid.recognizers.base import QualkitRecognizer
-from qualkit.deid.recognizers.names import GENERIC_LABEL_WORDS
 from qualkit.deid.scorer import (
     SCORER_NAME,
     SCORER_RANK,
@@ -63,6 +62,7 @@ from qualkit.deid.words import (
     TITLES,
     Lexicon,
 )
+from qualkit.importers.labels import GENERIC_LABEL_WORDS
 
 # Presidio types qualkit does not mask: nationality/religion/politics words are the
 # substance of many interviews, not identifiers of a person.

@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from qualkit.deid.anonymize import PseudonymMap
-from qualkit.deid.io import atomic_write_bytes
 from qualkit.errors import InputError, QualkitError
+from qualkit.files import write_atomically
 
 KEY_FORMAT = "qualkit-deid-key"
 KEY_VERSION = 1
@@ -109,7 +109,7 @@ def _usable_parameters(n: int, r: int, p: int) -> bool:
 
 def save_key(path: str | Path, mapping: PseudonymMap, passphrase: str) -> None:
     """Encrypt and write the key file (owner-only permissions, atomic)."""
-    atomic_write_bytes(path, encrypt_mapping(mapping, passphrase), mode=0o600)
+    write_atomically(path, encrypt_mapping(mapping, passphrase), mode=0o600)
 
 
 def load_key(path: str | Path, passphrase: str) -> PseudonymMap:

@@ -28,6 +28,7 @@ import yaml
 
 from qualkit.deid.spans import LOCATION, ORGANIZATION, PERSON
 from qualkit.errors import InputError
+from qualkit.files import write_atomically
 from qualkit.safe_yaml import load_yaml
 
 FORMAT_NAME = "deid-lists"
@@ -156,12 +157,10 @@ def load_lists(path: str | Path) -> DeidLists:
 
 def save_lists(lists: DeidLists, path: str | Path) -> None:
     """Write a ``deid-lists`` file atomically (JSON if the name ends in ``.json``)."""
-    from qualkit.deid.io import atomic_write_text
-
     p = Path(path)
     data = lists.to_dict()
     if p.suffix.lower() == ".json":
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    atomic_write_text(p, text)
+    write_atomically(p, text)

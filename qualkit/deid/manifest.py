@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from qualkit.errors import InputError
+from qualkit.files import write_atomically
 
 MANIFEST_FORMAT = "qualkit-deid-manifest"
 MANIFEST_VERSION = 1
@@ -98,9 +99,7 @@ def build_manifest(files: list[tuple[Path, str]]) -> Manifest:
 
 
 def write_manifest(manifest: Manifest, path: str | Path) -> None:
-    from qualkit.deid.io import atomic_write_text
-
-    atomic_write_text(path, json.dumps(manifest.to_dict(), indent=2) + "\n", mode=0o644)
+    write_atomically(path, json.dumps(manifest.to_dict(), indent=2) + "\n", mode=0o644)
 
 
 def load_manifest(path: str | Path) -> Manifest:

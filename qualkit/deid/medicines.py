@@ -23,8 +23,8 @@ from pathlib import Path
 import regex as re
 
 from qualkit.deid.gazetteer import cache_dir, load_gazetteer
-from qualkit.deid.io import atomic_write_bytes
 from qualkit.errors import MissingExtra
+from qualkit.files import write_atomically
 
 PACKAGE = "drug-named-entity-recognition"
 COMMON_NAME_RANK = 2000
@@ -70,7 +70,7 @@ def medicine_words() -> frozenset[str]:
         return frozenset(path.read_text(encoding="utf-8").split())
     words = _build(data_file)
     with contextlib.suppress(OSError):  # a read-only cache folder: use the list unkept
-        atomic_write_bytes(path, ("\n".join(words) + "\n").encode("utf-8"))
+        write_atomically(path, ("\n".join(words) + "\n").encode("utf-8"))
     return frozenset(words)
 
 

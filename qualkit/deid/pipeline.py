@@ -13,27 +13,34 @@ import hashlib
 import json
 import multiprocessing as mp
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
 from qualkit.deid.anonymize import Pseudonymiser
-from qualkit.deid.io import atomic_write_text, file_key, read_source
+from qualkit.deid.io import file_key, read_source
 from qualkit.deid.keyfile import load_or_new_key, save_key
 from qualkit.deid.lists import DeidLists
 from qualkit.deid.manifest import build_manifest, qualkit_version, write_manifest
 from qualkit.deid.review import (
     PROPOSED_SUFFIX,
     REVIEW_SUFFIX,
+    read_review,
     review_document,
+    review_name,
     reviewed_detections,
+    write_review,
 )
 from qualkit.deid.spans import Detection
 from qualkit.errors import InputError
+from qualkit.files import write_atomically
 from qualkit.text import text_hash
+
+if TYPE_CHECKING:
+    from qualkit.deid.analyzer import Analysis
 
 STATE_DIR = ".qualkit-deid"
 
@@ -126,10 +133,33 @@ def detect_corpus(
     The result depends only on the texts, lists and configuration, not on the number of
     processes or the order in which texts finish.
     """
-    from qualkit.deid.analyzer import Analysis, Detector, DetectorConfig, uncovered
+    from qualkit.deid.analyzer import Detector, DetectorConfig, uncovered
 
     lists = lists or DeidLists()
     config = config or getattr(detector, "config", None) or DetectorConfig()
+    done, detector = _detect_each(texts, lists, config, processes, progress, cache_dir, detector)
+    found = {k: done[k].detections for k in texts}
+    if getattr(config, "propagate", True) and len(texts) > 1:
+        detector = detector or Detector(lists=lists, config=config)
+        found = detector.propagate_corpus(texts, found)
+    found = resolve_types(texts, found)
+    possible = {k: uncovered(done[k].possible, found[k]) for k in texts}
+    return CorpusDetections(found, possible)
+
+
+def _detect_each(
+    texts: Mapping[str, str],
+    lists: DeidLists,
+    config: Any,
+    processes: int,
+    progress: bool,
+    cache_dir: str | Path | None,
+    detector: Any,
+) -> tuple[dict[str, Analysis], Any]:
+    """Stage 1 of :func:`detect_corpus`: every text detected on its own, cached texts read
+    back. Returns the analyses and the detector (made here when detection needed one)."""
+    from qualkit.deid.analyzer import Detector
+
     fp = _fingerprint(lists, config)
     cache = Path(cache_dir) if cache_dir is not None else None
     done: dict[str, Analysis] = {}
@@ -159,19 +189,7 @@ def detect_corpus(
     try:
         batch = max(1, getattr(config, "batch_size", 4))
         if processes > 1 and len(todo) > 1:
-            ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-            # Longest transcripts first and small tasks, so no worker idles at the end.
-            size = max(1, min(batch, len(todo) // (processes * 4) or 1))
-            longest_first = sorted(todo, key=lambda kt: -len(kt[1]))
-            with ctx.Pool(processes, initializer=_init_worker, initargs=(lists, config)) as pool:
-                for results in pool.imap_unordered(_detect_chunk, _chunks(longest_first, size)):
-                    for key, raw, maybe in results:
-                        record(
-                            key,
-                            Analysis(
-                                [Detection(**d) for d in raw], [Detection(**d) for d in maybe]
-                            ),
-                        )
+            _detect_in_processes(todo, lists, config, processes, batch, record)
         elif todo:
             detector = detector or Detector(lists=lists, config=config)
             for chunk in _chunks(todo, batch):
@@ -181,13 +199,31 @@ def detect_corpus(
                     record(key, analysis)
     finally:
         bar.close()
-    found = {k: done[k].detections for k in texts}
-    if getattr(config, "propagate", True) and len(texts) > 1:
-        detector = detector or Detector(lists=lists, config=config)
-        found = detector.propagate_corpus(texts, found)
-    found = resolve_types(texts, found)
-    possible = {k: uncovered(done[k].possible, found[k]) for k in texts}
-    return CorpusDetections(found, possible)
+    return done, detector
+
+
+def _detect_in_processes(
+    todo: list[tuple[str, str]],
+    lists: DeidLists,
+    config: Any,
+    processes: int,
+    batch: int,
+    record: Callable[[str, Analysis], None],
+) -> None:
+    """Detect ``todo`` in a pool of worker processes, recording each text as it finishes."""
+    from qualkit.deid.analyzer import Analysis
+
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    # Longest transcripts first and small tasks, so no worker idles at the end.
+    size = max(1, min(batch, len(todo) // (processes * 4) or 1))
+    longest_first = sorted(todo, key=lambda kt: -len(kt[1]))
+    with ctx.Pool(processes, initializer=_init_worker, initargs=(lists, config)) as pool:
+        for results in pool.imap_unordered(_detect_chunk, _chunks(longest_first, size)):
+            for key, raw, maybe in results:
+                record(
+                    key,
+                    Analysis([Detection(**d) for d in raw], [Detection(**d) for d in maybe]),
+                )
 
 
 def detect_texts(
@@ -308,7 +344,7 @@ def _write_cache(cache: Path, key: str, text: str, fp: str, analysis: Any) -> No
         "detections": [d.as_dict() for d in analysis.detections],
         "possible": [d.as_dict() for d in analysis.possible],
     }
-    atomic_write_text(_cache_path(cache, key), json.dumps(data) + "\n")
+    write_atomically(_cache_path(cache, key), json.dumps(data) + "\n")
 
 
 # Machine-readable detections ----------------------------------------------------------
@@ -323,7 +359,7 @@ def detections_to_json(detections: Mapping[str, Sequence[Detection]]) -> dict[st
 
 
 def write_detections(path: str | Path, detections: Mapping[str, Sequence[Detection]]) -> None:
-    atomic_write_text(path, json.dumps(detections_to_json(detections), indent=1) + "\n")
+    write_atomically(path, json.dumps(detections_to_json(detections), indent=1) + "\n")
 
 
 def load_detections(path: str | Path) -> dict[str, list[Detection]]:
@@ -420,10 +456,8 @@ def run(
         possible = uncovered(found.possible[key], dets[key])
         doc = review_document(source, text, dets[key], pseudo.replacement, possible)
         proposed = pseudo.anonymize(text, dets[key])
-        atomic_write_text(
-            out / f"{key}{REVIEW_SUFFIX}", json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
-        )
-        atomic_write_text(out / f"{key}{PROPOSED_SUFFIX}", proposed)
+        write_review(out / f"{key}{REVIEW_SUFFIX}", doc)
+        write_atomically(out / f"{key}{PROPOSED_SUFFIX}", proposed)
         summary.review_files.append(f"{key}{REVIEW_SUFFIX}")
         summary.detections += len(dets[key])
         for d in dets[key]:
@@ -481,22 +515,13 @@ def apply(
     written: list[tuple[Path, str]] = []
     prepared = []
     for path in reviews:
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise InputError(path, "review file is not valid JSON", line=exc.lineno) from None
-        except UnicodeDecodeError:
-            raise InputError(path, "review file is not UTF-8 text") from None
-        except RecursionError:
-            raise InputError(path, "review file is nested too deeply") from None
-        if not isinstance(doc, dict):
-            raise InputError(path, "not a qualkit review file")
+        doc, _ = read_review(path)
         prepared.append((path, doc, *reviewed_detections(path, doc)))
     for path, doc, text, dets, acc, rej, add in prepared:
         final = pseudo.anonymize(text, dets)
-        key = path.name[: -len(REVIEW_SUFFIX)]
+        key = review_name(path)
         target = release / f"{key}.txt"
-        atomic_write_text(target, final, mode=0o644)
+        write_atomically(target, final, mode=0o644)
         written.append((target, str(doc.get("source", key))))
         summary.transcripts += 1
         summary.accepted += acc

@@ -4,13 +4,15 @@ One JSON file per transcript (``<name>.review.json``) holds the raw text, every 
 with its context and a decision (accept or reject), spans the researcher adds, and the
 *possible misses*: words left unmasked that could still identify someone, each with its
 risk and a decision (keep, or mask every mention). ``qualkit deid apply`` and the "Review
-de-identification" page both read and check it here. The file holds raw text and stays on
-the researcher's side.
+de-identification" page both read, check and write it here (this module loads neither
+Presidio nor spaCy, so the app reads review files without them). The file holds raw text
+and stays on the researcher's side.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ import regex as re
 
 from qualkit.deid.spans import Detection, identifier_class, resolve_overlaps
 from qualkit.errors import InputError
+from qualkit.files import write_atomically
 from qualkit.text import text_hash
 
 REVIEW_FORMAT = "qualkit-deid-review"
@@ -38,6 +41,36 @@ REVIEW_INSTRUCTIONS = (
     "run: qualkit deid apply <this folder>. This file holds raw text: keep it on the "
     "researcher side."
 )
+
+
+def review_name(path: Path) -> str:
+    """The transcript's name: the file name without ``.review.json``."""
+    return path.name[: -len(REVIEW_SUFFIX)] if path.name.endswith(REVIEW_SUFFIX) else path.name
+
+
+def read_review(path: Path) -> tuple[dict[str, Any], bytes]:
+    """A review file's JSON object and the bytes it was read from (not yet checked: see
+    :func:`reviewed_detections`). Raises :class:`InputError` naming the file."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read review file ({exc.strerror or 'error'})") from None
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(path, "review file is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(path, "review file is not valid JSON", line=exc.lineno) from None
+    except RecursionError:
+        raise InputError(path, "review file is nested too deeply to be a review file") from None
+    if not isinstance(doc, dict):
+        raise InputError(path, "not a qualkit review file")
+    return doc, raw
+
+
+def write_review(path: Path, doc: Mapping[str, Any], mode: int | None = None) -> None:
+    """Write a review document to ``path`` atomically (permissions ``mode`` if given)."""
+    write_atomically(path, json.dumps(doc, indent=1, ensure_ascii=False) + "\n", mode=mode)
 
 
 def context(text: str, start: int, end: int) -> str:

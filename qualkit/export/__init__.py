@@ -11,7 +11,7 @@
 Typical use (the command line and the app do exactly this)::
 
     from qualkit.export import QuoteFilters, build_quote_bank, write_quotes
-    from qualkit.exporting import write_atomically
+    from qualkit.files import write_atomically
 
     filters = QuoteFilters(codes=("access",), roles=("Person accessing support",))
     bank = build_quote_bank(store, filters)

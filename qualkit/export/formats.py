@@ -1,7 +1,7 @@
 """Quote bank writers: one small class per format, registered by format name.
 
 Every writer writes a whole :class:`~qualkit.export.quotes.QuoteBank` to a binary file
-object, so the command line (through :func:`qualkit.exporting.write_atomically`) and the
+object, so the command line (through :func:`qualkit.files.write_atomically`) and the
 app (through an in-memory buffer for a download button) share one code path::
 
     buffer = io.BytesIO()

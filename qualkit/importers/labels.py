@@ -4,11 +4,16 @@ A label is a short run of 1-4 words (at most 30 characters) at the start of a li
 ``Interviewer``, ``P1``, ``Speaker 2`` or ``Bernadette Quaye``. Sentences that merely contain
 a colon near their start ("She said: no way", "Note: ...") are rejected here; the parser
 additionally requires labels to recur (see :mod:`qualkit.importers.turns`).
+
+De-identification reads the same layouts to find names used as labels
+(:func:`name_label_spans`, :data:`GENERIC_LABEL_WORDS`).
 """
 
 from __future__ import annotations
 
 import re
+
+import regex
 
 MAX_LABEL_CHARS = 30
 MAX_LABEL_WORDS = 4
@@ -19,6 +24,8 @@ _WORD = r"(?:[^\W\d_][\w'’.\-]*|\d+)"
 PLACEHOLDER = r"\[[A-Z][A-Z_]* \d+\]"
 _PLACEHOLDER_RE = re.compile(rf"^{PLACEHOLDER}$")
 LABEL = rf"(?:{PLACEHOLDER}|[^\W\d_][\w'’.\-]*(?:[ \t]{_WORD}){{0,{MAX_LABEL_WORDS - 1}}})"
+# A time beside a label: "0:02", "00:01:02".
+CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?"
 
 
 def word_set(words: str, sep: str | None = None) -> frozenset[str]:
@@ -128,3 +135,42 @@ def is_other_label(label: str) -> bool:
 def is_int_p_label(label: str) -> bool:
     """Abbreviated role labels of the ``INT:`` / ``P1:`` / ``R:`` layout."""
     return bool(_INT_P_RE.match(clean_label(label)))
+
+
+# Labels that may be names, in the layouts transcripts use: "Dave: ...",
+# "Dave Smith (00:01:02):", otter's "Dave Smith  0:02" on a line of its own, and a name alone
+# on the line after a "[00:03:12]" timestamp. Only letters: "P1" is never a name.
+_NAME_TOKEN = r"[\p{L}][\p{L}'’.\-]*"
+_NAME_LABEL = rf"(?P<label>{_NAME_TOKEN}(?:[ ]{_NAME_TOKEN}){{0,2}})"
+_NAME_LABEL_PATTERNS = (
+    regex.compile(rf"(?m)^[ \t]*(?:\[{CLOCK}\][ \t]*)?{_NAME_LABEL}[ \t]*(?:\({CLOCK}\))?[ \t]*:"),
+    regex.compile(rf"(?m)^{_NAME_LABEL}[ ]{{2,}}{CLOCK}[ \t]*$"),
+    regex.compile(rf"(?m)^[ \t]*\[{CLOCK}\][ \t]*\n[ \t]*{_NAME_LABEL}[ \t]*$"),
+)
+
+GENERIC_LABEL_WORDS: frozenset[str] = word_set(
+    """
+    interviewer interviewee interviewers participant participants respondent researcher
+    researchers peer co-researcher speaker facilitator moderator int intv iv p q a r i
+    note notes transcriber transcript transcribed unknown unidentified voice person
+    worker support staff member client service user both all group everyone male female
+    man woman id interview date mode location duration length time title site borough
+    consent recorded recording by code reference ref project study format language
+    setting venue session audio file start end total age gender ethnicity role comments
+    summary theme question answer prompt probe sex area team lead observer other family
+    and of the telephone phone video call zoom in person via format type number no tel
+    mobile email address postcode dob born
+    """
+)
+"""Lower-case words of role labels and transcript header fields ("Interviewer", "INT",
+"P", "Date", "Location"): a label holding one of them is not a name."""
+
+
+def name_label_spans(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, label)`` of every letters-only label in ``text``, layout by layout
+    (colon, otter, after a timestamp), each in text order; a label may be found twice."""
+    return [
+        (m.start("label"), m.end("label"), m.group("label"))
+        for pattern in _NAME_LABEL_PATTERNS
+        for m in pattern.finditer(text)
+    ]

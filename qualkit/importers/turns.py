@@ -25,6 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from qualkit.importers.labels import (
+    CLOCK,
     LABEL,
     clean_label,
     is_int_p_label,
@@ -52,7 +53,7 @@ _TS_INLINE_RE = re.compile(rf"^\s*\[({_TS})\][ \t]+(?=\S)")
 _REV_RE = re.compile(
     rf"^\s*{_BOLD}?({LABEL}){_BOLD}?[ \t]+[\[(]({_TS})[\])]{_BOLD}?[ \t]*(?::[ \t]*|$)"
 )
-_OTTER_RE = re.compile(rf"^\s*({LABEL})[ \t]+(\d{{1,2}}:\d{{2}}(?::\d{{2}})?)\s*$")
+_OTTER_RE = re.compile(rf"^\s*({LABEL})[ \t]+({CLOCK})\s*$")
 _LABEL_RE = re.compile(rf"^[ \t]{{0,3}}({_BOLD})?({LABEL})({_BOLD})?[ \t]*:{_BOLD}?(?:[ \t]+|$)")
 _SPEAKER_LINE_RE = re.compile(rf"^\s*{_BOLD}?({LABEL}){_BOLD}?\s*:?\s*$")
 _HEADER_RE = re.compile(

@@ -67,8 +67,8 @@ from qualkit.codebook.validation import (
     valid_colour,
     valid_id,
 )
-from qualkit.codebook.yaml_format import write_atomic
 from qualkit.errors import CodebookError
+from qualkit.files import write_atomically
 from qualkit.model import Code, Codebook, Provenance
 
 from .common import (
@@ -287,7 +287,7 @@ def save_qdc(cb: Codebook, path: str | Path, *, xsd: str | Path | None = None) -
     """Write ``cb`` as a ``.qdc`` file at ``path`` atomically."""
     buffer = io.BytesIO()
     export_qdc(cb, buffer, xsd=xsd)
-    write_atomic(path, buffer.getvalue())
+    write_atomically(path, buffer.getvalue())
 
 
 # --- Schema validation -------------------------------------------------------------------

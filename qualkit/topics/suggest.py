@@ -690,7 +690,7 @@ def suggest_codes_file(
     codable codes are suggested. ``model`` names the embedding model (default: MiniLM).
     Returns the number of passages. Nothing is written when the input is bad.
     """
-    from qualkit.exporting import write_atomically
+    from qualkit.files import write_atomically
     from qualkit.project import load_codebook_file
     from qualkit.topics.embed import model_spec
 

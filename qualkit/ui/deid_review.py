@@ -23,8 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qualkit.deid.io import atomic_write_text
-from qualkit.deid.review import DECISIONS, POSSIBLE_DECISIONS, REVIEW_SUFFIX, reviewed_detections
+from qualkit.deid.review import (
+    DECISIONS,
+    POSSIBLE_DECISIONS,
+    REVIEW_SUFFIX,
+    read_review,
+    reviewed_detections,
+    write_review,
+)
 from qualkit.deid.spans import DIRECT_TYPES, QUASI_TYPES
 from qualkit.errors import InputError
 
@@ -110,11 +116,6 @@ def review_files(folder: str | Path, allowed: Sequence[Path]) -> list[Path]:
     return sorted(f for f in p.glob(f"*{REVIEW_SUFFIX}") if f.is_file() and not f.is_symlink())
 
 
-def review_name(path: Path) -> str:
-    """The transcript's name: the file name without ``.review.json``."""
-    return path.name[: -len(REVIEW_SUFFIX)] if path.name.endswith(REVIEW_SUFFIX) else path.name
-
-
 def check(path: Path, doc: dict[str, Any]) -> Counts:
     """Run the checks ``qualkit deid apply`` runs; raise :class:`InputError` on a problem."""
     _, _, accepted, rejected, added = reviewed_detections(path, doc)
@@ -124,20 +125,7 @@ def check(path: Path, doc: dict[str, Any]) -> Counts:
 def load_review(path: str | Path) -> Loaded:
     """Read and check one review file."""
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError(p, f"cannot read review file ({exc.strerror or 'error'})") from None
-    try:
-        doc = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InputError(p, "review file is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(p, "review file is not valid JSON", line=exc.lineno) from None
-    except RecursionError:
-        raise InputError(p, "review file is nested too deeply to be a review file") from None
-    if not isinstance(doc, dict):
-        raise InputError(p, "not a qualkit review file")
+    doc, raw = read_review(p)
     check(p, doc)
     return Loaded(p, doc, hashlib.sha256(raw).hexdigest())
 
@@ -212,7 +200,7 @@ def save_review(loaded: Loaded, doc: dict[str, Any]) -> Counts:
         raise InputError(path, f"cannot read review file ({exc.strerror or 'error'})") from None
     if now != loaded.digest:
         raise InputError(path, "the file changed on disk since you opened it: open it again")
-    atomic_write_text(path, json.dumps(doc, indent=1, ensure_ascii=False) + "\n", mode=mode)
+    write_review(path, doc, mode=mode)
     return counts
 
 

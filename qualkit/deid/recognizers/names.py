@@ -31,6 +31,7 @@ from qualkit.deid.words import (
     TITLES,
     WORDLIKE_TITLES,
 )
+from qualkit.importers.labels import GENERIC_LABEL_WORDS, name_label_spans
 
 _NAME_TOKEN = rf"(?:{CAP}|\p{{Ll}}[\p{{Ll}}'’\-]+)"
 # Titles written before a surname and counted as part of the name ("Dr Okafor").
@@ -93,138 +94,6 @@ _THE_NICK = re.compile(
 _QUOTED_NICK = re.compile(
     r"(?i:\b(?:call(?:ed|s)?|known[ ]+as|nicknamed)[ ]+(?:him|her|me|them|himself|herself)?[ ]*)"
     r"[\"“‘'](?P<name>[\p{L}][\p{L} \-]{1,20}?)[\"”’']"
-)
-
-# Speaker labels: "Dave: ...", "Dave Smith (00:01:02):", otter "Dave Smith  0:02",
-# and a name alone on the line after a "[00:03:12]" timestamp.
-_LABEL_TOKEN = r"[\p{L}][\p{L}'’.\-]*"
-_LABEL = rf"(?P<label>{_LABEL_TOKEN}(?:[ ]{_LABEL_TOKEN}){{0,2}})"
-_LABEL_COLON = re.compile(
-    rf"(?m)^[ \t]*(?:\[\d{{1,2}}:\d{{2}}(?::\d{{2}})?\][ \t]*)?{_LABEL}[ \t]*"
-    r"(?:\(\d{1,2}:\d{2}(?::\d{2})?\))?[ \t]*:"
-)
-_LABEL_OTTER = re.compile(rf"(?m)^{_LABEL}[ ]{{2,}}\d{{1,2}}:\d{{2}}(?::\d{{2}})?[ \t]*$")
-_LABEL_AFTER_TS = re.compile(
-    rf"(?m)^[ \t]*\[\d{{1,2}}:\d{{2}}(?::\d{{2}})?\][ \t]*\n[ \t]*{_LABEL}[ \t]*$"
-)
-GENERIC_LABEL_WORDS: frozenset[str] = frozenset(
-    [
-        "interviewer",
-        "interviewee",
-        "interviewers",
-        "participant",
-        "participants",
-        "respondent",
-        "researcher",
-        "researchers",
-        "peer",
-        "co-researcher",
-        "speaker",
-        "facilitator",
-        "moderator",
-        "int",
-        "intv",
-        "iv",
-        "p",
-        "q",
-        "a",
-        "r",
-        "i",
-        "note",
-        "notes",
-        "transcriber",
-        "transcript",
-        "transcribed",
-        "unknown",
-        "unidentified",
-        "voice",
-        "person",
-        "worker",
-        "support",
-        "staff",
-        "member",
-        "client",
-        "service",
-        "user",
-        "both",
-        "all",
-        "group",
-        "everyone",
-        "male",
-        "female",
-        "man",
-        "woman",
-        "id",
-        "interview",
-        "date",
-        "mode",
-        "location",
-        "duration",
-        "length",
-        "time",
-        "title",
-        "site",
-        "borough",
-        "consent",
-        "recorded",
-        "recording",
-        "by",
-        "code",
-        "reference",
-        "ref",
-        "project",
-        "study",
-        "format",
-        "language",
-        "setting",
-        "venue",
-        "session",
-        "audio",
-        "file",
-        "start",
-        "end",
-        "total",
-        "age",
-        "gender",
-        "ethnicity",
-        "role",
-        "comments",
-        "summary",
-        "theme",
-        "question",
-        "answer",
-        "prompt",
-        "probe",
-        "sex",
-        "area",
-        "team",
-        "lead",
-        "observer",
-        "other",
-        "family",
-        "and",
-        "of",
-        "the",
-        "telephone",
-        "phone",
-        "video",
-        "call",
-        "zoom",
-        "in",
-        "person",
-        "via",
-        "format",
-        "type",
-        "number",
-        "no",
-        "tel",
-        "mobile",
-        "email",
-        "address",
-        "postcode",
-        "dob",
-        "born",
-    ]
 )
 
 
@@ -541,10 +410,7 @@ class SpeakerLabelRecognizer(QualkitRecognizer):
     SCORE: ClassVar[float] = 0.85
 
     def find(self, text: str) -> Iterator[Hit]:
-        found: list[tuple[int, int, str]] = []
-        for pattern in (_LABEL_COLON, _LABEL_OTTER, _LABEL_AFTER_TS):
-            for m in pattern.finditer(text):
-                found.append((m.start("label"), m.end("label"), m.group("label")))
+        found = name_label_spans(text)
         counts: dict[str, int] = {}
         for _, _, label in found:
             counts[label] = counts.get(label, 0) + 1

@@ -11,8 +11,12 @@ with the file name and the numbers of decisions, never any text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import streamlit as st
 
+from qualkit.deid.review import review_name
 from qualkit.errors import QualkitError
 from qualkit.ui import deid_review as R
 from qualkit.ui.session import SignedIn
@@ -57,7 +61,7 @@ def render() -> None:
     if not files:
         st.warning("There are no review files (*.review.json) in this folder.")
         return
-    names = {R.review_name(f): f for f in files}
+    names = {review_name(f): f for f in files}
     chosen = st.selectbox(
         "Transcript to review",
         list(names),
@@ -78,7 +82,6 @@ def render() -> None:
 
 def _review(sess: SignedIn, name: str, loaded: R.Loaded) -> None:
     doc = loaded.doc
-    items = R.detections(doc)
     added = R.added_spans(loaded.path, doc)
     st.header(f"Transcript {md_escape(name)}", anchor=False)
     st.markdown(
@@ -94,65 +97,9 @@ def _review(sess: SignedIn, name: str, loaded: R.Loaded) -> None:
     # Widget keys carry the file's digest, so after a save the form shows what is on disk.
     tag = f"{name}_{loaded.digest[:12]}"
     with st.form(f"qk_dr_form_{tag}"):
-        st.subheader("Detections", anchor=False)
-        if not items:
-            st.write("Nothing was detected in this transcript.")
-        chosen: dict[int, str] = {}
-        for i, item in enumerate(items):
-            left, right = st.columns([3, 2], vertical_alignment="center")
-            with left:
-                st.markdown(
-                    f"**{i + 1}. {md_escape(str(item.get('type', '')))}** "
-                    f"“{md_escape(str(item.get('text', '')))}” — score "
-                    f"{md_escape(str(item.get('score', '')))}, found by "
-                    f"{md_escape(str(item.get('recognizer', '')) or 'unknown')}, now "
-                    f"{md_escape(R.decision_of(item))}ed"
-                )
-            with right:
-                current = R.decision_of(item)
-                chosen[i] = st.selectbox(
-                    f"Decision on detection {i + 1}",
-                    R.DECISIONS,
-                    index=R.DECISIONS.index(current) if current in R.DECISIONS else 0,
-                    format_func=lambda d: R.DECISION_WORDS[d],
-                    key=f"qk_dr_dec_{tag}_{i}",
-                )
-        maybe = R.possible_misses(doc)
-        masked_maybe: dict[int, str] = {}
-        if maybe:
-            st.subheader("Possible misses", anchor=False)
-            st.write(
-                "Words left unmasked that could still identify someone, the most likely "
-                "first. Tick one to mask every mention of it in this transcript."
-            )
-            for j, entry in enumerate(maybe):
-                ticked = st.checkbox(
-                    f"Mask every mention of “{entry.get('text', '')}” "
-                    f"({entry.get('type', '')}, {entry.get('mentions', 0)} in this transcript)",
-                    value=str(entry.get("decision", "keep")) == "mask",
-                    key=f"qk_dr_maybe_{tag}_{j}",
-                    help=str(entry.get("context", "")),
-                )
-                masked_maybe[j] = "mask" if ticked else "keep"
-        st.subheader("Add a missed identifier", anchor=False)
-        adds = R.additions(doc)
-        if adds:
-            st.markdown(
-                "Already added: "
-                + md_escape("; ".join(f"{a.get('text', '')} ({a.get('type', '')})" for a in adds))
-            )
-        missed = st.text_input(
-            "Missed text, exactly as it appears",
-            max_chars=300,
-            key=f"qk_dr_add_text_{tag}",
-            help="Every whole-word mention of it in this transcript is masked.",
-        )
-        kind = st.selectbox(
-            "Type of the missed text",
-            [NO_TYPE, *R.ADD_TYPES],
-            format_func=lambda t: t or "Choose a type",
-            key=f"qk_dr_add_type_{tag}",
-        )
+        chosen = _detection_decisions(R.detections(doc), tag)
+        masked_maybe = _possible_miss_decisions(R.possible_misses(doc), tag)
+        missed, kind = _missed_identifier(doc, tag)
         save = st.form_submit_button("Save decisions", type="primary")
     if not save:
         return
@@ -162,9 +109,90 @@ def _review(sess: SignedIn, name: str, loaded: R.Loaded) -> None:
             st.error("Choose a type for the missed text.")
             return
         extra.append((missed, kind))
+    _save(sess, name, loaded, lambda: R.with_decisions(doc, chosen, extra, masked_maybe))
+
+
+def _detection_decisions(items: list[dict[str, Any]], tag: str) -> dict[int, str]:
+    """One accept/reject choice per detection, by 0-based position."""
+    st.subheader("Detections", anchor=False)
+    if not items:
+        st.write("Nothing was detected in this transcript.")
+    chosen: dict[int, str] = {}
+    for i, item in enumerate(items):
+        left, right = st.columns([3, 2], vertical_alignment="center")
+        with left:
+            st.markdown(
+                f"**{i + 1}. {md_escape(str(item.get('type', '')))}** "
+                f"“{md_escape(str(item.get('text', '')))}” — score "
+                f"{md_escape(str(item.get('score', '')))}, found by "
+                f"{md_escape(str(item.get('recognizer', '')) or 'unknown')}, now "
+                f"{md_escape(R.decision_of(item))}ed"
+            )
+        with right:
+            current = R.decision_of(item)
+            chosen[i] = st.selectbox(
+                f"Decision on detection {i + 1}",
+                R.DECISIONS,
+                index=R.DECISIONS.index(current) if current in R.DECISIONS else 0,
+                format_func=lambda d: R.DECISION_WORDS[d],
+                key=f"qk_dr_dec_{tag}_{i}",
+            )
+    return chosen
+
+
+def _possible_miss_decisions(maybe: list[dict[str, Any]], tag: str) -> dict[int, str]:
+    """One keep/mask tick per possible miss, by 0-based position."""
+    masked_maybe: dict[int, str] = {}
+    if not maybe:
+        return masked_maybe
+    st.subheader("Possible misses", anchor=False)
+    st.write(
+        "Words left unmasked that could still identify someone, the most likely "
+        "first. Tick one to mask every mention of it in this transcript."
+    )
+    for j, entry in enumerate(maybe):
+        ticked = st.checkbox(
+            f"Mask every mention of “{entry.get('text', '')}” "
+            f"({entry.get('type', '')}, {entry.get('mentions', 0)} in this transcript)",
+            value=str(entry.get("decision", "keep")) == "mask",
+            key=f"qk_dr_maybe_{tag}_{j}",
+            help=str(entry.get("context", "")),
+        )
+        masked_maybe[j] = "mask" if ticked else "keep"
+    return masked_maybe
+
+
+def _missed_identifier(doc: dict[str, Any], tag: str) -> tuple[str, str]:
+    """The missed text and its type as typed (either may be empty)."""
+    st.subheader("Add a missed identifier", anchor=False)
+    adds = R.additions(doc)
+    if adds:
+        st.markdown(
+            "Already added: "
+            + md_escape("; ".join(f"{a.get('text', '')} ({a.get('type', '')})" for a in adds))
+        )
+    missed = st.text_input(
+        "Missed text, exactly as it appears",
+        max_chars=300,
+        key=f"qk_dr_add_text_{tag}",
+        help="Every whole-word mention of it in this transcript is masked.",
+    )
+    kind = st.selectbox(
+        "Type of the missed text",
+        [NO_TYPE, *R.ADD_TYPES],
+        format_func=lambda t: t or "Choose a type",
+        key=f"qk_dr_add_type_{tag}",
+    )
+    return missed, kind or NO_TYPE
+
+
+def _save(
+    sess: SignedIn, name: str, loaded: R.Loaded, decided: Callable[[], dict[str, Any]]
+) -> None:
+    """Write the document ``decided`` makes back to the review file and log how many
+    decisions it holds; a bad decision or a failed check is shown, not saved."""
     try:
-        new = R.with_decisions(doc, chosen, extra, masked_maybe)
-        counts = R.save_review(loaded, new)
+        counts = R.save_review(loaded, decided())
     except (QualkitError, ValueError, IndexError) as e:
         st.error(f"Not saved: {e}")
         return
