@@ -252,3 +252,54 @@ def test_agreement_table_and_json(project_path: str, tmp_path: Path) -> None:
     csv_out = tmp_path / "agreement.csv"
     run("agreement", project_path, "--bootstrap", "0", "--out", str(csv_out))
     assert csv_out.read_text(encoding="utf-8").startswith("code,transcript,coders")
+
+
+# -- one error path and exit status for every command ---------------------------------------
+
+
+def test_every_group_shares_the_one_error_path() -> None:
+    from qualkit.cli.common import QualkitGroup
+
+    def groups(group: click.Group) -> list[click.Group]:
+        inner = [c for c in group.commands.values() if isinstance(c, click.Group)]
+        return [group, *(g for c in inner for g in groups(c))]
+
+    found = groups(cli)
+    assert {g.name for g in found} >= {"deid", "export", "suggest", "analyse", "users", "db"}
+    for group in found:
+        assert isinstance(group, QualkitGroup), group.name
+
+
+@pytest.mark.parametrize(
+    ("args", "target"),
+    [
+        (["deid", "lists-template", "{tmp}/lists.yaml"], "qualkit.deid.lists.save_lists"),
+        (["codebook", "validate", str(CODEBOOK)], "qualkit.project.load_codebook_file"),
+    ],
+)
+def test_an_unexpected_error_is_named_by_its_type_only(
+    args: list[str], target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*_a: object, **_k: object) -> None:
+        raise ValueError("Participant: Ondine Farrow rang the office")
+
+    monkeypatch.setattr(target, fail)
+    monkeypatch.delenv("QUALKIT_DEBUG", raising=False)
+    argv = [a.format(tmp=tmp_path) for a in args]
+    result = CliRunner().invoke(cli, argv)
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: unexpected ValueError; rerun with QUALKIT_DEBUG=1 for details\n"
+    )
+    monkeypatch.setenv("QUALKIT_DEBUG", "1")
+    with pytest.raises(ValueError, match="Ondine"):
+        CliRunner().invoke(cli, argv, catch_exceptions=False)
+
+
+def test_deid_errors_look_like_every_other_command(tmp_path: Path) -> None:
+    target = tmp_path / "lists.yaml"
+    target.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["deid", "lists-template", str(target)])
+    assert (result.exit_code, result.output) == (1, f"Error: {target}: already exists\n")
+    usage = CliRunner().invoke(cli, ["deid", "run"])
+    assert usage.exit_code == 2 and "Usage:" in usage.output

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from qualkit.cli_deid import group
+from qualkit.cli.deid import group
 from qualkit.deid.evaluate import (
     GoldDoc,
     GoldSpan,

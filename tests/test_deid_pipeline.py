@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qualkit.cli_deid import group
+from qualkit.cli.deid import group
 from qualkit.deid.analyzer import Detector
 from qualkit.deid.anonymize import Pseudonymiser
 from qualkit.deid.keyfile import KeyFileError, load_key, save_key
@@ -310,8 +310,8 @@ def test_cli_run_apply_and_wrong_passphrase(tmp_path: Path) -> None:
         ["apply", str(out), "--key", str(key)],
         env={"QUALKIT_DEID_PASSPHRASE": "nope"},
     )
-    assert bad.exit_code == 2
-    assert "wrong passphrase" in bad.output
+    assert bad.exit_code == 1
+    assert bad.output.startswith("Error: ") and "wrong passphrase" in bad.output
     assert "Traceback" not in bad.output and "Ondine" not in bad.output
 
 
@@ -352,4 +352,5 @@ def test_cli_lists_template(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert load_lists(target).deny == {"LOCATION": [], "ORGANIZATION": [], "PERSON": []}
     again = CliRunner().invoke(group, ["lists-template", str(target)])
-    assert again.exit_code == 2
+    assert again.exit_code == 1
+    assert again.output == f"Error: {target}: already exists\n"

@@ -118,7 +118,7 @@ def test_demo_command_builds_and_serves_the_app(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "qualkit.cli",
+            "qualkit",
             "demo",
             "--dir",
             str(tmp_path / "demo"),

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from click.testing import CliRunner, Result
 
-from qualkit.cli_export import group
+from qualkit.cli.export import group
 from qualkit.storage import Store
 from tests.test_export_quotes import make_project
 

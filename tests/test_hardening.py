@@ -331,7 +331,7 @@ def test_zero_length_qdpx_selection_is_reported_as_empty(tmp_path: Path) -> None
 
 def test_demo_and_cli_read_the_same_passphrase_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     from qualkit import demo
-    from qualkit.cli_deid import PASSPHRASE_ENV
+    from qualkit.cli.deid import PASSPHRASE_ENV
 
     assert demo.PASSPHRASE_ENV == PASSPHRASE_ENV == "QUALKIT_DEID_PASSPHRASE"
     monkeypatch.delenv("QUALKIT_DEID_PASSPHRASE", raising=False)

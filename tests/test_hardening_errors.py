@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from qualkit import limits
 from qualkit.agreement import agreement_report
 from qualkit.cli import cli
-from qualkit.cli_common import BROKEN_PIPE_STATUS
+from qualkit.cli.common import BROKEN_PIPE_STATUS
 from qualkit.errors import AgreementError, InputError, QualkitError
 from qualkit.model import (
     Code,
@@ -407,13 +407,17 @@ def test_app_passes_signals_to_streamlit_and_exits_with_its_status(
 
 def test_the_app_command_line_has_one_home() -> None:
     """`qualkit app` starts Streamlit through qualkit.ui.server, like the tests do."""
+    import importlib
     import inspect
+    import pkgutil
 
     import qualkit.cli
+    import qualkit.cli.app
 
-    source = inspect.getsource(qualkit.cli)
-    assert '"streamlit"' not in source
-    assert "run_app" in source
+    for module in pkgutil.iter_modules(qualkit.cli.__path__, "qualkit.cli."):
+        source = inspect.getsource(importlib.import_module(module.name))
+        assert '"streamlit"' not in source, module.name
+    assert "run_app" in inspect.getsource(qualkit.cli.app)
 
 
 def test_forwarded_signal_ends_the_child_and_its_status_is_returned() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qualkit.cli_suggest import group
+from qualkit.cli.suggest import group
 from qualkit.project import load_codebook_file
 from qualkit.topics import suggest
 from qualkit.topics.evaluate import SetScores, load_eval_set, score_set

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from qualkit.cli_suggest import group
+from qualkit.cli.suggest import group
 from qualkit.codebook import save_codebook
 from qualkit.errors import QualkitError
 from qualkit.model import Code, Codebook, Provenance

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from qualkit.cli_suggest import group
+from qualkit.cli.suggest import group
 from qualkit.model import Provenance
 from qualkit.storage import Store
 from qualkit.topics import themes as th

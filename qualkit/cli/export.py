@@ -3,66 +3,53 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from qualkit.cli_common import friendly_errors, open_store, project_arg
+from qualkit.cli.common import (
+    choice_opt,
+    code_opt,
+    coder_opt,
+    flag,
+    open_store,
+    out_opt,
+    project_arg,
+    qualkit_group,
+    repeat_opt,
+    transcript_opt,
+    where_opt,
+)
 
 
-@click.group("export")
+@qualkit_group("export")
 def group() -> None:
     """Export quote banks (CSV, XLSX, DOCX, Markdown) and REFI-QDA .qdpx projects."""
 
 
 @group.command("quotes")
 @project_arg
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Output file (.csv, .xlsx, .docx or .md).",
-)
-@click.option(
+@out_opt("Output file (.csv, .xlsx, .docx or .md).")
+@choice_opt(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "xlsx", "docx", "md"]),
+    choices=["csv", "xlsx", "docx", "md"],
     default=None,
     help="Output format (default: from the --out file name).",
 )
-@click.option(
-    "--code",
-    "--theme",
-    "codes",
-    multiple=True,
-    metavar="ID",
-    help="Only this code or theme, with every code below it. Repeatable.",
-)
-@click.option(
-    "--coder",
-    "coders",
-    multiple=True,
-    help="Only codings by this coder; 'consensus' is the consensus layer. Repeatable.",
-)
-@click.option(
-    "--consensus", is_flag=True, help="Only the consensus layer (same as --coder consensus)."
-)
-@click.option(
+@code_opt
+@coder_opt
+@flag("--consensus", help="Only the consensus layer (same as --coder consensus).")
+@repeat_opt(
     "--role",
     "roles",
-    multiple=True,
     help="Only participants with this role, e.g. 'Person accessing support'. Repeatable.",
 )
-@click.option(
-    "--where",
-    "where",
-    multiple=True,
-    metavar="ATTR=VALUE",
-    help="Only participants with this attribute value, e.g. borough=Lambeth. Repeatable: "
-    "values of one attribute are alternatives, different attributes must all match.",
+@where_opt(
+    "Only participants with this attribute value, e.g. borough=Lambeth. Repeatable: "
+    "values of one attribute are alternatives, different attributes must all match."
 )
-@click.option(
-    "--transcript", "transcripts", multiple=True, help="Only this transcript. Repeatable."
-)
+@transcript_opt
 @click.option(
     "--min-agreement",
     default=None,
@@ -70,21 +57,31 @@ def group() -> None:
     help="Only quotes at least this share of the transcript's coders applied "
     "(0-1 or a percentage, e.g. 0.5 or 50%).",
 )
-@click.option(
-    "--participant-turns-only",
-    is_flag=True,
-    help="Leave out quotes that lie in interviewer turns.",
-)
-@click.option(
+@flag("--participant-turns-only", help="Leave out quotes that lie in interviewer turns.")
+@flag(
     "--no-tidy",
-    is_flag=True,
     help="Quote the coded text as it is: no trimming to sentences, no tidying of marks.",
 )
-@friendly_errors
-def quotes_cmd(
-    project: str,
-    out: Path,
-    fmt: str | None,
+def quotes_cmd(project: str, out: Path, fmt: str | None, **selection: Any) -> None:
+    """Write a quote bank: coded passages with code, theme and attribution.
+
+    Quotes with the same code whose spans overlap are merged into one quote that lists
+    every coder. Attribution is the participant's role (or the label the project setting
+    attribution_labels gives it) and pseudonymous id. Only de-identified project text is
+    exported.
+    """
+    from qualkit.export import build_quote_bank, format_for_path, write_quotes
+    from qualkit.files import write_atomically
+
+    chosen = fmt or format_for_path(out)
+    filters = _quote_filters(**selection)
+    with open_store(project) as store:
+        bank = build_quote_bank(store, filters)
+    write_atomically(out, lambda f: write_quotes(bank, chosen, f))
+    click.echo(f"Wrote {bank.summary()} to {out}")
+
+
+def _quote_filters(
     codes: tuple[str, ...],
     coders: tuple[str, ...],
     consensus: bool,
@@ -94,26 +91,11 @@ def quotes_cmd(
     min_agreement: str | None,
     participant_turns_only: bool,
     no_tidy: bool,
-) -> None:
-    """Write a quote bank: coded passages with code, theme and attribution.
+) -> Any:
+    """The quote bank's filters from the options of ``qualkit export quotes``."""
+    from qualkit.export import QuoteFilters, parse_agreement, parse_where
 
-    Quotes with the same code whose spans overlap are merged into one quote that lists
-    every coder. Attribution is the participant's role (or the label the project setting
-    attribution_labels gives it) and pseudonymous id. Only de-identified project text is
-    exported.
-    """
-    from qualkit.export import (
-        QuoteFilters,
-        build_quote_bank,
-        format_for_path,
-        parse_agreement,
-        parse_where,
-        write_quotes,
-    )
-    from qualkit.files import write_atomically
-
-    chosen = fmt or format_for_path(out)
-    filters = QuoteFilters(
+    return QuoteFilters(
         codes=codes,
         coders=tuple(dict.fromkeys([*coders, *(["consensus"] if consensus else [])])),
         roles=roles,
@@ -123,28 +105,17 @@ def quotes_cmd(
         participant_turns_only=participant_turns_only,
         tidy=not no_tidy,
     )
-    with open_store(project) as store:
-        bank = build_quote_bank(store, filters)
-    write_atomically(out, lambda f: write_quotes(bank, chosen, f))
-    click.echo(f"Wrote {bank.summary()} to {out}")
 
 
 @group.command("qdpx")
 @project_arg
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Output .qdpx file.",
-)
-@click.option(
+@out_opt("Output .qdpx file.")
+@choice_opt(
     "--positions",
-    type=click.Choice(["codepoints", "utf16"]),
+    choices=["codepoints", "utf16"],
     default="codepoints",
-    show_default=True,
     help="Count selection positions in code points (the standard) or UTF-16 units (NVivo).",
 )
-@friendly_errors
 def qdpx_cmd(project: str, out: Path, positions: str) -> None:
     """Write the whole project as a REFI-QDA .qdpx file for NVivo, ATLAS.ti, MAXQDA and others.
 
@@ -165,3 +136,6 @@ def qdpx_cmd(project: str, out: Path, positions: str) -> None:
         f"Wrote {out}: {summary.transcripts} transcript(s), {summary.codings} coding(s), "
         f"{summary.memos} memo(s), {summary.codes} code(s)"
     )
+
+
+COMMANDS: list[click.Command] = [group]

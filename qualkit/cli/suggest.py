@@ -8,18 +8,27 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
-from qualkit.cli_common import actor_opt, friendly_errors, open_store
+from qualkit.cli.common import (
+    actor_opt,
+    file_opt,
+    flag,
+    open_store,
+    out_opt,
+    project_arg,
+    qualkit_group,
+    switch_opt,
+    write_text,
+)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-project_arg = click.argument("project", metavar="PROJECT")
 
-
-@click.group("suggest")
+@qualkit_group("suggest")
 def group() -> None:
     """Suggest themes and codes from the text, for people to confirm."""
 
@@ -44,7 +53,6 @@ def _theme_line(t: object) -> str:
 @group.command("themes")
 @project_arg
 @actor_opt
-@friendly_errors
 def themes_cmd(project: str, actor: str) -> None:
     """Find candidate themes in PROJECT's transcripts and store them for review.
 
@@ -64,8 +72,7 @@ def themes_cmd(project: str, actor: str) -> None:
 @group.command("review")
 @project_arg
 @click.option("--quotes", "n_quotes", type=int, default=3, show_default=True, help="Quotes shown.")
-@click.option("--all", "show_all", is_flag=True, help="Include themes of earlier runs.")
-@friendly_errors
+@flag("--all", "show_all", help="Include themes of earlier runs.")
 def review_cmd(project: str, n_quotes: int, show_all: bool) -> None:
     """List candidate themes with keywords, sources and quotes."""
     with open_store(project) as store:
@@ -100,16 +107,24 @@ def review_cmd(project: str, n_quotes: int, show_all: bool) -> None:
     help="accept: an example quote for the new code (repeat for more; default: the first "
     "sentence of the theme's first three quotes).",
 )
-@click.option("--no-examples", is_flag=True, help="accept: give the new code no examples.")
+@flag("--no-examples", help="accept: give the new code no examples.")
 @click.option("--into-code", default=None, help="merge: the existing code that covers it.")
 @click.option("--into-theme", type=int, default=None, help="merge: the theme to fold it into.")
 @click.option("--reason", default="", help="reject: why (kept with the decision).")
 @actor_opt
-@friendly_errors
-def decide_cmd(
-    project: str,
+def decide_cmd(project: str, theme_id: int, action: str, actor: str, **how: Any) -> None:
+    """Decide on theme THEME_ID: accept it as a new code, reject it, merge it into a code
+    or another theme, or rename it. Every decision is logged and survives re-runs."""
+    with open_store(project) as store:
+        click.echo(_decide(store, theme_id, action, actor, **how))
+
+
+def _decide(
+    store: Any,
     theme_id: int,
     action: str,
+    actor: str,
+    *,
     name: str | None,
     definition: str | None,
     cid: str | None,
@@ -119,71 +134,51 @@ def decide_cmd(
     into_code: str | None,
     into_theme: int | None,
     reason: str,
-    actor: str,
-) -> None:
-    """Decide on theme THEME_ID: accept it as a new code, reject it, merge it into a code
-    or another theme, or rename it. Every decision is logged and survives re-runs."""
+) -> str:
+    """Carry out ``qualkit suggest decide``; returns the line that says what was done."""
     from qualkit.topics import themes as th
 
-    with open_store(project) as store:
-        if action == "accept":
-            code = th.accept_theme(
-                store,
-                theme_id,
-                actor,
-                name=name,
-                definition=definition,
-                cid=cid,
-                parent=parent,
-                examples=[] if no_examples else (list(examples) or None),
-            )
-            click.echo(f"Theme {theme_id} accepted as new code {code.cid} ({code.name}).")
-        elif action == "reject":
-            th.reject_theme(store, theme_id, actor, reason)
-            click.echo(f"Theme {theme_id} rejected.")
-        elif action == "merge":
-            if (into_code is None) == (into_theme is None):
-                raise click.UsageError("merge needs exactly one of --into-code or --into-theme")
-            if into_code is not None:
-                th.merge_theme_into_code(store, theme_id, into_code, actor)
-                click.echo(f"Theme {theme_id} merged into code {into_code}.")
-            else:
-                assert into_theme is not None
-                th.merge_themes(store, theme_id, into_theme, actor)
-                click.echo(f"Theme {theme_id} merged into theme {into_theme}.")
-        else:
-            if not name:
-                raise click.UsageError("rename needs --name")
-            th.rename_theme(store, theme_id, name, actor)
-            click.echo(f"Theme {theme_id} renamed.")
+    if action == "accept":
+        chosen = [] if no_examples else (list(examples) or None)
+        code = th.accept_theme(
+            store,
+            theme_id,
+            actor,
+            name=name,
+            definition=definition,
+            cid=cid,
+            parent=parent,
+            examples=chosen,
+        )
+        return f"Theme {theme_id} accepted as new code {code.cid} ({code.name})."
+    if action == "reject":
+        th.reject_theme(store, theme_id, actor, reason)
+        return f"Theme {theme_id} rejected."
+    if action == "merge":
+        if (into_code is None) == (into_theme is None):
+            raise click.UsageError("merge needs exactly one of --into-code or --into-theme")
+        if into_code is not None:
+            th.merge_theme_into_code(store, theme_id, into_code, actor)
+            return f"Theme {theme_id} merged into code {into_code}."
+        assert into_theme is not None
+        th.merge_themes(store, theme_id, into_theme, actor)
+        return f"Theme {theme_id} merged into theme {into_theme}."
+    if not name:
+        raise click.UsageError("rename needs --name")
+    th.rename_theme(store, theme_id, name, actor)
+    return f"Theme {theme_id} renamed."
 
 
 @group.command("codes")
-@click.option(
-    "--codebook",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Codebook: qualkit YAML or REFI-QDA .qdc.",
-)
-@click.option(
-    "--passages",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="CSV with columns id,text (UTF-8).",
-)
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Output CSV: id,rank,code,score.",
-)
+@file_opt("--codebook", required=True, help="Codebook: qualkit YAML or REFI-QDA .qdc.")
+@file_opt("--passages", required=True, help="CSV with columns id,text (UTF-8).")
+@out_opt("Output CSV: id,rank,code,score.")
 @click.option("--top", type=int, default=3, show_default=True, help="Codes per passage.")
 @click.option(
     "--model",
     default=None,
     help="Embedding model: all-MiniLM-L6-v2 (default) or all-mpnet-base-v2 (if installed).",
 )
-@friendly_errors
 def codes_cmd(codebook: Path, passages: Path, out: Path, top: int, model: str | None) -> None:
     """Suggest codes for passages, outside any project.
 
@@ -202,7 +197,6 @@ def codes_cmd(codebook: Path, passages: Path, out: Path, top: int, model: str | 
 @project_arg
 @click.argument("name", required=False)
 @actor_opt
-@friendly_errors
 def model_cmd(project: str, name: str | None, actor: str) -> None:
     """Show or set the embedding model PROJECT's code suggestions use.
 
@@ -224,15 +218,8 @@ def model_cmd(project: str, name: str | None, actor: str) -> None:
 
 @group.command("evaluate")
 @project_arg
-@click.option(
-    "--json",
-    "json_out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Also write the figures as JSON.",
-)
-@click.option("--themes/--no-themes", default=True, show_default=True, help="Evaluate themes.")
-@friendly_errors
+@out_opt("Also write the figures as JSON.", required=False, decls=("--json", "json_out"))
+@switch_opt("--themes/--no-themes", default=True, help="Evaluate themes.")
 def evaluate_cmd(project: str, json_out: Path | None, themes: bool) -> None:
     """Measure suggestions against the team's coding (consensus layer if there is one).
 
@@ -240,15 +227,13 @@ def evaluate_cmd(project: str, json_out: Path | None, themes: bool) -> None:
     out. Themes: NMI and ARI of discovered themes with the coded top-level themes, and the
     share of passages left unassigned.
     """
-    from qualkit.files import write_atomically
     from qualkit.topics.evaluate import evaluate
 
     with open_store(project) as store:
         result = evaluate(store, themes=themes)
     click.echo(result.report())
     if json_out is not None:
-        data = json.dumps(result.as_dict(), indent=2, sort_keys=True).encode("utf-8")
-        write_atomically(json_out, lambda f: f.write(data))
+        write_text(json_out, json.dumps(result.as_dict(), indent=2, sort_keys=True))
 
 
-__all__ = ["group"]
+COMMANDS: list[click.Command] = [group]

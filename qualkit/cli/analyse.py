@@ -5,72 +5,58 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from qualkit.cli_common import friendly_errors, project_arg
+from qualkit.cli.common import (
+    choice_opt,
+    code_opt,
+    coder_opt,
+    flag,
+    options,
+    out_opt,
+    project_arg,
+    qualkit_group,
+    switch_opt,
+    transcript_opt,
+    where_opt,
+)
+
+if TYPE_CHECKING:
+    from qualkit.analysis import Filters
 
 
-@click.group("analyse")
+@qualkit_group("analyse")
 def group() -> None:
     """Matrices, co-occurrence, Framework matrices and charts of a project's codings."""
 
 
-def _selection(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """The options every analysis shares: which codings, and small-cell suppression."""
-    options = [
-        click.option(
-            "--coder",
-            "coders",
-            multiple=True,
-            help="Only codings by this coder; 'consensus' is the consensus layer. Repeatable.",
-        ),
-        click.option(
-            "--consensus", is_flag=True, help="Only the consensus layer (after reconciling)."
-        ),
-        click.option(
-            "--code",
-            "--theme",
-            "codes",
-            multiple=True,
-            metavar="ID",
-            help="Only this code or theme, with every code below it. Repeatable.",
-        ),
-        click.option(
-            "--where",
-            multiple=True,
-            metavar="ATTR=VALUE",
-            help="Only participants with this attribute value, e.g. borough=Lambeth or "
-            "'role=Person accessing support'. Repeatable.",
-        ),
-        click.option(
-            "--transcript", "transcripts", multiple=True, help="Only this transcript. Repeatable."
-        ),
-    ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
+#: The options every analysis shares: which codings.
+_selection = options(
+    coder_opt,
+    flag("--consensus", help="Only the consensus layer (after reconciling)."),
+    code_opt,
+    where_opt(
+        "Only participants with this attribute value, e.g. borough=Lambeth or "
+        "'role=Person accessing support'. Repeatable."
+    ),
+    transcript_opt,
+)
+_suppress = click.option(
+    "--suppress-below",
+    type=click.IntRange(0),
+    default=3,
+    show_default=True,
+    help="Hide cells from fewer than this many participants (and the totals that "
+    "would reveal them); 0 shows every cell.",
+)
+_count_choices = ["codings", "transcripts", "participants"]
+_by_choices = ["turn", "passage", "overlap"]
 
 
-def _suppress(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--suppress-below",
-        type=click.IntRange(0),
-        default=3,
-        show_default=True,
-        help="Hide cells from fewer than this many participants (and the totals that "
-        "would reveal them); 0 shows every cell.",
-    )(fn)
-
-
-def _out(suffixes: str) -> Callable[..., Any]:
-    return click.option(
-        "--out",
-        required=True,
-        type=click.Path(dir_okay=False, path_type=Path),
-        help=f"Output file ({suffixes}).",
-    )
+def _out(suffixes: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return out_opt(f"Output file ({suffixes}).")
 
 
 def _filters(
@@ -79,7 +65,7 @@ def _filters(
     codes: tuple[str, ...],
     where: tuple[str, ...],
     transcripts: tuple[str, ...],
-) -> Any:
+) -> Filters:
     from qualkit.analysis import Filters
     from qualkit.export import parse_where
 
@@ -99,12 +85,8 @@ def _echo_notes(notes: list[str]) -> None:
 
 @group.command("matrix")
 @project_arg
-@click.option(
-    "--rows",
-    type=click.Choice(["code", "theme"]),
-    default="code",
-    show_default=True,
-    help="One row per code, or per theme.",
+@choice_opt(
+    "--rows", choices=["code", "theme"], default="code", help="One row per code, or per theme."
 )
 @click.option(
     "--cols",
@@ -113,23 +95,13 @@ def _echo_notes(notes: list[str]) -> None:
     help="One column per value of this attribute (role, borough, gender, participant, "
     "transcript, ...) or per coder ('coder').",
 )
-@click.option(
-    "--count",
-    type=click.Choice(["codings", "transcripts", "participants"]),
-    default="codings",
-    show_default=True,
-    help="What a cell counts.",
-)
-@click.option(
-    "--percent",
-    type=click.Choice(["row", "col"]),
-    default=None,
-    help="Also give row or column percentages.",
+@choice_opt("--count", choices=_count_choices, default="codings", help="What a cell counts.")
+@choice_opt(
+    "--percent", choices=["row", "col"], default=None, help="Also give row or column percentages."
 )
 @_selection
 @_suppress
 @_out(".csv or .xlsx")
-@friendly_errors
 def matrix_cmd(
     project: str,
     rows: str,
@@ -147,14 +119,10 @@ def matrix_cmd(
     from qualkit.files import write_atomically
 
     fmt = format_for(out, MATRIX_FORMATS)
+    filters = _filters(**selection)
     with Study.open(project) as study:
         m = study.matrix(
-            rows,
-            cols,
-            count=count,
-            percent=percent,
-            filters=_filters(**selection),
-            suppress_below=suppress_below,
+            rows, cols, count=count, percent=percent, filters=filters, suppress_below=suppress_below
         )
     write_atomically(out, lambda f: write_matrix(m, fmt, f))
     _echo_notes(m.notes)
@@ -163,17 +131,15 @@ def matrix_cmd(
 
 @group.command("cooccurrence")
 @project_arg
-@click.option(
+@choice_opt(
     "--by",
-    type=click.Choice(["turn", "passage", "overlap"]),
+    choices=_by_choices,
     default="turn",
-    show_default=True,
     help="Codes together in the same speaker turn or passage, or on overlapping spans.",
 )
 @_selection
 @_suppress
 @_out(".csv or .xlsx")
-@friendly_errors
 def cooccurrence_cmd(
     project: str, by: str, suppress_below: int, out: Path, **selection: Any
 ) -> None:
@@ -183,8 +149,9 @@ def cooccurrence_cmd(
     from qualkit.files import write_atomically
 
     fmt = format_for(out, MATRIX_FORMATS)
+    filters = _filters(**selection)
     with Study.open(project) as study:
-        co = study.cooccurrence(by, filters=_filters(**selection), suppress_below=suppress_below)
+        co = study.cooccurrence(by, filters=filters, suppress_below=suppress_below)
     write_atomically(out, lambda f: write_matrix(co, fmt, f))
     _echo_notes(co.notes)
     click.echo(f"Wrote {out}: {len(co.counts.index)} codes")
@@ -192,22 +159,17 @@ def cooccurrence_cmd(
 
 @group.command("framework")
 @project_arg
-@click.option(
+@choice_opt(
     "--columns",
-    type=click.Choice(["code", "theme"]),
+    choices=["code", "theme"],
     default="code",
-    show_default=True,
     help="One column per code (grouped in a sheet per theme), or per theme.",
 )
-@click.option(
-    "--charts/--no-charts",
-    default=False,
-    show_default=True,
-    help="DOCX: start with the code-frequency chart.",
+@switch_opt(
+    "--charts/--no-charts", default=False, help="DOCX: start with the code-frequency chart."
 )
 @_selection
 @_out(".xlsx or .docx")
-@friendly_errors
 def framework_cmd(project: str, columns: str, charts: bool, out: Path, **selection: Any) -> None:
     """Participants × codes or themes: each cell the participant's coded passages and the
     researchers' summary (XLSX: one sheet per theme; or DOCX)."""
@@ -232,24 +194,21 @@ def framework_cmd(project: str, columns: str, charts: bool, out: Path, **selecti
 @group.command("chart")
 @project_arg
 @click.argument("kind", type=click.Choice(["codes", "cooccurrence", "agreement", "progress"]))
-@click.option(
+@choice_opt(
     "--count",
-    type=click.Choice(["codings", "transcripts", "participants"]),
+    choices=_count_choices,
     default="participants",
-    show_default=True,
     help="codes chart: what a bar counts.",
 )
-@click.option(
+@choice_opt(
     "--by",
-    type=click.Choice(["turn", "passage", "overlap"]),
+    choices=_by_choices,
     default="turn",
-    show_default=True,
     help="cooccurrence chart: same turn or passage, or overlapping spans.",
 )
 @_selection
 @_suppress
 @_out(".png or .svg")
-@friendly_errors
 def chart_cmd(
     project: str, kind: str, count: str, by: str, suppress_below: int, out: Path, **selection: Any
 ) -> None:
@@ -262,18 +221,18 @@ def chart_cmd(
 
     fmt = chart_format(out)
     filters = _filters(**selection)
-    options: dict[str, Any] = {}
+    settings: dict[str, Any] = {}
     if kind == "codes":
-        options = {"count": count, "filters": filters, "suppress_below": suppress_below}
+        settings = {"count": count, "filters": filters, "suppress_below": suppress_below}
     elif kind == "cooccurrence":
-        options = {"by": by, "filters": filters, "suppress_below": suppress_below}
+        settings = {"by": by, "filters": filters, "suppress_below": suppress_below}
     elif kind == "agreement":
-        options = {
-            "coders": [c for c in filters.coders] or None,
-            "codes": list(filters.codes) or None,
-        }
+        settings = {"coders": list(filters.coders) or None, "codes": list(filters.codes) or None}
     with Study.open(project) as study:
-        ch = study.chart(kind, **options)
+        ch = study.chart(kind, **settings)
         write_atomically(out, lambda f: ch.write(fmt, f))
     click.echo(f"Wrote {out}: {ch.title}")
     click.echo(ch.alt_text)
+
+
+COMMANDS: list[click.Command] = [group]

@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from qualkit.cli_common import friendly_errors
+from qualkit.cli.common import (
+    EXISTING_DIR,
+    choice_opt,
+    echo_err,
+    flag,
+    options,
+    qualkit_group,
+    switch_opt,
+)
 from qualkit.errors import QualkitError
+
+if TYPE_CHECKING:
+    from qualkit.deid.analyzer import DetectorConfig
+    from qualkit.deid.lists import DeidLists
 
 PASSPHRASE_ENV = "QUALKIT_DEID_PASSPHRASE"
 
 
-def _lists(path: str | None):  # type: ignore[no-untyped-def]
+def _lists(path: str | None) -> DeidLists:
     from qualkit.deid.lists import DeidLists, load_lists
 
     return load_lists(path) if path else DeidLists()
 
 
-def _config(processes: int, model: str | None):  # type: ignore[no-untyped-def]
+def _config(model: str | None) -> DetectorConfig:
     from qualkit.deid.analyzer import DetectorConfig
     from qualkit.deid.nlp import EngineConfig
 
@@ -38,12 +50,7 @@ def _passphrase(confirm: bool) -> str:
     )
 
 
-def _fail(exc: QualkitError) -> None:
-    click.echo(f"error: {exc}", err=True)
-    sys.exit(2)
-
-
-@click.group(name="deid")
+@qualkit_group("deid")
 def group() -> None:
     """De-identify raw transcripts before anyone codes them."""
 
@@ -62,17 +69,27 @@ _processes_opt = click.option(
     show_default=True,
     help="Worker processes for detection.",
 )
-_model_opt = click.option("--model", default=None, help="spaCy pipeline to use.")
+#: What ``detect`` and ``run`` share: lists, processes, the spaCy model, a progress bar.
+_detection_opts = options(
+    _lists_opt,
+    _processes_opt,
+    click.option("--model", default=None, help="spaCy pipeline to use."),
+    switch_opt("--progress/--no-progress", default=True, help="Progress bar on stderr."),
+)
+_raw_files = click.Path(exists=True, dir_okay=False)
+_key_opt = click.option(
+    "--key",
+    "key_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Encrypted re-identification key file (kept apart from the project).",
+)
 
 
 @group.command("detect")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=_raw_files)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Output JSON.")
-@_lists_opt
-@_processes_opt
-@_model_opt
-@click.option("--progress/--no-progress", default=True, help="Progress bar on stderr.")
-@friendly_errors
+@_detection_opts
 def detect_cmd(
     paths: tuple[str, ...],
     out: str,
@@ -84,18 +101,13 @@ def detect_cmd(
     """Write detections (code-point offsets, type, score) for each file to OUT."""
     from qualkit.deid.pipeline import detect_files
 
-    try:
-        dets = detect_files(
-            paths, out, _lists(lists_path), _config(processes, model), processes, progress
-        )
-    except QualkitError as exc:
-        _fail(exc)
+    dets = detect_files(paths, out, _lists(lists_path), _config(model), processes, progress)
     total = sum(len(v) for v in dets.values())
-    click.echo(f"{total} detections in {len(dets)} file(s) written to {out}", err=True)
+    echo_err(f"{total} detections in {len(dets)} file(s) written to {out}")
 
 
 @group.command("run")
-@click.argument("raw", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("raw", nargs=-1, required=True, type=_raw_files)
 @click.option(
     "--out",
     "out_dir",
@@ -103,24 +115,14 @@ def detect_cmd(
     type=click.Path(file_okay=False),
     help="Researcher-side folder for review files and proposed texts.",
 )
-@click.option(
-    "--key",
-    "key_path",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="Encrypted re-identification key file (kept apart from the project).",
-)
-@click.option(
+@_key_opt
+@choice_opt(
     "--style",
-    type=click.Choice(["placeholder", "surrogate"]),
+    choices=["placeholder", "surrogate"],
     default=None,
     help="Pseudonym style for a new key (default: placeholder).",
 )
-@_lists_opt
-@_processes_opt
-@_model_opt
-@click.option("--progress/--no-progress", default=True, help="Progress bar on stderr.")
-@friendly_errors
+@_detection_opts
 def run_cmd(
     raw: tuple[str, ...],
     out_dir: str,
@@ -134,31 +136,18 @@ def run_cmd(
     """Detect identifiers in RAW transcripts and write review files to OUT."""
     from qualkit.deid.pipeline import run
 
-    try:
-        passphrase = _passphrase(confirm=not Path(key_path).exists())
-        summary = run(
-            raw,
-            out_dir,
-            key_path,
-            passphrase,
-            _lists(lists_path),
-            _config(processes, model),
-            processes,
-            style,
-            progress,
-        )
-    except QualkitError as exc:
-        _fail(exc)
-    click.echo(
+    passphrase = _passphrase(confirm=not Path(key_path).exists())
+    lists, config = _lists(lists_path), _config(model)
+    summary = run(raw, out_dir, key_path, passphrase, lists, config, processes, style, progress)
+    echo_err(
         f"{summary.detections} detections in {summary.transcripts} transcript(s); "
-        f"review the *.review.json files in {out_dir}, then run: qualkit deid apply {out_dir}",
-        err=True,
+        f"review the *.review.json files in {out_dir}, then run: qualkit deid apply {out_dir}"
     )
 
 
 @group.command("apply")
-@click.argument("out_dir", type=click.Path(exists=True, file_okay=False))
-@click.option("--key", "key_path", required=True, type=click.Path(dir_okay=False))
+@click.argument("out_dir", type=EXISTING_DIR)
+@_key_opt
 @click.option(
     "--release",
     "release_dir",
@@ -166,19 +155,14 @@ def run_cmd(
     default=None,
     help="Where to write final transcripts and manifest (default OUT_DIR/release).",
 )
-@friendly_errors
 def apply_cmd(out_dir: str, key_path: str, release_dir: str | None) -> None:
     """Write final de-identified transcripts and a manifest from reviewed files."""
     from qualkit.deid.pipeline import apply
 
-    try:
-        summary = apply(out_dir, key_path, _passphrase(confirm=False), release_dir)
-    except QualkitError as exc:
-        _fail(exc)
-    click.echo(
+    summary = apply(out_dir, key_path, _passphrase(confirm=False), release_dir)
+    echo_err(
         f"{summary.transcripts} transcript(s) written; {summary.accepted} accepted, "
-        f"{summary.rejected} rejected, {summary.added} added; manifest: {summary.manifest}",
-        err=True,
+        f"{summary.rejected} rejected, {summary.added} added; manifest: {summary.manifest}"
     )
 
 
@@ -187,7 +171,7 @@ def apply_cmd(out_dir: str, key_path: str, release_dir: str | None) -> None:
     "--gold",
     "gold_dir",
     required=True,
-    type=click.Path(exists=True, file_okay=False),
+    type=EXISTING_DIR,
     help="Folder of gold: JSON files, or transcripts marked up as {{TYPE|text}}.",
 )
 @click.option(
@@ -199,7 +183,7 @@ def apply_cmd(out_dir: str, key_path: str, release_dir: str | None) -> None:
 )
 @click.option(
     "--root",
-    type=click.Path(exists=True, file_okay=False),
+    type=EXISTING_DIR,
     default=None,
     help="Folder the gold 'file' paths are relative to (default: gold's parent).",
 )
@@ -207,14 +191,13 @@ def apply_cmd(out_dir: str, key_path: str, release_dir: str | None) -> None:
 @click.option(
     "--lists-dir",
     "lists_dir",
-    type=click.Path(exists=True, file_okay=False),
+    type=EXISTING_DIR,
     default=None,
     help="Per-study lists: STUDY.yaml for gold files named STUDY-*, each study detected "
     "as its own corpus.",
 )
 @_processes_opt
-@click.option("--json", "as_json", is_flag=True, help="Print figures as JSON.")
-@friendly_errors
+@flag("--json", "as_json", help="Print figures as JSON.")
 def evaluate_cmd(
     gold_dir: str,
     detections_path: str | None,
@@ -230,37 +213,30 @@ def evaluate_cmd(
     from qualkit.deid.pipeline import detect_corpus, detect_studies, load_detections
 
     possible = None
-    try:
-        gold = load_any_gold(gold_dir, root)
-        texts = {g.key: g.text for g in gold}
-        if detections_path:
-            dets = load_detections(detections_path)
-        elif lists_dir:
-            found = detect_studies(texts, lists_dir, _config(processes, None), processes, True)
-            dets, possible = found.detections, found.possible
-        else:
-            found = detect_corpus(
-                texts, _lists(lists_path), _config(processes, None), processes, progress=True
-            )
-            dets, possible = found.detections, found.possible
-    except QualkitError as exc:
-        _fail(exc)
-    result = evaluate(gold, dets, possible)
-    if as_json:
-        click.echo(json.dumps(result.summary(), indent=2))
+    gold = load_any_gold(gold_dir, root)
+    texts = {g.key: g.text for g in gold}
+    if detections_path:
+        dets = load_detections(detections_path)
+    elif lists_dir:
+        found = detect_studies(texts, lists_dir, _config(None), processes, True)
+        dets, possible = found.detections, found.possible
     else:
-        click.echo(format_table(result))
+        found = detect_corpus(texts, _lists(lists_path), _config(None), processes, progress=True)
+        dets, possible = found.detections, found.possible
+    result = evaluate(gold, dets, possible)
+    click.echo(json.dumps(result.summary(), indent=2) if as_json else format_table(result))
 
 
 @group.command("lists-template")
 @click.argument("path", type=click.Path(dir_okay=False))
-@friendly_errors
 def lists_template_cmd(path: str) -> None:
     """Write an empty deid-lists file to PATH for a researcher to fill in."""
     from qualkit.deid.lists import DeidLists, save_lists
 
     if Path(path).exists():
-        click.echo(f"error: {path}: already exists", err=True)
-        sys.exit(2)
+        raise QualkitError(f"{path}: already exists")
     save_lists(DeidLists(deny={"PERSON": [], "LOCATION": [], "ORGANIZATION": []}), path)
-    click.echo(f"wrote {path}", err=True)
+    echo_err(f"wrote {path}")
+
+
+COMMANDS: list[click.Command] = [group]
