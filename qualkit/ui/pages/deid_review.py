@@ -14,6 +14,7 @@ from __future__ import annotations
 import streamlit as st
 
 from qualkit.errors import QualkitError
+from qualkit.events import EventKind
 from qualkit.ui import deid_review as R
 from qualkit.ui.session import SignedIn
 from qualkit.ui.st_common import flash, get_store, guard, show_flash
@@ -170,7 +171,7 @@ def _review(sess: SignedIn, name: str, loaded: R.Loaded) -> None:
         return
     get_store().log(
         sess.user,
-        "deid.review",
+        EventKind.DEID_REVIEW,
         file=loaded.path.name,
         accepted=counts.accepted,
         rejected=counts.rejected,
