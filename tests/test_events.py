@@ -24,10 +24,12 @@ from qualkit.storage.invites import (
 )
 from qualkit.storage.store import ThemeRecord
 from qualkit.ui.ratelimit import SignInLimiter
-from qualkit.ui.sample_project import build_sample_project
 from qualkit.ui.signin import sign_in, sign_out
+from tests import test_ui_store
+from tests.test_ui_store import PASSWORD
 
-PASSWORD = "correct horse battery"
+#: The sample project (users, codebook, transcripts, assignments) as a fixture.
+sample = test_ui_store.sample
 
 #: The methods that write (``log``, ``_log``, ``UnitOfWork.log``) or read (``events``) events.
 _KIND_CALLS = {"log", "_log", "events"}
@@ -39,14 +41,6 @@ def test_each_kind_has_its_own_value() -> None:
     values = [member.value for member in EventKind.__members__.values()]
     assert len(values) == len(set(values)), "two names share one event kind (an alias)"
     assert all(v == v.strip() and "." in v for v in values)
-
-
-@pytest.fixture
-def sample(db_url: str, tmp_path: Path) -> Iterator[Store]:
-    build_sample_project(db_url, tmp_path / "src", password=PASSWORD)
-    s = Store.open(db_url)
-    yield s
-    s.close()
 
 
 def _work(store: Store) -> None:

@@ -92,28 +92,34 @@ def _theme_row(t: ThemeRecord, run: int) -> ThemeRow:
     )
 
 
+#: The fields a theme's row and record hold alike.
+_THEME_COPIED = (
+    "label",
+    "size",
+    "seed",
+    "status",
+    "code",
+    "merged_into",
+    "decided_by",
+    "inherited_from",
+    "note",
+    "run",
+    "current",
+    "id",
+)
+
+
 def _theme_record(r: ThemeRow) -> ThemeRecord:
     return ThemeRecord(
-        label=r.label,
         keywords=list(r.keywords or []),
         quotes=list(r.quotes or []),
-        size=r.size,
         transcripts=dict(r.transcripts or {}),
         roles=dict(r.roles or {}),
         passages=list(r.passages or []),
         centroid=bytes(r.centroid) if r.centroid is not None else None,
-        seed=r.seed,
-        status=r.status,
-        code=r.code,
-        merged_into=r.merged_into,
-        decided_by=r.decided_by,
-        inherited_from=r.inherited_from,
-        note=r.note,
-        run=r.run,
-        current=r.current,
         created=aware(r.created),
         changed=aware(r.changed),
-        id=r.id,
+        **{f: getattr(r, f) for f in _THEME_COPIED},
     )
 
 
