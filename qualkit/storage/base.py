@@ -97,7 +97,7 @@ _COLUMN_WHAT = {
 
 
 class _WriteSession(Session):
-    """The session of `Store.write`: refuses a value longer than its column allows,
+    """The session of :meth:`StoreBase.write`: refuses a value longer than its column allows,
     or holding a NUL character."""
 
 
@@ -165,7 +165,7 @@ def _has_revision(engine: Any) -> bool:
 
 
 class UnitOfWork:
-    """What `Store.transaction` yields: the acting user, and :meth:`log` to record an
+    """What :meth:`StoreBase.transaction` yields: the acting user, and :meth:`log` to record an
     event by them in the unit's transaction."""
 
     def __init__(self, store: StoreBase, actor: str, session: Session) -> None:

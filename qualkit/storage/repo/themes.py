@@ -44,7 +44,7 @@ class ThemeRecord:
     ``quotes`` are dicts with transcript, start, end and text; ``passages`` are passage keys
     (``tid:start-end``); ``centroid`` is the mean passage embedding (float32 bytes).
     ``merged_into`` names another theme; ``code`` the codebook code it was accepted as or
-    merged into. In :meth:`Store.save_theme_run` a negative ``merged_into`` of -n means
+    merged into. In :meth:`ThemeRepo.save_theme_run` a negative ``merged_into`` of -n means
     the n-th theme of the same run.
     """
 
