@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from qualkit.errors import QualkitError
+from qualkit.events import EventKind
 from qualkit.model import Coding, Memo, Provenance
 from qualkit.storage import CONSENSUS_CODER, Store
 
@@ -63,7 +64,7 @@ def clusters(store: Store, transcript: str, coders: Sequence[str]) -> list[Clust
     consensus = store.codings(transcript=transcript, coder=CONSENSUS_CODER)
     decided = {
         e.payload.get("cluster")
-        for e in store.events(action="reconcile.decide")
+        for e in store.events(action=EventKind.RECONCILE_DECIDE)
         if e.payload.get("transcript") == transcript
     }
     by_code: dict[str, list[Coding]] = defaultdict(list)
@@ -152,7 +153,7 @@ def decide(
                 )
             )
         unit.log(
-            "reconcile.decide",
+            EventKind.RECONCILE_DECIDE,
             transcript=cluster.transcript,
             cluster=cluster.key,
             code=cluster.code,

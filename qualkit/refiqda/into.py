@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from qualkit import limits
 from qualkit.errors import ConflictError, InputError
+from qualkit.events import EventKind
 from qualkit.model import Code, Codebook, Coding, Memo, Role, Transcript
 from qualkit.storage import Store
 
@@ -279,7 +280,7 @@ def _store(
     n_memos = _store_memos(store, content.memos, ids)
     store.log(
         actor,
-        "qdpx.import",
+        EventKind.QDPX_IMPORT,
         file=names,
         origin=content.origin,
         transcripts=tids,

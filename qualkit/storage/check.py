@@ -18,6 +18,7 @@ from sqlalchemy import Engine, and_, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from qualkit.errors import NotAProject, NotFoundError, QualkitError
+from qualkit.events import EventKind
 from qualkit.storage import db
 from qualkit.storage.schema import Base, EventRow
 
@@ -125,7 +126,7 @@ def _events(engine: Engine, sqlite: bool) -> CheckResult:
         previous_id, previous_at = 0, cast(datetime | None, None)
         for event_id, at, action in rows:
             n += 1
-            if n == 1 and action != "project.create":
+            if n == 1 and action != EventKind.PROJECT_CREATE:
                 problems.append(f"the log starts with {action}, not project.create")
             if sqlite and event_id != previous_id + 1:
                 problems.append(f"events {previous_id + 1} to {event_id - 1} are missing")

@@ -9,13 +9,16 @@ logged (who, for whom, until when), never with a token or a password.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 
-from qualkit.errors import NotFoundError, QualkitError
+from qualkit.errors import QualkitError
+from qualkit.events import EventKind
+from qualkit.storage.base import aware
+from qualkit.storage.repo.signins import token_hash
+from qualkit.storage.repo.users import user_row
 from qualkit.storage.schema import InviteRow, UserRow, WebSessionRow
 from qualkit.storage.store import Store
 
@@ -31,14 +34,6 @@ LINK_INVALID = (
 
 class InviteInvalid(QualkitError):
     """The link is unknown, used already, or expired."""
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def create_invite(
@@ -57,9 +52,7 @@ def create_invite(
     token = secrets.token_urlsafe(32)
     expires = now + timedelta(hours=hours)
     with store.write() as s:
-        user = s.scalar(select(UserRow).where(UserRow.name == name))
-        if user is None:
-            raise NotFoundError(f"no user called {name!r}")
+        user = user_row(s, name)
         s.execute(delete(InviteRow).where(InviteRow.user_id == user.id, InviteRow.used.is_(None)))
         s.add(
             InviteRow(
@@ -70,7 +63,9 @@ def create_invite(
                 expires=expires,
             )
         )
-        store._log(s, actor, f"user.{purpose}", user=name, expires=expires.isoformat())
+        store._log(
+            s, actor, EventKind.named("user", purpose), user=name, expires=expires.isoformat()
+        )
     return token, expires
 
 
@@ -90,7 +85,7 @@ def invite_user(store: Store, token: str, now: datetime | None = None) -> str | 
         return None
     with store.read() as s:
         row = s.scalar(select(InviteRow).where(InviteRow.token_hash == token_hash(token)))
-        if row is None or row.used is not None or _aware(row.expires) <= now:
+        if row is None or row.used is not None or aware(row.expires) <= now:
             return None
         user = s.get(UserRow, row.user_id)
         return user.name if user is not None and user.active else None
@@ -105,27 +100,27 @@ def accept_invite(store: Store, token: str, password_hash: str, now: datetime | 
     now = now or datetime.now(UTC)
     with store.write() as s:
         row = s.scalar(select(InviteRow).where(InviteRow.token_hash == token_hash(token)))
-        valid = row is not None and row.used is None and _aware(row.expires) > now
+        valid = row is not None and row.used is None and aware(row.expires) > now
         user = s.get(UserRow, row.user_id) if valid and row is not None else None
         if row is not None and user is not None and user.active:
             row.used = now
             user.password_hash = password_hash
             user.must_change_password = False
             s.execute(delete(WebSessionRow).where(WebSessionRow.user_id == user.id))
-            store._log(s, user.name, "user.invite_accepted", user=user.name, purpose=row.purpose)
+            store._log(
+                s, user.name, EventKind.USER_INVITE_ACCEPTED, user=user.name, purpose=row.purpose
+            )
             return user.name
-    store.log("anonymous", "user.invite_refused", reason="unknown, used or expired link")
+    store.log("anonymous", EventKind.USER_INVITE_REFUSED, reason="unknown, used or expired link")
     raise InviteInvalid(LINK_INVALID)
 
 
 def require_password_change(store: Store, name: str, actor: str) -> None:
     """Make ``name`` choose a new password at the next sign-in (after an admin's reset)."""
     with store.write() as s:
-        user = s.scalar(select(UserRow).where(UserRow.name == name))
-        if user is None:
-            raise NotFoundError(f"no user called {name!r}")
+        user = user_row(s, name)
         user.must_change_password = True
-        store._log(s, actor, "user.must_change_password", user=name)
+        store._log(s, actor, EventKind.USER_MUST_CHANGE_PASSWORD, user=name)
 
 
 def must_change_password(store: Store, name: str) -> bool:
@@ -137,12 +132,10 @@ def must_change_password(store: Store, name: str) -> bool:
 def change_own_password(store: Store, name: str, password_hash: str) -> None:
     """``name`` chose a new password (signed in): set it and lift a forced change."""
     with store.write() as s:
-        user = s.scalar(select(UserRow).where(UserRow.name == name))
-        if user is None:
-            raise NotFoundError(f"no user called {name!r}")
+        user = user_row(s, name)
         user.password_hash = password_hash
         user.must_change_password = False
-        store._log(s, name, "user.password_changed", user=name)
+        store._log(s, name, EventKind.USER_PASSWORD_CHANGED, user=name)
 
 
 __all__ = [

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qualkit.events import EventKind
 from qualkit.model import Coding, Role
 from qualkit.project import NotIdentifiableGate, import_transcripts, init_project
 from qualkit.storage import Store
@@ -214,8 +215,8 @@ def run_load(
             with lock:
                 add_t.samples.extend(adds)
                 rm_t.samples.extend(rms)
-                counts["coding.add"] += n_add
-                counts["coding.delete"] += n_rm
+                counts[EventKind.CODING_ADD] += n_add
+                counts[EventKind.CODING_DELETE] += n_rm
                 for k, v in live.items():
                     if k in expected:
                         errors.append(f"id {k} handed out twice")
@@ -239,7 +240,8 @@ def run_load(
     extra = sum(1 for k in got if k not in expected)
     wrong = sum(1 for k, v in got.items() if k in expected and expected[k] != v)
     events_ok = all(
-        events_after[a] - events_before[a] == counts[a] for a in ("coding.add", "coding.delete")
+        events_after[a] - events_before[a] == counts[a]
+        for a in (EventKind.CODING_ADD, EventKind.CODING_DELETE)
     )
     return LoadResult(
         backend,

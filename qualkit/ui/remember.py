@@ -19,6 +19,7 @@ import secrets
 import threading
 import time
 
+from qualkit.events import EventKind
 from qualkit.storage import Store
 from qualkit.ui.session import SignedIn
 
@@ -103,7 +104,7 @@ def resume(store: Store, token: str | None, timeout: float, now: float) -> Signe
         user = store.resume_web_session(token, timeout + TOUCH_EVERY)
         if user is None:
             return None
-        store.log(user.name, "auth.resume", user=user.name, role=user.role.value)
+        store.log(user.name, EventKind.AUTH_RESUME, user=user.name, role=user.role.value)
     return SignedIn(user.name, user.role, user.display_name or user.name, now)
 
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from qualkit.auth import hash_password, password_problem, verify_password
 from qualkit.errors import NotFoundError
+from qualkit.events import EventKind
 from qualkit.storage import Store
 from qualkit.storage.invites import (
     InviteInvalid,
@@ -83,7 +84,9 @@ def sign_in(
     if ckey is not None and client_limiter is not None:
         wait = max(wait, client_limiter.wait_seconds([ckey], now))
     if wait > 0:
-        store.log(name if known else "anonymous", "auth.throttled", user=name if known else None)
+        store.log(
+            name if known else "anonymous", EventKind.AUTH_THROTTLED, user=name if known else None
+        )
         return SignInResult(None, wait_message(wait), wait)
     ok = verify_password(stored or _dummy_hash(), password) and known
     if not ok:
@@ -92,7 +95,7 @@ def sign_in(
             client_limiter.failure([ckey], now)
         store.log(
             name if known else "anonymous",
-            "auth.failed",
+            EventKind.AUTH_FAILED,
             user=name if known else None,
             reason="wrong password" if known else "unknown or inactive account",
             attempts=limiter.failures(ukey, now),
@@ -103,7 +106,7 @@ def sign_in(
     except NotFoundError:
         return SignInResult(None, WRONG)
     limiter.success([ukey])
-    store.log(user.name, "auth.signin", user=user.name, role=user.role.value)
+    store.log(user.name, EventKind.AUTH_SIGNIN, user=user.name, role=user.role.value)
     return SignInResult(
         SignedIn(user.name, user.role, user.display_name or user.name, now),
         must_change=must_change_password(store, user.name),
@@ -159,15 +162,15 @@ def restore_failures(
     """Replay the failed sign-ins the event log holds from the last ``limiter.window``
     seconds (up to the ``recent`` latest, and cleared by a later sign-in), so restarting
     the app does not reset the per-account limits. Returns the failures restored."""
-    events = store.events("auth.failed", limit=recent, newest=True)
-    events += store.events("auth.signin", limit=recent, newest=True)
+    events = store.events(EventKind.AUTH_FAILED, limit=recent, newest=True)
+    events += store.events(EventKind.AUTH_SIGNIN, limit=recent, newest=True)
     restored = 0
     for e in sorted(events, key=lambda e: e.id or 0):
         user = e.payload.get("user")
         at = e.at.timestamp() if e.at is not None else None
         if not isinstance(user, str) or at is None or now - at > limiter.window:
             continue
-        if e.action == "auth.failed":
+        if e.action == EventKind.AUTH_FAILED:
             limiter.failure([user_key(user)], at)
             restored += 1
         else:
@@ -177,5 +180,5 @@ def restore_failures(
 
 def sign_out(store: Store, session: SignedIn, *, reason: str = "signed out") -> None:
     """Log the end of a session (``reason`` is "signed out" or "timed out")."""
-    action = "auth.timeout" if reason == "timed out" else "auth.signout"
+    action = EventKind.AUTH_TIMEOUT if reason == "timed out" else EventKind.AUTH_SIGNOUT
     store.log(session.user, action, user=session.user)

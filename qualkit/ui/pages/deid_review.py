@@ -18,6 +18,7 @@ import streamlit as st
 
 from qualkit.deid.review import review_name
 from qualkit.errors import QualkitError
+from qualkit.events import EventKind
 from qualkit.ui import deid_review as R
 from qualkit.ui.session import SignedIn
 from qualkit.ui.st_common import flash, get_store, guard, show_flash
@@ -198,7 +199,7 @@ def _save(
         return
     get_store().log(
         sess.user,
-        "deid.review",
+        EventKind.DEID_REVIEW,
         file=loaded.path.name,
         accepted=counts.accepted,
         rejected=counts.rejected,

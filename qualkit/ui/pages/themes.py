@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from qualkit.errors import QualkitError
+from qualkit.events import EventKind
 from qualkit.model import Codebook
 from qualkit.storage import Store
 from qualkit.storage.store import ThemeRecord
@@ -130,7 +131,7 @@ def render() -> None:
 
 
 def _run_box(store: Store, sess: SignedIn, names: Mapping[str, str]) -> None:
-    runs = store.events("themes.run")
+    runs = store.events(EventKind.THEMES_RUN)
     if runs:
         last = runs[-1]
         st.caption(md_escape(run_info_text(last.payload, last.at, last.actor, names)))
