@@ -359,9 +359,14 @@ class StoreBase:
             self._log(s, actor, action, **payload)
 
     def events(
-        self, action: EventKind | None = None, limit: int | None = None, *, newest: bool = False
+        self,
+        action: EventKind | str | None = None,
+        limit: int | None = None,
+        *,
+        newest: bool = False,
     ) -> list[Event]:
-        """Logged events, oldest first; ``newest`` gives the latest ``limit`` ones first."""
+        """Logged events, oldest first; ``newest`` gives the latest ``limit`` ones first.
+        ``action`` picks one kind (a catalogue member, or its stored string)."""
         with self.read() as s:
             q = select(EventRow).order_by(EventRow.id.desc() if newest else EventRow.id)
             if action:
