@@ -16,6 +16,9 @@ from qualkit.model import Coding
 
 @dataclass
 class Corpus:
+    """Coders, codes and transcripts in report order; codes and coders are indexed by
+    their position here."""
+
     coders: tuple[str, ...]
     codes: tuple[str, ...]
     transcripts: tuple[str, ...]
@@ -41,6 +44,12 @@ def prepare(
     codes: Sequence[str] | None,
     assignments: Mapping[str, Iterable[str]] | None,
 ) -> Corpus:
+    """Check the codings against the texts (and ``assignments``) and index them.
+
+    ``coders`` defaults to everyone who coded or is assigned, ``codes`` to every code the
+    chosen coders applied. Raises :class:`AgreementError` for offsets outside a text or a
+    transcript that is not among the texts.
+    """
     items = list(codings)
     lengths = {tid: len(text) for tid, text in texts.items()}
     for coding in items:
