@@ -209,9 +209,10 @@ def real_sets() -> dict[str, Any]:
     from bertopic import BERTopic
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
+    from qualkit.model import Span
     from qualkit.topics.embed import shared_embedder
     from qualkit.topics.evaluate import load_eval_set, top_level
-    from qualkit.topics.passages import Passage, Segment
+    from qualkit.topics.passages import Passage
     from qualkit.topics.suggest import CodeSuggester, Query
     from qualkit.topics.themes import discover_themes
 
@@ -221,7 +222,7 @@ def real_sets() -> dict[str, Any]:
     for d in sorted(p for p in heldout.iterdir() if (p / "gold.csv").exists()):
         es = load_eval_set(d)
         passages = [
-            Passage(pid, [Segment(0, len(t))], t) for pid, t in zip(es.ids, es.texts, strict=True)
+            Passage(pid, [Span(0, len(t))], t) for pid, t in zip(es.ids, es.texts, strict=True)
         ]
         emb = embedder.encode(es.texts)
         firsts = [sorted(g)[0] for g in es.gold]

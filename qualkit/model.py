@@ -12,6 +12,21 @@ from datetime import datetime
 from typing import Any
 
 
+@dataclass(frozen=True)
+class Span:
+    """``text[start:end]`` of one text: code points, end exclusive, ``0 <= start <= end``."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span {self.start}-{self.end}")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
 class SpeakerKind(enum.StrEnum):
     INTERVIEWER = "interviewer"
     PARTICIPANT = "participant"

@@ -25,18 +25,20 @@ from qualkit.agreement import (
     Unit,
     agreement_report,
     brennan_prediger_kappa,
-    disagreements,
     format_table,
-    krippendorff_alpha_nominal,
     match_segments,
     nvivo_kappa,
     percent_agreement,
+    unmatched_segments,
+)
+from qualkit.model import Coding, SpeakerKind, Turn
+from qualkit.text import split_sentences
+from tests.agreement_reference import (
+    krippendorff_alpha_nominal,
     reliability_data,
-    split_sentences,
     unitized_alpha,
     unitized_alpha_for_transcript,
 )
-from qualkit.model import Coding, SpeakerKind, Turn
 
 NAN = float("nan")
 HYPOTHESIS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -252,7 +254,7 @@ def naive_matrix(
         if unit == "character":
             spans = [(i, i + 1) for i in range(len(text))]
         elif unit == "sentence":
-            spans = split_sentences(text)
+            spans = [(s.start, s.end) for s in split_sentences(text)]
         else:
             spans = [(t.start, t.end) for t in line_turns(text) if t.end > t.start]
         for start, end in spans:
@@ -355,12 +357,12 @@ def coded_corpus() -> tuple[dict[str, str], list[Coding]]:
     spans = split_sentences(text)
     codings = []
     for i in range(0, 110, 6):
-        s, e = spans[i][0], spans[i + 2][1]
+        s, e = spans[i].start, spans[i + 2].end
         codings.append(c("a", s, e))
         if i % 4:
             codings.append(c("b", s + 3, e))
         else:
-            codings.append(c("b", spans[i + 3][0], spans[i + 4][1]))
+            codings.append(c("b", spans[i + 3].start, spans[i + 4].end))
     return {"t": text}, codings
 
 
@@ -529,10 +531,10 @@ def test_segment_agreement_in_report_and_brennan_prediger() -> None:
     assert strict.row("x", "t").segment_matches == 1  # only B's first segment (fully inside A)
 
 
-# --------------------------------------------------------------------------- disagreements
+# --------------------------------------------------------------------------- unmatched segments
 
 
-def test_disagreements_for_reconciliation() -> None:
+def test_unmatched_segments_for_reconciliation() -> None:
     text = sentences_text(20)
     codings = [
         c("a", 0, 10),
@@ -542,29 +544,35 @@ def test_disagreements_for_reconciliation() -> None:
         c("a", 60, 70, "y"),
         c("b", 60, 70, "y"),
     ]
-    found = disagreements(codings, {"t": text}, "a", "b")
+    found = unmatched_segments(codings, {"t": text}, "a", "b")
     assert [(d.start, d.end, d.code, d.coders, d.kind) for d in found] == [
         (0, 5, "x", ("a",), "boundary"),
         (20, 30, "x", ("a",), "unmatched"),
         (40, 50, "y", ("b",), "unmatched"),
     ]
-    only_y = disagreements(codings, {"t": text}, "a", "b", code="y")
+    only_y = unmatched_segments(codings, {"t": text}, "a", "b", code="y")
     assert [(d.start, d.code) for d in only_y] == [(40, "y")]
-    assert disagreements(codings, {"t": text, "u": text}, "a", "b")[0].transcript == "t"
+    assert unmatched_segments(codings, {"t": text, "u": text}, "a", "b")[0].transcript == "t"
 
 
 # --------------------------------------------------------------------------- sentences
 
 
 def test_split_sentences() -> None:
-    text = 'I waited. Then "nothing!" Really?\nINT: ok\n\n  It cost 3.5 pounds… fine'
-    assert [text[s:e] for s, e in split_sentences(text)] == [
+    # Sentence units are the coding app's sentences: an ellipsis before a lower-case word
+    # and the full stop of "Dr." end no sentence.
+    text = (
+        'I waited. Then "nothing!" Really?\nINT: ok\n\n'
+        "  It cost 3.5 pounds… fine. Dr. Okafor came… Then"
+    )
+    assert [text[s.start : s.end] for s in split_sentences(text)] == [
         "I waited.",
         'Then "nothing!"',
         "Really?",
         "INT: ok",
-        "It cost 3.5 pounds…",
-        "fine",
+        "It cost 3.5 pounds… fine.",
+        "Dr. Okafor came…",
+        "Then",
     ]
     assert split_sentences("") == [] and split_sentences(" \n ") == []
 

@@ -26,7 +26,7 @@ from qualkit.refiqda import (
     import_qdpx_into,
     read_qdpx,
 )
-from qualkit.refiqda.positions import CODEPOINTS, UTF16, Reading, Span, choose_reading
+from qualkit.refiqda.positions import CODEPOINTS, UTF16, Reading, WrittenSelection, choose_reading
 from qualkit.storage import Store
 
 NS = "{urn:QDA-XML:project:1.0}"
@@ -238,7 +238,7 @@ def test_unknown_origin_code_points_stay_code_points(fresh: Store, tmp_path: Pat
 
 def test_choose_reading_reasons() -> None:
     raw = "ab 🙂 cd ef"
-    spans = [Span(6, 8, "")]  # "cd" in UTF-16 units
+    spans = [WrittenSelection(6, 8, "")]  # "cd" in UTF-16 units
     assert choose_reading(raw, spans, "NVivo 14", False)[0] == UTF16
     assert choose_reading(raw, spans, "", False, CODEPOINTS) == (
         CODEPOINTS,

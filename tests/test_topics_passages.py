@@ -9,13 +9,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from qualkit.model import SpeakerKind, Transcript, Turn
-from qualkit.text import text_hash
+from qualkit.text import split_sentences, text_hash
 from qualkit.topics.passages import (
     LONGEST,
     MAX_WORDS,
     MIN_WORDS,
     build_passages,
-    split_sentences,
     transcript_passages,
 )
 
@@ -133,7 +132,7 @@ def test_roles_and_keys() -> None:
 def test_sentence_splitter_keeps_abbreviations_and_offsets() -> None:
     text = "I saw Dr. Okafor on Monday. She was kind! Then what?\nNothing much"
     spans = split_sentences(text)
-    got = [text[a:b] for a, b in spans]
+    got = [text[s.start : s.end] for s in spans]
     assert got == ["I saw Dr. Okafor on Monday.", "She was kind!", "Then what?", "Nothing much"]
 
 

@@ -11,19 +11,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qualkit.model import Code, Coding, Role, SpeakerKind, Transcript, Turn
-from qualkit.text import text_hash
+from qualkit.model import Code, Coding, Role, Span, SpeakerKind, Transcript, Turn
+from qualkit.text import split_sentences, text_hash
 from qualkit.ui.access import PAGES, may_open, sees_all_layers, visible_pages
 from qualkit.ui.content_notes import TOPICS, merge_notes, propose_content_notes
 from qualkit.ui.ratelimit import SignInLimiter
 from qualkit.ui.session import BreakTimer, SignedIn
 from qualkit.ui.spans import (
-    Span,
     clamp_selection,
     codepoints_to_utf16,
     excerpt,
     snap_to_words,
-    split_sentences,
     step_word,
     trim,
     turn_at,
@@ -329,8 +327,7 @@ def test_view_segments_rebuild_each_turn_with_exact_offsets() -> None:
 
 def test_pseudonyms_show_in_words_but_keep_the_stored_offsets() -> None:
     text = (
-        "Interviewer: Who helped?\n"
-        "Participant: [PERSON 26] at [ORGANIZATION 3], then [PERSON 26]."
+        "Interviewer: Who helped?\nParticipant: [PERSON 26] at [ORGANIZATION 3], then [PERSON 26]."
     )
     turns = (
         Turn(0, "Interviewer", SpeakerKind.INTERVIEWER, 0, text.index("\n")),

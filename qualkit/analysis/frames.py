@@ -467,10 +467,10 @@ class Study:
     def agreement(self, *, all_rows: bool = False, **options: Any) -> pd.DataFrame:
         """Agreement between coders (the consensus layer left out): per code over all
         transcripts, with bootstrap intervals. ``options`` go to
-        :func:`qualkit.agreement_io.coded_agreement` (``unit``, ``coders``, ``codes``,
+        :func:`qualkit.agreement.gather.coded_agreement` (``unit``, ``coders``, ``codes``,
         ``bootstrap``, ``seed``, ...)."""
         from qualkit.agreement import ALL
-        from qualkit.agreement_io import coded_agreement
+        from qualkit.agreement.gather import coded_agreement
 
         report = coded_agreement(
             self.coding_objects, list(self._full_transcripts.values()), **options

@@ -56,8 +56,8 @@ def agreement(
     Percent agreement and Cohen's kappa as NVivo computes them, Krippendorff's alpha,
     segment matching, and bootstrap confidence intervals.
     """
-    from qualkit.agreement import format_table
-    from qualkit.agreement_io import project_agreement, qdpx_agreement, summary, to_csv
+    from qualkit.agreement import format_table, summary, to_csv
+    from qualkit.agreement.gather import project_agreement, qdpx_agreement
 
     if out is not None and out.suffix.lower() not in {".csv", ".json"}:
         raise click.UsageError("--out must end in .csv or .json")

@@ -80,8 +80,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from qualkit.errors import NotFoundError, QualkitError
-from qualkit.model import Code, Codebook, Coding, Memo, Participant, SpeakerKind, Transcript, Turn
+from qualkit.model import (
+    Code,
+    Codebook,
+    Coding,
+    Memo,
+    Participant,
+    Span,
+    SpeakerKind,
+    Transcript,
+    Turn,
+)
 from qualkit.storage import Store
+from qualkit.text import split_sentences
 
 CONSENSUS = "consensus"
 INTERVIEWER_LABEL = "Interviewer"
@@ -354,20 +365,10 @@ def assemble_quote_bank(
     selected = _selected_codes(codebook, filters.codes)
     if not filters.codes:
         selected &= active_codes | used
-    coders_known = {c.coder for c in codings} | {CONSENSUS}
-    for name in filters.coders:
-        if name not in coders_known:
-            raise NotFoundError(f"no codings by a coder called {name!r}")
-    for tid in filters.transcripts:
-        if tid not in transcripts:
-            raise NotFoundError(f"no transcript with id {tid!r}")
-
+    _check_filters(filters, codings, transcripts)
     wanted_tids = _wanted_transcripts(filters, transcripts, participants)
     coder_set = set(filters.coders)
-    memo_by_coding: dict[int, list[str]] = defaultdict(list)
-    for m in memos:
-        if m.coding_id is not None and m.text.strip():
-            memo_by_coding[m.coding_id].append(m.text.strip())
+    memo_by_coding = _memos_by_coding(memos)
 
     all_by_tid: dict[str, list[Coding]] = defaultdict(list)
     for c in codings:
@@ -394,16 +395,8 @@ def assemble_quote_bank(
                 if c.code == code and c.coder != CONSENSUS and c.start < end and start < c.end
             }
             agreement = len(agreeing) / len(human) if human else None
-            if filters.min_agreement is not None and (
-                agreement is None or agreement + 1e-9 < filters.min_agreement
-            ):
-                continue
             turn = turns.main(start, end)
-            if (
-                filters.participant_turns_only
-                and t.turns
-                and (turn is None or turn.kind is not SpeakerKind.PARTICIPANT)
-            ):
+            if not _passes(filters, t, turn, agreement):
                 continue
             quotes.append(
                 _quote(
@@ -426,11 +419,57 @@ def assemble_quote_bank(
         key=lambda q: (code_pos.get(q.theme, 0), code_pos.get(q.code, 0), q.transcript, q.start)
     )
     codes = [k for k in codebook.codes if k.cid in selected]
+    themes = _themes(codes, parents, by_id)
+    return QuoteBank(project=project, filters=filters, quotes=quotes, codes=codes, themes=themes)
+
+
+def _themes(
+    codes: Sequence[Code], parents: Mapping[str, str | None], by_id: Mapping[str, Code]
+) -> dict[str, str]:
+    """Id to name of the top-level code (theme) above each code."""
     themes: dict[str, str] = {}
     for k in codes:
         root = _root(k.cid, parents)
         themes[root] = by_id[root].name if root in by_id else root
-    return QuoteBank(project=project, filters=filters, quotes=quotes, codes=codes, themes=themes)
+    return themes
+
+
+def _check_filters(
+    filters: QuoteFilters, codings: Sequence[Coding], transcripts: Mapping[str, Transcript]
+) -> None:
+    """Raise :class:`NotFoundError` for a coder or transcript the filters name but the
+    project does not have."""
+    coders_known = {c.coder for c in codings} | {CONSENSUS}
+    for name in filters.coders:
+        if name not in coders_known:
+            raise NotFoundError(f"no codings by a coder called {name!r}")
+    for tid in filters.transcripts:
+        if tid not in transcripts:
+            raise NotFoundError(f"no transcript with id {tid!r}")
+
+
+def _memos_by_coding(memos: Sequence[Memo]) -> dict[int, list[str]]:
+    """The non-blank memo texts attached to each coding id."""
+    out: dict[int, list[str]] = defaultdict(list)
+    for m in memos:
+        if m.coding_id is not None and m.text.strip():
+            out[m.coding_id].append(m.text.strip())
+    return out
+
+
+def _passes(
+    filters: QuoteFilters, t: Transcript, turn: Turn | None, agreement: float | None
+) -> bool:
+    """Whether a quote meets the minimum agreement and participant-turns filters."""
+    if filters.min_agreement is not None and (
+        agreement is None or agreement + 1e-9 < filters.min_agreement
+    ):
+        return False
+    return not (
+        filters.participant_turns_only
+        and bool(t.turns)
+        and (turn is None or turn.kind is not SpeakerKind.PARTICIPANT)
+    )
 
 
 def _selected_codes(codebook: Codebook, wanted: Sequence[str]) -> set[str]:
@@ -583,28 +622,7 @@ def _quote(
 
 # -- trimming and tidying -----------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'’”)\]]*(?=\s)|\n")
 _WORD = re.compile(r"\w", re.UNICODE)
-
-
-def _sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Sentence spans within ``text[lo:hi]``, whitespace stripped."""
-    spans: list[tuple[int, int]] = []
-    begin = lo
-    for m in _SENTENCE_END.finditer(text, lo, hi):
-        _add_stripped(text, begin, m.end(), spans)
-        begin = m.end()
-    _add_stripped(text, begin, hi, spans)
-    return spans
-
-
-def _add_stripped(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    if a < b:
-        spans.append((a, b))
 
 
 def _trim_piece(text: str, lo: int, hi: int, a: int, b: int) -> tuple[int, int, bool, bool]:
@@ -615,24 +633,25 @@ def _trim_piece(text: str, lo: int, hi: int, a: int, b: int) -> tuple[int, int, 
         b -= 1
     if a >= b:
         return a, a, False, False
-    sentences = _sentences(text, lo, hi)
+    sentences = split_sentences(text, lo, hi)
     # Widen a start in a sentence's first word (or its leading punctuation) to the
     # sentence start, and an end in its last word (or trailing punctuation) to its end.
-    for s, e in sentences:
+    for sentence in sentences:
+        s, e = sentence.start, sentence.end
         if s < a < e and not any(ch.isspace() for ch in text[s:a]):
             a = s
         if s < b < e and not any(ch.isspace() for ch in text[b:e]):
             b = e
-    whole = [(s, e) for s, e in sentences if a <= s and e <= b]
+    whole = [x for x in sentences if a <= x.start and x.end <= b]
     if whole:
-        return whole[0][0], whole[-1][1], False, False
+        return whole[0].start, whole[-1].end, False, False
     # A phrase inside one sentence: widen to whole words and mark the cuts.
     while a > lo and _WORD.match(text[a - 1]) and _WORD.match(text[a]):
         a -= 1
     while b < hi and _WORD.match(text[b - 1]) and _WORD.match(text[b]):
         b += 1
-    holder = next(((s, e) for s, e in sentences if s <= a < e), (a, b))
-    return a, b, a > holder[0], b < holder[1]
+    holder = next((x for x in sentences if x.start <= a < x.end), Span(a, b))
+    return a, b, a > holder.start, b < holder.end
 
 
 def quote_text(

@@ -72,8 +72,10 @@ UTF16 = Reading("utf16")
 
 
 @dataclass(frozen=True)
-class Span:
-    """A selection as written: positions, and its ``name`` (the selected text, if any)."""
+class WrittenSelection:
+    """A selection as written in a file: its positions in the file's own counting (see
+    :class:`Reading`; not yet a :class:`qualkit.model.Span` of normalised text), and its
+    ``name`` (the selected text, if any)."""
 
     start: int
     end: int
@@ -184,7 +186,7 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _name_score(raw: str, spans: Sequence[Span], reading: Reading) -> int:
+def _name_score(raw: str, spans: Sequence[WrittenSelection], reading: Reading) -> int:
     pm = PositionMap(raw, reading)
     score = 0
     for s in spans:
@@ -203,7 +205,7 @@ def _on_boundary(raw: str, i: int) -> bool:
     return not (raw[i - 1].isalnum() and raw[i].isalnum())
 
 
-def boundary_score(raw: str, spans: Sequence[Span], reading: Reading) -> int:
+def boundary_score(raw: str, spans: Sequence[WrittenSelection], reading: Reading) -> int:
     """How many selection starts and ends fall on word boundaries under ``reading``."""
     pm = PositionMap(raw, reading)
     score = 0
@@ -223,7 +225,7 @@ def _pick(scores: dict[Reading, int], order: Sequence[Reading], prefer: Reading)
 
 def choose_reading(
     raw: str,
-    spans: Sequence[Span],
+    spans: Sequence[WrittenSelection],
     origin: str,
     from_content: bool,
     declared: Reading | None = None,

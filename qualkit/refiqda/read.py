@@ -56,7 +56,7 @@ from .common import (
     plain_guid,
     read_pi,
 )
-from .positions import NormMap, PositionMap, Reading, Span, choose_reading
+from .positions import NormMap, PositionMap, Reading, WrittenSelection, choose_reading
 
 CODING_MEMO_MARK = "qualkit: coding memo"
 """Marks a note holding a coding's memo field (written by qualkit before version 0.4)."""
@@ -187,7 +187,7 @@ class _Note:
 @dataclass
 class _Selection:
     guid: str
-    span: Span
+    span: WrittenSelection
     creator: str | None
     element: etree._Element
 
@@ -671,7 +671,7 @@ def _selections(src: etree._Element, sg: str, label: str) -> list[_Selection]:
             ) from None
         if start > end:
             start, end = end, start
-        span = Span(start, end, sel.get("name"))
+        span = WrittenSelection(start, end, sel.get("name"))
         out.append(_Selection(g, span, sel.get("creatingUser"), sel))
     return out
 

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from qualkit.model import SpeakerKind, Transcript
-from qualkit.text import text_hash
+from qualkit.model import Span, SpeakerKind, Transcript
+from qualkit.text import split_sentences, text_hash
 
 if TYPE_CHECKING:
     from qualkit.storage import Store
@@ -29,29 +29,17 @@ MAX_WORDS = 120
 #: clause breaks first.
 LONGEST = 1.25
 
-# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before a
-# space, or at a line break. Common abbreviations do not end a sentence.
-_SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s)|\n+""")
-_ABBREV = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Mx|St|Rd|No|vs|etc|e\.g|i\.e|approx)\.)$", re.I)
 _WORD = re.compile(r"\S+")
 # Clause breaks used when a single "sentence" is longer than the window (run-on speech).
 _CLAUSE_END = re.compile(r"[,;:–—-](?=\s)")
 
 
-@dataclass(frozen=True)
-class Segment:
-    """``text[start:end]`` of a transcript."""
-
-    start: int
-    end: int
-
-
 @dataclass
 class Passage:
-    """A window of one transcript's text made of one or more segments."""
+    """A window of one transcript's text made of one or more segments (one per turn)."""
 
     transcript: str
-    segments: list[Segment]
+    segments: list[Span]
     text: str
     participant: str | None = None
     role: str | None = None
@@ -89,31 +77,6 @@ class _Sentence:
     end: int
     words: int
     turn: int
-
-
-def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence spans ``(start, end)`` within ``text[start:end]``, whitespace trimmed."""
-    end = len(text) if end is None else end
-    spans: list[tuple[int, int]] = []
-    pos = start
-    for m in _SENTENCE_END.finditer(text, start, end):
-        if m.group().startswith((".",)) and _ABBREV.search(
-            text, max(start, m.start() - 8), m.end()
-        ):
-            continue
-        _add_trimmed(text, pos, m.end(), spans)
-        pos = m.end()
-    _add_trimmed(text, pos, end, spans)
-    return spans
-
-
-def _add_trimmed(text: str, a: int, b: int, out: list[tuple[int, int]]) -> None:
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    if b > a:
-        out.append((a, b))
 
 
 def _split_long(text: str, a: int, b: int, max_words: int) -> list[tuple[int, int]]:
@@ -219,8 +182,9 @@ def transcript_passages(
     per_turn: list[list[_Sentence]] = []
     for ti, (a, b, _k) in enumerate(spans):
         sents: list[_Sentence] = []
-        for sa, sb in split_sentences(text, a, b):
-            for pa, pb in _split_long(text, sa, sb, max(min_words, max_words - min_words)):
+        for sentence in split_sentences(text, a, b):
+            longest = max(min_words, max_words - min_words)
+            for pa, pb in _split_long(text, sentence.start, sentence.end, longest):
                 n = len(text[pa:pb].split())
                 if n:
                     sents.append(_Sentence(pa, pb, n, ti))
@@ -253,13 +217,13 @@ def transcript_passages(
             ]
             windows = _balanced_windows(pieces, max_words, min_words)
         for window in windows:
-            segs: list[Segment] = []
+            segs: list[Span] = []
             turn_ids: list[int] = []
             for s in window:
                 if segs and turn_ids[-1] == s.turn:
-                    segs[-1] = Segment(segs[-1].start, s.end)
+                    segs[-1] = Span(segs[-1].start, s.end)
                 else:
-                    segs.append(Segment(s.start, s.end))
+                    segs.append(Span(s.start, s.end))
                     turn_ids.append(s.turn)
             body = " ".join(" ".join(text[g.start : g.end].split()) for g in segs)
             out.append(
@@ -313,9 +277,7 @@ __all__ = [
     "MAX_WORDS",
     "MIN_WORDS",
     "Passage",
-    "Segment",
     "build_passages",
     "project_passages",
-    "split_sentences",
     "transcript_passages",
 ]

@@ -6,7 +6,7 @@ is plain Python that can be used and tested without it:
 - :mod:`~qualkit.ui.access` which role may open which page;
 - :mod:`~qualkit.ui.signin`, :mod:`~qualkit.ui.session`, :mod:`~qualkit.ui.ratelimit`
   signing in, inactivity time-outs, break reminders and slowing down password guessing;
-- :mod:`~qualkit.ui.spans` sentences, turns, selections (UTF-16 ↔ code points), word steps;
+- :mod:`~qualkit.ui.spans` turns, selections (UTF-16 ↔ code points), word steps;
 - :mod:`~qualkit.ui.view` the transcript view model sent to the browser component;
 - :mod:`~qualkit.ui.undo` coding actions that save at once and can be undone;
 - :mod:`~qualkit.ui.content_notes`, :mod:`~qualkit.ui.progress`, :mod:`~qualkit.ui.editing`;

@@ -19,10 +19,11 @@ from datetime import date
 
 from qualkit.agreement import ALL, AgreementReport, AgreementRow
 from qualkit.export import WRITERS, QuoteBank, QuoteFilters, write_quotes
-from qualkit.model import Codebook, Coding, Transcript, Turn
+from qualkit.model import Codebook, Coding, Span, Transcript, Turn
 from qualkit.reconcile import Cluster, Decision, decide
 from qualkit.storage import CONSENSUS_CODER, Store
-from qualkit.ui.spans import Span, excerpt, split_sentences
+from qualkit.text import split_sentences
+from qualkit.ui.spans import excerpt
 from qualkit.ui.view import display_turns, md_escape
 
 # -- agreement ---------------------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""Spans of transcript text: sentences, whole turns, selections and word steps.
+"""Spans of transcript text in the coding app: whole turns, selections and word steps.
+
+Sentences come from :func:`qualkit.text.split_sentences`, the same ones agreement counts as
+sentence units.
 
 Every offset is a Unicode code point into the transcript's normalised text, end exclusive,
 as everywhere in qualkit. Browsers count in UTF-16 code units; :func:`utf16_to_codepoints`
@@ -9,34 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from qualkit.model import Turn
+from qualkit.model import Span, Turn
 from qualkit.ui.words import readable_placeholders
 
-#: Words that end in a full stop without ending a sentence.
-# fmt: off
-ABBREVIATIONS = frozenset({
-    "dr", "mr", "mrs", "ms", "mx", "prof", "st", "rev", "no", "vs", "etc", "e.g", "i.e",
-    "approx", "dept", "govt", "apt", "ave", "rd",
-})
-# fmt: on
-
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
 _WORD = re.compile(r"\S+")
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.start <= self.end:
-            raise ValueError(f"bad span {self.start}-{self.end}")
-
-    def __len__(self) -> int:
-        return self.end - self.start
 
 
 def utf16_to_codepoints(text: str, utf16_offset: int) -> int:
@@ -69,56 +49,6 @@ def trim(text: str, start: int, end: int) -> Span:
     while end > start and text[end - 1].isspace():
         end -= 1
     return Span(start, max(start, end))
-
-
-def _is_abbreviation(text: str, dot: int, lo: int) -> bool:
-    """True when the full stop at ``dot`` ends a known abbreviation or a single initial."""
-    j = dot
-    while j > lo and not text[j - 1].isspace():
-        j -= 1
-    word = text[j:dot].strip("(\"'“‘")
-    if word.lower() in ABBREVIATIONS:
-        return True
-    # A single capital initial ("J. Smith"), but not the pronoun "I".
-    return len(word) == 1 and word.isalpha() and word.isupper() and word != "I"
-
-
-def _next_is_lower(text: str, pos: int, end: int) -> bool:
-    while pos < end and text[pos] in " \t":
-        pos += 1
-    return pos < end and text[pos].islower()
-
-
-def split_sentences(text: str, start: int, end: int) -> list[Span]:
-    """Sentences of ``text[start:end]`` as trimmed absolute spans.
-
-    A sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing quotes or brackets)
-    followed by white space, or at a line break; "Dr." and similar do not end one.
-    """
-    out: list[Span] = []
-    pos = start
-    cuts: list[int] = []
-    for m in _SENTENCE_END.finditer(text, start, end):
-        mark = m.group().rstrip("\"'”’)]")
-        if mark == "." and _is_abbreviation(text, m.start(), start):
-            continue
-        if ("…" in mark or ".." in mark) and _next_is_lower(text, m.end(), end):
-            continue  # "It was… fine." trails off inside one sentence
-        cuts.append(m.end())
-    for m in re.finditer(r"\n", text[start:end]):
-        cuts.append(start + m.start())
-    for cut in sorted(set(cuts)):
-        if cut <= pos:
-            continue
-        span = trim(text, pos, cut)
-        if len(span):
-            out.append(span)
-        pos = cut
-    if pos < end:
-        span = trim(text, pos, end)
-        if len(span):
-            out.append(span)
-    return out
 
 
 def turn_span(turn: Turn) -> Span:

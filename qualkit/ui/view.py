@@ -15,8 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from qualkit.model import Code, Coding, SpeakerKind, Transcript, Turn
-from qualkit.ui.spans import Span, split_sentences, turn_at
+from qualkit.model import Code, Coding, Span, SpeakerKind, Transcript, Turn
+from qualkit.text import split_sentences
+from qualkit.ui.spans import turn_at
 from qualkit.ui.words import placeholders_in, readable_placeholders
 
 

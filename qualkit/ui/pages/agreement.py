@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from qualkit.agreement import AgreementReport, format_table
-from qualkit.agreement_io import coded_agreement, summary, to_csv
+from qualkit.agreement import AgreementReport, format_table, summary, to_csv
+from qualkit.agreement.gather import coded_agreement
 from qualkit.model import Coding, Transcript
 from qualkit.storage import CONSENSUS_CODER
 from qualkit.ui.access import may_open

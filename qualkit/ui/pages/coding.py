@@ -17,14 +17,15 @@ from streamlit.errors import StreamlitAPIException
 
 from qualkit import limits
 from qualkit.errors import NotFoundError, QualkitError
-from qualkit.model import Code, Codebook, Coding, Memo, Transcript
+from qualkit.model import Code, Codebook, Coding, Memo, Span, Transcript
 from qualkit.storage import Store
+from qualkit.text import split_sentences
 from qualkit.ui.access import may_open, sees_all_layers
 from qualkit.ui.content_notes import merge_notes, propose_content_notes
 from qualkit.ui.pages.my_transcripts import decline_button, decline_question
 from qualkit.ui.pages.themes import hint_source
 from qualkit.ui.session import SignedIn
-from qualkit.ui.spans import Span, clamp_selection, excerpt, split_sentences, step_word, turn_at
+from qualkit.ui.spans import clamp_selection, excerpt, step_word, turn_at
 from qualkit.ui.st_common import (
     break_timer,
     check_timeout,

@@ -1,18 +1,15 @@
-"""Agreement over a project or a REFI-QDA file: gathers codings, texts and turns.
+"""Agreement over a project or REFI-QDA files: gathers codings, texts and turns.
 
-:mod:`qualkit.agreement` stays pure; this module only collects its inputs.
+The rest of :mod:`qualkit.agreement` is pure; this module only collects its inputs.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from qualkit.agreement import ALL, AgreementReport, agreement_report
+from qualkit.agreement.report import AgreementReport, agreement_report
 from qualkit.model import Coding, Transcript
 from qualkit.storage import CONSENSUS_CODER, Store
 
@@ -63,23 +60,3 @@ def qdpx_agreement(path: Path | Sequence[Path], **options: Any) -> AgreementRepo
     paths = [path] if isinstance(path, Path) else list(path)
     codings, transcripts = contents_for_agreement(paths)
     return coded_agreement(codings, transcripts, **options)
-
-
-def summary(report: AgreementReport) -> AgreementReport:
-    """Only the rows a reader starts with: per code overall, per transcript overall, overall."""
-    rows = tuple(r for r in report.rows if r.code == ALL or r.transcript == ALL)
-    return replace(report, rows=rows)
-
-
-def to_csv(report: AgreementReport) -> str:
-    rows = report.to_rows()
-    out = io.StringIO()
-    if rows:
-        fields = list(rows[0])
-        w = csv.DictWriter(out, fieldnames=fields)
-        w.writeheader()
-        for r in rows:
-            w.writerow(
-                {k: (";".join(map(str, v)) if isinstance(v, list) else v) for k, v in r.items()}
-            )
-    return out.getvalue()
