@@ -23,7 +23,8 @@ from qualkit.storage.store import ThemeRecord
 from qualkit.topics.embed import Embedder, shared_embedder
 from qualkit.ui.editing import parse_examples
 from qualkit.ui.session import SignedIn
-from qualkit.ui.st_common import display_names, flash, get_store, guard, show_flash
+from qualkit.ui.st_common import display_names, flash, get_store, show_flash
+from qualkit.ui.st_guard import guard
 from qualkit.ui.suggestions import (
     ACTION_WORDS,
     SHOW_WORDS,
