@@ -58,6 +58,19 @@ if TYPE_CHECKING:
     from qualkit.analysis.frames import Study
     from qualkit.export.quotes import QuoteFilters
 
+#: What a transcript without a participant, role or attribute value shows in a matrix.
+NOT_RECORDED = "(not recorded)"
+
+
+def theme_of(cid: str, parents: Mapping[str, str | None]) -> str:
+    """The top-level code above ``cid`` (``cid`` itself for a top-level code)."""
+    seen = {cid}
+    while (parent := parents.get(cid)) is not None and parent not in seen:
+        seen.add(parent)
+        cid = parent
+    return cid
+
+
 COUNTS = ("codings", "transcripts", "participants")
 PERCENTS = ("row", "col")
 ROWS = ("code", "theme")
@@ -315,15 +328,9 @@ class Matrix:
             return QuoteFilters(
                 codes=f.codes, coders=(col,), where=f.where, transcripts=f.transcripts
             )
-        if col == _not_recorded():
+        if col == NOT_RECORDED:
             raise QualkitError("quotes cannot be chosen by a value that was not recorded")
         return self.filters.quote_filters(codes=(row,), where=((self.cols, col),))
-
-
-def _not_recorded() -> str:
-    from qualkit.analysis.frames import NOT_RECORDED
-
-    return NOT_RECORDED
 
 
 def _check_threshold(suppress_below: int) -> int:
@@ -363,8 +370,6 @@ def matrix(
     df = select_codings(study, filters)
     codes = selected_codes(study, filters)
     names = {c.cid: c.name for c in study.codebook.codes}
-    from qualkit.analysis.frames import NOT_RECORDED, theme_of
-
     parents = study._parents
     used = set(df["code"].astype(str).unique())
     active = study._active
@@ -653,6 +658,7 @@ __all__ = [
     "COOCCURRENCE",
     "COUNTS",
     "DEFAULT_SUPPRESS_BELOW",
+    "NOT_RECORDED",
     "PERCENTS",
     "ROWS",
     "Cooccurrence",
@@ -664,4 +670,5 @@ __all__ = [
     "select_codings",
     "selected_codes",
     "selected_transcripts",
+    "theme_of",
 ]
