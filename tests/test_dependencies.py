@@ -111,3 +111,14 @@ def test_test_only_libraries_are_dev_dependencies() -> None:
     main, extras = declared()
     assert "krippendorff" in extras["dev"]
     assert "krippendorff" not in main
+
+
+def test_the_wheel_leaves_out_the_test_helpers() -> None:
+    from setuptools import find_packages
+
+    find = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]["packages"]["find"]
+    packages = find_packages(str(ROOT), include=find["include"], exclude=find.get("exclude", ()))
+    assert "qualkit" in packages and "qualkit.ui" in packages
+    assert not [p for p in packages if p.startswith("qualkit.testing")]

@@ -127,3 +127,14 @@ def test_the_package_graph_is_read() -> None:
 
 def test_no_import_cycles() -> None:
     assert cycles(import_graph(module_files())) == []
+
+
+def test_the_library_does_not_import_its_test_helpers() -> None:
+    graph = import_graph(module_files())
+    helpers = "qualkit.testing"
+    users = {
+        module: sorted(d for d in deps if d == helpers or d.startswith(helpers + "."))
+        for module, deps in graph.items()
+        if not (module == helpers or module.startswith(helpers + "."))
+    }
+    assert {m: d for m, d in users.items() if d} == {}

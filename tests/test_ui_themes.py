@@ -21,8 +21,8 @@ from qualkit.model import Code, Codebook, Coding, Provenance, Role
 from qualkit.project import NotIdentifiableGate, import_transcripts, init_project
 from qualkit.storage import Store
 from qualkit.storage.store import ThemeRecord
+from qualkit.testing.sample_project import load_sample_codebook
 from qualkit.ui import suggestions as S
-from qualkit.ui.sample_project import load_sample_codebook
 from qualkit.ui.undo import UndoStack
 
 # -- a small synthetic project, also used by tests/test_browser_themes.py -------------------
