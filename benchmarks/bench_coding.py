@@ -42,9 +42,10 @@ from qualkit.auth import hash_password  # noqa: E402
 from qualkit.model import Coding, Role  # noqa: E402
 from qualkit.project import NotIdentifiableGate, import_transcripts, init_project  # noqa: E402
 from qualkit.storage import Store  # noqa: E402
-from qualkit.ui.loadtest import long_transcript, prepare_load_project, run_load  # noqa: E402
-from qualkit.ui.sample_project import load_sample_codebook  # noqa: E402
-from qualkit.ui.server import CHROMIUM, CHROMIUM_ARGS, app_env, streamlit_command  # noqa: E402
+from qualkit.testing.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from qualkit.testing.loadtest import long_transcript, prepare_load_project, run_load  # noqa: E402
+from qualkit.testing.sample_project import load_sample_codebook  # noqa: E402
+from qualkit.ui.server import app_env, streamlit_command  # noqa: E402
 from qualkit.ui.server import free_port as _free_port  # noqa: E402
 from qualkit.ui.view import transcript_view  # noqa: E402
 

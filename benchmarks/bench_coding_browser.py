@@ -78,9 +78,10 @@ def measure(work: Path) -> dict[str, Any]:
 
     import qualkit
     from qualkit.storage import Store
-    from qualkit.ui.loadtest import long_transcript
-    from qualkit.ui.sample_project import SAMPLE_TRANSCRIPTS, build_sample_project
-    from qualkit.ui.server import CHROMIUM, CHROMIUM_ARGS, serving
+    from qualkit.testing.browser import CHROMIUM, CHROMIUM_ARGS
+    from qualkit.testing.loadtest import long_transcript
+    from qualkit.testing.sample_project import SAMPLE_TRANSCRIPTS, build_sample_project
+    from qualkit.ui.server import serving
 
     project = str(work / "project.db")
     texts = {**SAMPLE_TRANSCRIPTS, LONG: long_transcript(WORDS)}

@@ -5,7 +5,7 @@
    plain HTTP (baseline) and through nginx over HTTPS with ``deploy/nginx/qualkit.conf``;
    p50/p95 of both and the ratio.
 2. Coding under load with a backup: 20 simulated coders × ``--actions`` coding actions
-   (the app's own actions, :mod:`qualkit.ui.loadtest`) on PostgreSQL, first alone
+   (the app's own actions, :mod:`qualkit.testing.loadtest`) on PostgreSQL, first alone
    (baseline), then while ``qualkit backup`` (``pg_dump -Fc``) copies a project of 200
    transcripts. Reports the backup's duration, the coders' p95 and slowest action in both
    runs, and whether any coding was lost or duplicated. Goals: p95 < 200 ms, backup < 30 s,
@@ -45,8 +45,8 @@ from qualkit.model import Role  # noqa: E402
 from qualkit.project import NotIdentifiableGate, import_transcripts  # noqa: E402
 from qualkit.storage import Store  # noqa: E402
 from qualkit.storage.backup import backup  # noqa: E402
+from qualkit.testing.loadtest import long_transcript, prepare_load_project, run_load  # noqa: E402
 from qualkit.ui.http import HEALTH_ROUTE  # noqa: E402
-from qualkit.ui.loadtest import long_transcript, prepare_load_project, run_load  # noqa: E402
 from qualkit.ui.server import ServeOptions, free_port, serving  # noqa: E402
 from tests.nginx_proxy import insecure_context, nginx_in_front  # noqa: E402
 

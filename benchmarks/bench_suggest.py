@@ -110,7 +110,8 @@ def context_on_short_spans(embedder: Embedder) -> dict[str, Any]:
     from qualkit.demo import build_demo
     from qualkit.storage import Store
     from qualkit.topics.evaluate import _covering, _spans
-    from qualkit.topics.suggest import project_suggester, span_query, team_codings
+    from qualkit.topics.project_suggest import project_suggester, team_codings
+    from qualkit.topics.suggest import span_query
 
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -159,7 +160,7 @@ def thousand_passages(model: str) -> dict[str, Any]:
                 w.writerow([f"p{i}", f"{texts[i % len(texts)]} ({i})"])
         code = (
             "import resource, time, sys; t0 = time.perf_counter(); "
-            "from pathlib import Path; from qualkit.topics.suggest import suggest_codes_file; "
+            "from pathlib import Path; from qualkit.topics.suggest_csv import suggest_codes_file; "
             f"suggest_codes_file(Path({str(HELDOUT / 'crisis' / 'codebook.yaml')!r}), "
             f"Path({str(src)!r}), Path({str(Path(tmp) / 'out.csv')!r}), model={model!r}); "
             "ru = resource.getrusage(resource.RUSAGE_SELF); "
@@ -201,7 +202,7 @@ def sample(embedder: Embedder) -> dict[str, Any]:
     from qualkit.storage import Store
     from qualkit.topics.evaluate import evaluate_suggestions
     from qualkit.topics.passages import project_passages
-    from qualkit.topics.suggest import team_codings
+    from qualkit.topics.project_suggest import team_codings
 
     with tempfile.TemporaryDirectory() as tmp:
         demo = build_demo(Path(tmp), progress=False)

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from qualkit.storage import Store
-from qualkit.ui.server import CHROMIUM, CHROMIUM_ARGS, chromium_missing
+from qualkit.testing.browser import CHROMIUM, CHROMIUM_ARGS, chromium_missing
 
 # Property tests draw fresh examples on every local run. CI (HYPOTHESIS_PROFILE=ci) uses a
 # fixed sequence, so whether a run passes does not depend on which examples came up.

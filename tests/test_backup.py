@@ -24,7 +24,7 @@ from qualkit.model import Coding, Role
 from qualkit.storage import Store, head_revision
 from qualkit.storage.backup import backup, inspect_backup, restore
 from qualkit.storage.check import check
-from qualkit.ui.sample_project import build_sample_project
+from qualkit.testing.sample_project import build_sample_project
 from tests.conftest import PG_URL
 
 CODERS = 20

@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 
 from qualkit.storage import Store
+from qualkit.testing.browser import CHROMIUM
+from qualkit.testing.sample_project import build_sample_project
 from qualkit.ui.access import PAGES
-from qualkit.ui.sample_project import build_sample_project
-from qualkit.ui.server import CHROMIUM, serving
+from qualkit.ui.server import serving
 from tests.conftest import BROWSER_TIMEOUT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

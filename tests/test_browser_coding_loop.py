@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 
 from qualkit.storage import Store
+from qualkit.testing.browser import CHROMIUM
+from qualkit.testing.sample_project import SAMPLE_TRANSCRIPTS, build_sample_project
 from qualkit.ui.access import PAGES
-from qualkit.ui.sample_project import SAMPLE_TRANSCRIPTS, build_sample_project
-from qualkit.ui.server import CHROMIUM, serving
+from qualkit.ui.server import serving
 from tests.test_browser_app import (
     PASSWORD,
     TIMEOUT,

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from qualkit.ui.server import CHROMIUM
+from qualkit.testing.browser import CHROMIUM
 
 VIEWPORT = {"width": 1400, "height": 1100}
 if not Path(CHROMIUM).exists():

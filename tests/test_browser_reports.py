@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from qualkit.ui.server import CHROMIUM
+from qualkit.testing.browser import CHROMIUM
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)

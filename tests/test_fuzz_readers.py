@@ -500,7 +500,7 @@ def test_codings_files(store: Store, folder: Path) -> None:
 
 
 def test_passages_csv(folder: Path) -> None:
-    from qualkit.topics.suggest import read_passages_csv
+    from qualkit.topics.suggest_csv import read_passages_csv
 
     base = f'id,text,notes\np1,"{SECRET}",x\np2,I waited months on the list,y\n'.encode()
 

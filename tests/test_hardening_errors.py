@@ -371,7 +371,7 @@ def _answers(url: str) -> bool:
 def test_app_passes_signals_to_streamlit_and_exits_with_its_status(
     tmp_path: Path, sig: signal.Signals
 ) -> None:
-    from qualkit.ui.sample_project import build_sample_project
+    from qualkit.testing.sample_project import build_sample_project
     from qualkit.ui.server import free_port
 
     project = tmp_path / "study.db"

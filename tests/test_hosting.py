@@ -213,7 +213,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
 
 @pytest.mark.slow
 def test_serve_answers_health_and_stops_on_sigterm(tmp_path: Path) -> None:
-    from qualkit.ui.sample_project import build_sample_project
+    from qualkit.testing.sample_project import build_sample_project
 
     project = tmp_path / "study.db"
     build_sample_project(project, tmp_path / "src", password=PASSWORD)
@@ -312,7 +312,9 @@ def test_the_wheel_holds_everything_the_app_needs(installed: Path) -> None:
         "qualkit/storage/migrations/script.py.mako",
     ):
         assert needed in names
-    assert not any(n.startswith(("app_streamlit", "app_server", "tests/")) for n in names)
+    assert not any(
+        n.startswith(("app_streamlit", "app_server", "tests/", "qualkit/testing/")) for n in names
+    )
 
 
 @pytest.mark.slow
@@ -320,7 +322,7 @@ def test_the_wheel_holds_everything_the_app_needs(installed: Path) -> None:
 def test_installed_qualkit_app_serves_and_signs_in(
     installed: Path, tmp_path: Path, page: Any
 ) -> None:
-    from qualkit.ui.sample_project import build_sample_project
+    from qualkit.testing.sample_project import build_sample_project
     from tests.test_browser_app import App, has_session_cookie, sign_in
 
     outside = tmp_path / "elsewhere"

@@ -48,7 +48,7 @@ def proxied(db_url: str, tmp_path: Path) -> Iterator[tuple[str, str, str]]:
             "nginx not found: the reverse-proxy test was skipped; to run it: `make test` as "
             "root, or `sudo apt-get install nginx`"
         )
-    from qualkit.ui.sample_project import build_sample_project
+    from qualkit.testing.sample_project import build_sample_project
 
     build_sample_project(db_url, tmp_path / "src", password=PASSWORD)
     app_port = free_port()

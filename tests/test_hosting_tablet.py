@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from qualkit.storage import Store
-from qualkit.ui.sample_project import build_sample_project
+from qualkit.testing.sample_project import build_sample_project
 from qualkit.ui.server import serving
 from tests.conftest import BROWSER_TIMEOUT
 from tests.test_browser_app import PASSWORD, App, choose, settle, sign_in, tags

@@ -19,14 +19,9 @@ from qualkit.model import Code, Codebook, Provenance
 from qualkit.refiqda.qdc import save_qdc
 from qualkit.storage import Store
 from qualkit.topics.embed import Embedder, StoreCache, onnx_available
-from qualkit.topics.suggest import (
-    CodeSuggester,
-    Query,
-    accept_suggestion,
-    confidence_words,
-    read_passages_csv,
-    suggest_for_passage,
-)
+from qualkit.topics.project_suggest import accept_suggestion, suggest_for_passage
+from qualkit.topics.suggest import CodeSuggester, Query, confidence_words
+from qualkit.topics.suggest_csv import read_passages_csv
 
 pytestmark = pytest.mark.slow
 
@@ -208,7 +203,7 @@ def test_suggest_for_passage_and_accept(demo_copy: Store) -> None:
     mine = [c for c in store.codings(coder="coder_c") if c.id == cid]
     assert mine and mine[0].provenance == Provenance.SUGGESTED and mine[0].code == hints[0][0]
     # The suggester is kept per project: asking again (after a coding) does not rebuild it.
-    from qualkit.topics.cache import shared_cache
+    from qualkit.topics.project_suggest import shared_cache
 
     builds = shared_cache().builds
     again = suggest_for_passage(store, "t01", turn.start, turn.end, top=5)

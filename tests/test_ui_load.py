@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qualkit.storage.locks import FairLock
-from qualkit.ui.loadtest import Timing, long_transcript, prepare_load_project, run_load
+from qualkit.testing.loadtest import Timing, long_transcript, prepare_load_project, run_load
 
 
 @pytest.mark.slow

@@ -56,9 +56,10 @@ def test_streamlit_is_not_imported_by_the_plain_modules() -> None:
         "access",
         "progress",
         "editing",
-        "sample_project",
     ]
-    code = "; ".join(f"import qualkit.ui.{m}" for m in mods)
+    code = "; ".join(
+        [*(f"import qualkit.ui.{m}" for m in mods), "import qualkit.testing.sample_project"]
+    )
     code += "; import sys; assert 'streamlit' not in sys.modules, 'streamlit was imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -23,8 +23,8 @@ from qualkit.model import Code, Codebook, Coding, Role, SpeakerKind, Transcript,
 from qualkit.project import NotIdentifiableGate, import_transcripts, init_project
 from qualkit.reconcile import Cluster, clusters, disagreements
 from qualkit.storage import CONSENSUS_CODER, Store
+from qualkit.testing.sample_project import load_sample_codebook
 from qualkit.ui import reports as R
-from qualkit.ui.sample_project import load_sample_codebook
 
 # -- a small synthetic project, also used by tests/test_browser_reports.py -----------------
 

@@ -13,10 +13,10 @@ import pytest
 from qualkit.errors import PermissionDenied
 from qualkit.model import Role
 from qualkit.storage import Store
+from qualkit.testing.sample_project import SAMPLE_TRANSCRIPTS, build_sample_project
 from qualkit.ui.editing import CONFLICT, parse_examples, save_code_edit
 from qualkit.ui.progress import my_assignments, team_overview
 from qualkit.ui.ratelimit import SignInLimiter
-from qualkit.ui.sample_project import SAMPLE_TRANSCRIPTS, build_sample_project
 from qualkit.ui.signin import EMPTY, WRONG, restore_failures, sign_in, sign_out
 from qualkit.ui.undo import UndoStack, change_coding, code_span, remove_coding
 

@@ -21,8 +21,8 @@ from qualkit.model import Code, Codebook, Coding, Provenance, Role
 from qualkit.project import NotIdentifiableGate, import_transcripts, init_project
 from qualkit.storage import Store
 from qualkit.storage.store import ThemeRecord
+from qualkit.testing.sample_project import load_sample_codebook
 from qualkit.ui import suggestions as S
-from qualkit.ui.sample_project import load_sample_codebook
 from qualkit.ui.undo import UndoStack
 
 # -- a small synthetic project, also used by tests/test_browser_themes.py -------------------
@@ -426,7 +426,7 @@ class Clock:
 
 @pytest.mark.slow
 def test_hint_source_suggests_caches_and_rebuilds(project: Store) -> None:
-    from qualkit.topics.suggest import project_suggester
+    from qualkit.topics.project_suggest import project_suggester
 
     clock = Clock()
     source = S.HintSource(project_suggester, max_age=60, wait=120, clock=clock)
@@ -476,7 +476,8 @@ def test_hint_source_suggests_caches_and_rebuilds(project: Store) -> None:
 
 @pytest.mark.slow
 def test_a_transcripts_turns_are_ranked_ahead_so_hints_need_no_wait(project: Store) -> None:
-    from qualkit.topics.suggest import project_suggester, span_query
+    from qualkit.topics.project_suggest import project_suggester
+    from qualkit.topics.suggest import span_query
 
     source = S.HintSource(project_suggester, wait=120)
     codebook = project.codebook()
@@ -513,7 +514,7 @@ def test_a_transcripts_turns_are_ranked_ahead_so_hints_need_no_wait(project: Sto
 def test_a_slow_build_gives_no_hints_until_it_is_ready(project: Store) -> None:
     import threading
 
-    from qualkit.topics.suggest import project_suggester
+    from qualkit.topics.project_suggest import project_suggester
 
     gate = threading.Event()
 
@@ -535,7 +536,7 @@ def test_a_slow_build_gives_no_hints_until_it_is_ready(project: Store) -> None:
 @pytest.mark.slow
 def test_hints_are_empty_when_the_model_cannot_be_used(project: Store) -> None:
     from qualkit.topics.embed import Embedder
-    from qualkit.topics.suggest import project_suggester
+    from qualkit.topics.project_suggest import project_suggester
 
     attempts: list[int] = []
 

@@ -20,10 +20,11 @@ notebooks call the same functions.
 
 from __future__ import annotations
 
-from qualkit.analysis.frames import NOT_RECORDED, Study, open_study, quotes_frame
+from qualkit.analysis.frames import Study, open_study, quotes_frame
 from qualkit.analysis.matrices import (
     COUNTS,
     DEFAULT_SUPPRESS_BELOW,
+    NOT_RECORDED,
     Cooccurrence,
     Filters,
     Matrix,

@@ -59,7 +59,7 @@ Matrices, co-occurrence, the Framework matrix and charts are methods of the stud
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import cached_property
@@ -68,21 +68,28 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from qualkit.analysis.charts import Chart, chart
+from qualkit.analysis.framework import Framework, framework
+from qualkit.analysis.matrices import (
+    NOT_RECORDED,
+    Cooccurrence,
+    Filters,
+    Matrix,
+    cooccurrence,
+    matrix,
+    select_codings,
+    theme_of,
+)
 from qualkit.errors import NotFoundError, QualkitError
 from qualkit.model import Codebook, Coding, Participant, Provenance, Transcript
 from qualkit.storage import CONSENSUS_CODER, Store
 from qualkit.topics.passages import transcript_passages
 
 if TYPE_CHECKING:
-    from qualkit.analysis.charts import Chart
-    from qualkit.analysis.framework import Framework
-    from qualkit.analysis.matrices import Cooccurrence, Filters, Matrix
     from qualkit.export.quotes import QuoteBank, QuoteFilters
 
 #: Columns of ``transcripts`` that a participant attribute cannot take.
 FIXED_TRANSCRIPT_COLUMNS = ("transcript", "title", "participant", "case", "role", "turns")
-#: What a transcript without a participant, role or attribute value shows in a matrix.
-NOT_RECORDED = "(not recorded)"
 
 
 def _cat(values: Sequence[Any], categories: Sequence[Any] | None = None) -> pd.Categorical:
@@ -93,15 +100,6 @@ def _cat(values: Sequence[Any], categories: Sequence[Any] | None = None) -> pd.C
 
 def _int(values: Sequence[Any]) -> pd.array:
     return pd.array(list(values), dtype="Int64")
-
-
-def theme_of(cid: str, parents: Mapping[str, str | None]) -> str:
-    """The top-level code above ``cid`` (``cid`` itself for a top-level code)."""
-    seen = {cid}
-    while (parent := parents.get(cid)) is not None and parent not in seen:
-        seen.add(parent)
-        cid = parent
-    return cid
 
 
 class Study:
@@ -595,32 +593,22 @@ class Study:
 
     def matrix(self, rows: str = "code", cols: str = "role", **options: Any) -> Matrix:
         """Codes (or themes) × an attribute or coder: see :func:`qualkit.analysis.matrix`."""
-        from qualkit.analysis.matrices import matrix
-
         return matrix(self, rows=rows, cols=cols, **options)
 
     def cooccurrence(self, by: str = "turn", **options: Any) -> Cooccurrence:
         """Code × code: see :func:`qualkit.analysis.cooccurrence`."""
-        from qualkit.analysis.matrices import cooccurrence
-
         return cooccurrence(self, by=by, **options)
 
     def framework(self, columns: str = "code", **options: Any) -> Framework:
         """Participants × codes or themes: see :func:`qualkit.analysis.framework`."""
-        from qualkit.analysis.framework import framework
-
         return framework(self, columns=columns, **options)
 
     def chart(self, kind: str, **options: Any) -> Chart:
         """One of the charts in :data:`qualkit.analysis.charts.KINDS`."""
-        from qualkit.analysis.charts import chart
-
         return chart(self, kind, **options)
 
     def select(self, filters: Filters | None = None) -> pd.DataFrame:
         """The codings a selection keeps (see :class:`qualkit.analysis.Filters`)."""
-        from qualkit.analysis.matrices import select_codings
-
         return select_codings(self, filters)
 
 
@@ -665,4 +653,4 @@ def open_study(project: str | Path) -> Study:
     return Study.open(project)
 
 
-__all__ = ["NOT_RECORDED", "Study", "open_study", "quotes_frame", "theme_of"]
+__all__ = ["Study", "open_study", "quotes_frame"]

@@ -18,8 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from qualkit.analysis.frames import theme_of
-from qualkit.analysis.matrices import Filters, make_filters, selected_codes, selected_transcripts
+from qualkit.analysis.matrices import (
+    Filters,
+    make_filters,
+    selected_codes,
+    selected_transcripts,
+    theme_of,
+)
 from qualkit.errors import QualkitError
 
 if TYPE_CHECKING:

@@ -58,6 +58,19 @@ if TYPE_CHECKING:
     from qualkit.analysis.frames import Study
     from qualkit.export.quotes import QuoteFilters
 
+#: What a transcript without a participant, role or attribute value shows in a matrix.
+NOT_RECORDED = "(not recorded)"
+
+
+def theme_of(cid: str, parents: Mapping[str, str | None]) -> str:
+    """The top-level code above ``cid`` (``cid`` itself for a top-level code)."""
+    seen = {cid}
+    while (parent := parents.get(cid)) is not None and parent not in seen:
+        seen.add(parent)
+        cid = parent
+    return cid
+
+
 COUNTS = ("codings", "transcripts", "participants")
 PERCENTS = ("row", "col")
 ROWS = ("code", "theme")
@@ -315,21 +328,99 @@ class Matrix:
             return QuoteFilters(
                 codes=f.codes, coders=(col,), where=f.where, transcripts=f.transcripts
             )
-        if col == _not_recorded():
+        if col == NOT_RECORDED:
             raise QualkitError("quotes cannot be chosen by a value that was not recorded")
         return self.filters.quote_filters(codes=(row,), where=((self.cols, col),))
-
-
-def _not_recorded() -> str:
-    from qualkit.analysis.frames import NOT_RECORDED
-
-    return NOT_RECORDED
 
 
 def _check_threshold(suppress_below: int) -> int:
     if suppress_below < 0:
         raise QualkitError("the small-cell threshold must be 0 (off) or more")
     return int(suppress_below)
+
+
+def _check_matrix_options(rows: str, count: str, percent: str | None) -> None:
+    if rows not in ROWS:
+        raise QualkitError(f"rows must be one of {', '.join(ROWS)}, not {rows!r}")
+    if count not in COUNTS:
+        raise QualkitError(f"count must be one of {', '.join(COUNTS)}, not {count!r}")
+    if percent is not None and percent not in PERCENTS:
+        raise QualkitError(f"percent must be row or col, not {percent!r}")
+
+
+def _matrix_rows(
+    study: Study, rows: str, codes: list[str], df: pd.DataFrame
+) -> tuple[list[str], pd.Series, dict[str, str]]:
+    """The rows' ids, each coding's row, and each row's theme name."""
+    names = {c.cid: c.name for c in study.codebook.codes}
+    parents = study._parents
+    used = set(df["code"].astype(str).unique())
+    active = study._active
+    by_id = study.codebook.by_id()
+    if rows == "code":
+        row_ids = [c for c in codes if c in used or (by_id[c].codable and c in active)]
+        key = df["code"].astype(str)
+    else:
+        row_ids = list(dict.fromkeys(theme_of(c, parents) for c in codes))
+        key = df["theme"].astype(str)
+    themes = {c: names.get(theme_of(c, parents), "") for c in row_ids}
+    return row_ids, key, themes
+
+
+def _matrix_cols(
+    study: Study, cols: str, filters: Filters, df: pd.DataFrame
+) -> tuple[list[str], pd.Series]:
+    """The columns' ids and each coding's column."""
+    if cols == "coder":
+        colvals = df["coder"].astype(str)
+        present = set(colvals.unique())
+        col_ids = [c for c in (filters.layers or study.coders) if c in present or filters.layers]
+    else:
+        values = study.attribute_values(cols)
+        colvals = df["transcript"].astype(str).map(values)
+        tids = selected_transcripts(study, filters)
+        seen = sorted({values[t] for t in tids} - {NOT_RECORDED})
+        col_ids = seen + ([NOT_RECORDED] if any(values[t] == NOT_RECORDED for t in tids) else [])
+    return col_ids, colvals
+
+
+def _cells(
+    g: pd.DataFrame, col: str | None, row_ids: list[str], col_ids: list[str]
+) -> pd.DataFrame:
+    grouped = g.groupby(["r", "c"])
+    s = grouped.size() if col is None else grouped[col].nunique()
+    table = s.unstack(fill_value=0) if len(s) else pd.DataFrame()
+    return table.reindex(index=row_ids, columns=col_ids, fill_value=0).fillna(0).astype(int)
+
+
+def _margin(g: pd.DataFrame, by: str, ids: list[str], col: str | None) -> pd.Series:
+    s = g.groupby(by).size() if col is None else g.groupby(by)[col].nunique()
+    return s.reindex(ids, fill_value=0).fillna(0).astype(int)
+
+
+def _percents(
+    percent: str | None,
+    raw: pd.DataFrame,
+    margins: tuple[pd.Series, pd.Series],
+    hidden: pd.DataFrame,
+    hidden_margins: tuple[pd.Series, pd.Series],
+) -> pd.DataFrame | None:
+    """Row or column percentages, hidden where a cell or the total they use is."""
+    raw_rows, raw_cols = margins
+    row_hidden, col_hidden = hidden_margins
+    row_ids, col_ids = list(raw.index), list(raw.columns)
+    if percent == "row":
+        base = raw_rows.replace(0, np.nan)
+        p = raw.div(base, axis=0) * 100
+        p = p.mask(hidden).mask(pd.DataFrame({c: row_hidden for c in col_ids}, index=row_ids))
+        return p.astype("Float64")
+    if percent == "col":
+        base = raw_cols.replace(0, np.nan)
+        p = raw.div(base, axis=1) * 100
+        mask = pd.DataFrame([col_hidden.to_numpy()] * len(row_ids), index=row_ids, columns=col_ids)
+        p = p.mask(hidden).mask(mask)
+        return p.astype("Float64")
+    return None
 
 
 def matrix(
@@ -351,42 +442,14 @@ def matrix(
     An unknown attribute, code, coder or transcript raises a one-line error naming the
     valid ones; a selection with no codings gives a matrix of zeros with a note.
     """
-    if rows not in ROWS:
-        raise QualkitError(f"rows must be one of {', '.join(ROWS)}, not {rows!r}")
-    if count not in COUNTS:
-        raise QualkitError(f"count must be one of {', '.join(COUNTS)}, not {count!r}")
-    if percent is not None and percent not in PERCENTS:
-        raise QualkitError(f"percent must be row or col, not {percent!r}")
+    _check_matrix_options(rows, count, percent)
     k = _check_threshold(suppress_below)
     cols = study.resolve_attribute(cols)
     filters = make_filters(filters, **selection)
     df = select_codings(study, filters)
     codes = selected_codes(study, filters)
-    names = {c.cid: c.name for c in study.codebook.codes}
-    from qualkit.analysis.frames import NOT_RECORDED, theme_of
-
-    parents = study._parents
-    used = set(df["code"].astype(str).unique())
-    active = study._active
-    by_id = study.codebook.by_id()
-    if rows == "code":
-        row_ids = [c for c in codes if c in used or (by_id[c].codable and c in active)]
-        key = df["code"].astype(str)
-    else:
-        row_ids = list(dict.fromkeys(theme_of(c, parents) for c in codes))
-        key = df["theme"].astype(str)
-    themes = {c: names.get(theme_of(c, parents), "") for c in row_ids}
-
-    if cols == "coder":
-        colvals = df["coder"].astype(str)
-        present = set(colvals.unique())
-        col_ids = [c for c in (filters.layers or study.coders) if c in present or filters.layers]
-    else:
-        values = study.attribute_values(cols)
-        colvals = df["transcript"].astype(str).map(values)
-        tids = selected_transcripts(study, filters)
-        seen = sorted({values[t] for t in tids} - {NOT_RECORDED})
-        col_ids = seen + ([NOT_RECORDED] if any(values[t] == NOT_RECORDED for t in tids) else [])
+    row_ids, key, themes = _matrix_rows(study, rows, codes, df)
+    col_ids, colvals = _matrix_cols(study, cols, filters, df)
 
     g = pd.DataFrame(
         {
@@ -397,46 +460,18 @@ def matrix(
         }
     )
     value_col = {"codings": None, "transcripts": "t", "participants": "p"}[count]
-
-    def cells(col: str | None) -> pd.DataFrame:
-        grouped = g.groupby(["r", "c"])
-        s = grouped.size() if col is None else grouped[col].nunique()
-        table = s.unstack(fill_value=0) if len(s) else pd.DataFrame()
-        return table.reindex(index=row_ids, columns=col_ids, fill_value=0).fillna(0).astype(int)
-
-    def margin(by: str, ids: list[str], col: str | None) -> pd.Series:
-        s = g.groupby(by).size() if col is None else g.groupby(by)[col].nunique()
-        return s.reindex(ids, fill_value=0).fillna(0).astype(int)
-
-    raw = cells(value_col)
-    raw_rows = margin("r", row_ids, value_col)
-    raw_cols = margin("c", col_ids, value_col)
+    raw = _cells(g, value_col, row_ids, col_ids)
+    raw_rows = _margin(g, "r", row_ids, value_col)
+    raw_cols = _margin(g, "c", col_ids, value_col)
     raw_total = len(g) if value_col is None else int(g[value_col].nunique())
 
-    people = cells("p")
+    people = _cells(g, "p", row_ids, col_ids)
     hidden = (people > 0) & (people < k) if k else people.astype(bool) & False
-    row_hidden = hidden.any(axis=1) | _small(margin("r", row_ids, "p"), k)
-    col_hidden = hidden.any(axis=0) | _small(margin("c", col_ids, "p"), k)
+    row_hidden = hidden.any(axis=1) | _small(_margin(g, "r", row_ids, "p"), k)
+    col_hidden = hidden.any(axis=0) | _small(_margin(g, "c", col_ids, "p"), k)
     n_people = int(g["p"].nunique())
     total_hidden = bool(hidden.to_numpy().any()) or (k > 0 and 0 < n_people < k)
-
-    counts = raw.astype("Int64").mask(hidden)
-    row_totals = raw_rows.astype("Int64").mask(row_hidden)
-    col_totals = raw_cols.astype("Int64").mask(col_hidden)
-    total: Any = pd.NA if total_hidden else raw_total
-
-    percents = None
-    if percent == "row":
-        base = raw_rows.replace(0, np.nan)
-        p = raw.div(base, axis=0) * 100
-        p = p.mask(hidden).mask(pd.DataFrame({c: row_hidden for c in col_ids}, index=row_ids))
-        percents = p.astype("Float64")
-    elif percent == "col":
-        base = raw_cols.replace(0, np.nan)
-        p = raw.div(base, axis=1) * 100
-        mask = pd.DataFrame([col_hidden.to_numpy()] * len(row_ids), index=row_ids, columns=col_ids)
-        p = p.mask(hidden).mask(mask)
-        percents = p.astype("Float64")
+    percents = _percents(percent, raw, (raw_rows, raw_cols), hidden, (row_hidden, col_hidden))
 
     notes = []
     if g.empty:
@@ -446,19 +481,19 @@ def matrix(
             f"{int(hidden.to_numpy().sum())} cell(s) from fewer than {k} participants are "
             "hidden, with the totals that would reveal them."
         )
-    labels = {i: names.get(i, i) for i in row_ids}
+    names = {c.cid: c.name for c in study.codebook.codes}
     return Matrix(
         rows=rows,
         cols=cols,
         count=count,
         percent=percent,
         suppress_below=k,
-        counts=counts,
+        counts=raw.astype("Int64").mask(hidden),
         percents=percents,
-        row_totals=row_totals,
-        col_totals=col_totals,
-        total=total,
-        labels=labels,
+        row_totals=raw_rows.astype("Int64").mask(row_hidden),
+        col_totals=raw_cols.astype("Int64").mask(col_hidden),
+        total=pd.NA if total_hidden else raw_total,
+        labels={i: names.get(i, i) for i in row_ids},
         themes=themes,
         filters=filters,
         hidden=hidden,
@@ -653,6 +688,7 @@ __all__ = [
     "COOCCURRENCE",
     "COUNTS",
     "DEFAULT_SUPPRESS_BELOW",
+    "NOT_RECORDED",
     "PERCENTS",
     "ROWS",
     "Cooccurrence",
@@ -664,4 +700,5 @@ __all__ = [
     "select_codings",
     "selected_codes",
     "selected_transcripts",
+    "theme_of",
 ]

@@ -187,7 +187,7 @@ def codes_cmd(codebook: Path, passages: Path, out: Path, top: int, model: str | 
     code; confidence says it in words: likely, possible or unlikely), in the order of the
     input. Only codable codes are suggested.
     """
-    from qualkit.topics.suggest import suggest_codes_file
+    from qualkit.topics.suggest_csv import suggest_codes_file
 
     n = suggest_codes_file(codebook, passages, out, top=top, model=model)
     click.echo(f"Wrote {n * top} suggestion(s) for {n} passage(s) to {out}")

@@ -5,7 +5,8 @@ codebook, coded passages and reference passages: seconds, not milliseconds. A
 :class:`SuggesterCache` builds one in a background thread and reuses it while the codebook
 is unchanged, picking up the team's new coding every few minutes without keeping anyone
 waiting. The coding view's hints (:class:`qualkit.ui.suggestions.HintSource`) and
-:func:`qualkit.topics.suggest.suggest_for_passage` share it.
+:func:`qualkit.topics.project_suggest.shared_cache` are such caches; what builds a
+suggester is given to the cache (:func:`qualkit.topics.project_suggest.hint_suggester`).
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qualkit.model import Codebook, Transcript
+from qualkit.topics.suggest import CodeSuggester, span_query
 
 if TYPE_CHECKING:
     from qualkit.storage import Store
-    from qualkit.topics.suggest import CodeSuggester
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +61,6 @@ class _Built:
     ranked: OrderedDict[tuple[str, int, int], list[tuple[str, float]]]
 
 
-def _default_build(store: Store) -> CodeSuggester:
-    from qualkit.topics.embed import MemoryCache
-    from qualkit.topics.suggest import project_suggester
-
-    sug = project_suggester(store)
-    sug.query_cache = MemoryCache()  # hint queries stay in memory: no writes while coding
-    return sug
-
-
 class SuggesterCache:
     """Ranked codes for passages, with one suggester kept per project state.
 
@@ -84,7 +76,7 @@ class SuggesterCache:
 
     def __init__(
         self,
-        build: Callable[[Store], CodeSuggester] = _default_build,
+        build: Callable[[Store], CodeSuggester],
         *,
         max_age: float = 300.0,
         retry_after: float = 120.0,
@@ -196,8 +188,6 @@ class SuggesterCache:
                 cache.move_to_end(where)
                 return list(cache[where])
         try:
-            from qualkit.topics.suggest import span_query
-
             ranked = sug.rank([span_query(transcript, start, end)], top=len(sug.cids))[0]
         except Exception as e:
             log.warning("code hints are unavailable: %s", type(e).__name__)
@@ -210,17 +200,4 @@ class SuggesterCache:
         return list(ranked)
 
 
-_SHARED: SuggesterCache | None = None
-_SHARED_LOCK = threading.Lock()
-
-
-def shared_cache() -> SuggesterCache:
-    """The process's suggester cache for library calls."""
-    global _SHARED
-    with _SHARED_LOCK:
-        if _SHARED is None:
-            _SHARED = SuggesterCache()
-        return _SHARED
-
-
-__all__ = ["SuggesterCache", "codebook_key", "shared_cache"]
+__all__ = ["SuggesterCache", "codebook_key"]

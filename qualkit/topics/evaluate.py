@@ -28,6 +28,10 @@ import numpy as np
 from qualkit.errors import QualkitError
 from qualkit.model import Codebook, Coding
 from qualkit.topics.embed import Embedder
+from qualkit.topics.passages import project_passages
+from qualkit.topics.project_suggest import project_suggester, team_codings
+from qualkit.topics.suggest import CodeSuggester, Query, calibrate, span_query
+from qualkit.topics.suggest_csv import read_passages_csv
 
 if TYPE_CHECKING:
     from qualkit.storage import Store
@@ -140,8 +144,6 @@ def _accuracy(ranked: list[list[tuple[str, float]]], gold: list[set[str]]) -> tu
 def evaluate_suggestions(store: Store, *, embedder: Embedder | None = None) -> SuggestionScores:
     """Top-1 / top-3 accuracy of code suggestions on the team's coded passages and spans."""
     from qualkit.storage.store import CONSENSUS_CODER
-    from qualkit.topics.passages import project_passages
-    from qualkit.topics.suggest import Query, project_suggester, span_query, team_codings
 
     codings = team_codings(store)
     codable = {c.cid for c in store.codebook().codes if c.codable}
@@ -210,9 +212,6 @@ def evaluate_suggestions(store: Store, *, embedder: Embedder | None = None) -> S
 def evaluate_themes(store: Store) -> ThemeScores:
     """Agreement of the current discovered themes with the coded themes."""
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
-
-    from qualkit.topics.passages import project_passages
-    from qualkit.topics.suggest import team_codings
 
     themes = store.themes()
     if not themes:
@@ -311,7 +310,6 @@ def load_eval_set(folder: Any) -> EvalSet:
     from pathlib import Path
 
     from qualkit.project import load_codebook_file
-    from qualkit.topics.suggest import read_passages_csv
 
     d = Path(folder)
     codebook = load_codebook_file(d / "codebook.yaml")
@@ -372,8 +370,6 @@ class SetScores:
 def score_set(es: EvalSet, embedder: Embedder | None = None) -> tuple[SetScores, dict[str, Any]]:
     """Suggestions for an evaluation set from its codebook alone, as ``suggest codes``
     makes them, with accuracy, calibration and the raw arrays (for refitting)."""
-    from qualkit.topics.suggest import CodeSuggester, Query, calibrate
-
     queries = [Query(t) for t in es.texts]
     sug = CodeSuggester(es.codebook, pool=queries, embedder=embedder)
     total, temperature = sug._weighted(queries)

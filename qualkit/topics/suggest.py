@@ -39,25 +39,19 @@ the uncalibrated softmax over codes.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from qualkit.errors import InputError, QualkitError
-from qualkit.model import Code, Codebook, Coding, Provenance, SpeakerKind, Transcript
+from qualkit.errors import QualkitError
+from qualkit.model import Code, Codebook, Coding, SpeakerKind, Transcript
 from qualkit.topics.embed import Embedder, EmbeddingCache, MemoryCache, shared_embedder
 from qualkit.topics.textutil import STOP_WORDS, TOKEN_PATTERN, clean
-
-if TYPE_CHECKING:
-    from qualkit.storage import Store
 
 #: Weight of each standardised signal in the sum.
 WEIGHTS: dict[str, float] = {
@@ -171,7 +165,8 @@ def _topk_mean(sims: np.ndarray, k: int) -> np.ndarray:
     return np.asarray(part.mean(1))
 
 
-def _even_sample(n: int, m: int) -> np.ndarray:
+def even_sample(n: int, m: int) -> np.ndarray:
+    """Indices of at most ``m`` of ``n`` items, evenly spread."""
     if n <= m:
         return np.arange(n)
     return np.unique(np.linspace(0, n - 1, m).round().astype(int))
@@ -195,8 +190,6 @@ class CodeSuggester:
         embedder: Embedder | None = None,
         cache: EmbeddingCache | None = None,
     ) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         self.codes: list[Code] = [c for c in codebook.codes if c.codable]
         if not self.codes:
             raise QualkitError("the codebook has no codable codes to suggest")
@@ -235,7 +228,22 @@ class CodeSuggester:
 
         # Words.
         pool = list(pool)
-        sample = [pool[i] for i in _even_sample(len(pool), MAX_POOL)]
+        sample = [pool[i] for i in even_sample(len(pool), MAX_POOL)]
+        self._fit_words(sample)
+
+        # Reference statistics for standardisation.
+        if not sample:
+            sample = [Query(t) for t in texts]
+        ref = self._fit_stats(sample, question_pool)
+
+        # A classifier taught by the codebook's own words on the corpus itself.
+        if len(self.codes) > 1 and len(pool) >= max(SELF_MIN_POOL, SELF_PER_CODE * len(self.codes)):
+            self._train_self(sample, ref)
+
+    def _fit_words(self, sample: Sequence[Query]) -> None:
+        """TF-IDF over the codes' documents, the reference passages and the examples."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         docs = [code_document(c) for c in self.codes]
         self._vec = TfidfVectorizer(
             preprocessor=clean,
@@ -246,9 +254,11 @@ class CodeSuggester:
         self._vec.fit(docs + [q.text for q in sample] + [e.text for e in self.examples])
         self._docs = self._vec.transform(docs)
 
-        # Reference statistics for standardisation.
-        if not sample:
-            sample = [Query(t) for t in texts]
+    def _fit_stats(
+        self, sample: Sequence[Query], question_pool: Sequence[str]
+    ) -> dict[str, np.ndarray]:
+        """Each signal's mean and spread per code over the reference passages (and the
+        interviewer's questions); returns the raw reference scores."""
         self._stats: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._self_clf: Any = None
         ref = self._raw(sample, with_context=False, with_question=False, clf_by_group=False)
@@ -258,14 +268,11 @@ class CodeSuggester:
         self._stats["lex_ctx"] = self._stats["lex"]
         qs = [q for q in question_pool if q.strip()]
         if qs:
-            qsample = [qs[i] for i in _even_sample(len(qs), MAX_POOL)]
+            qsample = [qs[i] for i in even_sample(len(qs), MAX_POOL)]
             self._stats["desc_q"] = _zstats(self._desc(self.embed(qsample)))
         else:
             self._stats["desc_q"] = self._stats["desc"]
-
-        # A classifier taught by the codebook's own words on the corpus itself.
-        if len(self.codes) > 1 and len(pool) >= max(SELF_MIN_POOL, SELF_PER_CODE * len(self.codes)):
-            self._train_self(sample, ref)
+        return ref
 
     def _train_self(self, sample: Sequence[Query], ref: dict[str, np.ndarray]) -> None:
         """Self-training: label the reference passages with their best code by the
@@ -505,26 +512,19 @@ def confidence_label(p: float) -> str:
     return f"{confidence_words(p)} ({p:.2f})"
 
 
-# -- passages from a project --------------------------------------------------------
+# -- spans of transcripts -----------------------------------------------------------
 
 
-def team_codings(store: Store) -> list[Coding]:
-    """The team's coding: the consensus layer if there is one, else every coder's."""
-    from qualkit.storage.store import CONSENSUS_CODER
-
-    consensus = store.codings(coder=CONSENSUS_CODER)
-    return consensus if consensus else store.codings()
-
-
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
+    """``text`` with each run of white space as one space."""
     return " ".join(text.split())
 
 
 def span_query(t: Transcript, start: int, end: int) -> Query:
     """A coded or selected span of a transcript, with its turn and the preceding question."""
-    text = _squash(t.text[start:end])
+    text = squash(t.text[start:end])
     turns = [u for u in t.turns if u.end > start and u.start < end]
-    context = _squash(" ".join(t.text[u.start : u.end] for u in turns)) if turns else text
+    context = squash(" ".join(t.text[u.start : u.end] for u in turns)) if turns else text
     question = None
     first = turns[0].index if turns else None
     before = [
@@ -535,7 +535,7 @@ def span_query(t: Transcript, start: int, end: int) -> Query:
     ]
     if before:
         q = before[-1]
-        question = _squash(t.text[q.start : q.end])
+        question = squash(t.text[q.start : q.end])
     return Query(text=text, context=context or text, question=question, group=t.tid)
 
 
@@ -550,183 +550,6 @@ def coded_examples(transcripts: dict[str, Transcript], codings: Iterable[Coding]
     return out
 
 
-def project_suggester(
-    store: Store,
-    *,
-    embedder: Embedder | None = None,
-    codings: Sequence[Coding] | None = None,
-) -> CodeSuggester:
-    """A suggester for a project: its codebook, its passages as the reference pool and
-    the team's coding as examples. Embeddings are cached in the project."""
-    from qualkit.topics.embed import StoreCache
-    from qualkit.topics.passages import project_passages
-
-    transcripts = {t.tid: t for t in store.transcripts(with_text=True)}
-    passages = project_passages(store)
-    # An even sample of the passages (all the suggester uses), each with its turn(s) as
-    # context; a passage's text leaves out interviewer words between the turns it joins.
-    pool = [
-        replace(span_query(transcripts[p.transcript], p.start, p.end), text=p.text)
-        for p in (passages[i] for i in _even_sample(len(passages), MAX_POOL))
-    ]
-    questions = [
-        _squash(t.text[u.start : u.end])
-        for t in transcripts.values()
-        for u in t.turns
-        if u.kind == SpeakerKind.INTERVIEWER
-    ]
-    examples = coded_examples(transcripts, team_codings(store) if codings is None else codings)
-    if embedder is None:
-        from qualkit.topics.embed import project_model
-
-        embedder = shared_embedder(model=project_model(store))
-    return CodeSuggester(
-        store.codebook(),
-        examples=examples,
-        pool=pool,
-        question_pool=questions,
-        embedder=embedder,
-        cache=StoreCache(store),
-    )
-
-
-def suggest_for_passage(
-    store: Store, transcript_id: str, start: int, end: int, top: int = 5
-) -> list[tuple[str, float]]:
-    """Codes for ``text[start:end]`` of a transcript, best first, with probabilities.
-
-    For hints in the coding view. The transcript's own coded passages are not used.
-    """
-    from qualkit.topics.cache import shared_cache
-
-    t = store.transcript(transcript_id)
-    if not (0 <= start < end <= len(t.text)):
-        raise QualkitError(f"span {start}-{end} is outside transcript {transcript_id!r}")
-    sug = shared_cache().suggester(store, store.codebook(), wait=threading.TIMEOUT_MAX)
-    if sug is None:  # the build failed: build here, so that its error is raised
-        sug = project_suggester(store)
-    return sug.rank([span_query(t, start, end)], top=top)[0]
-
-
-def accept_suggestion(
-    store: Store, coder: str, transcript_id: str, start: int, end: int, code: str
-) -> int:
-    """The coder accepts a suggested code: it becomes their own coding with provenance
-    "suggested". Returns the coding id; the event log records it."""
-    return store.add_coding(
-        Coding(
-            coder=coder,
-            transcript=transcript_id,
-            start=start,
-            end=end,
-            code=code,
-            provenance=Provenance.SUGGESTED,
-        ),
-        coder,
-    )
-
-
-# -- files: suggest codes outside a project -----------------------------------------
-
-
-def read_passages_csv(path: Path) -> list[tuple[str, str]]:
-    """``(id, text)`` rows of a CSV with columns ``id`` and ``text`` (others ignored)."""
-    try:
-        raw = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except UnicodeDecodeError:
-        raise InputError(path, "not UTF-8 text") from None
-    reader = csv.reader(io.StringIO(raw, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError(path, "empty file; expected a header row with id,text") from None
-    except csv.Error:
-        raise InputError(path, "not a valid CSV file", 1) from None
-    names = [h.strip().lower() for h in header]
-    for need in ("id", "text"):
-        if need not in names:
-            raise InputError(path, f"missing column {need!r} (columns must include id,text)", 1)
-    i_id, i_text = names.index("id"), names.index("text")
-    rows: list[tuple[str, str]] = []
-    seen: dict[str, int] = {}
-    try:
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) <= max(i_id, i_text):
-                raise InputError(path, "too few columns", line)
-            pid, text = row[i_id].strip(), row[i_text]
-            if not pid:
-                raise InputError(path, "empty id", line)
-            if pid in seen:
-                raise InputError(path, f"duplicate id {pid!r} (first on line {seen[pid]})", line)
-            if not text.strip():
-                raise InputError(path, f"passage {pid!r} has no text", line)
-            seen[pid] = line
-            rows.append((pid, _squash(text)))
-    except csv.Error:
-        raise InputError(path, "not a valid CSV file", reader.line_num) from None
-    return rows
-
-
-def suggest_codes_file(
-    codebook_path: Path,
-    passages_csv: Path,
-    out_csv: Path,
-    *,
-    top: int = 3,
-    embedder: Embedder | None = None,
-    model: str | None = None,
-) -> int:
-    """Write the ``top`` suggested codes for each passage of ``passages_csv``.
-
-    The codebook is a qualkit YAML or a REFI-QDA ``.qdc`` file; the passages CSV has
-    columns ``id,text``; the output CSV has columns ``id,rank,code,score,confidence``
-    (rank from 1; score the calibrated probability, 0–1, that a coder would apply the
-    code; confidence the same in words), ``top`` rows per passage in input order. Only
-    codable codes are suggested. ``model`` names the embedding model (default: MiniLM).
-    Returns the number of passages. Nothing is written when the input is bad.
-    """
-    from qualkit.files import write_atomically
-    from qualkit.project import load_codebook_file
-    from qualkit.topics.embed import model_spec
-
-    if top < 1:
-        raise QualkitError("top must be at least 1")
-    if embedder is None:
-        model_spec(model)  # an unknown name fails before any work
-    codebook = load_codebook_file(codebook_path)
-    if not any(c.codable for c in codebook.codes):
-        raise InputError(codebook_path, "the codebook has no codable codes to suggest")
-    rows = read_passages_csv(passages_csv)
-    if not rows:
-        raise InputError(passages_csv, "no passages: the file has a header but no rows")
-    if embedder is None:
-        embedder = shared_embedder(model=model)
-    queries = [Query(text) for _, text in rows]
-    # Few passages make a poor reference pool: add the codebook's own texts to it.
-    pool = list(queries)
-    if len(pool) < 50:
-        pool += [Query(t) for c in codebook.codes if c.codable for t in code_texts(c)]
-    sug = CodeSuggester(codebook, pool=pool, embedder=embedder)
-    ranked = sug.rank(queries, top=top)
-
-    def write(f: Any) -> None:
-        text = io.StringIO(newline="")
-        w = csv.writer(text, lineterminator="\n")
-        w.writerow(["id", "rank", "code", "score", "confidence"])
-        for (pid, _), codes in zip(rows, ranked, strict=True):
-            for r, (cid, score) in enumerate(codes, start=1):
-                w.writerow([pid, r, cid, f"{score:.4f}", confidence_words(score)])
-        f.write(text.getvalue().encode("utf-8"))
-
-    write_atomically(out_csv, write)
-    return len(rows)
-
-
 __all__ = [
     "CALIBRATION",
     "CALIBRATION_INTERCEPT",
@@ -736,17 +559,13 @@ __all__ = [
     "CodeSuggester",
     "Example",
     "Query",
-    "accept_suggestion",
     "calibrate",
     "code_document",
     "code_texts",
     "coded_examples",
     "confidence_label",
     "confidence_words",
-    "project_suggester",
-    "read_passages_csv",
+    "even_sample",
     "span_query",
-    "suggest_codes_file",
-    "suggest_for_passage",
-    "team_codings",
+    "squash",
 ]

@@ -38,14 +38,22 @@ import numpy as np
 
 from qualkit.errors import ConflictError, NotFoundError, QualkitError
 from qualkit.model import Code, Codebook, Provenance
-from qualkit.topics.embed import Embedder, EmbeddingCache, MemoryCache, shared_embedder
-from qualkit.topics.passages import Passage
+from qualkit.topics.embed import (
+    Embedder,
+    EmbeddingCache,
+    MemoryCache,
+    StoreCache,
+    shared_embedder,
+)
+from qualkit.topics.evaluate import top_level
+from qualkit.topics.passages import Passage, project_passages
+from qualkit.topics.project_suggest import project_suggester
+from qualkit.topics.suggest import CodeSuggester, Query
 from qualkit.topics.textutil import PLACEHOLDER, STOP_WORDS, TOKEN_PATTERN
 
 if TYPE_CHECKING:
     from qualkit.storage import Store
     from qualkit.storage.store import ThemeRecord
-    from qualkit.topics.suggest import CodeSuggester
 
 OUTLIER = -1
 
@@ -118,8 +126,6 @@ class ThemeRun:
 
 def _seed_groups(codebook: Codebook, cids: Sequence[str]) -> dict[str, list[int]]:
     """Top-level theme id → indexes of its codable codes (a flat codebook: one per code)."""
-    from qualkit.topics.evaluate import top_level
-
     groups: dict[str, list[int]] = {}
     for j, cid in enumerate(cids):
         groups.setdefault(top_level(codebook, cid), []).append(j)
@@ -383,8 +389,6 @@ def discover_themes(
     cache: EmbeddingCache | None = None,
 ) -> ThemeRun:
     """Find themes in ``passages`` (with their ``embeddings``); see the module docstring."""
-    from qualkit.topics.suggest import Query
-
     params = params or choose_params(len(passages))
     embedder = embedder or shared_embedder()
     cache = cache if cache is not None else MemoryCache()
@@ -488,10 +492,6 @@ def project_theme_inputs(
     store: Store, *, embedder: Embedder | None = None
 ) -> tuple[list[Passage], np.ndarray, CodeSuggester | None, Codebook]:
     """Passages, their embeddings (cached in the project), the suggester and codebook."""
-    from qualkit.topics.embed import StoreCache
-    from qualkit.topics.passages import project_passages
-    from qualkit.topics.suggest import project_suggester
-
     embedder = embedder or shared_embedder()
     passages = project_passages(store)
     if not passages:
@@ -520,8 +520,6 @@ def run_themes(
 ) -> list[ThemeRecord]:
     """Discover themes in a project and store them as its current candidate themes,
     keeping earlier decisions. Returns the stored themes."""
-    from qualkit.topics.embed import StoreCache
-
     say = progress or (lambda _m: None)
     embedder = embedder or shared_embedder()
     say("Reading passages and embeddings")

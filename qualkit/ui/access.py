@@ -1,4 +1,6 @@
-"""Which role may open which page. Every page checks this itself before showing anything."""
+"""The app's page table: each page's key, module, title, address and the roles that may
+open it. Navigation (:mod:`qualkit.ui.st_app`) and every page's guard read it; plain
+Python, so the access rules are testable without Streamlit."""
 
 from __future__ import annotations
 
@@ -15,7 +17,11 @@ ADMINS = frozenset({Role.ADMIN})
 
 @dataclass(frozen=True)
 class PageSpec:
+    """One page of the app; ``module`` is a module of :mod:`qualkit.ui.pages` with a
+    ``render()`` function."""
+
     key: str
+    module: str
     title: str
     url_path: str  # "" for the start page, which lives at the app's root
     roles: frozenset[Role]
@@ -25,47 +31,93 @@ class PageSpec:
 PAGES: dict[str, PageSpec] = {
     p.key: p
     for p in (
-        PageSpec("start", "Start", "", ALL, "Where to begin"),
+        PageSpec("start", "start", "Start", "", ALL, "Where to begin"),
         PageSpec(
-            "my", "My transcripts", "my-transcripts", CODERS, "Transcripts given to you to code"
+            "my",
+            "my_transcripts",
+            "My transcripts",
+            "my-transcripts",
+            CODERS,
+            "Transcripts given to you to code",
         ),
-        PageSpec("code", "Coding", "coding", CODERS, "Code a transcript"),
+        PageSpec("code", "coding", "Coding", "coding", CODERS, "Code a transcript"),
         PageSpec(
+            "transcripts",
             "transcripts",
             "All transcripts",
             "transcripts",
             READERS,
             "Read the transcripts in this project",
         ),
-        PageSpec("codebook", "Codebook", "codebook", ALL, "What each code means"),
-        PageSpec("codebook_edit", "Edit codebook", "codebook-editor", RESEARCHERS, "Change codes"),
+        PageSpec("codebook", "codebook", "Codebook", "codebook", ALL, "What each code means"),
         PageSpec(
+            "codebook_edit",
+            "codebook_edit",
+            "Edit codebook",
+            "codebook-editor",
+            RESEARCHERS,
+            "Change codes",
+        ),
+        PageSpec(
+            "assign",
             "assign",
             "Assign transcripts",
             "assign",
             RESEARCHERS,
             "Give transcripts to coders and set content notes",
         ),
-        PageSpec("agreement", "Agreement", "agreement", RESEARCHERS, "How far the coders agree"),
         PageSpec(
+            "agreement",
+            "agreement",
+            "Agreement",
+            "agreement",
+            RESEARCHERS,
+            "How far the coders agree",
+        ),
+        PageSpec(
+            "reconcile",
             "reconcile",
             "Reconcile",
             "reconcile",
             RESEARCHERS,
             "Settle disagreements into the consensus layer",
         ),
-        PageSpec("themes", "Suggested themes", "themes", RESEARCHERS, "Themes found in the text"),
         PageSpec(
+            "themes",
+            "themes",
+            "Suggested themes",
+            "themes",
+            RESEARCHERS,
+            "Themes found in the text",
+        ),
+        PageSpec(
+            "deid_review",
             "deid_review",
             "Review de-identification",
             "deid-review",
             RESEARCHERS,
             "Check what was masked",
         ),
-        PageSpec("quotes", "Quotes", "quotes", READERS, "Choose and download quotes for reports"),
-        PageSpec("patterns", "Patterns", "patterns", READERS, "Codes by role and group; charts"),
-        PageSpec("accounts", "Accounts", "accounts", ADMINS, "Add people and reset passwords"),
-        PageSpec("settings", "My settings", "settings", ALL, "Text size and breaks"),
+        PageSpec(
+            "quotes",
+            "quotes",
+            "Quotes",
+            "quotes",
+            READERS,
+            "Choose and download quotes for reports",
+        ),
+        PageSpec(
+            "patterns",
+            "patterns",
+            "Patterns",
+            "patterns",
+            READERS,
+            "Codes by role and group; charts",
+        ),
+        PageSpec(
+            "accounts", "accounts", "Accounts", "accounts", ADMINS, "Add people and reset passwords"
+        ),
+        PageSpec("settings", "settings", "My settings", "settings", ALL, "Text size and breaks"),
     )
 }
 

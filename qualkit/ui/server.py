@@ -43,29 +43,6 @@ HEALTH_PATH = "/_stcore/health"
 #: Largest file a page may upload (MB), unless ``qualkit serve --max-upload-mb`` says.
 MAX_UPLOAD_MB = 50
 
-#: Debian's Chromium (``QUALKIT_CHROMIUM`` names another binary) and the flags the browser
-#: tests and benchmarks launch it with.
-CHROMIUM = os.environ.get("QUALKIT_CHROMIUM", "").strip() or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def chromium_missing() -> str | None:
-    """Why the browser tests cannot run here (one line saying how to fix it), or None."""
-    if Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK):
-        return None
-    return (
-        f"Chromium not found at {CHROMIUM}: browser tests skipped; install it with "
-        "`apt-get install chromium` (`make test` does this when run as root) or set "
-        "QUALKIT_CHROMIUM to a Chromium binary"
-    )
-
 
 @dataclass(frozen=True)
 class ServeOptions:

@@ -1,4 +1,5 @@
-"""The app's entry point: page registry, navigation by role, and the sidebar."""
+"""The app's entry point: navigation by role over :data:`qualkit.ui.access.PAGES`, and the
+sidebar."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import streamlit as st
 
 from qualkit.errors import QualkitError
 from qualkit.ui.access import PAGES, may_open
+from qualkit.ui.pages.themes import hint_source
 from qualkit.ui.st_common import (
     ROLE_WORDS,
     apply_style,
@@ -17,43 +19,18 @@ from qualkit.ui.st_common import (
     current,
     end_session,
     get_store,
+    keep_pages,
     prefs,
     save_prefs,
     timeout_seconds,
 )
 from qualkit.ui.view import md_escape
 
-#: Page key → module in :mod:`qualkit.ui.pages` with a ``render()`` function.
-PAGE_MODULES = {
-    "start": "start",
-    "my": "my_transcripts",
-    "code": "coding",
-    "transcripts": "transcripts",
-    "codebook": "codebook",
-    "codebook_edit": "codebook_edit",
-    "assign": "assign",
-    "agreement": "agreement",
-    "reconcile": "reconcile",
-    "themes": "themes",
-    "deid_review": "deid_review",
-    "quotes": "quotes",
-    "patterns": "patterns",
-    "accounts": "accounts",
-    "settings": "settings",
-}
-
-_PAGES_KEY = "qkpages"
 _WARMED = "qk_hints_warmed"
 
 
-def page_object(key: str) -> st.Page:
-    """This session's page object for ``key`` (for links and page switches)."""
-    pages: dict[str, st.Page] = st.session_state[_PAGES_KEY]
-    return pages[key]
-
-
 def _renderer(key: str) -> Callable[[], None]:
-    module = import_module(f"qualkit.ui.pages.{PAGE_MODULES[key]}")
+    module = import_module(f"qualkit.ui.pages.{PAGES[key].module}")
     fn: Callable[[], None] = module.render
     return fn
 
@@ -74,8 +51,6 @@ def _heartbeat() -> None:
 def _warm_hints() -> None:
     """Start getting suggested codes ready in the background as soon as someone who codes
     signs in, so that opening a transcript never waits for the text model."""
-    from qualkit.ui.pages.themes import hint_source
-
     try:
         store = get_store()
         hint_source().suggester(store, store.codebook(), wait=0)
@@ -125,7 +100,7 @@ def main() -> None:
             default=key == "start",
             visibility="visible" if may_open(role, key) else "hidden",
         )
-    st.session_state[_PAGES_KEY] = pages
+    keep_pages(pages)
     if sess is not None and may_open(role, "code") and not st.session_state.get(_WARMED):
         st.session_state[_WARMED] = True
         _warm_hints()

@@ -1,5 +1,6 @@
 """Streamlit plumbing shared by every page: the project store, the signed-in session,
-the page guard, the sign-in form, preferences and styles."""
+preferences, styles, messages and links between pages. The page guard and the sign-in
+form are in :mod:`qualkit.ui.st_guard`."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from qualkit.errors import QualkitError
 from qualkit.model import Role
 from qualkit.storage import Store
 from qualkit.ui import remember
-from qualkit.ui.access import PAGES, may_open
+from qualkit.ui.access import PAGES
 from qualkit.ui.ratelimit import SignInLimiter
 from qualkit.ui.session import DEFAULT_TIMEOUT, BreakTimer, SignedIn
-from qualkit.ui.signin import restore_failures, sign_in, sign_out
+from qualkit.ui.signin import restore_failures, sign_out
 from qualkit.ui.undo import UndoStack
 
 SESSION = "qk_session"
@@ -98,7 +99,8 @@ def break_timer() -> BreakTimer:
     return timer
 
 
-def _forget_person() -> None:
+def forget_person() -> None:
+    """Drop what this browser session keeps for the person signed in."""
     for key in list(st.session_state.keys()):
         if str(key).startswith(PERSONAL_PREFIX):
             del st.session_state[key]
@@ -128,7 +130,7 @@ def end_session(reason: str = "signed out") -> None:
         try:
             sign_out(store, sess, reason=reason)
         finally:
-            _forget_person()
+            forget_person()
     dead = _dead_tokens()
     for t in (token, st.context.cookies.get(remember.COOKIE)):
         if t:
@@ -149,7 +151,7 @@ def _resume(store: Store) -> SignedIn | None:
         _dead_tokens().add(token)
         st.session_state[CLEAR_COOKIE] = True
         return None
-    _forget_person()
+    forget_person()
     st.session_state[SESSION] = sess
     st.session_state[TOKEN] = token
     st.session_state[TOUCHED] = now
@@ -241,82 +243,6 @@ def apply_style() -> None:
     st.html(BASE_CSS % {"size": size, "extra": extra})
 
 
-# -- guard and sign-in -------------------------------------------------------------------
-
-
-def signin_form() -> None:
-    """The only thing a signed-out visitor sees, whatever page they asked for (or, from a
-    one-time link, the form to choose a password: :mod:`qualkit.ui.st_password`)."""
-    from qualkit.ui.st_password import INVITE_PARAM, invite_form
-
-    link = st.query_params.get(INVITE_PARAM)
-    if link:
-        invite_form(link)
-        return
-    st.title("Sign in")
-    send_cookie_changes()
-    notice = st.session_state.pop(NOTICE, None)
-    if notice:
-        st.info(notice)
-    st.write("Sign in with the name and password your project admin gave you.")
-    with st.form("qk_signin_form", clear_on_submit=False, enter_to_submit=True):
-        name = st.text_input("Your user name", autocomplete="username", max_chars=100)
-        password = st.text_input(
-            "Password", type="password", autocomplete="current-password", max_chars=200
-        )
-        submitted = st.form_submit_button("Sign in", type="primary")
-    if submitted:
-        per_user, per_client = limiters()
-        result = sign_in(
-            get_store(),
-            per_user,
-            name,
-            password,
-            now=time.time(),
-            client=st.context.ip_address or "local",
-            client_limiter=per_client,
-        )
-        if result.session is not None:
-            _forget_person()
-            store = get_store()
-            token = store.start_web_session(result.session.user)
-            st.session_state[SESSION] = result.session
-            st.session_state[TOKEN] = token
-            st.session_state[TOUCHED] = time.time()
-            st.session_state[SET_COOKIE] = token
-            st.rerun()
-        st.error(result.message)
-    st.caption("Forgotten your password? Ask your project admin to reset it.")
-
-
-def guard(page: str) -> SignedIn:
-    """Stop the page unless someone is signed in with a role allowed on it.
-
-    Signed-out visitors see only the sign-in form. Every page calls this first.
-    """
-    sess = check_timeout()
-    if sess is None:
-        signin_form()
-        st.stop()
-    assert sess is not None
-    send_cookie_changes()
-    from qualkit.ui.st_password import change_password_form, must_change
-
-    if must_change(sess):  # after an admin's reset, also when resumed by the cookie
-        change_password_form(sess)
-        st.stop()
-    spec = PAGES[page]
-    if not may_open(sess.role, page):
-        st.title(spec.title)
-        st.error(
-            f"This page is not open to your account ({ROLE_WORDS[sess.role]}). "
-            "Use the menu to choose another page."
-        )
-        st.stop()
-    sess.touch(time.time())
-    return sess
-
-
 def flash(message: str, kind: str = "success") -> None:
     """Show ``message`` once, on the next run of the page."""
     st.session_state["qk_flash"] = (kind, message)
@@ -336,16 +262,29 @@ def show_flash() -> None:
     show(message)
 
 
-def page_link(page: str, label: str | None = None, **query: str) -> None:
-    """A link to one of the app's pages (registered by :mod:`qualkit.ui.st_app`)."""
-    from qualkit.ui.st_app import page_object
+# -- pages -------------------------------------------------------------------------------
 
+#: Where :mod:`qualkit.ui.st_app` keeps this session's page objects.
+PAGE_OBJECTS = "qkpages"
+
+
+def keep_pages(pages: dict[str, st.Page]) -> None:
+    """Keep this session's page objects (one per key of :data:`~qualkit.ui.access.PAGES`)."""
+    st.session_state[PAGE_OBJECTS] = pages
+
+
+def page_object(key: str) -> st.Page:
+    """This session's page object for ``key`` (for links and page switches)."""
+    pages: dict[str, st.Page] = st.session_state[PAGE_OBJECTS]
+    return pages[key]
+
+
+def page_link(page: str, label: str | None = None, **query: str) -> None:
+    """A link to one of the app's pages."""
     st.page_link(page_object(page), label=label or PAGES[page].title, query_params=query or None)
 
 
 def go(page: str, **query: str) -> None:
-    from qualkit.ui.st_app import page_object
-
     st.switch_page(page_object(page), query_params=query or None)
 
 

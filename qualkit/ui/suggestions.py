@@ -23,17 +23,16 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qualkit.model import Code, Codebook, Coding, Transcript
 from qualkit.storage import Store
 from qualkit.storage.store import ThemeRecord
 from qualkit.topics.cache import SuggesterCache, codebook_key
 from qualkit.topics.evaluate import top_level
+from qualkit.topics.project_suggest import accept_suggestion
+from qualkit.topics.suggest import CodeSuggester, confidence_words, span_query
 from qualkit.ui.undo import Action, UndoStack
-
-if TYPE_CHECKING:
-    from qualkit.topics.suggest import CodeSuggester
 
 # -- themes --------------------------------------------------------------------------------
 
@@ -288,8 +287,6 @@ def score_words(score: float) -> str:
     """A suggestion's score (0–1) in people's words: "likely", "possible" or "unlikely"
     (the number itself is in the tooltip), the same words as the command line uses
     (:func:`qualkit.topics.suggest.confidence_words`)."""
-    from qualkit.topics.suggest import confidence_words
-
     return confidence_words(score)
 
 
@@ -353,8 +350,6 @@ def accept_hint(
 ) -> int:
     """The coder accepts a suggested code: it becomes their own coding with provenance
     "suggested" (logged as ``coding.add``), and Undo removes it again."""
-    from qualkit.topics.suggest import accept_suggestion
-
     cid = accept_suggestion(store, coder, transcript, start, end, code)
     stack.push(Action("add", [cid], [], label))
     return cid
@@ -377,13 +372,8 @@ class HintSource(SuggesterCache):
     text model.
     """
 
-    def __init__(
-        self, build: Callable[[Store], CodeSuggester] | None = None, **kwargs: Any
-    ) -> None:
-        if build is None:
-            super().__init__(**kwargs)
-        else:
-            super().__init__(build, **kwargs)
+    def __init__(self, build: Callable[[Store], CodeSuggester], **kwargs: Any) -> None:
+        super().__init__(build, **kwargs)
         self.prepare_pause = PREPARE_PAUSE
         # (project, codebook, transcript) → the suggester its turns were ranked with (None
         # while that is under way).
@@ -432,8 +422,6 @@ class HintSource(SuggesterCache):
             with self._lock:
                 self._prepared.pop(key, None)  # try again next time
             return
-        from qualkit.topics.suggest import span_query
-
         tid = transcript.tid
         for i in range(0, len(spans), PREPARE_BATCH):
             with self._lock:

@@ -15,7 +15,8 @@ from qualkit.errors import QualkitError
 from qualkit.model import Role
 from qualkit.storage.invites import create_invite, invite_link, require_password_change
 from qualkit.ui.session import DEFAULT_TIMEOUT
-from qualkit.ui.st_common import ROLE_WORDS, flash, get_store, guard, show_flash
+from qualkit.ui.st_common import ROLE_WORDS, flash, get_store, show_flash
+from qualkit.ui.st_guard import guard
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
 

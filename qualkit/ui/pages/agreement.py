@@ -23,7 +23,8 @@ from qualkit.ui.reports import (
     project_fingerprint,
 )
 from qualkit.ui.session import SignedIn
-from qualkit.ui.st_common import display_names, get_store, go, guard, show_flash
+from qualkit.ui.st_common import display_names, get_store, go, show_flash
+from qualkit.ui.st_guard import guard
 from qualkit.ui.view import md_escape
 
 #: Session-state key the reconcile page reads once to preset its transcript and code.

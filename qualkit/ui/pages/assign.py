@@ -9,7 +9,8 @@ from qualkit.model import Role, SpeakerKind, Transcript
 from qualkit.storage import Store
 from qualkit.ui.content_notes import TOPICS, propose_content_notes
 from qualkit.ui.progress import STATUS_WORDS, team_overview
-from qualkit.ui.st_common import display_names, flash, get_store, guard, show_flash
+from qualkit.ui.st_common import display_names, flash, get_store, show_flash
+from qualkit.ui.st_guard import guard
 from qualkit.ui.view import md_escape
 
 

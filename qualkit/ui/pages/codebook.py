@@ -7,7 +7,8 @@ from collections.abc import Mapping
 import streamlit as st
 
 from qualkit.model import Code, Codebook
-from qualkit.ui.st_common import get_store, guard, show_flash
+from qualkit.ui.st_common import get_store, show_flash
+from qualkit.ui.st_guard import guard
 from qualkit.ui.view import md_escape
 from qualkit.ui.words import plain_definition
 

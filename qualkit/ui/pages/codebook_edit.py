@@ -13,7 +13,8 @@ from qualkit.errors import QualkitError
 from qualkit.model import Code
 from qualkit.storage import Store
 from qualkit.ui.editing import parse_examples, save_code_edit
-from qualkit.ui.st_common import flash, get_store, guard, show_flash
+from qualkit.ui.st_common import flash, get_store, show_flash
+from qualkit.ui.st_guard import guard
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 

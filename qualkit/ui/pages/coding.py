@@ -33,13 +33,13 @@ from qualkit.ui.st_common import (
     flash,
     get_store,
     go,
-    guard,
     page_link,
     prefs,
     save_prefs,
     show_flash,
     undo_stack,
 )
+from qualkit.ui.st_guard import guard
 from qualkit.ui.st_transcript import selection_of, transcript_view_component
 from qualkit.ui.suggestions import accept_hint, already_coded
 from qualkit.ui.undo import change_coding, code_span, remove_coding

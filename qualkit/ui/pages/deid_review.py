@@ -21,7 +21,8 @@ from qualkit.errors import QualkitError
 from qualkit.events import EventKind
 from qualkit.ui import deid_review as R
 from qualkit.ui.session import SignedIn
-from qualkit.ui.st_common import flash, get_store, guard, show_flash
+from qualkit.ui.st_common import flash, get_store, show_flash
+from qualkit.ui.st_guard import guard
 from qualkit.ui.view import md_escape
 
 NO_TYPE = ""

@@ -7,7 +7,8 @@ import streamlit as st
 from qualkit.storage import Store
 from qualkit.ui.progress import my_assignments
 from qualkit.ui.session import SignedIn
-from qualkit.ui.st_common import get_store, guard, page_link, show_flash
+from qualkit.ui.st_common import get_store, page_link, show_flash
+from qualkit.ui.st_guard import guard
 from qualkit.ui.view import md_escape
 
 #: The transcript whose "Not for me" is waiting for a yes or no.

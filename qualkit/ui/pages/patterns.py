@@ -16,7 +16,8 @@ from qualkit.analysis import DEFAULT_SUPPRESS_BELOW, Filters, Study
 from qualkit.errors import QualkitError
 from qualkit.model import Role
 from qualkit.storage import CONSENSUS_CODER
-from qualkit.ui.st_common import display_names, get_store, guard, show_flash
+from qualkit.ui.st_common import display_names, get_store, show_flash
+from qualkit.ui.st_guard import guard
 from qualkit.ui.view import md_escape
 
 COUNT_WORDS = {

@@ -22,7 +22,8 @@ from qualkit.ui.reports import (
     layer_name,
     make_filters,
 )
-from qualkit.ui.st_common import display_names, get_store, guard, show_flash
+from qualkit.ui.st_common import display_names, get_store, show_flash
+from qualkit.ui.st_guard import guard
 from qualkit.ui.view import md_escape
 
 #: How many quotes the preview shows.

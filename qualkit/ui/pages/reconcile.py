@@ -34,7 +34,8 @@ from qualkit.ui.reports import (
 )
 from qualkit.ui.session import SignedIn
 from qualkit.ui.spans import excerpt
-from qualkit.ui.st_common import display_names, flash, get_store, guard, show_flash
+from qualkit.ui.st_common import display_names, flash, get_store, show_flash
+from qualkit.ui.st_guard import guard
 from qualkit.ui.view import md_escape
 
 #: Set by the agreement page: ``{"tid": ..., "code": ...}``, read once.

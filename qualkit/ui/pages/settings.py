@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qualkit.ui.st_common import break_timer, guard, prefs, save_prefs, show_flash
+from qualkit.ui.st_common import break_timer, prefs, save_prefs, show_flash
+from qualkit.ui.st_guard import guard
 
 BREAK_CHOICES = {
     0: "No reminder",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from qualkit.ui.access import visible_pages
-from qualkit.ui.st_common import get_store, guard, page_link, show_flash
+from qualkit.ui.st_common import get_store, page_link, show_flash
+from qualkit.ui.st_guard import guard
 from qualkit.ui.view import md_escape
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -22,9 +21,12 @@ from qualkit.model import Codebook
 from qualkit.storage import Store
 from qualkit.storage.store import ThemeRecord
 from qualkit.topics.embed import Embedder, shared_embedder
+from qualkit.topics.project_suggest import hint_suggester
+from qualkit.topics.suggest import CodeSuggester
 from qualkit.ui.editing import parse_examples
 from qualkit.ui.session import SignedIn
-from qualkit.ui.st_common import display_names, flash, get_store, guard, show_flash
+from qualkit.ui.st_common import display_names, flash, get_store, show_flash
+from qualkit.ui.st_guard import guard
 from qualkit.ui.suggestions import (
     ACTION_WORDS,
     SHOW_WORDS,
@@ -50,9 +52,6 @@ from qualkit.ui.suggestions import (
 )
 from qualkit.ui.view import md_escape
 
-if TYPE_CHECKING:
-    from qualkit.topics.suggest import CodeSuggester
-
 NO_PARENT = ""
 #: How many quotes each theme shows.
 QUOTES = 5
@@ -68,12 +67,7 @@ def embedder() -> Embedder:
 
 
 def _build_suggester(store: Store) -> CodeSuggester:
-    from qualkit.topics.embed import MemoryCache
-    from qualkit.topics.suggest import project_suggester
-
-    sug = project_suggester(store, embedder=embedder())
-    sug.query_cache = MemoryCache()  # hint queries stay in memory: no writes while coding
-    return sug
+    return hint_suggester(store, embedder=embedder())
 
 
 @st.cache_resource(show_spinner=False)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from qualkit.ui.content_notes import merge_notes, propose_content_notes
-from qualkit.ui.st_common import get_store, guard, show_flash
+from qualkit.ui.st_common import get_store, show_flash
+from qualkit.ui.st_guard import guard
 from qualkit.ui.st_transcript import transcript_view_component
 from qualkit.ui.view import md_escape, transcript_view
 from qualkit.ui.words import display_titles, header_fields

@@ -23,7 +23,7 @@ from qualkit.events import EventKind
 from qualkit.model import Coding, Role
 from qualkit.project import NotIdentifiableGate, import_transcripts, init_project
 from qualkit.storage import Store
-from qualkit.ui.sample_project import SAMPLE_TRANSCRIPTS, load_sample_codebook
+from qualkit.testing.sample_project import SAMPLE_TRANSCRIPTS, load_sample_codebook
 from qualkit.ui.undo import UndoStack, code_span, remove_coding
 
 _VOCABULARY = (
@@ -147,6 +147,116 @@ def prepare_load_project(target: str, workdir: Path, coders: int) -> list[str]:
     return names
 
 
+#: One coder's coding as the coder was told it was saved: coder, transcript, start, end, code.
+Saved = tuple[str, str, int, int, str]
+
+
+@dataclass
+class _Coders:
+    """What the simulated coders share: the project's texts and codes, and what they saved."""
+
+    target: str
+    texts: dict[str, str]
+    codes: list[str]
+    actions: int
+    remove_share: float
+    seed: int
+    queue: bool
+    barrier: threading.Barrier
+    add: Timing = field(default_factory=Timing)
+    remove: Timing = field(default_factory=Timing)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    expected: dict[int, Saved] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.tids = sorted(self.texts)
+
+    def coder(self, i: int, name: str) -> None:
+        """One coder's ``actions`` saves, started together with the others."""
+        rng = random.Random(self.seed * 1000 + i)
+        live: dict[int, Saved] = {}
+        adds: list[float] = []
+        rms: list[float] = []
+        s = Store.open(self.target, create=False, queue_writes=self.queue)
+        stack = UndoStack()
+        try:
+            self.barrier.wait()
+            for _ in range(self.actions):
+                if live and rng.random() < self.remove_share:
+                    rms.append(self._remove(s, stack, name, rng, live))
+                else:
+                    adds.append(self._add(s, stack, name, rng, live))
+        except Exception as e:  # reported, and the check afterwards then fails
+            with self.lock:
+                self.errors.append(f"{name}: {type(e).__name__}: {e}")
+        finally:
+            s.close()
+            self._record(adds, rms, live)
+
+    def _remove(
+        self, s: Store, stack: UndoStack, name: str, rng: random.Random, live: dict[int, Saved]
+    ) -> float:
+        """Remove one of the coder's codings; milliseconds taken."""
+        cid = rng.choice(list(live))
+        _n, tid, start, end, code = live[cid]
+        mine = Coding(coder=name, transcript=tid, start=start, end=end, code=code, id=cid)
+        t0 = time.perf_counter()
+        remove_coding(s, stack, name, mine)
+        ms = (time.perf_counter() - t0) * 1000
+        del live[cid]
+        return ms
+
+    def _add(
+        self, s: Store, stack: UndoStack, name: str, rng: random.Random, live: dict[int, Saved]
+    ) -> float:
+        """Code a random span with a random code; milliseconds taken."""
+        tid = rng.choice(self.tids)
+        n = len(self.texts[tid])
+        start = rng.randrange(0, n - 2)
+        end = rng.randrange(start + 1, min(n, start + 200) + 1)
+        code = rng.choice(self.codes)
+        t0 = time.perf_counter()
+        (new,) = code_span(s, stack, name, tid, start, end, [code])
+        ms = (time.perf_counter() - t0) * 1000
+        live[new] = (name, tid, start, end, code)
+        return ms
+
+    def _record(self, adds: list[float], rms: list[float], live: dict[int, Saved]) -> None:
+        with self.lock:
+            self.add.samples.extend(adds)
+            self.remove.samples.extend(rms)
+            self.counts[EventKind.CODING_ADD] += len(adds)
+            self.counts[EventKind.CODING_DELETE] += len(rms)
+            for k, v in live.items():
+                if k in self.expected:
+                    self.errors.append(f"id {k} handed out twice")
+                self.expected[k] = v
+
+
+def _check(
+    target: str, names: list[str], coders: _Coders, events_before: Counter[str]
+) -> tuple[int, int, int, bool]:
+    """Lost, duplicated (or unexpected) and wrong codings, and whether the event log has one
+    entry per action."""
+    with Store.open(target, create=False) as store:
+        found = [c for c in store.codings() if c.coder in set(names)]
+        events_after = Counter(e.action for e in store.events())
+    expected = coders.expected
+    ids = Counter(c.id for c in found)
+    duplicated = sum(n - 1 for n in ids.values() if n > 1)
+    got = {c.id: (c.coder, c.transcript, c.start, c.end, c.code) for c in found}
+    lost = sum(1 for k in expected if k not in got)
+    extra = sum(1 for k in got if k not in expected)
+    wrong = sum(1 for k, v in got.items() if k in expected and expected[k] != v)
+    events_ok = all(
+        events_after[a] - events_before[a] == coders.counts[a]
+        for a in (EventKind.CODING_ADD, EventKind.CODING_DELETE)
+    )
+    return lost, duplicated + extra, wrong, events_ok
+
+
 def run_load(
     target: str,
     names: list[str],
@@ -166,94 +276,28 @@ def run_load(
         codes = [c.cid for c in store.codebook().codes if c.codable]
         backend = store.dialect
         events_before = Counter(e.action for e in store.events())
-    tids = sorted(texts)
-    add_t, rm_t = Timing(), Timing()
-    lock = threading.Lock()
-    expected: dict[int, tuple[str, str, int, int, str]] = {}
-    counts = Counter[str]()
-    errors: list[str] = []
-    barrier = threading.Barrier(len(names))
-
-    def coder(i: int, name: str) -> None:
-        rng = random.Random(seed * 1000 + i)
-        live: dict[int, tuple[str, str, int, int, str]] = {}
-        adds: list[float] = []
-        rms: list[float] = []
-        n_add = n_rm = 0
-        s = Store.open(target, create=False, queue_writes=queue)
-        stack = UndoStack()
-        try:
-            barrier.wait()
-            for _ in range(actions):
-                if live and rng.random() < remove_share:
-                    cid = rng.choice(list(live))
-                    _n, tid, start, end, code = live[cid]
-                    mine = Coding(
-                        coder=name, transcript=tid, start=start, end=end, code=code, id=cid
-                    )
-                    t0 = time.perf_counter()
-                    remove_coding(s, stack, name, mine)
-                    rms.append((time.perf_counter() - t0) * 1000)
-                    del live[cid]
-                    n_rm += 1
-                else:
-                    tid = rng.choice(tids)
-                    n = len(texts[tid])
-                    start = rng.randrange(0, n - 2)
-                    end = rng.randrange(start + 1, min(n, start + 200) + 1)
-                    code = rng.choice(codes)
-                    t0 = time.perf_counter()
-                    (new,) = code_span(s, stack, name, tid, start, end, [code])
-                    adds.append((time.perf_counter() - t0) * 1000)
-                    live[new] = (name, tid, start, end, code)
-                    n_add += 1
-        except Exception as e:  # reported, and the check below then fails
-            with lock:
-                errors.append(f"{name}: {type(e).__name__}: {e}")
-        finally:
-            s.close()
-            with lock:
-                add_t.samples.extend(adds)
-                rm_t.samples.extend(rms)
-                counts[EventKind.CODING_ADD] += n_add
-                counts[EventKind.CODING_DELETE] += n_rm
-                for k, v in live.items():
-                    if k in expected:
-                        errors.append(f"id {k} handed out twice")
-                    expected[k] = v
-
-    threads = [threading.Thread(target=coder, args=(i, n)) for i, n in enumerate(names)]
+    coders = _Coders(
+        target, texts, codes, actions, remove_share, seed, queue, threading.Barrier(len(names))
+    )
+    threads = [threading.Thread(target=coders.coder, args=(i, n)) for i, n in enumerate(names)]
     t0 = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     seconds = time.perf_counter() - t0
-
-    with Store.open(target, create=False) as store:
-        found = [c for c in store.codings() if c.coder in set(names)]
-        events_after = Counter(e.action for e in store.events())
-    ids = Counter(c.id for c in found)
-    duplicated = sum(n - 1 for n in ids.values() if n > 1)
-    got = {c.id: (c.coder, c.transcript, c.start, c.end, c.code) for c in found}
-    lost = sum(1 for k in expected if k not in got)
-    extra = sum(1 for k in got if k not in expected)
-    wrong = sum(1 for k, v in got.items() if k in expected and expected[k] != v)
-    events_ok = all(
-        events_after[a] - events_before[a] == counts[a]
-        for a in (EventKind.CODING_ADD, EventKind.CODING_DELETE)
-    )
+    lost, duplicated, wrong, events_ok = _check(target, names, coders, events_before)
     return LoadResult(
         backend,
         queue,
         len(names),
         actions,
         seconds,
-        add_t,
-        rm_t,
+        coders.add,
+        coders.remove,
         lost,
-        duplicated + extra,
+        duplicated,
         wrong,
         events_ok,
-        errors,
+        coders.errors,
     )

@@ -1,0 +1,138 @@
+"""Code suggestions for a project: its suggester built from the project's codebook,
+passages and the team's coding, the process's shared cache of them, and accepting a
+suggestion as a coding. The ranking itself is :mod:`qualkit.topics.suggest`; keeping
+suggesters per project state is :mod:`qualkit.topics.cache`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import replace
+
+from qualkit.errors import QualkitError
+from qualkit.model import Coding, Provenance, SpeakerKind
+from qualkit.storage import Store
+from qualkit.storage.store import CONSENSUS_CODER
+from qualkit.topics.cache import SuggesterCache
+from qualkit.topics.embed import (
+    Embedder,
+    MemoryCache,
+    StoreCache,
+    project_model,
+    shared_embedder,
+)
+from qualkit.topics.passages import project_passages
+from qualkit.topics.suggest import (
+    MAX_POOL,
+    CodeSuggester,
+    coded_examples,
+    even_sample,
+    span_query,
+    squash,
+)
+
+
+def team_codings(store: Store) -> list[Coding]:
+    """The team's coding: the consensus layer if there is one, else every coder's."""
+    consensus = store.codings(coder=CONSENSUS_CODER)
+    return consensus if consensus else store.codings()
+
+
+def project_suggester(
+    store: Store,
+    *,
+    embedder: Embedder | None = None,
+    codings: Sequence[Coding] | None = None,
+) -> CodeSuggester:
+    """A suggester for a project: its codebook, its passages as the reference pool and
+    the team's coding as examples. Embeddings are cached in the project."""
+    transcripts = {t.tid: t for t in store.transcripts(with_text=True)}
+    passages = project_passages(store)
+    # An even sample of the passages (all the suggester uses), each with its turn(s) as
+    # context; a passage's text leaves out interviewer words between the turns it joins.
+    pool = [
+        replace(span_query(transcripts[p.transcript], p.start, p.end), text=p.text)
+        for p in (passages[i] for i in even_sample(len(passages), MAX_POOL))
+    ]
+    questions = [
+        squash(t.text[u.start : u.end])
+        for t in transcripts.values()
+        for u in t.turns
+        if u.kind == SpeakerKind.INTERVIEWER
+    ]
+    examples = coded_examples(transcripts, team_codings(store) if codings is None else codings)
+    if embedder is None:
+        embedder = shared_embedder(model=project_model(store))
+    return CodeSuggester(
+        store.codebook(),
+        examples=examples,
+        pool=pool,
+        question_pool=questions,
+        embedder=embedder,
+        cache=StoreCache(store),
+    )
+
+
+def hint_suggester(store: Store, *, embedder: Embedder | None = None) -> CodeSuggester:
+    """The project's suggester for hints while coding: the passages being ranked are
+    embedded in memory only, so coding never writes to the project."""
+    sug = project_suggester(store, embedder=embedder)
+    sug.query_cache = MemoryCache()
+    return sug
+
+
+_SHARED: SuggesterCache | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_cache() -> SuggesterCache:
+    """The process's suggester cache for library calls."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = SuggesterCache(hint_suggester)
+        return _SHARED
+
+
+def suggest_for_passage(
+    store: Store, transcript_id: str, start: int, end: int, top: int = 5
+) -> list[tuple[str, float]]:
+    """Codes for ``text[start:end]`` of a transcript, best first, with probabilities.
+
+    For hints in the coding view. The transcript's own coded passages are not used.
+    """
+    t = store.transcript(transcript_id)
+    if not (0 <= start < end <= len(t.text)):
+        raise QualkitError(f"span {start}-{end} is outside transcript {transcript_id!r}")
+    sug = shared_cache().suggester(store, store.codebook(), wait=threading.TIMEOUT_MAX)
+    if sug is None:  # the build failed: build here, so that its error is raised
+        sug = project_suggester(store)
+    return sug.rank([span_query(t, start, end)], top=top)[0]
+
+
+def accept_suggestion(
+    store: Store, coder: str, transcript_id: str, start: int, end: int, code: str
+) -> int:
+    """The coder accepts a suggested code: it becomes their own coding with provenance
+    "suggested". Returns the coding id; the event log records it."""
+    return store.add_coding(
+        Coding(
+            coder=coder,
+            transcript=transcript_id,
+            start=start,
+            end=end,
+            code=code,
+            provenance=Provenance.SUGGESTED,
+        ),
+        coder,
+    )
+
+
+__all__ = [
+    "accept_suggestion",
+    "hint_suggester",
+    "project_suggester",
+    "shared_cache",
+    "suggest_for_passage",
+    "team_codings",
+]
