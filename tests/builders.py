@@ -15,11 +15,10 @@ from qualkit.ui.sample_project import load_sample_codebook
 
 
 def transcript_from_turns(
-    turns: list[tuple[SpeakerKind, str]], tid: str, title: str, **fields: str
+    turns: list[tuple[SpeakerKind, str]], tid: str, title: str, participant: str | None = None
 ) -> Transcript:
     """A transcript of labelled turns ("Interviewer: ..." or "Participant: ...", a blank
-    line after each); ``fields``: other :class:`Transcript` fields, such as
-    ``participant``."""
+    line after each), of ``participant`` if given."""
     text = ""
     out = []
     for i, (kind, body) in enumerate(turns):
@@ -30,7 +29,7 @@ def transcript_from_turns(
         text += body
         out.append(Turn(i, label.strip(": "), kind, start, len(text), label_start))
         text += "\n\n"
-    return Transcript(tid, title, text, f"{tid}.txt", text_hash(text), out, **fields)
+    return Transcript(tid, title, text, f"{tid}.txt", text_hash(text), out, participant=participant)
 
 
 @contextmanager
