@@ -11,27 +11,15 @@ Run: ``.venv/bin/python benchmarks/bench_agreement.py``
 
 from __future__ import annotations
 
-import json
-import os
-import platform
 import random
-import sys
-import time
 from itertools import combinations
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-try:
-    import qualkit  # noqa: F401
-except ModuleNotFoundError:  # running from a checkout without an installed package
-    sys.path.insert(0, str(ROOT))
+import harness
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from qualkit.agreement import ALL, agreement_report, unmatched_segments  # noqa: E402
-from qualkit.files import write_atomically  # noqa: E402
-from qualkit.model import Coding, SpeakerKind, Turn  # noqa: E402
+from qualkit.agreement import ALL, agreement_report, unmatched_segments
+from qualkit.model import Coding, SpeakerKind, Turn
 
 N_TRANSCRIPTS = 20
 N_WORDS = 8_000
@@ -41,7 +29,7 @@ PASSAGES = 80  # coded passages per transcript
 BOOTSTRAP = 1_000
 LIMIT_SECONDS = 5.0
 SEED = 20240612
-RESULTS = ROOT / "benchmarks" / "results" / "agreement.json"
+RESULTS = harness.RESULTS / "agreement.json"
 
 SYLLABLES = ["ka", "lo", "mi", "ren", "to", "sa", "vel", "du", "pa", "ni", "ster", "bo"]
 
@@ -102,13 +90,9 @@ def make_codings(rng: random.Random, tid: str, text: str, codes: list[str]) -> l
 def timed(
     label: str, timings: dict[str, dict[str, float]], func: Any, *args: Any, **kwargs: Any
 ) -> Any:
-    """Run ``func``, recording wall-clock and CPU seconds (CPU counts every thread)."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    result = func(*args, **kwargs)
-    timings[label] = {
-        "wall": round(time.perf_counter() - wall, 3),
-        "cpu": round(time.process_time() - cpu, 3),
-    }
+    """Run ``func``, recording wall-clock and CPU seconds under ``label``."""
+    wall, cpu, result = harness.timed(lambda: func(*args, **kwargs))
+    timings[label] = {"wall": round(wall, 3), "cpu": round(cpu, 3)}
     print(f"{label:<28} {timings[label]['wall']:7.3f} s wall {timings[label]['cpu']:7.3f} s cpu")
     return result
 
@@ -133,7 +117,7 @@ def markdown(summary: dict[str, Any]) -> str:
     ]
     for label, seconds in summary["seconds"].items():
         lines.append(f"| {label} | {seconds['wall']:.3f} | {seconds['cpu']:.3f} |")
-    verdict = "passed" if summary["passed"] else "FAILED"
+    verdict = harness.verdict_word(summary["passed"])
     lines += [
         "",
         f"Limit: report by character under {summary['limit_seconds']:.0f} s: {verdict}.",
@@ -177,13 +161,13 @@ def main() -> int:
     main_seconds = timings["report by character"]["wall"]
     passed = main_seconds < LIMIT_SECONDS
     overall = reports["character"].row(ALL, ALL)
-    summary = {
-        "benchmark": "agreement",
-        "passed": passed,
-        "limit_seconds": LIMIT_SECONDS,
-        "seconds": timings,
-        "load_average": list(os.getloadavg()),
-        "corpus": {
+    summary = harness.summary(
+        "agreement",
+        passed,
+        timings,
+        head={"limit_seconds": LIMIT_SECONDS},
+        machine_extra={"numpy": np.__version__},
+        corpus={
             "transcripts": N_TRANSCRIPTS,
             "words_per_transcript": N_WORDS,
             "characters": chars,
@@ -193,9 +177,9 @@ def main() -> int:
             "bootstrap": BOOTSTRAP,
             "seed": SEED,
         },
-        "rows": {unit: len(report.rows) for unit, report in reports.items()},
-        "unmatched_segments": found,
-        "overall_character": {
+        rows={unit: len(report.rows) for unit, report in reports.items()},
+        unmatched_segments=found,
+        overall_character={
             "percent_agreement": round(overall.percent_agreement, 3),
             "kappa": round(overall.kappa, 4),
             "kappa_ci": [round(v, 4) for v in overall.kappa_ci or ()],
@@ -203,21 +187,13 @@ def main() -> int:
             "alpha_ci": [round(v, 4) for v in overall.alpha_ci or ()],
             "segment_agreement": round(overall.segment_agreement, 2),
         },
-        "machine": {
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-        },
-    }
-    write_atomically(RESULTS, json.dumps(summary, indent=2) + "\n")
-    write_atomically(RESULTS.with_suffix(".md"), markdown(summary))
-    verdict = "PASS" if passed else "FAIL"
-    print(
-        f"{verdict}: every statistic by character in {main_seconds:.2f} s (limit {LIMIT_SECONDS} s)"
     )
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
-    return 0 if passed else 1
+    return harness.finish(
+        RESULTS,
+        summary,
+        markdown(summary),
+        f"every statistic by character in {main_seconds:.2f} s (limit {LIMIT_SECONDS} s)",
+    )
 
 
 if __name__ == "__main__":

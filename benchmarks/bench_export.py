@@ -14,28 +14,17 @@ Run: ``.venv/bin/python benchmarks/bench_export.py``
 
 from __future__ import annotations
 
-import json
-import os
-import platform
 import random
-import statistics
-import sys
 import tempfile
-import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-try:
-    import qualkit  # noqa: F401
-except ModuleNotFoundError:  # running from a checkout without an installed package
-    sys.path.insert(0, str(ROOT))
+import harness
 
-from qualkit.export import QuoteBank, build_quote_bank, write_quotes  # noqa: E402
-from qualkit.files import write_atomically  # noqa: E402
-from qualkit.model import (  # noqa: E402
+from qualkit.export import QuoteBank, build_quote_bank, write_quotes
+from qualkit.files import write_atomically
+from qualkit.model import (
     Code,
     Codebook,
     Coding,
@@ -45,10 +34,10 @@ from qualkit.model import (  # noqa: E402
     Transcript,
     Turn,
 )
-from qualkit.project import NotIdentifiableGate  # noqa: E402
-from qualkit.refiqda import export_qdpx, import_qdpx_into  # noqa: E402
-from qualkit.storage import Store  # noqa: E402
-from qualkit.text import text_hash  # noqa: E402
+from qualkit.project import NotIdentifiableGate
+from qualkit.refiqda import export_qdpx, import_qdpx_into
+from qualkit.storage import Store
+from qualkit.text import text_hash
 
 N_TRANSCRIPTS = 50
 PASSAGES_PER_TRANSCRIPT = 100
@@ -57,53 +46,13 @@ CODES_PER_THEME = 5
 REPEATS = 3
 LIMIT_SECONDS = 10.0
 SEED = 20240701
-RESULTS = ROOT / "benchmarks" / "results" / "export.json"
+RESULTS = harness.RESULTS / "export.json"
 
-WORDS = [
-    "waiting",
-    "list",
-    "hostel",
-    "worker",
-    "referral",
-    "phone",
-    "form",
-    "council",
-    "support",
-    "months",
-    "nobody",
-    "rang",
-    "room",
-    "damp",
-    "key",
-    "worker",
-    "staff",
-    "trust",
-    "drink",
-    "script",
-    "bed",
-    "door",
-    "letter",
-    "office",
-    "borough",
-    "help",
-    "service",
-    "team",
-    "manager",
-    "case",
-    "plan",
-    "time",
-    "money",
-    "contract",
-    "bid",
-    "again",
-    "voice",
-    "choice",
-]
 MARKS = ["[inaudible 00:12:01]", "[crosstalk]", "(laughs)", "[00:03:12]", "[PERSON 1]"]
 
 
 def sentence(rng: random.Random) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(6, 16))]
+    words = [rng.choice(harness.WORDS) for _ in range(rng.randint(6, 16))]
     if rng.random() < 0.15:
         words.insert(rng.randrange(len(words)), rng.choice(MARKS))
     words[0] = words[0].capitalize()
@@ -189,18 +138,6 @@ def build_project(path: Path, rng: random.Random) -> int:
     return len(codings)
 
 
-def timed(fn: Callable[[], Any], repeats: int = 1) -> tuple[float, float, Any]:
-    """Median wall and CPU seconds over ``repeats`` runs, and the last result."""
-    walls, cpus = [], []
-    result = None
-    for _ in range(repeats):
-        w, c = time.perf_counter(), time.process_time()
-        result = fn()
-        walls.append(time.perf_counter() - w)
-        cpus.append(time.process_time() - c)
-    return statistics.median(walls), statistics.median(cpus), result
-
-
 def write_file(bank: QuoteBank, fmt: str, out: Path) -> None:
     write_atomically(out, lambda f: write_quotes(bank, fmt, f))
 
@@ -221,7 +158,7 @@ def markdown(s: dict[str, Any]) -> str:
         ratio = f"{r['ratio_to_csv']:.1f}" if r.get("ratio_to_csv") is not None else ""
         size = f"{r['bytes'] / 1024:,.0f} KiB" if r.get("bytes") else ""
         lines.append(f"| {name} | {r['wall']:.3f} | {r['cpu']:.3f} | {ratio} | {size} |")
-    verdict = "passed" if s["passed"] else "FAILED"
+    verdict = harness.verdict_word(s["passed"])
     lines += ["", f"Limit: XLSX and DOCX each under {s['limit_seconds']:.0f} s: {verdict}.", ""]
     return "\n".join(lines)
 
@@ -235,23 +172,25 @@ def main() -> int:
         n_codings = build_project(db, rng)
         store = Store.open(db)
         try:
-            wall, cpu, bank = timed(lambda: build_quote_bank(store))
+            wall, cpu, bank = harness.timed(lambda: build_quote_bank(store))
             timings["build quote bank (read, merge, tidy)"] = {"wall": wall, "cpu": cpu}
             n_quotes = len(bank.quotes)
             chars = sum(len(t.text) for t in store.transcripts(with_text=True))
             for fmt in ("csv", "md", "xlsx", "docx"):
                 out = tmpdir / f"quotes.{fmt}"
-                wall, cpu, _ = timed(partial(write_file, bank, fmt, out), REPEATS)
+                wall, cpu, _ = harness.timed(partial(write_file, bank, fmt, out), REPEATS)
                 timings[f"write {fmt}"] = {"wall": wall, "cpu": cpu, "bytes": out.stat().st_size}
             qdpx = tmpdir / "project.qdpx"
-            wall, cpu, _ = timed(lambda: write_atomically(qdpx, lambda f: export_qdpx(store, f)))
+            wall, cpu, _ = harness.timed(
+                lambda: write_atomically(qdpx, lambda f: export_qdpx(store, f))
+            )
             timings["export .qdpx"] = {"wall": wall, "cpu": cpu, "bytes": qdpx.stat().st_size}
         finally:
             store.close()
         fresh = Store.open(tmpdir / "fresh.db")
         fresh.init_project("Fresh", "", "bench")
         try:
-            wall, cpu, result = timed(
+            wall, cpu, result = harness.timed(
                 lambda: import_qdpx_into(fresh, qdpx, "bench", NotIdentifiableGate())
             )
             assert result.codings == n_codings
@@ -262,23 +201,18 @@ def main() -> int:
     base = timings["write csv"]["wall"]
     for name, r in timings.items():
         if name.startswith("write "):
-            r["ratio_to_csv"] = r["wall"] / base if base > 0 else None
-    for r in timings.values():
+            r["ratio_to_csv"] = harness.ratio(r["wall"], base)
         r["wall"] = round(r["wall"], 4)
         r["cpu"] = round(r["cpu"], 4)
-        if r.get("ratio_to_csv") is not None:
-            r["ratio_to_csv"] = round(r["ratio_to_csv"], 2)
     passed = n_quotes == N_TRANSCRIPTS * PASSAGES_PER_TRANSCRIPT and all(
         timings[f"write {fmt}"]["wall"] < LIMIT_SECONDS for fmt in ("xlsx", "docx")
     )
-    summary = {
-        "benchmark": "export",
-        "passed": passed,
-        "limit_seconds": LIMIT_SECONDS,
-        "repeats": REPEATS,
-        "seconds": timings,
-        "load_average": list(os.getloadavg()),
-        "project": {
+    summary = harness.summary(
+        "export",
+        passed,
+        timings,
+        head={"limit_seconds": LIMIT_SECONDS, "repeats": REPEATS},
+        project={
             "transcripts": N_TRANSCRIPTS,
             "characters": chars,
             "codings": n_codings,
@@ -287,21 +221,15 @@ def main() -> int:
             "codes": THEMES * CODES_PER_THEME,
             "seed": SEED,
         },
-        "machine": {
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-        },
-    }
-    write_atomically(RESULTS, json.dumps(summary, indent=2) + "\n")
-    write_atomically(RESULTS.with_suffix(".md"), markdown(summary))
-    x, d = timings["write xlsx"]["wall"], timings["write docx"]["wall"]
-    print(
-        f"{'PASS' if passed else 'FAIL'}: {n_quotes:,} quotes; xlsx {x:.2f} s, docx {d:.2f} s "
-        f"(limit {LIMIT_SECONDS:.0f} s); csv baseline {base:.2f} s"
     )
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
-    return 0 if passed else 1
+    x, d = timings["write xlsx"]["wall"], timings["write docx"]["wall"]
+    return harness.finish(
+        RESULTS,
+        summary,
+        markdown(summary),
+        f"{n_quotes:,} quotes; xlsx {x:.2f} s, docx {d:.2f} s (limit {LIMIT_SECONDS:.0f} s); "
+        f"csv baseline {base:.2f} s",
+    )
 
 
 if __name__ == "__main__":

@@ -23,54 +23,30 @@ Run: ``.venv/bin/python benchmarks/bench_hosting.py --pg URL [--actions 500] [--
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
-import os
-import platform
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-try:
-    import qualkit  # noqa: F401
-except ModuleNotFoundError:  # running from a checkout without an installed package
-    sys.path.insert(0, str(ROOT))
+import harness
 
-from qualkit.model import Role  # noqa: E402
-from qualkit.project import NotIdentifiableGate, import_transcripts  # noqa: E402
-from qualkit.storage import Store  # noqa: E402
-from qualkit.storage.backup import backup  # noqa: E402
-from qualkit.testing.loadtest import long_transcript, prepare_load_project, run_load  # noqa: E402
-from qualkit.ui.http import HEALTH_ROUTE  # noqa: E402
-from qualkit.ui.server import ServeOptions, free_port, serving  # noqa: E402
-from tests.nginx_proxy import insecure_context, nginx_in_front  # noqa: E402
+from qualkit.model import Role
+from qualkit.project import NotIdentifiableGate, import_transcripts
+from qualkit.storage import Store
+from qualkit.storage.backup import backup
+from qualkit.testing.loadtest import Timing, long_transcript, prepare_load_project, run_load
+from qualkit.ui.http import HEALTH_ROUTE
+from tests.databases import reset_postgres
+from tests.nginx_proxy import insecure_context, serve_behind_nginx
 
-RESULTS = ROOT / "benchmarks" / "results"
 CODERS = 20
 TRANSCRIPTS = 200
 P95_GOAL_MS = 200.0
 BACKUP_GOAL_S = 30.0
 BLOCK_GOAL_MS = 1000.0
-
-
-def reset_postgres(url: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-def pct(samples: list[float], p: float) -> float:
-    s = sorted(samples)
-    return round(s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))], 2)
 
 
 # -- 1. proxy overhead -----------------------------------------------------------------------
@@ -115,12 +91,13 @@ def hammer(host: str, port: int, https: bool, clients: int, requests: int) -> di
     for t in threads:
         t.join()
     seconds = time.perf_counter() - t0
+    summary = Timing(samples).summary()
     return {
         "requests": len(samples),
         "seconds": round(seconds, 2),
-        "p50_ms": pct(samples, 50) if samples else None,
-        "p95_ms": pct(samples, 95) if samples else None,
-        "max_ms": round(max(samples), 2) if samples else None,
+        "p50_ms": summary.get("p50_ms"),
+        "p95_ms": summary.get("p95_ms"),
+        "max_ms": summary.get("max_ms"),
         "errors": errors[:5],
     }
 
@@ -128,29 +105,13 @@ def hammer(host: str, port: int, https: bool, clients: int, requests: int) -> di
 def proxy_overhead(pg: str, work: Path, requests: int) -> dict[str, Any]:
     reset_postgres(pg)
     prepare_load_project(pg, work / "src", 1)
-    port = free_port()
-    command = [sys.executable, "-m", "qualkit", "serve", "--port", str(port)]
-    with (
-        serving(
-            pg,
-            work / "serve.log",
-            command=command,
-            options=ServeOptions(port=port),
-            cwd=work,
-            timeout=120,
-        ),
-        nginx_in_front(port, work / "nginx") as proxy,
-    ):
+    with serve_behind_nginx(pg, work, timeout=120) as (port, proxy):
         https_port = int(proxy.https_url.rsplit(":", 1)[1])
         hammer("127.0.0.1", port, False, 2, 5)  # warm up both paths
         hammer("127.0.0.1", https_port, True, 2, 5)
         direct = hammer("127.0.0.1", port, False, CODERS, requests)
         proxied = hammer("127.0.0.1", https_port, True, CODERS, requests)
-    ratio = (
-        round(proxied["p95_ms"] / direct["p95_ms"], 2)
-        if direct["p95_ms"] and proxied["p95_ms"]
-        else None
-    )
+    ratio = harness.ratio(proxied["p95_ms"], direct["p95_ms"])
     return {"direct_http": direct, "nginx_https": proxied, "p95_ratio": ratio}
 
 
@@ -247,17 +208,17 @@ def markdown(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--pg", default=os.environ.get("QUALKIT_TEST_DB", ""))
+    ap = harness.parser(__doc__)
+    harness.add_postgres_option(ap)
     ap.add_argument("--actions", type=int, default=500, help="Coding actions per coder.")
     ap.add_argument("--requests", type=int, default=200, help="Health requests per client.")
-    ap.add_argument("--out", type=Path, default=RESULTS / "hosting.json")
+    ap.add_argument("--out", type=Path, default=harness.RESULTS / "hosting.json")
     args = ap.parse_args(argv)
     if not args.pg:
         print("bench_hosting: needs PostgreSQL (--pg URL or QUALKIT_TEST_DB); skipped")
         return 0
     result: dict[str, Any] = {
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "machine": harness.machine(),
     }
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -271,10 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         "no_action_over_1s": b["with_backup"]["all"]["max_ms"] < BLOCK_GOAL_MS,
         "nothing_lost_or_duplicated": bool(b["with_backup"]["ok"] and b["baseline"]["ok"]),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
     table = markdown(result)
-    args.out.with_suffix(".md").write_text(table, encoding="utf-8")
+    harness.write_results(args.out, result, table)
     print(table)
     print(json.dumps(result["goals"]))
     return 0 if result["goals"]["nothing_lost_or_duplicated"] else 1

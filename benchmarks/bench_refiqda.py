@@ -28,9 +28,6 @@ Run: ``.venv/bin/python benchmarks/bench_refiqda.py``
 
 from __future__ import annotations
 
-import json
-import os
-import platform
 import random
 import statistics
 import subprocess
@@ -43,19 +40,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-try:
-    import qualkit  # noqa: F401
-except ModuleNotFoundError:  # running from a checkout without an installed package
-    sys.path.insert(0, str(ROOT))
+import harness
+from click.testing import CliRunner
 
-from click.testing import CliRunner  # noqa: E402
-
-from qualkit.cli import cli  # noqa: E402
-from qualkit.files import write_atomically  # noqa: E402
-from qualkit.model import Codebook, Role  # noqa: E402
-from qualkit.refiqda import read_qdpx  # noqa: E402
-from qualkit.storage import Store  # noqa: E402
+from qualkit.cli import cli
+from qualkit.model import Codebook, Role
+from qualkit.refiqda import read_qdpx
+from qualkit.storage import Store
 
 N_SOURCES = 100
 CODINGS_PER_SOURCE = 50
@@ -66,50 +57,10 @@ LEAD = "Lead Researcher"
 REPEATS = 3
 LIMIT_SECONDS = 10.0
 SEED = 20240801
-RESULTS = ROOT / "benchmarks" / "results" / "refiqda.json"
+RESULTS = harness.RESULTS / "refiqda.json"
 ORIGIN = "NVivo 12 for Windows"
 
-WORDS = [
-    "waiting",
-    "list",
-    "hostel",
-    "worker",
-    "referral",
-    "phone",
-    "form",
-    "council",
-    "support",
-    "months",
-    "nobody",
-    "rang",
-    "room",
-    "damp",
-    "key",
-    "staff",
-    "trust",
-    "drink",
-    "script",
-    "bed",
-    "door",
-    "letter",
-    "office",
-    "borough",
-    "help",
-    "service",
-    "team",
-    "manager",
-    "case",
-    "plan",
-    "time",
-    "money",
-    "contract",
-    "bid",
-    "again",
-    "voice",
-    "choice",
-    "café",
-    "naïve",
-]
+WORDS = [*harness.WORDS, "café", "naïve"]
 EMOJI = ["🙂", "😞", "👍", "📱", "💪", "🏠"]
 
 
@@ -231,12 +182,6 @@ def check(db: Path, expected: list[tuple[str, str, str]]) -> None:
         raise SystemExit(f"import is wrong: {len(got)} codings, {wrong} differ from expected")
 
 
-def timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
-    w, c = time.perf_counter(), time.process_time()
-    result = fn()
-    return time.perf_counter() - w, time.process_time() - c, result
-
-
 def new_project(db: Path) -> None:
     result = CliRunner().invoke(cli, ["init", str(db), "--as", "bench"])
     if result.exit_code != 0:
@@ -287,7 +232,7 @@ def repeat(
     for i in range(REPEATS):
         db = tmp / f"{label}-{i}.db"
         new_project(db)
-        wall, cpu, _ = timed(prepare(db, qdpx))
+        wall, cpu, _ = harness.timed(prepare(db, qdpx))
         check(db, expected)
         walls.append(wall)
         cpus.append(cpu)
@@ -334,7 +279,7 @@ def markdown(s: dict[str, Any]) -> str:
             f"| {name} | {r['wall']:.3f} | {r['min_wall']:.3f} | {cpu} | {ratio(r['x_parse'])} "
             f"| {ratio(r['x_store'])} |"
         )
-    verdict = "passed" if s["passed"] else "FAILED"
+    verdict = harness.verdict_word(s["passed"])
     lines += [
         "",
         f"Limit: `qualkit import` under {s['limit_seconds']:.0f} s (CPU seconds, median): "
@@ -364,7 +309,7 @@ def main() -> int:
                     chars += len(z.read(info).decode("utf-8"))
         parse = []
         for _ in range(REPEATS):
-            w, c, content = timed(lambda: read_qdpx(qdpx))
+            w, c, content = harness.timed(lambda: read_qdpx(qdpx))
             parse.append((w, c))
             assert len(content.codings) == len(expected)
             assert set(content.position_modes.values()) == {"utf16"}
@@ -391,8 +336,8 @@ def main() -> int:
     store_cpu = timings["store only (add_transcripts + add_codings)"]["cpu"]
     for r in timings.values():
         known = r["cpu"] == r["cpu"]  # not NaN: measured in this process
-        r["x_parse"] = round(r["cpu"] / parse_cpu, 2) if known else None
-        r["x_store"] = round(r["cpu"] / store_cpu, 2) if known else None
+        r["x_parse"] = harness.ratio(r["cpu"], parse_cpu) if known else None
+        r["x_store"] = harness.ratio(r["cpu"], store_cpu) if known else None
         r["wall"] = round(r["wall"], 4)
         r["min_wall"] = round(r["min_wall"], 4)
         r["cpu"] = round(r["cpu"], 4)
@@ -401,14 +346,12 @@ def main() -> int:
     main = timings["qualkit import (in-process)"]
     main_wall, main_cpu = main["min_wall"], main["cpu"]
     passed = main_cpu < LIMIT_SECONDS
-    summary = {
-        "benchmark": "refiqda",
-        "passed": passed,
-        "limit_seconds": LIMIT_SECONDS,
-        "repeats": REPEATS,
-        "seconds": timings,
-        "load_average": list(os.getloadavg()),
-        "file": {
+    summary = harness.summary(
+        "refiqda",
+        passed,
+        timings,
+        head={"limit_seconds": LIMIT_SECONDS, "repeats": REPEATS},
+        file={
             "origin": ORIGIN,
             "sources": N_SOURCES,
             "characters": chars,
@@ -418,21 +361,15 @@ def main() -> int:
             "bytes": size,
             "seed": SEED,
         },
-        "machine": {
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-        },
-    }
-    write_atomically(RESULTS, json.dumps(summary, indent=2) + "\n")
-    write_atomically(RESULTS.with_suffix(".md"), markdown(summary))
-    print(
-        f"{'PASS' if passed else 'FAIL'}: qualkit import of {len(expected):,} codings "
-        f"{main_cpu:.2f} CPU s (limit {LIMIT_SECONDS:.0f} s), fastest wall {main_wall:.2f} s; "
-        f"median wall: parse only {parse_wall:.2f} s, store only {store_wall:.2f} s"
     )
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
-    return 0 if passed else 1
+    return harness.finish(
+        RESULTS,
+        summary,
+        markdown(summary),
+        f"qualkit import of {len(expected):,} codings {main_cpu:.2f} CPU s "
+        f"(limit {LIMIT_SECONDS:.0f} s), fastest wall {main_wall:.2f} s; "
+        f"median wall: parse only {parse_wall:.2f} s, store only {store_wall:.2f} s",
+    )
 
 
 if __name__ == "__main__":

@@ -28,28 +28,20 @@ Run: ``.venv/bin/python benchmarks/bench_suggest.py [--models all-MiniLM-L6-v2,a
 from __future__ import annotations
 
 import csv
-import json
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-try:
-    import qualkit  # noqa: F401
-except ModuleNotFoundError:  # running from a checkout without an installed package
-    sys.path.insert(0, str(ROOT))
+import harness
+import numpy as np
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from qualkit.model import Codebook
+from qualkit.topics.embed import Embedder, shared_embedder
 
-import numpy as np  # noqa: E402
-
-from qualkit.model import Codebook  # noqa: E402
-from qualkit.topics.embed import Embedder, shared_embedder  # noqa: E402
-
-RESULTS = ROOT / "benchmarks" / "results"
+ROOT = harness.ROOT
+RESULTS = harness.RESULTS
 HELDOUT = ROOT / "benchmarks" / "heldout"
 
 
@@ -235,16 +227,14 @@ def sample(embedder: Embedder) -> dict[str, Any]:
 
 
 def main() -> int:
-    import argparse
-
     from qualkit.topics.embed import MODEL_NAME, MODELS, export_onnx, model_dir, onnx_available
 
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = harness.parser(__doc__)
     ap.add_argument("--models", default=MODEL_NAME, help="comma-separated model names")
     ap.add_argument("--skip-sample", action="store_true")
     ap.add_argument("--fit", action="store_true")
     args = ap.parse_args()
-    result: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "load": os.getloadavg()}}
+    result: dict[str, Any] = {"machine": harness.machine(load=harness.load_average())}
     for model in args.models.split(","):
         try:
             model_dir(model)
@@ -266,12 +256,8 @@ def main() -> int:
         if args.fit:
             a, b = r["heldout"]["_fit_on_dev"]
             print(f"CALIBRATION[{model!r}] = ({a:.3f}, {b:.3f})")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "suggest.json").write_text(
-        json.dumps(result, indent=2, default=float) + "\n", encoding="utf-8"
-    )
     md = markdown(result)
-    (RESULTS / "suggest.md").write_text(md, encoding="utf-8")
+    harness.write_results(RESULTS / "suggest.json", result, md)
     print(md)
     return 0
 

@@ -22,10 +22,7 @@ Run: ``.venv/bin/python benchmarks/bench_topics.py [--transcripts 200] [--skip-l
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import platform
 import random
 import re
 import subprocess
@@ -35,22 +32,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-try:
-    import qualkit  # noqa: F401
-except ModuleNotFoundError:  # running from a checkout without an installed package
-    sys.path.insert(0, str(ROOT))
+import harness
+import numpy as np
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+from qualkit.model import SpeakerKind, Transcript
+from qualkit.storage import Store
+from tests.builders import transcript_from_turns
 
-import numpy as np  # noqa: E402
-
-from qualkit.model import SpeakerKind, Transcript, Turn  # noqa: E402
-from qualkit.storage import Store  # noqa: E402
-from qualkit.text import text_hash  # noqa: E402
-
-RESULTS = ROOT / "benchmarks" / "results"
+ROOT = harness.ROOT
+RESULTS = harness.RESULTS
 SAMPLE = ROOT / "corpora" / "sample"
 CODEBOOK = ROOT / "codebooks" / "multiple-disadvantage.yaml"
 
@@ -130,16 +120,7 @@ def synthetic_transcripts(store: Store, n: int, seed: int = 7) -> list[Transcrip
             answer = " ".join(rng.choice(answers) for _ in range(rng.randint(2, 14)))
             parts.append((SpeakerKind.PARTICIPANT, answer))
             words += len(answer.split())
-        text = ""
-        turns = []
-        for k, (kind, body) in enumerate(parts):
-            label = "Interviewer: " if kind == SpeakerKind.INTERVIEWER else "Participant: "
-            ls = len(text)
-            text += label
-            turns.append(Turn(k, label[:-2], kind, len(text), len(text) + len(body), ls))
-            text += body + "\n\n"
-        tid = f"s{i:03d}"
-        out.append(Transcript(tid, f"Synthetic {i}", text, f"{tid}.txt", text_hash(text), turns))
+        out.append(transcript_from_turns(parts, f"s{i:03d}", f"Synthetic {i}"))
     return out
 
 
@@ -301,7 +282,7 @@ def real_markdown(r: dict[str, Any]) -> str:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = harness.parser(__doc__)
     ap.add_argument("--transcripts", type=int, default=200)
     ap.add_argument("--skip-large", action="store_true")
     ap.add_argument(
@@ -312,20 +293,11 @@ def main() -> int:
     args = ap.parse_args()
     if args.real_sets_only:
         real = real_sets()
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        (RESULTS / "topics_real.json").write_text(json.dumps(real, indent=2), encoding="utf-8")
         md = real_markdown(real)
-        (RESULTS / "topics_real.md").write_text(md, encoding="utf-8")
+        harness.write_results(RESULTS / "topics_real.json", real, md)
         print(md)
         return 0
-    results: dict[str, Any] = {
-        "machine": {
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "load_average": os.getloadavg(),
-        }
-    }
+    results: dict[str, Any] = {"machine": harness.machine(load_average=harness.load_average())}
     with tempfile.TemporaryDirectory(prefix="qk-bench-topics-") as tmp:
         tmpd = Path(tmp)
         # The ONNX graph is exported once per machine; keep that out of the timings.
@@ -382,10 +354,8 @@ def main() -> int:
         old = json.loads(previous.read_text(encoding="utf-8"))
         if "large" in old:
             results["large"] = {**old["large"], "from_earlier_run": True}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "topics.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     md = markdown(results)
-    (RESULTS / "topics.md").write_text(md, encoding="utf-8")
+    harness.write_results(RESULTS / "topics.json", results, md)
     print(md)
     return 0
 

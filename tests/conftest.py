@@ -16,6 +16,7 @@ from hypothesis import settings as hypothesis_settings
 
 from qualkit.storage import Store
 from qualkit.testing.browser import CHROMIUM, CHROMIUM_ARGS, chromium_missing
+from tests.databases import reset_postgres
 
 # Property tests draw fresh examples on every local run. CI (HYPOTHESIS_PROFILE=ci) uses a
 # fixed sequence, so whether a run passes does not depend on which examples came up.
@@ -63,21 +64,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"{NO_CHROMIUM} ({n} skipped)")
 
 
-def _reset_postgres(url: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
 @pytest.fixture
 def db_url(tmp_path: Path) -> Iterator[str]:
     """A fresh, empty project database: a SQLite file, or a wiped PostgreSQL database."""
     if PG_URL:
-        _reset_postgres(PG_URL)
+        reset_postgres(PG_URL)
         yield PG_URL
     else:
         yield str(tmp_path / "project.db")
@@ -98,6 +89,15 @@ def store(project_path: str) -> Iterator[Store]:
     from qualkit.storage import Store
 
     s = Store.open(project_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[Store]:
+    """A second, empty project (SQLite, whatever the test database): where an import goes."""
+    s = Store.open(tmp_path / "fresh.db")
+    s.init_project("Fresh", "", "tester")
     yield s
     s.close()
 

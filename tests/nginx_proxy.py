@@ -11,6 +11,7 @@ import os
 import shutil
 import ssl
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -164,6 +165,30 @@ def nginx_in_front(
             proc.kill()
 
 
+@contextmanager
+def serve_behind_nginx(
+    project: str, work: Path, *, timeout: float = 90
+) -> Iterator[tuple[int, Proxy]]:
+    """``qualkit serve`` for ``project`` (started in ``work``, its log ``work/serve.log``)
+    with nginx in front (in ``work/nginx``); yields the app's own port and the proxy."""
+    from qualkit.ui.server import ServeOptions, free_port, serving
+
+    port = free_port()
+    command = [sys.executable, "-m", "qualkit", "serve", "--port", str(port)]
+    with (
+        serving(
+            project,
+            work / "serve.log",
+            command=command,
+            options=ServeOptions(port=port),
+            cwd=work,
+            timeout=timeout,
+        ),
+        nginx_in_front(port, work / "nginx") as proxy,
+    ):
+        yield port, proxy
+
+
 __all__ = [
     "SITE",
     "Proxy",
@@ -171,5 +196,6 @@ __all__ = [
     "insecure_context",
     "nginx_in_front",
     "self_signed",
+    "serve_behind_nginx",
     "site_file",
 ]

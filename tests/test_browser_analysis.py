@@ -16,9 +16,8 @@ from qualkit.testing.browser import CHROMIUM
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
 
-from qualkit.ui.server import serving
 from tests.test_browser_app import PASSWORD, App, axe_check, choose, settle, sign_in
-from tests.test_ui_reports import build_reports_project
+from tests.test_ui_reports import serving_reports_project
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -31,9 +30,7 @@ SHOTS = ROOT / "docs" / "screenshots"
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     work = tmp_path_factory.mktemp("patterns")
-    project = str(work / "project.db")
-    build_reports_project(project, work / "src", PASSWORD)
-    with serving(project, work / "streamlit.log", drop_env=("QUALKIT_SESSION_TIMEOUT",)) as url:
+    with serving_reports_project(work, PASSWORD) as (url, project):
         yield App(url, project)
 
 

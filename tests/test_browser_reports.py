@@ -21,7 +21,6 @@ if not Path(CHROMIUM).exists():
 from qualkit.export import QuoteFilters, build_quote_bank
 from qualkit.storage import CONSENSUS_CODER, Store
 from qualkit.ui.access import PAGES
-from qualkit.ui.server import serving
 from tests.test_browser_app import (
     PASSWORD,
     App,
@@ -34,7 +33,7 @@ from tests.test_ui_reports import (
     HOUSING_B,
     STIGMA,
     WAITING,
-    build_reports_project,
+    serving_reports_project,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -49,9 +48,7 @@ MY_PAGES = ("agreement", "reconcile", "quotes")
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     work = tmp_path_factory.mktemp("reports")
-    project = str(work / "project.db")
-    build_reports_project(project, work / "src", PASSWORD)
-    with serving(project, work / "streamlit.log", drop_env=("QUALKIT_SESSION_TIMEOUT",)) as url:
+    with serving_reports_project(work, PASSWORD) as (url, project):
         yield App(url, project)
 
 

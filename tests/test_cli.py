@@ -194,17 +194,24 @@ def test_db_upgrade_on_current_database(project_path: str) -> None:
     assert "up to date" in run("db", "upgrade", project_path).output
 
 
-def test_codings_import_from_quote_files(project_path: str, tmp_path: Path) -> None:
+def project_with_codings_file(project_path: str, folder: Path, codings: str) -> Path:
+    """The codebook and transcript x01 imported into the project, and a codings file for
+    x01 listing ``codings`` (YAML list items) written beside it; returns the file."""
     run("codebook", "import", project_path, str(CODEBOOK))
-    f = tmp_path / "x01.txt"
+    f = folder / "x01.txt"
     f.write_text(TRANSCRIPT, encoding="utf-8")
     run("import", project_path, str(f), "--not-identifiable")
-    codings = tmp_path / "x01.yaml"
-    codings.write_text(
-        "transcript: x01\ncodings:\n"
+    path = folder / "x01.yaml"
+    path.write_text(f"transcript: x01\ncodings:\n{codings}", encoding="utf-8")
+    return path
+
+
+def test_codings_import_from_quote_files(project_path: str, tmp_path: Path) -> None:
+    codings = project_with_codings_file(
+        project_path,
+        tmp_path,
         "  - {coder: coder_a, code: access.waiting, quote: 'Nobody rang me back'}\n"
         "  - {coder: coder_b, code: access.waiting, quote: 'not in the text'}\n",
-        encoding="utf-8",
     )
     out = run("codings", "import", project_path, str(codings)).output
     assert "Added 1 coding" in out and "1 quote(s) not found" in out
@@ -221,17 +228,12 @@ def test_unknown_project_is_a_clear_error(tmp_path: Path) -> None:
 def test_agreement_table_and_json(project_path: str, tmp_path: Path) -> None:
     import json
 
-    run("codebook", "import", project_path, str(CODEBOOK))
-    f = tmp_path / "x01.txt"
-    f.write_text(TRANSCRIPT, encoding="utf-8")
-    run("import", project_path, str(f), "--not-identifiable")
-    codings = tmp_path / "x01.yaml"
-    codings.write_text(
-        "transcript: x01\ncodings:\n"
+    codings = project_with_codings_file(
+        project_path,
+        tmp_path,
         "  - {coder: coder_a, code: access.waiting, quote: 'Months. Nobody rang me back'}\n"
         "  - {coder: coder_b, code: access.waiting, quote: 'Nobody rang me back'}\n"
         "  - {coder: coder_a, code: personled.peer, quote: 'She listened.'}\n",
-        encoding="utf-8",
     )
     run("codings", "import", project_path, str(codings))
     out = tmp_path / "agreement.json"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import unicodedata
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,14 +43,6 @@ def memo_rows(store: Store) -> list[tuple[str, str, str | None, object]]:
         (m.author, m.text, m.transcript, by_id.get(m.coding_id) if m.coding_id else None)
         for m in store.memos()
     )
-
-
-@pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "fresh.db")
-    s.init_project("Fresh", "", "tester")
-    yield s
-    s.close()
 
 
 # -- export -------------------------------------------------------------------------------

@@ -261,6 +261,28 @@ def write_input(folder: Path, suffix: str, data: bytes, stem: str = "f") -> Path
     return path
 
 
+def fuzz_reader(
+    folder: Path,
+    base: bytes,
+    snippets: list[bytes],
+    suffix: str,
+    read: Callable[[Path], Any],
+    store: Store | None = None,
+    *,
+    stem: str = "f",
+) -> None:
+    """Give ``read`` files named ``*suffix`` holding ``base`` with hostile edits; each must
+    load or fail cleanly (:func:`loads_or_fails_cleanly`)."""
+
+    @FUZZ
+    @given(data=mutated(base, snippets))
+    def check(data: bytes) -> None:
+        path = write_input(folder, suffix, data, stem=stem)
+        loads_or_fails_cleanly(path, lambda: read(path), store)
+
+    check()
+
+
 # -- valid starting points ---------------------------------------------------------------
 
 
@@ -321,16 +343,14 @@ def folder(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("suffix", sorted(TRANSCRIPT_BASES))
 def test_transcript_readers(store: Store, folder: Path, suffix: str) -> None:
     base, snippets = TRANSCRIPT_BASES[suffix]
-
-    @FUZZ
-    @given(data=mutated(base, snippets))
-    def check(data: bytes) -> None:
-        path = write_input(folder, suffix, data)
-        loads_or_fails_cleanly(
-            path, lambda: import_transcripts(store, [path], "fuzz", NotIdentifiableGate()), store
-        )
-
-    check()
+    fuzz_reader(
+        folder,
+        base,
+        snippets,
+        suffix,
+        lambda path: import_transcripts(store, [path], "fuzz", NotIdentifiableGate()),
+        store,
+    )
 
 
 def test_docx_reader(store: Store, folder: Path) -> None:
@@ -390,13 +410,7 @@ def test_yaml_codebook(folder: Path) -> None:
         f'          - "{SECRET}"\n'
     ).encode()
 
-    @FUZZ
-    @given(data=mutated(base, YAML))
-    def check(data: bytes) -> None:
-        path = write_input(folder, ".yaml", data)
-        loads_or_fails_cleanly(path, lambda: load_codebook_file(path))
-
-    check()
+    fuzz_reader(folder, base, YAML, ".yaml", load_codebook_file)
 
 
 def test_qdc_codebook(folder: Path) -> None:
@@ -404,13 +418,7 @@ def test_qdc_codebook(folder: Path) -> None:
 
     base = qdc_bytes(small_codebook())
 
-    @FUZZ
-    @given(data=mutated(base, XML))
-    def check(data: bytes) -> None:
-        path = write_input(folder, ".qdc", data)
-        loads_or_fails_cleanly(path, lambda: load_codebook_file(path))
-
-    check()
+    fuzz_reader(folder, base, XML, ".qdc", load_codebook_file)
 
 
 # -- .qdpx projects (written to a project) -----------------------------------------------
@@ -462,13 +470,7 @@ def test_review_files(folder: Path) -> None:
     text = TEXT + f"Participant: {SECRET}\n"
     base = json.dumps(make_doc(text), indent=1, ensure_ascii=False).encode()
 
-    @FUZZ
-    @given(data=mutated(base, JSON))
-    def check(data: bytes) -> None:
-        path = write_input(folder, ".review.json", data, stem="t")
-        loads_or_fails_cleanly(path, lambda: load_review(path))
-
-    check()
+    fuzz_reader(folder, base, JSON, ".review.json", load_review, stem="t")
 
 
 def test_codings_files(store: Store, folder: Path) -> None:
@@ -490,13 +492,9 @@ def test_codings_files(store: Store, folder: Path) -> None:
         "    quote: nobody rang me back\n"
     ).encode()
 
-    @FUZZ
-    @given(data=mutated(base, YAML))
-    def check(data: bytes) -> None:
-        path = write_input(folder, ".yaml", data)
-        loads_or_fails_cleanly(path, lambda: import_coding_files(store, [path], "fuzz"), store)
-
-    check()
+    fuzz_reader(
+        folder, base, YAML, ".yaml", lambda path: import_coding_files(store, [path], "fuzz"), store
+    )
 
 
 def test_passages_csv(folder: Path) -> None:
@@ -504,13 +502,7 @@ def test_passages_csv(folder: Path) -> None:
 
     base = f'id,text,notes\np1,"{SECRET}",x\np2,I waited months on the list,y\n'.encode()
 
-    @FUZZ
-    @given(data=mutated(base, CSV))
-    def check(data: bytes) -> None:
-        path = write_input(folder, ".csv", data)
-        loads_or_fails_cleanly(path, lambda: read_passages_csv(path))
-
-    check()
+    fuzz_reader(folder, base, CSV, ".csv", read_passages_csv)
 
 
 def test_the_checks_catch_what_they_should(folder: Path) -> None:

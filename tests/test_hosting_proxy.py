@@ -10,7 +10,6 @@ skipped with the reason, unless ``QUALKIT_TEST_REQUIRE_ALL`` is set, when it fai
 from __future__ import annotations
 
 import os
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,9 +20,8 @@ import pytest
 
 from qualkit.storage import Store
 from qualkit.ui.http import HEALTH_ROUTE
-from qualkit.ui.server import ServeOptions, free_port, serving
 from tests.conftest import BROWSER_TIMEOUT, PG_URL
-from tests.nginx_proxy import find_nginx, insecure_context, nginx_in_front
+from tests.nginx_proxy import find_nginx, insecure_context, serve_behind_nginx
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.postgres]
 
@@ -51,19 +49,7 @@ def proxied(db_url: str, tmp_path: Path) -> Iterator[tuple[str, str, str]]:
     from qualkit.testing.sample_project import build_sample_project
 
     build_sample_project(db_url, tmp_path / "src", password=PASSWORD)
-    app_port = free_port()
-    command = [sys.executable, "-m", "qualkit", "serve", "--port", str(app_port)]
-    with (
-        serving(
-            db_url,
-            tmp_path / "serve.log",
-            command=command,
-            options=ServeOptions(port=app_port),
-            cwd=tmp_path,
-            timeout=90,
-        ),
-        nginx_in_front(app_port, tmp_path / "nginx") as proxy,
-    ):
+    with serve_behind_nginx(db_url, tmp_path) as (_, proxy):
         yield proxy.https_url, proxy.http_url, db_url
 
 

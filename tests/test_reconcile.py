@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from qualkit.errors import QualkitError
-from qualkit.model import Coding, Provenance, Role
+from qualkit.model import Coding, Provenance
 from qualkit.reconcile import Decision, accept_agreed, clusters, decide, disagreements
 from qualkit.storage import CONSENSUS_CODER, Store
-from tests.test_storage import TEXT, make_transcript, small_codebook
+from tests.test_storage import TEXT, two_coder_project
 
 W = TEXT.index("The waiting")
 N = TEXT.index("Nobody")
@@ -16,22 +16,7 @@ N = TEXT.index("Nobody")
 
 @pytest.fixture
 def coded(store: Store) -> Store:
-    store.set_codebook(small_codebook(), "r")
-    store.add_transcripts([(make_transcript(), None)], "r")
-    for name in ("a", "b"):
-        store.add_user(name, Role.CODER, "r")
-    store.add_user("researcher", Role.RESEARCHER, "r")
-    store.add_codings(
-        [
-            Coding("a", "t1", W, W + 25, "access.waiting"),  # agreed exactly
-            Coding("b", "t1", W, W + 25, "access.waiting"),
-            Coding("a", "t1", N, N + 6, "access.referrals"),  # boundary disagreement
-            Coding("b", "t1", N, N + 14, "access.referrals"),
-            Coding("a", "t1", 13, 24, "access.waiting"),  # only coder a
-        ],
-        "r",
-    )
-    return store
+    return two_coder_project(store, [Coding("a", "t1", 13, 24, "access.waiting")])  # only a
 
 
 def test_clusters_group_overlapping_codings_per_code(coded: Store) -> None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyqdpx
@@ -52,14 +51,6 @@ FILES = {
 WINDOWS, MAC = "oltas0517.qdpx", "OltasSzkepticizmus_17June.qdpx"
 
 Row = tuple[str, str, str]  # coded text, coder, code name
-
-
-@pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "fresh.db")
-    s.init_project("Fresh", "", "tester")
-    yield s
-    s.close()
 
 
 def stored_rows(store: Store) -> list[Row]:

@@ -7,7 +7,7 @@ Every fixture asserts the exact coded text and coder of every selection.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,12 +151,22 @@ def got(codings: Sequence[Coding]) -> list[tuple[str, str, str]]:
     return sorted((c.quote, c.coder, c.code) for c in codings)
 
 
-@pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "fresh.db")
-    s.init_project("Fresh", "", "tester")
-    yield s
-    s.close()
+def nvivo_windows_qdpx(
+    path: Path, *, sels: Sequence[Sel] = SELS, source_guid: str = SOURCE
+) -> Path:
+    """A .qdpx as NVivo 12 for Windows writes one: CRLF line ends, a byte-order mark,
+    UTF-16 positions, empty selection names and the code's creator on ``<Coding>``."""
+    return tool_qdpx(
+        path,
+        origin="NVivo 12 for Windows",
+        raw=EMOJI_TEXT.replace("\n", "\r\n"),
+        counting="utf16",
+        names=False,
+        bom=True,
+        coding_user=LEAD,
+        sels=sels,
+        source_guid=source_guid,
+    )
 
 
 def snapshot(store: Store) -> tuple[object, ...]:
@@ -178,16 +188,7 @@ def snapshot(store: Store) -> tuple[object, ...]:
 def test_nvivo_windows_utf16_crlf_bom_empty_names_and_code_creator_on_coding(
     fresh: Store, tmp_path: Path
 ) -> None:
-    raw = EMOJI_TEXT.replace("\n", "\r\n")
-    path = tool_qdpx(
-        tmp_path / "nvivo-win.qdpx",
-        origin="NVivo 12 for Windows",
-        raw=raw,
-        counting="utf16",
-        names=False,
-        bom=True,
-        coding_user=LEAD,
-    )
+    path = nvivo_windows_qdpx(tmp_path / "nvivo-win.qdpx")
     result = import_qdpx_into(fresh, path, "importer", GATE)
     [tid] = result.transcripts
     assert result.position_modes[tid] == "utf16"
@@ -264,6 +265,22 @@ NOTES = (
 PROJECT_REFS = '<NoteRef targetGUID="F0000000-0000-4000-8000-000000000001"/>'
 
 
+def notes_qdpx(path: Path, *, origin: str, raw: str, counting: str, names: bool) -> Path:
+    """A .qdpx with comments, a journal (with its own text file) and annotations."""
+    path = tool_qdpx(
+        path,
+        origin=origin,
+        raw=raw,
+        counting=counting,
+        names=names,
+        extra_notes=NOTES,
+        project_refs=PROJECT_REFS,
+    )
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("Sources/F0000000-0000-4000-8000-000000000001.txt", "Journal entry")
+    return path
+
+
 @pytest.mark.parametrize(
     ("origin", "counting", "line_end", "names"),
     [
@@ -276,17 +293,9 @@ def test_comments_journals_and_annotations_become_memos(
     fresh: Store, tmp_path: Path, origin: str, counting: str, line_end: str, names: bool
 ) -> None:
     raw = EMOJI_TEXT.replace("\n", line_end)
-    path = tool_qdpx(
-        tmp_path / "tool.qdpx",
-        origin=origin,
-        raw=raw,
-        counting=counting,
-        names=names,
-        extra_notes=NOTES,
-        project_refs=PROJECT_REFS,
+    path = notes_qdpx(
+        tmp_path / "tool.qdpx", origin=origin, raw=raw, counting=counting, names=names
     )
-    with zipfile.ZipFile(path, "a") as z:
-        z.writestr("Sources/F0000000-0000-4000-8000-000000000001.txt", "Journal entry")
     import_qdpx_into(fresh, path, "importer", GATE)
     assert got(fresh.codings()) == expected()
     memos = {(c.quote, c.memo) for c in fresh.codings() if c.memo}
@@ -443,18 +452,11 @@ def test_sets_are_reported_by_name(fresh: Store, tmp_path: Path) -> None:
 
 
 def per_coder_files(tmp_path: Path) -> list[Path]:
-    raw = EMOJI_TEXT.replace("\n", "\r\n")
     out = []
     for who, guid in (("ann", ANN), ("ben", BEN)):
         out.append(
-            tool_qdpx(
+            nvivo_windows_qdpx(
                 tmp_path / f"{who}.qdpx",
-                origin="NVivo 12 for Windows",
-                raw=raw,
-                counting="utf16",
-                names=False,
-                bom=True,
-                coding_user=LEAD,
                 sels=[s for s in SELS if s.coder == guid],
                 # Each copy of the project gives the source its own GUID.
                 source_guid=SOURCE if who == "ann" else "5E000000-0000-4000-8000-0000000000BB",
@@ -498,17 +500,9 @@ def test_an_error_part_way_leaves_the_project_as_before(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store.set_codebook(Codebook("Ours", [Code("ours", "Ours", "Mine.")]), "tester")
-    path = tool_qdpx(
-        tmp_path / "q.qdpx",
-        origin="QualCoder",
-        raw=EMOJI_TEXT,
-        counting="codepoints",
-        names=True,
-        extra_notes=NOTES,
-        project_refs=PROJECT_REFS,
+    path = notes_qdpx(
+        tmp_path / "q.qdpx", origin="QualCoder", raw=EMOJI_TEXT, counting="codepoints", names=True
     )
-    with zipfile.ZipFile(path, "a") as z:
-        z.writestr("Sources/F0000000-0000-4000-8000-000000000001.txt", "Journal entry")
     before = snapshot(store)
 
     def fail(memo: Memo) -> int:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, inspect, text
 
 from qualkit.errors import ConflictError, NotFoundError, QualkitError
 from qualkit.model import (
@@ -68,6 +69,27 @@ def small_codebook() -> Codebook:
     )
 
 
+def two_coder_project(store: Store, more: list[Coding]) -> Store:
+    """``store`` with the small codebook, transcript t1, coders ``a`` and ``b``, a
+    researcher, two codings the coders agree on exactly ("The waiting list...", 25
+    characters), two on the same passage with different ends ("Nobody..."), and ``more``
+    (all written by ``r``)."""
+    w, n = TEXT.index("The waiting"), TEXT.index("Nobody")
+    store.set_codebook(small_codebook(), "r")
+    store.add_transcripts([(make_transcript(), None)], "r")
+    for name in ("a", "b"):
+        store.add_user(name, Role.CODER, "r")
+    store.add_user("researcher", Role.RESEARCHER, "r")
+    agreed_and_boundary = [
+        Coding("a", "t1", w, w + 25, "access.waiting"),
+        Coding("b", "t1", w, w + 25, "access.waiting"),
+        Coding("a", "t1", n, n + 6, "access.referrals"),
+        Coding("b", "t1", n, n + 14, "access.referrals"),
+    ]
+    store.add_codings(agreed_and_boundary + more, "r")
+    return store
+
+
 def test_new_database_is_created_and_stamped(db_url: str) -> None:
     with Store.open(db_url) as s:
         assert dbmod.current_revision(s.engine) == head_revision()
@@ -85,10 +107,13 @@ def test_migrations_build_the_same_schema_as_the_models(db_url: str) -> None:
     assert diff == []
 
 
-def _old_database(db_url: str) -> None:
-    """A database as an older qualkit left it: schema 0001 with a project in it."""
+def _old_database(
+    db_url: str, revision: str = "0001", then: Callable[[Connection], object] | None = None
+) -> None:
+    """A database as an older qualkit left it: schema ``revision`` with a project in it,
+    and what ``then`` writes in the same transaction."""
     engine = dbmod.make_engine(dbmod.to_url(db_url))
-    command.upgrade(dbmod._alembic_config(engine), "0001")
+    command.upgrade(dbmod._alembic_config(engine), revision)
     with engine.begin() as conn:
         conn.execute(
             text(
@@ -96,6 +121,8 @@ def _old_database(db_url: str) -> None:
                 "VALUES ('Old', '', CURRENT_TIMESTAMP, '{}')"
             )
         )
+        if then is not None:
+            then(conn)
     engine.dispose()
 
 
@@ -268,15 +295,8 @@ def test_concurrent_writers_lose_nothing(store: Store, db_url: str) -> None:
 def test_upgrade_keeps_rows_that_refer_to_users(db_url: str) -> None:
     """A project with people in it (rows referring to ``users``) upgrades: no migration
     copies and drops a table others refer to."""
-    engine = dbmod.make_engine(dbmod.to_url(db_url))
-    command.upgrade(dbmod._alembic_config(engine), "0004")
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO project (name, description, created, settings) "
-                "VALUES ('Old', '', CURRENT_TIMESTAMP, '{}')"
-            )
-        )
+
+    def people(conn: Connection) -> None:
         conn.execute(
             text(
                 "INSERT INTO users (name, display_name, role, active, created) "
@@ -290,7 +310,8 @@ def test_upgrade_keeps_rows_that_refer_to_users(db_url: str) -> None:
             ),
             {"h": "a" * 64},
         )
-    engine.dispose()
+
+    _old_database(db_url, "0004", people)
     with Store.open(db_url, auto_upgrade=True) as s:
         assert dbmod.current_revision(s.engine) == head_revision()
         assert [u.name for u in s.users()] == ["coder_a"]

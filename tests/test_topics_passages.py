@@ -8,7 +8,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from qualkit.model import SpeakerKind, Transcript, Turn
+from qualkit.model import SpeakerKind, Transcript
 from qualkit.text import split_sentences, text_hash
 from qualkit.topics.passages import (
     LONGEST,
@@ -17,6 +17,7 @@ from qualkit.topics.passages import (
     build_passages,
     transcript_passages,
 )
+from tests.builders import transcript_from_turns
 
 WORDS = [
     "support",
@@ -38,17 +39,7 @@ def sentence(i: int, n: int) -> str:
 
 
 def make(turns: list[tuple[SpeakerKind, str]], tid: str = "t1") -> Transcript:
-    text = ""
-    out = []
-    for i, (kind, body) in enumerate(turns):
-        label = "Interviewer: " if kind == SpeakerKind.INTERVIEWER else "Participant: "
-        label_start = len(text)
-        text += label
-        start = len(text)
-        text += body
-        out.append(Turn(i, label.strip(": "), kind, start, len(text), label_start))
-        text += "\n\n"
-    return Transcript(tid, "t", text, "t.txt", text_hash(text), out, participant="P1")
+    return transcript_from_turns(turns, tid, "t", participant="P1")
 
 
 def words(s: str) -> int:

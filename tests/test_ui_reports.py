@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -17,14 +18,13 @@ import pytest
 from markdown_it import MarkdownIt
 
 from qualkit.agreement import AgreementReport, agreement_report
-from qualkit.auth import hash_password
 from qualkit.export import QuoteFilters, build_quote_bank
 from qualkit.model import Code, Codebook, Coding, Role, SpeakerKind, Transcript, Turn
-from qualkit.project import NotIdentifiableGate, import_transcripts, init_project
 from qualkit.reconcile import Cluster, clusters, disagreements
 from qualkit.storage import CONSENSUS_CODER, Store
-from qualkit.testing.sample_project import load_sample_codebook
 from qualkit.ui import reports as R
+from qualkit.ui.server import serving
+from tests.builders import gated_project
 
 # -- a small synthetic project, also used by tests/test_browser_reports.py -----------------
 
@@ -95,20 +95,9 @@ CODINGS = [
 def build_reports_project(target: str, workdir: Path, password: str) -> None:
     """A project with two coders' codings (with disagreements) on two synthetic,
     de-identified transcripts, imported through the normal gated import."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    store = init_project(target, "Reports test", "setup", codebook=load_sample_codebook())
-    try:
-        pw = hash_password(password)
-        for name, (role, display) in USERS.items():
-            store.add_user(name, role, "setup", password_hash=pw, display_name=display)
-        paths = []
-        for tid, text in TRANSCRIPTS.items():
-            p = workdir / f"{tid}.txt"
-            p.write_text(text, encoding="utf-8")
-            paths.append(p)
-        csv_path = workdir / "participants.csv"
-        csv_path.write_text(PARTICIPANTS, encoding="utf-8")
-        import_transcripts(store, paths, "setup", NotIdentifiableGate(), participants_csv=csv_path)
+    with gated_project(
+        target, workdir, "Reports test", password, USERS, TRANSCRIPTS, PARTICIPANTS
+    ) as (store, _):
         texts = {t.tid: t.text for t in store.transcripts(with_text=True)}
         store.add_codings(
             [
@@ -120,8 +109,16 @@ def build_reports_project(target: str, workdir: Path, password: str) -> None:
         for tid in texts:
             store.assign(tid, "coder_a", "rita")
             store.assign(tid, "coder_b", "rita")
-    finally:
-        store.close()
+
+
+@contextmanager
+def serving_reports_project(work: Path, password: str) -> Iterator[tuple[str, str]]:
+    """The reports project built in ``work`` and served by the app with sessions that do
+    not time out; yields the app's URL and the project."""
+    project = str(work / "project.db")
+    build_reports_project(project, work / "src", password)
+    with serving(project, work / "streamlit.log", drop_env=("QUALKIT_SESSION_TIMEOUT",)) as url:
+        yield url, project
 
 
 @pytest.fixture

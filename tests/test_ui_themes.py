@@ -16,14 +16,12 @@ from typing import Any
 
 import pytest
 
-from qualkit.auth import hash_password
 from qualkit.model import Code, Codebook, Coding, Provenance, Role
-from qualkit.project import NotIdentifiableGate, import_transcripts, init_project
 from qualkit.storage import Store
 from qualkit.storage.store import ThemeRecord
-from qualkit.testing.sample_project import load_sample_codebook
 from qualkit.ui import suggestions as S
 from qualkit.ui.undo import UndoStack
+from tests.builders import gated_project
 
 # -- a small synthetic project, also used by tests/test_browser_themes.py -------------------
 # Twelve invented, de-identified telephone interviews about three clearly different
@@ -170,32 +168,14 @@ def themes_corpus() -> dict[str, str]:
 def build_themes_project(target: str, workdir: Path, password: str) -> None:
     """The synthetic project: accounts, the bundled codebook, twelve interviews imported
     through the normal gated import with participants' roles, all given to two coders."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    store = init_project(target, "Themes test", "setup", codebook=load_sample_codebook())
-    try:
-        pw = hash_password(password)
-        for name, (role, display) in USERS.items():
-            store.add_user(name, role, "setup", password_hash=pw, display_name=display)
-        paths = []
-        for tid, text in themes_corpus().items():
-            p = workdir / f"{tid}.txt"
-            p.write_text(text, encoding="utf-8")
-            paths.append(p)
-        rows = [
-            f"s{n:02d},P{n + 20:02d},{SUPPORT if n <= 8 else WORKER},Lambeth" for n in range(1, 13)
-        ]
-        csv_path = workdir / "participants.csv"
-        csv_path.write_text(
-            "transcript,participant,role,borough\n" + "\n".join(rows) + "\n", encoding="utf-8"
-        )
-        done = import_transcripts(
-            store, paths, "setup", NotIdentifiableGate(), participants_csv=csv_path
-        )
+    rows = [f"s{n:02d},P{n + 20:02d},{SUPPORT if n <= 8 else WORKER},Lambeth" for n in range(1, 13)]
+    participants = "transcript,participant,role,borough\n" + "\n".join(rows) + "\n"
+    with gated_project(
+        target, workdir, "Themes test", password, USERS, themes_corpus(), participants
+    ) as (store, done):
         for tid in done:
             store.assign(tid, "casey", "rita")
             store.assign(tid, "dev", "rita")
-    finally:
-        store.close()
 
 
 # -- hand-made inputs ----------------------------------------------------------------------

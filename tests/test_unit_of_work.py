@@ -11,7 +11,7 @@ from qualkit.model import Coding, Role
 from qualkit.reconcile import Decision, accept_agreed, decide, disagreements
 from qualkit.storage import Store
 from qualkit.ui.undo import UndoStack, code_span
-from tests.test_storage import TEXT, make_transcript, small_codebook
+from tests.test_storage import TEXT, two_coder_project
 
 W = TEXT.index("The waiting")
 N = TEXT.index("Nobody")
@@ -23,23 +23,13 @@ class Injected(QualkitError):
 
 @pytest.fixture
 def coded(store: Store) -> Store:
-    store.set_codebook(small_codebook(), "r")
-    store.add_transcripts([(make_transcript(), None)], "r")
-    for name in ("a", "b"):
-        store.add_user(name, Role.CODER, "r")
-    store.add_user("researcher", Role.RESEARCHER, "r")
-    store.add_codings(
-        [
-            Coding("a", "t1", W, W + 25, "access.waiting"),  # agreed exactly
-            Coding("b", "t1", W, W + 25, "access.waiting"),
-            Coding("a", "t1", N, N + 6, "access.referrals"),  # boundary disagreement
-            Coding("b", "t1", N, N + 14, "access.referrals"),
-            Coding("a", "t1", 13, 24, "access.waiting"),  # agreed exactly, second cluster
+    return two_coder_project(
+        store,
+        [  # agreed exactly, a second cluster
+            Coding("a", "t1", 13, 24, "access.waiting"),
             Coding("b", "t1", 13, 24, "access.waiting"),
         ],
-        "r",
     )
-    return store
 
 
 def snapshot(store: Store) -> tuple[Any, ...]:
