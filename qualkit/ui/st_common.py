@@ -336,6 +336,18 @@ def show_flash() -> None:
     show(message)
 
 
+def open_page(page: str, title: str, intro: str | None = None) -> tuple[SignedIn, Store]:
+    """How a page starts: the role check (:func:`guard`), the project, the message left
+    by the last action, the title and, when given, a short introduction."""
+    sess = guard(page)
+    store = get_store()
+    show_flash()
+    st.title(title, anchor=False)
+    if intro is not None:
+        st.write(intro)
+    return sess, store
+
+
 def page_link(page: str, label: str | None = None, **query: str) -> None:
     """A link to one of the app's pages (registered by :mod:`qualkit.ui.st_app`)."""
     from qualkit.ui.st_app import page_object

@@ -9,7 +9,7 @@ from qualkit.model import Role, SpeakerKind, Transcript
 from qualkit.storage import Store
 from qualkit.ui.content_notes import TOPICS, propose_content_notes
 from qualkit.ui.progress import STATUS_WORDS, team_overview
-from qualkit.ui.st_common import display_names, flash, get_store, guard, show_flash
+from qualkit.ui.st_common import display_names, flash, open_page
 from qualkit.ui.view import md_escape
 
 
@@ -26,10 +26,7 @@ def _prepare_hints(store: Store, transcripts: list[Transcript]) -> None:
 
 
 def render() -> None:
-    sess = guard("assign")
-    store = get_store()
-    show_flash()
-    st.title("Assign transcripts", anchor=False)
+    sess, store = open_page("assign", "Assign transcripts")
     transcripts = store.transcripts()
     titles = {t.tid: t.title for t in transcripts}
     names = display_names()
