@@ -354,20 +354,10 @@ def assemble_quote_bank(
     selected = _selected_codes(codebook, filters.codes)
     if not filters.codes:
         selected &= active_codes | used
-    coders_known = {c.coder for c in codings} | {CONSENSUS}
-    for name in filters.coders:
-        if name not in coders_known:
-            raise NotFoundError(f"no codings by a coder called {name!r}")
-    for tid in filters.transcripts:
-        if tid not in transcripts:
-            raise NotFoundError(f"no transcript with id {tid!r}")
-
+    _check_coders_and_transcripts(filters, codings, transcripts)
     wanted_tids = _wanted_transcripts(filters, transcripts, participants)
     coder_set = set(filters.coders)
-    memo_by_coding: dict[int, list[str]] = defaultdict(list)
-    for m in memos:
-        if m.coding_id is not None and m.text.strip():
-            memo_by_coding[m.coding_id].append(m.text.strip())
+    memo_by_coding = _memos_by_coding(memos)
 
     all_by_tid: dict[str, list[Coding]] = defaultdict(list)
     for c in codings:
@@ -387,13 +377,7 @@ def assemble_quote_bank(
         for group in _merge(chosen):
             start = min(c.start for c in group)
             end = max(c.end for c in group)
-            code = group[0].code
-            agreeing = {
-                c.coder
-                for c in tcodings
-                if c.code == code and c.coder != CONSENSUS and c.start < end and start < c.end
-            }
-            agreement = len(agreeing) / len(human) if human else None
+            agreement = _agreement(group[0].code, start, end, tcodings, human)
             if filters.min_agreement is not None and (
                 agreement is None or agreement + 1e-9 < filters.min_agreement
             ):
@@ -426,11 +410,54 @@ def assemble_quote_bank(
         key=lambda q: (code_pos.get(q.theme, 0), code_pos.get(q.code, 0), q.transcript, q.start)
     )
     codes = [k for k in codebook.codes if k.cid in selected]
+    themes = _theme_names(codes, parents, by_id)
+    return QuoteBank(project=project, filters=filters, quotes=quotes, codes=codes, themes=themes)
+
+
+def _theme_names(
+    codes: Sequence[Code], parents: Mapping[str, str | None], by_id: Mapping[str, Code]
+) -> dict[str, str]:
+    """Top-level code id → name, for the themes above ``codes``."""
     themes: dict[str, str] = {}
     for k in codes:
         root = _root(k.cid, parents)
         themes[root] = by_id[root].name if root in by_id else root
-    return QuoteBank(project=project, filters=filters, quotes=quotes, codes=codes, themes=themes)
+    return themes
+
+
+def _check_coders_and_transcripts(
+    filters: QuoteFilters, codings: Sequence[Coding], transcripts: Mapping[str, Transcript]
+) -> None:
+    """Raise :class:`NotFoundError` for a coder or transcript the project does not have."""
+    coders_known = {c.coder for c in codings} | {CONSENSUS}
+    for name in filters.coders:
+        if name not in coders_known:
+            raise NotFoundError(f"no codings by a coder called {name!r}")
+    for tid in filters.transcripts:
+        if tid not in transcripts:
+            raise NotFoundError(f"no transcript with id {tid!r}")
+
+
+def _memos_by_coding(memos: Sequence[Memo]) -> dict[int, list[str]]:
+    """The non-empty memo texts on each coding, by coding id."""
+    memo_by_coding: dict[int, list[str]] = defaultdict(list)
+    for m in memos:
+        if m.coding_id is not None and m.text.strip():
+            memo_by_coding[m.coding_id].append(m.text.strip())
+    return memo_by_coding
+
+
+def _agreement(
+    code: str, start: int, end: int, tcodings: Sequence[Coding], human: set[str]
+) -> float | None:
+    """The share of the transcript's coders (``human``) who coded ``code`` somewhere
+    overlapping ``[start, end)``; None when nobody but the consensus layer coded it."""
+    agreeing = {
+        c.coder
+        for c in tcodings
+        if c.code == code and c.coder != CONSENSUS and c.start < end and start < c.end
+    }
+    return len(agreeing) / len(human) if human else None
 
 
 def _selected_codes(codebook: Codebook, wanted: Sequence[str]) -> set[str]:

@@ -165,71 +165,116 @@ def run_load(
         codes = [c.cid for c in store.codebook().codes if c.codable]
         backend = store.dialect
         events_before = Counter(e.action for e in store.events())
-    tids = sorted(texts)
-    add_t, rm_t = Timing(), Timing()
-    lock = threading.Lock()
-    expected: dict[int, tuple[str, str, int, int, str]] = {}
-    counts = Counter[str]()
-    errors: list[str] = []
-    barrier = threading.Barrier(len(names))
-
-    def coder(i: int, name: str) -> None:
-        rng = random.Random(seed * 1000 + i)
-        live: dict[int, tuple[str, str, int, int, str]] = {}
-        adds: list[float] = []
-        rms: list[float] = []
-        n_add = n_rm = 0
-        s = Store.open(target, create=False, queue_writes=queue)
-        stack = UndoStack()
-        try:
-            barrier.wait()
-            for _ in range(actions):
-                if live and rng.random() < remove_share:
-                    cid = rng.choice(list(live))
-                    _n, tid, start, end, code = live[cid]
-                    mine = Coding(
-                        coder=name, transcript=tid, start=start, end=end, code=code, id=cid
-                    )
-                    t0 = time.perf_counter()
-                    remove_coding(s, stack, name, mine)
-                    rms.append((time.perf_counter() - t0) * 1000)
-                    del live[cid]
-                    n_rm += 1
-                else:
-                    tid = rng.choice(tids)
-                    n = len(texts[tid])
-                    start = rng.randrange(0, n - 2)
-                    end = rng.randrange(start + 1, min(n, start + 200) + 1)
-                    code = rng.choice(codes)
-                    t0 = time.perf_counter()
-                    (new,) = code_span(s, stack, name, tid, start, end, [code])
-                    adds.append((time.perf_counter() - t0) * 1000)
-                    live[new] = (name, tid, start, end, code)
-                    n_add += 1
-        except Exception as e:  # reported, and the check below then fails
-            with lock:
-                errors.append(f"{name}: {type(e).__name__}: {e}")
-        finally:
-            s.close()
-            with lock:
-                add_t.samples.extend(adds)
-                rm_t.samples.extend(rms)
-                counts["coding.add"] += n_add
-                counts["coding.delete"] += n_rm
-                for k, v in live.items():
-                    if k in expected:
-                        errors.append(f"id {k} handed out twice")
-                    expected[k] = v
-
-    threads = [threading.Thread(target=coder, args=(i, n)) for i, n in enumerate(names)]
+    run = _Run(
+        target=target,
+        texts=texts,
+        tids=sorted(texts),
+        codes=codes,
+        actions=actions,
+        remove_share=remove_share,
+        seed=seed,
+        queue=queue,
+        barrier=threading.Barrier(len(names)),
+    )
+    threads = [threading.Thread(target=_coder, args=(run, i, n)) for i, n in enumerate(names)]
     t0 = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     seconds = time.perf_counter() - t0
+    lost, duplicated, wrong, events_ok = _check(run, names, events_before)
+    return LoadResult(
+        backend,
+        queue,
+        len(names),
+        actions,
+        seconds,
+        run.add_t,
+        run.rm_t,
+        lost,
+        duplicated,
+        wrong,
+        events_ok,
+        run.errors,
+    )
 
-    with Store.open(target, create=False) as store:
+
+@dataclass
+class _Run:
+    """What the coders' threads share: the project, the settings of the run, and what
+    they report (timings, counts, errors, and the codings each left in place)."""
+
+    target: str
+    texts: dict[str, str]
+    tids: list[str]
+    codes: list[str]
+    actions: int
+    remove_share: float
+    seed: int
+    queue: bool
+    barrier: threading.Barrier
+    add_t: Timing = field(default_factory=Timing)
+    rm_t: Timing = field(default_factory=Timing)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    expected: dict[int, tuple[str, str, int, int, str]] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+
+
+def _coder(run: _Run, i: int, name: str) -> None:
+    """One coder's thread: random saves and removals, then what it did, reported."""
+    rng = random.Random(run.seed * 1000 + i)
+    live: dict[int, tuple[str, str, int, int, str]] = {}
+    adds: list[float] = []
+    rms: list[float] = []
+    n_add = n_rm = 0
+    s = Store.open(run.target, create=False, queue_writes=run.queue)
+    stack = UndoStack()
+    try:
+        run.barrier.wait()
+        for _ in range(run.actions):
+            if live and rng.random() < run.remove_share:
+                cid = rng.choice(list(live))
+                _n, tid, start, end, code = live[cid]
+                mine = Coding(coder=name, transcript=tid, start=start, end=end, code=code, id=cid)
+                t0 = time.perf_counter()
+                remove_coding(s, stack, name, mine)
+                rms.append((time.perf_counter() - t0) * 1000)
+                del live[cid]
+                n_rm += 1
+            else:
+                tid = rng.choice(run.tids)
+                n = len(run.texts[tid])
+                start = rng.randrange(0, n - 2)
+                end = rng.randrange(start + 1, min(n, start + 200) + 1)
+                code = rng.choice(run.codes)
+                t0 = time.perf_counter()
+                (new,) = code_span(s, stack, name, tid, start, end, [code])
+                adds.append((time.perf_counter() - t0) * 1000)
+                live[new] = (name, tid, start, end, code)
+                n_add += 1
+    except Exception as e:  # reported, and the check below then fails
+        with run.lock:
+            run.errors.append(f"{name}: {type(e).__name__}: {e}")
+    finally:
+        s.close()
+        with run.lock:
+            run.add_t.samples.extend(adds)
+            run.rm_t.samples.extend(rms)
+            run.counts["coding.add"] += n_add
+            run.counts["coding.delete"] += n_rm
+            for k, v in live.items():
+                if k in run.expected:
+                    run.errors.append(f"id {k} handed out twice")
+                run.expected[k] = v
+
+
+def _check(run: _Run, names: list[str], events_before: Counter[str]) -> tuple[int, int, int, bool]:
+    """(lost, duplicated or extra, wrong) codings, and whether the event log counts
+    every save and removal."""
+    expected, counts = run.expected, run.counts
+    with Store.open(run.target, create=False) as store:
         found = [c for c in store.codings() if c.coder in set(names)]
         events_after = Counter(e.action for e in store.events())
     ids = Counter(c.id for c in found)
@@ -241,17 +286,4 @@ def run_load(
     events_ok = all(
         events_after[a] - events_before[a] == counts[a] for a in ("coding.add", "coding.delete")
     )
-    return LoadResult(
-        backend,
-        queue,
-        len(names),
-        actions,
-        seconds,
-        add_t,
-        rm_t,
-        lost,
-        duplicated + extra,
-        wrong,
-        events_ok,
-        errors,
-    )
+    return lost, duplicated + extra, wrong, events_ok
