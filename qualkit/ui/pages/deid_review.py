@@ -11,6 +11,9 @@ with the file name and the numbers of decisions, never any text.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import streamlit as st
 
 from qualkit.errors import QualkitError
@@ -97,43 +100,8 @@ def _review(sess: SignedIn, name: str, loaded: R.Loaded) -> None:
         st.subheader("Detections", anchor=False)
         if not items:
             st.write("Nothing was detected in this transcript.")
-        chosen: dict[int, str] = {}
-        for i, item in enumerate(items):
-            left, right = st.columns([3, 2], vertical_alignment="center")
-            with left:
-                st.markdown(
-                    f"**{i + 1}. {md_escape(str(item.get('type', '')))}** "
-                    f"“{md_escape(str(item.get('text', '')))}” — score "
-                    f"{md_escape(str(item.get('score', '')))}, found by "
-                    f"{md_escape(str(item.get('recognizer', '')) or 'unknown')}, now "
-                    f"{md_escape(R.decision_of(item))}ed"
-                )
-            with right:
-                current = R.decision_of(item)
-                chosen[i] = st.selectbox(
-                    f"Decision on detection {i + 1}",
-                    R.DECISIONS,
-                    index=R.DECISIONS.index(current) if current in R.DECISIONS else 0,
-                    format_func=lambda d: R.DECISION_WORDS[d],
-                    key=f"qk_dr_dec_{tag}_{i}",
-                )
-        maybe = R.possible_misses(doc)
-        masked_maybe: dict[int, str] = {}
-        if maybe:
-            st.subheader("Possible misses", anchor=False)
-            st.write(
-                "Words left unmasked that could still identify someone, the most likely "
-                "first. Tick one to mask every mention of it in this transcript."
-            )
-            for j, entry in enumerate(maybe):
-                ticked = st.checkbox(
-                    f"Mask every mention of “{entry.get('text', '')}” "
-                    f"({entry.get('type', '')}, {entry.get('mentions', 0)} in this transcript)",
-                    value=str(entry.get("decision", "keep")) == "mask",
-                    key=f"qk_dr_maybe_{tag}_{j}",
-                    help=str(entry.get("context", "")),
-                )
-                masked_maybe[j] = "mask" if ticked else "keep"
+        chosen = _decisions(items, tag)
+        masked_maybe = _possible_misses(doc, tag)
         st.subheader("Add a missed identifier", anchor=False)
         adds = R.additions(doc)
         if adds:
@@ -178,3 +146,50 @@ def _review(sess: SignedIn, name: str, loaded: R.Loaded) -> None:
     )
     flash(f"Saved the decisions for {name}: {R.counts_text(counts)}.")
     st.rerun()
+
+
+def _decisions(items: list[dict[str, Any]], tag: str) -> dict[int, str]:
+    """A line and a decision box per detection (inside the review form)."""
+    chosen: dict[int, str] = {}
+    for i, item in enumerate(items):
+        left, right = st.columns([3, 2], vertical_alignment="center")
+        with left:
+            st.markdown(
+                f"**{i + 1}. {md_escape(str(item.get('type', '')))}** "
+                f"“{md_escape(str(item.get('text', '')))}” — score "
+                f"{md_escape(str(item.get('score', '')))}, found by "
+                f"{md_escape(str(item.get('recognizer', '')) or 'unknown')}, now "
+                f"{md_escape(R.decision_of(item))}ed"
+            )
+        with right:
+            current = R.decision_of(item)
+            chosen[i] = st.selectbox(
+                f"Decision on detection {i + 1}",
+                R.DECISIONS,
+                index=R.DECISIONS.index(current) if current in R.DECISIONS else 0,
+                format_func=lambda d: R.DECISION_WORDS[d],
+                key=f"qk_dr_dec_{tag}_{i}",
+            )
+    return chosen
+
+
+def _possible_misses(doc: Mapping[str, Any], tag: str) -> dict[int, str]:
+    """A box per possible miss, ticked to mask it (inside the review form)."""
+    maybe = R.possible_misses(doc)
+    masked_maybe: dict[int, str] = {}
+    if maybe:
+        st.subheader("Possible misses", anchor=False)
+        st.write(
+            "Words left unmasked that could still identify someone, the most likely "
+            "first. Tick one to mask every mention of it in this transcript."
+        )
+        for j, entry in enumerate(maybe):
+            ticked = st.checkbox(
+                f"Mask every mention of “{entry.get('text', '')}” "
+                f"({entry.get('type', '')}, {entry.get('mentions', 0)} in this transcript)",
+                value=str(entry.get("decision", "keep")) == "mask",
+                key=f"qk_dr_maybe_{tag}_{j}",
+                help=str(entry.get("context", "")),
+            )
+            masked_maybe[j] = "mask" if ticked else "keep"
+    return masked_maybe
