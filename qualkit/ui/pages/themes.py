@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from qualkit.topics.suggest import CodeSuggester
 
 _T = TypeVar("_T")
+_K = TypeVar("_K")
 NO_PARENT = ""
 #: How many quotes each theme shows.
 QUOTES = 5
@@ -247,6 +248,31 @@ def _done(message: str) -> None:
     st.rerun()
 
 
+def _picked(
+    form_key: str,
+    words: tuple[str, str, str],
+    options: list[_K],
+    *,
+    index: int | None,
+    format_func: Callable[[_K], str],
+    placeholder: str,
+) -> _K | None:
+    """A form choosing one of ``options``; ``words`` are the box's label, the button's
+    label and what to say when the button is pressed with nothing chosen. Returns the
+    choice once the button is pressed with one."""
+    label, button, missing = words
+    with st.form(form_key):
+        chosen = st.selectbox(
+            label, options, index=index, format_func=format_func, placeholder=placeholder
+        )
+        go = st.form_submit_button(button, type="primary")
+    if not go:
+        return None
+    if chosen is None:
+        st.error(missing)
+    return chosen
+
+
 def _save(save: Callable[[], _T], done: Callable[[_T], str]) -> None:
     """Save a decision, then say what was done (``done`` words it from what ``save``
     returned); or say why it could not be saved."""
@@ -311,21 +337,17 @@ def _merge_code_form(store: Store, sess: SignedIn, t: ThemeRecord, codebook: Cod
     assert t.id is not None
     choices = merge_code_choices(codebook)
     preset = default_merge_code(t, codebook)
-    with st.form(f"qk_th_mcode_{t.id}"):
-        code = st.selectbox(
-            "Code that covers this theme",
-            choices,
-            index=choices.index(preset) if preset in choices else None,
-            format_func=lambda k: code_label(codebook, k),
-            placeholder="Type to search the codes",
-        )
-        go = st.form_submit_button("Merge into this code", type="primary")
-    if not go:
+    chosen = _picked(
+        f"qk_th_mcode_{t.id}",
+        ("Code that covers this theme", "Merge into this code", "Choose a code first."),
+        choices,
+        index=choices.index(preset) if preset in choices else None,
+        format_func=lambda k: code_label(codebook, k),
+        placeholder="Type to search the codes",
+    )
+    if chosen is None:
         return
-    if code is None:
-        st.error("Choose a code first.")
-        return
-    theme_id, chosen = t.id, code
+    theme_id = t.id
     _save(
         lambda: merge_theme_into_code(store, theme_id, chosen, sess.user),
         lambda _: f"Merged the theme into “{code_label(codebook, chosen)}”.",
@@ -342,21 +364,17 @@ def _merge_theme_form(
     if not targets:
         st.write("There is no other theme to merge it into.")
         return
-    with st.form(f"qk_th_mtheme_{t.id}"):
-        target = st.selectbox(
-            "Theme to merge it into",
-            list(targets),
-            index=None,
-            format_func=lambda k: targets[k],
-            placeholder="Choose a theme",
-        )
-        go = st.form_submit_button("Merge the themes", type="primary")
-    if not go:
+    chosen = _picked(
+        f"qk_th_mtheme_{t.id}",
+        ("Theme to merge it into", "Merge the themes", "Choose a theme first."),
+        list(targets),
+        index=None,
+        format_func=lambda k: targets[k],
+        placeholder="Choose a theme",
+    )
+    if chosen is None:
         return
-    if target is None:
-        st.error("Choose a theme first.")
-        return
-    theme_id, chosen = t.id, target
+    theme_id = t.id
     _save(
         lambda: merge_themes(store, theme_id, chosen, sess.user),
         lambda _: f"Merged the theme into “{targets[chosen]}”.",
