@@ -17,8 +17,12 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qualkit.model import Role
+
+if TYPE_CHECKING:
+    from qualkit.storage import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "corpora" / "sample"
@@ -84,6 +88,46 @@ def sample_transcripts(corpus: Path = SAMPLE) -> list[Path]:
     return sorted(p for p in (corpus / "transcripts").iterdir() if p.suffix.lower() in suffixes)
 
 
+def _clear_previous(workdir: Path, release: Path, review_dir: Path, key_path: Path) -> None:
+    """A fresh project each time; detection results are cached under researcher/."""
+    for stale in (release, review_dir):
+        if stale.exists():
+            for f in stale.glob("*"):
+                if f.is_file():
+                    f.unlink()
+    for f in workdir.glob("project.db*"):
+        f.unlink()
+    if key_path.exists():
+        key_path.unlink()
+
+
+def _add_demo_users(store: Store) -> None:
+    """The demo accounts of :data:`DEMO_USERS`, in one transaction."""
+    from qualkit.auth import hash_password
+
+    hashes = {name: hash_password(pw) for name, (_role, pw) in DEMO_USERS.items()}
+    with store.transaction(ACTOR):
+        for name, (role, _pw) in DEMO_USERS.items():
+            store.add_user(name, role, ACTOR, password_hash=hashes[name])
+
+
+def _code_and_assign(store: Store, corpus: Path) -> tuple[int, int]:
+    """Imports the sample codings and assigns every transcript to coder_a and coder_b
+    (and to coder_c where nothing is coded yet); returns (codings added, quotes not found)."""
+    from qualkit.codings_io import import_coding_files
+
+    coding_files = sorted((corpus / "codings").glob("*.yaml"))
+    added, missing = import_coding_files(store, coding_files, ACTOR)
+    coded = {p.stem for p in coding_files}
+    with store.transaction("researcher"):
+        for t in store.transcripts():
+            for coder in ("coder_a", "coder_b"):
+                store.assign(t.tid, coder, "researcher")
+            if t.tid not in coded:
+                store.assign(t.tid, "coder_c", "researcher")
+    return added, missing
+
+
 def build_demo(
     workdir: Path,
     *,
@@ -94,7 +138,6 @@ def build_demo(
     themes: bool = False,
 ) -> DemoResult:
     """(Re)build the demo project in ``workdir``; returns where everything went."""
-    from qualkit.codings_io import import_coding_files
     from qualkit.deid import load_lists, pipeline
     from qualkit.project import ManifestGate, import_transcripts, init_project, load_codebook_file
 
@@ -107,17 +150,7 @@ def build_demo(
     project = workdir / "project.db"
     passphrase = demo_passphrase()
 
-    # A fresh project each time; detection results are cached under researcher/.
-    for stale in (release, review_dir):
-        if stale.exists():
-            for f in stale.glob("*"):
-                if f.is_file():
-                    f.unlink()
-    for f in workdir.glob("project.db*"):
-        f.unlink()
-    if key_path.exists():
-        key_path.unlink()
-
+    _clear_previous(workdir, release, review_dir, key_path)
     raw = sample_transcripts(corpus)
     lists_file = corpus / "deid-lists.yaml"
     lists = load_lists(lists_file) if lists_file.exists() else None
@@ -143,21 +176,8 @@ def build_demo(
             ManifestGate(Path(applied.manifest)),
             participants_csv=participants if participants.exists() else None,
         )
-        from qualkit.auth import hash_password
-
-        hashes = {name: hash_password(pw) for name, (_role, pw) in DEMO_USERS.items()}
-        with store.transaction(ACTOR):
-            for name, (role, _pw) in DEMO_USERS.items():
-                store.add_user(name, role, ACTOR, password_hash=hashes[name])
-        coding_files = sorted((corpus / "codings").glob("*.yaml"))
-        added, missing = import_coding_files(store, coding_files, ACTOR)
-        coded = {p.stem for p in coding_files}
-        with store.transaction("researcher"):
-            for t in store.transcripts():
-                for coder in ("coder_a", "coder_b"):
-                    store.assign(t.tid, coder, "researcher")
-                if t.tid not in coded:
-                    store.assign(t.tid, "coder_c", "researcher")
+        _add_demo_users(store)
+        added, missing = _code_and_assign(store, corpus)
         n = len(store.transcripts())
         n_themes = 0
         if themes:

@@ -44,7 +44,7 @@ Small cells (``suppress_below=K``)
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -339,90 +339,6 @@ def _check_threshold(suppress_below: int) -> int:
     return int(suppress_below)
 
 
-def _check_matrix_options(rows: str, count: str, percent: str | None) -> None:
-    if rows not in ROWS:
-        raise QualkitError(f"rows must be one of {', '.join(ROWS)}, not {rows!r}")
-    if count not in COUNTS:
-        raise QualkitError(f"count must be one of {', '.join(COUNTS)}, not {count!r}")
-    if percent is not None and percent not in PERCENTS:
-        raise QualkitError(f"percent must be row or col, not {percent!r}")
-
-
-def _matrix_rows(
-    study: Study, rows: str, codes: list[str], df: pd.DataFrame
-) -> tuple[list[str], pd.Series, dict[str, str]]:
-    """The rows' ids, each coding's row, and each row's theme name."""
-    names = {c.cid: c.name for c in study.codebook.codes}
-    parents = study._parents
-    used = set(df["code"].astype(str).unique())
-    active = study._active
-    by_id = study.codebook.by_id()
-    if rows == "code":
-        row_ids = [c for c in codes if c in used or (by_id[c].codable and c in active)]
-        key = df["code"].astype(str)
-    else:
-        row_ids = list(dict.fromkeys(theme_of(c, parents) for c in codes))
-        key = df["theme"].astype(str)
-    themes = {c: names.get(theme_of(c, parents), "") for c in row_ids}
-    return row_ids, key, themes
-
-
-def _matrix_cols(
-    study: Study, cols: str, filters: Filters, df: pd.DataFrame
-) -> tuple[list[str], pd.Series]:
-    """The columns' ids and each coding's column."""
-    if cols == "coder":
-        colvals = df["coder"].astype(str)
-        present = set(colvals.unique())
-        col_ids = [c for c in (filters.layers or study.coders) if c in present or filters.layers]
-    else:
-        values = study.attribute_values(cols)
-        colvals = df["transcript"].astype(str).map(values)
-        tids = selected_transcripts(study, filters)
-        seen = sorted({values[t] for t in tids} - {NOT_RECORDED})
-        col_ids = seen + ([NOT_RECORDED] if any(values[t] == NOT_RECORDED for t in tids) else [])
-    return col_ids, colvals
-
-
-def _cells(
-    g: pd.DataFrame, col: str | None, row_ids: list[str], col_ids: list[str]
-) -> pd.DataFrame:
-    grouped = g.groupby(["r", "c"])
-    s = grouped.size() if col is None else grouped[col].nunique()
-    table = s.unstack(fill_value=0) if len(s) else pd.DataFrame()
-    return table.reindex(index=row_ids, columns=col_ids, fill_value=0).fillna(0).astype(int)
-
-
-def _margin(g: pd.DataFrame, by: str, ids: list[str], col: str | None) -> pd.Series:
-    s = g.groupby(by).size() if col is None else g.groupby(by)[col].nunique()
-    return s.reindex(ids, fill_value=0).fillna(0).astype(int)
-
-
-def _percents(
-    percent: str | None,
-    raw: pd.DataFrame,
-    margins: tuple[pd.Series, pd.Series],
-    hidden: pd.DataFrame,
-    hidden_margins: tuple[pd.Series, pd.Series],
-) -> pd.DataFrame | None:
-    """Row or column percentages, hidden where a cell or the total they use is."""
-    raw_rows, raw_cols = margins
-    row_hidden, col_hidden = hidden_margins
-    row_ids, col_ids = list(raw.index), list(raw.columns)
-    if percent == "row":
-        base = raw_rows.replace(0, np.nan)
-        p = raw.div(base, axis=0) * 100
-        p = p.mask(hidden).mask(pd.DataFrame({c: row_hidden for c in col_ids}, index=row_ids))
-        return p.astype("Float64")
-    if percent == "col":
-        base = raw_cols.replace(0, np.nan)
-        p = raw.div(base, axis=1) * 100
-        mask = pd.DataFrame([col_hidden.to_numpy()] * len(row_ids), index=row_ids, columns=col_ids)
-        p = p.mask(hidden).mask(mask)
-        return p.astype("Float64")
-    return None
-
-
 def matrix(
     study: Study,
     rows: str = "code",
@@ -442,37 +358,65 @@ def matrix(
     An unknown attribute, code, coder or transcript raises a one-line error naming the
     valid ones; a selection with no codings gives a matrix of zeros with a note.
     """
-    _check_matrix_options(rows, count, percent)
+    _check_matrix_choices(rows, count, percent)
     k = _check_threshold(suppress_below)
     cols = study.resolve_attribute(cols)
     filters = make_filters(filters, **selection)
     df = select_codings(study, filters)
     codes = selected_codes(study, filters)
-    row_ids, key, themes = _matrix_rows(study, rows, codes, df)
-    col_ids, colvals = _matrix_cols(study, cols, filters, df)
-
-    g = pd.DataFrame(
-        {
-            "r": key.to_numpy(),
-            "c": colvals.to_numpy(),
-            "t": df["transcript"].astype(str).to_numpy(),
-            "p": df["case"].astype(str).to_numpy(),
-        }
+    names = {c.cid: c.name for c in study.codebook.codes}
+    row_ids, key, themes = _matrix_rows(study, rows, codes, df, names)
+    col_ids, colvals = _matrix_columns(study, cols, filters, df)
+    grid = _Grid(
+        pd.DataFrame(
+            {
+                "r": key.to_numpy(),
+                "c": colvals.to_numpy(),
+                "t": df["transcript"].astype(str).to_numpy(),
+                "p": df["case"].astype(str).to_numpy(),
+            }
+        ),
+        row_ids,
+        col_ids,
     )
+    g = grid.g
     value_col = {"codings": None, "transcripts": "t", "participants": "p"}[count]
-    raw = _cells(g, value_col, row_ids, col_ids)
-    raw_rows = _margin(g, "r", row_ids, value_col)
-    raw_cols = _margin(g, "c", col_ids, value_col)
+
+    raw = grid.cells(value_col)
+    raw_rows = grid.margin("r", value_col)
+    raw_cols = grid.margin("c", value_col)
     raw_total = len(g) if value_col is None else int(g[value_col].nunique())
 
-    people = _cells(g, "p", row_ids, col_ids)
+    people = grid.cells("p")
     hidden = (people > 0) & (people < k) if k else people.astype(bool) & False
-    row_hidden = hidden.any(axis=1) | _small(_margin(g, "r", row_ids, "p"), k)
-    col_hidden = hidden.any(axis=0) | _small(_margin(g, "c", col_ids, "p"), k)
+    row_hidden = hidden.any(axis=1) | _small(grid.margin("r", "p"), k)
+    col_hidden = hidden.any(axis=0) | _small(grid.margin("c", "p"), k)
     n_people = int(g["p"].nunique())
     total_hidden = bool(hidden.to_numpy().any()) or (k > 0 and 0 < n_people < k)
-    percents = _percents(percent, raw, (raw_rows, raw_cols), hidden, (row_hidden, col_hidden))
 
+    return Matrix(
+        rows=rows,
+        cols=cols,
+        count=count,
+        percent=percent,
+        suppress_below=k,
+        counts=raw.astype("Int64").mask(hidden),
+        percents=_percents(
+            percent, grid, raw, hidden, (raw_rows, row_hidden), (raw_cols, col_hidden)
+        ),
+        row_totals=raw_rows.astype("Int64").mask(row_hidden),
+        col_totals=raw_cols.astype("Int64").mask(col_hidden),
+        total=pd.NA if total_hidden else raw_total,
+        labels={i: names.get(i, i) for i in row_ids},
+        themes=themes,
+        filters=filters,
+        hidden=hidden,
+        notes=_matrix_notes(g, hidden, k, filters),
+    )
+
+
+def _matrix_notes(g: pd.DataFrame, hidden: pd.DataFrame, k: int, filters: Filters) -> list[str]:
+    """Notes under a matrix: nothing selected, and how many cells are hidden."""
     notes = []
     if g.empty:
         notes.append(_nothing_note(filters))
@@ -481,24 +425,105 @@ def matrix(
             f"{int(hidden.to_numpy().sum())} cell(s) from fewer than {k} participants are "
             "hidden, with the totals that would reveal them."
         )
-    names = {c.cid: c.name for c in study.codebook.codes}
-    return Matrix(
-        rows=rows,
-        cols=cols,
-        count=count,
-        percent=percent,
-        suppress_below=k,
-        counts=raw.astype("Int64").mask(hidden),
-        percents=percents,
-        row_totals=raw_rows.astype("Int64").mask(row_hidden),
-        col_totals=raw_cols.astype("Int64").mask(col_hidden),
-        total=pd.NA if total_hidden else raw_total,
-        labels={i: names.get(i, i) for i in row_ids},
-        themes=themes,
-        filters=filters,
-        hidden=hidden,
-        notes=notes,
-    )
+    return notes
+
+
+def _check_matrix_choices(rows: str, count: str, percent: str | None) -> None:
+    if rows not in ROWS:
+        raise QualkitError(f"rows must be one of {', '.join(ROWS)}, not {rows!r}")
+    if count not in COUNTS:
+        raise QualkitError(f"count must be one of {', '.join(COUNTS)}, not {count!r}")
+    if percent is not None and percent not in PERCENTS:
+        raise QualkitError(f"percent must be row or col, not {percent!r}")
+
+
+def _matrix_rows(
+    study: Study, rows: str, codes: list[str], df: pd.DataFrame, names: dict[str, str]
+) -> tuple[list[str], pd.Series, dict[str, str]]:
+    """Row ids, each coding's row key, and each row's theme name."""
+    parents = study._parents
+    used = set(df["code"].astype(str).unique())
+    active = study._active
+    by_id = study.codebook.by_id()
+    if rows == "code":
+        row_ids = [c for c in codes if c in used or (by_id[c].codable and c in active)]
+        key = df["code"].astype(str)
+    else:
+        row_ids = list(dict.fromkeys(theme_of(c, parents) for c in codes))
+        key = df["theme"].astype(str)
+    themes = {c: names.get(theme_of(c, parents), "") for c in row_ids}
+    return row_ids, key, themes
+
+
+def _matrix_columns(
+    study: Study, cols: str, filters: Filters, df: pd.DataFrame
+) -> tuple[list[str], pd.Series]:
+    """Column ids (coders or attribute values) and each coding's column value."""
+    if cols == "coder":
+        colvals = df["coder"].astype(str)
+        present = set(colvals.unique())
+        col_ids = [c for c in (filters.layers or study.coders) if c in present or filters.layers]
+        return col_ids, colvals
+    values = study.attribute_values(cols)
+    colvals = df["transcript"].astype(str).map(values)
+    tids = selected_transcripts(study, filters)
+    seen = sorted({values[t] for t in tids} - {NOT_RECORDED})
+    col_ids = seen + ([NOT_RECORDED] if any(values[t] == NOT_RECORDED for t in tids) else [])
+    return col_ids, colvals
+
+
+@dataclass
+class _Grid:
+    """One row per selected coding: row key ``r``, column value ``c``, transcript ``t``
+    and participant ``p``; counted into the matrix's rows and columns."""
+
+    g: pd.DataFrame
+    row_ids: list[str]
+    col_ids: list[str]
+
+    def cells(self, col: str | None) -> pd.DataFrame:
+        """Codings (``col`` None) or distinct values of ``col`` per cell."""
+        grouped = self.g.groupby(["r", "c"])
+        s = grouped.size() if col is None else grouped[col].nunique()
+        table = s.unstack(fill_value=0) if len(s) else pd.DataFrame()
+        return (
+            table.reindex(index=self.row_ids, columns=self.col_ids, fill_value=0)
+            .fillna(0)
+            .astype(int)
+        )
+
+    def margin(self, by: str, col: str | None) -> pd.Series:
+        """The same count over whole rows (``by="r"``) or columns (``by="c"``)."""
+        ids = self.row_ids if by == "r" else self.col_ids
+        g = self.g
+        s = g.groupby(by).size() if col is None else g.groupby(by)[col].nunique()
+        return s.reindex(ids, fill_value=0).fillna(0).astype(int)
+
+
+def _percents(
+    percent: str | None,
+    grid: _Grid,
+    raw: pd.DataFrame,
+    hidden: pd.DataFrame,
+    rows: tuple[pd.Series, pd.Series],
+    cols: tuple[pd.Series, pd.Series],
+) -> pd.DataFrame | None:
+    """Row or column percentages, hidden with their cell and with a hidden total;
+    ``rows`` and ``cols`` are (totals, hidden totals)."""
+    row_ids, col_ids = grid.row_ids, grid.col_ids
+    (raw_rows, row_hidden), (raw_cols, col_hidden) = rows, cols
+    if percent == "row":
+        base = raw_rows.replace(0, np.nan)
+        p = raw.div(base, axis=0) * 100
+        p = p.mask(hidden).mask(pd.DataFrame({c: row_hidden for c in col_ids}, index=row_ids))
+        return p.astype("Float64")
+    if percent == "col":
+        base = raw_cols.replace(0, np.nan)
+        p = raw.div(base, axis=1) * 100
+        mask = pd.DataFrame([col_hidden.to_numpy()] * len(row_ids), index=row_ids, columns=col_ids)
+        p = p.mask(hidden).mask(mask)
+        return p.astype("Float64")
+    return None
 
 
 def _small(people: pd.Series, k: int) -> pd.Series:
@@ -588,80 +613,20 @@ def cooccurrence(
     names = {c.cid: c.name for c in study.codebook.codes}
     pos = {c: i for i, c in enumerate(codes)}
     n = len(codes)
-    both = np.zeros((n, n), dtype=np.int64)
-    inter = np.zeros((n, n), dtype=np.float64)
-    people = np.zeros((n, n), dtype=np.int64)
-    tids = df["transcript"].astype(str).to_numpy()
-    cases = df["case"].astype(str).to_numpy()
-    code_idx = np.array([pos[c] for c in df["code"].astype(str)], dtype=np.int64)
-    starts = df["start"].to_numpy(dtype=np.int64)
-    ends = df["end"].to_numpy(dtype=np.int64)
-    coders = df["coder"].astype(str).to_numpy()
-
+    spans = _Spans(
+        n=n,
+        tids=df["transcript"].astype(str).to_numpy(),
+        cases=df["case"].astype(str).to_numpy(),
+        code_idx=np.array([pos[c] for c in df["code"].astype(str)], dtype=np.int64),
+        starts=df["start"].to_numpy(dtype=np.int64),
+        ends=df["end"].to_numpy(dtype=np.int64),
+        coders=df["coder"].astype(str).to_numpy(),
+    )
     if by in ("turn", "passage"):
         units_of = study.overlapped_turns if by == "turn" else study.overlapped_passages
-        unit_of: dict[tuple[str, int], int] = {}
-        unit_rows: list[int] = []
-        unit_codes: list[int] = []
-        unit_case: dict[int, str] = {}
-        for i in range(len(df)):
-            turns = units_of(tids[i], int(starts[i]), int(ends[i])) or [-1]
-            for t in turns:
-                u = unit_of.setdefault((tids[i], t), len(unit_of))
-                unit_case[u] = cases[i]
-                unit_rows.append(u)
-                unit_codes.append(int(code_idx[i]))
-        presence = np.zeros((len(unit_of), n), dtype=np.int64)
-        if unit_rows:
-            presence[np.array(unit_rows), np.array(unit_codes)] = 1
-        both = presence.T @ presence
-        size = np.diag(both).astype(np.float64)
-        union = size[:, None] + size[None, :] - both
-        with np.errstate(invalid="ignore", divide="ignore"):
-            inter = np.where(union > 0, both / np.where(union > 0, union, 1), np.nan)
-        by_case: dict[str, list[int]] = {}
-        for u, case in unit_case.items():
-            by_case.setdefault(case, []).append(u)
-        for rows_of_case in by_case.values():
-            sub = presence[rows_of_case]
-            people += ((sub.T @ sub) > 0).astype(np.int64)
-        jaccard = inter
+        both, jaccard, people = _by_units(spans, units_of)
     else:
-        chars_both = np.zeros((n, n), dtype=np.float64)
-        case_any: dict[str, np.ndarray] = {}
-        # One group per transcript and coder: positions sorted by group, split at changes.
-        group_ids, _ = pd.factorize(pd.Series(tids) + "\x00" + pd.Series(coders))
-        by_group = np.argsort(group_ids, kind="stable")
-        cuts = np.flatnonzero(np.diff(group_ids[by_group])) + 1
-        for ix in np.split(by_group, cuts) if len(by_group) else []:
-            s, e, c = starts[ix], ends[ix], code_idx[ix]
-            onehot = np.zeros((len(ix), n), dtype=np.int64)
-            onehot[np.arange(len(ix)), c] = 1
-            overlap = (s[:, None] < e[None, :]) & (s[None, :] < e[:, None])
-            np.fill_diagonal(overlap, False)
-            pairs = onehot.T @ overlap.astype(np.int64) @ onehot
-            np.fill_diagonal(pairs, 0)
-            pairs = pairs + np.diag(onehot.sum(axis=0))
-            both += pairs
-            # Characters: elementary segments between every boundary in the group.
-            bounds = np.unique(np.concatenate([s, e]))
-            widths = np.diff(bounds).astype(np.float64)
-            a = np.searchsorted(bounds, s)
-            b = np.searchsorted(bounds, e)
-            diff = np.zeros((len(widths) + 1, n), dtype=np.int64)
-            np.add.at(diff, (a, c), 1)
-            np.add.at(diff, (b, c), -1)
-            cover = (np.cumsum(diff, axis=0)[:-1] > 0).astype(np.float64)
-            chars_both += cover.T @ (cover * widths[:, None])
-            case = cases[ix[0]]
-            seen = (pairs > 0).astype(np.int64)
-            case_any[case] = np.maximum(case_any.get(case, seen), seen)
-        for case_seen in case_any.values():
-            people += case_seen
-        size = np.diag(chars_both)
-        union = size[:, None] + size[None, :] - chars_both
-        with np.errstate(invalid="ignore", divide="ignore"):
-            jaccard = np.where(union > 0, chars_both / np.where(union > 0, union, 1), np.nan)
+        both, jaccard, people = _by_overlap(spans)
 
     hidden_np = (people > 0) & (people < k) if k else np.zeros((n, n), dtype=bool)
     counts = pd.DataFrame(both, index=codes, columns=codes).astype("Int64").mask(hidden_np)
@@ -682,6 +647,105 @@ def cooccurrence(
         hidden=pd.DataFrame(hidden_np, index=codes, columns=codes),
         notes=notes,
     )
+
+
+@dataclass
+class _Spans:
+    """The selected codings as arrays: transcript, participant, code position (of
+    ``n`` codes), start, end and coder of each."""
+
+    n: int
+    tids: np.ndarray
+    cases: np.ndarray
+    code_idx: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    coders: np.ndarray
+
+
+def _by_units(
+    spans: _Spans, units_of: Callable[[str, int, int], list[int]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pair counts, Jaccard and participants per pair, with turns or passages as units."""
+    n = spans.n
+    tids, cases, code_idx = spans.tids, spans.cases, spans.code_idx
+    people = np.zeros((n, n), dtype=np.int64)
+    unit_of: dict[tuple[str, int], int] = {}
+    unit_rows: list[int] = []
+    unit_codes: list[int] = []
+    unit_case: dict[int, str] = {}
+    for i in range(len(tids)):
+        turns = units_of(tids[i], int(spans.starts[i]), int(spans.ends[i])) or [-1]
+        for t in turns:
+            u = unit_of.setdefault((tids[i], t), len(unit_of))
+            unit_case[u] = cases[i]
+            unit_rows.append(u)
+            unit_codes.append(int(code_idx[i]))
+    presence = np.zeros((len(unit_of), n), dtype=np.int64)
+    if unit_rows:
+        presence[np.array(unit_rows), np.array(unit_codes)] = 1
+    both = presence.T @ presence
+    size = np.diag(both).astype(np.float64)
+    union = size[:, None] + size[None, :] - both
+    with np.errstate(invalid="ignore", divide="ignore"):
+        jaccard = np.where(union > 0, both / np.where(union > 0, union, 1), np.nan)
+    by_case: dict[str, list[int]] = {}
+    for u, case in unit_case.items():
+        by_case.setdefault(case, []).append(u)
+    for rows_of_case in by_case.values():
+        sub = presence[rows_of_case]
+        people += ((sub.T @ sub) > 0).astype(np.int64)
+    return both, jaccard, people
+
+
+def _by_overlap(spans: _Spans) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pair counts of overlapping codings, Jaccard over characters and participants per
+    pair, by coder and transcript."""
+    n = spans.n
+    starts, ends, code_idx, cases = spans.starts, spans.ends, spans.code_idx, spans.cases
+    both = np.zeros((n, n), dtype=np.int64)
+    people = np.zeros((n, n), dtype=np.int64)
+    chars_both = np.zeros((n, n), dtype=np.float64)
+    case_any: dict[str, np.ndarray] = {}
+    # One group per transcript and coder: positions sorted by group, split at changes.
+    group_ids, _ = pd.factorize(pd.Series(spans.tids) + "\x00" + pd.Series(spans.coders))
+    by_group = np.argsort(group_ids, kind="stable")
+    cuts = np.flatnonzero(np.diff(group_ids[by_group])) + 1
+    for ix in np.split(by_group, cuts) if len(by_group) else []:
+        s, e, c = starts[ix], ends[ix], code_idx[ix]
+        onehot = np.zeros((len(ix), n), dtype=np.int64)
+        onehot[np.arange(len(ix)), c] = 1
+        overlap = (s[:, None] < e[None, :]) & (s[None, :] < e[:, None])
+        np.fill_diagonal(overlap, False)
+        pairs = onehot.T @ overlap.astype(np.int64) @ onehot
+        np.fill_diagonal(pairs, 0)
+        pairs = pairs + np.diag(onehot.sum(axis=0))
+        both += pairs
+        chars_both += _shared_characters(s, e, c, n)
+        case = cases[ix[0]]
+        seen = (pairs > 0).astype(np.int64)
+        case_any[case] = np.maximum(case_any.get(case, seen), seen)
+    for case_seen in case_any.values():
+        people += case_seen
+    size = np.diag(chars_both)
+    union = size[:, None] + size[None, :] - chars_both
+    with np.errstate(invalid="ignore", divide="ignore"):
+        jaccard = np.where(union > 0, chars_both / np.where(union > 0, union, 1), np.nan)
+    return both, jaccard, people
+
+
+def _shared_characters(s: np.ndarray, e: np.ndarray, c: np.ndarray, n: int) -> np.ndarray:
+    """Characters coded with both codes of each pair, over the elementary segments
+    between every boundary of one coder's spans in one transcript."""
+    bounds = np.unique(np.concatenate([s, e]))
+    widths = np.diff(bounds).astype(np.float64)
+    a = np.searchsorted(bounds, s)
+    b = np.searchsorted(bounds, e)
+    diff = np.zeros((len(widths) + 1, n), dtype=np.int64)
+    np.add.at(diff, (a, c), 1)
+    np.add.at(diff, (b, c), -1)
+    cover = (np.cumsum(diff, axis=0)[:-1] > 0).astype(np.float64)
+    return cover.T @ (cover * widths[:, None])
 
 
 __all__ = [

@@ -275,6 +275,8 @@ class NormMap:
         self.identity = raw == text
         self.n = len(raw)
         self.dropped: list[int] | None = None
+        self.lo: list[int] = []
+        self.hi: list[int] = []
         if self.identity:
             return
         bom = 1 if raw.startswith("\ufeff") else 0
@@ -355,19 +357,18 @@ class NormMap:
         lo[a + len(unit)] = hi[a + len(unit)] = pos
 
     def start(self, i: int | None) -> int | None:
-        if i is None or not 0 <= i <= self.n:
-            return None
-        if self.identity:
-            return i
-        if self.dropped is not None:
-            return i - bisect.bisect_left(self.dropped, i)
-        return self.lo[i]
+        return self._map(i, self.lo)
 
     def end(self, i: int | None) -> int | None:
+        return self._map(i, self.hi)
+
+    def _map(self, i: int | None, table: list[int]) -> int | None:
+        """Position ``i`` in the normalised text; ``table`` (``lo`` for starts, ``hi`` for
+        ends) decides where a position inside a changed character goes."""
         if i is None or not 0 <= i <= self.n:
             return None
         if self.identity:
             return i
         if self.dropped is not None:
             return i - bisect.bisect_left(self.dropped, i)
-        return self.hi[i]
+        return table[i]

@@ -446,6 +446,27 @@ def import_qdc(
     codes_meta = meta.get("codes")
     records: dict[str, Any] = codes_meta if isinstance(codes_meta, dict) else {}
 
+    raws = _raw_codes(codes_element, records)
+    if not raws:
+        raise CodebookError(label, "the codebook has no codes", codes_element.sourceline)
+    ids = _assign_ids(raws, {code_guid(k): k for k in known_ids})
+    codes, locations = _codes_of(raws, ids, notes)
+    _note_dropped_sets(codes_element, notes)
+    fallback = Path(label).stem if not label.startswith("<") else "Imported codebook"
+    meta_name = meta.get("name")
+    cb = Codebook(
+        name=name or (meta_name if isinstance(meta_name, str) and meta_name else fallback),
+        codes=codes,
+        description=str(meta.get("description") or ""),
+        version=meta["version"] if isinstance(meta.get("version"), int) else 1,
+    )
+    check_codebook(cb, label, locations=locations, require_definitions=False)
+    return cb
+
+
+def _raw_codes(codes_element: etree._Element, records: dict[str, Any]) -> list[_Raw]:
+    """Every ``Code`` element under ``codes_element``, parents before children, with its
+    description read (``records``: the fields qualkit recorded, by GUID)."""
     raws: list[_Raw] = []
 
     def walk(element: etree._Element, parent: int | None) -> None:
@@ -467,10 +488,13 @@ def import_qdc(
             walk(child, len(raws) - 1)
 
     walk(codes_element, None)
-    if not raws:
-        raise CodebookError(label, "the codebook has no codes", codes_element.sourceline)
+    return raws
 
-    ids = _assign_ids(raws, {code_guid(k): k for k in known_ids})
+
+def _codes_of(
+    raws: list[_Raw], ids: list[str], notes: list[str]
+) -> tuple[list[Code], list[Location]]:
+    """The codes (with repaired names, colours and flags noted) and their lines."""
     codes: list[Code] = []
     locations: list[Location] = []
     sibling_names: dict[str | None, set[str]] = {}
@@ -496,22 +520,16 @@ def import_qdc(
             )
         )
         locations.append(Location(line=raw.element.sourceline))
+    return codes, locations
 
+
+def _note_dropped_sets(codes_element: etree._Element, notes: list[str]) -> None:
+    """Code sets are not imported; each one dropped is noted."""
     book = codes_element.getparent()
     for sets in [c for c in book if _local(c) == "Sets"] if book is not None else []:
         for code_set in sets:
             if _local(code_set) == "Set":
                 notes.append(f"code sets are not imported: dropped '{code_set.get('name') or ''}'")
-    fallback = Path(label).stem if not label.startswith("<") else "Imported codebook"
-    meta_name = meta.get("name")
-    cb = Codebook(
-        name=name or (meta_name if isinstance(meta_name, str) and meta_name else fallback),
-        codes=codes,
-        description=str(meta.get("description") or ""),
-        version=meta["version"] if isinstance(meta.get("version"), int) else 1,
-    )
-    check_codebook(cb, label, locations=locations, require_definitions=False)
-    return cb
 
 
 def _record_parts(record: Any) -> DescriptionParts | None:

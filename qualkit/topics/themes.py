@@ -254,81 +254,19 @@ def describe_themes(
     seed_names: dict[str, str] | None = None,
 ) -> tuple[list[DiscoveredTheme], np.ndarray]:
     """Fit BERTopic on the given labels for keywords, reduce outliers, pick quotes."""
-    from bertopic import BERTopic
-    from bertopic.cluster import BaseCluster
-    from bertopic.dimensionality import BaseDimensionalityReduction
-    from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
-    from bertopic.vectorizers import ClassTfidfTransformer
-    from sklearn.feature_extraction.text import CountVectorizer
-
     seeds = seeds or {}
     seed_names = seed_names or {}
     docs = [PLACEHOLDER.sub(" ", p.text) for p in passages]
     topics = sorted(set(labels.tolist()) - {OUTLIER})
     if not topics:
         return [], labels
-    random.seed(params.random_state)
-    np.random.seed(params.random_state)
-    vectorizer = CountVectorizer(
-        stop_words=sorted(STOP_WORDS),
-        token_pattern=TOKEN_PATTERN,
-        ngram_range=(1, 2),
-        min_df=2 if len(docs) >= 50 else 1,
-        lowercase=True,
-    )
-    backend = _Backend(embedder, cache).model
-    model = BERTopic(
-        embedding_model=backend,
-        umap_model=BaseDimensionalityReduction(),
-        hdbscan_model=BaseCluster(),
-        vectorizer_model=vectorizer,
-        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-        representation_model=[
-            KeyBERTInspired(top_n_words=params.keywords, nr_repr_docs=5, nr_candidate_words=30),
-            MaximalMarginalRelevance(diversity=0.3, top_n_words=params.keywords),
-        ],
-        top_n_words=params.keywords,
-        calculate_probabilities=False,
-        verbose=False,
-    )
-    try:
-        model.fit(docs, embeddings=embeddings, y=labels.copy())
-    except ValueError as e:
-        if "vocabulary" in str(e):
-            raise QualkitError("too little text to describe themes; add transcripts") from None
-        raise
+    model = _fit_bertopic(docs, embeddings, labels, params, _Backend(embedder, cache))
     # BERTopic renumbers topics by size; map its numbers back to ours.
     fitted = np.array(model.topics_, dtype=int)
     ours = {}
     for t in sorted(set(fitted.tolist()) - {OUTLIER}):
         ours[t] = Counter(labels[fitted == t].tolist()).most_common(1)[0][0]
-    assigned = fitted
-    if (assigned == OUTLIER).any():
-        reduced = np.array(
-            model.reduce_outliers(
-                docs,
-                assigned.tolist(),
-                strategy="embeddings",
-                embeddings=embeddings,
-                threshold=params.outlier_similarity,
-            ),
-            dtype=int,
-        )
-        if (reduced != assigned).any():
-            model.update_topics(
-                docs,
-                topics=reduced.tolist(),
-                vectorizer_model=vectorizer,
-                ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-                representation_model=[
-                    KeyBERTInspired(
-                        top_n_words=params.keywords, nr_repr_docs=5, nr_candidate_words=30
-                    ),
-                    MaximalMarginalRelevance(diversity=0.3, top_n_words=params.keywords),
-                ],
-                top_n_words=params.keywords,
-            )
-        assigned = reduced
+    assigned = _reduce_outliers(model, docs, fitted, embeddings, params)
     out: list[DiscoveredTheme] = []
     for topic in sorted(set(assigned.tolist()) - {OUTLIER}):
         members = np.where(assigned == topic)[0]
@@ -355,6 +293,90 @@ def describe_themes(
             )
         )
     return out, assigned
+
+
+def _representation(params: ThemeParams) -> list[Any]:
+    """How BERTopic words a theme: KeyBERT-style keywords, then diversified."""
+    from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
+
+    return [
+        KeyBERTInspired(top_n_words=params.keywords, nr_repr_docs=5, nr_candidate_words=30),
+        MaximalMarginalRelevance(diversity=0.3, top_n_words=params.keywords),
+    ]
+
+
+def _fit_bertopic(
+    docs: list[str],
+    embeddings: np.ndarray,
+    labels: np.ndarray,
+    params: ThemeParams,
+    backend: _Backend,
+) -> Any:
+    """BERTopic fitted on our own labels (no reduction or clustering of its own)."""
+    from bertopic import BERTopic
+    from bertopic.cluster import BaseCluster
+    from bertopic.dimensionality import BaseDimensionalityReduction
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    random.seed(params.random_state)
+    np.random.seed(params.random_state)
+    vectorizer = CountVectorizer(
+        stop_words=sorted(STOP_WORDS),
+        token_pattern=TOKEN_PATTERN,
+        ngram_range=(1, 2),
+        min_df=2 if len(docs) >= 50 else 1,
+        lowercase=True,
+    )
+    model = BERTopic(
+        embedding_model=backend.model,
+        umap_model=BaseDimensionalityReduction(),
+        hdbscan_model=BaseCluster(),
+        vectorizer_model=vectorizer,
+        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+        representation_model=_representation(params),
+        top_n_words=params.keywords,
+        calculate_probabilities=False,
+        verbose=False,
+    )
+    try:
+        model.fit(docs, embeddings=embeddings, y=labels.copy())
+    except ValueError as e:
+        if "vocabulary" in str(e):
+            raise QualkitError("too little text to describe themes; add transcripts") from None
+        raise
+    return model
+
+
+def _reduce_outliers(
+    model: Any, docs: list[str], fitted: np.ndarray, embeddings: np.ndarray, params: ThemeParams
+) -> np.ndarray:
+    """Each passage's theme, outliers moved to a theme they are close enough to (and the
+    keywords worked out again when any moved)."""
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    if not (fitted == OUTLIER).any():
+        return fitted
+    reduced = np.array(
+        model.reduce_outliers(
+            docs,
+            fitted.tolist(),
+            strategy="embeddings",
+            embeddings=embeddings,
+            threshold=params.outlier_similarity,
+        ),
+        dtype=int,
+    )
+    if (reduced != fitted).any():
+        model.update_topics(
+            docs,
+            topics=reduced.tolist(),
+            vectorizer_model=model.vectorizer_model,
+            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+            representation_model=_representation(params),
+            top_n_words=params.keywords,
+        )
+    return reduced
 
 
 def _quotes(

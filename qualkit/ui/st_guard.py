@@ -10,6 +10,7 @@ import time
 import streamlit as st
 
 from qualkit.auth import MAX_PASSWORD_LENGTH, PASSWORD_ADVICE
+from qualkit.storage import Store
 from qualkit.storage.invites import INVITE_PARAM, LINK_INVALID, must_change_password
 from qualkit.ui.access import PAGES, may_open
 from qualkit.ui.session import SignedIn
@@ -27,9 +28,17 @@ from qualkit.ui.st_common import (
     get_store,
     limiters,
     send_cookie_changes,
+    show_flash,
 )
 
-__all__ = ["change_password_form", "guard", "invite_form", "must_change", "signin_form"]
+__all__ = [
+    "change_password_form",
+    "guard",
+    "invite_form",
+    "must_change",
+    "open_page",
+    "signin_form",
+]
 
 
 def signin_form() -> None:
@@ -160,3 +169,15 @@ def change_password_form(session: SignedIn) -> None:
             return
         flash("Your new password is saved.")
         st.rerun()
+
+
+def open_page(page: str, title: str, intro: str | None = None) -> tuple[SignedIn, Store]:
+    """How a page starts: the role check (:func:`guard`), the project, the message left
+    by the last action, the title and, when given, a short introduction."""
+    sess = guard(page)
+    store = get_store()
+    show_flash()
+    st.title(title, anchor=False)
+    if intro is not None:
+        st.write(intro)
+    return sess, store

@@ -15,17 +15,14 @@ from qualkit.errors import QualkitError
 from qualkit.model import Role
 from qualkit.storage.invites import create_invite, invite_link, require_password_change
 from qualkit.ui.session import DEFAULT_TIMEOUT
-from qualkit.ui.st_common import ROLE_WORDS, flash, get_store, show_flash
-from qualkit.ui.st_guard import guard
+from qualkit.ui.st_common import ROLE_WORDS, flash, get_store
+from qualkit.ui.st_guard import open_page
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
 
 
 def render() -> None:
-    sess = guard("accounts")
-    store = get_store()
-    show_flash()
-    st.title("Accounts", anchor=False)
+    sess, store = open_page("accounts", "Accounts")
     users = store.users()
     st.table(
         [
@@ -38,13 +35,7 @@ def render() -> None:
 
     st.header("Add a person", anchor=False)
     with st.form("qk_acc_add", clear_on_submit=True):
-        name = st.text_input(
-            "User name", help="Letters, numbers, dots, dashes.", max_chars=limits.USER_NAME
-        )
-        display = st.text_input("Name shown in the app (optional)", max_chars=limits.DISPLAY_NAME)
-        role = st.selectbox(
-            "Role", [r.value for r in Role], index=2, format_func=lambda r: ROLE_WORDS[Role(r)]
-        )
+        name, display, role = _person_fields()
         pw = st.text_input(
             "Password",
             type="password",
@@ -99,6 +90,18 @@ def render() -> None:
     _timeout_setting(sess.user)
 
 
+def _person_fields() -> tuple[str, str, str]:
+    """User name, shown name and role of a new person (inside a form)."""
+    name = st.text_input(
+        "User name", help="Letters, numbers, dots, dashes.", max_chars=limits.USER_NAME
+    )
+    display = st.text_input("Name shown in the app (optional)", max_chars=limits.DISPLAY_NAME)
+    role = st.selectbox(
+        "Role", [r.value for r in Role], index=2, format_func=lambda r: ROLE_WORDS[Role(r)]
+    )
+    return name, display, role
+
+
 def _app_address() -> str:
     """The address people open the app at (as this browser reached it), for links."""
     url = st.context.url or ""
@@ -115,13 +118,7 @@ def _invite(actor: str) -> None:
         "password. Send it to them yourself, for example by email."
     )
     with st.form("qk_acc_invite", clear_on_submit=True):
-        name = st.text_input(
-            "User name", help="Letters, numbers, dots, dashes.", max_chars=limits.USER_NAME
-        )
-        display = st.text_input("Name shown in the app (optional)", max_chars=limits.DISPLAY_NAME)
-        role = st.selectbox(
-            "Role", [r.value for r in Role], index=2, format_func=lambda r: ROLE_WORDS[Role(r)]
-        )
+        name, display, role = _person_fields()
         send = st.form_submit_button("Make an invitation link")
     if send:
         if not _NAME.match(name.strip()):

@@ -23,8 +23,8 @@ from qualkit.ui.reports import (
     project_fingerprint,
 )
 from qualkit.ui.session import SignedIn
-from qualkit.ui.st_common import display_names, get_store, go, show_flash
-from qualkit.ui.st_guard import guard
+from qualkit.ui.st_common import display_names, go
+from qualkit.ui.st_guard import open_page
 from qualkit.ui.view import md_escape
 
 #: Session-state key the reconcile page reads once to preset its transcript and code.
@@ -48,14 +48,12 @@ def _report(
 
 
 def render() -> None:
-    sess = guard("agreement")
-    store = get_store()
-    show_flash()
-    st.title("Agreement between coders", anchor=False)
-    st.write(
+    sess, store = open_page(
+        "agreement",
+        "Agreement between coders",
         "How far the coders agree on where each code applies. Kappa and alpha run from "
         "below 0 (worse than chance) to 1 (the same every time). Codes below the threshold "
-        "are worth discussing as a team before the codebook is used further."
+        "are worth discussing as a team before the codebook is used further.",
     )
     codings = store.codings()
     people = sorted({c.coder for c in codings if c.coder != CONSENSUS_CODER})

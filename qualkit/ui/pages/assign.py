@@ -9,8 +9,8 @@ from qualkit.model import Role, SpeakerKind, Transcript
 from qualkit.storage import Store
 from qualkit.ui.content_notes import TOPICS, propose_content_notes
 from qualkit.ui.progress import STATUS_WORDS, team_overview
-from qualkit.ui.st_common import display_names, flash, get_store, show_flash
-from qualkit.ui.st_guard import guard
+from qualkit.ui.st_common import display_names, flash
+from qualkit.ui.st_guard import open_page
 from qualkit.ui.view import md_escape
 
 
@@ -27,10 +27,7 @@ def _prepare_hints(store: Store, transcripts: list[Transcript]) -> None:
 
 
 def render() -> None:
-    sess = guard("assign")
-    store = get_store()
-    show_flash()
-    st.title("Assign transcripts", anchor=False)
+    sess, store = open_page("assign", "Assign transcripts")
     transcripts = store.transcripts()
     titles = {t.tid: t.title for t in transcripts}
     names = display_names()
@@ -39,6 +36,20 @@ def render() -> None:
         st.info("No transcripts have been imported yet.")
         return
 
+    _assign_form(store, sess.user, transcripts, names, coders)
+    _progress(store, titles, names)
+    _content_notes(store, sess.user, titles)
+
+
+def _assign_form(
+    store: Store,
+    actor: str,
+    transcripts: list[Transcript],
+    names: dict[str, str],
+    coders: list[str],
+) -> None:
+    """Give chosen transcripts to chosen coders, every pair in one transaction."""
+    titles = {t.tid: t.title for t in transcripts}
     st.header("Give transcripts to coders", anchor=False)
     with st.form("qk_assign_form", clear_on_submit=True):
         tids = st.multiselect(
@@ -50,14 +61,17 @@ def render() -> None:
         if not tids or not who:
             st.error("Choose at least one transcript and one coder.")
         else:
-            with store.transaction(sess.user):  # every pair, or none
+            with store.transaction(actor):  # every pair, or none
                 for tid in tids:
                     for user in who:
-                        store.assign(tid, user, sess.user)
+                        store.assign(tid, user, actor)
             _prepare_hints(store, [t for t in transcripts if t.tid in set(tids)])
             flash(f"Assigned {len(tids)} transcript(s) to {len(who)} coder(s).")
             st.rerun()
 
+
+def _progress(store: Store, titles: dict[str, str], names: dict[str, str]) -> None:
+    """Each assignment's status and number of codings."""
     st.header("Progress", anchor=False)
     rows = team_overview(store)
     if not rows:
@@ -77,6 +91,9 @@ def render() -> None:
             width="stretch",
         )
 
+
+def _content_notes(store: Store, actor: str, titles: dict[str, str]) -> None:
+    """Confirm or set the content notes of one transcript."""
     st.header("Content notes", anchor=False)
     st.write(
         "Content notes are shown to coders before a transcript opens. The keyword check "
@@ -108,6 +125,6 @@ def render() -> None:
         save = st.form_submit_button("Save content notes", type="primary")
     if save:
         notes = list(dict.fromkeys([*chosen, *([other.strip()] if other.strip() else [])]))
-        store.set_content_notes(tid, notes, sess.user)
+        store.set_content_notes(tid, notes, actor)
         flash("Content notes saved.")
         st.rerun()

@@ -13,17 +13,14 @@ from qualkit.errors import QualkitError
 from qualkit.model import Code
 from qualkit.storage import Store
 from qualkit.ui.editing import parse_examples, save_code_edit
-from qualkit.ui.st_common import flash, get_store, show_flash
-from qualkit.ui.st_guard import guard
+from qualkit.ui.st_common import flash
+from qualkit.ui.st_guard import open_page
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 
 
 def render() -> None:
-    sess = guard("codebook_edit")
-    store = get_store()
-    show_flash()
-    st.title("Edit codebook", anchor=False)
+    sess, store = open_page("codebook_edit", "Edit codebook")
     cb = store.codebook()
     by_id = cb.by_id()
     ids = [c.cid for c in cb.codes]

@@ -598,6 +598,12 @@ def _code_form(
         with st.expander("What these codes mean", expanded=True):
             for cid in chosen:
                 _explain(by_id[cid], by_id)
+    _look_up_code(codes, by_id)
+    return focus
+
+
+def _look_up_code(codes: list[Code], by_id: dict[str, Code]) -> None:
+    """A search over code names and meanings, showing up to 15 matches."""
     with st.expander("Look up a code"):
         q = st.text_input("Search names and meanings", key="qk_code_search")
         if q.strip():
@@ -614,7 +620,6 @@ def _code_form(
                 st.write("No code matches.")
             for c in hits[:15]:
                 _explain(c, by_id)
-    return focus
 
 
 def _code_this(tid: str, start: int, end: int, where: str, codes_key: str, n: int) -> None:

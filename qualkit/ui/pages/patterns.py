@@ -54,9 +54,61 @@ def render() -> None:
     )
     study = _study()
     names = display_names()
+    rows, cols, count, percent, layer, codes, hide = _choices(study, names, reader)
+    k = DEFAULT_SUPPRESS_BELOW if hide else 0
+    filters = Filters(coders=(layer,) if layer else (), codes=tuple(codes))
+    try:
+        m = study.matrix(
+            rows, cols, count=count, percent=percent or None, filters=filters, suppress_below=k
+        )
+    except QualkitError as e:
+        st.error(f"The table could not be made: {e}")
+        return
+    for note in m.notes:
+        st.info(note)
+    tab_table, tab_chart, tab_together, *more = st.tabs(
+        ["Table", "Chart", "Codes together"]
+        + ([] if reader else ["Framework summaries", "Agreement", "Progress"])
+    )
+    with tab_table:
+        st.table(m.table(), hide_index=True, width="stretch", alt=_table_alt(m))
+        _cell_quotes(study, m, reader)
+    with tab_chart:
+        if rows == "code" and cols == "role":
+            _show_chart(study, "codes", count=count, filters=filters, suppress_below=k)
+        else:
+            st.write("The chart shows codes by role: choose Rows “Code” and Columns “Role”.")
+    with tab_together:
+        by = st.radio(
+            "Together means",
+            ["turn", "passage", "overlap"],
+            format_func=lambda b: {
+                "turn": "In the same answer (turn)",
+                "passage": "In the same passage (about 40–120 words)",
+            }.get(b, "Overlapping"),
+            key="qk_pat_by",
+            horizontal=True,
+        )
+        _show_chart(study, "cooccurrence", by=by, filters=filters, suppress_below=k)
+    if more:
+        with more[0]:
+            _framework(study, filters, sess.user)
+        with more[1]:
+            if st.button("Work out agreement (takes a few seconds)", key="qk_pat_agree"):
+                _show_chart(study, "agreement", bootstrap=200)
+        with more[2]:
+            _show_chart(study, "progress")
+
+
+#: What the form asks to count: the matrix's rows and columns, the count, the
+#: percentages, whose codings, which codes, and whether small numbers are hidden.
+_Choices = tuple[str, str, str, str, str, list[str], bool]
+
+
+def _choices(study: Study, names: dict[str, str], reader: bool) -> _Choices:
+    """The form choosing what to count."""
     layers = ["", CONSENSUS_CODER, *(c for c in study.coders if c != CONSENSUS_CODER)]
     columns = [a for a in study.attribute_names() if not (reader and a == "participant")]
-
     with st.form("qk_pat_form"):
         c1, c2, c3 = st.columns(3)
         rows = c1.radio(
@@ -118,49 +170,7 @@ def render() -> None:
             )
         st.form_submit_button("Show", type="primary")
 
-    k = DEFAULT_SUPPRESS_BELOW if hide else 0
-    filters = Filters(coders=(layer,) if layer else (), codes=tuple(codes))
-    try:
-        m = study.matrix(
-            rows, cols, count=count, percent=percent or None, filters=filters, suppress_below=k
-        )
-    except QualkitError as e:
-        st.error(f"The table could not be made: {e}")
-        return
-    for note in m.notes:
-        st.info(note)
-    tab_table, tab_chart, tab_together, *more = st.tabs(
-        ["Table", "Chart", "Codes together"]
-        + ([] if reader else ["Framework summaries", "Agreement", "Progress"])
-    )
-    with tab_table:
-        st.table(m.table(), hide_index=True, width="stretch", alt=_table_alt(m))
-        _cell_quotes(study, m, reader)
-    with tab_chart:
-        if rows == "code" and cols == "role":
-            _show_chart(study, "codes", count=count, filters=filters, suppress_below=k)
-        else:
-            st.write("The chart shows codes by role: choose Rows “Code” and Columns “Role”.")
-    with tab_together:
-        by = st.radio(
-            "Together means",
-            ["turn", "passage", "overlap"],
-            format_func=lambda b: {
-                "turn": "In the same answer (turn)",
-                "passage": "In the same passage (about 40–120 words)",
-            }.get(b, "Overlapping"),
-            key="qk_pat_by",
-            horizontal=True,
-        )
-        _show_chart(study, "cooccurrence", by=by, filters=filters, suppress_below=k)
-    if more:
-        with more[0]:
-            _framework(study, filters, sess.user)
-        with more[1]:
-            if st.button("Work out agreement (takes a few seconds)", key="qk_pat_agree"):
-                _show_chart(study, "agreement", bootstrap=200)
-        with more[2]:
-            _show_chart(study, "progress")
+    return rows, cols, count, percent, layer, codes, hide
 
 
 def _framework(study: Study, filters: Filters, user: str) -> None:

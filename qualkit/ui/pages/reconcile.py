@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from qualkit.errors import QualkitError
 from qualkit.model import Codebook, Transcript, Turn
@@ -65,11 +66,7 @@ def render() -> None:
         "into the **consensus layer**, with your note; the coders' own codings are not "
         "changed."
     )
-    codings = store.codings()
-    coders_in: dict[str, set[str]] = defaultdict(set)
-    for c in codings:
-        if c.coder != CONSENSUS_CODER:
-            coders_in[c.transcript].add(c.coder)
+    coders_in = _coders_by_transcript(store)
     titles = {t.tid: t.title for t in store.transcripts()}
     ids = [tid for tid in titles if len(coders_in[tid]) >= 2]
     if not ids:
@@ -124,8 +121,26 @@ def render() -> None:
             + "."
         )
         return
+    picked = _pick_disagreement(t, open_, code_names)
+    if picked is not None:
+        _settle(store, sess, t, picked, coders, names, codebook)
+
+
+def _coders_by_transcript(store: Store) -> dict[str, set[str]]:
+    """Who has coded each transcript, the consensus layer left out."""
+    coders_in: dict[str, set[str]] = defaultdict(set)
+    for c in store.codings():
+        if c.coder != CONSENSUS_CODER:
+            coders_in[c.transcript].add(c.coder)
+    return coders_in
+
+
+def _pick_disagreement(
+    t: Transcript, open_: list[Cluster], code_names: Mapping[str, str]
+) -> Cluster | None:
+    """Choose one of the open disagreements, numbered in order."""
     keys = [cl.key for cl in open_]
-    pick_key = f"qk_rec_pick_{tid}"
+    pick_key = f"qk_rec_pick_{t.tid}"
     _valid_choice(pick_key, keys)
     by_key = {cl.key: cl for cl in open_}
     numbers = {k: i + 1 for i, k in enumerate(keys)}
@@ -135,8 +150,7 @@ def render() -> None:
         format_func=lambda k: cluster_label(by_key[k], numbers[k], t, code_names),
         key=pick_key,
     )
-    if picked is not None:
-        _settle(store, sess, t, by_key[picked], coders, names, codebook)
+    return None if picked is None else by_key[picked]
 
 
 def _progress_and_agreed(
@@ -268,68 +282,8 @@ def _new_version(
         horizontal=True,
         key=f"qk_rec_how_{cl.key}",
     )
-    span: tuple[int, int] | None = None
-    if how == "sentences":
-        sentences = sentence_spans(t, turns)
-        if not sentences:
-            st.error("This turn has no sentences to choose from; type positions instead.")
-        else:
-            first_at = next((i for i, s in enumerate(sentences) if s.end > cl.start), 0)
-            last_at = next(
-                (i for i in range(len(sentences) - 1, -1, -1) if sentences[i].start < cl.end),
-                len(sentences) - 1,
-            )
-
-            def label(i: int) -> str:
-                s = sentences[i]
-                return f"Sentence {i + 1}: {excerpt(t.text, s.start, s.end, 70)}"
-
-            a, b = st.columns(2)
-            first = a.selectbox(
-                "First sentence",
-                range(len(sentences)),
-                index=first_at,
-                format_func=label,
-                key=f"qk_rec_first_{cl.key}",
-            )
-            last = b.selectbox(
-                "Last sentence",
-                range(len(sentences)),
-                index=max(first_at, last_at),
-                format_func=label,
-                key=f"qk_rec_last_{cl.key}",
-            )
-            if first is not None and last is not None:
-                if last < first:
-                    st.error("The last sentence must not come before the first.")
-                else:
-                    span = (sentences[first].start, sentences[last].end)
-    else:
-        a, b = st.columns(2)
-        start = a.number_input(
-            "Start (character position)",
-            min_value=0,
-            max_value=len(t.text),
-            value=cl.start,
-            step=1,
-            key=f"qk_rec_start_{cl.key}",
-        )
-        end = b.number_input(
-            "End (character position, not included)",
-            min_value=0,
-            max_value=len(t.text),
-            value=cl.end,
-            step=1,
-            key=f"qk_rec_end_{cl.key}",
-        )
-        try:
-            span = parse_span(
-                None if start is None else int(start),
-                None if end is None else int(end),
-                len(t.text),
-            )
-        except ValueError as e:
-            st.error(str(e))
+    by_sentences = how == "sentences"
+    span = _span_by_sentences(t, cl, turns) if by_sentences else _span_by_positions(t, cl)
     codable = [c.cid for c in codebook.codes if c.codable or c.cid == cl.code]
     new_code = st.selectbox(
         "Code for the new version",
@@ -343,6 +297,76 @@ def _new_version(
             "The new version will be: “" + md_escape(excerpt(t.text, span[0], span[1], 300)) + "”"
         )
     return span, new_code or cl.code
+
+
+def _span_by_sentences(t: Transcript, cl: Cluster, turns: list[Turn]) -> tuple[int, int] | None:
+    """The first and last sentence of a new version; None when they do not make a span."""
+    sentences = sentence_spans(t, turns)
+    if not sentences:
+        st.error("This turn has no sentences to choose from; type positions instead.")
+        return None
+    first_at = next((i for i, s in enumerate(sentences) if s.end > cl.start), 0)
+    last_at = next(
+        (i for i in range(len(sentences) - 1, -1, -1) if sentences[i].start < cl.end),
+        len(sentences) - 1,
+    )
+
+    def label(i: int) -> str:
+        s = sentences[i]
+        return f"Sentence {i + 1}: {excerpt(t.text, s.start, s.end, 70)}"
+
+    a, b = st.columns(2)
+    first = a.selectbox(
+        "First sentence",
+        range(len(sentences)),
+        index=first_at,
+        format_func=label,
+        key=f"qk_rec_first_{cl.key}",
+    )
+    last = b.selectbox(
+        "Last sentence",
+        range(len(sentences)),
+        index=max(first_at, last_at),
+        format_func=label,
+        key=f"qk_rec_last_{cl.key}",
+    )
+    if first is None or last is None:
+        return None
+    if last < first:
+        st.error("The last sentence must not come before the first.")
+        return None
+    return (sentences[first].start, sentences[last].end)
+
+
+def _span_by_positions(t: Transcript, cl: Cluster) -> tuple[int, int] | None:
+    """Typed character positions of a new version; None (with the error shown) when
+    they do not make a span."""
+    a, b = st.columns(2)
+    start = _position(a, "Start (character position)", t, cl.start, f"qk_rec_start_{cl.key}")
+    end = _position(b, "End (character position, not included)", t, cl.end, f"qk_rec_end_{cl.key}")
+    try:
+        return parse_span(
+            None if start is None else int(start),
+            None if end is None else int(end),
+            len(t.text),
+        )
+    except ValueError as e:
+        st.error(str(e))
+        return None
+
+
+def _position(
+    column: DeltaGenerator, label: str, t: Transcript, value: int, key: str
+) -> int | float | None:
+    """A character position in ``t``'s text, typed in ``column``."""
+    return column.number_input(
+        label,
+        min_value=0,
+        max_value=len(t.text),
+        value=value,
+        step=1,
+        key=key,
+    )
 
 
 def _save(

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, TypeVar
 
 import streamlit as st
 
@@ -25,8 +26,8 @@ from qualkit.topics.project_suggest import hint_suggester
 from qualkit.topics.suggest import CodeSuggester
 from qualkit.ui.editing import parse_examples
 from qualkit.ui.session import SignedIn
-from qualkit.ui.st_common import display_names, flash, get_store, show_flash
-from qualkit.ui.st_guard import guard
+from qualkit.ui.st_common import display_names, flash
+from qualkit.ui.st_guard import open_page
 from qualkit.ui.suggestions import (
     ACTION_WORDS,
     SHOW_WORDS,
@@ -52,6 +53,11 @@ from qualkit.ui.suggestions import (
 )
 from qualkit.ui.view import md_escape
 
+if TYPE_CHECKING:
+    from qualkit.topics.suggest import CodeSuggester
+
+_T = TypeVar("_T")
+_K = TypeVar("_K")
 NO_PARENT = ""
 #: How many quotes each theme shows.
 QUOTES = 5
@@ -86,15 +92,13 @@ def _run_lock() -> threading.Lock:
 
 
 def render() -> None:
-    sess = guard("themes")
-    store = get_store()
-    show_flash()
-    st.title("Suggested themes", anchor=False)
-    st.write(
+    sess, store = open_page(
+        "themes",
+        "Suggested themes",
         "qualkit can look for themes in what participants said and suggest them to you. "
         "Nothing joins the codebook until you accept it. You can accept a theme as a new "
         "code, merge it into a code or another theme, rename it, or reject it. Every "
-        "decision is saved with your name, and finding themes again keeps your decisions."
+        "decision is saved with your name, and finding themes again keeps your decisions.",
     )
     names = display_names()
     _run_box(store, sess, names)
@@ -243,6 +247,42 @@ def _done(message: str) -> None:
     st.rerun()
 
 
+def _picked(
+    form_key: str,
+    words: tuple[str, str, str],
+    options: list[_K],
+    *,
+    index: int | None,
+    format_func: Callable[[_K], str],
+    placeholder: str,
+) -> _K | None:
+    """A form choosing one of ``options``; ``words`` are the box's label, the button's
+    label and what to say when the button is pressed with nothing chosen. Returns the
+    choice once the button is pressed with one."""
+    label, button, missing = words
+    with st.form(form_key):
+        chosen = st.selectbox(
+            label, options, index=index, format_func=format_func, placeholder=placeholder
+        )
+        go = st.form_submit_button(button, type="primary")
+    if not go:
+        return None
+    if chosen is None:
+        st.error(missing)
+    return chosen
+
+
+def _save(save: Callable[[], _T], done: Callable[[_T], str]) -> None:
+    """Save a decision, then say what was done (``done`` words it from what ``save``
+    returned); or say why it could not be saved."""
+    try:
+        result = save()
+    except QualkitError as e:
+        st.error(f"That could not be saved: {e}")
+        return
+    _done(done(result))
+
+
 def _accept_form(store: Store, sess: SignedIn, t: ThemeRecord, codebook: Codebook) -> None:
     from qualkit.topics.themes import accept_theme, theme_examples
 
@@ -275,20 +315,19 @@ def _accept_form(store: Store, sess: SignedIn, t: ThemeRecord, codebook: Codeboo
     if not name.strip():
         st.error("The new code needs a name.")
         return
-    try:
-        code = accept_theme(
+    theme_id = t.id
+    _save(
+        lambda: accept_theme(
             store,
-            t.id,
+            theme_id,
             sess.user,
             name=" ".join(name.split()),
             definition=definition.strip(),
             parent=parent or None,
             examples=parse_examples(examples),
-        )
-    except QualkitError as e:
-        st.error(f"That could not be saved: {e}")
-        return
-    _done(f"Added “{code.name}” to the codebook as a suggested code.")
+        ),
+        lambda code: f"Added “{code.name}” to the codebook as a suggested code.",
+    )
 
 
 def _merge_code_form(store: Store, sess: SignedIn, t: ThemeRecord, codebook: Codebook) -> None:
@@ -297,26 +336,21 @@ def _merge_code_form(store: Store, sess: SignedIn, t: ThemeRecord, codebook: Cod
     assert t.id is not None
     choices = merge_code_choices(codebook)
     preset = default_merge_code(t, codebook)
-    with st.form(f"qk_th_mcode_{t.id}"):
-        code = st.selectbox(
-            "Code that covers this theme",
-            choices,
-            index=choices.index(preset) if preset in choices else None,
-            format_func=lambda k: code_label(codebook, k),
-            placeholder="Type to search the codes",
-        )
-        go = st.form_submit_button("Merge into this code", type="primary")
-    if not go:
+    chosen = _picked(
+        f"qk_th_mcode_{t.id}",
+        ("Code that covers this theme", "Merge into this code", "Choose a code first."),
+        choices,
+        index=choices.index(preset) if preset in choices else None,
+        format_func=lambda k: code_label(codebook, k),
+        placeholder="Type to search the codes",
+    )
+    if chosen is None:
         return
-    if code is None:
-        st.error("Choose a code first.")
-        return
-    try:
-        merge_theme_into_code(store, t.id, code, sess.user)
-    except QualkitError as e:
-        st.error(f"That could not be saved: {e}")
-        return
-    _done(f"Merged the theme into “{code_label(codebook, code)}”.")
+    theme_id = t.id
+    _save(
+        lambda: merge_theme_into_code(store, theme_id, chosen, sess.user),
+        lambda _: f"Merged the theme into “{code_label(codebook, chosen)}”.",
+    )
 
 
 def _merge_theme_form(
@@ -329,26 +363,21 @@ def _merge_theme_form(
     if not targets:
         st.write("There is no other theme to merge it into.")
         return
-    with st.form(f"qk_th_mtheme_{t.id}"):
-        target = st.selectbox(
-            "Theme to merge it into",
-            list(targets),
-            index=None,
-            format_func=lambda k: targets[k],
-            placeholder="Choose a theme",
-        )
-        go = st.form_submit_button("Merge the themes", type="primary")
-    if not go:
+    chosen = _picked(
+        f"qk_th_mtheme_{t.id}",
+        ("Theme to merge it into", "Merge the themes", "Choose a theme first."),
+        list(targets),
+        index=None,
+        format_func=lambda k: targets[k],
+        placeholder="Choose a theme",
+    )
+    if chosen is None:
         return
-    if target is None:
-        st.error("Choose a theme first.")
-        return
-    try:
-        merge_themes(store, t.id, target, sess.user)
-    except QualkitError as e:
-        st.error(f"That could not be saved: {e}")
-        return
-    _done(f"Merged the theme into “{targets[target]}”.")
+    theme_id = t.id
+    _save(
+        lambda: merge_themes(store, theme_id, chosen, sess.user),
+        lambda _: f"Merged the theme into “{targets[chosen]}”.",
+    )
 
 
 def _rename_form(store: Store, sess: SignedIn, t: ThemeRecord) -> None:
@@ -360,12 +389,8 @@ def _rename_form(store: Store, sess: SignedIn, t: ThemeRecord) -> None:
         go = st.form_submit_button("Rename", type="primary")
     if not go:
         return
-    try:
-        rename_theme(store, t.id, label, sess.user)
-    except QualkitError as e:
-        st.error(f"That could not be saved: {e}")
-        return
-    _done("Renamed the theme.")
+    theme_id = t.id
+    _save(lambda: rename_theme(store, theme_id, label, sess.user), lambda _: "Renamed the theme.")
 
 
 def _reject_form(store: Store, sess: SignedIn, t: ThemeRecord) -> None:
@@ -377,9 +402,8 @@ def _reject_form(store: Store, sess: SignedIn, t: ThemeRecord) -> None:
         go = st.form_submit_button("Reject the theme", type="primary")
     if not go:
         return
-    try:
-        reject_theme(store, t.id, sess.user, " ".join(reason.split()))
-    except QualkitError as e:
-        st.error(f"That could not be saved: {e}")
-        return
-    _done("Rejected the theme. It stays rejected when themes are found again.")
+    theme_id = t.id
+    _save(
+        lambda: reject_theme(store, theme_id, sess.user, " ".join(reason.split())),
+        lambda _: "Rejected the theme. It stays rejected when themes are found again.",
+    )
