@@ -183,8 +183,12 @@ def build_demo(
         if themes:
             from qualkit.topics.themes import run_themes
 
+            from qualkit.topics.project_suggest import prepare_hints
+
             echo("Finding candidate themes for the team to review...")
             n_themes = len(run_themes(store, ACTOR))
+            echo("Getting suggested codes ready for the coders...")
+            prepare_hints(store)
     finally:
         store.close()
     shutil.copy2(codebook, workdir / codebook.name)

@@ -11,7 +11,7 @@ from qualkit.model import Code, Codebook, Provenance
 from qualkit.storage import Store
 from qualkit.storage.store import ThemeRecord
 from qualkit.topics import themes as th
-from qualkit.topics.embed import MemoryCache, StoreCache
+from qualkit.topics.embed import MemoryCache, ReadThroughCache, StoreCache
 
 
 def unit(seed: int, dim: int = 384) -> np.ndarray:
@@ -43,6 +43,16 @@ def test_store_cache_round_trip_skips_known_hashes(store: Store) -> None:
     assert cache.get("other-model", ["h1"]) == {}
     assert store.clear_embedding_cache("m/x") == 2
     assert cache.get("m/x", ["h1"]) == {}
+
+
+def test_read_through_cache_reads_the_project_and_writes_only_memory(store: Store) -> None:
+    lasting = StoreCache(store)
+    lasting.put("m/x", {"kept": unit(1)})
+    cache = ReadThroughCache(lasting)
+    cache.put("m/x", {"new": unit(2)})
+    got = cache.get("m/x", ["kept", "new", "absent"])
+    assert set(got) == {"kept", "new"} and np.allclose(got["kept"], unit(1))
+    assert lasting.get("m/x", ["new"]) == {}  # nothing reached the project
 
 
 def test_memory_cache() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -214,6 +215,32 @@ def model_cmd(project: str, name: str | None, actor: str) -> None:
         model_dir(spec.name)  # a missing package fails here, before the setting changes
         store.update_settings(actor, **{MODEL_SETTING: spec.name})
     click.echo(f"Code suggestions now use the embedding model {spec.name}.")
+
+
+@group.command("prepare")
+@project_arg
+@click.option(
+    "--transcript",
+    "tids",
+    multiple=True,
+    metavar="ID",
+    help="Only this transcript (repeat for more); default: every transcript.",
+)
+def prepare_cmd(project: str, tids: tuple[str, ...]) -> None:
+    """Get PROJECT's suggested codes ready for coders: embed every turn and sentence of
+    its transcripts and keep the embeddings in the project, so that a coder's first
+    suggestions appear without waiting for the text model. Assigning transcripts in the
+    app does this too.
+    """
+    from qualkit.topics.project_suggest import prepare_hints
+
+    with open_store(project) as store:
+        chosen = list(tids) or [t.tid for t in store.transcripts()]
+        with click.progressbar(length=len(chosen), label="Preparing", file=sys.stderr) as bar:
+            n = prepare_hints(store, chosen, progress=lambda _tid: bar.update(1))
+    click.echo(
+        f"Prepared suggested codes for {n} turns and sentences in {len(chosen)} transcript(s)."
+    )
 
 
 @group.command("evaluate")

@@ -200,6 +200,26 @@ class MemoryCache:
             self._data[(model, h)] = v
 
 
+class ReadThroughCache:
+    """Reads a lasting cache (the project's) and keeps what it adds in memory only: the
+    coding view finds the embeddings a researcher's :func:`~qualkit.topics.project_suggest.
+    prepare_hints` stored in the project without ever writing there itself."""
+
+    def __init__(self, lasting: EmbeddingCache) -> None:
+        self.lasting = lasting
+        self.memory = MemoryCache()
+
+    def get(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        found = self.memory.get(model, hashes)
+        rest = [h for h in hashes if h not in found]
+        if rest:
+            found.update(self.lasting.get(model, rest))
+        return found
+
+    def put(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        self.memory.put(model, vectors)
+
+
 class StoreCache:
     """A cache in the project database (table ``embedding_cache``)."""
 
@@ -442,6 +462,7 @@ __all__ = [
     "EmbeddingCache",
     "MemoryCache",
     "ModelSpec",
+    "ReadThroughCache",
     "StoreCache",
     "export_onnx",
     "load_sentence_transformer",

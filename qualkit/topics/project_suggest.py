@@ -6,17 +6,18 @@ suggesters per project state is :mod:`qualkit.topics.cache`."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from qualkit.errors import QualkitError
-from qualkit.model import Coding, Provenance, SpeakerKind
+from qualkit.errors import NotFoundError, QualkitError
+from qualkit.model import Coding, Provenance, SpeakerKind, Transcript
 from qualkit.storage import Store
 from qualkit.storage.store import CONSENSUS_CODER
+from qualkit.text import split_sentences
 from qualkit.topics.cache import SuggesterCache
 from qualkit.topics.embed import (
     Embedder,
-    MemoryCache,
+    ReadThroughCache,
     StoreCache,
     project_model,
     shared_embedder,
@@ -74,11 +75,61 @@ def project_suggester(
 
 
 def hint_suggester(store: Store, *, embedder: Embedder | None = None) -> CodeSuggester:
-    """The project's suggester for hints while coding: the passages being ranked are
-    embedded in memory only, so coding never writes to the project."""
+    """The project's suggester for hints while coding: the passages being ranked are read
+    from the project when :func:`prepare_hints` put them there, and otherwise embedded in
+    memory only, so coding never writes to the project."""
     sug = project_suggester(store, embedder=embedder)
-    sug.query_cache = MemoryCache()
+    sug.query_cache = ReadThroughCache(StoreCache(store))
     return sug
+
+
+def hint_spans(t: Transcript) -> list[tuple[int, int]]:
+    """What a coder picks from the lists in the coding view: every turn, and every
+    sentence of a turn that has more than one."""
+    spans: list[tuple[int, int]] = []
+    for turn in t.turns:
+        if turn.end <= turn.start:
+            continue
+        spans.append((turn.start, turn.end))
+        sentences = split_sentences(t.text, turn.start, turn.end)
+        if len(sentences) > 1:
+            spans.extend((s.start, s.end) for s in sentences)
+    return spans
+
+
+def prepare_hints(
+    store: Store,
+    tids: Sequence[str] | None = None,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> int:
+    """Embed every turn and sentence of the transcripts ``tids`` (all when None) as the
+    coding view's hints will ask for them, and keep the embeddings in the project, so that
+    a coder's first suggestions need no text model. Returns how many spans were prepared;
+    ``progress`` is called with each transcript id once it is done."""
+    known = {t.tid for t in store.transcripts()}
+    wanted = sorted(known) if tids is None else list(dict.fromkeys(tids))
+    unknown = [t for t in wanted if t not in known]
+    if unknown:
+        raise NotFoundError(
+            f"no transcript {unknown[0]!r} in this project; it has: {', '.join(sorted(known))}"
+        )
+    sug = project_suggester(store)
+    sug.query_cache = sug.cache
+    n = 0
+    for tid in wanted:
+        t = store.transcript(tid)
+        queries = [span_query(t, a, b) for a, b in hint_spans(t)]
+        for i in range(0, len(queries), PREPARE_BATCH):
+            sug.rank(queries[i : i + PREPARE_BATCH], top=1)
+        n += len(queries)
+        if progress is not None:
+            progress(tid)
+    return n
+
+
+#: Spans embedded together when preparing hints.
+PREPARE_BATCH = 256
 
 
 _SHARED: SuggesterCache | None = None
@@ -130,7 +181,9 @@ def accept_suggestion(
 
 __all__ = [
     "accept_suggestion",
+    "hint_spans",
     "hint_suggester",
+    "prepare_hints",
     "project_suggester",
     "shared_cache",
     "suggest_for_passage",

@@ -30,7 +30,7 @@ from qualkit.storage import Store
 from qualkit.storage.store import ThemeRecord
 from qualkit.topics.cache import SuggesterCache, codebook_key
 from qualkit.topics.evaluate import top_level
-from qualkit.topics.project_suggest import accept_suggestion
+from qualkit.topics.project_suggest import accept_suggestion, prepare_hints
 from qualkit.topics.suggest import CodeSuggester, confidence_words, span_query
 from qualkit.ui.undo import Action, UndoStack
 
@@ -476,6 +476,27 @@ class HintSource(SuggesterCache):
         return make_hints(ranked, codebook.by_id(), exclude=exclude, top=top)
 
 
+def prepare_in_background(
+    url: str, tids: Sequence[str], then: Callable[[Store], None] | None = None
+) -> threading.Thread:
+    """Prepare the hints of newly assigned transcripts in the project (:func:`~qualkit.
+    topics.project_suggest.prepare_hints`, with a store of its own) in a background thread,
+    then call ``then`` with that store. A failure is logged by its type only."""
+
+    def work() -> None:
+        try:
+            with Store.open(url, create=False) as store:
+                prepare_hints(store, tids)
+                if then is not None:
+                    then(store)
+        except Exception as e:
+            log.warning("suggested codes could not be prepared: %s", type(e).__name__)
+
+    thread = threading.Thread(target=work, name="qualkit-prepare-hints", daemon=True)
+    thread.start()
+    return thread
+
+
 __all__ = [
     "ACTION_WORDS",
     "HINTS",
@@ -498,6 +519,7 @@ __all__ = [
     "merge_code_choices",
     "merge_theme_targets",
     "parent_choices",
+    "prepare_in_background",
     "quote_source",
     "roles_text",
     "run_info_text",

@@ -11,19 +11,27 @@ from qualkit.ui.content_notes import TOPICS, propose_content_notes
 from qualkit.ui.progress import STATUS_WORDS, team_overview
 from qualkit.ui.st_common import display_names, flash
 from qualkit.ui.st_guard import open_page
+from qualkit.ui.suggestions import prepare_in_background
 from qualkit.ui.view import md_escape
 
 
 def _prepare_hints(store: Store, transcripts: list[Transcript]) -> None:
-    """Rank the participants' turns of newly assigned transcripts in the background, so
-    that their suggested codes are ready when coders open them."""
+    """Get the suggested codes of newly assigned transcripts ready in the background: kept
+    in the project (every turn and sentence), so that a coder's first suggestions need no
+    text model, then ranked in this server's memory."""
     from qualkit.ui.pages.themes import hint_source
 
     source = hint_source()
-    codebook = store.codebook()
-    for t in transcripts:
-        turns = [u for u in t.turns if u.kind == SpeakerKind.PARTICIPANT]
-        source.prepare(store, codebook, t, [(u.start, u.end) for u in turns])
+
+    def rank(mine: Store) -> None:
+        codebook = mine.codebook()
+        for t in transcripts:
+            turns = [u for u in t.turns if u.kind == SpeakerKind.PARTICIPANT]
+            thread = source.prepare(mine, codebook, t, [(u.start, u.end) for u in turns])
+            if thread is not None:
+                thread.join()  # ``mine`` is closed once this returns
+
+    prepare_in_background(store.url, [t.tid for t in transcripts], then=rank)
 
 
 def render() -> None:
