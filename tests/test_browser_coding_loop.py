@@ -282,7 +282,7 @@ def test_not_for_me_asks_once_and_the_undo_is_in_plain_view(app: App, page: Any)
     assert heading_links(page) == 0
     assert axe_findings(page, "my transcripts") == []
     buttons = page.get_by_role("button", name="Not for me")
-    assert buttons.count() == 4  # t01 to t04
+    assert buttons.count() == 5  # t01 to t05
     buttons.nth(1).click()  # the second card: t02
     page.get_by_text("Hand this transcript back? You won't be asked why.").wait_for()
     settle(page)
@@ -437,6 +437,40 @@ def test_on_a_phone_the_menu_starts_closed_and_a_turn_can_be_coded_without_side_
     note.wait_for()
     settle(page)
     assert note.inner_text() == f"Saved: {name} on turn 4."
+    wide = page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth,"
+        " ...[...document.querySelectorAll('[data-testid=stMain], .qk-transcript')]"
+        ".map(e => e.scrollWidth - e.clientWidth)]"
+    )
+    assert wide[0] <= wide[1] and all(x <= 1 for x in wide[2:]), wide
+
+
+def test_at_200_percent_zoom_a_passage_is_coded_without_side_scrolling(app: App, page: Any) -> None:
+    # 683 × 450 CSS pixels is what a 1366 × 900 window shows at 200% zoom.
+    page.set_viewport_size({"width": 683, "height": 450})
+    open_coding(page, app, "casey", "t04")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    assert sidebar.get_attribute("data-collapsed") == "true"
+    _code_words_in_the_long_interview(app, page)
+
+
+def _code_words_in_the_long_interview(app: App, page: Any) -> None:
+    """Select words half way down the long interview and code them: saved, and nothing
+    wider than the window."""
+    drag_select(page, "went to the drop-in")
+    page.get_by_text("Will code turn").wait_for()
+    name = code_name(app, "access.waiting")
+    choose(page, "Codes", name, multi=True)
+    # As a person does on a small window: scroll down to the button, then press it.
+    code_this(page).scroll_into_view_if_needed()
+    settle(page)
+    code_this(page).click()
+    page.locator(".qk-transcript .qk-saved").wait_for()
+    settle(page)
+    with Store.open(app.project, create=False) as store:
+        t = store.transcript("t04")
+        mine = store.codings(transcript="t04", coder="casey")
+        assert any(t.text[c.start : c.end] == "went to the drop-in" for c in mine)
     wide = page.evaluate(
         "() => [document.documentElement.scrollWidth, window.innerWidth,"
         " ...[...document.querySelectorAll('[data-testid=stMain], .qk-transcript')]"

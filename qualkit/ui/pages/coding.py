@@ -694,7 +694,13 @@ def _hint_buttons(
         )
     if not hints:
         if hint_source().preparing(store):
-            st.fragment(run_every=2)(_hints_preparing)()
+            # No timer to show them by itself: a page part that redraws itself every few
+            # seconds swallowed clicks on "Code this" that came while it redrew.
+            st.caption(
+                "Suggested codes are being prepared. They will show with your next step, "
+                "or look again now."
+            )
+            st.button("Look for suggested codes again", key="qk_hints_again")
         return False
     st.markdown(f"**Suggested codes for {md_escape(focus.where)}**")
     st.caption(
@@ -710,14 +716,6 @@ def _hint_buttons(
             args=(t.tid, span.start, span.end, h.code, h.name, focus.where),
         )
     return True
-
-
-def _hints_preparing() -> None:
-    """Say that suggestions are on their way; show the page again once they are ready
-    (or once it is clear there will be none)."""
-    if not hint_source().preparing(get_store()):
-        st.rerun(scope="app")
-    st.caption("Suggested codes are being prepared. They will appear here in a moment.")
 
 
 def _accept_hint(tid: str, start: int, end: int, code: str, name: str, where: str) -> None:
