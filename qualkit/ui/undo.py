@@ -100,11 +100,7 @@ def code_span(
     that arrives twice saves one coding (and one step to undo)."""
     if not codes:
         raise QualkitError("choose at least one code")
-    have = {
-        c.code
-        for c in store.codings(transcript=transcript, coder=actor)
-        if c.start == start and c.end == end
-    }
+    have = store.codes_on(transcript, actor, start, end)
     ids: list[int] = []
     with store.transaction(actor):  # all the codes, or none
         for code in dict.fromkeys(codes):

@@ -189,6 +189,24 @@ class CodingRepo(StoreBase):
                 q = q.where(CodeRow.cid == code)
             return [_coding(r) for r in s.scalars(q)]
 
+    def codes_on(self, transcript: str, coder: str, start: int, end: int) -> set[str]:
+        """The codes ``coder`` has on exactly ``text[start:end]`` of ``transcript`` (one
+        query; what the coding view checks before each save)."""
+        with self.read() as s:
+            q = (
+                select(CodeRow.cid)
+                .join(CodingRow, CodingRow.code_id == CodeRow.id)
+                .join(TranscriptRow, CodingRow.transcript_id == TranscriptRow.id)
+                .join(UserRow, CodingRow.coder_id == UserRow.id)
+                .where(
+                    TranscriptRow.tid == transcript,
+                    UserRow.name == coder,
+                    CodingRow.start == start,
+                    CodingRow.end == end,
+                )
+            )
+            return set(s.scalars(q))
+
     def coders(self) -> list[str]:
         """Names of everyone with at least one coding."""
         with self.read() as s:
