@@ -181,6 +181,12 @@ def test_the_same_coding_twice_is_saved_once(sample: Store) -> None:
     assert code_span(sample, stack, "casey", "t01", 20, 30, codes[:2]) == []
     stack.undo(sample, "casey")  # takes away the second code, not a duplicate
     assert [c.code for c in sample.codings(transcript="t01", coder="casey")] == codes[:1]
+    # Only exactly those words, that coder and that transcript count as "already there".
+    code_span(sample, stack, "casey", "t01", 20, 31, codes[1:2])
+    code_span(sample, stack, "dev", "t01", 20, 30, codes[2:3])
+    assert sample.codes_on("t01", "casey", 20, 30) == set(codes[:1])
+    assert sample.codes_on("t01", "casey", 20, 31) == set(codes[1:2])
+    assert sample.codes_on("t02", "casey", 20, 30) == set()
 
 
 def test_code_change_remove_and_undo_each_step(sample: Store) -> None:
