@@ -192,7 +192,7 @@ def real_sets() -> dict[str, Any]:
 
     from qualkit.model import Span
     from qualkit.topics.embed import shared_embedder
-    from qualkit.topics.evaluate import load_eval_set, top_level
+    from qualkit.topics.evaluate import load_eval_set
     from qualkit.topics.passages import Passage
     from qualkit.topics.suggest import CodeSuggester, Query
     from qualkit.topics.themes import discover_themes
@@ -207,7 +207,7 @@ def real_sets() -> dict[str, Any]:
         ]
         emb = embedder.encode(es.texts)
         firsts = [sorted(g)[0] for g in es.gold]
-        gold_theme = np.array([top_level(es.codebook, c) for c in firsts])
+        gold_theme = np.array([es.codebook.theme_of(c) for c in firsts])
         gold_code = np.array(firsts)
 
         def score(

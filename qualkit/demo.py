@@ -181,9 +181,8 @@ def build_demo(
         n = len(store.transcripts())
         n_themes = 0
         if themes:
-            from qualkit.topics.themes import run_themes
-
             from qualkit.topics.project_suggest import prepare_hints
+            from qualkit.topics.themes import run_themes
 
             echo("Finding candidate themes for the team to review...")
             n_themes = len(run_themes(store, ACTOR))

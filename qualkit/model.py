@@ -7,6 +7,7 @@ points into one normalised text (NFC, no BOM, ``\\n`` line ends), end exclusive.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -116,6 +117,16 @@ class Code:
     provenance: Provenance = Provenance.MANUAL
 
 
+def theme_of(cid: str, parents: Mapping[str, str | None]) -> str:
+    """The top-level code (theme) above ``cid``, ``cid`` itself for a top-level code or one
+    not in ``parents`` (each code's parent); a loop of parents stops where it closes."""
+    seen = {cid}
+    while (parent := parents.get(cid)) is not None and parent not in seen:
+        seen.add(parent)
+        cid = parent
+    return cid
+
+
 @dataclass
 class Codebook:
     name: str
@@ -125,6 +136,14 @@ class Codebook:
 
     def by_id(self) -> dict[str, Code]:
         return {c.cid: c for c in self.codes}
+
+    def parents(self) -> dict[str, str | None]:
+        """Each code's parent (None for a top-level code)."""
+        return {c.cid: c.parent for c in self.codes}
+
+    def theme_of(self, cid: str) -> str:
+        """The top-level code (theme) above ``cid``: :func:`theme_of` over this codebook."""
+        return theme_of(cid, self.parents())
 
     def children(self, cid: str | None) -> list[Code]:
         return [c for c in self.codes if c.parent == cid]

@@ -1,4 +1,5 @@
-"""One sentence splitter: the coding app offers the sentences agreement counts as units."""
+"""One home for the text's shapes: the sentence splitter the app and agreement share, and
+the theme above a code."""
 
 from __future__ import annotations
 
@@ -94,3 +95,25 @@ def test_with_speaker_labels_the_sentence_units_are_still_the_app_sentences(text
     # No unit holds a speaker label or the header.
     words = [transcript.text[int(s) : int(e)] for s, e in units]
     assert not any("Interviewer:" in w or "Participant:" in w or "Title:" in w for w in words)
+
+
+def test_the_theme_of_a_code_is_its_top_level_code() -> None:
+    from qualkit.model import Code, Codebook, theme_of
+
+    book = Codebook(
+        "b",
+        [
+            Code("a", "A", "Top."),
+            Code("a.b", "B", "Child.", parent="a"),
+            Code("a.b.c", "C", "Grandchild.", parent="a.b"),
+            Code("x", "X", "Parent not in the codebook.", parent="gone"),
+        ],
+    )
+    assert [book.theme_of(c) for c in ("a", "a.b", "a.b.c", "x", "unknown")] == [
+        "a",
+        "a",
+        "a",
+        "gone",
+        "unknown",
+    ]
+    assert theme_of("p", {"p": "q", "q": "p"}) == "q"  # a loop stops where it closes

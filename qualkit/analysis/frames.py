@@ -78,10 +78,9 @@ from qualkit.analysis.matrices import (
     cooccurrence,
     matrix,
     select_codings,
-    theme_of,
 )
 from qualkit.errors import NotFoundError, QualkitError
-from qualkit.model import Codebook, Coding, Participant, Provenance, Transcript
+from qualkit.model import Codebook, Coding, Participant, Provenance, Transcript, theme_of
 from qualkit.storage import CONSENSUS_CODER, Store
 from qualkit.topics.passages import transcript_passages
 

@@ -23,9 +23,9 @@ from qualkit.analysis.matrices import (
     make_filters,
     selected_codes,
     selected_transcripts,
-    theme_of,
 )
 from qualkit.errors import QualkitError
+from qualkit.model import theme_of
 
 if TYPE_CHECKING:
     from qualkit.analysis.frames import Study

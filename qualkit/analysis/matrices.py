@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from qualkit.errors import QualkitError
+from qualkit.model import theme_of
 from qualkit.storage import CONSENSUS_CODER
 
 if TYPE_CHECKING:
@@ -60,15 +61,6 @@ if TYPE_CHECKING:
 
 #: What a transcript without a participant, role or attribute value shows in a matrix.
 NOT_RECORDED = "(not recorded)"
-
-
-def theme_of(cid: str, parents: Mapping[str, str | None]) -> str:
-    """The top-level code above ``cid`` (``cid`` itself for a top-level code)."""
-    seen = {cid}
-    while (parent := parents.get(cid)) is not None and parent not in seen:
-        seen.add(parent)
-        cid = parent
-    return cid
 
 
 COUNTS = ("codings", "transcripts", "participants")
@@ -764,5 +756,4 @@ __all__ = [
     "select_codings",
     "selected_codes",
     "selected_transcripts",
-    "theme_of",
 ]

@@ -90,6 +90,7 @@ from qualkit.model import (
     SpeakerKind,
     Transcript,
     Turn,
+    theme_of,
 )
 from qualkit.storage import Store
 from qualkit.text import split_sentences
@@ -269,7 +270,7 @@ class QuoteBank:
         out = []
         for code in self.codes:
             quotes = by_code.get(code.cid, [])
-            theme = _root(code.cid, parents)
+            theme = theme_of(code.cid, parents)
             out.append(
                 CodeCount(
                     theme=theme,
@@ -293,14 +294,6 @@ class QuoteBank:
             f"{n} quote{'s' if n != 1 else ''} from {self.participants} participant"
             f"{'s' if self.participants != 1 else ''}"
         )
-
-
-def _root(cid: str, parents: Mapping[str, str | None]) -> str:
-    seen = {cid}
-    while (parent := parents.get(cid)) is not None and parent not in seen:
-        seen.add(parent)
-        cid = parent
-    return cid
 
 
 # -- building -----------------------------------------------------------------------------
@@ -429,7 +422,7 @@ def _themes(
     """Id to name of the top-level code (theme) above each code."""
     themes: dict[str, str] = {}
     for k in codes:
-        root = _root(k.cid, parents)
+        root = theme_of(k.cid, parents)
         themes[root] = by_id[root].name if root in by_id else root
     return themes
 
@@ -584,7 +577,7 @@ def _quote(
     tidy: bool,
 ) -> Quote:
     code = group[0].code
-    theme = _root(code, parents)
+    theme = theme_of(code, parents)
     interviewer = turn is not None and turn.kind is SpeakerKind.INTERVIEWER
     if interviewer:
         attribution, pid, role = labels.get(INTERVIEWER_LABEL, INTERVIEWER_LABEL), None, None

@@ -100,17 +100,6 @@ class Evaluation:
         return "\n".join(lines)
 
 
-def top_level(codebook: Codebook, cid: str) -> str:
-    """The top-level ancestor of a code (itself when it has no parent)."""
-    by_id = codebook.by_id()
-    seen = set()
-    cur = cid
-    while cur in by_id and by_id[cur].parent and cur not in seen:
-        seen.add(cur)
-        cur = by_id[cur].parent or cur
-    return cur
-
-
 def _spans(codings: list[Coding]) -> dict[tuple[str, int, int], set[str]]:
     spans: dict[tuple[str, int, int], set[str]] = defaultdict(set)
     for c in codings:
@@ -236,7 +225,7 @@ def evaluate_themes(store: Store) -> ThemeScores:
             o = p.overlap(a, b)
             if o > overlap:
                 best, overlap = p, o
-        tops = Counter(top_level(codebook, c) for c in codes)
+        tops = Counter(codebook.theme_of(c) for c in codes)
         gold.append(sorted(tops, key=lambda x: (-tops[x], x))[0])
         found.append(theme_of.get(best.key, -1) if best is not None else -1)
     g = np.array(gold)
@@ -280,7 +269,6 @@ __all__ = [
     "evaluate",
     "evaluate_suggestions",
     "evaluate_themes",
-    "top_level",
 ]
 
 

@@ -45,7 +45,6 @@ from qualkit.topics.embed import (
     StoreCache,
     shared_embedder,
 )
-from qualkit.topics.evaluate import top_level
 from qualkit.topics.passages import Passage, project_passages
 from qualkit.topics.project_suggest import project_suggester
 from qualkit.topics.suggest import CodeSuggester, Query
@@ -128,7 +127,7 @@ def _seed_groups(codebook: Codebook, cids: Sequence[str]) -> dict[str, list[int]
     """Top-level theme id → indexes of its codable codes (a flat codebook: one per code)."""
     groups: dict[str, list[int]] = {}
     for j, cid in enumerate(cids):
-        groups.setdefault(top_level(codebook, cid), []).append(j)
+        groups.setdefault(codebook.theme_of(cid), []).append(j)
     return groups
 
 

@@ -414,16 +414,6 @@ def layer_name(coder: str, names: Mapping[str, str]) -> str:
 DOWNLOAD_FORMATS = ("docx", "xlsx", "csv", "md")
 
 
-def theme_of(codebook: Codebook, cid: str) -> str:
-    """The top-level code (theme) above ``cid``."""
-    parents = {c.cid: c.parent for c in codebook.codes}
-    seen = {cid}
-    while (parent := parents.get(cid)) is not None and parent not in seen:
-        seen.add(parent)
-        cid = parent
-    return cid
-
-
 def code_choice_label(codebook: Codebook, cid: str) -> str:
     """A drop-down label: themes say how many codes they include, codes name their theme."""
     by_id = codebook.by_id()
@@ -434,7 +424,7 @@ def code_choice_label(codebook: Codebook, cid: str) -> str:
     if below:
         n = len(below)
         return f"{code.name} (theme: includes its {n} code{'s' if n != 1 else ''})"
-    theme = theme_of(codebook, cid)
+    theme = codebook.theme_of(cid)
     if theme != cid and theme in by_id:
         return f"{code.name} (in {by_id[theme].name})"
     return code.name

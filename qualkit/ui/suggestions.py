@@ -29,7 +29,6 @@ from qualkit.model import Code, Codebook, Coding, Transcript
 from qualkit.storage import Store
 from qualkit.storage.store import ThemeRecord
 from qualkit.topics.cache import SuggesterCache, codebook_key
-from qualkit.topics.evaluate import top_level
 from qualkit.topics.project_suggest import accept_suggestion, prepare_hints
 from qualkit.topics.suggest import CodeSuggester, confidence_words, span_query
 from qualkit.ui.undo import Action, UndoStack
@@ -183,7 +182,7 @@ def default_parent(theme: ThemeRecord, codebook: Codebook) -> str | None:
     ids = {c.cid for c in codebook.codes}
     if theme.seed not in ids:
         return None
-    top = top_level(codebook, theme.seed)
+    top = codebook.theme_of(theme.seed)
     return top if top in parent_choices(codebook) else None
 
 
