@@ -91,10 +91,21 @@ def measure(work: Path) -> dict[str, Any]:
 
     import qualkit
     from qualkit.storage import Store
-    from qualkit.testing.browser import CHROMIUM, CHROMIUM_ARGS
-    from qualkit.testing.loadtest import long_transcript
-    from qualkit.testing.sample_project import SAMPLE_TRANSCRIPTS, build_sample_project
     from qualkit.ui.server import serving
+
+    try:
+        from qualkit.testing.browser import CHROMIUM, CHROMIUM_ARGS
+        from qualkit.testing.loadtest import long_transcript
+        from qualkit.testing.sample_project import SAMPLE_TRANSCRIPTS, build_sample_project
+    except ImportError:  # a baseline from before the test helpers left qualkit.ui
+        import importlib
+
+        old = {m: importlib.import_module(f"qualkit.ui.{m}") for m in ("loadtest", "server")}
+        sample = importlib.import_module("qualkit.ui.sample_project")
+        CHROMIUM, CHROMIUM_ARGS = old["server"].CHROMIUM, old["server"].CHROMIUM_ARGS
+        long_transcript = old["loadtest"].long_transcript
+        SAMPLE_TRANSCRIPTS = sample.SAMPLE_TRANSCRIPTS
+        build_sample_project = sample.build_sample_project
 
     project = str(work / "project.db")
     texts = {**SAMPLE_TRANSCRIPTS, LONG: long_transcript(WORDS)}
