@@ -226,6 +226,63 @@ def test_enter_in_the_code_picker_adds_only_the_highlighted_code(app: App, page:
     page.keyboard.press("Escape")
 
 
+#: The meaning shown for the highlighted code: whether it is shown, its text, the
+#: highlighted option's name and description target, and whether it covers the codes box.
+MEANING_JS = """() => {
+  const box = document.getElementById('qk-code-def');
+  const input = document.querySelector('input[role=combobox][aria-label=Codes]');
+  const option = document.getElementById(input.getAttribute('aria-activedescendant') || '');
+  if (!box || !option) return null;
+  const a = box.getBoundingClientRect(), b = input.getBoundingClientRect();
+  const covers = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  return {shown: !box.hidden && a.height > 0, text: box.textContent,
+          option: option.textContent.trim(), describedBy: option.getAttribute('aria-describedby'),
+          covers: covers, inWindow: a.top >= 0 && a.bottom <= window.innerHeight + 1};
+}"""
+
+
+def _meaning_of(app: App, name: str) -> str:
+    from qualkit.ui.words import plain_definition
+
+    with Store.open(app.project, create=False) as store:
+        by_id = store.codebook().by_id()
+    code = next(c for c in by_id.values() if c.name == name)
+    return plain_definition(code.definition.strip(), by_id)
+
+
+@pytest.mark.parametrize("size", [(1366, 900), (390, 844)], ids=["wide", "phone"])
+def test_the_code_picker_shows_the_meaning_of_the_highlighted_code(
+    app: App, page: Any, size: tuple[int, int]
+) -> None:
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    open_coding(page, app, "rita", "t01")
+    only_one(page, "Codes").focus()
+    page.keyboard.type("s")
+    page.get_by_role("option").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    seen = []
+    for _ in range(2):
+        page.wait_for_function(
+            "() => { const b = document.getElementById('qk-code-def'); return b && !b.hidden; }"
+        )
+        got = page.evaluate(MEANING_JS)
+        assert got is not None
+        assert got["shown"] and got["describedBy"] == "qk-code-def", got
+        assert got["text"] == got["option"] + _meaning_of(app, got["option"]), got
+        assert not got["covers"] and got["inWindow"], got
+        seen.append(got["option"])
+        page.keyboard.press("ArrowDown")
+        page.wait_for_function(
+            "([name]) => (document.getElementById('qk-code-def') || {}).dataset?.name !== name",
+            arg=[got["option"]],
+        )
+    assert seen[0] != seen[1], seen
+    # Once the list is closed, nothing is left over the page.
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    page.locator("#qk-code-def").wait_for(state="hidden")
+
+
 # -- 3 and 4. one "[Selected]" and whole words ---------------------------------------------
 
 
@@ -443,6 +500,59 @@ def test_on_a_phone_the_menu_starts_closed_and_a_turn_can_be_coded_without_side_
         ".map(e => e.scrollWidth - e.clientWidth)]"
     )
     assert wide[0] <= wide[1] and all(x <= 1 for x in wide[2:]), wide
+
+
+#: Where the codes box and "Code this" are, as [top, bottom] of each, and the window height.
+DOCK_JS = """() => {
+  const input = document.querySelector('input[role=combobox][aria-label=Codes]');
+  const button = [...document.querySelectorAll('button')].find(
+    b => b.textContent.trim() === 'Code this');
+  const r = e => { const x = e.getBoundingClientRect(); return [x.top, x.bottom]; };
+  return {codes: r(input), button: r(button), height: window.innerHeight};
+}"""
+
+
+def test_on_a_phone_the_code_picker_stays_at_the_bottom_while_the_transcript_scrolls(
+    app: App, page: Any
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_coding(page, app, "casey", "t04")
+    for where in ("top", "transcript", "end"):
+        if where == "transcript":
+            page.locator(".qk-transcript").scroll_into_view_if_needed()
+            page.locator(".qk-transcript").evaluate("e => { e.scrollTop = e.scrollHeight / 2; }")
+        elif where == "end":
+            page.evaluate(
+                "() => document.querySelectorAll('*').forEach(e => {"
+                " if (e.scrollHeight > e.clientHeight) e.scrollTop = e.scrollHeight; })"
+            )
+        page.wait_for_timeout(200)
+        got = page.evaluate(DOCK_JS)
+        for part in ("codes", "button"):
+            top, bottom = got[part]
+            assert got["height"] / 2 <= top and bottom <= got["height"], (where, got)
+    # At the end of the page, the last thing on it can be scrolled clear of the dock.
+    lowest = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll("
+        "'[data-testid=stMainBlockContainer] [data-testid=stElementContainer]')]"
+        ".filter(e => !e.closest('.st-key-qk_code_dock') && e.checkVisibility())"
+        ".map(e => e.getBoundingClientRect().bottom))"
+    )
+    dock = page.locator(".st-key-qk_code_dock").bounding_box()
+    assert dock is not None and lowest <= dock["y"] + 1, (lowest, dock)
+    # Select words half way down and code them without scrolling to the button.
+    drag_select(page, "went to the drop-in")
+    page.get_by_text("Will code turn").wait_for()
+    settle(page)
+    choose(page, "Codes", code_name(app, "access.waiting"), multi=True)
+    got = page.evaluate(DOCK_JS)
+    assert got["height"] / 2 <= got["button"][0] and got["button"][1] <= got["height"], got
+    code_this(page).click()
+    page.locator(".qk-transcript .qk-saved").wait_for()
+    with Store.open(app.project, create=False) as store:
+        t = store.transcript("t04")
+        mine = store.codings(transcript="t04", coder="casey")
+        assert any(t.text[c.start : c.end] == "went to the drop-in" for c in mine)
 
 
 def test_at_200_percent_zoom_a_passage_is_coded_without_side_scrolling(app: App, page: Any) -> None:

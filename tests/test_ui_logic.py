@@ -39,6 +39,7 @@ from qualkit.ui.words import (
     display_titles,
     field_label,
     header_fields,
+    picker_meanings,
     plain_definition,
     readable_placeholders,
 )
@@ -502,6 +503,24 @@ def test_recently_used_codes_come_first_in_the_picker() -> None:
     assert picker_order(codable, ["c", "a"]) == ["c", "a", "b", "d"]
     # A recent code that can no longer be chosen is left out; repeats count once.
     assert picker_order(codable, ["gone", "d", "d"]) == ["d", "a", "b", "c"]
+
+
+def test_the_picker_knows_each_codes_meaning_by_the_label_it_shows() -> None:
+    codes = [
+        Code("a", "Housing", "Where people live (not b.x).", parent="t1"),
+        Code("b.x", "Housing", "", parent="t2", include=" Moving between hostels "),
+        Code("c", "Bare"),
+        Code("t1", "First theme", codable=False),
+        Code("t2", "Second theme", codable=False),
+    ]
+    meanings = picker_meanings(codes)
+    # Keyed by what the list shows (two codes share a name, so the theme tells them
+    # apart), with ids turned into names and "when to use it" standing in for a missing
+    # definition; a code with neither is left out.
+    assert meanings == {
+        "Housing (First theme)": "Where people live (not “Housing”).",
+        "Housing (Second theme)": "Use it for: Moving between hostels",
+    }
 
 
 def test_titles_and_header_fields_in_peoples_words() -> None:

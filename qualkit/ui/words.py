@@ -186,3 +186,19 @@ def code_choice_labels(codes: Iterable[Code]) -> dict[str, str]:
         clash = counts[c.name] > 1 and parent is not None
         out[c.cid] = f"{c.name} ({parent.name})" if clash and parent else c.name
     return out
+
+
+def picker_meanings(codes: Iterable[Code]) -> dict[str, str]:
+    """What the code picker shows for each code (see :func:`code_choice_labels`) → a short
+    meaning in plain words: the code's definition, or else when to use it. Codes with
+    neither are left out."""
+    cs = list(codes)
+    by_id = {c.cid: c for c in cs}
+    labels = code_choice_labels(cs)
+    out: dict[str, str] = {}
+    for c in cs:
+        if c.definition.strip():
+            out[labels[c.cid]] = plain_definition(c.definition.strip(), by_id)
+        elif c.include.strip():
+            out[labels[c.cid]] = f"Use it for: {plain_definition(c.include.strip(), by_id)}"
+    return out

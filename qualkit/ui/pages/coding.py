@@ -55,6 +55,7 @@ from qualkit.ui.words import (
     display_title,
     display_titles,
     header_fields,
+    picker_meanings,
     plain_definition,
 )
 
@@ -70,6 +71,13 @@ PICKER_CSS = """<style>
   white-space: normal !important; overflow: hidden; text-overflow: clip !important;
   height: auto !important; max-height: none !important;
   font-size: 0.85rem; line-height: 1.15;
+}
+/* The codes box keeps one height whether or not it has the focus (the place to type is
+   always a line of its own), so that "Code this" does not move away from under the
+   pointer when pressing it takes the focus out of the box. */
+.st-key-qk_code_dock [data-testid="stMultiSelectTagsContainer"]:has([data-tag])
+    input[role="combobox"] {
+  flex: 1 0 100% !important; min-width: 100% !important;
 }
 </style>"""
 #: Preference: show suggested codes for the passage in focus (on unless turned off).
@@ -433,6 +441,8 @@ def _coding_unit(tid: str) -> None:
         focus=focus if isinstance(focus, int) else None,
         saved=_take_saved(t.tid),
     )
+    # The meaning of each code, shown beside the codes box for the highlighted code.
+    view["picker"] = picker_meanings(codebook.codes)
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.header("Transcript", anchor=False)
@@ -552,46 +562,49 @@ def _code_form(
     # Lists of choices wrap long names onto two lines instead of cutting them off.
     st.html(PICKER_CSS)
     order = picker_order([c.cid for c in codable], _recent_codes(store, sess.user))
-    chosen = st.multiselect(
-        "Codes",
-        order,
-        format_func=lambda cid: labels[cid],
-        key=f"qk_codes_{t.tid}_{n}",
-        placeholder="Type to search the codes",
-        help=(
-            "Type part of a name; Enter adds the highlighted code. You can add more than "
-            "one. Codes you used lately come first."
-        ),
-        select_all=False,
-        filter_mode="contains",
-    )
-    # The text that will be coded, restated right by the button (one above the other, so
-    # that neither is squeezed or cut off with larger text or on a narrow screen).
-    with st.container(border=True):
-        if span is None:
-            st.markdown("**Nothing selected yet.** Select words, or choose a turn.")
-        else:
-            quoted = md_escape(excerpt(t.text, span.start, span.end, 60))
-            st.markdown(f"**Will code {md_escape(where)}:** “{quoted}”")
-            if not chosen:
-                st.caption("Choose at least one code.")
-        # Disabled only while there is no text: whether codes are chosen is checked on
-        # the click, so that the button does not flicker (and drop out of the Tab order)
-        # while the codes box is still sending its value. The coding is saved before the
-        # unit is drawn again, so one run shows it.
-        st.button(
-            "Code this",
-            type="primary",
-            key="qk_code_this",
-            disabled=span is None,
-            on_click=_code_this,
-            args=(t.tid, span.start, span.end, where, f"qk_codes_{t.tid}_{n}", n)
-            if span is not None
-            else None,
+    # The codes box and the button are one block: on a phone it docks at the bottom of the
+    # screen (see transcript.css), so both stay in reach while the transcript scrolls.
+    with st.container(key="qk_code_dock"):
+        chosen = st.multiselect(
+            "Codes",
+            order,
+            format_func=lambda cid: labels[cid],
+            key=f"qk_codes_{t.tid}_{n}",
+            placeholder="Type to search the codes",
+            help=(
+                "Type part of a name; Enter adds the highlighted code. You can add more than "
+                "one. Codes you used lately come first."
+            ),
+            select_all=False,
+            filter_mode="contains",
         )
-        problem = st.session_state.pop(FORM_ERROR, None)
-        if problem:
-            st.error(str(problem))
+        # The text that will be coded, restated right by the button (one above the other, so
+        # that neither is squeezed or cut off with larger text or on a narrow screen).
+        with st.container(border=True):
+            if span is None:
+                st.markdown("**Nothing selected yet.** Select words, or choose a turn.")
+            else:
+                quoted = md_escape(excerpt(t.text, span.start, span.end, 60))
+                st.markdown(f"**Will code {md_escape(where)}:** “{quoted}”")
+                if not chosen:
+                    st.caption("Choose at least one code.")
+            # Disabled only while there is no text: whether codes are chosen is checked on
+            # the click, so that the button does not flicker (and drop out of the Tab order)
+            # while the codes box is still sending its value. The coding is saved before the
+            # unit is drawn again, so one run shows it.
+            st.button(
+                "Code this",
+                type="primary",
+                key="qk_code_this",
+                disabled=span is None,
+                on_click=_code_this,
+                args=(t.tid, span.start, span.end, where, f"qk_codes_{t.tid}_{n}", n)
+                if span is not None
+                else None,
+            )
+            problem = st.session_state.pop(FORM_ERROR, None)
+            if problem:
+                st.error(str(problem))
     # What the chosen codes mean comes after the button, so that the button stays close to
     # the codes box and the transcript however long the definitions are.
     if chosen:

@@ -291,6 +291,99 @@ function focusCodesWhenReady(root, version) {
   }, 50);
 }
 
+// The meaning of the code highlighted in the codes box (by the arrow keys, by typing or
+// under the mouse) is shown beside the list of codes, and is the highlighted option's
+// accessible description, so that a screen reader reads it after the code's name.
+// ``defs`` maps what the list shows (a code's label) to its meaning in plain words.
+function explainPicker(defs) {
+  let box = document.getElementById("qk-code-def");
+  if (!box) {
+    box = el("div", "qk-code-def");
+    box.id = "qk-code-def";
+    box.hidden = true;
+    document.body.appendChild(box);
+  }
+  let described = null;
+  const hide = () => {
+    box.hidden = true;
+    box.dataset.name = "";
+    if (described) described.removeAttribute("aria-describedby");
+    described = null;
+  };
+  const update = () => {
+    const input = document.querySelector('input[role="combobox"][aria-label="Codes"]');
+    const open = input && input.getAttribute("aria-expanded") === "true";
+    const list = open && document.getElementById(input.getAttribute("aria-controls") || "");
+    if (!list) return hide();
+    // The option under the mouse once the mouse has moved over the list; otherwise (and
+    // after any key) the one the keys highlight.
+    const hovered = viaMouse && list.querySelector('[role="option"][data-hovered="true"]');
+    const id = input.getAttribute("aria-activedescendant");
+    const option = hovered || (id ? document.getElementById(id) : null);
+    const name = option ? option.textContent.trim() : "";
+    const meaning = name ? defs[name] : "";
+    if (!meaning) return hide();
+    if (box.dataset.name !== name) {
+      box.replaceChildren(el("strong", "", name), el("span", "", meaning));
+      box.dataset.name = name;
+    }
+    if (described !== option) {
+      if (described) described.removeAttribute("aria-describedby");
+      option.setAttribute("aria-describedby", box.id);
+      described = option;
+    }
+    box.hidden = false;
+    // Beside the list, never over the codes box: to its left if there is room (on a wide
+    // screen, over the transcript), else below the list and the box, else above them.
+    const r = list.getBoundingClientRect();
+    const b = input.getBoundingClientRect();
+    const top0 = Math.min(r.top, b.top);
+    const bottom0 = Math.max(r.bottom, b.bottom);
+    const roomLeft = r.left - 12;
+    const width = Math.min(roomLeft >= 260 ? roomLeft : Math.max(r.width, 260), 448, window.innerWidth - 8);
+    box.style.width = width + "px";
+    const h = box.offsetHeight;
+    let left;
+    let top;
+    if (roomLeft >= 260) {
+      left = r.left - width - 8;
+      top = Math.min(Math.max(4, r.top), window.innerHeight - h - 4);
+    } else {
+      left = Math.max(4, Math.min(r.left, window.innerWidth - width - 4));
+      top = bottom0 + 4;
+      if (top + h > window.innerHeight) top = top0 - h - 4;
+    }
+    box.style.left = Math.max(4, left) + "px";
+    box.style.top = Math.max(0, top) + "px";
+  };
+  let viaMouse = false;
+  const onKey = () => {
+    viaMouse = false;
+  };
+  const onMove = (event) => {
+    const over = event.target instanceof Element && event.target.closest('[role="listbox"]');
+    if (over && !viaMouse) {
+      viaMouse = true;
+      update();
+    }
+  };
+  document.addEventListener("keydown", onKey, true);
+  document.addEventListener("pointermove", onMove, true);
+  const watch = new MutationObserver(update);
+  watch.observe(document.body, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeFilter: ["aria-activedescendant", "aria-expanded", "data-hovered"],
+  });
+  return () => {
+    watch.disconnect();
+    document.removeEventListener("keydown", onKey, true);
+    document.removeEventListener("pointermove", onMove, true);
+    hide();
+  };
+}
+
 // The view arrives as UTF-8 JSON bytes (or, from older callers, as an object or a string).
 function decode(raw) {
   if (!raw) return null;
@@ -393,7 +486,9 @@ export default function (component) {
   document.addEventListener("pointerup", onPointerUp);
   document.addEventListener("keydown", onPageKeyDown, true);
   root.addEventListener("keydown", onKeyDown);
+  const unexplain = data.picker ? explainPicker(data.picker) : () => {};
   const cleanup = () => {
+    unexplain();
     document.removeEventListener("pointerup", onPointerUp);
     document.removeEventListener("keydown", onPageKeyDown, true);
     root.removeEventListener("keydown", onKeyDown);
