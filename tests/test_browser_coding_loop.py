@@ -242,12 +242,10 @@ MEANING_JS = """() => {
 
 
 def _meaning_of(app: App, name: str) -> str:
-    from qualkit.ui.words import plain_definition
+    from qualkit.ui.words import picker_meanings
 
     with Store.open(app.project, create=False) as store:
-        by_id = store.codebook().by_id()
-    code = next(c for c in by_id.values() if c.name == name)
-    return plain_definition(code.definition.strip(), by_id)
+        return picker_meanings(store.codebook().codes)[name]
 
 
 @pytest.mark.parametrize("size", [(1366, 900), (390, 844)], ids=["wide", "phone"])
