@@ -272,3 +272,62 @@ def test_lower_case_names_spread_only_within_their_own_text() -> None:
     # A weak seed (spaCy's guess) does not make a word a name everywhere.
     weak = Detection(20, 23, "PERSON", 0.8, "SpacyRecognizer")
     assert not prop.terms_from(text, [weak], lower_case_names=True)
+
+
+def test_transcripts_typed_without_apostrophes() -> None:
+    from qualkit.deid.textutil import drops_apostrophes
+
+    bare = "i didnt know. she wasnt there and i cant say. we dont talk. it doesn't matter.\n"
+    marked = "I didn't know. She wasn't there and I can't say. We don't talk.\n"
+    assert drops_apostrophes(bare)
+    assert not drops_apostrophes(marked)
+    assert not drops_apostrophes("no contractions here at all")
+
+
+def test_subtitle_cue_numbers() -> None:
+    from qualkit.deid.textutil import is_cue_number
+
+    text = "12\n00:01:02,000 --> 00:01:04,000\nI was 17 then.\n\n13\n00:01:05,000 --> x\n"
+    assert is_cue_number(text, 0, 2)
+    start = text.index("13")
+    assert is_cue_number(text, start, start + 2)
+    start = text.index("17")
+    assert not is_cue_number(text, start, start + 2)
+    assert not is_cue_number("I was\n17\nthen", 6, 8)
+
+
+def test_lower_case_possessive_without_its_apostrophe() -> None:
+    from qualkit.deid.propagation import Propagator
+    from qualkit.deid.spans import Detection
+    from qualkit.deid.words import Lexicon
+
+    text = "i didnt go home. i stayed at sues place. sue and phil didnt mind. i wasnt sure.\n"
+    seed = Detection(text.index("sue and"), text.index("sue and") + 3, "PERSON", 0.8, "X")
+    prop = Propagator(Lexicon(others=["sue"]))
+    terms = prop.terms_from(text, [seed], lower_case_names=True)
+    found = [(d.start, text[d.start : d.end]) for d in prop.mentions(text, terms)]
+    assert (text.index("sues"), "sue") in found
+    # Where apostrophes are typed, a word ending in "s" is left alone.
+    typed = text.replace("didnt", "didn't").replace("wasnt", "wasn't")
+    assert all(
+        typed[d.start : d.end + 1] != "sues"
+        for d in prop.mentions(typed, prop.terms_from(typed, [seed], lower_case_names=True))
+    )
+
+
+def test_clause_subject_that_is_a_widely_used_first_name_is_a_possible_miss() -> None:
+    from types import SimpleNamespace
+
+    from qualkit.deid.analyzer import Detector
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+    from qualkit.deid.words import Lexicon
+
+    detector = Detector.__new__(Detector)
+    detector.scorer = SimpleNamespace(thresholds={"possible": 0.08})  # type: ignore[assignment]
+    detector.gazetteer = Gazetteer({"des": NameStats(214, 884, 10, 0, 0, 0)})
+    detector.lexicon = Lexicon()
+    subject = SimpleNamespace(lower_="des", dep_="nsubj", pos_="X")
+    assert detector._risk(subject, "PERSON", 0.02, lower=True) == 0.08  # type: ignore[arg-type]
+    assert detector._risk(subject, "PERSON", 0.02, lower=False) == 0.02  # type: ignore[arg-type]
+    obj = SimpleNamespace(lower_="des", dep_="dobj", pos_="X")
+    assert detector._risk(obj, "PERSON", 0.02, lower=True) == 0.02  # type: ignore[arg-type]

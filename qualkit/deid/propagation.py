@@ -23,6 +23,7 @@ from qualkit.deid.spans import (
 )
 from qualkit.deid.textutil import (
     at_sentence_start,
+    drops_apostrophes,
     function_word_follows,
     possessive_end,
     strip_possessive,
@@ -215,6 +216,7 @@ class Propagator:
                 out.append(Detection(m.start(), end, etype, 0.7, PROPAGATION_RECOGNIZER, 36))
         if prefixes:
             out.extend(self._shortened(text, prefixes))
+        out.extend(_bare_possessives(text, plain))
         return out
 
     def _shortened(self, text: str, prefixes: list[Term]) -> list[Detection]:
@@ -230,6 +232,20 @@ class Propagator:
                 end = possessive_end(text, m.end())
                 out.append(Detection(m.start(), end, PERSON, 0.6, PROPAGATION_RECOGNIZER, 37))
         return out
+
+
+def _bare_possessives(text: str, terms: Iterable[Term]) -> list[Detection]:
+    """Lower-case names with a possessive typed without its apostrophe ("at sues": the
+    name without the "s"), in a transcript typed without apostrophes."""
+    names = sorted({t.text for t in terms if local_only(t) and t.type == PERSON}, key=len)
+    if not names or not drops_apostrophes(text):
+        return []
+    body = "|".join(re.escape(n) for n in reversed(names))
+    pattern = re.compile(rf"(?<![\p{{L}}\p{{N}}@'’])(?:{body})(?=s(?![\p{{L}}\p{{N}}'’]))")
+    return [
+        Detection(m.start(), m.end(), PERSON, 0.7, PROPAGATION_RECOGNIZER, 36)
+        for m in pattern.finditer(text)
+    ]
 
 
 def local_only(term: Term) -> bool:
