@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -331,3 +332,57 @@ def test_clause_subject_that_is_a_widely_used_first_name_is_a_possible_miss() ->
     assert detector._risk(subject, "PERSON", 0.02, lower=False) == 0.02  # type: ignore[arg-type]
     obj = SimpleNamespace(lower_="des", dep_="dobj", pos_="X")
     assert detector._risk(obj, "PERSON", 0.02, lower=True) == 0.02  # type: ignore[arg-type]
+
+
+def _bare_detector(names: dict[str, Any], common: Iterable[str] = ()) -> Any:
+    """A detector without an NLP engine: a names gazetteer, a lexicon, no allow list."""
+    from types import SimpleNamespace
+
+    from qualkit.deid.analyzer import Detector
+    from qualkit.deid.gazetteer import Gazetteer
+    from qualkit.deid.words import Lexicon
+
+    detector = Detector.__new__(Detector)
+    detector.scorer = SimpleNamespace(thresholds={"detect": 0.35, "possible": 0.08})  # type: ignore[assignment]
+    detector.gazetteer = Gazetteer(names)
+    detector.lexicon = Lexicon(others=common)
+    detector._allow_re = None
+    return detector
+
+
+def test_a_common_first_name_and_surname_side_by_side_are_a_name() -> None:
+    from qualkit.deid.gazetteer import NameStats
+
+    names = {"kev": NameStats(90, 120, 9, 0, 0, 0), "mcardle": NameStats(0, 0, 0, 400, 310, 3)}
+    detector = _bare_detector(names)
+    text = "i've been kev mcardle round here for years"
+    found = detector._first_and_surnames(text, [])
+    assert [(text[d.start : d.end], d.type) for d in found] == [("kev mcardle", "PERSON")]
+    # A surname that is also an English word is not enough.
+    names["green"] = NameStats(0, 0, 0, 100, 40, 5)
+    detector = _bare_detector(names, common=["green"])
+    assert not detector._first_and_surnames("i've been kev green round here", [])
+
+
+def test_names_need_less_of_the_scorer_in_a_text_typed_in_lower_case() -> None:
+    from types import SimpleNamespace
+
+    import spacy
+
+    detector = _bare_detector({}, common=["young"])
+    scores = {"leitrim": ("LOCATION", 0.2), "young": ("PERSON", 0.2)}
+
+    def score_doc(doc: Any, lexicon: Any, gazetteer: Any) -> Any:
+        for tok in doc:
+            if tok.lower_ in scores:
+                yield (tok, *scores[tok.lower_])
+
+    detector.scorer.score_doc = score_doc
+    nlp = spacy.blank("en")
+    lower = "i was small. i didnt know. i grew up in leitrim. i was young. i left. i cried.\n"
+    sure, unsure = detector._scored(lower, SimpleNamespace(tokens=nlp(lower)))
+    assert [lower[d.start : d.end] for d in sure] == ["leitrim"]
+    assert [lower[d.start : d.end] for d in unsure] == ["young"]
+    upper = "I was small. I grew up in Leitrim. I was young. I left. I cried. I was sad.\n"
+    sure, unsure = detector._scored(upper, SimpleNamespace(tokens=nlp(upper)))
+    assert not sure and len(unsure) == 2

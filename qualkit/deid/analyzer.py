@@ -95,6 +95,7 @@ _QUOTED_COORD_BEFORE = re.compile(
 _QUOTED_COORD_AFTER = re.compile(
     r"[\"”]?[ ]+(?:and|&|or)[ ]+([\"“]?)(\p{L}+(?:-\p{L}+)*)([\"”]?)(?![\p{L}\p{N}'’\-])"
 )
+_WORD_PAIR = re.compile(r"(?<![\p{L}\p{N}'’\-])(\p{L}+)[ ](\p{L}+)(?![\p{L}\p{N}'’\-])")
 _WORD_AFTER_ANY = re.compile(r"[ ]+(\p{L}+(?:['’\-]\p{L}+)*)")
 _NAME_TYPES = frozenset({PERSON, LOCATION, ORGANIZATION})
 _APART_LEFT = re.compile(rf"(?i)(?:[,;:(\-–—]|(?<![\p{{L}}\p{{N}}])(?:{_EDGE_FILLER}))\s*$")
@@ -311,6 +312,26 @@ class Detector:
                     out.append(Detection(start, end, PERSON, floor, COORDINATED_NAME, SCORER_RANK))
         return out
 
+    def _first_and_surnames(self, text: str, detections: list[Detection]) -> list[Detection]:
+        """A common British first name followed by a common British surname that is no
+        English word is a person's name, in any case ("tom gallagher")."""
+        taken = [(d.start, d.end) for d in detections]
+        extra: list[Detection] = []
+        for m in _WORD_PAIR.finditer(text, overlapped=True):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            first, last = m.group(1).lower(), m.group(2).lower()
+            if first in STOP_WORDS or first in _KIN_AND_TITLES or last in STOP_WORDS:
+                continue
+            if not 0 < self.gazetteer.get(first).first_gb <= NAME_PAIR_RANK:
+                continue
+            if not 0 < self.gazetteer.get(last).last_gb <= NAME_PAIR_RANK:
+                continue
+            if self.lexicon.is_known(last) or self._allowed(m.group(0)):
+                continue
+            extra.append(Detection(m.start(), m.end(), PERSON, 0.6, NAME_PAIR, SCORER_RANK))
+        return resolve_overlaps(text, detections + extra) if extra else detections
+
     def _coordinated_names(self, text: str, detections: list[Detection]) -> list[Detection]:
         """A common first name joined by "and" or "or" to a detected name is a name too,
         in any case ("my foster carers sue and Phil")."""
@@ -373,13 +394,15 @@ class Detector:
         possible = self._outside_allowed(text, possible)
         dets = extend_possessives(text, dets + scored)
         dets = self._extend_names(text, resolve_overlaps(text, dets))
-        return self._coordinated_names(text, dets), possible
+        dets = self._coordinated_names(text, dets)
+        return self._first_and_surnames(text, dets), possible
 
     def _scored(
         self, text: str, artifacts: NlpArtifacts
     ) -> tuple[list[Detection], list[Detection]]:
         """The token scorer's detections (words likely part of a name, place,
-        organisation or age) and, below its threshold, possible misses for a reviewer."""
+        organisation or age) and, below its threshold, possible misses for a reviewer. In a
+        text typed in lower case, names need less (:data:`LOWER_CASE_DETECT`)."""
         doc = artifacts.tokens
         if self.scorer is None or not isinstance(doc, Doc):
             return [], []
@@ -399,8 +422,15 @@ class Detector:
             if is_cue_number(text, start, end):
                 continue
             det = Detection(start, end, span.label, span.probability, SCORER_NAME, SCORER_RANK)
-            (sure if span.probability >= detect else unsure).append(det)
+            bar = detect
+            if lower and span.label != AGE and not self._ordinary_words(text[start:end]):
+                bar = detect * LOWER_CASE_DETECT
+            (sure if span.probability >= bar else unsure).append(det)
         return sure, unsure
+
+    def _ordinary_words(self, surface: str) -> bool:
+        """Whether every word of ``surface`` is an ordinary English word (not a noun)."""
+        return all(self.lexicon.is_common(w) for w in _ALLOW_WORD.findall(surface))
 
     def _risk(self, tok: Token, label: str, p: float, lower: bool = False) -> float:
         """The scorer's probability, raised to the possible-miss floor for a word that is
@@ -574,11 +604,21 @@ class Analysis:
 COORDINATED_NAME_RANK = 500
 COORDINATED_NAME = "CoordinatedName"
 
+# A first name and a surname this common in Great Britain, side by side, are a name when
+# the surname is no English word.
+NAME_PAIR_RANK = 500
+NAME_PAIR = "FirstAndSurname"
+
 # Names this common in Great Britain are always worth a reviewer's look.
 COMMON_NAME_RANK = 300
 # How much lower than the possible-miss floor a common name's probability may be and still
 # be offered, in a text typed in lower case (elsewhere: a quarter of the floor).
 LOWER_CASE_DOUBT = 20
+
+# In a text typed in lower case, the scorer (which learnt mostly from capitalised text)
+# is less sure of names: a name, place or organisation is detected at this share of the
+# threshold, unless it is all ordinary words (verbs, adjectives, function words).
+LOWER_CASE_DETECT = 0.5
 
 # In a text typed in lower case, a clause's subject that is a first name this common in
 # some country, and ranked in at least this many countries, is worth a reviewer's look.
