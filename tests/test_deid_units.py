@@ -386,3 +386,16 @@ def test_names_need_less_of_the_scorer_in_a_text_typed_in_lower_case() -> None:
     upper = "I was small. I grew up in Leitrim. I was young. I left. I cried. I was sad.\n"
     sure, unsure = detector._scored(upper, SimpleNamespace(tokens=nlp(upper)))
     assert not sure and len(unsure) == 2
+
+
+def test_a_less_certain_detection_spreads_in_a_text_typed_in_lower_case() -> None:
+    from qualkit.deid.propagation import Propagator
+    from qualkit.deid.spans import Detection
+    from qualkit.deid.words import Lexicon
+
+    text = "i grew up in leitrim. all the lads left leitrim for work."
+    seed = Detection(13, 20, "LOCATION", 0.3, "TokenScorer")
+    prop = Propagator(Lexicon(), min_score=0.45)
+    assert not prop.terms_from(text, [seed])
+    terms = prop.terms_from(text, [seed], lower_case_names=True)
+    assert [text[d.start : d.end] for d in prop.mentions(text, terms)] == ["leitrim"] * 2

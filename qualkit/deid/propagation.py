@@ -43,6 +43,9 @@ from qualkit.deid.words import (
 )
 
 PROPAGATION_RECOGNIZER = "Propagation"
+# In a text typed in lower case, names are detected with less certainty; a detection with
+# this share of the usual least score is spread to the other mentions.
+LOWER_CASE_SCORE_SHARE = 0.5
 _GENERIC = (
     {w for s in (STREET_SUFFIXES, BUILDING_SUFFIXES, ESTATE_WORDS, ORG_SUFFIXES) for w in s}
     | set(ORG_PREFIXES)
@@ -88,11 +91,13 @@ class Propagator:
 
         ``lower_case_names``: the text is typed without capitals, so a person's name that
         is also an ordinary word ("sue") is a term too, matched in lower case only
-        (:func:`local_only` tells such terms apart: they belong to their own text).
+        (:func:`local_only` tells such terms apart: they belong to their own text), and a
+        detection needs less of a score to be spread (:data:`LOWER_CASE_SCORE_SHARE`).
         """
         terms: set[Term] = set()
+        least = self.min_score * (LOWER_CASE_SCORE_SHARE if lower_case_names else 1.0)
         for det in detections:
-            if det.score < self.min_score or det.type not in (PERSON, LOCATION, ORGANIZATION):
+            if det.score < least or det.type not in (PERSON, LOCATION, ORGANIZATION):
                 continue
 
             end = strip_possessive(text, det.start, det.end)
