@@ -366,3 +366,31 @@ def test_common_first_name_joined_to_a_name(detector: Detector) -> None:
     assert masked(detector, text, "rose")
     text = "We had bread and butter with Tariq Mahmood most nights."
     assert not masked(detector, text, "butter")
+
+
+def test_a_name_runs_on_over_words_that_are_no_english_word(detector: Detector) -> None:
+    text = "i'm Oisín, Oisín ó dubhghaill if you want it the long way."
+    assert masked(detector, text, "Oisín ó dubhghaill")
+    text = "My keyworker was Oisín and he was sound."
+    assert not any_masked(detector, text, "sound")
+
+
+def test_a_word_joined_by_or_to_a_name_is_a_possible_miss(detector: Detector) -> None:
+    text = 'My name is Siobhan. People here say "Shiv-awn" or "Siobhan", it depends.'
+    analysis = detector.analyse_many([text])[0]
+    assert "Shiv-awn" in [text[d.start : d.end] for d in analysis.possible]
+
+
+@pytest.mark.parametrize(
+    ("text", "ages"),
+    [
+        ("when i turned 19 my worker closed my case", ["19"]),
+        ("she was seventeen her family moved", ["seventeen"]),
+        ("it was 19 my time, not theirs", []),
+    ],
+)
+def test_an_age_before_a_possessive(text: str, ages: list[str]) -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer
+
+    found = [text[h.start : h.end] for h in AgeRecognizer().find(text)]
+    assert found == ages

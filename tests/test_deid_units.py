@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -272,3 +273,129 @@ def test_lower_case_names_spread_only_within_their_own_text() -> None:
     # A weak seed (spaCy's guess) does not make a word a name everywhere.
     weak = Detection(20, 23, "PERSON", 0.8, "SpacyRecognizer")
     assert not prop.terms_from(text, [weak], lower_case_names=True)
+
+
+def test_transcripts_typed_without_apostrophes() -> None:
+    from qualkit.deid.textutil import drops_apostrophes
+
+    bare = "i didnt know. she wasnt there and i cant say. we dont talk. it doesn't matter.\n"
+    marked = "I didn't know. She wasn't there and I can't say. We don't talk.\n"
+    assert drops_apostrophes(bare)
+    assert not drops_apostrophes(marked)
+    assert not drops_apostrophes("no contractions here at all")
+
+
+def test_subtitle_cue_numbers() -> None:
+    from qualkit.deid.textutil import is_cue_number
+
+    text = "12\n00:01:02,000 --> 00:01:04,000\nI was 17 then.\n\n13\n00:01:05,000 --> x\n"
+    assert is_cue_number(text, 0, 2)
+    start = text.index("13")
+    assert is_cue_number(text, start, start + 2)
+    start = text.index("17")
+    assert not is_cue_number(text, start, start + 2)
+    assert not is_cue_number("I was\n17\nthen", 6, 8)
+
+
+def test_lower_case_possessive_without_its_apostrophe() -> None:
+    from qualkit.deid.propagation import Propagator
+    from qualkit.deid.spans import Detection
+    from qualkit.deid.words import Lexicon
+
+    text = "i didnt go home. i stayed at sues place. sue and phil didnt mind. i wasnt sure.\n"
+    seed = Detection(text.index("sue and"), text.index("sue and") + 3, "PERSON", 0.8, "X")
+    prop = Propagator(Lexicon(others=["sue"]))
+    terms = prop.terms_from(text, [seed], lower_case_names=True)
+    found = [(d.start, text[d.start : d.end]) for d in prop.mentions(text, terms)]
+    assert (text.index("sues"), "sue") in found
+    # Where apostrophes are typed, a word ending in "s" is left alone.
+    typed = text.replace("didnt", "didn't").replace("wasnt", "wasn't")
+    assert all(
+        typed[d.start : d.end + 1] != "sues"
+        for d in prop.mentions(typed, prop.terms_from(typed, [seed], lower_case_names=True))
+    )
+
+
+def test_clause_subject_that_is_a_widely_used_first_name_is_a_possible_miss() -> None:
+    from types import SimpleNamespace
+
+    from qualkit.deid.analyzer import Detector
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+    from qualkit.deid.words import Lexicon
+
+    detector = Detector.__new__(Detector)
+    detector.scorer = SimpleNamespace(thresholds={"possible": 0.08})  # type: ignore[assignment]
+    detector.gazetteer = Gazetteer({"des": NameStats(214, 884, 10, 0, 0, 0)})
+    detector.lexicon = Lexicon()
+    subject = SimpleNamespace(lower_="des", dep_="nsubj", pos_="X")
+    assert detector._risk(subject, "PERSON", 0.02, lower=True) == 0.08  # type: ignore[arg-type]
+    assert detector._risk(subject, "PERSON", 0.02, lower=False) == 0.02  # type: ignore[arg-type]
+    obj = SimpleNamespace(lower_="des", dep_="dobj", pos_="X")
+    assert detector._risk(obj, "PERSON", 0.02, lower=True) == 0.02  # type: ignore[arg-type]
+
+
+def _bare_detector(names: dict[str, Any], common: Iterable[str] = ()) -> Any:
+    """A detector without an NLP engine: a names gazetteer, a lexicon, no allow list."""
+    from types import SimpleNamespace
+
+    from qualkit.deid.analyzer import Detector
+    from qualkit.deid.gazetteer import Gazetteer
+    from qualkit.deid.words import Lexicon
+
+    detector = Detector.__new__(Detector)
+    detector.scorer = SimpleNamespace(thresholds={"detect": 0.35, "possible": 0.08})  # type: ignore[assignment]
+    detector.gazetteer = Gazetteer(names)
+    detector.lexicon = Lexicon(others=common)
+    detector._allow_re = None
+    return detector
+
+
+def test_a_common_first_name_and_surname_side_by_side_are_a_name() -> None:
+    from qualkit.deid.gazetteer import NameStats
+
+    names = {"kev": NameStats(90, 120, 9, 0, 0, 0), "mcardle": NameStats(0, 0, 0, 400, 310, 3)}
+    detector = _bare_detector(names)
+    text = "i've been kev mcardle round here for years"
+    found = detector._first_and_surnames(text, [])
+    assert [(text[d.start : d.end], d.type) for d in found] == [("kev mcardle", "PERSON")]
+    # A surname that is also an English word is not enough.
+    names["green"] = NameStats(0, 0, 0, 100, 40, 5)
+    detector = _bare_detector(names, common=["green"])
+    assert not detector._first_and_surnames("i've been kev green round here", [])
+
+
+def test_names_need_less_of_the_scorer_in_a_text_typed_in_lower_case() -> None:
+    from types import SimpleNamespace
+
+    import spacy
+
+    detector = _bare_detector({}, common=["young"])
+    scores = {"leitrim": ("LOCATION", 0.2), "young": ("PERSON", 0.2)}
+
+    def score_doc(doc: Any, lexicon: Any, gazetteer: Any) -> Any:
+        for tok in doc:
+            if tok.lower_ in scores:
+                yield (tok, *scores[tok.lower_])
+
+    detector.scorer.score_doc = score_doc
+    nlp = spacy.blank("en")
+    lower = "i was small. i didnt know. i grew up in leitrim. i was young. i left. i cried.\n"
+    sure, unsure = detector._scored(lower, SimpleNamespace(tokens=nlp(lower)))
+    assert [lower[d.start : d.end] for d in sure] == ["leitrim"]
+    assert [lower[d.start : d.end] for d in unsure] == ["young"]
+    upper = "I was small. I grew up in Leitrim. I was young. I left. I cried. I was sad.\n"
+    sure, unsure = detector._scored(upper, SimpleNamespace(tokens=nlp(upper)))
+    assert not sure and len(unsure) == 2
+
+
+def test_a_less_certain_detection_spreads_in_a_text_typed_in_lower_case() -> None:
+    from qualkit.deid.propagation import Propagator
+    from qualkit.deid.spans import Detection
+    from qualkit.deid.words import Lexicon
+
+    text = "i grew up in leitrim. all the lads left leitrim for work."
+    seed = Detection(13, 20, "LOCATION", 0.3, "TokenScorer")
+    prop = Propagator(Lexicon(), min_score=0.45)
+    assert not prop.terms_from(text, [seed])
+    terms = prop.terms_from(text, [seed], lower_case_names=True)
+    assert [text[d.start : d.end] for d in prop.mentions(text, terms)] == ["leitrim"] * 2

@@ -51,7 +51,7 @@ from qualkit.deid.spans import (
     resolve_overlaps,
     trim_span,
 )
-from qualkit.deid.textutil import at_sentence_start, typed_in_lower_case
+from qualkit.deid.textutil import at_sentence_start, is_cue_number, typed_in_lower_case
 from qualkit.deid.words import (
     BUILDING_SUFFIXES,
     KINSHIP,
@@ -88,6 +88,15 @@ _EDGE_FILLER_START = re.compile(rf"(?i)(?:{_EDGE_FILLER})(?![\p{{L}}\p{{N}}])")
 _EDGE_FILLER_END = re.compile(rf"(?i)(?<![\p{{L}}\p{{N}}])(?:{_EDGE_FILLER})$")
 _COORD_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{L}+)[ ]+(?:and|&|or)[ ]+$")
 _COORD_AFTER = re.compile(r"[ ]+(?:and|&|or)[ ]+(\p{L}+)(?![\p{L}'’\-])")
+# The same, for any word, hyphenated or in quotation marks: "Eye-lid" or "Ellie".
+_QUOTED_COORD_BEFORE = re.compile(
+    r"(?<![\p{L}\p{N}'’\-])([\"“]?)(\p{L}+(?:-\p{L}+)*)([\"”]?)[ ]+(?:and|&|or)[ ]+[\"“]?$"
+)
+_QUOTED_COORD_AFTER = re.compile(
+    r"[\"”]?[ ]+(?:and|&|or)[ ]+([\"“]?)(\p{L}+(?:-\p{L}+)*)([\"”]?)(?![\p{L}\p{N}'’\-])"
+)
+_WORD_PAIR = re.compile(r"(?<![\p{L}\p{N}'’\-])(\p{L}+)[ ](\p{L}+)(?![\p{L}\p{N}'’\-])")
+_WORD_AFTER_ANY = re.compile(r"[ ]+(\p{L}+(?:['’\-]\p{L}+)*)")
 _NAME_TYPES = frozenset({PERSON, LOCATION, ORGANIZATION})
 _APART_LEFT = re.compile(rf"(?i)(?:[,;:(\-–—]|(?<![\p{{L}}\p{{N}}])(?:{_EDGE_FILLER}))\s*$")
 _APART_RIGHT = re.compile(rf"(?i)\s*(?:[,;:)\-–—]|(?:{_EDGE_FILLER})(?![\p{{L}}\p{{N}}]))")
@@ -202,6 +211,7 @@ class Detector:
             if self.config.propagate:
                 terms = self.propagator.terms_from(text, dets, typed_in_lower_case(text))
                 dets = self.propagate(text, dets, terms)
+            possible = possible + self._coordinated_words(text, dets)
             out.append(Analysis(dets, uncovered(possible, dets)))
         return out
 
@@ -248,10 +258,79 @@ class Detector:
                 m = _WORD_AFTER.match(text, end)
                 if m and self._name_neighbour(text, m.start(1), m.group(1), taken, i):
                     end = m.end(1)
+                end = self._unknown_words_after(text, end, taken, i)
                 if (start, end) != (det.start, det.end):
                     det = Detection(start, end, det.type, det.score, det.recognizer, det.rank)
             out.append(det)
         return resolve_overlaps(text, out)
+
+    def _unknown_words_after(
+        self, text: str, end: int, taken: list[tuple[int, int]], own: int
+    ) -> int:
+        """``end`` moved over the words right after a person's name that are no English
+        word, in any case: the rest of the name ("tomás ó gallchóir")."""
+        for _ in range(MAX_UNKNOWN_AFTER):
+            m = _WORD_AFTER_ANY.match(text, end)
+            if m is None:
+                break
+            word = m.group(1)
+            low = word.lower()
+            if low in STOP_WORDS or low in NON_NAME_CAPS or low in _KIN_AND_TITLES:
+                break
+            if low in GENERIC_LABEL_WORDS or low in _MONTH_WORDS or self.lexicon.is_known(low):
+                break
+            if self._allowed(word) or any(
+                s < m.end(1) and m.start(1) < e for j, (s, e) in enumerate(taken) if j != own
+            ):
+                break
+            end = m.end(1)
+        return end
+
+    def _coordinated_words(self, text: str, detections: list[Detection]) -> list[Detection]:
+        """Possible misses: a word that is no English word, or any word in quotation
+        marks ("Eye-lid" or "Ellie"), joined by "and" or "or" to a detected name."""
+        taken = [(d.start, d.end) for d in detections]
+        floor = self.scorer.thresholds.get("possible", 0.0) if self.scorer else 0.0
+        out: list[Detection] = []
+        for det in detections:
+            if det.type != PERSON:
+                continue
+            before = _QUOTED_COORD_BEFORE.search(text, max(0, det.start - 40), det.start)
+            after = _QUOTED_COORD_AFTER.match(text, det.end)
+            for m in (before, after):
+                if m is None or any(s < m.end(2) and m.start(2) < e for s, e in taken):
+                    continue
+                word = m.group(2)
+                low = word.lower()
+                if len(low) < 3 or low in STOP_WORDS or low in _KIN_AND_TITLES:
+                    continue
+                if low in GENERIC_LABEL_WORDS or low in NON_NAME_CAPS or self._allowed(word):
+                    continue
+                quoted = bool(m.group(1) and m.group(3))
+                if (quoted and not self.lexicon.is_common(low)) or not self.lexicon.is_known(low):
+                    start, end = m.start(2), m.end(2)
+                    out.append(Detection(start, end, PERSON, floor, COORDINATED_NAME, SCORER_RANK))
+        return out
+
+    def _first_and_surnames(self, text: str, detections: list[Detection]) -> list[Detection]:
+        """A common British first name followed by a common British surname that is no
+        English word is a person's name, in any case ("tom gallagher")."""
+        taken = [(d.start, d.end) for d in detections]
+        extra: list[Detection] = []
+        for m in _WORD_PAIR.finditer(text, overlapped=True):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            first, last = m.group(1).lower(), m.group(2).lower()
+            if first in STOP_WORDS or first in _KIN_AND_TITLES or last in STOP_WORDS:
+                continue
+            if not 0 < self.gazetteer.get(first).first_gb <= NAME_PAIR_RANK:
+                continue
+            if not 0 < self.gazetteer.get(last).last_gb <= NAME_PAIR_RANK:
+                continue
+            if self.lexicon.is_known(last) or self._allowed(m.group(0)):
+                continue
+            extra.append(Detection(m.start(), m.end(), PERSON, 0.6, NAME_PAIR, SCORER_RANK))
+        return resolve_overlaps(text, detections + extra) if extra else detections
 
     def _coordinated_names(self, text: str, detections: list[Detection]) -> list[Detection]:
         """A common first name joined by "and" or "or" to a detected name is a name too,
@@ -315,13 +394,15 @@ class Detector:
         possible = self._outside_allowed(text, possible)
         dets = extend_possessives(text, dets + scored)
         dets = self._extend_names(text, resolve_overlaps(text, dets))
-        return self._coordinated_names(text, dets), possible
+        dets = self._coordinated_names(text, dets)
+        return self._first_and_surnames(text, dets), possible
 
     def _scored(
         self, text: str, artifacts: NlpArtifacts
     ) -> tuple[list[Detection], list[Detection]]:
         """The token scorer's detections (words likely part of a name, place,
-        organisation or age) and, below its threshold, possible misses for a reviewer."""
+        organisation or age) and, below its threshold, possible misses for a reviewer. In a
+        text typed in lower case, names need less (:data:`LOWER_CASE_DETECT`)."""
         doc = artifacts.tokens
         if self.scorer is None or not isinstance(doc, Doc):
             return [], []
@@ -338,22 +419,39 @@ class Detector:
             start, end = span.start, span.end
             if span.label != AGE and _label_words_only(text[start:end]):
                 continue
+            if is_cue_number(text, start, end):
+                continue
             det = Detection(start, end, span.label, span.probability, SCORER_NAME, SCORER_RANK)
-            (sure if span.probability >= detect else unsure).append(det)
+            bar = detect
+            if lower and span.label != AGE and not self._ordinary_words(text[start:end]):
+                bar = detect * LOWER_CASE_DETECT
+            (sure if span.probability >= bar else unsure).append(det)
         return sure, unsure
+
+    def _ordinary_words(self, surface: str) -> bool:
+        """Whether every word of ``surface`` is an ordinary English word (not a noun)."""
+        return all(self.lexicon.is_common(w) for w in _ALLOW_WORD.findall(surface))
 
     def _risk(self, tok: Token, label: str, p: float, lower: bool = False) -> float:
         """The scorer's probability, raised to the possible-miss floor for a word that is
         a common British first name or surname written where a name can stand (a noun, in
         any case): a reviewer should see it even when the scorer doubts it. In a text
-        typed in lower case (``lower``) the scorer's doubt counts for less."""
+        typed in lower case (``lower``) the scorer's doubt counts for less, and the subject
+        of a clause that is a first name used in many countries is offered too."""
         floor = self.scorer.thresholds.get("possible", 1.0) if self.scorer else 1.0
-        if p >= floor or label != PERSON or tok.pos_ not in ("NOUN", "PROPN"):
+        if p >= floor or label != PERSON:
             return p
         low = tok.lower_
         if low in STOP_WORDS or len(low) < 3:
             return p
         name = self.gazetteer.get(low)
+        if lower and tok.dep_ in _SUBJECTS and not self.lexicon.is_common(low):
+            # The subject of a clause that is a first name in many countries.
+            wide = name.first_countries >= WIDE_NAME_COUNTRIES
+            if wide and 0 < name.first_best <= SUBJECT_NAME_RANK:
+                return floor
+        if tok.pos_ not in ("NOUN", "PROPN"):
+            return p
         common = 0 < name.first_gb <= COMMON_NAME_RANK or 0 < name.last_gb <= COMMON_NAME_RANK
         least = floor / (LOWER_CASE_DOUBT if lower else 4)
         return max(p, floor) if common and p >= least else p
@@ -506,11 +604,30 @@ class Analysis:
 COORDINATED_NAME_RANK = 500
 COORDINATED_NAME = "CoordinatedName"
 
+# A first name and a surname this common in Great Britain, side by side, are a name when
+# the surname is no English word.
+NAME_PAIR_RANK = 500
+NAME_PAIR = "FirstAndSurname"
+
 # Names this common in Great Britain are always worth a reviewer's look.
 COMMON_NAME_RANK = 300
 # How much lower than the possible-miss floor a common name's probability may be and still
 # be offered, in a text typed in lower case (elsewhere: a quarter of the floor).
 LOWER_CASE_DOUBT = 20
+
+# In a text typed in lower case, the scorer (which learnt mostly from capitalised text)
+# is less sure of names: a name, place or organisation is detected at this share of the
+# threshold, unless it is all ordinary words (verbs, adjectives, function words).
+LOWER_CASE_DETECT = 0.5
+
+# In a text typed in lower case, a clause's subject that is a first name this common in
+# some country, and ranked in at least this many countries, is worth a reviewer's look.
+SUBJECT_NAME_RANK = 500
+WIDE_NAME_COUNTRIES = 8
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+
+# How many words that are no English word a person's name may run on over.
+MAX_UNKNOWN_AFTER = 3
 
 CHUNK_CHARS = 200_000
 CHUNK_OVERLAP = 2_000

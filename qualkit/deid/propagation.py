@@ -23,6 +23,7 @@ from qualkit.deid.spans import (
 )
 from qualkit.deid.textutil import (
     at_sentence_start,
+    drops_apostrophes,
     function_word_follows,
     possessive_end,
     strip_possessive,
@@ -42,6 +43,9 @@ from qualkit.deid.words import (
 )
 
 PROPAGATION_RECOGNIZER = "Propagation"
+# In a text typed in lower case, names are detected with less certainty; a detection with
+# this share of the usual least score is spread to the other mentions.
+LOWER_CASE_SCORE_SHARE = 0.5
 _GENERIC = (
     {w for s in (STREET_SUFFIXES, BUILDING_SUFFIXES, ESTATE_WORDS, ORG_SUFFIXES) for w in s}
     | set(ORG_PREFIXES)
@@ -87,11 +91,13 @@ class Propagator:
 
         ``lower_case_names``: the text is typed without capitals, so a person's name that
         is also an ordinary word ("sue") is a term too, matched in lower case only
-        (:func:`local_only` tells such terms apart: they belong to their own text).
+        (:func:`local_only` tells such terms apart: they belong to their own text), and a
+        detection needs less of a score to be spread (:data:`LOWER_CASE_SCORE_SHARE`).
         """
         terms: set[Term] = set()
+        least = self.min_score * (LOWER_CASE_SCORE_SHARE if lower_case_names else 1.0)
         for det in detections:
-            if det.score < self.min_score or det.type not in (PERSON, LOCATION, ORGANIZATION):
+            if det.score < least or det.type not in (PERSON, LOCATION, ORGANIZATION):
                 continue
 
             end = strip_possessive(text, det.start, det.end)
@@ -215,6 +221,7 @@ class Propagator:
                 out.append(Detection(m.start(), end, etype, 0.7, PROPAGATION_RECOGNIZER, 36))
         if prefixes:
             out.extend(self._shortened(text, prefixes))
+        out.extend(_bare_possessives(text, plain))
         return out
 
     def _shortened(self, text: str, prefixes: list[Term]) -> list[Detection]:
@@ -230,6 +237,20 @@ class Propagator:
                 end = possessive_end(text, m.end())
                 out.append(Detection(m.start(), end, PERSON, 0.6, PROPAGATION_RECOGNIZER, 37))
         return out
+
+
+def _bare_possessives(text: str, terms: Iterable[Term]) -> list[Detection]:
+    """Lower-case names with a possessive typed without its apostrophe ("at sues": the
+    name without the "s"), in a transcript typed without apostrophes."""
+    names = sorted({t.text for t in terms if local_only(t) and t.type == PERSON}, key=len)
+    if not names or not drops_apostrophes(text):
+        return []
+    body = "|".join(re.escape(n) for n in reversed(names))
+    pattern = re.compile(rf"(?<![\p{{L}}\p{{N}}@'’])(?:{body})(?=s(?![\p{{L}}\p{{N}}'’]))")
+    return [
+        Detection(m.start(), m.end(), PERSON, 0.7, PROPAGATION_RECOGNIZER, 36)
+        for m in pattern.finditer(text)
+    ]
 
 
 def local_only(term: Term) -> bool:

@@ -85,3 +85,28 @@ def typed_in_lower_case(text: str) -> bool:
         return True
     firsts = [m.group(1) for m in _SENTENCE_FIRST.finditer(text)]
     return len(firsts) >= 10 and sum(c.islower() for c in firsts) * 2 >= len(firsts)
+
+
+_NOT = re.compile(
+    r"(?i)(?<![\p{L}])(?:do|does|did|is|was|are|were|has|have|had|ca|wo|could|would|should)"
+    r"n(['’]?)t(?![\p{L}])"
+)
+
+
+def drops_apostrophes(text: str) -> bool:
+    """Whether a transcript is typed without apostrophes ("didnt", "cant"), so a
+    possessive is written without one too ("at sues")."""
+    marks = [m.group(1) for m in _NOT.finditer(text)]
+    bare = sum(not m for m in marks)
+    return bare >= 3 and bare * 2 > len(marks)
+
+
+_CUE_NUMBER = re.compile(r"(?<=^|\n)[ \t]*\d+[ \t]*\r?\n[^\n]*-->")
+
+
+def is_cue_number(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a subtitle cue's number (SRT, WebVTT): a line
+    holding only digits, before the line with the cue's timing ("00:01:02,000 --> ...")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    m = _CUE_NUMBER.match(text, line_start)
+    return m is not None and text[line_start:end].strip() == text[start:end]

@@ -225,7 +225,7 @@ def _value(num: str) -> int | None:
 _AFTER_OK = re.compile(
     r"(?i)^(?:[ ]*(?:$|[.,;:!?)\"”'’\-–—…]|\n|now\b|then\b|when\b|and\b|or\b|so\b|but\b|at\b"
     r"|years?\b|year-old|in\b|by\b|i\b|he\b|she\b|they\b|we\b|you\b|because\b|cos\b|"
-    r"['’]?cause\b|coz\b|cuz\b|noo\b|"
+    r"['’]?cause\b|coz\b|cuz\b|noo\b|my\b|his\b|her\b|our\b|their\b|your\b|"
     r"too\b|already\b|yeah\b|like\b|or[ ]+so\b|going\b|with\b|on\b|this\b|that\b|"
     r"myself\b|herself\b|himself\b|mate\b|innit\b|if\b|only\b|just\b|though\b|still\b|"
     r"to\b|the\b|before\b|after\b|until\b|till\b|while\b|whilst\b|maybe\b|either\b))"
