@@ -83,6 +83,9 @@ def sign_in(page: Any, app: App, user: str, path: str = "") -> None:
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Signed in as").wait_for()
+    # The cookie that keeps the sign-in across page loads is set a moment later; a test
+    # that goes to another address before then would find itself signed out.
+    has_session_cookie(page, wait_for=True)
     settle(page)
 
 

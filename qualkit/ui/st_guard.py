@@ -48,7 +48,7 @@ def signin_form() -> None:
     if link:
         invite_form(link)
         return
-    st.title("Sign in")
+    st.title("Sign in", anchor=False)
     send_cookie_changes()
     notice = st.session_state.pop(NOTICE, None)
     if notice:
@@ -100,7 +100,7 @@ def guard(page: str) -> SignedIn:
         st.stop()
     spec = PAGES[page]
     if not may_open(sess.role, page):
-        st.title(spec.title)
+        st.title(spec.title, anchor=False)
         st.error(
             f"This page is not open to your account ({ROLE_WORDS[sess.role]}). "
             "Use the menu to choose another page."
@@ -137,7 +137,7 @@ def _two_passwords(form: str, button: str) -> tuple[str, str, bool]:
 def invite_form(token: str) -> None:
     """The page a one-time link opens: choose a password, then sign in with it."""
     store = get_store()
-    st.title("Choose your password")
+    st.title("Choose your password", anchor=False)
     name = link_user(store, token)
     if name is None:
         st.error(LINK_INVALID)
@@ -159,7 +159,7 @@ def invite_form(token: str) -> None:
 
 def change_password_form(session: SignedIn) -> None:
     """Shown instead of every page until the person has chosen a new password."""
-    st.title("Choose a new password")
+    st.title("Choose a new password", anchor=False)
     st.write("Your admin set a password for you. Please choose your own before you go on.")
     first, again, done = _two_passwords("qk_change_form", "Save my new password")
     if done:

@@ -25,7 +25,7 @@ def run() -> None:
 
     if not os.environ.get("QUALKIT_PROJECT", "").strip():
         st.set_page_config(page_title="qualkit coding")
-        st.title("qualkit: no project given")
+        st.title("qualkit: no project given", anchor=False)
         st.markdown(HOW_TO_START)
         st.stop()
     from qualkit.ui.st_app import main
