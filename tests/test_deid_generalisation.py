@@ -89,3 +89,20 @@ def test_a_name_across_a_chunk_seam_is_found(monkeypatch: pytest.MonkeyPatch) ->
     found = {text[d.start : d.end] for d in dets}
     assert any("Okoye" in f for f in found), found
     assert any("Philippa" in f for f in found), found
+
+
+@pytest.mark.slow
+def test_figures_on_the_second_unseen_set_do_not_fall() -> None:
+    """``independent/fresh`` was scored once before it was read (fixtures README); these
+    floors are that score, so a change that loses ground on it fails."""
+    gold = load_markup_dir(INDEPENDENT / "fresh")
+    assert len(gold) == 16
+    found = detect_studies({g.key: g.text for g in gold}, INDEPENDENT / "lists")
+    res = evaluate(gold, found.detections, found.possible)
+    table = format_table(res)
+    assert res.direct_recall >= 0.954, table
+    assert res.quasi_recall >= 0.89, table
+    assert res.leaked_share <= 0.087, table
+    assert res.keep_masked_share <= 0.06, table
+    assert res.token_precision >= 0.83, table
+    assert (res.possible_per_1000_words or 0) <= 5, table
