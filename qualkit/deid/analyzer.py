@@ -151,8 +151,9 @@ class Detector:
         ]
         allow_terms = self.lists.all_allow()
         self._allow_re = _phrase_regex(allow_terms)
-        # The allowed spans of the text seen last (each text is asked for several times).
-        self._last_allowed: tuple[str, list[tuple[int, int]]] | None = None
+        # The allowed spans of the texts seen last (each text is asked for several times:
+        # when detecting, and when propagating within it and across the corpus).
+        self._allowed_cache: dict[str, list[tuple[int, int]]] = {}
         self.propagator = Propagator(self.lexicon, allow_terms, min_score=0.45)
 
     def _build_analyzer(self) -> AnalyzerEngine:
@@ -318,14 +319,14 @@ class Detector:
         taken = [(d.start, d.end) for d in detections]
         extra: list[Detection] = []
         for m in _WORD_PAIR.finditer(text, overlapped=True):
-            if any(s < m.end() and m.start() < e for s, e in taken):
-                continue
             first, last = m.group(1).lower(), m.group(2).lower()
             if first in STOP_WORDS or first in _KIN_AND_TITLES or last in STOP_WORDS:
                 continue
             if not 0 < self.gazetteer.get(first).first_gb <= NAME_PAIR_RANK:
                 continue
             if not 0 < self.gazetteer.get(last).last_gb <= NAME_PAIR_RANK:
+                continue
+            if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             if self.lexicon.is_known(last) or self._allowed(m.group(0)):
                 continue
@@ -522,11 +523,12 @@ class Detector:
         inside one ("Waltham") is part of an allowed name, not an identifier."""
         if self._allow_re is None:
             return []
-        last = self._last_allowed
-        if last is not None and (last[0] is text or last[0] == text):
-            return last[1]
-        spans = [(m.start(), m.end()) for m in self._allow_re.finditer(text)]
-        self._last_allowed = (text, spans)
+        spans = self._allowed_cache.get(text)
+        if spans is None:
+            spans = [(m.start(), m.end()) for m in self._allow_re.finditer(text)]
+            if len(self._allowed_cache) >= ALLOWED_CACHE_TEXTS:
+                del self._allowed_cache[next(iter(self._allowed_cache))]
+            self._allowed_cache[text] = spans
         return spans
 
     def _outside_allowed(self, text: str, detections: Iterable[Detection]) -> list[Detection]:
@@ -628,6 +630,9 @@ _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 
 # How many words that are no English word a person's name may run on over.
 MAX_UNKNOWN_AFTER = 3
+
+# How many texts' allowed spans the detector keeps.
+ALLOWED_CACHE_TEXTS = 64
 
 CHUNK_CHARS = 200_000
 CHUNK_OVERLAP = 2_000

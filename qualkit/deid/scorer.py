@@ -24,6 +24,7 @@ from importlib.resources import files
 from typing import Any
 
 import numpy as np
+from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_ALPHA, IS_SPACE, LOWER, ORTH, POS, SENT_START
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
@@ -59,11 +60,150 @@ def _shape(word: str) -> str:
     return "other"
 
 
-def _number_value(token: Token) -> int | None:
-    low = token.lower_
+def _number_value(low: str) -> int | None:
+    """The value of a small number written in digits or words ("21", "twenty-one")."""
     if low.isdigit():
         return int(low) if len(low) <= 3 else None
     return number_value(low)
+
+
+# Punctuation after which a word starts afresh, like a sentence.
+_BREAKS = frozenset({":", '"', "“", "(", "[", "-", "–"})
+# Dependents whose words are features of their head.
+_CHILD_DEPS = frozenset({"appos", "compound", "amod", "det", "poss", "case", "prep"})
+
+
+class TokenTable:
+    """A parsed document's token attributes as plain lists, read from the ``Doc`` in one
+    go: the scorer asks for each of them several times per token."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        table = doc.to_array([ORTH, LOWER, POS, DEP, ENT_TYPE, IS_ALPHA, IS_SPACE])
+        names = doc.vocab.strings
+        seen: dict[int, str] = {}
+
+        def strings(column: int) -> list[str]:
+            out = []
+            for h in table[:, column].tolist():
+                name = seen.get(h)
+                if name is None:
+                    name = seen[h] = names[h]
+                out.append(name)
+            return out
+
+        self.text = strings(0)
+        self.lower = strings(1)
+        self.pos = strings(2)
+        self.dep = strings(3)
+        self.ent_type = strings(4)
+        self.is_alpha = [bool(v) for v in table[:, 5].tolist()]
+        self.is_space = [bool(v) for v in table[:, 6].tolist()]
+        links = doc.to_array([HEAD, SENT_START]).astype(np.int64)
+        self.head = [i + rel for i, rel in enumerate(links[:, 0].tolist())]
+        self.sent_start = [v > 0 for v in links[:, 1].tolist()]
+        # Each token's dependents, in order (tokens without any are left out).
+        self.children: dict[int, list[int]] = {}
+        for i, head in enumerate(self.head):
+            if head != i:
+                self.children.setdefault(head, []).append(i)
+        # Whether a token starts a line, a turn or follows a colon or quotation mark.
+        self.after_break: list[bool] = [True] if self.text else []
+        self.after_break += ["\n" in prev or prev in _BREAKS for prev in self.text[:-1]]
+        self.shape = [_shape(t) for t in self.text]
+        # How a token reads as a neighbour of another: its lower case, or a line break.
+        self.neighbour = [
+            "<nl>" if space or "\n" in text else low
+            for text, low, space in zip(self.text, self.lower, self.is_space, strict=True)
+        ]
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def stats(self) -> DocStats:
+        """How each word is written when not starting a sentence."""
+        cap: Counter[str] = Counter()
+        low: Counter[str] = Counter()
+        for i, text in enumerate(self.text):
+            if not self.is_alpha[i] or self.sent_start[i] or self.after_break[i]:
+                continue
+            if text[:1].isupper():
+                cap[self.lower[i]] += 1
+            else:
+                low[self.lower[i]] += 1
+        return DocStats(cap, low)
+
+    def is_candidate(self, i: int) -> bool:
+        """Whether the scorer looks at token ``i``: an alphabetic word or a small number."""
+        return self.is_alpha[i] or _number_value(self.lower[i]) is not None
+
+    def candidates(self) -> list[int]:
+        """The tokens the scorer looks at."""
+        return [i for i in range(len(self.text)) if self.is_candidate(i)]
+
+    def features(
+        self, i: int, stats: DocStats, lexicon: Lexicon, gazetteer: Gazetteer
+    ) -> list[str]:
+        """Binary features of candidate token ``i``."""
+        low = self.lower[i]
+        shape = self.shape[i]
+        dep = self.dep[i]
+        pos = self.pos
+        lower = self.lower
+        feats = ["bias", f"shape={shape}", f"pos={pos[i]}", f"dep={dep}"]
+        if self.sent_start[i] or self.after_break[i]:
+            feats.append("sent_start")
+            feats.append(f"sent_start&shape={shape}")
+        head = self.head[i]
+        feats.append(f"head_pos={pos[head]}")
+        feats.append(f"dep={dep}&head={lower[head]}")
+        if head != i and pos[head] in ("NOUN", "PROPN"):
+            feats.append(f"head_noun={lower[head]}")
+        for child in self.children.get(i, ()):
+            child_dep = self.dep[child]
+            if child_dep in _CHILD_DEPS:
+                feats.append(f"child_{child_dep}={lower[child]}")
+        if self.ent_type[i]:
+            feats.append(f"ent={self.ent_type[i]}")
+        n = len(self.text)
+        near = self.neighbour
+        before2 = near[i - 2] if i >= 2 else "<edge>"
+        before = near[i - 1] if i >= 1 else "<edge>"
+        after = near[i + 1] if i + 1 < n else "<edge>"
+        after2 = near[i + 2] if i + 2 < n else "<edge>"
+        feats.append(f"w-2={before2}")
+        feats.append(f"w-1={before}")
+        feats.append(f"w+1={after}")
+        feats.append(f"w+2={after2}")
+        feats.append(f"w-1&w+1={before}|{after}")
+        if i >= 1:
+            feats.append(f"pos-1={pos[i - 1]}")
+            if self.is_alpha[i - 1]:
+                feats.append(f"shape-1={self.shape[i - 1]}")
+        if i + 1 < n:
+            feats.append(f"pos+1={pos[i + 1]}")
+            if self.is_alpha[i + 1]:
+                feats.append(f"shape+1={self.shape[i + 1]}")
+        feats.append(f"suffix={low[-3:]}")
+        if len(low) <= 3:
+            feats.append("short")
+        value = _number_value(low)
+        if value is not None:
+            feats.append("number")
+            feats.append("number_word" if self.is_alpha[i] else "number_digits")
+            if 10 <= value <= 99:
+                feats.append("number_2digit")
+            elif value < 10:
+                feats.append("number_1digit")
+            return feats
+        feats.extend(_word_features(low, lexicon, gazetteer))
+        if stats.capitalised_mid[low]:
+            feats.append("doc_cap_mid")
+            if not stats.lower_mid[low]:
+                feats.append("doc_always_cap")
+        if stats.lower_mid[low]:
+            feats.append("doc_lower_mid")
+        return feats
 
 
 @dataclass
@@ -75,93 +215,29 @@ class DocStats:
 
     @classmethod
     def of(cls, doc: Doc) -> DocStats:
-        cap: Counter[str] = Counter()
-        low: Counter[str] = Counter()
-        for tok in doc:
-            if not tok.is_alpha or tok.is_sent_start or _after_break(tok):
-                continue
-            if tok.text[:1].isupper():
-                cap[tok.lower_] += 1
-            else:
-                low[tok.lower_] += 1
-        return cls(cap, low)
-
-
-def _after_break(tok: Token) -> bool:
-    """Whether a token starts a line, a turn or follows a colon or quotation mark."""
-    if tok.i == 0:
-        return True
-    prev = tok.doc[tok.i - 1]
-    return "\n" in prev.text or prev.text in {":", '"', "“", "(", "[", "-", "–"}
-
-
-def _neighbour(doc: Doc, i: int) -> str:
-    if i < 0 or i >= len(doc):
-        return "<edge>"
-    tok = doc[i]
-    if tok.is_space or "\n" in tok.text:
-        return "<nl>"
-    return tok.lower_
+        return TokenTable(doc).stats()
 
 
 def is_candidate(tok: Token) -> bool:
     """Words the scorer looks at: alphabetic words and small numbers."""
     if tok.is_alpha:
         return True
-    return _number_value(tok) is not None
+    return _number_value(tok.lower_) is not None
+
+
+# The table of the document asked about last (its tokens are asked about one by one).
+_LAST_TABLE: list[TokenTable] = []
 
 
 def token_features(
     tok: Token, stats: DocStats, lexicon: Lexicon, gazetteer: Gazetteer
 ) -> list[str]:
     """Binary features of one candidate token."""
-    doc = tok.doc
-    low = tok.lower_
-    feats = ["bias", f"shape={_shape(tok.text)}", f"pos={tok.pos_}", f"dep={tok.dep_}"]
-    start = tok.is_sent_start or _after_break(tok)
-    if start:
-        feats.append("sent_start")
-        feats.append(f"sent_start&shape={_shape(tok.text)}")
-    head = tok.head
-    feats.append(f"head_pos={head.pos_}")
-    feats.append(f"dep={tok.dep_}&head={head.lower_}")
-    if head.i != tok.i and head.pos_ in ("NOUN", "PROPN"):
-        feats.append(f"head_noun={head.lower_}")
-    for child in tok.children:
-        if child.dep_ in ("appos", "compound", "amod", "det", "poss", "case", "prep"):
-            feats.append(f"child_{child.dep_}={child.lower_}")
-    if tok.ent_type_:
-        feats.append(f"ent={tok.ent_type_}")
-    for k in (-2, -1, 1, 2):
-        feats.append(f"w{k:+d}={_neighbour(doc, tok.i + k)}")
-    feats.append(f"w-1&w+1={_neighbour(doc, tok.i - 1)}|{_neighbour(doc, tok.i + 1)}")
-    for k in (-1, 1):
-        j = tok.i + k
-        if 0 <= j < len(doc):
-            other = doc[j]
-            feats.append(f"pos{k:+d}={other.pos_}")
-            if other.is_alpha:
-                feats.append(f"shape{k:+d}={_shape(other.text)}")
-    feats.append(f"suffix={low[-3:]}")
-    if len(low) <= 3:
-        feats.append("short")
-    value = _number_value(tok)
-    if value is not None:
-        feats.append("number")
-        feats.append("number_word" if tok.is_alpha else "number_digits")
-        if 10 <= value <= 99:
-            feats.append("number_2digit")
-        elif value < 10:
-            feats.append("number_1digit")
-        return feats
-    feats.extend(_word_features(low, lexicon, gazetteer))
-    if stats.capitalised_mid[low]:
-        feats.append("doc_cap_mid")
-        if not stats.lower_mid[low]:
-            feats.append("doc_always_cap")
-    if stats.lower_mid[low]:
-        feats.append("doc_lower_mid")
-    return feats
+    table = _LAST_TABLE[0] if _LAST_TABLE else None
+    if table is None or table.doc is not tok.doc or len(table) != len(tok.doc):
+        table = TokenTable(tok.doc)
+        _LAST_TABLE[:] = [table]
+    return table.features(tok.i, stats, lexicon, gazetteer)
 
 
 _WORD_CACHE: dict[tuple[int, int, str], tuple[str, ...]] = {}
@@ -265,26 +341,26 @@ class TokenScorer:
     ) -> Iterator[tuple[Token, str, float]]:
         """Each candidate token with its most likely identifier label (not ``O``) and the
         probability that it is part of an identifier of any label."""
-        stats = DocStats.of(doc)
-        tokens = [tok for tok in doc if is_candidate(tok)]
-        if not tokens:
+        table = TokenTable(doc)
+        stats = table.stats()
+        candidates = table.candidates()
+        if not candidates:
             return
         zero = len(self._rows)
+        row_of = self._rows.get
         rows: list[int] = []
         starts: list[int] = []
-        for tok in tokens:
+        for i in candidates:
             starts.append(len(rows))
             rows.append(zero)
-            for f in token_features(tok, stats, lexicon, gazetteer):
-                row = self._rows.get(f)
-                if row is not None:
-                    rows.append(row)
+            found = map(row_of, table.features(i, stats, lexicon, gazetteer))
+            rows.extend([row for row in found if row is not None])
         z = np.add.reduceat(self._matrix[rows], starts, axis=0) + np.asarray(self.intercept)
         z = np.exp(z - z.max(axis=1, keepdims=True))
         probs = z / z.sum(axis=1, keepdims=True)
         best = probs[:, 1:].argmax(axis=1) + 1
-        for tok, p_outside, label in zip(tokens, probs[:, 0], best, strict=True):
-            yield tok, self.labels[int(label)], float(1.0 - p_outside)
+        for i, p_outside, label in zip(candidates, probs[:, 0], best, strict=True):
+            yield doc[i], self.labels[int(label)], float(1.0 - p_outside)
 
 
 def merge_tokens(scored: Iterable[tuple[Token, str, float]], threshold: float) -> list[TokenScore]:
