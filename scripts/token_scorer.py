@@ -1,13 +1,15 @@
 """Train the de-identification token scorer, or cross-validate it, on development data only.
 
-Development data: the sample corpus's gold, tests/fixtures/deid/heldout and
-tests/fixtures/deid/independent/dev. The test split (independent/test) is never read here.
+Development data: the sample corpus's gold, tests/fixtures/deid/heldout,
+tests/fixtures/deid/independent/dev and tests/fixtures/deid/independent/fresh. The test
+split (independent/test) is never read here.
 
     .venv/bin/python scripts/token_scorer.py train
         writes qualkit/deid/data/token_scorer.json
     .venv/bin/python scripts/token_scorer.py crossval [--detect 0.35] [--misses] [--json]
-        leave-one-study-out on independent/dev: for each study, the scorer is trained on all
-        other development data and the study is de-identified with it and its own lists;
+        leave-one-study-out on independent/dev and fresh: for each study, the scorer is
+        trained on all other development data and the study is de-identified with it and
+        its own lists;
         the pooled figures are the honest dev figures.
 """
 
@@ -42,8 +44,16 @@ THRESHOLDS = {"detect": 0.35, "possible": 0.08}
 def development_docs() -> list[GoldDoc]:
     docs = list(load_gold_dir(ROOT / "corpora" / "sample" / "gold"))
     docs += load_markup_dir(FIXTURES / "heldout")
-    docs += load_markup_dir(FIXTURES / "independent" / "dev")
+    docs += dev_docs()
     return docs
+
+
+def dev_docs() -> list[GoldDoc]:
+    """The independent development transcripts: ``independent/dev`` and ``independent/fresh``
+    (the second set, scored once unseen and development data since)."""
+    return load_markup_dir(FIXTURES / "independent" / "dev") + load_markup_dir(
+        FIXTURES / "independent" / "fresh"
+    )
 
 
 def train_cmd(args: argparse.Namespace) -> int:
@@ -57,7 +67,7 @@ def train_cmd(args: argparse.Namespace) -> int:
 def crossval_cmd(args: argparse.Namespace) -> int:
     docs = development_docs()
     xs, ys, keys = examples(docs)
-    dev = load_markup_dir(FIXTURES / "independent" / "dev")
+    dev = dev_docs()
     detections = {}
     possible = {}
     for study in sorted({study_of(g.key) for g in dev}):
@@ -107,7 +117,7 @@ def main() -> int:
     t = sub.add_parser("train", help="train on all development data and write the weights")
     t.add_argument("--c", type=float, default=C)
     t.set_defaults(run=train_cmd)
-    cv = sub.add_parser("crossval", help="leave-one-study-out figures on independent/dev")
+    cv = sub.add_parser("crossval", help="leave-one-study-out figures on independent/dev and fresh")
     cv.add_argument("--c", type=float, default=C)
     cv.add_argument("--detect", type=float, default=THRESHOLDS["detect"])
     cv.add_argument(

@@ -378,7 +378,22 @@ def test_a_name_runs_on_over_words_that_are_no_english_word(detector: Detector) 
 def test_a_word_joined_by_or_to_a_name_is_a_possible_miss(detector: Detector) -> None:
     text = 'My name is Siobhan. People here say "Shiv-awn" or "Siobhan", it depends.'
     analysis = detector.analyse_many([text])[0]
-    assert "Shiv-awn" in [text[d.start : d.end] for d in analysis.possible]
+    # Offered to the reviewer, unless the token scorer already masks it.
+    listed = "Shiv-awn" in [text[d.start : d.end] for d in analysis.possible]
+    assert listed or "Shiv-awn" in [text[d.start : d.end] for d in analysis.detections]
+
+
+def test_a_name_in_part_of_a_hyphenated_word_takes_the_whole_word() -> None:
+    from qualkit.deid.analyzer import _whole_hyphenated
+
+    text = "We went to Weston-super-Mare with Anne-Marie and a sixteen-year-old."
+    dets = [
+        Detection(11, 17, "LOCATION", 0.8, "x", 1),
+        Detection(39, 44, "PERSON", 0.8, "x", 1),
+        Detection(51, 58, "AGE", 0.8, "x", 1),
+    ]
+    got = [text[d.start : d.end] for d in _whole_hyphenated(text, dets)]
+    assert got == ["Weston-super-Mare", "Anne-Marie", "sixteen"]
 
 
 @pytest.mark.parametrize(

@@ -273,6 +273,12 @@ def test_lower_case_names_spread_only_within_their_own_text() -> None:
     # A weak seed (spaCy's guess) does not make a word a name everywhere.
     weak = Detection(20, 23, "PERSON", 0.8, "SpacyRecognizer")
     assert not prop.terms_from(text, [weak], lower_case_names=True)
+    # After "a", "the", "i" or "to" the word is the word.
+    text = "me and chance got tight. chance knew people. i never had a chance. we chance it."
+    seed = Detection(7, 13, "PERSON", 0.8, "TokenScorer")
+    prop = Propagator(Lexicon(others=["chance"]))
+    terms = prop.terms_from(text, [seed], lower_case_names=True)
+    assert [d.start for d in prop.mentions(text, terms)] == [7, 25]
 
 
 def test_transcripts_typed_without_apostrophes() -> None:
@@ -399,3 +405,59 @@ def test_a_less_certain_detection_spreads_in_a_text_typed_in_lower_case() -> Non
     assert not prop.terms_from(text, [seed])
     terms = prop.terms_from(text, [seed], lower_case_names=True)
     assert [text[d.start : d.end] for d in prop.mentions(text, terms)] == ["leitrim"] * 2
+
+
+def test_lower_case_nicknames() -> None:
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import IntroducedNameRecognizer, NicknameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    lexicon = Lexicon(
+        nouns=["moose", "names", "al", "man", "person"], others=["stupid", "bit", "spelled"]
+    )
+    names = {"rico": NameStats(first_best=258, first_gb=1729), "man": NameStats(first_best=4)}
+    context = RecognizerContext(lexicon=lexicon, gazetteer=Gazetteer(names))
+    lower = "i said no. i was scared. i didnt know. i left. i cried. "
+    nick = NicknameRecognizer(context)
+    text = lower + "my sponsor now big al and lil rico, a big man. the big bit. little terrier."
+    assert _found(nick, text) == ["big al", "lil rico"]
+    # Only where the whole text is typed in lower case.
+    assert _found(nick, "Then big al came in. I said so. I left.") == []
+    intro = IntroducedNameRecognizer(context)
+    assert "moose" in _found(intro, lower + "everyone calls me moose since year six.")
+    assert _found(intro, lower + "she called me stupid and called me names.") == []
+    assert _found(intro, lower + "we need a named person. names spelled as heard.") == []
+
+
+def test_pieces_of_a_phone_number_read_back() -> None:
+    rec = SpokenPhoneRecognizer()
+    text = "Q: so that's 07700 900381?\nA: Yes. Three eight one. It cost nine hundred."
+    assert _found(rec, text) == ["Three eight one"]
+    assert _found(rec, "Renata: Oh seven seven... [in Slovak]") == ["Oh seven seven"]
+    # Digits that are in no number given in the text are counting, not a read-back.
+    assert _found(rec, "Call 07700 900381 or count one two three.") == []
+
+
+def test_social_handles_given_after_the_app() -> None:
+    from qualkit.deid.recognizers.numbers import SocialHandleRecognizer
+
+    rec = SocialHandleRecognizer()
+    text = "use the new one or my snap is jo.k_mumz. or insta, it's jo dot kay twenty, ta"
+    assert _found(rec, text) == ["jo.k_mumz", "jo dot kay twenty"]
+    assert _found(rec, "I was on facebook 24 hours a day. ig it's fine.") == []
+
+
+def test_services_named_then_explained() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import GlossedNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = GlossedNameRecognizer(RecognizerContext(lexicon=Lexicon(others=["big", "new"])))
+    text = (
+        "I'm with Rise, the drug service. After that, the beacon. that's a pupil referral "
+        "unit. I went to the Lantern, the day centre. The hostel, the big project. The "
+        "new one, a charity. I'm the owner, it's an independent pharmacy. With the GPs, the "
+        "main surgery."
+    )
+    assert _found(rec, text) == ["Rise", "beacon", "Lantern"]

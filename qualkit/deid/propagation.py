@@ -217,6 +217,12 @@ class Propagator:
                     and function_word_follows(text, m.end())
                 ):
                     continue
+                if (
+                    flags == 0
+                    and key.islower()
+                    and _ORDINARY_BEFORE.search(text, max(0, m.start() - 8), m.start())
+                ):
+                    continue  # "had a chance", "i hope so": the word, not the name
                 end = possessive_end(text, m.end())
                 out.append(Detection(m.start(), end, etype, 0.7, PROPAGATION_RECOGNIZER, 36))
         if prefixes:
@@ -237,6 +243,14 @@ class Propagator:
                 end = possessive_end(text, m.end())
                 out.append(Detection(m.start(), end, PERSON, 0.6, PROPAGATION_RECOGNIZER, 37))
         return out
+
+
+# Before a lower-case name typed as a word, these make it the word: a determiner, a
+# subject pronoun, "to" or a modal verb.
+_ORDINARY_BEFORE = re.compile(
+    r"(?i)(?<![\p{L}'’])(?:a|an|the|my|your|his|our|their|its|this|some|any|no|every|i|"
+    r"you|we|they|he|she|to|will|would|can|could|should|might|must)[ ]+$"
+)
 
 
 def _bare_possessives(text: str, terms: Iterable[Term]) -> list[Detection]:

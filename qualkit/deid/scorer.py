@@ -5,10 +5,11 @@ Rules catch names in the places rules expect them; speech puts them anywhere ("w
 Sterling I'd be dead", "sue and phil came to the meeting"). The scorer looks at what carries
 over to unseen speech: the word's shape and case, the dependency parse (subject of which
 verb, apposition, object of which preposition), its neighbours, whether it is an ordinary
-English word, how common it is as a first name or surname worldwide (:mod:`gazetteer`), and
-how the same word is written elsewhere in the transcript. It is a multinomial logistic
-regression (scikit-learn) trained on the development transcripts; the weights ship as
-``data/token_scorer.json`` and scoring needs only a dictionary look-up per feature.
+English word, how common it is as a first name or surname worldwide and whether it names a
+place (:mod:`gazetteer`), and how the same word is written elsewhere in the transcript. It
+is a multinomial logistic regression (scikit-learn) trained on the development transcripts;
+the weights ship as ``data/token_scorer.json`` and scoring needs only a dictionary look-up
+per feature.
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ def _bucket(rank: int, edges: Sequence[int] = (50, 300, 1500, 5000)) -> str:
         if rank <= edge:
             return f"le{edge}"
     return "more"
+
+
+def _place_size(population: int) -> str:
+    """A place's size in words, from its population."""
+    if population >= 100_000:
+        return "city"
+    return "town" if population >= 10_000 else "village"
 
 
 def _shape(word: str) -> str:
@@ -268,6 +276,10 @@ def _word_features(low: str, lexicon: Lexicon, gazetteer: Gazetteer) -> tuple[st
     ]
     if name.first_countries >= 8:
         feats.append("first_wide")
+    if name.place:
+        size = _place_size(name.place)
+        feats.append(f"place={size}")
+        feats.append(f"place={size}&{kind}")
     if len(_WORD_CACHE) > 200_000:
         _WORD_CACHE.clear()
     _WORD_CACHE[key] = out = tuple(feats)

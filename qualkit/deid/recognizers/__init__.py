@@ -32,6 +32,7 @@ from qualkit.deid.recognizers.numbers import (
 from qualkit.deid.recognizers.organisations import (
     CalledRecognizer,
     CapitalisedPhraseRecognizer,
+    GlossedNameRecognizer,
     NamedOrganisationRecognizer,
     PrisonRecognizer,
     WorkplaceRecognizer,
@@ -110,6 +111,7 @@ for _cls in (
     IntroducedNameRecognizer,
     AppositiveNameRecognizer,
     WorkplaceRecognizer,
+    GlossedNameRecognizer,
     LowercaseNameRecognizer,
     UnknownCapitalisedRecognizer,
     CapitalisedPhraseRecognizer,

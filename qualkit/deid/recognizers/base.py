@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 import regex as re
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 
+from qualkit.deid.gazetteer import Gazetteer
 from qualkit.deid.lists import DeidLists
 from qualkit.deid.textutil import at_sentence_start, strip_possessive
 from qualkit.deid.words import Lexicon
@@ -25,6 +26,8 @@ class RecognizerContext:
 
     lexicon: Lexicon = field(default_factory=Lexicon)
     lists: DeidLists = field(default_factory=DeidLists)
+    # Names and places (:mod:`qualkit.deid.gazetteer`); empty unless the detector has one.
+    gazetteer: Gazetteer = field(default_factory=Gazetteer)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from qualkit.deid.recognizers.base import (
     strip_possessive,
 )
 from qualkit.deid.spans import PERSON
-from qualkit.deid.textutil import followed_like_name
+from qualkit.deid.textutil import followed_like_name, typed_in_lower_case
 from qualkit.deid.words import (
     KINSHIP,
     KINSHIP_MODIFIERS,
@@ -82,8 +82,19 @@ _STRONG_INTRO = re.compile(
     r"(?i)^(?:called|named|name['’]?s|name[ ]+is|known[ ]+as|nicknamed|calls?[ ]+(?:me|him|her|"
     r"himself|herself)|goes[ ]+by)[ ]+"
 )
+# What introduces a nickname that may be an ordinary noun ("everyone calls me moose").
+_NICKNAME_INTRO = re.compile(
+    r"(?i)^(?:(?:calls?|called)[ ]+(?:me|him|her|himself|herself)|known[ ]+as|nicknamed"
+    r"|goes[ ]+by|name['’]s|name[ ]+is)[ ]+"
+)
 _NICK = re.compile(
     rf"(?P<prefix>\b(?i:{compile_words(NICKNAME_PREFIXES)}))[ ]+(?P<name>{CAP})\b(?!['’]?\w)"
+)
+# In a text typed in lower case: "big al", "lil rico", "scouse dave", "big h".
+_LOWER_NICK = re.compile(
+    rf"(?<![\p{{L}}\-'’])(?P<prefix>{compile_words(NICKNAME_PREFIXES)})[ ]+"
+    r"(?P<name>\p{Ll}[\p{Ll}\-]*)\b"
+    r"(?!['’]?\w)"
 )
 _REDUP = re.compile(r"\b(?P<w>\p{L}{1,5})-(?P=w)\b", re.IGNORECASE)
 # "they call him the Professor": a nickname made of "the" and a capitalised word.
@@ -238,7 +249,10 @@ class IntroducedNameRecognizer(QualkitRecognizer):
                     continue
                 if not strong and _looks_like_group_noun(first) and self.ctx.lexicon.is_known(low):
                     continue
-            elif self.ctx.lexicon.is_known(low):
+            elif self.ctx.lexicon.is_known(low) and not (
+                _NICKNAME_INTRO.match(m.group(0))
+                and _could_be_nickname(low, self.ctx.lexicon.is_common(low))
+            ):
                 continue
             start = m.start("name")
             end = strip_possessive(text, start, m.end("name"))
@@ -250,12 +264,18 @@ class IntroducedNameRecognizer(QualkitRecognizer):
             yield Hit(start, end, PERSON, self.SCORE if strong else 0.6)
 
 
+def _could_be_nickname(low: str, common: bool) -> bool:
+    """A lower-case word that can be a nickname after "calls me" or "known as" ("moose"):
+    not an ordinary word, and not a plural ("called me names")."""
+    return not common and not (low.endswith("s") and not low.endswith("ss"))
+
+
 def _looks_like_group_noun(word: str) -> bool:
     """Nationality-style words ("Jamaican", "Polish", "Catholic") are not names."""
     return word.lower().endswith(("an", "ish", "ese", "ic", "ian", "i"))
 
 
-_ROLE_NOUNS = (
+ROLE_NOUNS = (
     "receptionist",
     "manager",
     "worker",
@@ -272,6 +292,7 @@ _ROLE_NOUNS = (
     "support worker",
     "housing officer",
     "probation officer",
+    "owner",
     "landlord",
     "landlady",
     "neighbour",
@@ -308,7 +329,7 @@ _ROLE_NOUNS = (
 )
 _APPOSITIVE = re.compile(
     rf"(?P<name>{CAP}(?:[ ]+{CAP})?)[ ]*,[ ]+(?:(?:the|my|our|his|her|their|a|an|this)[ ]+)"
-    rf"(?:[\p{{L}}\-]+[ ]+)?(?i:{compile_words(_ROLE_NOUNS + tuple(KINSHIP))})\b"
+    rf"(?:[\p{{L}}\-]+[ ]+)?(?i:{compile_words(ROLE_NOUNS + tuple(KINSHIP))})\b"
     rf"|(?P<name2>{CAP}(?:[ ]+{CAP})?)[ ]*,[ ]+who\b"
 )
 
@@ -338,7 +359,8 @@ class AppositiveNameRecognizer(QualkitRecognizer):
 
 
 class NicknameRecognizer(QualkitRecognizer):
-    """Nicknames: "Big Mick", "Bo-Bo", and nicknames in quotes after "called"."""
+    """Nicknames: "Big Mick", "Bo-Bo", nicknames in quotes after "called", and in a text
+    typed in lower case a nickname word before a first name or an initial ("big al")."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
     RANK: ClassVar[int] = 28
@@ -353,6 +375,14 @@ class NicknameRecognizer(QualkitRecognizer):
                 continue
             end = strip_possessive(text, m.start(), m.end("name"))
             yield Hit(m.start("prefix"), end, PERSON, self.SCORE)
+        if typed_in_lower_case(text):
+            for m in _LOWER_NICK.finditer(text):
+                name = m.group("name")
+                if name in STOP_WORDS or name in NON_NAME_CAPS or name in ("a", "i"):
+                    continue
+                if len(name) > 2 and not self._first_name(name):
+                    continue
+                yield Hit(m.start("prefix"), m.end("name"), PERSON, 0.6)
         for m in _REDUP.finditer(text):
             word = m.group("w")
             if self.ctx.lexicon.is_common(word) or word.lower() in _REDUP_WORDS:
@@ -365,6 +395,19 @@ class NicknameRecognizer(QualkitRecognizer):
                 m.group("name"), self.ctx.lists.all_allow()
             ):
                 yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
+
+    def _first_name(self, word: str) -> bool:
+        """A first name used in Great Britain that is no ordinary word ("rico", "dave")."""
+        if self.ctx.lexicon.is_common(word):
+            return False
+        rank = self.ctx.gazetteer.get(word).first_gb
+        return 0 < rank <= NICKNAME_NAME_RANK
+
+
+# A word after "big", "lil" and the like in a text typed in lower case is a nickname when
+# it is an initial or a two-letter name ("big h", "big al"), or a first name this popular
+# in Great Britain.
+NICKNAME_NAME_RANK = 3000
 
 
 def _is_allowed_phrase(phrase: str, allow: list[str]) -> bool:

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import regex as re
 
+from qualkit.deid.numwords import number_value
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, compile_words
 from qualkit.deid.spans import AGE, DATE_TIME, SOCIAL_HANDLE
 from qualkit.deid.words import MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, UNITS
@@ -350,8 +351,20 @@ class CalendarDateRecognizer(QualkitRecognizer):
 _HANDLE = re.compile(r"(?<![\w.@/])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
 
 
+# A handle given after the app's name: "my snap is blessings.mumz", "insta, it's jo dot k
+# twenty". Written, it holds a dot, underscore or digit; said, "dot" or "underscore".
+_APP_HANDLE = re.compile(
+    r"(?i)\b(?:snap(?:chat)?|insta(?:gram)?|ig|tik[ ]?tok|twitter|facebook|fb|threads)"
+    r"(?:[ ]+(?:name|handle|username|account|page))?[ ]*[,:]?[ ]*(?:is|it['’]?s|=)?[ ]*:?[ ]*"
+    r"@?(?P<handle>[\p{L}\p{N}_]+(?:[._][\p{L}\p{N}_]+)+|(?=[\p{N}_]*\p{L})[\p{L}\p{N}_]*\d[\p{L}\p{N}_]*"
+    r"|[\p{L}\p{N}]+(?:[ ]+(?:dot|underscore)[ ]+[\p{L}\p{N}]+)+)"
+)
+_SPOKEN_TAIL = re.compile(r"[ ]+(?P<word>[\p{L}]+)")
+
+
 class SocialHandleRecognizer(QualkitRecognizer):
-    """Social-media handles such as @name_123."""
+    """Social-media handles such as @name_123, and a handle given after the app's name,
+    written or said ("my snap is jo.k20", "insta, it's jo dot k twenty")."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (SOCIAL_HANDLE,)
     RANK: ClassVar[int] = 10
@@ -360,3 +373,12 @@ class SocialHandleRecognizer(QualkitRecognizer):
     def find(self, text: str) -> Iterator[Hit]:
         for m in _HANDLE.finditer(text):
             yield Hit(m.start(), m.end(), SOCIAL_HANDLE, self.SCORE)
+        for m in _APP_HANDLE.finditer(text):
+            end = m.end("handle")
+            if " dot " in m.group("handle") or " underscore " in m.group("handle"):
+                # Number words said after the last part belong to it ("... ss fourteen").
+                while (tail := _SPOKEN_TAIL.match(text, end)) and number_value(
+                    tail.group("word")
+                ) is not None:
+                    end = tail.end()
+            yield Hit(m.start("handle"), end, SOCIAL_HANDLE, 0.75)

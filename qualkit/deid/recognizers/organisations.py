@@ -16,9 +16,10 @@ from qualkit.deid.recognizers.base import (
     at_sentence_start,
     compile_words,
 )
+from qualkit.deid.recognizers.names import ROLE_NOUNS
 from qualkit.deid.recognizers.places import _PlaceBase
 from qualkit.deid.spans import LOCATION, ORGANIZATION
-from qualkit.deid.words import NON_NAME_CAPS, ORG_SUFFIXES
+from qualkit.deid.words import KINSHIP, NON_NAME_CAPS, ORG_SUFFIXES
 
 _ORG_SUFFIX = compile_words(ORG_SUFFIXES)
 _NAME_RUN = rf"(?:(?:St\.?|Saint)[ ]+)?{CAP}(?:[ ]+(?:{CAP}|&|and|of|for|on|de|la|le))*?"
@@ -119,6 +120,59 @@ class CalledRecognizer(QualkitRecognizer):
 
 
 _STOPISH = frozenset(["the", "a", "an", "and", "of", "i", "it", "this", "that"])
+_PEOPLE = frozenset(ROLE_NOUNS) | frozenset(KINSHIP)
+_PLAIN_PLACES = frozenset(["hall", "room", "house", "building", "block", "flat", "place"])
+
+# "the Lantern, the day centre", "Rise, the drug service", "the beacon. that's alternative
+# provision", "the nest. its a young mums group": a name, then what kind of place it is.
+_GLOSS_KINDS = compile_words((*ORG_SUFFIXES, "provision", "drop-in", "unit", "ward"))
+_GLOSSED = re.compile(
+    rf"(?<![\p{{L}}'’\-])(?P<name>(?:(?i:the)[ ]+)?(?:{CAP}|{LOWER})(?:[ ]+(?:{CAP}|{LOWER}))?)"
+    r"[ ]*(?:,|\.|[ ]-|–|—)[ ]*"
+    r"(?i:(?:that['’]?s|its|it['’]s|it[ ]+is|which[ ]+is|they['’]re|theyre)[ ]+"
+    r"(?:(?:the|a|an)[ ]+)?|(?:the|a|an)[ ]+)(?:[\p{L}'’\-]+[ ]+){0,3}?"
+    rf"(?i:{_GLOSS_KINDS})(?![\p{{L}}\-])"
+)
+
+
+class GlossedNameRecognizer(QualkitRecognizer):
+    """Services and places named once and then explained: "I'm with Rise, the drug
+    service", "the beacon, that's a pupil referral unit"."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
+    RANK: ClassVar[int] = 36
+    SCORE: ClassVar[float] = 0.6
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _GLOSSED.finditer(text):
+            start, name = m.start("name"), m.group("name")
+            words = name.split()
+            # "the nest. it's a young mums group": with "the" or a capital, a service's
+            # name may be an ordinary word.
+            named = name[0].isupper() or words[0].lower() == "the"
+            if len(words) == 2 and words[0].lower() in STOP_WORDS:
+                start += name.index(words[1], len(words[0]))
+                words = words[1:]
+            low = [w.lower().rstrip("'’") for w in words]
+            if any(
+                w in _GENERIC_ORG_WORDS or w in STOP_WORDS or w in NON_NAME_CAPS or w in _PEOPLE
+                for w in low
+            ):
+                continue
+            if len(low) == 1 and low[0] in _PLAIN_PLACES:
+                continue  # "St Barnabas, the church hall, that's my home group"
+            if low[-1].endswith("s") and not low[-1].endswith(("ss", "'s", "’s")):
+                continue  # "the GPs, the main surgery": plurals are people or things
+            if not named and all(self.ctx.lexicon.is_common(w) for w in low):
+                continue
+            if (
+                name[0].isupper()
+                and at_sentence_start(text, start)
+                and len(words) == 1
+                and self.ctx.lexicon.is_known(low[0])
+            ):
+                continue
+            yield Hit(start, m.end("name"), ORGANIZATION, self.SCORE)
 
 
 class WorkplaceRecognizer(QualkitRecognizer):

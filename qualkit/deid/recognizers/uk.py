@@ -9,7 +9,7 @@ import regex as re
 from presidio_analyzer import Pattern
 from presidio_analyzer.predefined_recognizers import UkNinoRecognizer, UkPostcodeRecognizer
 
-from qualkit.deid.numwords import is_spoken_digit_word, spoken_digits
+from qualkit.deid.numwords import ZERO_WORDS, is_spoken_digit_word, number_value, spoken_digits
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, RecognizerContext
 from qualkit.deid.spans import PHONE_NUMBER, UK_NHS
 
@@ -68,33 +68,72 @@ _DICTATION_GAP = re.compile(r"[ \t,\-]*")
 
 class SpokenPhoneRecognizer(QualkitRecognizer):
     """Phone numbers read out in words: "oh seven seven double oh, nine hundred, four one
-    two" (see :func:`qualkit.deid.numwords.spoken_digits`)."""
+    two" (see :func:`qualkit.deid.numwords.spoken_digits`), and pieces of one: three or
+    more digits read back from a number given in the same text ("three eight one"), or the
+    start of a UK number ("oh seven seven...")."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PHONE_NUMBER,)
     RANK: ClassVar[int] = 11
     SCORE: ClassVar[float] = 0.85
+    PIECE_SCORE: ClassVar[float] = 0.6
 
     def find(self, text: str) -> Iterator[Hit]:
-        run: list[re.Match[str]] = []
-        for m in _WORD.finditer(text):
-            joined = bool(run) and _DICTATION_GAP.fullmatch(text, run[-1].end(), m.start())
-            if run and not joined:
-                yield from self._check(run)
-                run = []
-            if is_spoken_digit_word(m.group(0)):
-                run.append(m)
-            elif run:
-                yield from self._check(run)
-                run = []
-        if run:
-            yield from self._check(run)
+        runs = list(_digit_runs(text))
+        numbers = [m.group(0) for m in _PHONE.finditer(text)]
+        for run in runs:
+            digits = self._digits(run)
+            if digits is None:
+                continue
+            if len(run) >= 5 and _uk_phone_digits(digits):
+                numbers.append(digits)
+                yield Hit(run[0].start(), run[-1].end(), PHONE_NUMBER, self.SCORE)
+        given = [re.sub(r"\D", "", n) for n in numbers]
+        for run in runs:
+            digits = self._digits(run)
+            if digits is None or (len(run) >= 5 and _uk_phone_digits(digits)):
+                continue
+            if sum(_is_digit_word(m.group(0)) for m in run) < 3:
+                continue
+            read_back = any(digits in number for number in given)
+            if read_back or _PHONE_START.match(digits):
+                yield Hit(run[0].start(), run[-1].end(), PHONE_NUMBER, self.PIECE_SCORE)
 
-    def _check(self, run: list[re.Match[str]]) -> Iterator[Hit]:
-        if len(run) < 5 or all(m.group(0).isdigit() for m in run):
-            return
-        digits = spoken_digits([m.group(0) for m in run])
-        if digits is not None and _uk_phone_digits(digits):
-            yield Hit(run[0].start(), run[-1].end(), PHONE_NUMBER, self.SCORE)
+    @staticmethod
+    def _digits(run: list[re.Match[str]]) -> str | None:
+        if all(m.group(0).isdigit() for m in run):
+            return None
+        return spoken_digits([m.group(0) for m in run])
+
+
+def _is_digit_word(word: str) -> bool:
+    """One spoken digit: "oh", "zero" or a number word under ten."""
+    low = word.lower()
+    if low in ZERO_WORDS:
+        return True
+    value = number_value(low)
+    return value is not None and value < 10 and not low.isdigit()
+
+
+# The start of a UK mobile or geographic number, said aloud ("oh seven seven").
+_PHONE_START = re.compile(r"0[1237]\d")
+
+
+def _digit_runs(text: str) -> Iterator[list[re.Match[str]]]:
+    """Runs of words that can be part of a dictated number, joined only by spaces, commas
+    or hyphens."""
+    run: list[re.Match[str]] = []
+    for m in _WORD.finditer(text):
+        joined = bool(run) and _DICTATION_GAP.fullmatch(text, run[-1].end(), m.start())
+        if run and not joined:
+            yield run
+            run = []
+        if is_spoken_digit_word(m.group(0)):
+            run.append(m)
+        elif run:
+            yield run
+            run = []
+    if run:
+        yield run
 
 
 _POSTCODE_PATTERNS = (
