@@ -1,5 +1,6 @@
-"""The faster paths of detection give what spaCy's own code gives: the attribute ruler's
-array matching, and the scorer's token table."""
+"""The faster paths of detection give what the plain code gives: the attribute ruler's
+array matching, the scorer's token table and feature rows, propagation's grouped
+alternation, and the look-ahead before Presidio's URL patterns."""
 
 from __future__ import annotations
 
@@ -61,3 +62,73 @@ def test_token_table_reads_the_doc_as_its_tokens_do() -> None:
         assert [table.children.get(t.i, []) for t in doc] == [
             [c.i for c in t.children] for t in doc
         ]
+
+
+def test_feature_rows_are_the_rows_of_the_features() -> None:
+    from qualkit.deid.gazetteer import load_gazetteer
+    from qualkit.deid.scorer import TokenTable, load_scorer
+    from qualkit.deid.words import Lexicon
+
+    scorer = load_scorer()
+    assert scorer is not None
+    nlp = load_spacy(DEFAULT_MODEL, UNNEEDED_PIPES)
+    lexicon, gazetteer = Lexicon.from_spacy(nlp), load_gazetteer()
+    extra = ["sue and tom came at 21, twenty-one, aged 9.\n\nJo: Sterling's in Leeds"]
+    for text in TEXTS + extra:
+        table = TokenTable(nlp(text))
+        stats, candidates = table.stats(), table.candidates()
+        plain = [
+            [
+                scorer._rows[f]
+                for f in table.features(i, stats, lexicon, gazetteer)
+                if f in scorer._rows
+            ]
+            for i in candidates
+        ]
+        fast = table.feature_rows(candidates, stats, lexicon, gazetteer, scorer._index)
+        assert list(fast) == plain
+
+
+def test_grouped_alternation_matches_as_the_plain_one() -> None:
+    import regex as re
+
+    from qualkit.deid.textutil import phrase_alternation
+
+    def plain(phrases: list[str], gap: str) -> str:
+        return "|".join(gap.join(re.escape(w) for w in p.split()) for p in phrases)
+
+    text = (
+        "Sam, sAm Smith and Sue-Ellen met Al at St. Anne's; Óscar and ÓSCAR, Ísak; al.\tsmith;"
+        " İ and I, İsak, ısak, ISAK, \u212aim and \u017fam"
+    )
+    for phrases in (
+        ["sam smith", "sue-ellen", "st. anne", "sam", "sue", "al"],
+        ["Sam Smith", "the Al", "sam", "Sue", "SAM", "Al", "al", "s"],
+        ["óscar", "ísak", "sam", "al"],
+        ["Sam Smith", "Sam", "sam", "Al", "Óscar"],
+        ["Isak", "isak", "I", "i", "Kim", "sam"],
+    ):
+        for flags in (re.IGNORECASE, 0):
+            for gap in (r"[ \t]+", r"\s+"):
+                grouped = phrase_alternation(phrases, gap, ignore_case=flags != 0)
+                a = re.compile(rf"(?<!\w)(?:{plain(phrases, gap)})(?!\w)", flags)
+                b = re.compile(rf"(?<!\w)(?:{grouped})(?!\w)", flags)
+                assert [m.span() for m in b.finditer(text)] == [m.span() for m in a.finditer(text)]
+
+
+def test_url_look_ahead_changes_no_match() -> None:
+    import regex as re
+    from presidio_analyzer.predefined_recognizers import UrlRecognizer
+
+    from qualkit.deid.analyzer import _quick_url_pattern
+
+    text = (
+        "See www.bbc.co.uk, foo.Com. or http://a.b.org/x?y and 'nhs.uk' e.g. i.e. the end."
+        " ...com a..com -x.com 1.2.net WWW3.EXAMPLE.ORG/path"
+    )
+    flags = re.DOTALL | re.MULTILINE | re.IGNORECASE
+    for pattern in UrlRecognizer.PATTERNS:
+        quick = _quick_url_pattern(pattern)
+        assert quick.regex != pattern.regex
+        plain = [m.span() for m in re.compile(pattern.regex, flags).finditer(text)]
+        assert [m.span() for m in re.compile(quick.regex, flags).finditer(text)] == plain

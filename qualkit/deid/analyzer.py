@@ -6,6 +6,7 @@ Finds identifier spans; it never rewrites text (that is :mod:`qualkit.deid.anony
 from __future__ import annotations
 
 import bisect
+import gc
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -14,11 +15,13 @@ import regex as re
 from presidio_analyzer import (
     AnalyzerEngine,
     EntityRecognizer,
+    Pattern,
     RecognizerRegistry,
     RecognizerResult,
 )
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
+from presidio_analyzer.predefined_recognizers import UrlRecognizer
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
@@ -53,7 +56,12 @@ from qualkit.deid.spans import (
     resolve_overlaps,
     trim_span,
 )
-from qualkit.deid.textutil import at_sentence_start, is_cue_number, typed_in_lower_case
+from qualkit.deid.textutil import (
+    at_sentence_start,
+    is_cue_number,
+    phrase_alternation,
+    typed_in_lower_case,
+)
 from qualkit.deid.words import (
     BUILDING_SUFFIXES,
     KINSHIP,
@@ -159,6 +167,10 @@ class Detector:
         # when detecting, and when propagating within it and across the corpus).
         self._allowed_cache: dict[str, list[tuple[int, int]]] = {}
         self.propagator = Propagator(self.lexicon, allow_terms, min_score=0.45)
+        # The models just loaded (spaCy's pipeline, the lexicon, the gazetteer, the
+        # scorer's weights) live as long as the process: out of the garbage collector's
+        # sight, its full passes no longer walk their objects while texts are read.
+        gc.freeze()
 
     def _build_analyzer(self) -> AnalyzerEngine:
         registry = OrderedRegistry(supported_languages=["en"])
@@ -170,6 +182,10 @@ class Detector:
                 registry.remove_recognizer(name)
         for rec in build_recognizers(self.context, self.config.recognizers):
             registry.add_recognizer(rec)
+        for url in registry.recognizers:
+            if isinstance(url, UrlRecognizer):
+                # Presidio leaves ``patterns`` unannotated.
+                url.patterns = [_quick_url_pattern(p) for p in url.patterns]  # type: ignore[has-type]
         return AnalyzerEngine(
             registry=registry,
             nlp_engine=self.nlp_engine,
@@ -928,11 +944,25 @@ def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
         pos = nl + 1
 
 
+# Presidio's URL patterns try each of some 700 top-level domains after every full stop they
+# reach, from every letter of the word before it. Every URL has a full stop and a letter
+# after a run of URL characters; looking ahead for that first rules out most positions at
+# once and changes no match (every top-level domain starts with a letter).
+_URL_LOOKAHEAD = r"(?=[a-z0-9.\-]*[.][a-z])"
+
+
+def _quick_url_pattern(pattern: Pattern) -> Pattern:
+    """One of Presidio's URL patterns, with :data:`_URL_LOOKAHEAD` before the URL."""
+    base = UrlRecognizer.BASE_URL_REGEX
+    regex = pattern.regex.replace(base, _URL_LOOKAHEAD + base, 1)
+    return Pattern(name=pattern.name, regex=regex, score=pattern.score)
+
+
 def _phrase_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
     parts = sorted({" ".join(t.split()) for t in terms if t.strip()}, key=len, reverse=True)
     if not parts:
         return None
-    body = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in parts)
+    body = phrase_alternation(parts, r"\s+", ignore_case=True)
     return re.compile(
         rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?:['’]s)?(?![\p{{L}}\p{{N}}])", re.IGNORECASE
     )

@@ -25,6 +25,7 @@ from qualkit.deid.textutil import (
     at_sentence_start,
     drops_apostrophes,
     function_word_follows,
+    phrase_alternation,
     possessive_end,
     strip_possessive,
 )
@@ -201,8 +202,9 @@ class Propagator:
         for table, flags in ((insensitive, re.IGNORECASE), (sensitive, 0)):
             if not table:
                 continue
-            alternatives = sorted(table, key=len, reverse=True)
-            body = "|".join(r"[ \t]+".join(re.escape(w) for w in a.split()) for a in alternatives)
+            body = phrase_alternation(
+                sorted(table, key=len, reverse=True), r"[ \t]+", ignore_case=flags != 0
+            )
             pattern = re.compile(
                 rf"(?<![\p{{L}}\p{{N}}@])(?:{body})(?![\p{{L}}\p{{N}}]|[.@][\p{{L}}])", flags
             )

@@ -213,6 +213,133 @@ class TokenTable:
             feats.append("doc_lower_mid")
         return feats
 
+    def feature_rows(
+        self,
+        candidates: Iterable[int],
+        stats: DocStats,
+        lexicon: Lexicon,
+        gazetteer: Gazetteer,
+        index: FeatureIndex,
+    ) -> Iterator[list[int]]:
+        """For each candidate token in turn, the weight rows of its :meth:`features` that
+        have weights, in the same order (so the scores add up in the same order too)."""
+        rows = index.rows
+        one = {
+            name: rows.get(name)
+            for name in (
+                "bias",
+                "sent_start",
+                "short",
+                "number",
+                "number_word",
+                "number_digits",
+                "number_2digit",
+                "number_1digit",
+                "doc_cap_mid",
+                "doc_always_cap",
+                "doc_lower_mid",
+            )
+        }
+        shape_of = index.get("shape")
+        pos_of = index.get("pos")
+        dep_of = index.get("dep")
+        sent_shape_of = index.get("sent_start&shape")
+        head_pos_of = index.get("head_pos")
+        head_noun_of = index.get("head_noun")
+        child_of = {dep: index.get(f"child_{dep}") for dep in _CHILD_DEPS}
+        ent_of = index.get("ent")
+        w_2, w_1, w1, w2 = (index.get(t) for t in ("w-2", "w-1", "w+1", "w+2"))
+        around = index.get("w-1&w+1")
+        pos_1, pos1 = index.get("pos-1"), index.get("pos+1")
+        shape_1, shape1 = index.get("shape-1"), index.get("shape+1")
+        suffix_of = index.get("suffix")
+        word_rows: dict[str, list[int | None]] = {}
+        pos, dep, lower, shape, near = self.pos, self.dep, self.lower, self.shape, self.neighbour
+        n = len(self.text)
+        for i in candidates:
+            low = lower[i]
+            head = self.head[i]
+            before = near[i - 1] if i >= 1 else "<edge>"
+            after = near[i + 1] if i + 1 < n else "<edge>"
+            found: list[int | None] = [
+                one["bias"],
+                shape_of.get(shape[i]),
+                pos_of.get(pos[i]),
+                dep_of.get(dep[i]),
+            ]
+            if self.sent_start[i] or self.after_break[i]:
+                found += [one["sent_start"], sent_shape_of.get(shape[i])]
+            found += [head_pos_of.get(pos[head]), dep_of.get(f"{dep[i]}&head={lower[head]}")]
+            if head != i and pos[head] in ("NOUN", "PROPN"):
+                found.append(head_noun_of.get(lower[head]))
+            for child in self.children.get(i, ()):
+                child_dep = dep[child]
+                if child_dep in _CHILD_DEPS:
+                    found.append(child_of[child_dep].get(lower[child]))
+            if self.ent_type[i]:
+                found.append(ent_of.get(self.ent_type[i]))
+            found += [
+                w_2.get(near[i - 2] if i >= 2 else "<edge>"),
+                w_1.get(before),
+                w1.get(after),
+                w2.get(near[i + 2] if i + 2 < n else "<edge>"),
+                around.get(f"{before}|{after}"),
+            ]
+            if i >= 1:
+                found.append(pos_1.get(pos[i - 1]))
+                if self.is_alpha[i - 1]:
+                    found.append(shape_1.get(shape[i - 1]))
+            if i + 1 < n:
+                found.append(pos1.get(pos[i + 1]))
+                if self.is_alpha[i + 1]:
+                    found.append(shape1.get(shape[i + 1]))
+            found.append(suffix_of.get(low[-3:]))
+            if len(low) <= 3:
+                found.append(one["short"])
+            value = _number_value(low)
+            if value is not None:
+                found += [
+                    one["number"],
+                    one["number_word" if self.is_alpha[i] else "number_digits"],
+                ]
+                if 10 <= value <= 99:
+                    found.append(one["number_2digit"])
+                elif value < 10:
+                    found.append(one["number_1digit"])
+            else:
+                words = word_rows.get(low)
+                if words is None:
+                    words = word_rows[low] = [
+                        rows.get(f) for f in _word_features(low, lexicon, gazetteer)
+                    ]
+                found += words
+                lower_mid = stats.lower_mid.get(low)
+                if stats.capitalised_mid.get(low):
+                    found.append(one["doc_cap_mid"])
+                    if not lower_mid:
+                        found.append(one["doc_always_cap"])
+                if lower_mid:
+                    found.append(one["doc_lower_mid"])
+            yield [row for row in found if row is not None]
+
+
+class FeatureIndex:
+    """The weight rows of the scorer's features, by template and value (``w-1`` ->
+    ``{"the": 17}``): the scorer finds the rows of a token's features without writing
+    the features out. ``index.get(t)[v]`` is the row of feature ``f"{t}={v}"``."""
+
+    def __init__(self, rows: dict[str, int]) -> None:
+        self.rows = rows
+        self._templates: dict[str, dict[str, int]] = {}
+        for feature, row in rows.items():
+            template, sep, value = feature.partition("=")
+            if sep:
+                self._templates.setdefault(template, {})[value] = row
+
+    def get(self, template: str) -> dict[str, int]:
+        """The rows of ``template``'s features, by value (empty if it has none)."""
+        return self._templates.get(template, {})
+
 
 @dataclass
 class DocStats:
@@ -313,6 +440,7 @@ class TokenScorer:
         # The weights as one matrix (a row per feature, and a last row of zeros), so a
         # document's tokens are scored in one pass.
         self._rows = {f: i for i, f in enumerate(weights)}
+        self._index = FeatureIndex(self._rows)
         self._matrix = np.array(
             [*weights.values(), [0.0] * len(self.labels)], dtype=np.float64
         ).reshape(len(weights) + 1, len(self.labels))
@@ -359,14 +487,12 @@ class TokenScorer:
         if not candidates:
             return
         zero = len(self._rows)
-        row_of = self._rows.get
         rows: list[int] = []
         starts: list[int] = []
-        for i in candidates:
+        for found in table.feature_rows(candidates, stats, lexicon, gazetteer, self._index):
             starts.append(len(rows))
             rows.append(zero)
-            found = map(row_of, table.features(i, stats, lexicon, gazetteer))
-            rows.extend([row for row in found if row is not None])
+            rows.extend(found)
         z = np.add.reduceat(self._matrix[rows], starts, axis=0) + np.asarray(self.intercept)
         z = np.exp(z - z.max(axis=1, keepdims=True))
         probs = z / z.sum(axis=1, keepdims=True)

@@ -78,9 +78,13 @@ _NUMBER = (
     r"(?:(?i:flat|unit|apartment|apt|room|no\.?|number)[ ]+\d{1,4}[A-Za-z]?,?[ ]+)?"
     r"\d{1,4}[A-Za-z]?(?:[ ]?-[ ]?\d{1,4})?,?"
 )
+# What an address or a capitalised name can start with: a digit, a capital letter or the
+# first letter of "flat", "unit", "apartment", "room", "no", "number" (a look-ahead that
+# changes no match, but lets the search skip every other position at once).
+_PLACE_START = r"(?=[\p{Lu}\dfuarn])"
 
 _STREET_CAP = re.compile(
-    rf"(?P<num>{_NUMBER}[ ]+)?(?P<name>{_NAME_RUN})[ ]+"
+    rf"{_PLACE_START}(?P<num>{_NUMBER}[ ]+)?(?P<name>{_NAME_RUN})[ ]+"
     rf"(?P<suffix>(?i:{_STREET_SUFFIX}))\b\.?(?!['’]?\w)"
 )
 _STREET_LOWER = re.compile(
@@ -119,7 +123,7 @@ _NUMBER_BEFORE = re.compile(rf"(?i:{_NUMBER})[ ]+$")
 _ESTATE_CAP = re.compile(rf"(?P<name>{_NAME_RUN})[ ]+(?P<suffix>(?i:{_ESTATE}))\b")
 _ESTATE_LOWER = re.compile(rf"\b(?P<name>{_LOWER_NAME})[ ]+(?P<suffix>{_ESTATE})\b")
 _BUILDING_CAP = re.compile(
-    rf"(?P<num>{_NUMBER}[ ]+)?(?P<name>{_NAME_RUN})[ ]+"
+    rf"{_PLACE_START}(?P<num>{_NUMBER}[ ]+)?(?P<name>{_NAME_RUN})[ ]+"
     rf"(?P<suffix>(?i:{_BUILDING_SUFFIX}))\b(?!['’]?\w)"
 )
 
