@@ -458,6 +458,7 @@ def test_services_named_then_explained() -> None:
         "I'm with Rise, the drug service. After that, the beacon. that's a pupil referral "
         "unit. I went to the Lantern, the day centre. The hostel, the big project. The "
         "new one, a charity. I'm the owner, it's an independent pharmacy. With the GPs, the "
-        "main surgery."
+        "main surgery. There's a thing, the Brigid Project. The lad next door, the piano to "
+        "the chapel."
     )
     assert _found(rec, text) == ["Rise", "beacon", "Lantern"]

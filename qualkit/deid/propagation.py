@@ -167,7 +167,10 @@ class Propagator:
             if etype == PERSON and surface.isalpha() and surface[0].isupper():
                 terms.add(Term(etype, surface, exact_case=self.lexicon.is_common(surface)))
             return
-        terms.add(Term(etype, surface, exact_case=common))
+        # A capitalised value that is also an English word ("Door" of "Rainbow Door") is
+        # matched only as written: "door" in lower case is the word.
+        word_like = len(words) == 1 and surface[0].isupper() and self.lexicon.is_known(key)
+        terms.add(Term(etype, surface, exact_case=common or word_like))
 
     def _add_lower_case_names(self, terms: set[Term], det: Detection, tokens: list[str]) -> None:
         """A lower-case name that is also a word, from a trusted detection, as a term."""

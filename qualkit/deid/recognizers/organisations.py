@@ -121,6 +121,10 @@ class CalledRecognizer(QualkitRecognizer):
 
 _STOPISH = frozenset(["the", "a", "an", "and", "of", "i", "it", "this", "that"])
 _PEOPLE = frozenset(ROLE_NOUNS) | frozenset(KINSHIP)
+# Words that may come just before a service's name ("I'm with Rise, the drug service").
+_BEFORE_NAME = frozenset(["with", "to", "at", "from", "in", "into", "onto", "for", "by", "via"])
+_INDEFINITE = frozenset(["a", "an", "some", "any", "every", "one", "another"])
+_INDEFINITE_BEFORE = re.compile(r"(?i)(?<![\p{L}])(?:a|an|some|any|every|one|another)[ ]+$")
 _PLAIN_PLACES = frozenset(["hall", "room", "house", "building", "block", "flat", "place"])
 
 # "the Lantern, the day centre", "Rise, the drug service", "the beacon. that's alternative
@@ -130,7 +134,8 @@ _GLOSSED = re.compile(
     rf"(?<![\p{{L}}'’\-])(?P<name>(?:(?i:the)[ ]+)?(?:{CAP}|{LOWER})(?:[ ]+(?:{CAP}|{LOWER}))?)"
     r"[ ]*(?:,|\.|[ ]-|–|—)[ ]*"
     r"(?i:(?:that['’]?s|its|it['’]s|it[ ]+is|which[ ]+is|they['’]re|theyre)[ ]+"
-    r"(?:(?:the|a|an)[ ]+)?|(?:the|a|an)[ ]+)(?:[\p{L}'’\-]+[ ]+){0,3}?"
+    r"(?:(?:the|a|an)[ ]+)?|(?:the|a|an)[ ]+)"
+    r"(?:(?!(?:to|the|of|and|or|at|in|on|for|with|from|by)[ ])[\p{L}'’\-]+[ ]+){0,3}?"
     rf"(?i:{_GLOSS_KINDS})(?![\p{{L}}\-])"
 )
 
@@ -150,7 +155,11 @@ class GlossedNameRecognizer(QualkitRecognizer):
             # "the nest. it's a young mums group": with "the" or a capital, a service's
             # name may be an ordinary word.
             named = name[0].isupper() or words[0].lower() == "the"
-            if len(words) == 2 and words[0].lower() in STOP_WORDS:
+            if words[0].lower() in _INDEFINITE or _INDEFINITE_BEFORE.search(
+                text, max(0, start - 8), start
+            ):
+                continue  # "there's a thing, the Brigid Project": a common noun
+            if len(words) == 2 and words[0].lower() in _BEFORE_NAME | {"the"}:
                 start += name.index(words[1], len(words[0]))
                 words = words[1:]
             low = [w.lower().rstrip("'’") for w in words]
@@ -159,7 +168,7 @@ class GlossedNameRecognizer(QualkitRecognizer):
                 for w in low
             ):
                 continue
-            if len(low) == 1 and low[0] in _PLAIN_PLACES:
+            if low[-1] in _PLAIN_PLACES and (len(low) == 1 or not named):
                 continue  # "St Barnabas, the church hall, that's my home group"
             if low[-1].endswith("s") and not low[-1].endswith(("ss", "'s", "’s")):
                 continue  # "the GPs, the main surgery": plurals are people or things
