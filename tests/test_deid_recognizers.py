@@ -409,3 +409,22 @@ def test_an_age_before_a_possessive(text: str, ages: list[str]) -> None:
 
     found = [text[h.start : h.end] for h in AgeRecognizer().find(text)]
     assert found == ages
+
+
+def test_the_gazetteer_knows_towns_of_the_british_isles() -> None:
+    from qualkit.deid.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    assert gazetteer.get("Colchester").place > 100_000
+    assert gazetteer.get("prestatyn").place > 10_000
+    assert gazetteer.get("thing").place == 0
+
+
+def test_towns_in_a_transcript_typed_in_lower_case(detector: Detector) -> None:
+    lower = "i said no. i was scared. i didnt know. i left. i cried. i was there. "
+    text = lower + "a foster family in colchester. i had a bath. then basildon and harlow."
+    assert masked(detector, text, "colchester")
+    assert masked(detector, text, "harlow")
+    assert not any_masked(detector, text, "bath")
+    text = "The priest there is a Cork man, and he visits on Sundays."
+    assert masked(detector, text, "Cork")
