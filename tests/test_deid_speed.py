@@ -5,6 +5,7 @@ alternation, and the look-ahead before Presidio's URL patterns."""
 from __future__ import annotations
 
 import spacy
+from spacy.pipeline import AttributeRuler
 
 from qualkit.deid.nlp import DEFAULT_MODEL, UNNEEDED_PIPES, load_spacy
 from qualkit.deid.ruler import ArrayRuler
@@ -22,6 +23,7 @@ TEXTS = [
 def test_array_ruler_finds_what_the_matcher_finds() -> None:
     nlp = spacy.load(DEFAULT_MODEL, disable=list(UNNEEDED_PIPES))
     ruler = nlp.get_pipe("attribute_ruler")
+    assert isinstance(ruler, AttributeRuler)
     compiled = ArrayRuler.compile(ruler)
     assert compiled is not None
     before = [name for name, _ in nlp.pipeline].index("attribute_ruler")
