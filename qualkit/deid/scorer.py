@@ -224,25 +224,8 @@ class TokenTable:
         """For each candidate token in turn, the weight rows of its :meth:`features` that
         have weights, in the same order (so the scores add up in the same order too)."""
         rows = index.rows
-        one = {
-            name: rows.get(name)
-            for name in (
-                "bias",
-                "sent_start",
-                "short",
-                "number",
-                "number_word",
-                "number_digits",
-                "number_2digit",
-                "number_1digit",
-                "doc_cap_mid",
-                "doc_always_cap",
-                "doc_lower_mid",
-            )
-        }
-        shape_of = index.get("shape")
-        pos_of = index.get("pos")
-        dep_of = index.get("dep")
+        one = {name: rows.get(name) for name in _PLAIN_FEATURES}
+        shape_of, pos_of, dep_of = (index.get(t) for t in ("shape", "pos", "dep"))
         sent_shape_of = index.get("sent_start&shape")
         head_pos_of = index.get("head_pos")
         head_noun_of = index.get("head_noun")
@@ -298,14 +281,7 @@ class TokenTable:
                 found.append(one["short"])
             value = _number_value(low)
             if value is not None:
-                found += [
-                    one["number"],
-                    one["number_word" if self.is_alpha[i] else "number_digits"],
-                ]
-                if 10 <= value <= 99:
-                    found.append(one["number_2digit"])
-                elif value < 10:
-                    found.append(one["number_1digit"])
+                found += self._number_rows(i, value, one)
             else:
                 words = word_rows.get(low)
                 if words is None:
@@ -313,14 +289,47 @@ class TokenTable:
                         rows.get(f) for f in _word_features(low, lexicon, gazetteer)
                     ]
                 found += words
-                lower_mid = stats.lower_mid.get(low)
-                if stats.capitalised_mid.get(low):
-                    found.append(one["doc_cap_mid"])
-                    if not lower_mid:
-                        found.append(one["doc_always_cap"])
-                if lower_mid:
-                    found.append(one["doc_lower_mid"])
+                found += _doc_rows(low, stats, one)
             yield [row for row in found if row is not None]
+
+    def _number_rows(self, i: int, value: int, one: dict[str, int | None]) -> list[int | None]:
+        """The rows of a number's features, as :meth:`features` lists them."""
+        out = [one["number"], one["number_word" if self.is_alpha[i] else "number_digits"]]
+        if 10 <= value <= 99:
+            out.append(one["number_2digit"])
+        elif value < 10:
+            out.append(one["number_1digit"])
+        return out
+
+
+def _doc_rows(low: str, stats: DocStats, one: dict[str, int | None]) -> list[int | None]:
+    """The rows of how the transcript writes the word elsewhere, as ``features`` lists
+    them."""
+    out: list[int | None] = []
+    lower_mid = stats.lower_mid.get(low)
+    if stats.capitalised_mid.get(low):
+        out.append(one["doc_cap_mid"])
+        if not lower_mid:
+            out.append(one["doc_always_cap"])
+    if lower_mid:
+        out.append(one["doc_lower_mid"])
+    return out
+
+
+# Features that are a name alone, with no value ("bias", "short").
+_PLAIN_FEATURES = (
+    "bias",
+    "sent_start",
+    "short",
+    "number",
+    "number_word",
+    "number_digits",
+    "number_2digit",
+    "number_1digit",
+    "doc_cap_mid",
+    "doc_always_cap",
+    "doc_lower_mid",
+)
 
 
 class FeatureIndex:
