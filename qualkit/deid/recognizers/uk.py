@@ -78,20 +78,19 @@ class SpokenPhoneRecognizer(QualkitRecognizer):
     PIECE_SCORE: ClassVar[float] = 0.6
 
     def find(self, text: str) -> Iterator[Hit]:
-        runs = list(_digit_runs(text))
         numbers = [m.group(0) for m in _PHONE.finditer(text)]
-        for run in runs:
+        pieces: list[tuple[list[re.Match[str]], str]] = []
+        for run in _digit_runs(text):
             digits = self._digits(run)
             if digits is None:
                 continue
             if len(run) >= 5 and _uk_phone_digits(digits):
                 numbers.append(digits)
                 yield Hit(run[0].start(), run[-1].end(), PHONE_NUMBER, self.SCORE)
+            else:
+                pieces.append((run, digits))
         given = [re.sub(r"\D", "", n) for n in numbers]
-        for run in runs:
-            digits = self._digits(run)
-            if digits is None or (len(run) >= 5 and _uk_phone_digits(digits)):
-                continue
+        for run, digits in pieces:
             if sum(_is_digit_word(m.group(0)) for m in run) < 3:
                 continue
             read_back = any(digits in number for number in given)
