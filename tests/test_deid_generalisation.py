@@ -29,8 +29,8 @@ def test_token_scorer_never_saw_the_test_split() -> None:
     assert scorer is not None
     trained = set(scorer.meta["trained_on"])
     test = load_markup_dir(INDEPENDENT / "test")
-    dev = load_markup_dir(INDEPENDENT / "dev") + load_markup_dir(INDEPENDENT / "fresh")
-    assert len(test) == 21 and len(dev) == 37
+    dev = [g for part in ("dev", "fresh", "fresh2") for g in load_markup_dir(INDEPENDENT / part)]
+    assert len(test) == 21 and len(dev) == 53
     assert not {f"{g.key}:{text_hash(g.text)[:16]}" for g in test} & trained
     assert {f"{g.key}:{text_hash(g.text)[:16]}" for g in dev} <= trained
 
@@ -45,9 +45,9 @@ def test_figures_on_the_independent_test_split() -> None:
     res = evaluate(gold, found.detections, found.possible)
     table = format_table(res)
     assert res.direct_recall >= TARGETS["direct_recall"], table
-    assert res.quasi_recall >= 0.90, table
+    assert res.quasi_recall >= 0.91, table
     assert res.leaked_share <= 0.03, table
-    assert res.keep_masked_share <= 0.085, table
+    assert res.keep_masked_share <= 0.08, table
     assert res.token_precision >= 0.79, table
     assert (res.possible_per_1000_words or 0) <= 5, table
     assert (res.possible_coverage or 0) >= 0.4, table
@@ -91,19 +91,29 @@ def test_a_name_across_a_chunk_seam_is_found(monkeypatch: pytest.MonkeyPatch) ->
     assert any("Philippa" in f for f in found), found
 
 
+# Each later unseen set's transcripts and first score (fixtures README), taken before it
+# was read: direct recall, quasi recall, share leaked, must-keep masked, precision.
+FIRST_SCORES = {
+    "fresh": (16, 0.954, 0.89, 0.087, 0.06, 0.83),
+    "fresh2": (16, 0.98, 0.91, 0.05, 0.142, 0.81),
+}
+
+
 @pytest.mark.slow
-def test_figures_on_the_second_unseen_set_do_not_fall() -> None:
-    """``independent/fresh`` was scored once before it was read (fixtures README) and is
-    development data since; these floors are that first score, so a change that loses
-    ground on it fails."""
-    gold = load_markup_dir(INDEPENDENT / "fresh")
-    assert len(gold) == 16
+@pytest.mark.parametrize("part", sorted(FIRST_SCORES))
+def test_figures_on_the_later_unseen_sets_do_not_fall(part: str) -> None:
+    """``independent/fresh`` and ``independent/fresh2`` were each scored once before they
+    were read and are development data since; these floors are those first scores, so a
+    change that loses ground on them fails."""
+    files, direct, quasi, leaked, keep, precision = FIRST_SCORES[part]
+    gold = load_markup_dir(INDEPENDENT / part)
+    assert len(gold) == files
     found = detect_studies({g.key: g.text for g in gold}, INDEPENDENT / "lists")
     res = evaluate(gold, found.detections, found.possible)
     table = format_table(res)
-    assert res.direct_recall >= 0.954, table
-    assert res.quasi_recall >= 0.89, table
-    assert res.leaked_share <= 0.087, table
-    assert res.keep_masked_share <= 0.06, table
-    assert res.token_precision >= 0.83, table
+    assert res.direct_recall >= direct, table
+    assert res.quasi_recall >= quasi, table
+    assert res.leaked_share <= leaked, table
+    assert res.keep_masked_share <= keep, table
+    assert res.token_precision >= precision, table
     assert (res.possible_per_1000_words or 0) <= 5, table

@@ -428,3 +428,24 @@ def test_towns_in_a_transcript_typed_in_lower_case(detector: Detector) -> None:
     assert not any_masked(detector, text, "bath")
     text = "The priest there is a Cork man, and he visits on Sundays."
     assert masked(detector, text, "Cork")
+
+
+def test_a_capitalised_noun_after_the_names_a_place_or_service(detector: Detector) -> None:
+    text = (
+        "Mostly round the houses and up by the Forest, sometimes down the lane. A woman at "
+        "the Lantern does the dinners. We went to the Italian restaurant on the Monday."
+    )
+    assert masked(detector, text, "Forest")
+    assert masked(detector, text, "Lantern")
+    assert not any_masked(detector, text, "Italian")
+    assert not any_masked(detector, text, "Monday")
+
+
+def test_a_first_name_joined_to_me_is_a_name(detector: Detector) -> None:
+    text = (
+        "i was fourteen. thats where me and chance got tight. me and work didnt get on. "
+        "i never had a chance."
+    )
+    assert masked(detector, text, "chance")
+    assert not any_masked(detector, text, "work")
+    assert not masked(detector, text, "chance", 2)

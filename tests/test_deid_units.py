@@ -332,12 +332,18 @@ def test_clause_subject_that_is_a_widely_used_first_name_is_a_possible_miss() ->
     detector = Detector.__new__(Detector)
     detector.scorer = SimpleNamespace(thresholds={"possible": 0.08})  # type: ignore[assignment]
     detector.gazetteer = Gazetteer({"des": NameStats(214, 884, 10, 0, 0, 0)})
-    detector.lexicon = Lexicon()
-    subject = SimpleNamespace(lower_="des", dep_="nsubj", pos_="X")
+    detector.lexicon = Lexicon(nouns=["des"])
+    detector._allow_re = None
+    word = {"text": "des", "lower_": "des", "pos_": "X", "is_lower": True, "is_alpha": True}
+    subject = SimpleNamespace(dep_="nsubj", **word)
     assert detector._risk(subject, "PERSON", 0.02, lower=True) == 0.08  # type: ignore[arg-type]
     assert detector._risk(subject, "PERSON", 0.02, lower=False) == 0.02  # type: ignore[arg-type]
-    obj = SimpleNamespace(lower_="des", dep_="dobj", pos_="X")
+    obj = SimpleNamespace(dep_="dobj", **word)
     assert detector._risk(obj, "PERSON", 0.02, lower=True) == 0.02  # type: ignore[arg-type]
+    # A word no dictionary knows, where a name can stand, is offered in lower-case text.
+    unknown = SimpleNamespace(**{**word, "text": "crys", "lower_": "crys", "dep_": "dobj"})
+    assert detector._risk(unknown, "PERSON", 0.02, lower=True) == 0.08  # type: ignore[arg-type]
+    assert detector._risk(unknown, "PERSON", 0.02, lower=False) == 0.02  # type: ignore[arg-type]
 
 
 def _bare_detector(names: dict[str, Any], common: Iterable[str] = ()) -> Any:
@@ -462,3 +468,145 @@ def test_services_named_then_explained() -> None:
         "the chapel."
     )
     assert _found(rec, text) == ["Rise", "beacon", "Lantern"]
+
+
+def test_organisations_named_in_lower_case() -> None:
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import LowerNamedOrganisationRecognizer
+    from qualkit.deid.words import Lexicon
+
+    lexicon = Lexicon(
+        nouns=["valley", "ferris", "trap", "orchard", "house", "centre", "college"],
+        others=["local", "sixth", "form"],
+    )
+    gazetteer = Gazetteer({"ferris": NameStats(last_best=900, last_gb=2100)})
+    rec = LowerNamedOrganisationRecognizer(RecognizerContext(lexicon=lexicon, gazetteer=gazetteer))
+    text = (
+        "i pick up from bevans chemist. shes at colne valley college. then ferris house. "
+        "not the trap house or the orchard centre or the local college or sixth form college. "
+        "i go to mass at our lady of the rosary."
+    )
+    assert sorted(_found(rec, text)) == sorted(
+        ["bevans chemist", "colne valley college", "ferris house", "our lady of the rosary"]
+    )
+
+
+def test_hospital_wards_by_number_or_name() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import WardRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = WardRecognizer(RecognizerContext(lexicon=Lexicon(nouns=["oak", "ash"])))
+    text = (
+        "I was on Ward 27 for a week, then Ash ward, then on oak ward. "
+        "Not the labour ward, not a psychiatric ward, and not the ward itself."
+    )
+    assert _found(rec, text) == ["Ward 27", "Ash ward", "oak ward"]
+
+
+@pytest.mark.parametrize(
+    ("text", "ages"),
+    [
+        ("She's in her sixties now, and he's in his early twenties.", ["sixties", "twenties"]),
+        ("my mate, fifty-something, thirty-odd years of age", ["fifty-something", "thirty-odd"]),
+        ("It was in the sixties, thirty-odd years ago.", []),
+        ("INT: how old were you then?\n\nrob  1:40\nabout twenty-eight? 2008.", ["twenty-eight"]),
+        ("INT: How old is he now?\n\nP1: I don't know, we lost touch with the family.", []),
+        ("How old were you?\n\n62\n00:05:09,533 --> 00:05:13,978\nNineteen.", ["Nineteen"]),
+    ],
+)
+def test_ages_as_decades_and_answers(text: str, ages: list[str]) -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer
+
+    assert [text[h.start : h.end] for h in AgeRecognizer().find(text)] == ages
+
+
+def test_an_age_said_again_nearby() -> None:
+    from qualkit.deid.analyzer import AGE, REPEATED_AGE, _repeated_ages
+    from qualkit.deid.spans import Detection
+
+    text = (
+        "I was sixteen. Sixteen and some months. He says he is 38. Thirty-nine in the summer. "
+        "There were sixteen months of waiting and forty of us. Nearly seventeen."
+    )
+    seeds = [
+        Detection(text.index("sixteen"), text.index("sixteen") + 7, AGE, 0.8, "Age", 20),
+        Detection(text.index("38"), text.index("38") + 2, AGE, 0.8, "Age", 20),
+    ]
+    found = [
+        text[d.start : d.end] for d in _repeated_ages(text, seeds) if d.recognizer == REPEATED_AGE
+    ]
+    assert found == ["Sixteen", "Thirty-nine", "seventeen"]
+
+
+def test_capitalised_possessive_without_its_apostrophe() -> None:
+    from qualkit.deid.propagation import Propagator
+    from qualkit.deid.spans import Detection
+    from qualkit.deid.words import Lexicon
+
+    text = "i didnt know. Dean left. i wasnt ok. Deans mum rang me. the deans office. i cant.\n"
+    seed = Detection(text.index("Dean left"), text.index("Dean left") + 4, "PERSON", 0.8, "X")
+    prop = Propagator(Lexicon())
+    found = [text[d.start : d.end + 1] for d in prop.mentions(text, prop.terms_from(text, [seed]))]
+    assert "Deans" in found
+    assert "deans" not in found
+
+
+def test_a_lower_case_word_used_as_a_word() -> None:
+    from qualkit.deid.propagation import Propagator
+    from qualkit.deid.spans import Detection
+    from qualkit.deid.textutil import used_as_a_word
+    from qualkit.deid.words import Lexicon
+
+    text = "Mason is my son. He's a mason now. i said mason come here. Before dawn."
+    assert used_as_a_word(text, text.index("mason now"))
+    assert used_as_a_word(text, text.index("dawn"))
+    assert not used_as_a_word(text, text.index("mason come"))
+    seed = Detection(0, 5, "PERSON", 0.8, "X")
+    prop = Propagator(Lexicon())
+    found = [d.start for d in prop.mentions(text, prop.terms_from(text, [seed]))]
+    assert text.index("mason come") in found
+    assert text.index("mason now") not in found
+
+
+def test_irish_surnames_are_not_contractions() -> None:
+    from qualkit.deid.words import Lexicon
+
+    lexicon = Lexicon(nouns=["o", "clock"], extra=["o'clock", "didn't"])
+    assert not lexicon.is_known("o'hagan")
+    assert lexicon.is_known("o'clock")
+    assert lexicon.is_known("didn't")
+
+
+def test_names_said_to_someone() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import VocativeRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = VocativeRecognizer(RecognizerContext(lexicon=Lexicon(nouns=["ham", "fine"])))
+    text = (
+        '"You\'ll be next, Tel." Got it, thanks, Ham. Thanks, Mum. Yes, Doctor! '
+        "It was fine, Fine. Okay, Jodie?"
+    )
+    assert _found(rec, text) == ["Tel", "Jodie"]
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("Nineteen seventy-four to ninety-six.", ["Nineteen seventy-four to ninety-six"]),
+        ("When she died. Two thousand and eleven. Cancer.", ["Two thousand and eleven"]),
+        ("That was the summer of twenty twenty-one.", ["twenty twenty-one"]),
+        ("I came over on the boat in sixty-seven, I was", ["sixty-seven"]),
+        ("the eleventh of May, nineteen and fifty, and", ["nineteen and fifty"]),
+        ("I was twenty twenty-one maybe, in care until twenty-one.", []),
+        ("It cost two thousand quid, in twenty-five minutes, a man of seventy-nine.", []),
+    ],
+)
+def test_years_said_in_words(text: str, years: list[str]) -> None:
+    from qualkit.deid.recognizers.numbers import CalendarDateRecognizer
+
+    found = [text[h.start : h.end] for h in CalendarDateRecognizer().find(text)]
+    # (The date "eleventh of May" is found by another pattern.)
+    assert [y for y in found if "May" not in y] == years

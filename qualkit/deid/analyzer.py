@@ -6,6 +6,7 @@ Finds identifier spans; it never rewrites text (that is :mod:`qualkit.deid.anony
 from __future__ import annotations
 
 import bisect
+import calendar
 import gc
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -37,7 +38,9 @@ from qualkit.deid.recognizers import (
     build_recognizers,
     rank_of,
 )
-from qualkit.deid.recognizers.base import QualkitRecognizer
+from qualkit.deid.recognizers.base import QualkitRecognizer, compile_words
+from qualkit.deid.recognizers.names import ROLE_NOUNS
+from qualkit.deid.recognizers.numbers import age_like_after
 from qualkit.deid.scorer import (
     SCORER_NAME,
     SCORER_RANK,
@@ -61,6 +64,7 @@ from qualkit.deid.textutil import (
     is_cue_number,
     phrase_alternation,
     typed_in_lower_case,
+    used_as_a_word,
 )
 from qualkit.deid.words import (
     BUILDING_SUFFIXES,
@@ -68,6 +72,7 @@ from qualkit.deid.words import (
     MONTH_ABBREVIATIONS,
     MONTHS,
     NON_NAME_CAPS,
+    NUMBER_WORDS,
     ORG_SUFFIXES,
     TITLES,
     Lexicon,
@@ -97,6 +102,7 @@ _EDGE_FILLER = "|".join(sorted(_FILLER | {"'s", "’s"}, key=len, reverse=True))
 _EDGE_FILLER_START = re.compile(rf"(?i)(?:{_EDGE_FILLER})(?![\p{{L}}\p{{N}}])")
 _EDGE_FILLER_END = re.compile(rf"(?i)(?<![\p{{L}}\p{{N}}])(?:{_EDGE_FILLER})$")
 _COORD_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{L}+)[ ]+(?:and|&|or)[ ]+$")
+_ME_OR_I = re.compile(r"(?i)(?<![\p{L}'’])(me|i)(?![\p{L}'’])")
 _COORD_AFTER = re.compile(r"[ ]+(?:and|&|or)[ ]+(\p{L}+)(?![\p{L}'’\-])")
 # The same, for any word, hyphenated or in quotation marks: "Eye-lid" or "Ellie".
 _QUOTED_COORD_BEFORE = re.compile(
@@ -356,23 +362,32 @@ class Detector:
         return resolve_overlaps(text, detections + extra) if extra else detections
 
     def _coordinated_names(self, text: str, detections: list[Detection]) -> list[Detection]:
-        """A common first name joined by "and" or "or" to a detected name is a name too,
-        in any case ("my foster carers sue and Phil")."""
+        """A common first name joined by "and" or "or" to a detected name, or by "and" to
+        "me" or "I", is a name too, in any case ("my foster carers sue and Phil", "me and
+        chance got tight")."""
         taken = [(d.start, d.end) for d in detections]
         extra: list[Detection] = []
-        for det in detections:
-            if det.type != PERSON:
-                continue
-            before = _COORD_BEFORE.search(text, max(0, det.start - 40), det.start)
-            after = _COORD_AFTER.match(text, det.end)
+        seeds = [(d.start, d.end, False) for d in detections if d.type == PERSON]
+        seeds += [(m.start(1), m.end(1), True) for m in _ME_OR_I.finditer(text)]
+        for seed_start, seed_end, me in sorted(seeds):
+            before = _COORD_BEFORE.search(text, max(0, seed_start - 40), seed_start)
+            after = _COORD_AFTER.match(text, seed_end)
             for m in (before, after):
                 if m is None or any(s < m.end(1) and m.start(1) < e for s, e in taken):
                     continue
+                if me and "and" not in m.group(0).lower().split():
+                    continue  # "me or", "i &": only "me and", "and i"
                 word = m.group(1)
                 low = word.lower()
                 if low in STOP_WORDS or low in _KIN_AND_TITLES or self._allowed(word):
                     continue
-                if 0 < self.gazetteer.get(low).first_gb <= COORDINATED_NAME_RANK:
+                name = self.gazetteer.get(low)
+                common = 0 < name.first_gb <= COORDINATED_NAME_RANK
+                # Beside "me", a first name given in many countries will do ("me and chance").
+                wide = 0 < name.first_best <= WIDE_NAME_RANK and (
+                    name.first_countries >= WIDE_NAME_COUNTRIES
+                )
+                if common or (me and wide):
                     extra.append(
                         Detection(m.start(1), m.end(1), PERSON, 0.6, COORDINATED_NAME, SCORER_RANK)
                     )
@@ -412,6 +427,42 @@ class Detector:
                     Detection(m.start("num"), m.end("num"), AGE, 0.6, COORDINATED_AGE, SCORER_RANK)
                 )
                 taken.append((m.start("num"), m.end("num")))
+        return resolve_overlaps(text, detections + extra) if extra else detections
+
+    def _the_capitalised(self, text: str, doc: Doc, detections: list[Detection]) -> list[Detection]:
+        """A capitalised English noun after a lower-case "the" inside a sentence names a
+        place or a service ("up by the Forest", "a woman at the Lantern", "in the
+        Bullring"), unless it is a nationality, a language, a date, a generic word for a
+        service, a role or a medicine, or it describes the noun after it ("the Italian
+        restaurant")."""
+        taken = [(d.start, d.end) for d in detections]
+        extra: list[Detection] = []
+        for tok in doc[1:]:
+            prev, word = doc[tok.i - 1], tok.text
+            if (
+                prev.text != "the"
+                or len(word) < 3
+                or not (word[0].isupper() and word[1:].islower() and word.isalpha())
+                or tok.ent_type_ in _NOT_NAMED_ENTS
+                or not self.lexicon.is_known(word)
+                or word.lower() in _NOT_NAMED_AFTER_THE
+                or is_medicine(word)
+                or any(s < tok.idx + len(word) and tok.idx < e for s, e in taken)
+            ):
+                continue
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            after = doc[tok.i + 2] if tok.i + 2 < len(doc) else None
+            if nxt is not None and (
+                nxt.like_num
+                or (nxt.is_alpha and (nxt.text[0].isupper() or nxt.pos_ == "NOUN"))
+                # "the Jobs and Benefits office": the start of a longer name.
+                or (nxt.lower_ in ("and", "&", "of") and after is not None and after.is_title)
+            ):
+                continue
+            extra.append(
+                Detection(tok.idx, tok.idx + len(word), ORGANIZATION, 0.5, THE_NAMED, SCORER_RANK)
+            )
+        extra = self._outside_allowed(text, extra)
         return resolve_overlaps(text, detections + extra) if extra else detections
 
     def _gazetteer_places(
@@ -500,8 +551,10 @@ class Detector:
         dets = extend_possessives(text, _whole_hyphenated(text, dets + scored))
         dets = self._extend_names(text, resolve_overlaps(text, dets))
         dets = self._coordinated_names(text, dets)
-        dets = self._coordinated_ages(text, dets)
+        dets = _repeated_ages(text, self._coordinated_ages(text, dets))
         dets, places = self._gazetteer_places(text, self._first_and_surnames(text, dets))
+        if isinstance(artifacts.tokens, Doc):
+            dets = self._the_capitalised(text, artifacts.tokens, dets)
         return dets, possible + places
 
     def _scored(
@@ -530,11 +583,24 @@ class Detector:
             if is_cue_number(text, start, end):
                 continue
             det = Detection(start, end, span.label, span.probability, SCORER_NAME, SCORER_RANK)
+            if span.label == PERSON and self._word_in_use(text, start, end):
+                unsure.append(det)  # "before dawn", "the robin": a reviewer's call
+                continue
             bar = detect
             if lower and span.label != AGE and not self._ordinary_words(text[start:end]):
                 bar = detect * LOWER_CASE_DETECT
             (sure if span.probability >= bar else unsure).append(det)
         return sure, unsure
+
+    def _word_in_use(self, text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` is one lower-case English word used as a word."""
+        surface = text[start:end]
+        return (
+            surface.islower()
+            and surface.isalpha()
+            and self.lexicon.is_known(surface)
+            and used_as_a_word(text, start)
+        )
 
     def _ordinary_words(self, surface: str) -> bool:
         """Whether every word of ``surface`` is an ordinary English word (not a noun)."""
@@ -560,6 +626,8 @@ class Detector:
         low = tok.lower_
         if low in STOP_WORDS or len(low) < 3:
             return p
+        if lower and self._unknown_noun(tok) and label in _NAME_TYPES:
+            return floor  # a word no dictionary knows, where a name can stand
         if label != PERSON and low not in repeated:
             return p
         name = self.gazetteer.get(low)
@@ -576,6 +644,18 @@ class Detector:
         common = 0 < name.first_gb <= COMMON_NAME_RANK or 0 < name.last_gb <= COMMON_NAME_RANK
         least = floor / (LOWER_CASE_DOUBT if lower else 4)
         return max(p, floor) if common and p >= least else p
+
+    def _unknown_noun(self, tok: Token) -> bool:
+        """A lower-case word that no dictionary knows, no medicine and not allowed, used
+        where a name can stand (a subject, an object, after a preposition, in apposition)."""
+        return (
+            tok.is_lower
+            and tok.is_alpha
+            and tok.dep_ in _NAME_SLOTS
+            and not self.lexicon.is_known(tok.text)
+            and not is_medicine(tok.text)
+            and not self._allowed(tok.text)
+        )
 
     def _clean(self, text: str, res: RecognizerResult, name: str) -> list[Detection]:
         """Tidy one raw result: trim, split at line breaks, drop known false positives."""
@@ -772,6 +852,66 @@ _AGE_BEFORE = re.compile(
     rf"{_AGE_HEDGE}$"
 )
 
+# An age said again within this many characters of a detected age is an age too.
+REPEATED_AGE = "RepeatedAge"
+REPEAT_WINDOW = 300
+_REPEAT_NUMBER = re.compile(
+    r"(?i)(?<![\p{L}\p{N}\-:.,£$])(?P<hedge>(?:nearly|almost|turning|going[ ]+on)[ ]+)?"
+    rf"(?P<num>\d{{1,3}}|{compile_words(tuple(k for k in NUMBER_WORDS if ' ' not in k))})"
+    r"(?![\p{L}\p{N}\-:])"
+)
+_NEXT_BIRTHDAY = re.compile(
+    rf"(?i)[ ]+(?:in|on|at|this|next|come)[ ]+(?:the[ ]+)?(?:{compile_words(MONTHS)}|summer|"
+    r"spring|autumn|winter|christmas|birthday|year)\b"
+)
+
+
+def _repeated_ages(text: str, detections: list[Detection]) -> list[Detection]:
+    """An age said again close by is an age too ("I was sixteen. Sixteen and some
+    months", "Four. Yes. He was four."), and so is the next age to come ("Now six. Nearly
+    seven.", "38. Thirty-nine in the summer")."""
+    taken = [(d.start, d.end) for d in detections]
+    extra: list[Detection] = []
+    for det in detections:
+        seed = number_value(text[det.start : det.end]) if det.type == AGE else None
+        if seed is None or seed < 2:
+            continue
+        lo, hi = max(0, det.start - REPEAT_WINDOW), min(len(text), det.end + REPEAT_WINDOW)
+        for m in _REPEAT_NUMBER.finditer(text, lo, hi):
+            start, end = m.start("num"), m.end("num")
+            if any(s < end and start < e for s, e in taken):
+                continue
+            value = number_value(m.group("num"))
+            if value is None or not age_like_after(text, end):
+                continue
+            coming = (
+                start > det.end
+                and seed < value <= seed + 2
+                and (m.group("hedge") is not None or _NEXT_BIRTHDAY.match(text, end) is not None)
+            )
+            if value == seed or coming:
+                extra.append(Detection(start, end, AGE, 0.6, REPEATED_AGE, SCORER_RANK))
+                taken.append((start, end))
+    return resolve_overlaps(text, detections + extra) if extra else detections
+
+
+# Where a name can stand in a parse.
+_NAME_SLOTS = frozenset(
+    {"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "npadvmod", "compound", "attr"}
+)
+# A capitalised English noun after "the" inside a sentence ("at the Lantern").
+THE_NAMED = "TheCapitalised"
+_NOT_NAMED_ENTS = frozenset({"NORP", "LANGUAGE", "DATE", "TIME", "EVENT", "CARDINAL", "ORDINAL"})
+_NOT_NAMED_AFTER_THE = (
+    frozenset(w.lower() for w in calendar.day_name)
+    | frozenset(MONTHS)
+    | frozenset(w for s in ORG_SUFFIXES for w in s.split())
+    | frozenset(ROLE_NOUNS)
+    | frozenset(KINSHIP)
+    | TITLES
+    | NON_NAME_CAPS
+)
+
 # Place names from the gazetteer: detected in a text typed in lower case when the place
 # has at least this many people, and offered as possible misses from this many.
 GAZETTEER_PLACE = "GazetteerPlace"
@@ -785,6 +925,8 @@ _PLACE_PREPOSITION = re.compile(
 
 # A first name this common in Great Britain, joined by "and" to a detected name, is a name.
 COORDINATED_NAME_RANK = 500
+# Joined by "and" to "me" or "I", a first name ranked this high in some country.
+WIDE_NAME_RANK = 1000
 COORDINATED_NAME = "CoordinatedName"
 
 # A first name and a surname this common in Great Britain, side by side, are a name when

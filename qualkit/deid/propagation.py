@@ -28,6 +28,7 @@ from qualkit.deid.textutil import (
     phrase_alternation,
     possessive_end,
     strip_possessive,
+    used_as_a_word,
 )
 from qualkit.deid.words import (
     BUILDING_SUFFIXES,
@@ -228,6 +229,8 @@ class Propagator:
                     and _ORDINARY_BEFORE.search(text, max(0, m.start() - 8), m.start())
                 ):
                     continue  # "had a chance", "i hope so": the word, not the name
+                if flags != 0 and m.group(0).islower() and used_as_a_word(text, m.start()):
+                    continue  # "Mason" is a name here, "he's a mason" a trade
                 end = possessive_end(text, m.end())
                 out.append(Detection(m.start(), end, etype, 0.7, PROPAGATION_RECOGNIZER, 36))
         if prefixes:
@@ -259,12 +262,17 @@ _ORDINARY_BEFORE = re.compile(
 
 
 def _bare_possessives(text: str, terms: Iterable[Term]) -> list[Detection]:
-    """Lower-case names with a possessive typed without its apostrophe ("at sues": the
-    name without the "s"), in a transcript typed without apostrophes."""
-    names = sorted({t.text for t in terms if local_only(t) and t.type == PERSON}, key=len)
-    if not names or not drops_apostrophes(text):
+    """Names with a possessive typed without its apostrophe ("at sues", "Deans mum": the
+    name without the "s"), in a transcript typed without apostrophes; as written."""
+    if not drops_apostrophes(text):
         return []
-    body = "|".join(re.escape(n) for n in reversed(names))
+    people = [t for t in terms if t.type == PERSON and t.text[:1].isalpha()]
+    names = sorted(
+        {t.text for t in people if local_only(t) or t.text[0].isupper()}, key=len, reverse=True
+    )
+    if not names:
+        return []
+    body = "|".join(re.escape(n) for n in names)
     pattern = re.compile(rf"(?<![\p{{L}}\p{{N}}@'’])(?:{body})(?=s(?![\p{{L}}\p{{N}}'’]))")
     return [
         Detection(m.start(), m.end(), PERSON, 0.7, PROPAGATION_RECOGNIZER, 36)

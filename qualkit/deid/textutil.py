@@ -115,6 +115,20 @@ _PRONOUN_I = re.compile(r"(?<![\p{L}\p{N}'’])[iI](?=['’]|[ \t,.!?]|$)(?![\p{
 _SENTENCE_FIRST = re.compile(r"(?:[.!?][ \t]+|\n[ \t]*)(\p{L})")
 
 
+# Words after which a lower-case word is used as a word, not as a name: "the robin",
+# "a mason", "be frank", "before dawn", "never rob anyone", "so lucky".
+_WORD_USE_BEFORE = re.compile(
+    r"(?i)(?<![\p{L}'’])(?:a|an|the|my|your|his|our|their|its|this|that|some|any|no|every|"
+    r"be|been|being|never|before|very|so|too|more|most|less)[ ]+$"
+)
+
+
+def used_as_a_word(text: str, start: int) -> bool:
+    """Whether the word at ``start`` follows a word that makes a lower-case word an
+    ordinary word rather than a name."""
+    return _WORD_USE_BEFORE.search(text, max(0, start - 8), start) is not None
+
+
 def typed_in_lower_case(text: str) -> bool:
     """Whether a transcript is typed mostly without capitals: "i" for the pronoun, or
     sentences that start in lower case. Names there are written in lower case too."""

@@ -55,6 +55,8 @@ ESTATE_WORDS: tuple[str, ...] = _phrases("estate_words")
 LOWER_STREET_SUFFIXES: tuple[str, ...] = _phrases("lower_street_suffixes")
 
 ORG_SUFFIXES: tuple[str, ...] = _phrases("org_suffixes")
+LOWER_ORG_SUFFIXES: tuple[str, ...] = _phrases("lower_org_suffixes")
+WARD_KINDS: frozenset[str] = _words("ward_kinds")
 ORG_PREFIXES: tuple[str, ...] = _phrases("org_prefixes")
 
 NON_NAME_CAPS: frozenset[str] = _words("non_name_caps")
@@ -153,6 +155,8 @@ class Lexicon:
         if w in self._known:
             return True
         if "'" in w or "’" in w:
+            if re.match(r"^o['’][a-z]{3,}$", w):
+                return False  # Irish surnames: "o'hagan", "o'neill" ("o'clock" is known)
             # Contractions: "didn't", "you're", "they'd".
             base = re.split(r"['’]", w)[0]
             return base in self._known or (base.endswith("n") and base[:-1] in self._known)

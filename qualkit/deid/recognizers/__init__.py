@@ -23,6 +23,7 @@ from qualkit.deid.recognizers.names import (
     SpeltOutRecognizer,
     TitleNameRecognizer,
     UnknownCapitalisedRecognizer,
+    VocativeRecognizer,
 )
 from qualkit.deid.recognizers.numbers import (
     AgeRecognizer,
@@ -33,8 +34,10 @@ from qualkit.deid.recognizers.organisations import (
     CalledRecognizer,
     CapitalisedPhraseRecognizer,
     GlossedNameRecognizer,
+    LowerNamedOrganisationRecognizer,
     NamedOrganisationRecognizer,
     PrisonRecognizer,
+    WardRecognizer,
     WorkplaceRecognizer,
 )
 from qualkit.deid.recognizers.places import (
@@ -101,6 +104,8 @@ for _cls in (
     EstateRecognizer,
     BuildingRecognizer,
     NamedOrganisationRecognizer,
+    LowerNamedOrganisationRecognizer,
+    WardRecognizer,
     CalledRecognizer,
     AgeRecognizer,
     CalendarDateRecognizer,
@@ -110,6 +115,7 @@ for _cls in (
     KinshipNameRecognizer,
     IntroducedNameRecognizer,
     AppositiveNameRecognizer,
+    VocativeRecognizer,
     WorkplaceRecognizer,
     GlossedNameRecognizer,
     LowercaseNameRecognizer,

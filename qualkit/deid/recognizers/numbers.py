@@ -156,6 +156,22 @@ _AGE_BESIDE_PERSON = re.compile(
     r"(?:(?:maybe|about|around|probably|nearly|only|like|roughly)\s+)?)"
     rf"(?P<num>{_NUM}){_UNIT_AFTER}"
 )
+# "in her sixties", "in my early twenties", "fifty-something", "thirty-odd years of age".
+_AGE_DECADE = re.compile(
+    r"(?i)\bin[ ]+(?:his|her|their|my|your|our)[ ]+(?:(?:early|mid|late)[ \-]+)?"
+    r"(?P<num>teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b"
+    r"|\b(?P<num2>(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[ \-]"
+    r"(?:something\b|odd(?=[ ]+(?:years?[ ]+(?:of[ ]+age|old)))))"
+)
+# "how old were you then?" and the answer's first words.
+_HOW_OLD = re.compile(r"(?i)\bhow[ ]+old\b[^?\n]{0,80}\?")
+_ANSWER_NUM = re.compile(
+    rf"(?i)(?<![\p{{L}}\p{{N}}:.,/£$])(?P<num>{_NUM}){_UNIT_AFTER}(?![\p{{N}}:])"
+)
+_ANSWER_WORD = re.compile(r"(?<![\p{L}])\p{L}[\p{L}'’\-]*")
+_LABEL_NUMBER = re.compile(r"(?i)(?:speaker|participant|interviewee|respondent|p)[ ]*$")
+_ANSWER_WINDOW = 160
+_ANSWER_WORDS = 12
 _VERB_AFTER = re.compile(r"(?i)[ ]+(?:is|was|were|has|had)\b")
 # "with her from eleven to eighteen", "between the ages of 11 and 16": a stretch of a
 # childhood or youth given by ages. Clock times ("from nine to five") run backwards or stay
@@ -197,7 +213,7 @@ class AgeRecognizer(QualkitRecognizer):
                 if pattern in (_AGE_BARE_AT, _AGE_BESIDE_PERSON) and value < 13:
                     continue
                 if pattern in (_AGE_BARE_AT, _AGE_BESIDE_PERSON) and not (
-                    _age_like_after(text, m.end(group))
+                    age_like_after(text, m.end(group))
                     or _VERB_AFTER.match(text, m.end(group)) is not None
                 ):
                     continue
@@ -205,15 +221,38 @@ class AgeRecognizer(QualkitRecognizer):
                     subj = m.group("subj")
                     if subj is not None and not _person_subject(subj):
                         continue
-                    if not _age_like_after(text, m.end(group)):
+                    if not age_like_after(text, m.end(group)):
                         continue
                 yield Hit(m.start(group), m.end(group), AGE, score)
+        for m in _AGE_DECADE.finditer(text):
+            group = "num" if m.group("num") is not None else "num2"
+            yield Hit(m.start(group), m.end(group), AGE, 0.7)
+        yield from _answers_to_how_old(text)
         for m in _AGE_RANGE.finditer(text):
             a, b = _value(m.group("a")), _value(m.group("b"))
             if a is None or b is None or not (0 <= a < b - 1 and 10 <= b <= 25):
                 continue
             yield Hit(m.start("a"), m.end("a"), AGE, 0.6)
             yield Hit(m.start("b"), m.end("b"), AGE, 0.6)
+
+
+def _answers_to_how_old(text: str) -> Iterator[Hit]:
+    """The first number in the answer to "how old ...?" ("about twenty-eight?", "Now six"),
+    if it comes within a few words; numbers on a line of their own (cue numbers) and in
+    timestamps do not count."""
+    for q in _HOW_OLD.finditer(text):
+        window_end = min(len(text), q.end() + _ANSWER_WINDOW)
+        for m in _ANSWER_NUM.finditer(text, q.end(), window_end):
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            line_end = text.find("\n", m.end())
+            line = text[line_start : line_end if line_end >= 0 else len(text)]
+            if line.strip() == m.group("num") or _LABEL_NUMBER.search(text, line_start, m.start()):
+                continue
+            value = _value(m.group("num"))
+            words = len(_ANSWER_WORD.findall(text, q.end(), m.start()))
+            if value is not None and 1 <= value <= 110 and words <= _ANSWER_WORDS:
+                yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
+            break
 
 
 def _value(num: str) -> int | None:
@@ -229,11 +268,11 @@ _AFTER_OK = re.compile(
     r"['’]?cause\b|coz\b|cuz\b|noo\b|my\b|his\b|her\b|our\b|their\b|your\b|"
     r"too\b|already\b|yeah\b|like\b|or[ ]+so\b|going\b|with\b|on\b|this\b|that\b|"
     r"myself\b|herself\b|himself\b|mate\b|innit\b|if\b|only\b|just\b|though\b|still\b|"
-    r"to\b|the\b|before\b|after\b|until\b|till\b|while\b|whilst\b|maybe\b|either\b))"
+    r"to\b|the\b|before\b|after\b|until\b|till\b|while\b|whilst\b|maybe\b|either\b|who\b))"
 )
 
 
-def _age_like_after(text: str, end: int) -> bool:
+def age_like_after(text: str, end: int) -> bool:
     """After "was 34", an age is followed by the end of a clause or a linking word."""
     return _AFTER_OK.match(text[end : end + 20]) is not None
 
@@ -303,6 +342,31 @@ _YEAR_ALONE = re.compile(
     r"(?![ ]*(?:pounds|quid|people|%))"
 )
 
+# Years said in words: "nineteen seventy-four", "nineteen and fifty", "two thousand and
+# eleven", "twenty twenty-one"; and a two-word year after a word that introduces a time
+# ("in sixty-seven", "the spring of seventy-nine", "to ninety-six").
+_UNITS_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_TENS_WORD = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_TEENS_WORD = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+_TWO_DIGITS = rf"(?:{_TENS_WORD}(?:[ \-]{_UNITS_WORD})?|{_TEENS_WORD})"
+_SPOKEN_YEAR = re.compile(
+    rf"(?i)\b(?:nineteen[ \-](?:and[ ]+)?(?:{_TWO_DIGITS}|hundred(?:[ ]+and[ ]+{_TWO_DIGITS})?)"
+    rf"|two[ ]+thousand(?:[ ]+and)?[ ]+(?:{_TWO_DIGITS}|{_UNITS_WORD})"
+    rf"|twenty[ ](?:{_TEENS_WORD}|twenty(?:[ \-]{_UNITS_WORD})?))\b"
+    rf"(?:[ ]+(?:to|till|until)[ ]+{_TENS_WORD}[ \-]{_UNITS_WORD}\b)?"
+    r"(?![ \-]*(?:years?|pounds|quid|grand|people|times|odd|something|ish|%))"
+)
+# "I was twenty, twenty-one", "like twenty twenty-one": ages in a row, not a year.
+_AGE_BEFORE_YEAR = re.compile(
+    r"(?i)\b(?:was|were|is|am|['’]m|['’]s|aged|turned|turning|be|like|about|around|maybe)"
+    r"[ ,]+$"
+)
+_SHORT_YEAR = re.compile(
+    rf"(?i)\b(?:in|since|back[ ]+in|(?:spring|summer|autumn|winter|end|"
+    rf"start|beginning|middle)[ ]+of)[ ]+(?P<year>{_TENS_WORD}[ \-]{_UNITS_WORD})\b"
+    r"(?![ \-]*(?:years?|pounds|quid|grand|people|times|days|weeks|months|miles|minutes|"
+    r"hours|per|percent|%|odd|something|ish))"
+)
 
 # Days that fall on one date: "Father's Day", "New Year's Eve 2021", "Christmas Day".
 _HOLIDAY = re.compile(
@@ -340,6 +404,13 @@ class CalendarDateRecognizer(QualkitRecognizer):
                 yield Hit(start, m.end(), DATE_TIME, score)
         for m in _YEAR_ALONE.finditer(text):
             yield Hit(m.start("year"), m.end("year"), DATE_TIME, 0.6)
+        # Scored above spaCy's 0.85: Presidio keeps the higher of two results on one span,
+        # and spaCy's DATE on words alone is dropped later as a relative time.
+        for m in _SPOKEN_YEAR.finditer(text):
+            if not _AGE_BEFORE_YEAR.search(text, max(0, m.start() - 12), m.start()):
+                yield Hit(m.start(), m.end(), DATE_TIME, 0.86)
+        for m in _SHORT_YEAR.finditer(text):
+            yield Hit(m.start("year"), m.end("year"), DATE_TIME, 0.86)
         for m in _HOLIDAY.finditer(text):
             yield Hit(m.start(), m.end(), DATE_TIME, 0.7)
         for m in _PLAIN_MONTHS.finditer(text):

@@ -8,6 +8,7 @@ from typing import ClassVar
 import regex as re
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from qualkit.deid.medicines import is_medicine
 from qualkit.deid.recognizers.base import (
     CAP,
     LOWER,
@@ -19,7 +20,13 @@ from qualkit.deid.recognizers.base import (
 from qualkit.deid.recognizers.names import ROLE_NOUNS
 from qualkit.deid.recognizers.places import _PlaceBase
 from qualkit.deid.spans import LOCATION, ORGANIZATION
-from qualkit.deid.words import KINSHIP, NON_NAME_CAPS, ORG_SUFFIXES
+from qualkit.deid.words import (
+    KINSHIP,
+    LOWER_ORG_SUFFIXES,
+    NON_NAME_CAPS,
+    ORG_SUFFIXES,
+    WARD_KINDS,
+)
 
 _ORG_SUFFIX = compile_words(ORG_SUFFIXES)
 _NAME_RUN = rf"(?:(?:St\.?|Saint)[ ]+)?{CAP}(?:[ ]+(?:{CAP}|&|and|of|for|on|de|la|le))*?"
@@ -60,6 +67,24 @@ _WORKPLACE = re.compile(
     rf"(?P<name>(?:The[ ]+)?{CAP}(?:[ ]+(?:{CAP}|&|and|of)){{0,3}})"
 )
 
+# "bevans chemist", "at colne valley college", "the cwtch café": a kind of organisation
+# written in lower case after up to three words.
+_LOWER_SUFFIXED = re.compile(
+    rf"(?<![\p{{L}}'’\-])(?P<name>{LOWER}(?:[ ]+{LOWER}){{0,2}})[ ]+"
+    rf"(?P<suffix>{compile_words(LOWER_ORG_SUFFIXES)})(?![\p{{L}}\-])"
+)
+# "Our Lady of the Rosary", "our lady of lourdes": a Catholic church or school.
+_OUR_LADY = re.compile(
+    rf"\b(?i:our[ ]+lady[ ]+of[ ]+)(?:(?i:the)[ ]+)?(?:{CAP}|{LOWER})(?:[ ]+{CAP})?"
+)
+_VOWELS = frozenset("aeiouyw")
+# "Ward 27", "on oak ward", "Ash ward": which ward of a hospital someone was on.
+_WARD_NUMBER = re.compile(r"\b(?i:ward)[ ]+\d{1,3}[A-Za-z]?\b")
+_NAMED_WARD = re.compile(
+    rf"(?<![\p{{L}}'’\-])(?P<name>{CAP}|{LOWER})[ ]+(?P<ward>[Ww]ard)(?![\p{{L}}\-])"
+)
+_ON_WARD = re.compile(r"(?i)\b(?:on|in|to|onto|from|off)[ ]+$")
+
 _TIME_WORDS = frozenset(
     ["christmas", "easter", "weekend", "weekends", "night", "home", "school", "work", "first"]
 )
@@ -97,6 +122,67 @@ class NamedOrganisationRecognizer(_PlaceBase):
             if name_start is None:
                 continue
             yield Hit(name_start, m.end("suffix"), ORGANIZATION, self.SCORE)
+
+
+class LowerNamedOrganisationRecognizer(QualkitRecognizer):
+    """Names written in lower case that end in a kind of organisation ("bevans chemist",
+    "colne valley college", "rowan house"): at least one of the words before it is no
+    English word or is a name or place that is no everyday word, and none is a medicine or
+    on the allow list. Also "Our Lady of ..." churches and schools."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
+    RANK: ClassVar[int] = 19
+    SCORE: ClassVar[float] = 0.6
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _OUR_LADY.finditer(text):
+            yield Hit(m.start(), m.end(), ORGANIZATION, 0.7)
+        allowed = {a.casefold() for a in self.ctx.lists.all_allow()}
+        for m in _LOWER_SUFFIXED.finditer(text, overlapped=True):
+            words = list(re.finditer(r"[^ ]+", m.group("name")))
+            # The name is the words just before the suffix, up to a stop word.
+            kept = []
+            for w in reversed(words):
+                if w.group(0) in STOP_WORDS or w.group(0) in _PEOPLE:
+                    break
+                kept.append(w)
+            if not kept or len(kept) < len(words):
+                continue  # a longer match starting at a name word gives this name
+            if any(self._is_unfamiliar(w.group(0), allowed) for w in kept):
+                yield Hit(m.start("name"), m.end("suffix"), ORGANIZATION, self.SCORE)
+
+    def _is_unfamiliar(self, word: str, allowed: set[str]) -> bool:
+        bare = word.rstrip("'’").removesuffix("'s").removesuffix("’s")
+        if len(bare) < 3 or not _VOWELS & set(bare) or bare in allowed or is_medicine(bare):
+            return False
+        if not self.ctx.lexicon.is_known(bare):
+            return True
+        # A name or a place that is no everyday word ("rowan house").
+        stats = self.ctx.gazetteer.get(bare)
+        named = stats.first_gb or stats.last_gb or stats.place
+        return bool(named) and not self.ctx.lexicon.is_common(bare)
+
+
+class WardRecognizer(QualkitRecognizer):
+    """Hospital wards by number or name ("Ward 27", "on oak ward", "Ash ward"), not kinds of
+    ward ("the labour ward")."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
+    RANK: ClassVar[int] = 19
+    SCORE: ClassVar[float] = 0.65
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _WARD_NUMBER.finditer(text):
+            yield Hit(m.start(), m.end(), ORGANIZATION, self.SCORE)
+        for m in _NAMED_WARD.finditer(text):
+            name, start = m.group("name"), m.start("name")
+            low = name.lower().removesuffix("'s").removesuffix("’s")
+            if low in WARD_KINDS or low in STOP_WORDS or low in NON_NAME_CAPS:
+                continue
+            after_preposition = _ON_WARD.search(text, max(0, start - 8), start) is not None
+            capital_inside = name[0].isupper() and not at_sentence_start(text, start)
+            if after_preposition or (capital_inside and not self.ctx.lexicon.is_common(low)):
+                yield Hit(start, m.end("ward"), ORGANIZATION, self.SCORE)
 
 
 class CalledRecognizer(QualkitRecognizer):
