@@ -61,10 +61,10 @@ def test_held_out_sets_are_well_formed() -> None:
 #: expected calibration error of the shown score. The sets marked REPORTING_ONLY are left
 #: out: they are never used to choose methods or weights.
 MEASURED = {
-    "crisis": (0.57, 0.84, 0.106),
-    "leavingcare": (0.79, 0.94, 0.185),
-    "patientfeedback_nhft": (0.537, 0.766, 0.087),
-    "resettlement": (0.78, 0.91, 0.156),
+    "crisis": (0.60, 0.84, 0.089),
+    "leavingcare": (0.79, 0.94, 0.179),
+    "patientfeedback_nhft": (0.549, 0.771, 0.070),
+    "resettlement": (0.78, 0.91, 0.149),
 }
 MARGIN = 0.05
 DEV = [n for n in SETS if not (HELDOUT / n / "REPORTING_ONLY").exists()]

@@ -231,3 +231,15 @@ def test_self_training_and_small_codebooks() -> None:
     ranked = single.rank([Query("anything", group="h")])
     assert [[c for c, _ in r] for r in ranked] == [["housing.waiting"]]
     assert 0.5 < ranked[0][0][1] <= 0.95  # calibrated: never shown as certain
+
+
+def test_no_shared_words_is_no_word_evidence() -> None:
+    pool = [Query(t) for _, t in PASSAGES] * 5
+    sug = CodeSuggester(CODEBOOK, pool=pool)
+    # No word in common with any code: the word signal is neutral for every code, not a
+    # penalty for the codes whose words are common in the pool.
+    silent = sug.components([Query("Honestly, it's all quite hard to put into words.")])
+    assert np.all(silent["lex"] == 0.0)
+    # A passage that shares words with a code still gets word evidence for it.
+    spoken = sug.components([Query("The mould and the damp in the flat.")])
+    assert spoken["lex"][0, sug.cids.index("housing.repairs")] > 0.5

@@ -7,7 +7,9 @@ against a reference pool of passages (z-scores), then summed:
   definition, each definition sentence, each include clause and each example (mean of the
   3 best matches; MiniLM embeddings).
 - ``lex``: TF-IDF word overlap of the passage with the code's name, definition, include
-  note and examples (English stop words and interview filler removed).
+  note and examples (English stop words and interview filler removed). A passage that
+  shares no word with any code has no ``lex`` evidence (neutral), rather than evidence
+  against the codes whose words are common in the corpus.
 - ``desc_ctx`` / ``lex_ctx``: the same for the passage's surrounding turn, and ``desc_q``
   for the interviewer's preceding question, when the passage comes from a transcript.
 - ``knn``: similarity to passages the team already coded with the code (mean of the 3 most
@@ -72,8 +74,8 @@ TOP_K = 3
 #: Platt scaling of a code's lead (its summed evidence minus the best other code's, over the
 #: softmax temperature) into the probability that a coder would apply it. Fitted on the
 #: development evaluation sets (``benchmarks/bench_suggest.py --fit`` refits and prints it).
-CALIBRATION_SLOPE = 0.285
-CALIBRATION_INTERCEPT = -0.321
+CALIBRATION_SLOPE = 0.298
+CALIBRATION_INTERCEPT = -0.316
 #: The same per embedding model (a model not listed uses the values above).
 CALIBRATION: dict[str, tuple[float, float]] = {
     "all-MiniLM-L6-v2": (CALIBRATION_SLOPE, CALIBRATION_INTERCEPT),
@@ -151,8 +153,13 @@ def code_document(code: Code) -> str:
 
 
 def _zstats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    mu = x.mean(0)
-    sd = x.std(0)
+    """Mean and spread per column, ignoring missing values (a column with none is NaN)."""
+    mu = np.full(x.shape[1:], np.nan)
+    sd = np.ones(x.shape[1:])
+    seen = ~np.isnan(x).all(0)
+    if seen.any():
+        mu[seen] = np.nanmean(x[:, seen], 0)
+        sd[seen] = np.nanstd(x[:, seen], 0)
     sd = np.where(sd < 1e-6, 1.0, sd)
     return mu, sd
 
@@ -282,7 +289,8 @@ class CodeSuggester:
         from sklearn.linear_model import RidgeClassifier
 
         evidence = sum(
-            (ref[name] - self._stats[name][0]) / self._stats[name][1] for name in ("desc", "lex")
+            np.nan_to_num((ref[name] - self._stats[name][0]) / self._stats[name][1])
+            for name in ("desc", "lex")
         )
         top2 = np.sort(evidence, axis=1)[:, -2:]
         margin = top2[:, 1] - top2[:, 0]
@@ -318,8 +326,11 @@ class CodeSuggester:
         return out
 
     def _lex(self, texts: Sequence[str]) -> np.ndarray:
+        """Word overlap with each code; NaN for a text sharing no word with any code."""
         x = self._vec.transform(list(texts))
-        return np.asarray((x @ self._docs.T).toarray())
+        out = np.asarray((x @ self._docs.T).toarray())
+        out[out.max(1, initial=0.0) <= 0.0] = np.nan
+        return out
 
     def _knn(self, emb: np.ndarray, groups: Sequence[str | None]) -> np.ndarray:
         sims = emb @ self._ex_emb.T
