@@ -477,18 +477,27 @@ def test_organisations_named_in_lower_case() -> None:
     from qualkit.deid.words import Lexicon
 
     lexicon = Lexicon(
-        nouns=["valley", "ferris", "trap", "orchard", "house", "centre", "college"],
-        others=["local", "sixth", "form"],
+        nouns=["valley", "ferris", "trap", "orchard", "house", "centre", "college", "law"],
+        others=["local", "sixth", "form", "called"],
     )
-    gazetteer = Gazetteer({"ferris": NameStats(last_best=900, last_gb=2100)})
+    gazetteer = Gazetteer(
+        {"ferris": NameStats(first_best=700, first_gb=800), "law": NameStats(first_gb=5958)}
+    )
     rec = LowerNamedOrganisationRecognizer(RecognizerContext(lexicon=lexicon, gazetteer=gazetteer))
     text = (
         "i pick up from bevans chemist. shes at colne valley college. then ferris house. "
         "not the trap house or the orchard centre or the local college or sixth form college. "
+        "a law centre. a thing called zephyrholt lodge. "
         "i go to mass at our lady of the rosary."
     )
     assert sorted(_found(rec, text)) == sorted(
-        ["bevans chemist", "colne valley college", "ferris house", "our lady of the rosary"]
+        [
+            "bevans chemist",
+            "colne valley college",
+            "ferris house",
+            "zephyrholt lodge",
+            "our lady of the rosary",
+        ]
     )
 
 

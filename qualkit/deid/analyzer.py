@@ -437,12 +437,14 @@ class Detector:
         restaurant")."""
         taken = [(d.start, d.end) for d in detections]
         extra: list[Detection] = []
-        for tok in doc[1:]:
+        for m in _THE_CAPITALISED.finditer(text):
+            span = doc.char_span(m.start(1), m.end(1))
+            if span is None or len(span) != 1 or span.start == 0:
+                continue
+            tok = span[0]
             prev, word = doc[tok.i - 1], tok.text
             if (
                 prev.text != "the"
-                or len(word) < 3
-                or not (word[0].isupper() and word[1:].islower() and word.isalpha())
                 or tok.ent_type_ in _NOT_NAMED_ENTS
                 or not self.lexicon.is_known(word)
                 or word.lower() in _NOT_NAMED_AFTER_THE
@@ -901,6 +903,7 @@ _NAME_SLOTS = frozenset(
 )
 # A capitalised English noun after "the" inside a sentence ("at the Lantern").
 THE_NAMED = "TheCapitalised"
+_THE_CAPITALISED = re.compile(r"(?<![\p{L}'’\-])the[ ](\p{Lu}\p{Ll}{2,})(?![\p{L}'’\-])")
 _NOT_NAMED_ENTS = frozenset({"NORP", "LANGUAGE", "DATE", "TIME", "EVENT", "CARDINAL", "ORDINAL"})
 _NOT_NAMED_AFTER_THE = (
     frozenset(w.lower() for w in calendar.day_name)

@@ -69,20 +69,23 @@ _WORKPLACE = re.compile(
 
 # "bevans chemist", "at colne valley college", "the cwtch café": a kind of organisation
 # written in lower case after up to three words.
-_LOWER_SUFFIXED = re.compile(
-    rf"(?<![\p{{L}}'’\-])(?P<name>{LOWER}(?:[ ]+{LOWER}){{0,2}})[ ]+"
-    rf"(?P<suffix>{compile_words(LOWER_ORG_SUFFIXES)})(?![\p{{L}}\-])"
+# (The kind of organisation is found first, then up to three words before it.)
+_LOWER_SUFFIX = re.compile(
+    rf"(?<=\p{{Ll}}[ ]+)(?P<suffix>{compile_words(LOWER_ORG_SUFFIXES)})(?![\p{{L}}\-])"
 )
+_LOWER_WORDS_BEFORE = re.compile(rf"(?<![\p{{L}}'’\-])(?:{LOWER}[ ]+){{1,3}}$")
+_WORD = re.compile(r"[^ ]+")
 # "Our Lady of the Rosary", "our lady of lourdes": a Catholic church or school.
 _OUR_LADY = re.compile(
     rf"\b(?i:our[ ]+lady[ ]+of[ ]+)(?:(?i:the)[ ]+)?(?:{CAP}|{LOWER})(?:[ ]+{CAP})?"
 )
 _VOWELS = frozenset("aeiouyw")
+# A first name ranked this high in Great Britain can name a place ("rowan house").
+NAMED_ORG_RANK = 1000
 # "Ward 27", "on oak ward", "Ash ward": which ward of a hospital someone was on.
 _WARD_NUMBER = re.compile(r"\b(?i:ward)[ ]+\d{1,3}[A-Za-z]?\b")
-_NAMED_WARD = re.compile(
-    rf"(?<![\p{{L}}'’\-])(?P<name>{CAP}|{LOWER})[ ]+(?P<ward>[Ww]ard)(?![\p{{L}}\-])"
-)
+_WARD_WORD = re.compile(r"(?<=[\p{L}'’][ ]+)[Ww]ard(?![\p{L}\-])")
+_WARD_NAME_BEFORE = re.compile(rf"(?<![\p{{L}}'’\-])(?P<name>{CAP}|{LOWER})[ ]+$")
 _ON_WARD = re.compile(r"(?i)\b(?:on|in|to|onto|from|off)[ ]+$")
 
 _TIME_WORDS = frozenset(
@@ -127,7 +130,7 @@ class NamedOrganisationRecognizer(_PlaceBase):
 class LowerNamedOrganisationRecognizer(QualkitRecognizer):
     """Names written in lower case that end in a kind of organisation ("bevans chemist",
     "colne valley college", "rowan house"): at least one of the words before it is no
-    English word or is a name or place that is no everyday word, and none is a medicine or
+    English word or is a first name that is no everyday word, and none is a medicine or
     on the allow list. Also "Our Lady of ..." churches and schools."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
@@ -138,18 +141,26 @@ class LowerNamedOrganisationRecognizer(QualkitRecognizer):
         for m in _OUR_LADY.finditer(text):
             yield Hit(m.start(), m.end(), ORGANIZATION, 0.7)
         allowed = {a.casefold() for a in self.ctx.lists.all_allow()}
-        for m in _LOWER_SUFFIXED.finditer(text, overlapped=True):
-            words = list(re.finditer(r"[^ ]+", m.group("name")))
-            # The name is the words just before the suffix, up to a stop word.
-            kept = []
-            for w in reversed(words):
-                if w.group(0) in STOP_WORDS or w.group(0) in _PEOPLE:
+        for m in _LOWER_SUFFIX.finditer(text):
+            before = _LOWER_WORDS_BEFORE.search(text, max(0, m.start() - 80), m.start())
+            if before is None:
+                continue
+            # The name is the words just before the suffix, back to a stop word, a person,
+            # an ordinary word, or a known word before an unfamiliar one ("a thing called
+            # seaview lodge").
+            unfamiliar = False
+            start = m.start()
+            for w in reversed(list(_WORD.finditer(text, before.start(), m.start()))):
+                word = w.group(0)
+                if word in STOP_WORDS or word in _PEOPLE or self.ctx.lexicon.is_common(word):
                     break
-                kept.append(w)
-            if not kept or len(kept) < len(words):
-                continue  # a longer match starting at a name word gives this name
-            if any(self._is_unfamiliar(w.group(0), allowed) for w in kept):
-                yield Hit(m.start("name"), m.end("suffix"), ORGANIZATION, self.SCORE)
+                odd = self._is_unfamiliar(word, allowed)
+                if unfamiliar and not odd and self.ctx.lexicon.is_known(word):
+                    break
+                unfamiliar = unfamiliar or odd
+                start = w.start()
+            if unfamiliar:
+                yield Hit(start, m.end("suffix"), ORGANIZATION, self.SCORE)
 
     def _is_unfamiliar(self, word: str, allowed: set[str]) -> bool:
         bare = word.rstrip("'’").removesuffix("'s").removesuffix("’s")
@@ -157,10 +168,9 @@ class LowerNamedOrganisationRecognizer(QualkitRecognizer):
             return False
         if not self.ctx.lexicon.is_known(bare):
             return True
-        # A name or a place that is no everyday word ("rowan house").
-        stats = self.ctx.gazetteer.get(bare)
-        named = stats.first_gb or stats.last_gb or stats.place
-        return bool(named) and not self.ctx.lexicon.is_common(bare)
+        # A first name common in Great Britain that is no everyday word ("rowan house").
+        rank = self.ctx.gazetteer.get(bare).first_gb
+        return 0 < rank <= NAMED_ORG_RANK and not self.ctx.lexicon.is_common(bare)
 
 
 class WardRecognizer(QualkitRecognizer):
@@ -174,7 +184,10 @@ class WardRecognizer(QualkitRecognizer):
     def find(self, text: str) -> Iterator[Hit]:
         for m in _WARD_NUMBER.finditer(text):
             yield Hit(m.start(), m.end(), ORGANIZATION, self.SCORE)
-        for m in _NAMED_WARD.finditer(text):
+        for ward in _WARD_WORD.finditer(text):
+            m = _WARD_NAME_BEFORE.search(text, max(0, ward.start() - 40), ward.start())
+            if m is None:
+                continue
             name, start = m.group("name"), m.start("name")
             low = name.lower().removesuffix("'s").removesuffix("’s")
             if low in WARD_KINDS or low in STOP_WORDS or low in NON_NAME_CAPS:
@@ -182,7 +195,7 @@ class WardRecognizer(QualkitRecognizer):
             after_preposition = _ON_WARD.search(text, max(0, start - 8), start) is not None
             capital_inside = name[0].isupper() and not at_sentence_start(text, start)
             if after_preposition or (capital_inside and not self.ctx.lexicon.is_common(low)):
-                yield Hit(start, m.end("ward"), ORGANIZATION, self.SCORE)
+                yield Hit(start, ward.end(), ORGANIZATION, self.SCORE)
 
 
 class CalledRecognizer(QualkitRecognizer):
