@@ -28,7 +28,6 @@ from qualkit.deid.textutil import (
     phrase_alternation,
     possessive_end,
     strip_possessive,
-    used_as_a_word,
 )
 from qualkit.deid.words import (
     BUILDING_SUFFIXES,
@@ -229,8 +228,6 @@ class Propagator:
                     and _ORDINARY_BEFORE.search(text, max(0, m.start() - 8), m.start())
                 ):
                     continue  # "had a chance", "i hope so": the word, not the name
-                if flags != 0 and m.group(0).islower() and used_as_a_word(text, m.start()):
-                    continue  # "Mason" is a name here, "he's a mason" a trade
                 end = possessive_end(text, m.end())
                 out.append(Detection(m.start(), end, etype, 0.7, PROPAGATION_RECOGNIZER, 36))
         if prefixes:
