@@ -313,11 +313,11 @@ def test_lower_case_possessive_without_its_apostrophe() -> None:
     prop = Propagator(Lexicon(others=["sue"]))
     terms = prop.terms_from(text, [seed], lower_case_names=True)
     found = [(d.start, text[d.start : d.end]) for d in prop.mentions(text, terms)]
-    assert (text.index("sues"), "sue") in found
+    assert (text.index("sues"), "sues") in found
     # Where apostrophes are typed, a word ending in "s" is left alone.
     typed = text.replace("didnt", "didn't").replace("wasnt", "wasn't")
     assert all(
-        typed[d.start : d.end + 1] != "sues"
+        typed[d.start : d.end] != "sues"
         for d in prop.mentions(typed, prop.terms_from(typed, [seed], lower_case_names=True))
     )
 
@@ -454,6 +454,15 @@ def test_social_handles_given_after_the_app() -> None:
     assert _found(rec, "I was on facebook 24 hours a day. ig it's fine.") == []
 
 
+def test_a_word_shaped_like_a_handle_where_an_app_is_named() -> None:
+    from qualkit.deid.recognizers.numbers import SocialHandleRecognizer
+
+    rec = SocialHandleRecognizer()
+    text = "Add me on Snapchat, it's easier. sam.kdz06. Email sam.k20@mail.com, v2.0, covid.19."
+    assert _found(rec, text) == ["sam.kdz06"]
+    assert _found(rec, "It's easier. sam.kdz06, same.") == []
+
+
 def test_services_named_then_explained() -> None:
     from qualkit.deid.recognizers.base import RecognizerContext
     from qualkit.deid.recognizers.organisations import GlossedNameRecognizer
@@ -557,9 +566,22 @@ def test_capitalised_possessive_without_its_apostrophe() -> None:
     text = "i didnt know. Dean left. i wasnt ok. Deans mum rang me. the deans office. i cant.\n"
     seed = Detection(text.index("Dean left"), text.index("Dean left") + 4, "PERSON", 0.8, "X")
     prop = Propagator(Lexicon())
-    found = [text[d.start : d.end + 1] for d in prop.mentions(text, prop.terms_from(text, [seed]))]
+    found = [text[d.start : d.end] for d in prop.mentions(text, prop.terms_from(text, [seed]))]
     assert "Deans" in found
     assert "deans" not in found
+
+
+def test_a_name_with_an_s_gets_the_name_s_pseudonym() -> None:
+    from qualkit.deid.anonymize import Pseudonymiser
+
+    first = Pseudonymiser()
+    dean = first.pseudonym("PERSON", "Dean")
+    assert first.pseudonym("PERSON", "Deans") == dean
+    # Either order: the form with an "s" seen first is the same person.
+    second = Pseudonymiser()
+    deans = second.pseudonym("PERSON", "Deans")
+    assert second.pseudonym("PERSON", "Dean") == deans
+    assert second.pseudonym("PERSON", "Pearl") != deans
 
 
 def test_a_lower_case_word_used_as_a_word() -> None:
@@ -611,3 +633,87 @@ def test_years_said_in_words(text: str, years: list[str]) -> None:
     found = [text[h.start : h.end] for h in CalendarDateRecognizer().find(text)]
     # (The date "eleventh of May" is found by another pattern.)
     assert [y for y in found if "May" not in y] == years
+
+
+def test_short_forms_of_a_first_name() -> None:
+    from qualkit.deid.propagation import Propagator
+    from qualkit.deid.spans import Detection
+    from qualkit.deid.words import Lexicon
+
+    text = (
+        "On the street I'm Crystal. Ask Hamid. Tell them crys said it's ok. Thanks, Ham.\n"
+        "Crys x\nHam is cheap. I had ham. Hamidou came. The ham went off.\n"
+    )
+    seeds = [
+        Detection(text.index(w), text.index(w) + len(w), "PERSON", 0.8, "X")
+        for w in ("Crystal", "Hamid")
+    ]
+    names = {"crystal", "hamid"}
+    prop = Propagator(Lexicon(nouns=["crys"], others=["ham"]), first_name=names.__contains__)
+    found = [
+        (d.start, text[d.start : d.end]) for d in prop.mentions(text, prop.terms_from(text, seeds))
+    ]
+    for word in ("crys said", "Ham.", "Crys x"):
+        assert (text.index(word), word.split()[0].rstrip(".")) in found
+    # A common word in lower case or starting a sentence is the word.
+    assert (text.index("Ham is"), "Ham") not in found
+    assert (text.index("ham."), "ham") not in found
+    # Short forms of a word that is no common first name only as before: capitalised.
+    plain = Propagator(Lexicon(nouns=["crys"], others=["ham"]))
+    starts = [d.start for d in plain.mentions(text, plain.terms_from(text, seeds))]
+    assert text.index("crys said") not in starts and text.index("Ham.") not in starts
+
+
+def test_a_name_followed_by_where_they_are_from() -> None:
+    from qualkit.deid.textutil import followed_like_name
+
+    text = "Hope off the van said so. Hope so. Will from the council. Hope for the best."
+    assert followed_like_name(text, text.index(" off"))
+    assert followed_like_name(text, text.index(" from"))
+    assert not followed_like_name(text, text.index(" so."))
+    assert not followed_like_name(text, text.index(" for"))
+
+
+def test_an_age_given_by_comparison() -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer
+
+    rec = AgeRecognizer()
+    text = "He was a bit older, like sixteen when I was 13. She's younger than me, like twelve."
+    assert _found(rec, text) == ["13", "sixteen", "twelve"]
+    assert _found(rec, "She's older than me, 5 years. He's younger, like two minutes.") == []
+
+
+def test_the_age_of_a_detected_person() -> None:
+    from qualkit.deid.analyzer import _ages_of_people
+    from qualkit.deid.spans import Detection
+
+    text = (
+        "just the two. tiernan's seven  Q: and Jack and Tyler, they're nine and six. "
+        "Dave's two kids. tiernan wants to go."
+    )
+    spans = [("tiernan's", "LOCATION"), ("Tyler", "PERSON"), ("Dave", "PERSON")]
+    dets = [Detection(text.index(n), text.index(n) + len(n), kind, 0.8, "X") for n, kind in spans]
+    ages = [text[d.start : d.end] for d in _ages_of_people(text, dets) if d.type == "AGE"]
+    assert ages == ["nine", "six"]
+    # Taken for a person elsewhere in the text, "tiernan" is a person here too.
+    at = text.rindex("tiernan")
+    dets.append(Detection(at, at + 7, "PERSON", 0.9, "X"))
+    ages = [text[d.start : d.end] for d in _ages_of_people(text, dets) if d.type == "AGE"]
+    assert ages == ["seven", "nine", "six"]
+
+
+def test_address_lines_before_a_postcode() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.places import AddressLinesRecognizer
+
+    rec = AddressLinesRecognizer(RecognizerContext())
+    text = (
+        "Send it to us, it's the office, Unit 4, Larkfield Trading Estate, S60 9ZX, or "
+        "email. Or post it to 27 Millbrook Row, BT28 9ZQ. its flat 3, 27 Carr Walk, NG7 4QX. "
+        "My postcode is b35 9zq, ok."
+    )
+    assert _found(rec, text) == [
+        "Unit 4, Larkfield Trading Estate",
+        "27 Millbrook Row",
+        "flat 3, 27 Carr Walk",
+    ]

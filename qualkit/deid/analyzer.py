@@ -26,12 +26,19 @@ from presidio_analyzer.predefined_recognizers import UrlRecognizer
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
+from qualkit.deid.anonymize import canonical
 from qualkit.deid.gazetteer import Gazetteer, load_gazetteer
 from qualkit.deid.lists import DeidLists
 from qualkit.deid.medicines import is_medicine
 from qualkit.deid.nlp import EngineConfig, make_nlp_engine
 from qualkit.deid.numwords import number_value
-from qualkit.deid.propagation import Propagator, Term, extend_possessives, local_only
+from qualkit.deid.propagation import (
+    Propagator,
+    Term,
+    extend_possessives,
+    local_only,
+    resolve_types,
+)
 from qualkit.deid.recognizers import (
     REPLACED_PRESIDIO,
     RecognizerContext,
@@ -172,7 +179,9 @@ class Detector:
         # The allowed spans of the texts seen last (each text is asked for several times:
         # when detecting, and when propagating within it and across the corpus).
         self._allowed_cache: dict[str, list[tuple[int, int]]] = {}
-        self.propagator = Propagator(self.lexicon, allow_terms, min_score=0.45)
+        self.propagator = Propagator(
+            self.lexicon, allow_terms, min_score=0.45, first_name=self._wide_first_name
+        )
         # The models just loaded (spaCy's pipeline, the lexicon, the gazetteer, the
         # scorer's weights) live as long as the process: out of the garbage collector's
         # sight, its full passes no longer walk their objects while texts are read.
@@ -234,7 +243,9 @@ class Detector:
             maybe[i].extend(shift(d, off) for d in possible)
         out = []
         for text, dets, possible in zip(texts, found, maybe, strict=True):
-            dets = resolve_overlaps(text, dets)
+            # One value, one type within the text before it is spread ("tiernan's" taken
+            # for a place once and for a person twice is a person).
+            dets = resolve_types({"": text}, {"": resolve_overlaps(text, dets)})[""]
             if self.config.propagate:
                 terms = self.propagator.terms_from(text, dets, typed_in_lower_case(text))
                 dets = self.propagate(text, dets, terms)
@@ -340,6 +351,30 @@ class Detector:
                     start, end = m.start(2), m.end(2)
                     out.append(Detection(start, end, PERSON, floor, COORDINATED_NAME, SCORER_RANK))
         return out
+
+    def _names_with_an_s(
+        self, text: str, doc: Doc | None, detections: list[Detection]
+    ) -> list[Detection]:
+        """A noun that is no English word, made of a common first name or surname and an
+        "s": a family ("the maguires", "the Whitmores") or a possessive typed without its
+        apostrophe ("bernies first")."""
+        covered = [(d.start, d.end) for d in detections]
+        extra: list[Detection] = []
+        for m in _NAME_WITH_S.finditer(text):
+            low = m.group(0).lower()
+            stem = low[:-1]
+            if any(s < m.end() and m.start() < e for s, e in covered):
+                continue
+            span = doc.char_span(m.start(), m.end()) if doc is not None else None
+            if span is None or span[0].pos_ not in ("NOUN", "PROPN"):
+                continue
+            if self.lexicon.is_known(low) or self.lexicon.is_known(stem) or is_medicine(low):
+                continue
+            name = self.gazetteer.get(stem)
+            first = 0 < name.first_gb <= PLURAL_FIRST_NAME_RANK
+            if (first or 0 < name.last_gb <= PLURAL_SURNAME_RANK) and not self._allowed(stem):
+                extra.append(Detection(m.start(), m.end(), PERSON, 0.6, NAME_WITH_S, SCORER_RANK))
+        return resolve_overlaps(text, detections + extra) if extra else detections
 
     def _first_and_surnames(self, text: str, detections: list[Detection]) -> list[Detection]:
         """A common British first name followed by a common British surname that is no
@@ -513,6 +548,10 @@ class Detector:
         dets = resolve_overlaps(text, detections + sure) if sure else detections
         return dets, unsure
 
+    def _wide_first_name(self, word: str) -> bool:
+        """Whether ``word`` is a first name ranked high in some country ("crystal")."""
+        return 0 < self.gazetteer.get(word).first_best <= WIDE_NAME_RANK
+
     def _name_neighbour(
         self, text: str, pos: int, word: str, taken: list[tuple[int, int]], own: int
     ) -> bool:
@@ -553,10 +592,12 @@ class Detector:
         dets = extend_possessives(text, _whole_hyphenated(text, dets + scored))
         dets = self._extend_names(text, resolve_overlaps(text, dets))
         dets = self._coordinated_names(text, dets)
-        dets = _repeated_ages(text, self._coordinated_ages(text, dets))
-        dets, places = self._gazetteer_places(text, self._first_and_surnames(text, dets))
-        if isinstance(artifacts.tokens, Doc):
-            dets = self._the_capitalised(text, artifacts.tokens, dets)
+        dets = _repeated_ages(text, self._coordinated_ages(text, _ages_of_people(text, dets)))
+        doc = artifacts.tokens if isinstance(artifacts.tokens, Doc) else None
+        dets = self._names_with_an_s(text, doc, self._first_and_surnames(text, dets))
+        dets, places = self._gazetteer_places(text, dets)
+        if doc is not None:
+            dets = self._the_capitalised(text, doc, dets)
         return dets, possible + places
 
     def _scored(
@@ -854,6 +895,40 @@ _AGE_BEFORE = re.compile(
     rf"{_AGE_HEDGE}$"
 )
 
+# The age of a detected person: "tiernan's seven", "Jack and Tyler, they're nine and six".
+PERSON_AGE = "PersonAge"
+_AGE_OF_PERSON = re.compile(
+    r"(?i)(?:(?<=['’]s)|['’]s|[ ]+(?:is|was|turned|turns)"
+    r"|,?[ ]+(?:they['’]re|they[ ]+are|they[ ]+were))"
+    rf"[ ]+{_AGE_HEDGE}{_AGE_NUMBER}(?:[ ]+and[ ]+(?P<num2>\p{{L}}+|\d{{1,2}}))?"
+    r"(?![\p{L}\p{N}\-])"
+)
+
+
+def _ages_of_people(text: str, detections: list[Detection]) -> list[Detection]:
+    """A number said as what a detected person is ("aoife's eleven now and tiernan's
+    seven", "Jack and Tyler, they're nine and six") is their age. A name detected once as
+    a person is a person at every mention."""
+    taken = [(d.start, d.end) for d in detections]
+    people = {canonical(PERSON, text[d.start : d.end]) for d in detections if d.type == PERSON}
+    extra: list[Detection] = []
+    for det in detections:
+        person = det.type == PERSON or canonical(PERSON, text[det.start : det.end]) in people
+        m = _AGE_OF_PERSON.match(text, det.end) if person else None
+        if m is None:
+            continue
+        for group in ("num", "num2"):
+            start, end = m.start(group), m.end(group)
+            value = number_value(m.group(group)) if start >= 0 else None
+            if value is None or not MIN_AGE <= value <= MAX_AGE:
+                continue
+            if any(s < end and start < e for s, e in taken) or not age_like_after(text, end):
+                continue
+            extra.append(Detection(start, end, AGE, 0.6, PERSON_AGE, SCORER_RANK))
+            taken.append((start, end))
+    return resolve_overlaps(text, detections + extra) if extra else detections
+
+
 # An age said again within this many characters of a detected age is an age too.
 REPEATED_AGE = "RepeatedAge"
 REPEAT_WINDOW = 300
@@ -920,6 +995,12 @@ _NOT_NAMED_AFTER_THE = (
 GAZETTEER_PLACE = "GazetteerPlace"
 DETECTED_PLACE_SIZE = 10_000
 POSSIBLE_PLACE_SIZE = 5_000
+# A name of five letters or more with an "s" ("the maguires", "bernies first"): from a
+# first name this common in Great Britain, or a surname this common.
+NAME_WITH_S = "NameWithS"
+PLURAL_FIRST_NAME_RANK = 1000
+PLURAL_SURNAME_RANK = 2000
+_NAME_WITH_S = re.compile(r"(?<![\p{L}\p{N}'’\-@./])\p{L}{5,}s(?![\p{L}\p{N}'’\-@])")
 _PLACE_WORD = re.compile(r"(?<![\p{L}\p{N}'’\-@./])\p{L}+(?![\p{L}\p{N}\-@])")
 _PLACE_PREPOSITION = re.compile(
     r"(?i)(?<![\p{L}])(?:in|from|to|at|near|outside|round|around|towards|via|over|of|and|or)"

@@ -224,6 +224,8 @@ class Pseudonymiser:
                 return info
             if len(tokens) == 1 and len(tokens[0]) >= 3 and other_tokens[0].startswith(tokens[0]):
                 return info
+            if len(tokens) == 1 and tokens[0].endswith("s") and tokens[0][:-1] in other_tokens:
+                return info  # "Deans mum", "the Whitmores": the name with an "s"
         return None
 
     def _label(self, entity_type: str, n: int) -> str:

@@ -13,7 +13,7 @@ import hashlib
 import json
 import multiprocessing as mp
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,7 @@ from qualkit.deid.io import file_key, read_source
 from qualkit.deid.keyfile import load_or_new_key, save_key
 from qualkit.deid.lists import DeidLists
 from qualkit.deid.manifest import build_manifest, qualkit_version, write_manifest
+from qualkit.deid.propagation import resolve_types
 from qualkit.deid.review import (
     PROPOSED_SUFFIX,
     REVIEW_SUFFIX,
@@ -237,52 +238,6 @@ def detect_texts(
 ) -> dict[str, list[Detection]]:
     """Detections for every text (:func:`detect_corpus` without the possible misses)."""
     return detect_corpus(texts, lists, config, processes, progress, cache_dir, detector).detections
-
-
-def resolve_types(
-    texts: Mapping[str, str],
-    detections: Mapping[str, Sequence[Detection]],
-    known: Iterable[tuple[str, str]] = (),
-) -> dict[str, list[Detection]]:
-    """Give every mention of one value the same type across the corpus, so one person
-    (or place, or organisation) gets one pseudonym.
-
-    The type a value keeps is the one most of its detections have, weighted by score;
-    ties go to the type that comes first in :data:`~qualkit.deid.spans.TYPE_PRECEDENCE`.
-    A value already in the key from an earlier batch (``known``: ``(type, surface)``
-    pairs) keeps the type it had. Only names of people, places and organisations are
-    retyped.
-    """
-    from qualkit.deid.anonymize import canonical
-    from qualkit.deid.spans import LOCATION, ORGANIZATION, PERSON, TYPE_PRECEDENCE
-
-    name_types = (PERSON, LOCATION, ORGANIZATION)
-    votes: dict[str, dict[str, float]] = {}
-    for key, dets in detections.items():
-        for d in dets:
-            if d.type in name_types:
-                value = canonical(PERSON, texts[key][d.start : d.end])
-                tally = votes.setdefault(value, {})
-                tally[d.type] = tally.get(d.type, 0.0) + d.score
-    winner = {
-        value: min(tally, key=lambda t: (-round(tally[t], 6), TYPE_PRECEDENCE.index(t)))
-        for value, tally in votes.items()
-    }
-    for etype, surface in known:
-        value = canonical(PERSON, surface)
-        if etype in name_types and value in winner:
-            winner[value] = etype
-    out: dict[str, list[Detection]] = {}
-    for key, dets in detections.items():
-        fixed = []
-        for d in dets:
-            if d.type in name_types:
-                etype = winner[canonical(PERSON, texts[key][d.start : d.end])]
-                if etype != d.type:
-                    d = Detection(d.start, d.end, etype, d.score, d.recognizer, d.rank)
-            fixed.append(d)
-        out[key] = fixed
-    return out
 
 
 def detect_studies(

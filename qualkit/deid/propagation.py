@@ -8,12 +8,13 @@ sentence, so "I live in hope" stays.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import regex as re
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from qualkit.deid.anonymize import canonical
 from qualkit.deid.spans import (
     LOCATION,
     ORGANIZATION,
@@ -64,7 +65,8 @@ _WEAK_SEEDS = frozenset(
     ["SpacyRecognizer", PROPAGATION_RECOGNIZER, "UnknownCapitalisedRecognizer", ""]
 )
 _TOKEN = re.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-.&]*")
-_CAP_WORD = re.compile(r"(?<![\p{L}\p{N}'’\-])\p{Lu}\p{Ll}{2,}(?![\p{L}\p{N}\-])")
+_APOSTROPHE = re.compile(r"['’]\p{L}")
+_SHORT_WORD = re.compile(r"(?<![\p{L}\p{N}'’\-])\p{L}\p{Ll}{2,}(?![\p{L}\p{N}\-])")
 
 
 @dataclass(frozen=True)
@@ -80,10 +82,22 @@ class Term:
 class Propagator:
     """Finds every mention of known identifier values in a text."""
 
-    def __init__(self, lexicon: Lexicon, allow: Iterable[str] = (), min_score: float = 0.0):
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        allow: Iterable[str] = (),
+        min_score: float = 0.0,
+        first_name: Callable[[str], bool] | None = None,
+    ):
+        """``first_name(word)`` tells whether a word is a first name common in some country:
+        short forms of such names are looked for in more places (:meth:`_shortened`)."""
         self.lexicon = lexicon
         self.allow = {" ".join(a.split()).casefold() for a in allow}
         self.min_score = min_score
+        self.first_name = first_name
+
+    def _wide_first_name(self, name: str) -> bool:
+        return self.first_name is not None and self.first_name(name)
 
     def terms_from(
         self, text: str, detections: Iterable[Detection], lower_case_names: bool = False
@@ -236,17 +250,38 @@ class Propagator:
         return out
 
     def _shortened(self, text: str, prefixes: list[Term]) -> list[Detection]:
-        full = {t.prefix_of for t in prefixes if t.prefix_of}
+        """Short forms of a person's first name ("Marce" of "Marcella"): a capitalised
+        word that is no common English word. Of a first name that is common somewhere
+        (:attr:`first_name`), also a lower-case word of four letters or more that is no
+        common English word ("crys" of "Crystal"), and a common word capitalised inside a
+        sentence ("Thanks, Ham." of "Hamid")."""
+        shorts: dict[str, set[str]] = {}
+        for term in prefixes:
+            full = term.prefix_of or ""
+            for n in range(3, len(full)):
+                shorts.setdefault(full[:n], set()).add(full)
         out: list[Detection] = []
-        for m in _CAP_WORD.finditer(text):
+        for m in _SHORT_WORD.finditer(text):
             word = m.group(0).lower()
-            if word in STOP_WORDS or word in NON_NAME_CAPS or self.lexicon.is_common(word):
+            fulls = shorts.get(word)
+            if not fulls or word in STOP_WORDS or word in NON_NAME_CAPS:
                 continue
-            if any(f != word and f.startswith(word) and len(word) >= 3 for f in full if f):
-                if at_sentence_start(text, m.start()) and self.lexicon.is_known(word):
+            start_of_sentence = at_sentence_start(text, m.start())
+            common = self.lexicon.is_common(word)
+            if m.group(0).islower() or common:
+                if not any(self._wide_first_name(f) for f in fulls):
                     continue
-                end = possessive_end(text, m.end())
-                out.append(Detection(m.start(), end, PERSON, 0.6, PROPAGATION_RECOGNIZER, 37))
+                if m.group(0).islower() and (len(word) < 4 or common):
+                    continue
+                if (common and start_of_sentence) or _APOSTROPHE.match(text, m.end()):
+                    continue
+            elif start_of_sentence and self.lexicon.is_known(word):
+                if function_word_follows(text, m.end()):
+                    continue
+                if not any(self._wide_first_name(f) for f in fulls):
+                    continue
+            end = possessive_end(text, m.end())
+            out.append(Detection(m.start(), end, PERSON, 0.6, PROPAGATION_RECOGNIZER, 37))
         return out
 
 
@@ -259,8 +294,9 @@ _ORDINARY_BEFORE = re.compile(
 
 
 def _bare_possessives(text: str, terms: Iterable[Term]) -> list[Detection]:
-    """Names with a possessive typed without its apostrophe ("at sues", "Deans mum": the
-    name without the "s"), in a transcript typed without apostrophes; as written."""
+    """Names with a possessive typed without its apostrophe ("at sues", "Deans mum"), in a
+    transcript typed without apostrophes; as written, the "s" included (the pseudonymiser
+    gives "Deans" the pseudonym of "Dean")."""
     if not drops_apostrophes(text):
         return []
     people = [t for t in terms if t.type == PERSON and t.text[:1].isalpha()]
@@ -270,7 +306,7 @@ def _bare_possessives(text: str, terms: Iterable[Term]) -> list[Detection]:
     if not names:
         return []
     body = "|".join(re.escape(n) for n in names)
-    pattern = re.compile(rf"(?<![\p{{L}}\p{{N}}@'’])(?:{body})(?=s(?![\p{{L}}\p{{N}}'’]))")
+    pattern = re.compile(rf"(?<![\p{{L}}\p{{N}}@'’])(?:{body})s(?![\p{{L}}\p{{N}}'’])")
     return [
         Detection(m.start(), m.end(), PERSON, 0.7, PROPAGATION_RECOGNIZER, 36)
         for m in pattern.finditer(text)
@@ -297,4 +333,47 @@ def extend_possessives(text: str, detections: Iterable[Detection]) -> list[Detec
             if end != det.end:
                 det = Detection(det.start, end, det.type, det.score, det.recognizer, det.rank)
         out.append(det)
+    return out
+
+
+def resolve_types(
+    texts: Mapping[str, str],
+    detections: Mapping[str, Sequence[Detection]],
+    known: Iterable[tuple[str, str]] = (),
+) -> dict[str, list[Detection]]:
+    """Give every mention of one value the same type across the corpus, so one person
+    (or place, or organisation) gets one pseudonym.
+
+    The type a value keeps is the one most of its detections have, weighted by score;
+    ties go to the type that comes first in :data:`~qualkit.deid.spans.TYPE_PRECEDENCE`.
+    A value already in the key from an earlier batch (``known``: ``(type, surface)``
+    pairs) keeps the type it had. Only names of people, places and organisations are
+    retyped.
+    """
+    name_types = (PERSON, LOCATION, ORGANIZATION)
+    votes: dict[str, dict[str, float]] = {}
+    for key, dets in detections.items():
+        for d in dets:
+            if d.type in name_types:
+                value = canonical(PERSON, texts[key][d.start : d.end])
+                tally = votes.setdefault(value, {})
+                tally[d.type] = tally.get(d.type, 0.0) + d.score
+    winner = {
+        value: min(tally, key=lambda t: (-round(tally[t], 6), TYPE_PRECEDENCE.index(t)))
+        for value, tally in votes.items()
+    }
+    for etype, surface in known:
+        value = canonical(PERSON, surface)
+        if etype in name_types and value in winner:
+            winner[value] = etype
+    out: dict[str, list[Detection]] = {}
+    for key, dets in detections.items():
+        fixed = []
+        for d in dets:
+            if d.type in name_types:
+                etype = winner[canonical(PERSON, texts[key][d.start : d.end])]
+                if etype != d.type:
+                    d = Detection(d.start, d.end, etype, d.score, d.recognizer, d.rank)
+            fixed.append(d)
+        out[key] = fixed
     return out

@@ -82,7 +82,8 @@ _NAME_FOLLOWER = re.compile(
     r"took|takes|gave|gives|wanted|wants|left|moved|works|worked|used|kept|came|comes|"
     r"isn['’]t|wasn['’]t|didn['’]t|doesn['’]t|won['’]t|couldn['’]t|can['’]t|"
     r"could|can|should|might|must|would|looked|looks|sorted|found|picked|brought|"
-    r"stayed|stays|lost|passed|died|rings|messaged|sent|sends)\b)"
+    r"stayed|stays|lost|passed|died|rings|messaged|sent|sends)\b|"
+    r"[ ]+(?:from|off|at|down)[ ]+(?:the|my|our)\b)"
 )
 
 

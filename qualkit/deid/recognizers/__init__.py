@@ -41,6 +41,7 @@ from qualkit.deid.recognizers.organisations import (
     WorkplaceRecognizer,
 )
 from qualkit.deid.recognizers.places import (
+    AddressLinesRecognizer,
     BuildingRecognizer,
     EstateRecognizer,
     StreetRecognizer,
@@ -101,6 +102,7 @@ for _cls in (
     PrisonRecognizer,
     SpeakerLabelRecognizer,
     StreetRecognizer,
+    AddressLinesRecognizer,
     EstateRecognizer,
     BuildingRecognizer,
     NamedOrganisationRecognizer,

@@ -156,6 +156,12 @@ _AGE_BESIDE_PERSON = re.compile(
     r"(?:(?:maybe|about|around|probably|nearly|only|like|roughly)\s+)?)"
     rf"(?P<num>{_NUM}){_UNIT_AFTER}"
 )
+# "he was a bit older, like sixteen", "younger than me, like twelve when he started".
+_AGE_COMPARED = re.compile(
+    r"(?i)\b(?:older|younger)(?:[ ]+than[ ]+[\p{L}]+)?[ ]*,?[ ]*"
+    r"(?:(?:like|about|around|maybe|only|just)[ ]*,?[ ]*)?"
+    rf"(?P<num>{_NUM}){_UNIT_AFTER}{_NOT_CLOCK}(?![ ]*years?\b(?![ \-]+old))"
+)
 # "in her sixties", "in my early twenties", "fifty-something", "thirty-odd years of age".
 _AGE_DECADE = re.compile(
     r"(?i)\bin[ ]+(?:his|her|their|my|your|our)[ ]+(?:(?:early|mid|late)[ \-]+)?"
@@ -199,6 +205,7 @@ class AgeRecognizer(QualkitRecognizer):
             (_AGE_AT, 0.6),
             (_AGE_BARE_AT, 0.6),
             (_AGE_BESIDE_PERSON, 0.6),
+            (_AGE_COMPARED, 0.6),
         ):
             for m in pattern.finditer(text):
                 group = "num" if m.group("num") is not None else "num2"
@@ -212,7 +219,9 @@ class AgeRecognizer(QualkitRecognizer):
                     continue
                 if pattern in (_AGE_BARE_AT, _AGE_BESIDE_PERSON) and value < 13:
                     continue
-                if pattern in (_AGE_BARE_AT, _AGE_BESIDE_PERSON) and not (
+                if pattern is _AGE_COMPARED and value < 5:
+                    continue
+                if pattern in (_AGE_BARE_AT, _AGE_BESIDE_PERSON, _AGE_COMPARED) and not (
                     age_like_after(text, m.end(group))
                     or _VERB_AFTER.match(text, m.end(group)) is not None
                 ):
@@ -268,12 +277,14 @@ _AFTER_OK = re.compile(
     r"['’]?cause\b|coz\b|cuz\b|noo\b|my\b|his\b|her\b|our\b|their\b|your\b|"
     r"too\b|already\b|yeah\b|like\b|or[ ]+so\b|going\b|with\b|on\b|this\b|that\b|"
     r"myself\b|herself\b|himself\b|mate\b|innit\b|if\b|only\b|just\b|though\b|still\b|"
-    r"to\b|the\b|before\b|after\b|until\b|till\b|while\b|whilst\b|maybe\b|either\b|who\b))"
+    r"to\b|the\b|before\b|after\b|until\b|till\b|while\b|whilst\b|maybe\b|either\b|who\b"
+    r"|\p{L}{1,12}\d?:[ ]))"
 )
 
 
 def age_like_after(text: str, end: int) -> bool:
-    """After "was 34", an age is followed by the end of a clause or a linking word."""
+    """After "was 34", an age is followed by the end of a clause, a linking word or the
+    next speaker's label ("Q: ")."""
     return _AFTER_OK.match(text[end : end + 20]) is not None
 
 
@@ -432,10 +443,24 @@ _APP_HANDLE = re.compile(
 )
 _SPOKEN_TAIL = re.compile(r"[ ]+(?P<word>[\p{L}]+)")
 
+# A word shaped like a username (two letters or more, a dot or underscore, a digit next to
+# a letter or after an underscore: not "covid.19"), read out anywhere in a transcript that
+# names a social app ("add me on Snapchat, it's easier. jo.kdz06").
+_HANDLE_SHAPE = re.compile(
+    r"(?<![\p{L}\p{N}_.@/:])(?=[\p{L}\p{N}_.]*(?:\p{L}\d|\d\p{L}|_[\p{L}\p{N}_.]*\d))"
+    r"(?=[\p{N}_.]*\p{L}{2})"
+    r"\p{L}[\p{L}\p{N}_]*(?:[._][\p{L}\p{N}_]+)+(?![\p{L}\p{N}_@/]|\.[\p{L}\p{N}])"
+)
+_APP_NAMED = re.compile(
+    r"(?i)\b(?:snap(?:chat)?|insta(?:gram)?|tik[ ]?tok|twitter|facebook|threads|discord|"
+    r"telegram|whatsapp)\b"
+)
+
 
 class SocialHandleRecognizer(QualkitRecognizer):
-    """Social-media handles such as @name_123, and a handle given after the app's name,
-    written or said ("my snap is jo.k20", "insta, it's jo dot k twenty")."""
+    """Social-media handles such as @name_123, a handle given after the app's name, written
+    or said ("my snap is jo.k20", "insta, it's jo dot k twenty"), and a word shaped like a
+    handle anywhere in a transcript that names an app."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (SOCIAL_HANDLE,)
     RANK: ClassVar[int] = 10
@@ -453,3 +478,6 @@ class SocialHandleRecognizer(QualkitRecognizer):
                 ) is not None:
                     end = tail.end()
             yield Hit(m.start("handle"), end, SOCIAL_HANDLE, 0.75)
+        if _APP_NAMED.search(text):
+            for m in _HANDLE_SHAPE.finditer(text):
+                yield Hit(m.start(), m.end(), SOCIAL_HANDLE, 0.6)

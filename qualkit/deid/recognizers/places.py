@@ -246,3 +246,38 @@ class BuildingRecognizer(_PlaceBase):
                 yield Hit(m.start("num"), m.end("suffix"), STREET_ADDRESS, 0.8)
             else:
                 yield Hit(name_start, m.end("suffix"), LOCATION, self.SCORE)
+
+
+# A full postcode, and one line of an address written before it: "Unit 4", "flat 3",
+# "27 Carrington Walk", "Meadowbank Trading Estate".
+_FULL_POSTCODE = re.compile(
+    r"(?i)(?<![\p{L}\p{N}])[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}(?![\p{L}\p{N}])"
+)
+_CAP_RUN = r"\p{Lu}[\p{L}'’\-]+(?:[ ]+\p{Lu}[\p{L}'’\-]+){0,3}"
+_ADDRESS_LINE = re.compile(
+    r"(?<![\p{L}\p{N}])(?:(?i:flat|unit|room|apartment|apt|block|suite)[ ]+\d{1,4}[A-Za-z]?"
+    rf"|\d{{1,4}}[A-Za-z]?[ ]+{_CAP_RUN}|{_CAP_RUN}),[ ]*$"
+)
+ADDRESS_LINES = 3
+
+
+class AddressLinesRecognizer(QualkitRecognizer):
+    """The lines of an address written before a postcode, each ended by a comma: "it's
+    the office, **Unit 4, Meadowbank Trading Estate**, S60 9ZX"."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (STREET_ADDRESS,)
+    RANK: ClassVar[int] = 15
+    SCORE: ClassVar[float] = 0.7
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for pc in _FULL_POSTCODE.finditer(text):
+            start = end = pc.start()
+            for _ in range(ADDRESS_LINES):
+                m = _ADDRESS_LINE.search(text, max(0, start - 60), start)
+                if m is None or m.group(0).split()[0].lower() in STOP_WORDS:
+                    break
+                if end == pc.start():
+                    end = m.start() + len(m.group(0).rstrip(", "))
+                start = m.start()
+            if start < end:
+                yield Hit(start, end, STREET_ADDRESS, self.SCORE)
