@@ -717,3 +717,63 @@ def test_address_lines_before_a_postcode() -> None:
         "27 Millbrook Row",
         "flat 3, 27 Carr Walk",
     ]
+
+
+def test_role_labels_and_their_short_forms_are_not_names() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import SpeakerLabelRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = SpeakerLabelRecognizer(RecognizerContext(lexicon=Lexicon()))
+    text = (
+        "Interpreter: He says yes.\nINTERP: Yes.\nTranscription: typed.\nMehari: Yes.\n"
+        "Mehari: No.\nTran: ok.\nInterpreter: Fine.\n"
+    )
+    assert _found(rec, text) == ["Mehari", "Mehari", "Tran"]
+
+
+def test_language_names_that_are_no_british_name() -> None:
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+
+    gazetteer = Gazetteer(
+        {
+            "french": NameStats(last_gb=900),
+            "shona": NameStats(first_gb=700),
+            "kurdish": NameStats(last_gb=10128),
+        }
+    )
+    names = gazetteer.language_names()
+    assert {"Tigrinya", "Slovak", "Pushto", "Polish", "Kurdish"} <= set(names)
+    assert "French" not in names and "Shona" not in names
+    assert Gazetteer().language_names() == []
+
+
+def test_an_honorific_is_left_before_the_name() -> None:
+    from qualkit.deid.analyzer import _without_honorific
+    from qualkit.deid.spans import Detection
+
+    text = "Dr Mensah and Mrs. Pugh, Mr, and Doctor Who."
+    spans = {
+        w: Detection(text.index(w), text.index(w) + len(w), "PERSON", 0.8, "X")
+        for w in ("Dr Mensah", "Mrs. Pugh", "Mr", "Doctor Who")
+    }
+    out = {w: text[(d := _without_honorific(text, det)).start : d.end] for w, det in spans.items()}
+    assert out == {"Dr Mensah": "Mensah", "Mrs. Pugh": "Pugh", "Mr": "Mr", "Doctor Who": "Who"}
+    place = Detection(0, 9, "LOCATION", 0.8, "X")
+    assert _without_honorific(text, place) == place
+
+
+def test_a_law_is_known_by_its_shape() -> None:
+    from qualkit.deid.analyzer import _LAW
+
+    laws = ["Modern Slavery Act", "the Modern Slavery Act 2015", "Housing (Wales) Act 2014"]
+    assert all(_LAW.fullmatch(t) for t in laws)
+    assert not any(_LAW.fullmatch(t) for t in ["Act", "Acton Lodge", "the act"])
+
+
+def test_an_age_followed_by_the_next_age() -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer
+
+    rec = AgeRecognizer()
+    assert _found(rec, "by the time i was twenty three twenty four it was") == ["twenty three"]
+    assert _found(rec, "i was 5 20 minutes late") == []

@@ -100,6 +100,12 @@ _MONTH_WORDS = frozenset(MONTHS) | frozenset(MONTH_ABBREVIATIONS)
 _FILLER = frozenset(
     ["the", "a", "an", "of", "and", "in", "at", "on", "for", "to", "my", "our", "s"]
 )
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+# A law of the land: "the Modern Slavery Act", "Housing (Wales) Act 2014".
+_LAW = re.compile(
+    r"(?:[Tt]he )?(?:\p{Lu}[\p{L}'’\-]*|of|and|for|\(\p{Lu}\p{L}+\))(?: (?:\p{Lu}[\p{L}'’\-]*"
+    r"|of|and|for|\(\p{Lu}\p{L}+\))){0,6} Act(?: (?:19|20)\d\d)?"
+)
 _ALLOW_WORD = re.compile(r"[\p{L}\p{N}]+(?:[-'’]\p{L}+)*")
 # Lower-case words that, after an allowed name, make no new name of it.
 _GENERIC_PLACE_WORDS = (
@@ -174,7 +180,8 @@ class Detector:
         self.entities = [
             e for e in self.analyzer.get_supported_entities("en") if e not in NOT_MASKED
         ]
-        allow_terms = self.lists.all_allow()
+        # A language spoken in an interview names no one ("[speaks Tigrinya]").
+        allow_terms = [*self.lists.all_allow(), *self.gazetteer.language_names()]
         self._allow_re = _phrase_regex(allow_terms)
         # The allowed spans of the texts seen last (each text is asked for several times:
         # when detecting, and when propagating within it and across the corpus).
@@ -302,7 +309,7 @@ class Detector:
                 if (start, end) != (det.start, det.end):
                     det = Detection(start, end, det.type, det.score, det.recognizer, det.rank)
             out.append(det)
-        return resolve_overlaps(text, out)
+        return resolve_overlaps(text, [_without_honorific(text, d) for d in out])
 
     def _unknown_words_after(
         self, text: str, end: int, taken: list[tuple[int, int]], own: int
@@ -803,9 +810,12 @@ class Detector:
         return out
 
     def _allowed(self, surface: str) -> bool:
-        """Whether a detection names nothing that identifies anyone: only allow-listed
-        terms, medicines and filler words, or an allow-listed name with a generic word for
-        a place after it ("a Home Office house")."""
+        """Whether a detection names nothing that identifies anyone (a possessive aside):
+        a law, only allow-listed terms, medicines and filler words, or an allow-listed name
+        with a generic word for a place after it ("a Home Office house")."""
+        surface = _POSSESSIVE_END.sub("", surface)
+        if _LAW.fullmatch(" ".join(surface.split())):
+            return True
         rest = self._allow_re.sub(" ", surface) if self._allow_re is not None else surface
         words = [w for w in _ALLOW_WORD.findall(rest) if w.lower() not in _FILLER]
         leftover = [w for w in words if not is_medicine(w)]
@@ -1113,6 +1123,16 @@ class NoContextEnhancer(ContextAwareEnhancer):
 
 def _within(det: Detection, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s <= det.start and det.end <= e for s, e in spans)
+
+
+# An honorific before a name is left as written ("Dr [PERSON 3]"): it names no one.
+_HONORIFIC = re.compile(r"(?i)(?:mr|mrs|ms|miss|mx|dr|doctor|prof|professor)\.?[ ]+(?=\p{L})")
+
+
+def _without_honorific(text: str, det: Detection) -> Detection:
+    """A person's name without the honorific it starts with ("Mrs Pugh": "Pugh")."""
+    m = _HONORIFIC.match(text, det.start, det.end) if det.type == PERSON else None
+    return replace(det, start=m.end()) if m is not None and m.end() < det.end else det
 
 
 def _label_words_only(surface: str) -> bool:

@@ -28,6 +28,8 @@ _FORMAT = 2
 # Places in these countries count (the British Isles); elsewhere only country names do.
 PLACE_COUNTRIES = frozenset({"GB", "IE", "IM", "JE", "GG"})
 MIN_PLACE_POPULATION = 1000
+# A language's name this common as a British name is not taken for the language.
+BRITISH_NAME_RANK = 2000
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,27 @@ class Gazetteer:
             self._pid = os.getpid()
         row = self._conn.execute(f"SELECT {_COLUMNS} FROM names WHERE name = ?", (key,)).fetchone()
         return NameStats(*row) if row else NOT_A_NAME
+
+    def language_names(self) -> list[str]:
+        """The names of the world's major languages (ISO 639-1, from ``pycountry``) that
+        are no common first name or surname in Great Britain: "Tigrinya", "Kurdish",
+        "Pushto", but not "French" or "Shona". None without the gazetteer's data, which
+        tells them apart."""
+        if self._table is None and self._path is None:
+            return []
+        import pycountry
+
+        names = {
+            language.name.split(" (")[0]
+            for language in pycountry.languages
+            if hasattr(language, "alpha_2")
+        }
+        return sorted(n for n in names if not self._british_name(n))
+
+    def _british_name(self, word: str) -> bool:
+        """Whether ``word`` is a first name or surname in Great Britain's top 2,000."""
+        stats = self.get(word)
+        return 0 < stats.first_gb <= BRITISH_NAME_RANK or 0 < stats.last_gb <= BRITISH_NAME_RANK
 
 
 _COLUMNS = "first_best, first_gb, first_countries, last_best, last_gb, last_countries, place"

@@ -16,6 +16,7 @@ from importlib.resources import files
 
 from num2words import num2words
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.lang.en.tokenizer_exceptions import TOKENIZER_EXCEPTIONS
 from spacy.strings import get_string_id
 
 from qualkit.safe_yaml import load_yaml
@@ -145,6 +146,9 @@ class Lexicon:
                 for pair in pairs:
                     if isinstance(pair, (list, tuple)) and len(pair) == 2:
                         rules.add((str(pair[0]), str(pair[1])))
+        # Contractions typed without their apostrophe ("ive", "wasnt", "gonna"), from
+        # spaCy's English tokenizer exceptions.
+        others.update(k for k in TOKENIZER_EXCEPTIONS if k.isalpha() and k.islower())
         return cls(nouns=nouns, others=others, rules=rules)
 
     def is_common(self, word: str) -> bool:

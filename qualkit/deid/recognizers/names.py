@@ -476,8 +476,18 @@ _REDUP_WORDS = frozenset(
 )
 
 
+# Role words long enough that a label of five letters or more starting like one of them is
+# that role shortened ("INTERP", "PARTIC").
+_LONG_LABEL_WORDS = tuple(w for w in GENERIC_LABEL_WORDS if len(w) >= 8)
+
+
+def _shortened_role(word: str) -> bool:
+    return len(word) >= 5 and any(w.startswith(word) for w in _LONG_LABEL_WORDS)
+
+
 class SpeakerLabelRecognizer(QualkitRecognizer):
-    """Names used as speaker labels (but not "Interviewer", "P1", "Speaker 2" and the like)."""
+    """Names used as speaker labels (but not "Interviewer", "INTERP", "P1", "Speaker 2" and
+    the like)."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
     RANK: ClassVar[int] = 14
@@ -493,7 +503,9 @@ class SpeakerLabelRecognizer(QualkitRecognizer):
             if not all(t[0].isupper() for t in tokens):
                 continue
             lowered = [t.lower().strip(".'’") for t in tokens]
-            if any(t in GENERIC_LABEL_WORDS or t in STOP_WORDS for t in lowered):
+            if any(
+                t in GENERIC_LABEL_WORDS or t in STOP_WORDS or _shortened_role(t) for t in lowered
+            ):
                 continue
             if any(ch.isdigit() for ch in label):
                 continue

@@ -278,13 +278,16 @@ _AFTER_OK = re.compile(
     r"too\b|already\b|yeah\b|like\b|or[ ]+so\b|going\b|with\b|on\b|this\b|that\b|"
     r"myself\b|herself\b|himself\b|mate\b|innit\b|if\b|only\b|just\b|though\b|still\b|"
     r"to\b|the\b|before\b|after\b|until\b|till\b|while\b|whilst\b|maybe\b|either\b|who\b"
-    r"|\p{L}{1,12}\d?:[ ]))"
+    r"|\p{L}{1,12}\d?:[ ]"
+    r"|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|\d\d)\b(?![ ]*(?:minutes?|mins?|hours?|quid|pounds?|"
+    r"percent|%|miles?|times)\b)))"
 )
 
 
 def age_like_after(text: str, end: int) -> bool:
-    """After "was 34", an age is followed by the end of a clause, a linking word or the
-    next speaker's label ("Q: ")."""
+    """After "was 34", an age is followed by the end of a clause, a linking word, the
+    next speaker's label ("Q: ") or another age ("twenty three twenty four")."""
     return _AFTER_OK.match(text[end : end + 20]) is not None
 
 
