@@ -70,6 +70,7 @@ from qualkit.deid.textutil import (
     at_sentence_start,
     is_cue_number,
     phrase_alternation,
+    strip_possessive,
     typed_in_lower_case,
     used_as_a_word,
 )
@@ -100,7 +101,6 @@ _MONTH_WORDS = frozenset(MONTHS) | frozenset(MONTH_ABBREVIATIONS)
 _FILLER = frozenset(
     ["the", "a", "an", "of", "and", "in", "at", "on", "for", "to", "my", "our", "s"]
 )
-_POSSESSIVE_END = re.compile(r"['’]s?$")
 # A law of the land: "the Modern Slavery Act", "Housing (Wales) Act 2014".
 _LAW = re.compile(
     r"(?:[Tt]he )?(?:\p{Lu}[\p{L}'’\-]*|of|and|for|\(\p{Lu}\p{L}+\))(?: (?:\p{Lu}[\p{L}'’\-]*"
@@ -813,7 +813,7 @@ class Detector:
         """Whether a detection names nothing that identifies anyone (a possessive aside):
         a law, only allow-listed terms, medicines and filler words, or an allow-listed name
         with a generic word for a place after it ("a Home Office house")."""
-        surface = _POSSESSIVE_END.sub("", surface)
+        surface = surface[: strip_possessive(surface, 0, len(surface))]
         if _LAW.fullmatch(" ".join(surface.split())):
             return True
         rest = self._allow_re.sub(" ", surface) if self._allow_re is not None else surface
