@@ -83,6 +83,10 @@ def test_spoken_email_address() -> None:
     text = "My email is jo dot marsh at example dot co dot uk if that helps."
     assert _found(rec, text) == ["jo dot marsh at example dot co dot uk"]
     assert _found(rec, "We met at the centre, the dot com crowd.") == []
+    # Part of the domain spelt, after "it's" (whose "s" is no part of the address).
+    text = "Or email me, it's iona dot ferguson at harbour h f dot org dot uk. Thanks."
+    assert _found(rec, text) == ["iona dot ferguson at harbour h f dot org dot uk"]
+    assert _found(rec, "look at a b c d e f g dot com") == []
 
 
 # Chunks of long texts --------------------------------------------------------------------
@@ -334,6 +338,7 @@ def test_clause_subject_that_is_a_widely_used_first_name_is_a_possible_miss() ->
     detector.gazetteer = Gazetteer({"des": NameStats(214, 884, 10, 0, 0, 0)})
     detector.lexicon = Lexicon(nouns=["des"])
     detector._allow_re = None
+    detector._allow_words = frozenset()
     word = {"text": "des", "lower_": "des", "pos_": "X", "is_lower": True, "is_alpha": True}
     subject = SimpleNamespace(dep_="nsubj", **word)
     assert detector._risk(subject, "PERSON", 0.02, lower=True) == 0.08  # type: ignore[arg-type]
@@ -359,6 +364,7 @@ def _bare_detector(names: dict[str, Any], common: Iterable[str] = ()) -> Any:
     detector.gazetteer = Gazetteer(names)
     detector.lexicon = Lexicon(others=common)
     detector._allow_re = None
+    detector._allow_words = frozenset()
     return detector
 
 
@@ -452,6 +458,12 @@ def test_social_handles_given_after_the_app() -> None:
     text = "use the new one or my snap is jo.k_mumz. or insta, it's jo dot kay twenty, ta"
     assert _found(rec, text) == ["jo.k_mumz", "jo dot kay twenty"]
     assert _found(rec, "I was on facebook 24 hours a day. ig it's fine.") == []
+    text = "He'd check my snap map every hour. My snap was tee.x.bby then."
+    assert _found(rec, text) == ["tee.x.bby"]
+    # Spelt out letter by letter, with "underscore" or "dot", where an app is named.
+    text = "just insta. R O R Y B, underscore, M L two. Then B B C, dot."
+    assert _found(rec, text) == ["R O R Y B, underscore, M L two"]
+    assert _found(rec, "On insta. It's spelt E I L I D H.") == []
 
 
 def test_a_word_shaped_like_a_handle_where_an_app_is_named() -> None:
@@ -777,3 +789,128 @@ def test_an_age_followed_by_the_next_age() -> None:
     rec = AgeRecognizer()
     assert _found(rec, "by the time i was twenty three twenty four it was") == ["twenty three"]
     assert _found(rec, "i was 5 20 minutes late") == []
+
+
+def test_flat_numbers_with_floor_and_door_and_named_blocks() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.places import BuildingRecognizer, StreetRecognizer
+    from qualkit.deid.words import Lexicon
+
+    context = RecognizerContext(lexicon=Lexicon())
+    street = StreetRecognizer(context)
+    text = "It's flat 2 stroke 1, 19 Brackenlea Gardens. He's at 2/1 Kelso Street. "
+    assert _found(street, text) == ["flat 2 stroke 1, 19 Brackenlea Gardens", "2/1 Kelso Street"]
+    building = BuildingRecognizer(context)
+    assert _found(building, "Flat 9, Ashgrove Court. Is okay.") == ["Flat 9, Ashgrove Court"]
+    assert _found(street, "i had a stroke in 2019 and one stroke 2 later") == []
+    lower = "it's 4 thornbank cottages, eamont road, penrith."
+    assert _found(street, lower)[0] == "4 thornbank cottages"
+
+
+def test_a_name_written_with_hyphens_is_the_name() -> None:
+    from qualkit.deid.propagation import Propagator
+    from qualkit.deid.spans import Detection
+    from qualkit.deid.words import Lexicon
+
+    prop = Propagator(Lexicon(nouns=["wilding"]))
+    text = 'Oksana here. They say "Ok-SAN-a". He spelt W-I-L-D-I-N-G. Wilding threw me out.'
+    dets = [
+        Detection(0, 6, "PERSON", 0.9, "X"),
+        Detection(text.index("W-I"), text.index("W-I") + 13, "PERSON", 0.9, "X"),
+    ]
+    found = {text[d.start : d.end] for d in prop.mentions(text, prop.terms_from(text, dets))}
+    assert {"Oksana", "Ok-SAN-a", "W-I-L-D-I-N-G", "Wilding"} <= found
+    assert not found & {"They", "He"}
+
+
+def test_names_of_smaller_languages_that_name_nobody() -> None:
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+
+    gazetteer = Gazetteer({"bari": NameStats(place=300_000), "ewe": NameStats(first_best=900)})
+    words = gazetteer.other_language_words()
+    assert {"sylheti", "pahari"} <= words
+    assert not {"bari", "ewe", "french"} & words
+    assert Gazetteer().other_language_words() == frozenset()
+
+
+def test_dialect_words_and_family_words_from_other_languages_are_not_names() -> None:
+    from qualkit.deid.words import KINSHIP, Lexicon
+
+    lexicon = Lexicon()
+    assert all(lexicon.is_common(w) for w in ("didnae", "gonnae", "tae", "owt", "everybody"))
+    assert {"hooyo", "bhabi", "teyze"} <= set(KINSHIP)
+    assert "anne" not in KINSHIP and not lexicon.is_common("moss")
+
+
+def test_a_capitalised_word_after_the_is_not_spread_when_it_is_a_word() -> None:
+    from qualkit.deid.analyzer import THE_NAMED
+    from qualkit.deid.propagation import Propagator
+    from qualkit.deid.spans import Detection
+    from qualkit.deid.words import Lexicon
+
+    prop = Propagator(Lexicon(others=["deaf"], nouns=["lantern"]))
+    text = "School for the Deaf. I was born Deaf. At the Lantern. The Lantern again."
+    dets = [
+        Detection(text.index("Deaf"), text.index("Deaf") + 4, "ORGANIZATION", 0.5, THE_NAMED),
+        Detection(text.index("Lantern"), text.index("Lantern") + 7, "ORGANIZATION", 0.5, THE_NAMED),
+    ]
+    found = [text[d.start : d.end] for d in prop.mentions(text, prop.terms_from(text, dets))]
+    assert found == ["Lantern", "Lantern"]
+
+
+def test_a_plural_noun_after_young_or_big_is_no_nickname() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import NicknameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    nick = NicknameRecognizer(RecognizerContext(lexicon=Lexicon(nouns=["farmer"])))
+    text = "I was in the Young Farmers. Then Big Tam came round."
+    assert _found(nick, text) == ["Big Tam"]
+
+
+def test_a_surname_that_is_a_noun_after_a_first_name_that_is_no_word() -> None:
+    from qualkit.deid.gazetteer import NameStats
+
+    names = {"kev": NameStats(90, 120, 9, 0, 0, 0), "moss": NameStats(0, 0, 0, 144, 243, 9)}
+    detector = _bare_detector(names)
+    detector.lexicon = __import__("qualkit.deid.words", fromlist=["Lexicon"]).Lexicon(
+        nouns=["moss"]
+    )
+    text = "the agent, kev moss, rang me. the moss is wet."
+    found = detector._first_and_surnames(text, [])
+    assert [text[d.start : d.end] for d in found] == ["kev moss"]
+
+
+def test_small_places_in_lower_case_after_from_or_in() -> None:
+    from qualkit.deid.gazetteer import NameStats
+
+    places = {"ullapool": NameStats(place=1500), "gorgie": NameStats(place=1200)}
+    detector = _bare_detector(places)
+    detector._allow_words = frozenset()
+    lower = "i said no. i was scared. i didnt know. i left. i cried. "
+    text = lower + "i'm fae ullapool. the gorgie lot were fine."
+    sure, _ = detector._gazetteer_places(text, [])
+    assert [text[d.start : d.end] for d in sure] == ["ullapool"]
+
+
+def test_an_allowed_name_with_a_word_before_it_is_allowed() -> None:
+    from qualkit.deid.analyzer import Detector
+
+    detector = Detector.__new__(Detector)
+    detector._allow_re = __import__("qualkit.deid.analyzer", fromlist=["x"])._phrase_regex(
+        ["Universal Credit"]
+    )
+    detector._allow_words = frozenset()
+    assert detector._allowed("No Universal Credit")
+    assert not detector._allowed("Tam Universal")
+
+
+def test_a_capitalised_word_alone_in_quotation_marks_is_a_possible_miss() -> None:
+    from qualkit.deid.spans import Detection
+
+    detector = _bare_detector({})
+    detector._allow_words = frozenset()
+    text = "Everyone thought \"Ghost\" was quiet. Tam's 'Big' one. \"Interpreter\" said 'Tam'."
+    taken = [Detection(text.rindex("Tam"), text.rindex("Tam") + 3, "PERSON", 0.9, "X")]
+    found = [text[d.start : d.end] for d in detector._quoted(text, taken)]
+    assert found == ["Ghost", "Big"]

@@ -99,7 +99,28 @@ _WORD_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)
 _WORD_AFTER = re.compile(r"[ ](\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}\-])")
 _MONTH_WORDS = frozenset(MONTHS) | frozenset(MONTH_ABBREVIATIONS)
 _FILLER = frozenset(
-    ["the", "a", "an", "of", "and", "in", "at", "on", "for", "to", "my", "our", "s"]
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "or",
+        "in",
+        "at",
+        "on",
+        "for",
+        "to",
+        "from",
+        "with",
+        "by",
+        "into",
+        "onto",
+        "no",
+        "my",
+        "our",
+        "s",
+    ]
 )
 # A law of the land: "the Modern Slavery Act", "Housing (Wales) Act 2014".
 _LAW = re.compile(
@@ -183,11 +204,16 @@ class Detector:
         # A language spoken in an interview names no one ("[speaks Tigrinya]").
         allow_terms = [*self.lists.all_allow(), *self.gazetteer.language_names()]
         self._allow_re = _phrase_regex(allow_terms)
+        # The thousands of smaller languages' names are looked up word by word.
+        self._allow_words = self.gazetteer.other_language_words()
         # The allowed spans of the texts seen last (each text is asked for several times:
         # when detecting, and when propagating within it and across the corpus).
         self._allowed_cache: dict[str, list[tuple[int, int]]] = {}
         self.propagator = Propagator(
-            self.lexicon, allow_terms, min_score=0.45, first_name=self._wide_first_name
+            self.lexicon,
+            [*allow_terms, *self._allow_words],
+            min_score=0.45,
+            first_name=self._wide_first_name,
         )
         # The models just loaded (spaCy's pipeline, the lexicon, the gazetteer, the
         # scorer's weights) live as long as the process: out of the garbage collector's
@@ -256,7 +282,7 @@ class Detector:
             if self.config.propagate:
                 terms = self.propagator.terms_from(text, dets, typed_in_lower_case(text))
                 dets = self.propagate(text, dets, terms)
-            possible = possible + self._coordinated_words(text, dets)
+            possible = possible + self._coordinated_words(text, dets) + self._quoted(text, dets)
             out.append(Analysis(dets, uncovered(possible, dets)))
         return out
 
@@ -359,6 +385,23 @@ class Detector:
                     out.append(Detection(start, end, PERSON, floor, COORDINATED_NAME, SCORER_RANK))
         return out
 
+    def _quoted(self, text: str, detections: list[Detection]) -> list[Detection]:
+        """Possible misses: a capitalised word alone in quotation marks ("everyone thought
+        "Ghost" was..."), most often a nickname or a name as someone says it."""
+        taken = [(d.start, d.end) for d in detections]
+        floor = self.scorer.thresholds.get("possible", 0.0) if self.scorer else 0.0
+        out: list[Detection] = []
+        for m in _QUOTED_CAPITALISED.finditer(text):
+            word, low = m.group(0), m.group(0).lower()
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            if len(low) < 3 or low in STOP_WORDS or low in _KIN_AND_TITLES:
+                continue
+            if low in GENERIC_LABEL_WORDS or low in NON_NAME_CAPS or self._allowed(word):
+                continue
+            out.append(Detection(m.start(), m.end(), PERSON, floor, QUOTED_WORD, SCORER_RANK))
+        return out
+
     def _names_with_an_s(
         self, text: str, doc: Doc | None, detections: list[Detection]
     ) -> list[Detection]:
@@ -385,7 +428,8 @@ class Detector:
 
     def _first_and_surnames(self, text: str, detections: list[Detection]) -> list[Detection]:
         """A common British first name followed by a common British surname that is no
-        English word is a person's name, in any case ("tom gallagher")."""
+        English word is a person's name, in any case ("tom gallagher"); so is a surname
+        that is a noun after a first name that is no word ("giles moss")."""
         taken = [(d.start, d.end) for d in detections]
         extra: list[Detection] = []
         for m in _WORD_PAIR.finditer(text, overlapped=True):
@@ -398,7 +442,9 @@ class Detector:
                 continue
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
-            if self.lexicon.is_known(last) or self._allowed(m.group(0)):
+            # A surname that is also a noun ("moss") after a first name that is no word.
+            word_like = self.lexicon.is_common(last) or self.lexicon.is_known(first)
+            if (self.lexicon.is_known(last) and word_like) or self._allowed(m.group(0)):
                 continue
             extra.append(Detection(m.start(), m.end(), PERSON, 0.6, NAME_PAIR, SCORER_RANK))
         return resolve_overlaps(text, detections + extra) if extra else detections
@@ -537,7 +583,14 @@ class Detector:
                 after_place_word = _PLACE_PREPOSITION.search(
                     text, max(0, m.start() - 12), m.start()
                 )
-                sure_place = big and (not self.lexicon.is_known(low) or bool(after_place_word))
+                unknown = not self.lexicon.is_known(low)
+                sure_place = big and (unknown or bool(after_place_word))
+                # A smaller place that is no English word, after "in", "fae", "out of".
+                sure_place = sure_place or (
+                    unknown
+                    and bool(after_place_word)
+                    and bool(_TO_OR_FROM.search(after_place_word.group(0)))
+                )
             elif word[0].isupper() and word[1:].islower():
                 named = 0 < stats.first_gb <= COMMON_NAME_RANK * 5
                 named = named or 0 < stats.last_gb <= COMMON_NAME_RANK * 5
@@ -773,11 +826,20 @@ class Detector:
     def _allowed_spans(self, text: str) -> list[tuple[int, int]]:
         """Where allowed terms occur in ``text`` ("Waltham Forest"): a mention of a value
         inside one ("Waltham") is part of an allowed name, not an identifier."""
-        if self._allow_re is None:
+        if self._allow_re is None and not self._allow_words:
             return []
         spans = self._allowed_cache.get(text)
         if spans is None:
-            spans = [(m.start(), m.end()) for m in self._allow_re.finditer(text)]
+            found = self._allow_re.finditer(text) if self._allow_re is not None else ()
+            spans = [(m.start(), m.end()) for m in found]
+            # Offsets hold in the case-folded text unless folding changed its length ("ß").
+            folded = text.casefold() if text.isascii() else text.lower()
+            if len(folded) == len(text) and self._allow_words.intersection(
+                _ALLOW_WORD.findall(folded)
+            ):
+                words = _ALLOW_WORD.finditer(folded)
+                spans += [m.span() for m in words if m.group(0) in self._allow_words]
+                spans.sort()
             if len(self._allowed_cache) >= ALLOWED_CACHE_TEXTS:
                 del self._allowed_cache[next(iter(self._allowed_cache))]
             self._allowed_cache[text] = spans
@@ -818,6 +880,7 @@ class Detector:
             return True
         rest = self._allow_re.sub(" ", surface) if self._allow_re is not None else surface
         words = [w for w in _ALLOW_WORD.findall(rest) if w.lower() not in _FILLER]
+        words = [w for w in words if w.casefold() not in self._allow_words]
         leftover = [w for w in words if not is_medicine(w)]
         if not leftover:
             return True
@@ -1013,15 +1076,21 @@ PLURAL_SURNAME_RANK = 2000
 _NAME_WITH_S = re.compile(r"(?<![\p{L}\p{N}'’\-@./])\p{L}{5,}s(?![\p{L}\p{N}'’\-@])")
 _PLACE_WORD = re.compile(r"(?<![\p{L}\p{N}'’\-@./])\p{L}+(?![\p{L}\p{N}\-@])")
 _PLACE_PREPOSITION = re.compile(
-    r"(?i)(?<![\p{L}])(?:in|from|to|at|near|outside|round|around|towards|via|over|of|and|or)"
-    r"[ ]+$|,[ ]*$"
+    r"(?i)(?<![\p{L}])(?:in|from|fae|frae|to|at|near|outside|round|around|towards|via|over|of|"
+    r"and|or)[ ]+$|,[ ]*$"
 )
+_TO_OR_FROM = re.compile(r"(?i)^(?:in|from|fae|frae|to|at|near|outside|of)[ ]")
 
 # A first name this common in Great Britain, joined by "and" to a detected name, is a name.
 COORDINATED_NAME_RANK = 500
 # Joined by "and" to "me" or "I", a first name ranked this high in some country.
 WIDE_NAME_RANK = 1000
 COORDINATED_NAME = "CoordinatedName"
+# A capitalised word alone in quotation marks (not an apostrophe inside a word).
+QUOTED_WORD = "QuotedWord"
+_QUOTED_CAPITALISED = re.compile(
+    r"(?<=(?<![\p{L}\p{N}])[\"“‘'])\p{Lu}[\p{L}\-]*\p{L}(?=[\"”’'](?![\p{L}\p{N}]))"
+)
 
 # A first name and a surname this common in Great Britain, side by side, are a name when
 # the surname is no English word.

@@ -12,6 +12,7 @@ them. Nothing is fetched from the network: the data ships inside the packages.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import sys
@@ -90,6 +91,37 @@ class Gazetteer:
             if hasattr(language, "alpha_2")
         }
         return sorted(n for n in names if not self._british_name(n))
+
+    def other_language_words(self) -> frozenset[str]:
+        """The one-word names of the other living languages (ISO 639-3), case-folded, that
+        are no name and no place anywhere the gazetteer knows: "sylheti", "yoruba". Empty
+        without the gazetteer's data."""
+        if self._table is None and self._path is None:
+            return frozenset()
+        import pycountry
+
+        names = {
+            language.name.casefold()
+            for language in pycountry.languages
+            if not hasattr(language, "alpha_2")
+            and getattr(language, "type", "") == "L"
+            and language.name.isalpha()
+        }
+        return frozenset(names - self._listed(names))
+
+    def _listed(self, keys: set[str]) -> set[str]:
+        """Which of ``keys`` (case-folded) the gazetteer holds, in one query."""
+        if self._table is not None:
+            return keys & set(self._table)
+        if self._path is None or not keys:
+            return set()
+        self._get("")  # opens this process's connection
+        assert self._conn is not None
+        rows = self._conn.execute(
+            "SELECT name FROM names WHERE name IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(keys)),),
+        )
+        return {row[0] for row in rows}
 
     def _british_name(self, word: str) -> bool:
         """Whether ``word`` is a first name or surname in Great Britain's top 2,000."""

@@ -60,12 +60,21 @@ _NEVER_TERMS = (
         w.lower() for w in ("mum", "dad", "nan", "mam", "ma", "pa", "sir", "madam", "love", "babe")
     )
 )
-# Detections from these are not trusted to make an ordinary word a name everywhere.
+# Detections from these are not trusted to make an ordinary word a name everywhere ("the
+# Deaf" after "School for" is no service wherever "Deaf" is written).
 _WEAK_SEEDS = frozenset(
-    ["SpacyRecognizer", PROPAGATION_RECOGNIZER, "UnknownCapitalisedRecognizer", ""]
+    [
+        "SpacyRecognizer",
+        PROPAGATION_RECOGNIZER,
+        "UnknownCapitalisedRecognizer",
+        "TheCapitalised",
+        "",
+    ]
 )
 _TOKEN = re.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-.&]*")
 _APOSTROPHE = re.compile(r"['’]\p{L}")
+_SPELT_NAME = re.compile(r"\p{L}(?:-\p{L}){2,}")
+_HYPHENATED = re.compile(r"(?<![\p{L}\p{N}'’\-])\p{L}+(?:-\p{L}+)+(?![\p{L}\p{N}\-])")
 _SHORT_WORD = re.compile(r"(?<![\p{L}\p{N}'’\-])\p{L}\p{Ll}{2,}(?![\p{L}\p{N}\-])")
 
 
@@ -149,6 +158,9 @@ class Propagator:
                 ]
                 for tok in names:
                     self._add(terms, PERSON, tok)
+                    if _SPELT_NAME.fullmatch(tok):
+                        # Spelt out ("W-I-L-D-I-N-G"): the name as it is written.
+                        self._add(terms, PERSON, tok.replace("-", "").capitalize())
                 if names and len(names[0]) >= 5 and names[0].isalpha():
                     terms.add(Term(PERSON, names[0], True, prefix_of=names[0].lower()))
             else:
@@ -247,6 +259,7 @@ class Propagator:
         if prefixes:
             out.extend(self._shortened(text, prefixes))
         out.extend(_bare_possessives(text, plain))
+        out.extend(_respelt(text, plain))
         return out
 
     def _shortened(self, text: str, prefixes: list[Term]) -> list[Detection]:
@@ -291,6 +304,24 @@ _ORDINARY_BEFORE = re.compile(
     r"(?i)(?<![\p{L}'’])(?:a|an|the|my|your|his|our|their|its|this|some|any|no|every|i|"
     r"you|we|they|he|she|to|will|would|can|could|should|might|must)[ ]+$"
 )
+
+
+def _respelt(text: str, terms: Iterable[Term]) -> list[Detection]:
+    """A person's name written with hyphens to show how it is said or spelt ("Ok-SAN-a" of
+    "Oksana", "M-I-C-K" of "Mick")."""
+    names = {
+        t.text.casefold()
+        for t in terms
+        if t.type == PERSON and len(t.text) >= 3 and t.text.isalpha()
+    }
+    out: list[Detection] = []
+    if not names:
+        return out
+    for m in _HYPHENATED.finditer(text):
+        if m.group(0).replace("-", "").casefold() in names:
+            end = possessive_end(text, m.end())
+            out.append(Detection(m.start(), end, PERSON, 0.6, PROPAGATION_RECOGNIZER, 37))
+    return out
 
 
 def _bare_possessives(text: str, terms: Iterable[Term]) -> list[Detection]:

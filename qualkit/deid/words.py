@@ -41,7 +41,7 @@ TITLES: frozenset[str] = _words("titles")
 
 WORDLIKE_TITLES: frozenset[str] = _words("wordlike_titles")
 
-KINSHIP: tuple[str, ...] = _phrases("kinship")
+KINSHIP: tuple[str, ...] = _phrases("kinship") + _phrases("kinship_other_languages")
 KINSHIP_MODIFIERS: tuple[str, ...] = _phrases("kinship_modifiers")
 
 NICKNAME_PREFIXES: frozenset[str] = _words("nickname_prefixes")
@@ -49,6 +49,7 @@ NICKNAME_PREFIXES: frozenset[str] = _words("nickname_prefixes")
 NAME_WORDS: frozenset[str] = _words("name_words")
 
 TRANSCRIPT_WORDS: frozenset[str] = _words("transcript_words")
+DIALECT_WORDS: frozenset[str] = _words("dialect_words")
 
 STREET_SUFFIXES: tuple[str, ...] = _phrases("street_suffixes")
 BUILDING_SUFFIXES: tuple[str, ...] = _phrases("building_suffixes")
@@ -99,6 +100,7 @@ class Lexicon:
         rules: Iterable[tuple[str, str]] = (),
     ) -> None:
         base = {w.lower() for w in STOP_WORDS} | set(NAME_WORDS) | set(TRANSCRIPT_WORDS)
+        base |= DIALECT_WORDS | NON_NAME_CAPS
         base |= set(KINSHIP) | set(TITLES) | set(MONTHS) | set(NUMBER_WORDS)
         base |= {w.lower() for w in extra}
         self._common = frozenset(base | {w.lower() for w in others})

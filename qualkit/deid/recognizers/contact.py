@@ -28,9 +28,11 @@ class AnyDomainEmailRecognizer(QualkitRecognizer):
 
 
 # "flori dot pop one nine eight eight at mail dot com": the domain part of a dictated
-# address, ending in a top-level domain said as a word.
+# address, ending in a top-level domain said as a word; a part may end in letters spelt
+# out ("at harbour h f dot org dot uk").
 _SPOKEN_DOMAIN = re.compile(
-    r"(?i)(?<![\p{L}\p{N}])at[ ,]+[\p{L}\p{N}]+(?:[ ,\-]+dot[ ,\-]+[\p{L}]+)*"
+    r"(?i)(?<![\p{L}\p{N}])at[ ,]+[\p{L}\p{N}]+(?:[ ]\p{L}(?![\p{L}\p{N}])){0,4}"
+    r"(?:[ ,\-]+dot[ ,\-]+[\p{L}]+)*"
     r"[ ,\-]+dot[ ,\-]+(?:com|co|uk|org|net|ac|gov|info|io|me)(?![\p{L}\p{N}])"
     r"(?:[ ,\-]+dot[ ,\-]+(?:uk|com|org))?"
 )
@@ -56,6 +58,8 @@ class SpokenEmailRecognizer(QualkitRecognizer):
                 word = _LOCAL_WORD.search(text, max(0, start - 40), start)
                 if word is None or word.group(0).split()[0].rstrip(",-").lower() in _NOT_LOCAL:
                     break
+                if word.start() and text[word.start() - 1] in "'’":
+                    break  # the "s" of "it's"
                 start = word.start()
             if start < m.start():
                 yield Hit(start, m.end(), EMAIL_ADDRESS, self.SCORE)

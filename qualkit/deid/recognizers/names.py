@@ -402,8 +402,8 @@ class NicknameRecognizer(QualkitRecognizer):
             name = m.group("name")
             if name.lower() in STOP_WORDS or name.lower() in NON_NAME_CAPS:
                 continue
-            if self.ctx.lexicon.is_common(name):
-                continue
+            if self.ctx.lexicon.is_common(name) or self._plural_noun(name):
+                continue  # "Big Issue", "Young Farmers"
             end = strip_possessive(text, m.start(), m.end("name"))
             yield Hit(m.start("prefix"), end, PERSON, self.SCORE)
         if typed_in_lower_case(text):
@@ -426,6 +426,11 @@ class NicknameRecognizer(QualkitRecognizer):
                 m.group("name"), self.ctx.lists.all_allow()
             ):
                 yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
+
+    def _plural_noun(self, word: str) -> bool:
+        """A plural of an English noun ("Farmers"): a group, not a nickname."""
+        low = word.lower()
+        return len(low) >= 5 and low.endswith("s") and self.ctx.lexicon.is_known(low[:-1])
 
     def _first_name(self, word: str) -> bool:
         """A first name used in Great Britain that is no ordinary word ("rico", "dave")."""

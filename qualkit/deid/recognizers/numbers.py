@@ -440,7 +440,7 @@ _HANDLE = re.compile(r"(?<![\w.@/])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9
 # twenty". Written, it holds a dot, underscore or digit; said, "dot" or "underscore".
 _APP_HANDLE = re.compile(
     r"(?i)\b(?:snap(?:chat)?|insta(?:gram)?|ig|tik[ ]?tok|twitter|facebook|fb|threads)"
-    r"(?:[ ]+(?:name|handle|username|account|page))?[ ]*[,:]?[ ]*(?:is|it['’]?s|=)?[ ]*:?[ ]*"
+    r"(?:[ ]+(?:name|handle|username|account|page))?[ ]*[,:]?[ ]*(?:is|was|it['’]?s|=)?[ ]*:?[ ]*"
     r"@?(?P<handle>[\p{L}\p{N}_]+(?:[._][\p{L}\p{N}_]+)+|(?=[\p{N}_]*\p{L})[\p{L}\p{N}_]*\d[\p{L}\p{N}_]*"
     r"|[\p{L}\p{N}]+(?:[ ]+(?:dot|underscore)[ ]+[\p{L}\p{N}]+)+)"
 )
@@ -454,6 +454,12 @@ _HANDLE_SHAPE = re.compile(
     r"(?=[\p{N}_.]*\p{L}{2})"
     r"\p{L}[\p{L}\p{N}_]*(?:[._][\p{L}\p{N}_]+)+(?![\p{L}\p{N}_@/]|\.[\p{L}\p{N}])"
 )
+# A handle spelt out letter by letter, with "underscore" or "dot" ("R O R Y B, underscore,
+# M L two"): items apart, each a single letter, a number, or one of those two words.
+_SPELT_ITEM = re.compile(r"[\p{L}\p{N}]+")
+_SPELT_SEPARATOR = re.compile(r"[ ,\-]+")
+SPELT_LETTERS = 3
+_SPELT_MARK = re.compile(r"(?i)(?<![\p{L}])(?:underscore|dot)(?![\p{L}])")
 _APP_NAMED = re.compile(
     r"(?i)\b(?:snap(?:chat)?|insta(?:gram)?|tik[ ]?tok|twitter|facebook|threads|discord|"
     r"telegram|whatsapp)\b"
@@ -484,3 +490,39 @@ class SocialHandleRecognizer(QualkitRecognizer):
         if _APP_NAMED.search(text):
             for m in _HANDLE_SHAPE.finditer(text):
                 yield Hit(m.start(), m.end(), SOCIAL_HANDLE, 0.6)
+            if _SPELT_MARK.search(text):
+                yield from _spelt_handles(text)
+
+
+def _spelt_handles(text: str) -> Iterator[Hit]:
+    """Handles spelt out: runs of single letters, numbers, "underscore" and "dot", with at
+    least :data:`SPELT_LETTERS` letters and one of those two words."""
+    run: list[tuple[int, int, str]] = []
+
+    def close() -> Iterator[Hit]:
+        while run and run[-1][2] == "mark":
+            run.pop()
+        kinds = [kind for _, _, kind in run]
+        if kinds.count("letter") >= SPELT_LETTERS and "mark" in kinds:
+            yield Hit(run[0][0], run[-1][1], SOCIAL_HANDLE, 0.65)
+
+    pos = 0
+    for m in _SPELT_ITEM.finditer(text):
+        word = m.group(0)
+        low = word.lower()
+        if len(word) == 1 and word.isalpha():
+            kind = "letter"
+        elif low in ("underscore", "dot"):
+            kind = "mark"
+        elif word.isdigit() or number_value(low) is not None:
+            kind = "number"
+        else:
+            kind = ""
+        joined = bool(run) and _SPELT_SEPARATOR.fullmatch(text, pos, m.start()) is not None
+        if kind and (joined or not run):
+            run.append((m.start(), m.end(), kind))
+        else:
+            yield from close()
+            run = [(m.start(), m.end(), kind)] if kind else []
+        pos = m.end()
+    yield from close()

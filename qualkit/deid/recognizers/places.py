@@ -74,9 +74,12 @@ _BUILDING_SUFFIX = compile_words(BUILDING_SUFFIXES)
 _ESTATE = compile_words(ESTATE_WORDS)
 _NAME_RUN = rf"(?:(?:St\.?|Saint)[ ]+)?{CAP}(?:[ ]+(?:{CAP}|&|and|of|de|la|le))*?"
 _LOWER_NAME = r"\p{Ll}[\p{Ll}'’\-]{2,}"
+# A flat's number may give its floor and door, as in Scotland: "flat 2/1", "2 stroke 1".
+_FLAT_NUMBER = r"\d{1,4}[A-Za-z]?(?:[ ]*(?:/|(?i:stroke|slash))[ ]*\d{1,2})?"
 _NUMBER = (
-    r"(?:(?i:flat|unit|apartment|apt|room|no\.?|number)[ ]+\d{1,4}[A-Za-z]?,?[ ]+)?"
-    r"\d{1,4}[A-Za-z]?(?:[ ]?-[ ]?\d{1,4})?,?"
+    rf"(?:(?:(?i:flat|unit|apartment|apt|room|no\.?|number)[ ]+{_FLAT_NUMBER},?[ ]+)?"
+    r"\d{1,4}[A-Za-z]?(?:[ ]?[-/][ ]?\d{1,4})?,?"
+    rf"|(?i:flat|unit|apartment|apt)[ ]+{_FLAT_NUMBER},?)"
 )
 # What an address or a capitalised name can start with: a digit, a capital letter or the
 # first letter of "flat", "unit", "apartment", "room", "no", "number" (a look-ahead that
