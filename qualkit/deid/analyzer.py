@@ -33,6 +33,7 @@ from qualkit.deid.medicines import is_medicine
 from qualkit.deid.nlp import EngineConfig, make_nlp_engine
 from qualkit.deid.numwords import number_value
 from qualkit.deid.propagation import (
+    THE_NAMED,
     Propagator,
     Term,
     extend_possessives,
@@ -1049,8 +1050,7 @@ def _repeated_ages(text: str, detections: list[Detection]) -> list[Detection]:
 _NAME_SLOTS = frozenset(
     {"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "npadvmod", "compound", "attr"}
 )
-# A capitalised English noun after "the" inside a sentence ("at the Lantern").
-THE_NAMED = "TheCapitalised"
+# A capitalised English noun after "the" inside a sentence ("at the Lantern"): THE_NAMED.
 _THE_CAPITALISED = re.compile(r"(?<![\p{L}'’\-])the[ ](\p{Lu}\p{Ll}{2,})(?![\p{L}'’\-])")
 _NOT_NAMED_ENTS = frozenset({"NORP", "LANGUAGE", "DATE", "TIME", "EVENT", "CARDINAL", "ORDINAL"})
 _NOT_NAMED_AFTER_THE = (

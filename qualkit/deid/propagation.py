@@ -45,6 +45,8 @@ from qualkit.deid.words import (
 )
 
 PROPAGATION_RECOGNIZER = "Propagation"
+# The detector's name for a capitalised word after "the" ("at the Lantern").
+THE_NAMED = "TheCapitalised"
 # In a text typed in lower case, names are detected with less certainty; a detection with
 # this share of the usual least score is spread to the other mentions.
 LOWER_CASE_SCORE_SHARE = 0.5
@@ -67,7 +69,7 @@ _WEAK_SEEDS = frozenset(
         "SpacyRecognizer",
         PROPAGATION_RECOGNIZER,
         "UnknownCapitalisedRecognizer",
-        "TheCapitalised",
+        THE_NAMED,
         "",
     ]
 )
