@@ -7,9 +7,9 @@ split (independent/test) is never read here.
     .venv/bin/python scripts/token_scorer.py train
         writes qualkit/deid/data/token_scorer.json
     .venv/bin/python scripts/token_scorer.py crossval [--detect 0.35] [--misses] [--json]
-        leave-one-study-out on independent/dev, fresh, fresh2 and fresh3: for each study, the scorer is
-        trained on all other development data and the study is de-identified with it and
-        its own lists;
+        leave-one-study-out on independent/dev, fresh, fresh2 and fresh3: for each study,
+        the scorer is trained on all other development data and the study is de-identified
+        with it and its own lists;
         the pooled figures are the honest dev figures.
 """
 
