@@ -572,9 +572,14 @@ class Detector:
         for m in _PLACE_WORD.finditer(text):
             word = m.group(0)
             low = word.lower()
-            if low in STOP_WORDS or len(low) < 4 or self.lexicon.is_common(low):
+            if low in STOP_WORDS or len(low) < 4 or low in _MONTH_WORDS:
                 continue
             stats = self.gazetteer.get(low)
+            # An ordinary word only as a large place, capitalised inside a sentence ("a
+            # Cork man"); never in lower case ("a cork board"), nor as a possible miss.
+            common = self.lexicon.is_common(low)
+            if common and (stats.place < COMMON_WORD_PLACE_SIZE or not word[:1].isupper()):
+                continue
             if not stats.place or any(s < m.end() and m.start() < e for s, e in covered):
                 continue
             if self._allowed(word):
@@ -602,7 +607,7 @@ class Detector:
                 sure.append(
                     Detection(m.start(), m.end(), LOCATION, 0.6, GAZETTEER_PLACE, SCORER_RANK)
                 )
-            elif stats.place >= POSSIBLE_PLACE_SIZE:
+            elif stats.place >= POSSIBLE_PLACE_SIZE and not common:
                 unsure.append(
                     Detection(m.start(), m.end(), LOCATION, 0.3, GAZETTEER_PLACE, SCORER_RANK)
                 )
@@ -1068,6 +1073,8 @@ _NOT_NAMED_AFTER_THE = (
 GAZETTEER_PLACE = "GazetteerPlace"
 DETECTED_PLACE_SIZE = 10_000
 POSSIBLE_PLACE_SIZE = 5_000
+# A place name that is also an ordinary word is a place at this size or more.
+COMMON_WORD_PLACE_SIZE = 100_000
 # A name of five letters or more with an "s" ("the maguires", "bernies first"): from a
 # first name this common in Great Britain, or a surname this common.
 NAME_WITH_S = "NameWithS"

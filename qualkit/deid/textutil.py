@@ -117,10 +117,11 @@ _SENTENCE_FIRST = re.compile(r"(?:[.!?][ \t]+|\n[ \t]*)(\p{L})")
 
 
 # Words after which a lower-case word is used as a word, not as a name: "the robin",
-# "a mason", "be frank", "before dawn", "never rob anyone", "so lucky".
+# "a mason", "be frank", "before dawn", "never rob anyone", "so lucky", "will rose".
 _WORD_USE_BEFORE = re.compile(
     r"(?i)(?<![\p{L}'’])(?:a|an|the|my|your|his|our|their|its|this|that|some|any|no|every|"
-    r"be|been|being|never|before|very|so|too|more|most|less)[ ]+$"
+    r"be|been|being|never|before|very|so|too|more|most|less|"
+    r"will|would|can|could|should|shall|might|must)[ ]+$"
 )
 
 
