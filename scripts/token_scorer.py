@@ -52,7 +52,7 @@ def dev_docs() -> list[GoldDoc]:
     """The independent development transcripts: ``independent/dev`` and the later sets
     ``fresh``, ``fresh2`` and ``fresh3`` (each scored once unseen, development data since)."""
     root = FIXTURES / "independent"
-    parts = ("dev", "fresh", "fresh2", "fresh3")
+    parts = ("dev", "fresh", "fresh2", "fresh3", "fresh4")
     return [doc for part in parts for doc in load_markup_dir(root / part)]
 
 

@@ -914,3 +914,56 @@ def test_a_capitalised_word_alone_in_quotation_marks_is_a_possible_miss() -> Non
     taken = [Detection(text.rindex("Tam"), text.rindex("Tam") + 3, "PERSON", 0.9, "X")]
     found = [text[d.start : d.end] for d in detector._quoted(text, taken)]
     assert found == ["Ghost", "Big"]
+
+
+def test_a_house_number_said_in_words_makes_an_address() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.places import StreetRecognizer
+    from qualkit.deid.words import Lexicon
+
+    street = StreetRecognizer(RecognizerContext(lexicon=Lexicon()))
+    text = "In flat three, nineteen Morvah Terrace. Before, number eleven, Wheal Tamsyn Close."
+    assert _found(street, text) == [
+        "flat three, nineteen Morvah Terrace",
+        "number eleven, Wheal Tamsyn Close",
+    ]
+    # A time before a street name is no house number.
+    assert _found(street, "I'll meet you at ten Market Street.") == ["Market Street"]
+
+
+def test_a_postcode_read_out_letter_by_letter() -> None:
+    from qualkit.deid.recognizers.uk import SpokenPostcodeRecognizer
+
+    rec = SpokenPostcodeRecognizer()
+    assert _found(rec, "it's l l thirteen nine z q. yep") == ["l l thirteen nine z q"]
+    assert _found(rec, "N oh two, four A B, that's it") == ["N oh two, four A B"]
+    # Letters and numbers that do not make a postcode's shape.
+    assert _found(rec, "I got a b and a c in maths, four a b") == []
+    assert _found(rec, "it was l l thirteen nine z") == []
+
+
+def test_words_of_another_language_in_a_transcript() -> None:
+    from qualkit.deid.codeswitch import other_language_words
+    from qualkit.deid.words import Lexicon
+
+    english = Lexicon(others=["that's", "fine", "where", "it", "is", "my", "daughter", "she"])
+    text = (
+        "That's fine where it is. Mae o'n gofyn os dach chi'n ei glywed o'n iawn. "
+        "Mae Sioned yn byw yng Nghaerdydd, ond mae hi'n iawn. My daughter. Sioned. She is fine."
+    )
+    words = {text[s:e] for s, e in other_language_words(text, english.is_known)}
+    assert {"gofyn", "chi'n", "iawn", "Mae", "yn", "byw"} <= words
+    # "Mae" opens a clause and is written in lower case elsewhere; names stay names:
+    # capitalised inside a clause, or alone.
+    assert not words & {"Sioned", "Nghaerdydd", "fine", "daughter"}
+    # A text typed all in lower case gives no capital to tell a name by.
+    lower = "i said so. i know. i did. i think so. i was. " + text.lower()
+    assert other_language_words(lower, english.is_known) == []
+
+
+def test_a_cue_timing_is_no_date() -> None:
+    from qualkit.deid.analyzer import _CLOCK, _MONTH_OR_YEAR
+
+    assert _CLOCK.fullmatch("00:02:38.300") and _CLOCK.fullmatch("12:47")
+    assert _MONTH_OR_YEAR.search("00:02:38.300")  # what the clock rule is there for
+    assert not _CLOCK.fullmatch("3.6.2019")

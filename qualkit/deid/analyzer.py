@@ -27,6 +27,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
 from qualkit.deid.anonymize import canonical
+from qualkit.deid.codeswitch import CODE_SWITCH_LANGUAGES, covered, other_language_words
 from qualkit.deid.gazetteer import Gazetteer, load_gazetteer
 from qualkit.deid.lists import DeidLists
 from qualkit.deid.medicines import is_medicine
@@ -95,6 +96,7 @@ NOT_MASKED: frozenset[str] = frozenset({"NRP"})
 _MONTH_OR_YEAR = re.compile(
     r"(?i)\b(?:" + "|".join(MONTHS + MONTH_ABBREVIATIONS) + r")\b|\b(?:19|20)\d\d\b|\d[/.]\d"
 )
+_CLOCK = re.compile(r"\d{1,2}:\d\d(?::\d\d)?(?:[.,]\d{1,3})?")
 _KIN_AND_TITLES = frozenset(KINSHIP) | TITLES | frozenset({"mum", "dad", "nan", "mam"})
 _WORD_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)[ ]$")
 _WORD_AFTER = re.compile(r"[ ](\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}\-])")
@@ -162,7 +164,8 @@ class DetectorConfig:
     ``recognizers`` names qualkit recognizers to use (all registered ones when None);
     ``score_threshold`` drops weaker detections; ``propagate`` masks every mention of a
     value found once; ``use_scorer`` adds the trained token scorer's detections
-    (:mod:`qualkit.deid.scorer`).
+    (:mod:`qualkit.deid.scorer`); ``code_switch_languages`` are languages whose ordinary
+    words inside an English transcript are never names (:mod:`qualkit.deid.codeswitch`).
     """
 
     engine: EngineConfig = field(default_factory=EngineConfig)
@@ -171,6 +174,7 @@ class DetectorConfig:
     propagate: bool = True
     batch_size: int = 8
     use_scorer: bool = True
+    code_switch_languages: tuple[str, ...] = CODE_SWITCH_LANGUAGES
 
 
 class Detector:
@@ -314,6 +318,9 @@ class Detector:
     ) -> list[Detection]:
         """Add every mention of ``terms`` in ``text`` to its detections."""
         extra = self._outside_allowed(text, self.propagator.mentions(text, terms))
+        foreign = self._other_language_words(text) if extra else []
+        if foreign:
+            extra = [d for d in extra if not _in_other_language(text, d, foreign)]
         return self._extend_names(text, resolve_overlaps(text, detections + extra))
 
     def _extend_names(self, text: str, detections: list[Detection]) -> list[Detection]:
@@ -655,6 +662,12 @@ class Detector:
         dets = self._outside_allowed(text, dets)
         scored = self._outside_allowed(text, scored)
         possible = self._outside_allowed(text, possible)
+        foreign = self._other_language_words(text)
+        if foreign:
+            dets, scored, possible = (
+                [d for d in group if not _in_other_language(text, d, foreign)]
+                for group in (dets, scored, possible)
+            )
         dets = extend_possessives(text, _whole_hyphenated(text, dets + scored))
         dets = self._extend_names(text, resolve_overlaps(text, dets))
         dets = self._coordinated_names(text, dets)
@@ -665,6 +678,14 @@ class Detector:
         if doc is not None:
             dets = self._the_capitalised(text, doc, dets)
         return dets, possible + places
+
+    def _other_language_words(self, text: str) -> list[tuple[int, int]]:
+        """Words of Welsh, Irish or Gaelic that the speaker switched into
+        (:mod:`qualkit.deid.codeswitch`)."""
+        langs = self.config.code_switch_languages
+        if not langs:
+            return []
+        return other_language_words(text, self.lexicon.is_known, langs)
 
     def _scored(
         self, text: str, artifacts: NlpArtifacts
@@ -804,8 +825,10 @@ class Detector:
         if not surface:
             return None
         if etype == DATE_TIME:
-            # Only calendar dates; relative ones ("last week", "two years") are kept.
-            return (start, end) if _MONTH_OR_YEAR.search(surface) else None
+            # Only calendar dates; relative ones ("last week", "two years") are kept, and
+            # so are clock times and cue timings ("00:02:38.300").
+            date = _MONTH_OR_YEAR.search(surface) and not _CLOCK.fullmatch(surface)
+            return (start, end) if date else None
         if not any(ch.isalpha() for ch in surface):
             return None
         words = surface.split()
@@ -1195,6 +1218,11 @@ class NoContextEnhancer(ContextAwareEnhancer):
         context: list[str] | None = None,
     ) -> list[RecognizerResult]:
         return raw_results
+
+
+def _in_other_language(text: str, det: Detection, words: Sequence[tuple[int, int]]) -> bool:
+    """Whether a name-type detection is made only of another language's words."""
+    return det.type in _NAME_TYPES and covered(det.start, det.end, words, text)
 
 
 def _within(det: Detection, spans: Sequence[tuple[int, int]]) -> bool:

@@ -51,6 +51,7 @@ from qualkit.deid.recognizers.uk import (
     QualkitUkNinoRecognizer,
     QualkitUkPostcodeRecognizer,
     SpokenPhoneRecognizer,
+    SpokenPostcodeRecognizer,
     UkPhoneRecognizer,
 )
 
@@ -95,6 +96,7 @@ for _cls in (
     DenyListRecognizer,
     UkPhoneRecognizer,
     SpokenPhoneRecognizer,
+    SpokenPostcodeRecognizer,
     QualkitNhsRecognizer,
     AnyDomainEmailRecognizer,
     SpokenEmailRecognizer,

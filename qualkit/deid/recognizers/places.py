@@ -21,6 +21,7 @@ from qualkit.deid.words import (
     ESTATE_WORDS,
     LOWER_STREET_SUFFIXES,
     NON_NAME_CAPS,
+    NUMBER_WORDS,
     STREET_SUFFIXES,
 )
 
@@ -122,6 +123,17 @@ _NOT_STREET_NAMES = frozenset(
 )
 _WORD_BEFORE = re.compile(rf"(?P<word>{_LOWER_NAME})[ ]+$")
 _NUMBER_BEFORE = re.compile(rf"(?i:{_NUMBER})[ ]+$")
+# A house or flat number said in words, as a transcriber may write it: "nineteen Morvah
+# Terrace", "flat three, nineteen ...", "number eleven, Wheal Tamsyn Close".
+_NUMBER_WORD = "|".join(
+    [*sorted((w for w in NUMBER_WORDS if w.isalpha()), key=len, reverse=True), "hundred"]
+)
+_SAID_NUMBER = rf"(?:{_NUMBER_WORD})(?:(?:[ -]|[ ]and[ ])(?:{_NUMBER_WORD})){{0,3}}"
+_SAID_NUMBER_BEFORE = re.compile(
+    rf"\b(?i:(?:(?:flat|unit|apartment|room|number|no\.?)[ ]+{_SAID_NUMBER},?[ ]+)?"
+    rf"(?<!\b(?:at|about|around|till|until|past|after|before)[ ]){_SAID_NUMBER}"
+    rf"|(?:flat|unit|apartment|number|no\.?)[ ]+{_SAID_NUMBER}),?[ ]+$"
+)
 
 _ESTATE_CAP = re.compile(rf"(?P<name>{_NAME_RUN})[ ]+(?P<suffix>(?i:{_ESTATE}))\b")
 _ESTATE_LOWER = re.compile(rf"\b(?P<name>{_LOWER_NAME})[ ]+(?P<suffix>{_ESTATE})\b")
@@ -190,6 +202,10 @@ class StreetRecognizer(_PlaceBase):
             end = m.end("suffix")
             if m.group("num") and name_start == m.start("name"):
                 yield Hit(m.start("num"), end, STREET_ADDRESS, 0.85)
+                continue
+            said = _SAID_NUMBER_BEFORE.search(text, max(0, name_start - 60), name_start)
+            if said:
+                yield Hit(said.start(), end, STREET_ADDRESS, 0.8)
             else:
                 yield Hit(name_start, end, LOCATION, self.SCORE)
         for m in _STREET_LOWER.finditer(text, overlapped=True):

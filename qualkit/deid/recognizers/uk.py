@@ -11,7 +11,7 @@ from presidio_analyzer.predefined_recognizers import UkNinoRecognizer, UkPostcod
 
 from qualkit.deid.numwords import ZERO_WORDS, is_spoken_digit_word, number_value, spoken_digits
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, RecognizerContext
-from qualkit.deid.spans import PHONE_NUMBER, UK_NHS
+from qualkit.deid.spans import PHONE_NUMBER, UK_NHS, UK_POSTCODE
 
 _SEP = r"[ \u00a0\-.]?"
 _PHONE = re.compile(
@@ -163,6 +163,62 @@ _NINO_PATTERNS = (
         0.85,
     ),
 )
+
+
+# One piece of a postcode read out: a letter ("l", "Z"), a number in digits or in words.
+_SAID_PIECE = re.compile(r"(?<![\w'’])(?:\p{L}|\d{1,2}|\p{L}{2,9})(?![\w'’])")
+_PIECE_GAP = re.compile(r"[ ,]{1,3}")
+_POSTCODE_SHAPE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}")
+
+
+class SpokenPostcodeRecognizer(QualkitRecognizer):
+    """A postcode read out letter by letter, numbers in words or digits: "l l thirteen
+    nine z q" (LL13 9ZQ). Only a run that spells a whole postcode's shape counts."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (UK_POSTCODE,)
+    RANK: ClassVar[int] = 10
+    SCORE: ClassVar[float] = 0.8
+
+    def find(self, text: str) -> Iterator[Hit]:
+        run: list[tuple[int, int, str]] = []
+        last_end = -1
+        for m in _SAID_PIECE.finditer(text):
+            piece = _postcode_piece(m.group(0))
+            joined = bool(run) and _PIECE_GAP.fullmatch(text, last_end, m.start())
+            if run and (piece is None or not joined):
+                yield from self._spelt(run)
+                run = []
+            if piece is not None:
+                run.append((m.start(), m.end(), piece))
+                last_end = m.end()
+        yield from self._spelt(run)
+
+    def _spelt(self, run: list[tuple[int, int, str]]) -> Iterator[Hit]:
+        i = 0
+        while i < len(run):
+            best = None
+            for j in range(min(len(run), i + 9), i + 3, -1):
+                if _POSTCODE_SHAPE.fullmatch("".join(p for _, _, p in run[i:j])):
+                    best = j
+                    break
+            if best is None:
+                i += 1
+                continue
+            yield Hit(run[i][0], run[best - 1][1], UK_POSTCODE, self.SCORE)
+            i = best
+
+
+def _postcode_piece(word: str) -> str | None:
+    """What one spoken word adds to a postcode: a capital letter or digits; None if it
+    cannot be part of one."""
+    if len(word) == 1:
+        return word.upper() if word.isalpha() else word
+    if word.isdigit():
+        return word
+    if word.lower() in ZERO_WORDS:
+        return "0"
+    value = number_value(word)
+    return str(value) if value is not None and value < 100 else None
 
 
 class QualkitUkNinoRecognizer(UkNinoRecognizer):
