@@ -119,12 +119,18 @@ def has_session_cookie(page: Any, *, wait_for: bool | None = None) -> bool:
 
 def choose(page: Any, label: str, text: str, *, multi: bool = False) -> None:
     """Pick an option in a Streamlit select box or multiselect with the keyboard only."""
-    only_one(page, label).focus()
+    box = only_one(page, label)
+    box.focus()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type(text)
+    # On a busy machine the list can still be filtering when Enter comes: wait until the
+    # option typed is the first one offered.
+    page.get_by_role("option").first.filter(has_text=text).wait_for()
     page.keyboard.press("Enter")
     if multi:
         page.keyboard.press("Escape")  # close the list of options
+        chosen = page.locator("[data-testid='stMultiSelect']").filter(has=box.first)
+        chosen.locator("[data-tag]").filter(has_text=text).first.wait_for()
     settle(page)
 
 

@@ -195,7 +195,7 @@ def test_invited_person_chooses_a_password_and_signs_in(app: Any, page: Any, bro
 @pytest.mark.slow
 @pytest.mark.browser
 def test_after_a_reset_the_person_chooses_a_new_password_first(app: Any, page: Any) -> None:
-    from tests.test_browser_app import PASSWORD, settle, sign_in
+    from tests.test_browser_app import PASSWORD, has_session_cookie, settle, sign_in
 
     runner = CliRunner()
     result = runner.invoke(
@@ -212,6 +212,9 @@ def test_after_a_reset_the_person_chooses_a_new_password_first(app: Any, page: A
     page.get_by_role("heading", name="Choose a new password").wait_for()
     settle(page)
     assert page.get_by_role("heading", name="My transcripts").count() == 0
+    # The sign-in cookie is set a moment after the page by a small script; reload only
+    # once the browser holds it.
+    assert has_session_cookie(page, wait_for=True)
     page.reload()  # the cookie resumes the session, and the change is still asked for
     page.get_by_role("heading", name="Choose a new password").wait_for()
     page.get_by_role("textbox", name="New password", exact=True).fill(PASSWORD)
