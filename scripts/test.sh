@@ -88,7 +88,7 @@ $BIN/ruff format --check .
 echo "== mypy"
 $BIN/mypy
 echo "== tests on SQLite"
-QUALKIT_TEST_DB= $BIN/pytest -q -p no:cacheprovider "$@"
+QUALKIT_TEST_DB= $BIN/pytest -q -p no:cacheprovider --durations=15 "$@"
 if [ -n "$PG_URL" ]; then
   echo "== database tests on PostgreSQL"
   QUALKIT_TEST_DB="$PG_URL" $BIN/pytest -q -p no:cacheprovider -m db "$@"

