@@ -89,7 +89,6 @@ def test_spoken_email_address() -> None:
     assert _found(rec, "look at a b c d e f g dot com") == []
 
 
-
 def test_web_address_in_any_domain() -> None:
     from qualkit.deid.recognizers.contact import AnyDomainUrlRecognizer
 
@@ -102,6 +101,7 @@ def test_web_address_in_any_domain() -> None:
     assert _found(rec, "(www.sunrise-project.scot)") == ["www.sunrise-project.scot"]
     # No web address: "www." alone, a host with no dot, an e-mail address.
     assert _found(rec, "the www. thing, http://localhost, jo@www.mail.org") == []
+
 
 # Chunks of long texts --------------------------------------------------------------------
 
