@@ -319,6 +319,16 @@ def test_email_in_any_domain(detector: Detector) -> None:
     assert ("chef.rho.w@mailbox.example", "EMAIL_ADDRESS") in found(detector, text)
 
 
+def test_a_surname_in_an_email_address_is_a_name_where_it_is_said_again(
+    detector: Detector,
+) -> None:
+    text = "Just email me, p.greaves@keelhouse.example. Greaves with an e-a. Ta."
+    assert masked(detector, text, "Greaves")
+    # A word of the address that is no name ("referrals") is not spread.
+    text = "Send it to referrals@keelhouse.example and the Referrals team will ring."
+    assert not any_masked(detector, text, "Referrals")
+
+
 def test_flat_number_in_street_address(detector: Detector) -> None:
     text = "She got a room at Flat 3, 17 Quarrendon Crescent, last spring."
     assert ("Flat 3, 17 Quarrendon Crescent", "STREET_ADDRESS") in found(detector, text)

@@ -956,6 +956,18 @@ def test_a_postcode_read_out_letter_by_letter() -> None:
     assert _found(rec, "it was l l thirteen nine z") == []
 
 
+def test_a_national_insurance_number_read_out() -> None:
+    from qualkit.deid.recognizers.uk import SpokenNinoRecognizer
+
+    rec = SpokenNinoRecognizer()
+    text = "I know it by heart. Q Q four six two nine one eight C. Said it that many times."
+    assert _found(rec, text) == ["Q Q four six two nine one eight C"]
+    assert _found(rec, "it's j t, 12 34 56, b") == ["j t, 12 34 56, b"]
+    # A last letter past D, or too few numbers, is no National Insurance number.
+    assert _found(rec, "Q Q four six two nine one eight E") == []
+    assert _found(rec, "a b four six two nine c") == []
+
+
 def test_words_of_another_language_in_a_transcript() -> None:
     from qualkit.deid.codeswitch import other_language_words
     from qualkit.deid.words import Lexicon

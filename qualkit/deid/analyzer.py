@@ -60,6 +60,7 @@ from qualkit.deid.scorer import (
 from qualkit.deid.spans import (
     AGE,
     DATE_TIME,
+    EMAIL_ADDRESS,
     LOCATION,
     ORGANIZATION,
     PERSON,
@@ -457,6 +458,43 @@ class Detector:
             extra.append(Detection(m.start(), m.end(), PERSON, 0.6, NAME_PAIR, SCORER_RANK))
         return resolve_overlaps(text, detections + extra) if extra else detections
 
+    def _names_in_email_addresses(self, text: str, detections: list[Detection]) -> list[Detection]:
+        """A first name or surname in an e-mail address's local part ("p.greaves@...") is
+        a name where the text says it again ("Greaves with an e-a"): a part of four letters
+        or more that is a British first name or surname and no everyday word, capitalised
+        (or in any case in a text typed in lower case)."""
+        emails = [d for d in detections if d.type == EMAIL_ADDRESS]
+        if not emails:
+            return detections
+        lower = typed_in_lower_case(text)
+        taken = [(d.start, d.end) for d in detections]
+        extra: list[Detection] = []
+        for det in emails:
+            local = text[det.start : det.end].partition("@")[0]
+            for part in _LOCAL_PART_SPLIT.split(local):
+                low = part.lower()
+                if len(low) < 4 or not low.isalpha() or self.lexicon.is_common(low):
+                    continue
+                stats = self.gazetteer.get(low)
+                if not (
+                    0 < stats.first_gb <= EMAIL_NAME_RANK or 0 < stats.last_gb <= EMAIL_NAME_RANK
+                ):
+                    continue
+                word = re.compile(
+                    rf"(?<![\p{{L}}\p{{N}}@.\-])(?i:{re.escape(low)})(?![\p{{L}}\p{{N}}@\-])"
+                )
+                for m in word.finditer(text):
+                    said = m.group(0)
+                    if not (said[0].isupper() or lower):
+                        continue
+                    if any(s < m.end() and m.start() < e for s, e in taken):
+                        continue
+                    extra.append(
+                        Detection(m.start(), m.end(), PERSON, 0.6, EMAIL_NAME, SCORER_RANK)
+                    )
+                    taken.append((m.start(), m.end()))
+        return resolve_overlaps(text, detections + extra) if extra else detections
+
     def _coordinated_names(self, text: str, detections: list[Detection]) -> list[Detection]:
         """A common first name joined by "and" or "or" to a detected name, or by "and" to
         "me" or "I", is a name too, in any case ("my foster carers sue and Phil", "me and
@@ -674,6 +712,7 @@ class Detector:
         dets = _repeated_ages(text, self._coordinated_ages(text, _ages_of_people(text, dets)))
         doc = artifacts.tokens if isinstance(artifacts.tokens, Doc) else None
         dets = self._names_with_an_s(text, doc, self._first_and_surnames(text, dets))
+        dets = self._names_in_email_addresses(text, dets)
         dets, places = self._gazetteer_places(text, dets)
         if doc is not None:
             dets = self._the_capitalised(text, doc, dets)
@@ -1125,6 +1164,11 @@ _QUOTED_CAPITALISED = re.compile(
 # A first name and a surname this common in Great Britain, side by side, are a name when
 # the surname is no English word.
 NAME_PAIR_RANK = 500
+# A part of an e-mail address's local part that is a first name or surname this common in
+# Great Britain is a name where the text says it again.
+EMAIL_NAME_RANK = 5000
+EMAIL_NAME = "NameInEmail"
+_LOCAL_PART_SPLIT = re.compile(r"[._+\-\d]+")
 NAME_PAIR = "FirstAndSurname"
 
 # Names this common in Great Britain are always worth a reviewer's look.

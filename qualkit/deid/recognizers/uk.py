@@ -11,7 +11,7 @@ from presidio_analyzer.predefined_recognizers import UkNinoRecognizer, UkPostcod
 
 from qualkit.deid.numwords import ZERO_WORDS, is_spoken_digit_word, number_value, spoken_digits
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, RecognizerContext
-from qualkit.deid.spans import PHONE_NUMBER, UK_NHS, UK_POSTCODE
+from qualkit.deid.spans import PHONE_NUMBER, UK_NHS, UK_NINO, UK_POSTCODE
 
 _SEP = r"[ \u00a0\-.]?"
 _PHONE = re.compile(
@@ -169,6 +169,7 @@ _NINO_PATTERNS = (
 _SAID_PIECE = re.compile(r"(?<![\w'’])(?:\p{L}|\d{1,2}|\p{L}{2,9})(?![\w'’])")
 _PIECE_GAP = re.compile(r"[ ,]{1,3}")
 _POSTCODE_SHAPE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}")
+_NINO_SHAPE = re.compile(r"[A-Z]{2}\d{6}[A-D]")
 
 
 class SpokenPostcodeRecognizer(QualkitRecognizer):
@@ -178,6 +179,9 @@ class SpokenPostcodeRecognizer(QualkitRecognizer):
     ENTITIES: ClassVar[tuple[str, ...]] = (UK_POSTCODE,)
     RANK: ClassVar[int] = 10
     SCORE: ClassVar[float] = 0.8
+    #: The shape the spelt letters and digits must make, and the most words it may take.
+    SHAPE: ClassVar[re.Pattern[str]] = _POSTCODE_SHAPE
+    MAX_PIECES: ClassVar[int] = 9
 
     def find(self, text: str) -> Iterator[Hit]:
         run: list[tuple[int, int, str]] = []
@@ -197,15 +201,22 @@ class SpokenPostcodeRecognizer(QualkitRecognizer):
         i = 0
         while i < len(run):
             best = None
-            for j in range(min(len(run), i + 9), i + 3, -1):
-                if _POSTCODE_SHAPE.fullmatch("".join(p for _, _, p in run[i:j])):
+            for j in range(min(len(run), i + self.MAX_PIECES), i + 3, -1):
+                if self.SHAPE.fullmatch("".join(p for _, _, p in run[i:j])):
                     best = j
                     break
             if best is None:
                 i += 1
                 continue
-            yield Hit(run[i][0], run[best - 1][1], UK_POSTCODE, self.SCORE)
+            yield Hit(run[i][0], run[best - 1][1], self.ENTITIES[0], self.SCORE)
             i = best
+
+
+class SpokenNinoRecognizer(SpokenPostcodeRecognizer):
+    """A National Insurance number read out: "Q Q four six two nine one eight C"."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (UK_NINO,)
+    SHAPE: ClassVar[re.Pattern[str]] = _NINO_SHAPE
 
 
 def _postcode_piece(word: str) -> str | None:
