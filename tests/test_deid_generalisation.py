@@ -29,9 +29,9 @@ def test_token_scorer_never_saw_the_test_split() -> None:
     assert scorer is not None
     trained = set(scorer.meta["trained_on"])
     test = load_markup_dir(INDEPENDENT / "test")
-    parts = ("dev", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
+    parts = ("dev", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")
     dev = [g for part in parts for g in load_markup_dir(INDEPENDENT / part)]
-    assert len(test) == 21 and len(dev) == 101
+    assert len(test) == 21 and len(dev) == 117
     assert not {f"{g.key}:{text_hash(g.text)[:16]}" for g in test} & trained
     assert {f"{g.key}:{text_hash(g.text)[:16]}" for g in dev} <= trained
 
@@ -100,13 +100,14 @@ FIRST_SCORES = {
     "fresh3": (16, 0.973, 0.915, 0.064, 0.067, 0.785),
     "fresh4": (16, 0.967, 0.921, 0.083, 0.083, 0.688),
     "fresh5": (16, 0.983, 0.922, 0.038, 0.043, 0.894),
+    "fresh6": (16, 0.982, 0.925, 0.047, 0.024, 0.815),
 }
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("part", sorted(FIRST_SCORES))
 def test_figures_on_the_later_unseen_sets_do_not_fall(part: str) -> None:
-    """``independent/fresh`` to ``fresh5`` were each scored once
+    """``independent/fresh`` to ``fresh6`` were each scored once
     before they were read and are development data since; these floors are those first
     scores, so a change that loses ground on them fails."""
     files, direct, quasi, leaked, keep, precision = FIRST_SCORES[part]

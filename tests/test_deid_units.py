@@ -993,3 +993,110 @@ def test_a_cue_timing_is_no_date() -> None:
     assert _CLOCK.fullmatch("00:02:38.300") and _CLOCK.fullmatch("12:47")
     assert _MONTH_OR_YEAR.search("00:02:38.300")  # what the clock rule is there for
     assert not _CLOCK.fullmatch("3.6.2019")
+
+
+def test_the_day_of_the_week_belongs_to_the_date() -> None:
+    from qualkit.deid.recognizers.numbers import CalendarDateRecognizer
+
+    rec = CalendarDateRecognizer()
+    assert "Tue, 21 May 2024" in _found(rec, "Date: Tue, 21 May 2024\nMode: In person")
+    assert "Tuesday 21st May 2024" in _found(rec, "It was Tuesday 21st May 2024, late.")
+
+
+def test_a_day_of_the_month_on_its_own() -> None:
+    from qualkit.deid.recognizers.numbers import CalendarDateRecognizer
+
+    rec = CalendarDateRecognizer()
+    assert _found(rec, "He was back in A&E on the 27th with pneumonia.") == ["27th"]
+    assert _found(rec, "Good luck on the 2nd, I mean that.") == ["2nd"]
+    assert "14th" in _found(rec, "In January, the 14th, near the shops.")
+    # An ordinal that counts something else.
+    assert _found(rec, "We were on the 2nd floor. It was the 3rd time.") == []
+
+
+def test_a_word_spelt_out_after_a_word_or_with_commas() -> None:
+    from qualkit.deid.recognizers.names import SpeltOutRecognizer
+
+    rec = SpeltOutRecognizer()
+    assert _found(rec, "It's spelt mad, like A-O-I-F-E, I don't know.") == ["A-O-I-F-E"]
+    assert _found(rec, "it's S, I, A, N, yeah.") == ["S, I, A, N"]
+    # Short lists of letters, and grades, are not spelt words.
+    assert _found(rec, "I got A, B, B in my exams. Plan a, b, or c.") == []
+
+
+def test_handles_with_an_underscore_or_two_dots_or_said_with_underscore() -> None:
+    from qualkit.deid.recognizers.numbers import SocialHandleRecognizer
+
+    rec = SocialHandleRecognizer()
+    text = "On snap. Me old one was crocky_jay. Or shan.dee.xo. So jaydz underscore x zero nine?"
+    assert _found(rec, text) == ["crocky_jay", "shan.dee.xo", "jaydz underscore x zero nine"]
+    # Web addresses and abbreviations are not handles.
+    assert _found(rec, "On snapchat. e.g. bbc.co.uk or www.thing.com, i.e. that.") == []
+
+
+def test_a_lower_case_street_after_a_house_number() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.places import StreetRecognizer
+    from qualkit.deid.words import Lexicon
+
+    street = StreetRecognizer(RecognizerContext(lexicon=Lexicon(others=["borough", "pound"])))
+    text = "it's flat 2, 148 borough road, ch41 7zq."
+    assert _found(street, text) == ["flat 2, 148 borough road"]
+    assert _found(street, "i paid 5 pound road tax. a borough road.") == []
+
+
+def test_a_name_spelt_another_way_by_the_transcriber() -> None:
+    from qualkit.deid.propagation import Propagator, one_edit_apart
+    from qualkit.deid.spans import Detection
+    from qualkit.deid.words import Lexicon
+
+    assert one_edit_apart("ola", "olla") and one_edit_apart("kasia", "kasha")
+    assert not one_edit_apart("ola", "ola") and not one_edit_apart("tom", "tomas")
+    prop = Propagator(Lexicon(others=["dear"]))
+    text = "About Ola. Olla, sorry, Ola. Dean rang. Dear me. Kasia and Kasha."
+    dets = [
+        Detection(6, 9, "PERSON", 0.9, "X"),
+        Detection(text.index("Dean"), text.index("Dean") + 4, "PERSON", 0.9, "X"),
+        Detection(text.index("Kasia"), text.index("Kasia") + 5, "PERSON", 0.9, "X"),
+    ]
+    found = {text[d.start : d.end] for d in prop.mentions(text, prop.terms_from(text, dets))}
+    assert {"Olla", "Kasha"} <= found
+    assert "Dear" not in found  # one letter from "Dean", but an English word
+
+
+def test_rough_ages_and_a_baby_s_age_in_months() -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer
+
+    rec = AgeRecognizer()
+    assert "sixty-odd" in _found(rec, "Who's going to be my guarantor at sixty-odd? Nobody.")
+    assert "sixty-odd" in _found(rec, "There's a fella, Brian, sixty-odd, been clean a year.")
+    assert _found(rec, "I spent forty-odd on it, twenty-odd years ago.") == []
+    assert _found(rec, "And the bairn, she's fourteen month. I'd never met her.") == [
+        "fourteen month"
+    ]
+    assert _found(rec, "shes 14 months now and her name is blessing") == ["14 months"]
+    # Months that are no age.
+    text = "She's eight months pregnant. She was six months in the hostel. It's 8 months."
+    assert _found(rec, text) == []
+
+
+def test_a_value_only_ever_in_lower_case_in_a_cased_text_is_a_word_there() -> None:
+    from qualkit.deid.propagation import Propagator, Term
+    from qualkit.deid.words import Lexicon
+
+    prop = Propagator(Lexicon())
+    cased = (
+        "I went oan the bus. It was late. I got aff at the shops. Then I saw Ondine. "
+        "She was fine. I said hello. She said hello. We had tea. It was good. ondine laughed. "
+        "I went hame. I slept. I was tired."
+    )
+    terms = {Term("PERSON", "oan", False), Term("PERSON", "aff", False)}
+    terms |= {Term("PERSON", "ondine", False)}
+    found = [cased[d.start : d.end] for d in prop.mentions(cased, terms)]
+    assert sorted(found) == ["Ondine", "ondine"]
+    # Values confirmed in the key are masked wherever they are.
+    found = [cased[d.start : d.end] for d in prop.mentions(cased, terms, known=True)]
+    assert sorted(found) == ["Ondine", "aff", "oan", "ondine"]
+    # A short text, or one typed in lower case, tells nothing by its capitals.
+    short = "i grew up oan the hill."
+    assert [short[d.start : d.end] for d in prop.mentions(short, terms)] == ["oan"]

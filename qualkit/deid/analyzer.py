@@ -315,10 +315,11 @@ class Detector:
         }
 
     def propagate(
-        self, text: str, detections: list[Detection], terms: Iterable[Term]
+        self, text: str, detections: list[Detection], terms: Iterable[Term], known: bool = False
     ) -> list[Detection]:
-        """Add every mention of ``terms`` in ``text`` to its detections."""
-        extra = self._outside_allowed(text, self.propagator.mentions(text, terms))
+        """Add every mention of ``terms`` in ``text`` to its detections (``known``: values
+        confirmed in the key)."""
+        extra = self._outside_allowed(text, self.propagator.mentions(text, terms, known))
         foreign = self._other_language_words(text) if extra else []
         if foreign:
             extra = [d for d in extra if not _in_other_language(text, d, foreign)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import regex as re
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -29,6 +30,7 @@ from qualkit.deid.textutil import (
     phrase_alternation,
     possessive_end,
     strip_possessive,
+    typed_with_capitals,
 )
 from qualkit.deid.words import (
     BUILDING_SUFFIXES,
@@ -77,6 +79,8 @@ _TOKEN = re.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-.&]*")
 _APOSTROPHE = re.compile(r"['’]\p{L}")
 _SPELT_NAME = re.compile(r"\p{L}(?:-\p{L}){2,}")
 _HYPHENATED = re.compile(r"(?<![\p{L}\p{N}'’\-])\p{L}+(?:-\p{L}+)+(?![\p{L}\p{N}\-])")
+_WORD = re.compile(r"\p{L}+(?:['’\-]\p{L}+)*")
+_CAP_WORD = re.compile(r"(?<![\p{L}\p{N}'’\-])\p{Lu}\p{Ll}{3,}(?![\p{L}\p{N}\-])")
 _SHORT_WORD = re.compile(r"(?<![\p{L}\p{N}'’\-])\p{L}\p{Ll}{2,}(?![\p{L}\p{N}\-])")
 
 
@@ -217,8 +221,9 @@ class Propagator:
             ):
                 terms.add(Term(PERSON, low, exact_case=True))
 
-    def mentions(self, text: str, terms: Iterable[Term]) -> list[Detection]:
-        """Every mention of ``terms`` in ``text``, as detections."""
+    def mentions(self, text: str, terms: Iterable[Term], known: bool = False) -> list[Detection]:
+        """Every mention of ``terms`` in ``text``, as detections (``known``: values from the
+        key, confirmed by the researcher)."""
         out: list[Detection] = []
         plain = [t for t in terms if t.prefix_of is None]
         prefixes = [t for t in terms if t.prefix_of is not None]
@@ -230,9 +235,16 @@ class Propagator:
             target = sensitive if term.exact_case else insensitive
             key = term.text if term.exact_case else term.text.casefold()
             target.setdefault(key, term.type)
+        # In a transcript with capitals, a word that is never capitalised there inside a
+        # sentence is, where it is written in lower case, a word of the speaker's and not
+        # the name found elsewhere: "oan", "aff", "vallies" in Scots speech.
+        # Values the researcher has confirmed (``known``) are masked wherever they are.
+        cased = bool(insensitive) and not known and typed_with_capitals(text)
         for table, flags in ((insensitive, re.IGNORECASE), (sensitive, 0)):
             if not table:
                 continue
+            found: list[tuple[Any, str, str]] = []
+            named: set[str] = set()
             body = phrase_alternation(
                 sorted(table, key=len, reverse=True), r"[ \t]+", ignore_case=flags != 0
             )
@@ -243,6 +255,12 @@ class Propagator:
                 key = " ".join(m.group(0).split())
                 etype = table.get(key if flags == 0 else key.casefold())
                 if etype is None:
+                    continue
+                if not key.islower() and not at_sentence_start(text, m.start()):
+                    named.add(key.casefold())
+                found.append((m, key, etype))
+            for m, key, etype in found:
+                if flags and cased and key.islower() and key not in named and _WORD.fullmatch(key):
                     continue
                 if (
                     flags == 0
@@ -262,6 +280,37 @@ class Propagator:
             out.extend(self._shortened(text, prefixes))
         out.extend(_bare_possessives(text, plain))
         out.extend(_respelt(text, plain))
+        out.extend(self._misspelt(text, plain))
+        return out
+
+    def _misspelt(self, text: str, terms: Iterable[Term]) -> list[Detection]:
+        """A person's name spelt another way by the transcriber ("Olla" of "Ola", "Kasha"
+        of "Kasia"): a capitalised word of four letters or more that is no common English
+        word, with one letter added, dropped or changed from the name and the same first
+        letter."""
+        by_initial: dict[str, set[str]] = {}
+        for t in terms:
+            if t.type == PERSON and len(t.text) >= 3 and t.text.isalpha():
+                low = t.text.casefold()
+                by_initial.setdefault(low[0], set()).add(low)
+        out: list[Detection] = []
+        if not by_initial:
+            return out
+        for m in _CAP_WORD.finditer(text):
+            low = m.group(0).casefold()
+            names = by_initial.get(low[0])
+            if (
+                not names
+                or low in names
+                or low in STOP_WORDS
+                or low in NON_NAME_CAPS
+                or low in self.allow
+                or self.lexicon.is_common(low)
+            ):
+                continue
+            if any(one_edit_apart(low, name) for name in names):
+                end = possessive_end(text, m.end())
+                out.append(Detection(m.start(), end, PERSON, 0.6, PROPAGATION_RECOGNIZER, 37))
         return out
 
     def _shortened(self, text: str, prefixes: list[Term]) -> list[Detection]:
@@ -410,3 +459,17 @@ def resolve_types(
             fixed.append(d)
         out[key] = fixed
     return out
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with exactly one letter added, dropped or changed."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]

@@ -141,6 +141,16 @@ def typed_in_lower_case(text: str) -> bool:
     return len(firsts) >= 10 and sum(c.islower() for c in firsts) * 2 >= len(firsts)
 
 
+def typed_with_capitals(text: str) -> bool:
+    """Whether a transcript plainly uses capitals: "I" for the pronoun, or sentences that
+    start with a capital, with enough of either to tell (a short text tells nothing)."""
+    pronouns = [m.group(0) for m in _PRONOUN_I.finditer(text)]
+    if len(pronouns) >= 5 and sum(p == "I" for p in pronouns) * 4 >= len(pronouns) * 3:
+        return True
+    firsts = [m.group(1) for m in _SENTENCE_FIRST.finditer(text)]
+    return len(firsts) >= 10 and sum(c.isupper() for c in firsts) * 4 >= len(firsts) * 3
+
+
 _NOT = re.compile(
     r"(?i)(?<![\p{L}])(?:do|does|did|is|was|are|were|has|have|had|ca|wo|could|would|should)"
     r"n(['’]?)t(?![\p{L}])"

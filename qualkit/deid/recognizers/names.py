@@ -682,9 +682,13 @@ _TWO_LETTER_WORDS = frozenset(
 )
 
 
-# "E I L I D H", "D-U-R-N": a word spelt out letter by letter (three letters or more).
+# "E I L I D H", "D-U-R-N", "like A-O-I-F-E": a word spelt out letter by letter (three
+# letters or more), not starting inside a longer run; in capitals, also with commas
+# ("S, I, A, N"), but not a list of two or three ("a, b, or c").
 _SPELT = re.compile(
-    r"(?<![\p{L}\p{N}][ \-.]?)\p{L}(?:[ \-.]\p{L}){2,}(?![\p{L}\p{N}]|[ \-.]\p{L}\b)"
+    r"(?<![\p{L}\p{N}])(?<!(?<![\p{L}\p{N}'’])[\p{L}\p{N}][ \-.])"
+    r"(?:\p{L}(?:[ \-.]\p{L}){2,}(?![\p{L}\p{N}]|[ \-.]\p{L}\b)"
+    r"|\p{Lu}(?:,[ ]\p{Lu}){3,}(?![\p{L}\p{N}]|,[ ]\p{Lu}\b))"
 )
 
 

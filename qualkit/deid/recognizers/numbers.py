@@ -169,6 +169,21 @@ _AGE_DECADE = re.compile(
     r"|\b(?P<num2>(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[ \-]"
     r"(?:something\b|odd(?=[ ]+(?:years?[ ]+(?:of[ ]+age|old)))))"
 )
+# "at sixty-odd", "he was like thirty-odd then", "Brian, sixty-odd, been clean": a rough
+# age after "at", "like", a verb or a comma; not "twenty-odd years" or "spent forty-odd".
+_AGE_ODD = re.compile(
+    r"(?i)(?:\b(?:at|like|aged|about|around|maybe|was|is|were|be)|['’][sm]|,)[ ]+"
+    r"(?P<num>(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[ \-]odd)\b"
+    r"(?![ ]*(?:years?|yrs?)\b(?![ \-]+old))"
+)
+# "the baby, she's fourteen month", "shes 14 months now": a baby's age in months, ending
+# a clause (not "eight months pregnant", "six months in the hostel").
+_AGE_MONTHS = re.compile(
+    r"(?i)\b(?:(?P<subj>\p{L}+)(?:[ ]+(?:is|was)|['’]s)|shes|hes)[ ]+"
+    r"(?:only[ ]+|just[ ]+|about[ ]+|nearly[ ]+|almost[ ]+)?"
+    rf"(?P<num>{_NUM}[ ]+months?(?:[ ]+old)?)"
+    r"(?=[ ]*(?:$|[.,;:!?)\n]|now\b|and\b|then\b|when\b))"
+)
 # "how old were you then?" and the answer's first words.
 _HOW_OLD = re.compile(r"(?i)\bhow[ ]+old\b[^?\n]{0,80}\?")
 _ANSWER_NUM = re.compile(
@@ -236,6 +251,13 @@ class AgeRecognizer(QualkitRecognizer):
         for m in _AGE_DECADE.finditer(text):
             group = "num" if m.group("num") is not None else "num2"
             yield Hit(m.start(group), m.end(group), AGE, 0.7)
+        for m in _AGE_ODD.finditer(text):
+            if age_like_after(text, m.end("num")):
+                yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
+        for m in _AGE_MONTHS.finditer(text):
+            subj = m.group("subj")
+            if subj is None or _person_subject(subj):
+                yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
         yield from _answers_to_how_old(text)
         for m in _AGE_RANGE.finditer(text):
             a, b = _value(m.group("a")), _value(m.group("b"))
@@ -326,11 +348,15 @@ _DAY = rf"(?:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|{_ORD_WORD})"
 _YEAR = r"(?:(?:19|20)\d\d|['’]\d\d)"
 _SEASON = r"(?:[Ss]ummer|[Ww]inter|[Ss]pring|[Aa]utumn)"
 
+# The day of the week written before a date, as in a header ("Tue, 21 May 2024"): part
+# of the date, not a name followed by an age.
+_WEEKDAY = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:\.|day)?,?[ ]+"
 _DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
-    # 12 March 2024, 12th of March, the 3rd of May 1990
+    # 12 March 2024, 12th of March, the 3rd of May 1990, Tue, 21 May 2024
     (
         re.compile(
-            rf"\b(?:the[ ]+)?{_DAY}(?:[ ]+of)?[ ]+{_ANY_MONTH}(?:,?[ ]+{_YEAR})?(?![\w])",
+            rf"\b(?:the[ ]+|(?-i:{_WEEKDAY}))?{_DAY}(?:[ ]+of)?[ ]+{_ANY_MONTH}"
+            rf"(?:,?[ ]+{_YEAR})?(?![\w])",
             re.IGNORECASE,
         ),
         0.85,
@@ -392,6 +418,16 @@ _HOLIDAY = re.compile(
 )
 # Month names on their own. Words that are also names or verbs ("May", "March") only
 # after a word that introduces a time.
+# A day of the month on its own after a preposition or a month, where it ends the phrase:
+# "back in A&E on the 27th with pneumonia", "in January, the 14th,", "good luck on the
+# 2nd". Not "on the 2nd floor" or "the 3rd time".
+_DAY_ALONE = re.compile(
+    rf"(?:\b(?i:on|by|until|till|from|since|before|after)|{_MONTH},?)[ ]+(?i:the)[ ]+"
+    r"(?P<day>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))"
+    r"(?=[ ]*(?:[,.;:!?)]|$)|[ ]+(?i:with|and|when|at|in|for|but|because|cos|so|then|i|he|she|"
+    r"we|they|you|it|was|is)\b)",
+    re.MULTILINE,
+)
 _PLAIN_MONTHS = re.compile(
     r"\b(?:January|February|July|September|October|November|December|Jan|Feb|Sept?|Oct|Nov|Dec)\b"
 )
@@ -429,6 +465,8 @@ class CalendarDateRecognizer(QualkitRecognizer):
             yield Hit(m.start(), m.end(), DATE_TIME, 0.7)
         for m in _PLAIN_MONTHS.finditer(text):
             yield Hit(m.start(), m.end(), DATE_TIME, 0.6)
+        for m in _DAY_ALONE.finditer(text):
+            yield Hit(m.start("day"), m.end("day"), DATE_TIME, 0.6)
         for m in _AMBIGUOUS_MONTHS.finditer(text):
             yield Hit(m.start("month"), m.end("month"), DATE_TIME, 0.6)
 
@@ -446,13 +484,24 @@ _APP_HANDLE = re.compile(
 )
 _SPOKEN_TAIL = re.compile(r"[ ]+(?P<word>[\p{L}]+)")
 
-# A word shaped like a username (two letters or more, a dot or underscore, a digit next to
-# a letter or after an underscore: not "covid.19"), read out anywhere in a transcript that
-# names a social app ("add me on Snapchat, it's easier. jo.kdz06").
+# A word shaped like a username (two letters or more, a dot or underscore, and a digit
+# next to a letter, an underscore or two dots: not "covid.19"), read out anywhere in a
+# transcript that names a social app ("add me on Snapchat, it's easier. jo.kdz06",
+# "me old one was crocky_jay", "snap me. shan.dee.xo").
 _HANDLE_SHAPE = re.compile(
-    r"(?<![\p{L}\p{N}_.@/:])(?=[\p{L}\p{N}_.]*(?:\p{L}\d|\d\p{L}|_[\p{L}\p{N}_.]*\d))"
+    r"(?<![\p{L}\p{N}_.@/:])"
+    r"(?=[\p{L}\p{N}_.]*(?:\p{L}\d|\d\p{L}|\p{L}_\p{L}|_[\p{L}\p{N}_.]*\d)"
+    r"|(?!(?i:www)\.)"
+    r"(?![\p{L}\p{N}_.]*\.(?i:com|org|net|uk|gov|ac|co|nhs|scot|cymru|wales|ie|io|info)\b)"
+    r"[\p{L}\p{N}_]+\.[\p{L}\p{N}_]+\.\p{L})"
     r"(?=[\p{N}_.]*\p{L}{2})"
     r"\p{L}[\p{L}\p{N}_]*(?:[._][\p{L}\p{N}_]+)+(?![\p{L}\p{N}_@/]|\.[\p{L}\p{N}])"
+)
+# A handle said with "underscore" where an app is named: "so jaydz underscore x zero nine?"
+_SAID_HANDLE = re.compile(
+    r"(?<![\p{L}\p{N}])(?!(?i:the|a|an|my|your|an|and|or|is|it|its|that|this)[ ])"
+    r"[\p{L}\p{N}]+(?:[ ]+(?i:dot|underscore)[ ]+[\p{L}\p{N}]+)*"
+    r"[ ]+(?i:underscore)[ ]+[\p{L}\p{N}]+(?:[ ]+(?i:dot|underscore)[ ]+[\p{L}\p{N}]+)*"
 )
 # A handle spelt out letter by letter, with "underscore" or "dot" ("R O R Y B, underscore,
 # M L two"): items apart, each a single letter, a number, or one of those two words.
@@ -478,6 +527,7 @@ class SocialHandleRecognizer(QualkitRecognizer):
     def find(self, text: str) -> Iterator[Hit]:
         for m in _HANDLE.finditer(text):
             yield Hit(m.start(), m.end(), SOCIAL_HANDLE, self.SCORE)
+        given: set[tuple[int, int]] = set()
         for m in _APP_HANDLE.finditer(text):
             end = m.end("handle")
             if " dot " in m.group("handle") or " underscore " in m.group("handle"):
@@ -486,10 +536,19 @@ class SocialHandleRecognizer(QualkitRecognizer):
                     tail.group("word")
                 ) is not None:
                     end = tail.end()
+            given.add((m.start("handle"), end))
             yield Hit(m.start("handle"), end, SOCIAL_HANDLE, 0.75)
         if _APP_NAMED.search(text):
             for m in _HANDLE_SHAPE.finditer(text):
-                yield Hit(m.start(), m.end(), SOCIAL_HANDLE, 0.6)
+                if m.span() not in given:
+                    yield Hit(m.start(), m.end(), SOCIAL_HANDLE, 0.6)
+            for m in _SAID_HANDLE.finditer(text):
+                end = m.end()
+                while (tail := _SPOKEN_TAIL.match(text, end)) and number_value(
+                    tail.group("word")
+                ) is not None:
+                    end = tail.end()
+                yield Hit(m.start(), end, SOCIAL_HANDLE, 0.6)
             if _SPELT_MARK.search(text):
                 yield from _spelt_handles(text)
 

@@ -23,6 +23,7 @@ from qualkit.deid.words import (
     NON_NAME_CAPS,
     NUMBER_WORDS,
     STREET_SUFFIXES,
+    UNITS,
 )
 
 # Words that make a capitalised phrase generic rather than a name ("Crown Court").
@@ -123,6 +124,8 @@ _NOT_STREET_NAMES = frozenset(
 )
 _WORD_BEFORE = re.compile(rf"(?P<word>{_LOWER_NAME})[ ]+$")
 _NUMBER_BEFORE = re.compile(rf"(?i:{_NUMBER})[ ]+$")
+_HOUSE_NUMBER_BEFORE = re.compile(r"(?<![\d.,:£$])\b\d{1,4}[a-z]?[ ]+$")
+_NOT_A_STREET_AFTER = re.compile(r"(?i)[ ]+(?:tax|trip|rage|works|safety|test|sign|signs)\b")
 # A house or flat number said in words, as a transcriber may write it: "nineteen Morvah
 # Terrace", "flat three, nineteen ...", "number eleven, Wheal Tamsyn Close".
 _NUMBER_WORD = "|".join(
@@ -214,12 +217,22 @@ class StreetRecognizer(_PlaceBase):
                 # A known word can still name a street right after a preposition:
                 # "it's on pardoner street".
                 word = m.group("name").lower()
+                # So can a common word after a house number in figures: "148 borough road".
                 if (
                     m.group("suffix").lower() in _LOWER_UNAMBIGUOUS
                     and word not in STOP_WORDS
                     and word not in _NOT_STREET_NAMES
-                    and not self.ctx.lexicon.is_common(word)
-                    and _PLACE_PREPOSITION.search(text, max(0, m.start() - 8), m.start())
+                    and (
+                        (
+                            not self.ctx.lexicon.is_common(word)
+                            and _PLACE_PREPOSITION.search(text, max(0, m.start() - 8), m.start())
+                        )
+                        or (
+                            word not in UNITS
+                            and not _NOT_A_STREET_AFTER.match(text, m.end("suffix"))
+                            and _HOUSE_NUMBER_BEFORE.search(text, max(0, m.start() - 30), m.start())
+                        )
+                    )
                 ):
                     start = m.start("name")
                 else:
