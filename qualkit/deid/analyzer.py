@@ -9,7 +9,7 @@ import bisect
 import calendar
 import gc
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import regex as re
@@ -305,21 +305,29 @@ class Detector:
         self, texts: Mapping[str, str], detections: Mapping[str, list[Detection]]
     ) -> dict[str, list[Detection]]:
         """Mask, in every text, each value detected in any text."""
+        lower = {key: typed_in_lower_case(texts[key]) for key in detections}
         own = {
-            key: self.propagator.terms_from(texts[key], dets, typed_in_lower_case(texts[key]))
+            key: self.propagator.terms_from(texts[key], dets, lower[key])
             for key, dets in detections.items()
         }
         shared = {t for terms in own.values() for t in terms if not local_only(t)}
+        from_cased = {t.text.casefold() for key in own if not lower[key] for t in own[key]}
+        from_lower = frozenset(t.text.casefold() for t in shared) - from_cased
         return {
-            k: self.propagate(texts[k], list(detections[k]), shared | own[k]) for k in detections
+            k: self.propagate(texts[k], list(detections[k]), shared | own[k], from_lower)
+            for k in detections
         }
 
     def propagate(
-        self, text: str, detections: list[Detection], terms: Iterable[Term], known: bool = False
+        self,
+        text: str,
+        detections: list[Detection],
+        terms: Iterable[Term],
+        from_lower_case: Collection[str] = (),
     ) -> list[Detection]:
-        """Add every mention of ``terms`` in ``text`` to its detections (``known``: values
-        confirmed in the key)."""
-        extra = self._outside_allowed(text, self.propagator.mentions(text, terms, known))
+        """Add every mention of ``terms`` in ``text`` to its detections (``from_lower_case``:
+        see :meth:`Propagator.mentions`)."""
+        extra = self._outside_allowed(text, self.propagator.mentions(text, terms, from_lower_case))
         foreign = self._other_language_words(text) if extra else []
         if foreign:
             extra = [d for d in extra if not _in_other_language(text, d, foreign)]

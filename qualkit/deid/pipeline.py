@@ -436,7 +436,7 @@ def _propagate_known(
     for etype, surface in originals:
         fake = Detection(0, len(surface), etype, 1.0)
         terms |= detector.propagator.terms_from(surface, [fake])
-    return {k: detector.propagate(texts[k], list(v), terms, known=True) for k, v in dets.items()}
+    return {k: detector.propagate(texts[k], list(v), terms) for k, v in dets.items()}
 
 
 # Apply --------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ sentence, so "I live in hope" stays.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -221,9 +221,11 @@ class Propagator:
             ):
                 terms.add(Term(PERSON, low, exact_case=True))
 
-    def mentions(self, text: str, terms: Iterable[Term], known: bool = False) -> list[Detection]:
-        """Every mention of ``terms`` in ``text``, as detections (``known``: values from the
-        key, confirmed by the researcher)."""
+    def mentions(
+        self, text: str, terms: Iterable[Term], from_lower_case: Collection[str] = ()
+    ) -> list[Detection]:
+        """Every mention of ``terms`` in ``text``, as detections. ``from_lower_case``: the
+        values (case-folded) found only in other transcripts typed in lower case."""
         out: list[Detection] = []
         plain = [t for t in terms if t.prefix_of is None]
         prefixes = [t for t in terms if t.prefix_of is not None]
@@ -235,11 +237,10 @@ class Propagator:
             target = sensitive if term.exact_case else insensitive
             key = term.text if term.exact_case else term.text.casefold()
             target.setdefault(key, term.type)
-        # In a transcript with capitals, a word that is never capitalised there inside a
-        # sentence is, where it is written in lower case, a word of the speaker's and not
-        # the name found elsewhere: "oan", "aff", "vallies" in Scots speech.
-        # Values the researcher has confirmed (``known``) are masked wherever they are.
-        cased = bool(insensitive) and not known and typed_with_capitals(text)
+        # A value found only in transcripts typed in lower case, in a transcript with
+        # capitals where it is never capitalised inside a sentence, is there a word of the
+        # speaker's, not the name: "oan", "aff", "vallies" in Scots speech.
+        cased = bool(from_lower_case) and bool(insensitive) and typed_with_capitals(text)
         for table, flags in ((insensitive, re.IGNORECASE), (sensitive, 0)):
             if not table:
                 continue
@@ -260,7 +261,14 @@ class Propagator:
                     named.add(key.casefold())
                 found.append((m, key, etype))
             for m, key, etype in found:
-                if flags and cased and key.islower() and key not in named and _WORD.fullmatch(key):
+                if (
+                    flags
+                    and cased
+                    and key.islower()
+                    and key not in named
+                    and key in from_lower_case
+                    and _WORD.fullmatch(key)
+                ):
                     continue
                 if (
                     flags == 0
