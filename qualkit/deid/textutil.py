@@ -131,23 +131,27 @@ def used_as_a_word(text: str, start: int) -> bool:
     return _WORD_USE_BEFORE.search(text, max(0, start - 8), start) is not None
 
 
+def _pronouns_and_firsts(text: str) -> tuple[list[str], list[str]]:
+    """The pronoun "I" as written ("i" or "I"), and the first letter of each sentence."""
+    pronouns = [m.group(0) for m in _PRONOUN_I.finditer(text)]
+    return pronouns, [m.group(1) for m in _SENTENCE_FIRST.finditer(text)]
+
+
 def typed_in_lower_case(text: str) -> bool:
     """Whether a transcript is typed mostly without capitals: "i" for the pronoun, or
     sentences that start in lower case. Names there are written in lower case too."""
-    pronouns = [m.group(0) for m in _PRONOUN_I.finditer(text)]
+    pronouns, firsts = _pronouns_and_firsts(text)
     if len(pronouns) >= 5 and sum(p == "i" for p in pronouns) * 2 >= len(pronouns):
         return True
-    firsts = [m.group(1) for m in _SENTENCE_FIRST.finditer(text)]
     return len(firsts) >= 10 and sum(c.islower() for c in firsts) * 2 >= len(firsts)
 
 
 def typed_with_capitals(text: str) -> bool:
     """Whether a transcript plainly uses capitals: "I" for the pronoun, or sentences that
     start with a capital, with enough of either to tell (a short text tells nothing)."""
-    pronouns = [m.group(0) for m in _PRONOUN_I.finditer(text)]
+    pronouns, firsts = _pronouns_and_firsts(text)
     if len(pronouns) >= 5 and sum(p == "I" for p in pronouns) * 4 >= len(pronouns) * 3:
         return True
-    firsts = [m.group(1) for m in _SENTENCE_FIRST.finditer(text)]
     return len(firsts) >= 10 and sum(c.isupper() for c in firsts) * 4 >= len(firsts) * 3
 
 

@@ -499,7 +499,7 @@ _HANDLE_SHAPE = re.compile(
 )
 # A handle said with "underscore" where an app is named: "so jaydz underscore x zero nine?"
 _SAID_HANDLE = re.compile(
-    r"(?<![\p{L}\p{N}])(?!(?i:the|a|an|my|your|an|and|or|is|it|its|that|this)[ ])"
+    r"(?<![\p{L}\p{N}])(?!(?i:the|a|an|my|your|and|or|is|it|its|that|this)[ ])"
     r"[\p{L}\p{N}]+(?:[ ]+(?i:dot|underscore)[ ]+[\p{L}\p{N}]+)*"
     r"[ ]+(?i:underscore)[ ]+[\p{L}\p{N}]+(?:[ ]+(?i:dot|underscore)[ ]+[\p{L}\p{N}]+)*"
 )
@@ -531,11 +531,7 @@ class SocialHandleRecognizer(QualkitRecognizer):
         for m in _APP_HANDLE.finditer(text):
             end = m.end("handle")
             if " dot " in m.group("handle") or " underscore " in m.group("handle"):
-                # Number words said after the last part belong to it ("... ss fourteen").
-                while (tail := _SPOKEN_TAIL.match(text, end)) and number_value(
-                    tail.group("word")
-                ) is not None:
-                    end = tail.end()
+                end = _with_number_words(text, end)
             given.add((m.start("handle"), end))
             yield Hit(m.start("handle"), end, SOCIAL_HANDLE, 0.75)
         if _APP_NAMED.search(text):
@@ -543,14 +539,17 @@ class SocialHandleRecognizer(QualkitRecognizer):
                 if m.span() not in given:
                     yield Hit(m.start(), m.end(), SOCIAL_HANDLE, 0.6)
             for m in _SAID_HANDLE.finditer(text):
-                end = m.end()
-                while (tail := _SPOKEN_TAIL.match(text, end)) and number_value(
-                    tail.group("word")
-                ) is not None:
-                    end = tail.end()
-                yield Hit(m.start(), end, SOCIAL_HANDLE, 0.6)
+                yield Hit(m.start(), _with_number_words(text, m.end()), SOCIAL_HANDLE, 0.6)
             if _SPELT_MARK.search(text):
                 yield from _spelt_handles(text)
+
+
+def _with_number_words(text: str, end: int) -> int:
+    """The end of a handle said aloud, with the number words said after its last part
+    ("... ss fourteen", "... x zero nine")."""
+    while (tail := _SPOKEN_TAIL.match(text, end)) and number_value(tail.group("word")) is not None:
+        end = tail.end()
+    return end
 
 
 def _spelt_handles(text: str) -> Iterator[Hit]:
