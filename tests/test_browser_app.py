@@ -119,18 +119,30 @@ def has_session_cookie(page: Any, *, wait_for: bool | None = None) -> bool:
 
 def choose(page: Any, label: str, text: str, *, multi: bool = False) -> None:
     """Pick an option in a Streamlit select box or multiselect with the keyboard only."""
+    settle(page)  # as a person waits for the page to stop changing before typing
     box = only_one(page, label)
-    box.focus()
-    page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.type(text)
-    # On a busy machine the list can still be filtering when Enter comes: wait until the
-    # option typed is the first one offered.
-    page.get_by_role("option").first.filter(has_text=text).wait_for()
-    page.keyboard.press("Enter")
-    if multi:
+    for attempt in (1, 2):
+        box.focus()
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type(text)
+        # On a busy machine the list can still be filtering when Enter comes: wait until the
+        # option typed is the first one offered.
+        page.get_by_role("option").first.filter(has_text=text).wait_for()
+        page.keyboard.press("Enter")
+        if not multi:
+            break
         page.keyboard.press("Escape")  # close the list of options
         chosen = page.locator("[data-testid='stMultiSelect']").filter(has=box.first)
-        chosen.locator("[data-tag]").filter(has_text=text).first.wait_for()
+        tag = chosen.locator("[data-tag]").filter(has_text=text).first
+        # A key pressed while Streamlit redraws the box can be dropped; a person sees the
+        # box still empty and picks the code again. Twice dropped is a failure.
+        try:
+            tag.wait_for(timeout=TIMEOUT // 3 if attempt == 1 else TIMEOUT)
+            break
+        except playwright_sync.TimeoutError:
+            if attempt == 2:
+                raise
+            settle(page)
     settle(page)
 
 
