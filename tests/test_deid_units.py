@@ -646,7 +646,10 @@ def test_names_said_to_someone() -> None:
     [
         ("Nineteen seventy-four to ninety-six.", ["Nineteen seventy-four to ninety-six"]),
         ("When she died. Two thousand and eleven. Cancer.", ["Two thousand and eleven"]),
-        ("That was the summer of twenty twenty-one.", ["twenty twenty-one"]),
+        (
+            "That was the summer of twenty twenty-one.",
+            ["twenty twenty-one", "summer of twenty twenty-one"],
+        ),
         ("I came over on the boat in sixty-seven, I was", ["sixty-seven"]),
         ("the eleventh of May, nineteen and fifty, and", ["nineteen and fifty"]),
         ("I was twenty twenty-one maybe, in care until twenty-one.", []),
@@ -1101,3 +1104,114 @@ def test_a_value_found_in_lower_case_text_only_is_a_word_in_a_cased_text() -> No
     # A short text, or one typed in lower case, tells nothing by its capitals.
     short = "i grew up oan the hill."
     assert [short[d.start : d.end] for d in prop.mentions(short, terms, lower_only)] == ["oan"]
+
+
+def test_welsh_and_irish_street_words_before_the_name() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.places import StreetRecognizer
+    from qualkit.deid.words import Lexicon
+
+    street = StreetRecognizer(RecognizerContext(lexicon=Lexicon(others=["ground", "floor"])))
+    assert _found(street, "I got my flat, flat 3, 27 Heol Sirhowy. Ground floor.") == [
+        "flat 3, 27 Heol Sirhowy"
+    ]
+    assert _found(street, "the house in town, 43 heol y glyn, forty years") == ["43 heol y glyn"]
+    assert _found(street, "She grew up on Bóthar na Trá by the sea.") == ["Bóthar na Trá"]
+
+
+def test_a_unit_number_with_its_place_and_a_house_number_after_the_street() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.places import StreetRecognizer
+    from qualkit.deid.words import Lexicon
+
+    street = StreetRecognizer(RecognizerContext(lexicon=Lexicon(others=["been", "said"])))
+    found = _found(street, "so that's where i am. pitch 14, nant y fedw. been here years.")
+    assert found == ["pitch 14, nant y fedw"]
+    found = _found(street, "send it to room 12, the wyke foyer, staff will give it me.")
+    assert found == ["room 12, the wyke foyer"]
+    assert _found(street, "It's LN12 4XW. Samphire Close, number nine. Ta.") == [
+        "Samphire Close, number nine"
+    ]
+    # A room's number before ordinary words names no place.
+    assert _found(street, "He was in room 12, said it was cold.") == []
+
+
+def test_an_email_address_read_out_ends_in_any_top_level_domain() -> None:
+    from qualkit.deid.recognizers.contact import SpokenEmailRecognizer
+
+    rec = SpokenEmailRecognizer()
+    text = "And the email is outreach dot van at harbwr dot wales. Just turn up."
+    assert _found(rec, text) == ["outreach dot van at harbwr dot wales"]
+    text = "It's jo dot marsh at example dot org dot uk, ta."
+    assert _found(rec, text) == ["jo dot marsh at example dot org dot uk"]
+    # A last word that is no top-level domain ends nothing.
+    assert _found(rec, "meet me at the centre dot dot dot whatever") == []
+
+
+def test_ages_with_two_modifiers_in_the_past_and_of_babies_in_weeks_and_days() -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer
+
+    rec = AgeRecognizer()
+    assert _found(rec, "Kieran, he's only about twenty-two but he's sound.") == ["twenty-two"]
+    assert _found(rec, "I think he'd have been about twenty-five. What does he know.") == [
+        "twenty-five"
+    ]
+    assert _found(rec, "I had a woman of eighty-two sitting there.") == ["eighty-two"]
+    assert _found(rec, "the volunteers were all seventy-odd and tired") == ["seventy-odd"]
+    assert _found(rec, "there were all twenty-odd of them") == []
+    assert _found(rec, "shes young, shes like 25 lol, but she listens") == ["25"]
+    assert _found(rec, "Ellie-Mae, she's thirteen weeks on Thursday.") == ["thirteen weeks"]
+    assert _found(rec, "She was only eleven days old. The staff came.") == ["eleven days old"]
+    # Weeks and days that are no age.
+    assert _found(rec, "He's two weeks clean now. She was three days in the cells.") == []
+
+
+def test_a_kind_of_service_then_its_name() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import GlossedNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = GlossedNameRecognizer(RecognizerContext(lexicon=Lexicon(others=["upstairs"])))
+    text = "we got her into the alcohol service, larkspur, they're good"
+    assert _found(rec, text) == ["larkspur"]
+    assert _found(rec, "I go to the day centre, upstairs. The hostel, mostly.") == []
+
+
+def test_nicknames_given_by_others_and_a_first_name_after_a_role() -> None:
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import AppositiveNameRecognizer, NicknameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    lexicon = Lexicon(nouns=["uncle", "police", "shona"], others=["back", "brilliant", "sadly"])
+    names = {"shona": NameStats(first_best=422, first_gb=563, first_countries=10)}
+    context = RecognizerContext(lexicon=lexicon, gazetteer=Gazetteer(names))
+    nick = NicknameRecognizer(context)
+    text = "there was a lad, gari lori they called him, he drove for the farm."
+    assert _found(nick, text) == ["gari lori"]
+    text = "the line was run by this older fella they called uncle, i never met him."
+    assert _found(nick, text) == ["uncle"]
+    text = "The man they called the police on was gone. A woman they called back later."
+    assert _found(nick, text) == []
+    appos = AppositiveNameRecognizer(context)
+    text = "we've got a really good link worker there, shona, who'll come across."
+    assert _found(appos, text) == ["shona"]
+    assert _found(appos, "My worker, brilliant, she was. The nurse, sadly, left.") == []
+
+
+def test_a_season_or_holiday_before_a_year_a_day_of_the_month_and_road_numbers() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.numbers import CalendarDateRecognizer
+    from qualkit.deid.recognizers.places import StreetRecognizer
+    from qualkit.deid.words import Lexicon
+
+    dates = CalendarDateRecognizer()
+    found = _found(dates, "i had a fall. christmas eve, it was, 2022. then on boxing day 2019")
+    assert found == ["christmas eve, it was, 2022", "boxing day 2019"]
+    assert "spring twenty eighteen" in _found(dates, "so it was sold. spring twenty eighteen.")
+    # Above spaCy's score, so that spaCy's "the 27th" does not swallow it.
+    hits = list(dates.find("back in A&E on the 27th with pneumonia"))
+    assert [(h.start, h.end, h.score > 0.85) for h in hits] == [(19, 23, True)]
+    street = StreetRecognizer(RecognizerContext(lexicon=Lexicon()))
+    text = "a lay-by on the A6 near the farm, a services on the m62. Take the A1 form."
+    assert _found(street, text) == ["A6", "m62"]

@@ -212,9 +212,11 @@ class Detector:
         self._allow_re = _phrase_regex(allow_terms)
         # The thousands of smaller languages' names are looked up word by word.
         self._allow_words = self.gazetteer.other_language_words()
-        # The allowed spans of the texts seen last (each text is asked for several times:
-        # when detecting, and when propagating within it and across the corpus).
+        # The allowed spans and the other-language words of the texts seen last (each text
+        # is asked for several times: when detecting, and when propagating within it and
+        # across the corpus).
         self._allowed_cache: dict[str, list[tuple[int, int]]] = {}
+        self._foreign_cache: dict[str, list[tuple[int, int]]] = {}
         self.propagator = Propagator(
             self.lexicon,
             [*allow_terms, *self._allow_words],
@@ -733,7 +735,13 @@ class Detector:
         langs = self.config.code_switch_languages
         if not langs:
             return []
-        return other_language_words(text, self.lexicon.is_known, langs)
+        found = self._foreign_cache.get(text)
+        if found is None:
+            found = other_language_words(text, self.lexicon.is_known, langs)
+            if len(self._foreign_cache) >= ALLOWED_CACHE_TEXTS:
+                del self._foreign_cache[next(iter(self._foreign_cache))]
+            self._foreign_cache[text] = found
+        return found
 
     def _scored(
         self, text: str, artifacts: NlpArtifacts

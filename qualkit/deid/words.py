@@ -55,6 +55,7 @@ STREET_SUFFIXES: tuple[str, ...] = _phrases("street_suffixes")
 BUILDING_SUFFIXES: tuple[str, ...] = _phrases("building_suffixes")
 ESTATE_WORDS: tuple[str, ...] = _phrases("estate_words")
 LOWER_STREET_SUFFIXES: tuple[str, ...] = _phrases("lower_street_suffixes")
+STREET_PREFIXES: tuple[str, ...] = _phrases("street_prefixes")
 
 ORG_SUFFIXES: tuple[str, ...] = _phrases("org_suffixes")
 LOWER_ORG_SUFFIXES: tuple[str, ...] = _phrases("lower_org_suffixes")
@@ -83,6 +84,10 @@ def number_words() -> dict[str, int]:
 NUMBER_WORDS: dict[str, int] = number_words()
 
 
+#: How many of :meth:`Lexicon.is_known`'s answers are kept before they are forgotten.
+_SEEN_MAX = 200_000
+
+
 class Lexicon:
     """Knows which lower-case words are ordinary English.
 
@@ -105,6 +110,7 @@ class Lexicon:
         base |= {w.lower() for w in extra}
         self._common = frozenset(base | {w.lower() for w in others})
         self._known = frozenset(self._common | {w.lower() for w in nouns})
+        self._seen: dict[str, bool] = {}  # is_known's answers, by word as asked
         default_rules = [
             ("s", ""),
             ("es", ""),
@@ -157,6 +163,14 @@ class Lexicon:
         return _strip_possessive(word.lower()) in self._common
 
     def is_known(self, word: str) -> bool:
+        known = self._seen.get(word)
+        if known is None:
+            if len(self._seen) > _SEEN_MAX:
+                self._seen.clear()
+            known = self._seen[word] = self._is_known(word)
+        return known
+
+    def _is_known(self, word: str) -> bool:
         w = _strip_possessive(word.lower())
         if w in self._known:
             return True

@@ -5,6 +5,7 @@ read out."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import ClassVar
 
 import regex as re
@@ -55,10 +56,30 @@ class AnyDomainUrlRecognizer(QualkitRecognizer):
 # out ("at harbour h f dot org dot uk").
 _SPOKEN_DOMAIN = re.compile(
     r"(?i)(?<![\p{L}\p{N}])at[ ,]+[\p{L}\p{N}]+(?:[ ]\p{L}(?![\p{L}\p{N}])){0,4}"
-    r"(?:[ ,\-]+dot[ ,\-]+[\p{L}]+)*"
-    r"[ ,\-]+dot[ ,\-]+(?:com|co|uk|org|net|ac|gov|info|io|me)(?![\p{L}\p{N}])"
-    r"(?:[ ,\-]+dot[ ,\-]+(?:uk|com|org))?"
+    r"(?:[ ,\-]+dot[ ,\-]+[\p{L}]+(?![\p{L}\p{N}]))+"
 )
+_DOT_LABEL = re.compile(r"(?i)[ ,\-]+dot[ ,\-]+(?P<label>[\p{L}]+)")
+
+
+@cache
+def top_level_domains() -> frozenset[str]:
+    """Top-level domains ("com", "uk", "wales"), from ``tldextract``'s bundled list of
+    public suffixes (read from the package, never fetched)."""
+    import tldextract
+
+    extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    return frozenset(s for s in extract.tlds if "." not in s)
+
+
+def _domain_end(text: str, m: re.Match[str]) -> int | None:
+    """Where a dictated domain ends: after its last label that is a top-level domain."""
+    end = None
+    for label in _DOT_LABEL.finditer(text, m.start(), m.end()):
+        if label.group("label").lower() in top_level_domains():
+            end = label.end()
+    return end
+
+
 # A word of the local part: any word, or the spoken separators.
 _LOCAL_WORD = re.compile(r"[\p{L}\p{N}]+[ ,\-]*$")
 _LOCAL_MAX_WORDS = 8
@@ -76,6 +97,9 @@ class SpokenEmailRecognizer(QualkitRecognizer):
 
     def find(self, text: str) -> Iterator[Hit]:
         for m in _SPOKEN_DOMAIN.finditer(text):
+            end = _domain_end(text, m)
+            if end is None:
+                continue
             start = m.start()
             for _ in range(_LOCAL_MAX_WORDS):
                 word = _LOCAL_WORD.search(text, max(0, start - 40), start)
@@ -85,4 +109,4 @@ class SpokenEmailRecognizer(QualkitRecognizer):
                     break  # the "s" of "it's"
                 start = word.start()
             if start < m.start():
-                yield Hit(start, m.end(), EMAIL_ADDRESS, self.SCORE)
+                yield Hit(start, end, EMAIL_ADDRESS, self.SCORE)

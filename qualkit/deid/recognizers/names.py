@@ -97,6 +97,20 @@ _LOWER_NICK = re.compile(
     r"(?!['’]?\w)"
 )
 _REDUP = re.compile(r"\b(?P<w>\p{L}{1,5})-(?P=w)\b", re.IGNORECASE)
+_THEY_CALLED = (
+    r"(?:they|we|everyone|everybody|people|the[ ]+lads)[ ]+(?:called|call|used[ ]+to[ ]+call)"
+)
+# "a lad, gari lori they called him,": a name, then who gave it.
+_NAME_THEY_CALLED = re.compile(
+    rf"(?:^|(?<=[,;:][ ]*))(?P<name>{_NAME_TOKEN}(?:[ ]+{_NAME_TOKEN})?)[ ]+"
+    rf"(?i:{_THEY_CALLED})[ ]+(?i:him|her|them|me)\b",
+    re.MULTILINE,
+)
+# "this older fella they called uncle": a person, then the name others gave them.
+_PERSON_THEY_CALLED = re.compile(
+    r"(?i:\b(?:fella|fellow|man|lad|woman|girl|guy|bloke|kid|boy|geezer|lass|lassie|one"
+    rf"|someone|somebody)[ ]+(?:that[ ]+|who[ ]+)?{_THEY_CALLED})[ ]+(?P<name>{_NAME_TOKEN})\b"
+)
 # "they call him the Professor": a nickname made of "the" and a capitalised word.
 _THE_NICK = re.compile(
     r"(?i:\b(?:call(?:ed|s)?|known[ ]+as|nicknamed)[ ]+(?:him|her|me|them|himself|herself)?[ ]*)"
@@ -334,8 +348,18 @@ _APPOSITIVE = re.compile(
 )
 
 
+# "a link worker there, shona, who'll come": a first name set off by commas after a role.
+_ROLE_THEN_NAME = re.compile(
+    r"(?<=,[ ]+)(?P<name>\p{Ll}[\p{Ll}'’\-]+)(?=[ ]*,|[ ]+(?:who|he|she|they)\b)"
+)
+_ROLE_BEFORE = re.compile(
+    rf"(?i:\b{compile_words(ROLE_NOUNS)}(?:[ ]+(?:there|here|now|then))?)[ ]*,[ ]+$"
+)
+
+
 class AppositiveNameRecognizer(QualkitRecognizer):
-    """Names explained by what follows: "Rose, the receptionist", "Leopold, who ..."."""
+    """Names explained by what follows: "Rose, the receptionist", "Leopold, who ...", and
+    in lower case a first name set off by commas after a role ("my worker, shona,")."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
     RANK: ClassVar[int] = 33
@@ -356,6 +380,19 @@ class AppositiveNameRecognizer(QualkitRecognizer):
             ):
                 continue
             yield Hit(m.start(group), m.end(group), PERSON, self.SCORE)
+        for m in _ROLE_THEN_NAME.finditer(text):
+            word = m.group("name")
+            if word in STOP_WORDS or self.ctx.lexicon.is_common(word):
+                continue
+            if not _ROLE_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+                continue
+            if self.ctx.gazetteer.get(word).first_countries >= ROLE_NAME_COUNTRIES:
+                yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
+
+
+#: A lower-case word after a role and a comma is a name when it is a first name in at
+#: least this many countries (of the gazetteer's ten).
+ROLE_NAME_COUNTRIES = 5
 
 
 # "Thanks, Ham.", "You'll be next, Tel.": a name said to someone at the end of a sentence.
@@ -421,6 +458,14 @@ class NicknameRecognizer(QualkitRecognizer):
             yield Hit(m.start(), m.end(), PERSON, 0.7)
         for m in _QUOTED_NICK.finditer(text):
             yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
+        for m in _NAME_THEY_CALLED.finditer(text):
+            words = [w.lower() for w in m.group("name").split()]
+            if not any(w in STOP_WORDS or self.ctx.lexicon.is_common(w) for w in words):
+                yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
+        for m in _PERSON_THEY_CALLED.finditer(text):
+            # Any word but a function word: nicknames are often words ("uncle", "Ghost").
+            if m.group("name").lower() not in STOP_WORDS:
+                yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
         for m in _THE_NICK.finditer(text):
             if not self.ctx.lists.all_allow() or not _is_allowed_phrase(
                 m.group("name"), self.ctx.lists.all_allow()

@@ -238,6 +238,15 @@ _GLOSSED = re.compile(
     rf"(?i:{_GLOSS_KINDS})(?![\p{{L}}\-])"
 )
 
+# "the alcohol service, larkspur, they're good", "an allotment project, hazel lane
+# growers.": what kind of place it is, then its name, ending a clause.
+_GLOSS_FIRST = re.compile(
+    r"(?<![\p{L}])(?i:the|a|an)[ ]+(?:[\p{L}'’\-]+[ ]+){0,2}?"
+    rf"(?i:{_GLOSS_KINDS})[ ]*,[ ]*"
+    rf"(?P<name>(?:{CAP}|{LOWER})(?:[ ]+(?:{CAP}|{LOWER})){{0,2}}?)"
+    r"(?=[ ]*(?:[,.;:!?)\n]|$))"
+)
+
 
 class GlossedNameRecognizer(QualkitRecognizer):
     """Services and places named once and then explained: "I'm with Rise, the drug
@@ -281,6 +290,17 @@ class GlossedNameRecognizer(QualkitRecognizer):
             ):
                 continue
             yield Hit(start, m.end("name"), ORGANIZATION, self.SCORE)
+        for m in _GLOSS_FIRST.finditer(text):
+            words = m.group("name").split()
+            low = [w.lower().rstrip("'’") for w in words]
+            if any(
+                w in _GENERIC_ORG_WORDS or w in STOP_WORDS or w in NON_NAME_CAPS or w in _PEOPLE
+                for w in low
+            ):
+                continue
+            if any(self.ctx.lexicon.is_common(w) for w in low):
+                continue  # "the drop-in, upstairs", "a hostel, mostly"
+            yield Hit(m.start("name"), m.end("name"), ORGANIZATION, self.SCORE)
 
 
 class WorkplaceRecognizer(QualkitRecognizer):

@@ -22,6 +22,7 @@ from qualkit.deid.words import (
     LOWER_STREET_SUFFIXES,
     NON_NAME_CAPS,
     NUMBER_WORDS,
+    STREET_PREFIXES,
     STREET_SUFFIXES,
     UNITS,
 )
@@ -79,7 +80,7 @@ _LOWER_NAME = r"\p{Ll}[\p{Ll}'’\-]{2,}"
 # A flat's number may give its floor and door, as in Scotland: "flat 2/1", "2 stroke 1".
 _FLAT_NUMBER = r"\d{1,4}[A-Za-z]?(?:[ ]*(?:/|(?i:stroke|slash))[ ]*\d{1,2})?"
 _NUMBER = (
-    rf"(?:(?:(?i:flat|unit|apartment|apt|room|no\.?|number)[ ]+{_FLAT_NUMBER},?[ ]+)?"
+    rf"(?:(?:(?i:flat|unit|apartment|apt|room|pitch|plot|no\.?|number)[ ]+{_FLAT_NUMBER},?[ ]+)?"
     r"\d{1,4}[A-Za-z]?(?:[ ]?[-/][ ]?\d{1,4})?,?"
     rf"|(?i:flat|unit|apartment|apt)[ ]+{_FLAT_NUMBER},?)"
 )
@@ -136,6 +137,29 @@ _SAID_NUMBER_BEFORE = re.compile(
     rf"\b(?i:(?:(?:flat|unit|apartment|room|number|no\.?)[ ]+{_SAID_NUMBER},?[ ]+)?"
     rf"(?<!\b(?:at|about|around|till|until|past|after|before)[ ]){_SAID_NUMBER}"
     rf"|(?:flat|unit|apartment|number|no\.?)[ ]+{_SAID_NUMBER}),?[ ]+$"
+)
+
+# A street word of Welsh, Irish or Gaelic before the street's name, with its article:
+# "27 Heol Sirhowy", "43 heol y glyn", "Bóthar na Trá".
+_PREFIXED_STREET = re.compile(
+    rf"\b(?P<prefix>(?i:{compile_words(STREET_PREFIXES)}))[ ]+"
+    rf"(?P<name>(?:(?i:y|yr|an|na|'r)[ ]+)?(?:{CAP}|{_LOWER_NAME})(?:[ ]+{CAP})?)\b"
+)
+# A unit's number before the name of the place it is in: "pitch 14, nant y fedw",
+# "room 12, the wyke foyer", "Flat 9, Ashgrove".
+_UNIT_IN_PLACE = re.compile(
+    rf"\b(?i:flat|unit|apartment|apt|room|pitch|plot|berth)[ ]+{_FLAT_NUMBER},[ ]+"
+    rf"(?P<the>(?i:the)[ ]+)?(?P<name>(?:{CAP}|{_LOWER_NAME})(?:[ ]+(?:{CAP}|{_LOWER_NAME}"
+    r"|y|yr|of|on)){0,4})"
+)
+# A road by its number after a preposition: "a lay-by on the A6", "on the m62".
+_ROAD_NUMBER = re.compile(
+    r"(?<=\b(?i:on|off|along|down|up|by|near|from|onto|via|past|under|over|across|to)"
+    r"[ ]+(?i:the)[ ]+)(?:[AM]|[am](?=\d+\b))\d{1,4}(?:\(M\))?\b(?![.,:/]\d)"
+)
+# A house number after the street: "Samphire Close, number nine".
+_NUMBER_AFTER = re.compile(
+    rf",?[ ]+(?i:number|no\.?)[ ]+(?:\d{{1,4}}[A-Za-z]?\b|(?i:{_SAID_NUMBER})\b)"
 )
 
 _ESTATE_CAP = re.compile(rf"(?P<name>{_NAME_RUN})[ ]+(?P<suffix>(?i:{_ESTATE}))\b")
@@ -207,10 +231,17 @@ class StreetRecognizer(_PlaceBase):
                 yield Hit(m.start("num"), end, STREET_ADDRESS, 0.85)
                 continue
             said = _SAID_NUMBER_BEFORE.search(text, max(0, name_start - 60), name_start)
+            after = _NUMBER_AFTER.match(text, end)
             if said:
                 yield Hit(said.start(), end, STREET_ADDRESS, 0.8)
+            elif after:
+                yield Hit(name_start, after.end(), STREET_ADDRESS, 0.8)
             else:
                 yield Hit(name_start, end, LOCATION, self.SCORE)
+        yield from self._prefixed(text)
+        yield from self._units(text)
+        for m in _ROAD_NUMBER.finditer(text):
+            yield Hit(m.start(), m.end(), LOCATION, 0.7)
         for m in _STREET_LOWER.finditer(text, overlapped=True):
             start = self.lower_name_start(text, m.start("name"), m.group("name"))
             if start is None:
@@ -242,6 +273,35 @@ class StreetRecognizer(_PlaceBase):
                 yield Hit(num.start(), m.end("suffix"), STREET_ADDRESS, 0.7)
             else:
                 yield Hit(start, m.end("suffix"), LOCATION, 0.6)
+
+    def _prefixed(self, text: str) -> Iterator[Hit]:
+        """Streets named after a Welsh, Irish or Gaelic street word."""
+        for m in _PREFIXED_STREET.finditer(text):
+            last = m.group("name").split()[-1]
+            if last.islower() and self.ctx.lexicon.is_common(last):
+                continue
+            num = _NUMBER_BEFORE.search(text, max(0, m.start() - 30), m.start())
+            if num:
+                yield Hit(num.start(), m.end("name"), STREET_ADDRESS, 0.85)
+            else:
+                yield Hit(m.start("prefix"), m.end("name"), LOCATION, 0.75)
+
+    def _units(self, text: str) -> Iterator[Hit]:
+        """A flat's, room's or pitch's number with the name of the place it is in, up to
+        the first ordinary word ("room 12, the wyke foyer", not "room 12, Dave said")."""
+        for m in _UNIT_IN_PLACE.finditer(text):
+            words = list(re.finditer(r"\S+", m.group("name")))
+            first = words[0].group(0)
+            if self.ctx.lexicon.is_common(first) or (
+                first.islower() and self.ctx.lexicon.is_known(first)
+            ):
+                continue
+            end = m.start("name") + words[0].end()
+            for w in words[1:]:
+                if self.ctx.lexicon.is_common(w.group(0)) and w.group(0) not in ("y", "yr"):
+                    break
+                end = m.start("name") + w.end()
+            yield Hit(m.start(), end, STREET_ADDRESS, 0.8)
 
 
 class EstateRecognizer(_PlaceBase):
