@@ -262,6 +262,9 @@ def test_medicine_names_are_not_identifiers() -> None:
 
     for word in ("mirtazapine", "Sertraline", "Subutex", "methadone's", "co-codamol"):
         assert is_medicine(word), word
+    # UK brands and newer drugs the dictionary lacks, from the data file.
+    for word in ("Buvidal", "Espranor", "Prenoxad", "nitazenes"):
+        assert is_medicine(word), word
     # Common British names stay names even where a medicine shares them.
     for word in ("Ivor", "Pearl", "Grace", "Sterling", "Birmingham"):
         assert not is_medicine(word), word
@@ -1215,3 +1218,19 @@ def test_a_season_or_holiday_before_a_year_a_day_of_the_month_and_road_numbers()
     street = StreetRecognizer(RecognizerContext(lexicon=Lexicon()))
     text = "a lay-by on the A6 near the farm, a services on the m62. Take the A1 form."
     assert _found(street, text) == ["A6", "m62"]
+
+
+def test_what_someone_is_called_is_a_possible_miss() -> None:
+    from qualkit.deid.spans import Detection
+
+    detector = _bare_detector({})
+    detector._allow_words = frozenset()
+    text = (
+        "they called him dopey. they called me dozy. call me em, everyone does. "
+        "everyone calls me dan or chalky. call me back later. she called me a liar. "
+        "I called her mum."
+    )
+    dan = text.index("dan")
+    taken = [Detection(dan, dan + 3, "PERSON", 0.9, "X")]
+    found = [text[d.start : d.end] for d in detector._given_names(text, taken)]
+    assert found == ["dopey", "dozy", "em", "chalky"]

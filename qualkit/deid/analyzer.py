@@ -290,7 +290,12 @@ class Detector:
             if self.config.propagate:
                 terms = self.propagator.terms_from(text, dets, typed_in_lower_case(text))
                 dets = self.propagate(text, dets, terms)
-            possible = possible + self._coordinated_words(text, dets) + self._quoted(text, dets)
+            possible = (
+                possible
+                + self._coordinated_words(text, dets)
+                + self._quoted(text, dets)
+                + self._given_names(text, dets)
+            )
             out.append(Analysis(dets, uncovered(possible, dets)))
         return out
 
@@ -420,6 +425,28 @@ class Detector:
             if low in GENERIC_LABEL_WORDS or low in NON_NAME_CAPS or self._allowed(word):
                 continue
             out.append(Detection(m.start(), m.end(), PERSON, floor, QUOTED_WORD, SCORER_RANK))
+        return out
+
+    def _given_names(self, text: str, detections: list[Detection]) -> list[Detection]:
+        """Possible misses: what someone is called, when it is a word ("they called him
+        dopey", "call me em", "calls me dan or chalky"): a nickname or an insult, which a
+        reviewer tells apart."""
+        taken = [(d.start, d.end) for d in detections]
+        floor = self.scorer.thresholds.get("possible", 0.0) if self.scorer else 0.0
+        out: list[Detection] = []
+        for m in _GIVEN_NAME.finditer(text):
+            for group in ("name", "other"):
+                word = m.group(group)
+                if word is None:
+                    continue
+                low = word.lower()
+                if low in STOP_WORDS or low in _NOT_GIVEN_NAMES or low in _KIN_AND_TITLES:
+                    continue
+                if self._allowed(word):
+                    continue
+                start, end = m.start(group), m.end(group)
+                if not any(s < end and start < e for s, e in taken):
+                    out.append(Detection(start, end, PERSON, floor, GIVEN_NAME, SCORER_RANK))
         return out
 
     def _names_with_an_s(
@@ -1172,6 +1199,45 @@ COORDINATED_NAME_RANK = 500
 # Joined by "and" to "me" or "I", a first name ranked this high in some country.
 WIDE_NAME_RANK = 1000
 COORDINATED_NAME = "CoordinatedName"
+# What someone is called: "they called him dopey", "call me em", "calls me dan or chalky".
+GIVEN_NAME = "GivenName"
+_GIVEN_NAME = re.compile(
+    r"(?i)\b(?:call(?:s|ed)?|calling)[ ]+(?:me|him|her|them)[ ]+(?P<name>[\p{L}'’\-]{2,})"
+    r"(?:[ ]+or[ ]+(?P<other>[\p{L}'’\-]{2,}))?\b"
+)
+# Words after "called me" that say how or when, not what.
+_NOT_GIVEN_NAMES = frozenset(
+    [
+        "back",
+        "later",
+        "again",
+        "tomorrow",
+        "tonight",
+        "today",
+        "now",
+        "names",
+        "up",
+        "out",
+        "straight",
+        "every",
+        "loads",
+        "twice",
+        "once",
+        "about",
+        "round",
+        "over",
+        "yesterday",
+        "after",
+        "first",
+        "last",
+        "that",
+        "this",
+        "anything",
+        "everything",
+        "all",
+        "too",
+    ]
+)
 # A capitalised word alone in quotation marks (not an apostrophe inside a word).
 QUOTED_WORD = "QuotedWord"
 _QUOTED_CAPITALISED = re.compile(

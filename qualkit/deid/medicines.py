@@ -8,7 +8,8 @@ data ships inside the package and nothing is fetched. The first use writes the o
 names to the cache folder as a plain word list; later uses read that.
 
 Words that are also common British first names or surnames (rank 2,000 or better in
-Great Britain) are left out, so "Ivor" stays a name.
+Great Britain) are left out, so "Ivor" stays a name. UK brands and newer drugs the
+dictionary lacks ("Buvidal", "Espranor", "nitazenes") come from ``data/words.yaml``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 import regex as re
 
 from qualkit.deid.gazetteer import cache_dir, load_gazetteer
+from qualkit.deid.words import MEDICINE_NAMES_UK
 from qualkit.errors import MissingExtra
 from qualkit.files import write_atomically
 
@@ -67,11 +69,11 @@ def medicine_words() -> frozenset[str]:
     data_file, version = _source()
     path = cache_dir() / f"medicines-{version}-v{_FORMAT}.txt"
     if path.is_file():
-        return frozenset(path.read_text(encoding="utf-8").split())
+        return frozenset(path.read_text(encoding="utf-8").split()) | MEDICINE_NAMES_UK
     words = _build(data_file)
     with contextlib.suppress(OSError):  # a read-only cache folder: use the list unkept
         write_atomically(path, ("\n".join(words) + "\n").encode("utf-8"))
-    return frozenset(words)
+    return frozenset(words) | MEDICINE_NAMES_UK
 
 
 def is_medicine(word: str) -> bool:

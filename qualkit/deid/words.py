@@ -69,6 +69,8 @@ MONTH_ABBREVIATIONS: tuple[str, ...] = _phrases("month_abbreviations")
 
 UNITS: tuple[str, ...] = _phrases("units")
 
+MEDICINE_NAMES_UK: frozenset[str] = _words("medicine_names_uk")
+
 
 def number_words() -> dict[str, int]:
     """English number words from one to ninety-nine (``twenty-one``, ``twenty one``),
