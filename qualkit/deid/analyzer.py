@@ -1205,37 +1205,20 @@ _GIVEN_NAME = re.compile(
     r"(?i)\b(?:call(?:s|ed)?|calling)[ ]+(?:me|him|her|them)[ ]+(?P<name>[\p{L}'’\-]{2,})"
     r"(?:[ ]+or[ ]+(?P<other>[\p{L}'’\-]{2,}))?\b"
 )
-# Words after "called me" that say how or when, not what.
+# Words after "called me" that say how or when, not what (function words are dropped as
+# stop words already).
 _NOT_GIVEN_NAMES = frozenset(
     [
-        "back",
         "later",
-        "again",
         "tomorrow",
         "tonight",
         "today",
-        "now",
         "names",
-        "up",
-        "out",
         "straight",
-        "every",
         "loads",
         "twice",
-        "once",
-        "about",
         "round",
-        "over",
         "yesterday",
-        "after",
-        "first",
-        "last",
-        "that",
-        "this",
-        "anything",
-        "everything",
-        "all",
-        "too",
     ]
 )
 # A capitalised word alone in quotation marks (not an apostrophe inside a word).

@@ -149,7 +149,7 @@ _PREFIXED_STREET = re.compile(
 # "room 12, the wyke foyer", "Flat 9, Ashgrove".
 _UNIT_IN_PLACE = re.compile(
     rf"\b(?i:flat|unit|apartment|apt|room|pitch|plot|berth)[ ]+{_FLAT_NUMBER},[ ]+"
-    rf"(?P<the>(?i:the)[ ]+)?(?P<name>(?:{CAP}|{_LOWER_NAME})(?:[ ]+(?:{CAP}|{_LOWER_NAME}"
+    rf"(?:(?i:the)[ ]+)?(?P<name>(?:{CAP}|{_LOWER_NAME})(?:[ ]+(?:{CAP}|{_LOWER_NAME}"
     r"|y|yr|of|on)){0,4})"
 )
 # A road by its number after a preposition: "a lay-by on the A6", "on the m62".
