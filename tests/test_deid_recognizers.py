@@ -296,6 +296,31 @@ def test_allow_list_from_project_lists() -> None:
     assert ("Okereke", "PERSON") in got
 
 
+def test_an_allowed_name_matches_with_spaces_or_hyphens() -> None:
+    det = Detector(lists=DeidLists(allow=["Stoke-on-Trent", "Western Isles"]))
+    text = "I've lived in Stoke on Trent all my life, and Okereke came from the Western-Isles."
+    got = found(det, text)
+    assert not [s for s, _ in got if "Stoke" in s or "Trent" in s or "Isles" in s], got
+    assert ("Okereke", "PERSON") in got
+
+
+def test_the_possible_list_leaves_out_kinds_of_place_and_words_in_lower_case(
+    detector: Detector,
+) -> None:
+    assert not detector._worth_listing("the pharmacy", cased=False)
+    assert not detector._worth_listing("street", cased=True)
+    assert not detector._worth_listing("bedroom", cased=True)
+    assert detector._worth_listing("bedroom", cased=False)  # typed in lower case: maybe a name
+    assert detector._worth_listing("Scratchy", cased=True)
+    assert detector._worth_listing("harbour team", cased=False)
+    # In a transcript typed with capitals, a lower-case word inside a sentence is a word.
+    text = "I said, Mum, grace ain't gonna find me a flat. Faith. grace came round."
+    inside, first = text.index("grace"), text.rindex("grace")
+    assert detector._word_in_use(text, inside, inside + 5, cased=True)
+    assert not detector._word_in_use(text, inside, inside + 5, cased=False)
+    assert not detector._word_in_use(text, first, first + 5, cased=True)
+
+
 # Engine injection -------------------------------------------------------------------------
 
 

@@ -212,6 +212,17 @@ def test_evaluation_measures_the_possible_list() -> None:
     assert res.possible_per_1000_words == pytest.approx(1000 / res.words)
 
 
+def test_a_title_or_article_left_before_a_masked_name_counts_as_caught() -> None:
+    from qualkit.deid.evaluate import evaluate, parse_markup
+    from qualkit.deid.spans import Detection
+
+    gold = parse_markup("He said, {{PERSON|Mr Pegg}}, go to {{ORGANIZATION|the Elms}}.")
+    pegg, elms = gold.text.index("Pegg"), gold.text.index("Elms")
+    found = [Detection(pegg, pegg + 4, "PERSON"), Detection(elms, elms + 4, "ORGANIZATION")]
+    assert evaluate([gold], {"doc": found}).direct_recall == 1.0
+    assert evaluate([gold], {"doc": found[1:]}).direct_recall == 0.0
+
+
 def test_title_and_initial() -> None:
     from qualkit.deid.recognizers.names import TitleNameRecognizer
 
@@ -459,6 +470,34 @@ def test_lower_case_nicknames() -> None:
     assert _found(intro, lower + "we need a named person. names spelled as heard.") == []
 
 
+def test_a_first_name_and_what_the_person_is_known_for() -> None:
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import NicknameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    lexicon = Lexicon(nouns=["post", "shop", "council", "bridge"])
+    names = {
+        "murdo": NameStats(first_best=900, first_gb=2900),
+        "kathleen": NameStats(first_best=300, first_gb=400),
+        "dave": NameStats(first_best=100, first_gb=90),
+        "bridge": NameStats(place=5000),
+    }
+    nick = NicknameRecognizer(RecognizerContext(lexicon=lexicon, gazetteer=Gazetteer(names)))
+    text = "Murdo the Post came by, and Kathleen the Shop. I told Dave the Council said no."
+    assert _found(nick, text) == ["Murdo the Post", "Kathleen the Shop"]
+    # Not a name and then a place or a word that is not a noun ("With the Traveller").
+    assert _found(nick, "Dave the Bridge was shut. With the Traveller site, Murdo the Ness.") == []
+
+
+def test_a_phone_number_that_starts_with_oh_then_digits() -> None:
+    from qualkit.deid.recognizers.uk import UkPhoneRecognizer
+
+    rec = UkPhoneRecognizer()
+    text = "Shivon wrote it on. Oh 7700 900 318. Or oh 20 7946 0321. Not oh 12, or Oh 700."
+    assert _found(rec, text) == ["Oh 7700 900 318", "oh 20 7946 0321"]
+
+
 def test_pieces_of_a_phone_number_read_back() -> None:
     rec = SpokenPhoneRecognizer()
     text = "Q: so that's 07700 900381?\nA: Yes. Three eight one. It cost nine hundred."
@@ -526,7 +565,7 @@ def test_organisations_named_in_lower_case() -> None:
         "i pick up from bevans chemist. shes at colne valley college. then ferris house. "
         "not the trap house or the orchard centre or the local college or sixth form college. "
         "a law centre. a thing called zephyrholt lodge. "
-        "i go to mass at our lady of the rosary."
+        "i go to mass at our lady of the rosary. the glenmore lodge hotel. the house hotel."
     )
     assert sorted(_found(rec, text)) == sorted(
         [
@@ -535,6 +574,8 @@ def test_organisations_named_in_lower_case() -> None:
             "ferris house",
             "zephyrholt lodge",
             "our lady of the rosary",
+            "glenmore lodge",
+            "glenmore lodge hotel",
         ]
     )
 
@@ -550,6 +591,9 @@ def test_hospital_wards_by_number_or_name() -> None:
         "Not the labour ward, not a psychiatric ward, and not the ward itself."
     )
     assert _found(rec, text) == ["Ward 27", "Ash ward", "oak ward"]
+    # In lower case, a word that is no English word names a ward; a kind of ward does not.
+    text = "mainly marlow ward and hythe ward, sometimes the renal ward or the oncology ward."
+    assert _found(rec, text) == ["marlow ward", "hythe ward"]
 
 
 @pytest.mark.parametrize(
@@ -567,6 +611,24 @@ def test_ages_as_decades_and_answers(text: str, ages: list[str]) -> None:
     from qualkit.deid.recognizers.numbers import AgeRecognizer
 
     assert [text[h.start : h.end] for h in AgeRecognizer().find(text)] == ages
+
+
+@pytest.mark.parametrize(
+    ("text", "ages"),
+    [
+        ("I'd had my birthday inside. Your eighteenth in a cell.", ["eighteenth"]),
+        ("It was just after your twenty-second, wasn't it?", ["twenty-second"]),
+        ("For my 18th birthday. My fifteenth placement. His second time.", ["18th"]),
+        ("He's ill and he looks seventy. It looks like 20 quid.", ["seventy"]),
+        ("I call it being seventy-three and tired. Being 20 minutes late.", ["seventy-three"]),
+        ("Mostly men, between about forty and seventy, farmers.", ["forty", "seventy"]),
+        ("People between 9 and 5. Men between two and three miles away.", []),
+    ],
+)
+def test_ages_by_birthday_look_and_range(text: str, ages: list[str]) -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer
+
+    assert _found(AgeRecognizer(), text) == ages
 
 
 def test_an_age_said_again_nearby() -> None:
@@ -620,6 +682,9 @@ def test_a_lower_case_word_used_as_a_word() -> None:
     assert used_as_a_word(text, text.index("mason now"))
     assert used_as_a_word(text, text.index("dawn"))
     assert not used_as_a_word(text, text.index("mason come"))
+    text = "i'm not fixed. but there's hope. hope rang me."
+    assert used_as_a_word(text, text.index("hope"))
+    assert not used_as_a_word(text, text.index("hope rang"))
 
 
 def test_irish_surnames_are_not_contractions() -> None:
@@ -1234,3 +1299,26 @@ def test_what_someone_is_called_is_a_possible_miss() -> None:
     taken = [Detection(dan, dan + 3, "PERSON", 0.9, "X")]
     found = [text[d.start : d.end] for d in detector._given_names(text, taken)]
     assert found == ["dopey", "dozy", "em", "chalky"]
+
+
+def test_allowed_phrases_are_found_only_where_a_first_word_starts() -> None:
+    from qualkit.deid.analyzer import _first_words, _phrase_regex, _phrase_spans
+
+    terms = ["Stoke-on-Trent", "A&E", "Women's Aid", "Job Centre Plus", "Job Centre"]
+    pattern, firsts = _phrase_regex(terms), _first_words(terms)
+    text = (
+        "From stoke on trent to A&E, then Women's Aid and the job centre plus in "
+        "Stoke-on-Trent's middle; not Stoke, not jobcentre, not a&eee."
+    )
+    assert pattern is not None and firsts is not None
+    spans = _phrase_spans(pattern, firsts, text)
+    assert spans == [m.span() for m in pattern.finditer(text)]
+    assert [text[s:e] for s, e in spans] == [
+        "stoke on trent",
+        "A&E",
+        "Women's Aid",
+        "job centre plus",
+        "Stoke-on-Trent's",
+    ]
+    # A term that starts with no letter or digit: the whole pattern is tried everywhere.
+    assert _first_words(["#hashtag"]) is None

@@ -75,6 +75,7 @@ from qualkit.deid.textutil import (
     phrase_alternation,
     strip_possessive,
     typed_in_lower_case,
+    typed_with_capitals,
     used_as_a_word,
 )
 from qualkit.deid.words import (
@@ -152,6 +153,8 @@ _QUOTED_COORD_AFTER = re.compile(
 _WORD_PAIR = re.compile(r"(?<![\p{L}\p{N}'’\-])(\p{L}+)[ ](\p{L}+)(?![\p{L}\p{N}'’\-])")
 _WORD_AFTER_ANY = re.compile(r"[ ]+(\p{L}+(?:['’\-]\p{L}+)*)")
 _NAME_TYPES = frozenset({PERSON, LOCATION, ORGANIZATION})
+# Words for a kind of place that name none on their own.
+_PLACE_KINDS = frozenset({"street", "road", "lane", "avenue", "estate", "park", "ward", "wards"})
 _APART_LEFT = re.compile(rf"(?i)(?:[,;:(\-–—]|(?<![\p{{L}}\p{{N}}])(?:{_EDGE_FILLER}))\s*$")
 _APART_RIGHT = re.compile(rf"(?i)\s*(?:[,;:)\-–—]|(?:{_EDGE_FILLER})(?![\p{{L}}\p{{N}}]))")
 _URL_STRONG = re.compile(r"(?i)https?://|www\.|/")
@@ -210,6 +213,7 @@ class Detector:
         # A language spoken in an interview names no one ("[speaks Tigrinya]").
         allow_terms = [*self.lists.all_allow(), *self.gazetteer.language_names()]
         self._allow_re = _phrase_regex(allow_terms)
+        self._allow_firsts = _first_words(allow_terms)
         # The thousands of smaller languages' names are looked up word by word.
         self._allow_words = self.gazetteer.other_language_words()
         # The allowed spans and the other-language words of the texts seen last (each text
@@ -782,6 +786,7 @@ class Detector:
         detect = self.scorer.thresholds.get("detect", 0.5)
         floor = self.scorer.thresholds.get("possible", detect)
         lower = typed_in_lower_case(text)
+        cased = not lower and typed_with_capitals(text)
         repeated = _repeated_subjects(doc) if lower else frozenset()
         scored = [
             (tok, label, self._risk(tok, label, p, lower, repeated))
@@ -796,23 +801,38 @@ class Detector:
             if is_cue_number(text, start, end):
                 continue
             det = Detection(start, end, span.label, span.probability, SCORER_NAME, SCORER_RANK)
-            if span.label == PERSON and self._word_in_use(text, start, end):
+            if span.label == PERSON and self._word_in_use(text, start, end, cased):
                 unsure.append(det)  # "before dawn", "the robin": a reviewer's call
                 continue
             bar = detect
             if lower and span.label != AGE and not self._ordinary_words(text[start:end]):
                 bar = detect * LOWER_CASE_DETECT
-            (sure if span.probability >= bar else unsure).append(det)
+            if span.probability >= bar:
+                sure.append(det)
+            elif self._worth_listing(text[start:end], cased):
+                unsure.append(det)
         return sure, unsure
 
-    def _word_in_use(self, text: str, start: int, end: int) -> bool:
-        """Whether ``text[start:end]`` is one lower-case English word used as a word."""
+    def _worth_listing(self, surface: str, cased: bool) -> bool:
+        """Whether a word the scorer is unsure of goes on the possible-miss list: not
+        only kinds of place or service ("street", "the pharmacy"), and in a transcript
+        typed with capitals, not only English words in lower case ("the bedroom")."""
+        words = [w.lower() for w in _ALLOW_WORD.findall(surface)]
+        kinds = [w for w in words if w not in STOP_WORDS]
+        if kinds and all(w in _GENERIC_PLACE_WORDS or w in _PLACE_KINDS for w in kinds):
+            return False
+        return not (cased and surface.islower() and all(self.lexicon.is_known(w) for w in words))
+
+    def _word_in_use(self, text: str, start: int, end: int, cased: bool = False) -> bool:
+        """Whether ``text[start:end]`` is one lower-case English word used as a word: after
+        a word that makes it one, or inside a sentence of a transcript typed with capitals
+        ("Mum, grace ain't gonna find me a flat")."""
         surface = text[start:end]
         return (
             surface.islower()
             and surface.isalpha()
             and self.lexicon.is_known(surface)
-            and used_as_a_word(text, start)
+            and (used_as_a_word(text, start) or (cased and not at_sentence_start(text, start)))
         )
 
     def _ordinary_words(self, surface: str) -> bool:
@@ -942,8 +962,7 @@ class Detector:
             return []
         spans = self._allowed_cache.get(text)
         if spans is None:
-            found = self._allow_re.finditer(text) if self._allow_re is not None else ()
-            spans = [(m.start(), m.end()) for m in found]
+            spans = _phrase_spans(self._allow_re, self._allow_firsts, text)
             # Offsets hold in the case-folded text unless folding changed its length ("ß").
             folded = text.casefold() if text.isascii() else text.lower()
             if len(folded) == len(text) and self._allow_words.intersection(
@@ -1418,11 +1437,55 @@ def _quick_url_pattern(pattern: Pattern) -> Pattern:
     return Pattern(name=pattern.name, regex=regex, score=pattern.score)
 
 
+_TERM_GAP = re.compile(r"\s+|(?<=\w)[\-‐–](?=\w)")
+_RUN = re.compile(r"[\p{L}\p{N}]+")
+
+
+def _first_words(terms: Iterable[str]) -> frozenset[str] | None:
+    """The first word (letters and digits) of each term, case-folded; None when a term
+    starts with something else."""
+    firsts = set()
+    for term in terms:
+        term = term.strip()
+        m = _RUN.match(term)
+        if m is None:
+            if term:
+                return None
+            continue
+        firsts.add(m.group(0).casefold())
+    return frozenset(firsts)
+
+
+def _phrase_spans(
+    pattern: re.Pattern[str] | None, firsts: frozenset[str] | None, text: str
+) -> list[tuple[int, int]]:
+    """Where ``pattern`` (from :func:`_phrase_regex`) matches in ``text``, as ``finditer``
+    finds it, but tried only where a word that starts a phrase (``firsts``) starts: the
+    whole alternation tried at every character of a long transcript is slow."""
+    if pattern is None:
+        return []
+    if firsts is None:
+        return [m.span() for m in pattern.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for word in _RUN.finditer(text):
+        if word.start() < pos or word.group(0).casefold() not in firsts:
+            continue
+        m = pattern.match(text, word.start())
+        if m is not None:
+            spans.append(m.span())
+            pos = m.end()
+    return spans
+
+
 def _phrase_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
-    parts = sorted({" ".join(t.split()) for t in terms if t.strip()}, key=len, reverse=True)
+    """Any of ``terms`` as a whole phrase, ignoring case, its words apart by spaces or a
+    hyphen as written ("Stoke-on-Trent" and "Stoke on Trent")."""
+    joined = {" ".join(w for w in _TERM_GAP.split(t) if w) for t in terms}
+    parts = sorted((p for p in joined if p), key=len, reverse=True)
     if not parts:
         return None
-    body = phrase_alternation(parts, r"\s+", ignore_case=True)
+    body = phrase_alternation(parts, r"(?:\s+|\s*[\-‐–]\s*)", ignore_case=True)
     return re.compile(
         rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?:['’]s)?(?![\p{{L}}\p{{N}}])", re.IGNORECASE
     )

@@ -37,9 +37,12 @@ _PARTS = re.compile(r"['’]")
 
 @cache
 def _knows(lang: str, word: str) -> bool:
+    """``simplemma``'s answer from its memory-frugal backend, which reads the bundled
+    dictionary without building it in memory: a third of the CPU time to open and far
+    less memory, for look-ups that are few."""
     from simplemma import is_known
 
-    return bool(is_known(word, lang))
+    return bool(is_known(word, lang, low_memory=True))
 
 
 def _known_in(lang: str, word: str) -> bool:

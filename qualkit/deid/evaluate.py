@@ -23,7 +23,9 @@ from qualkit.deid.spans import Detection, any_masked, coverage_mask, fully_maske
 from qualkit.errors import InputError
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
-_LEADING_ARTICLE = re.compile(r"(?i)(?:the|a|an)\s+(?=\S)")
+# An article or a title before a gold span may stay: the annotation guide marks only the
+# name ("Dr {{PERSON|Okafor}}"), and "Mr [PERSON 3]" identifies no one.
+_LEADING_ARTICLE = re.compile(r"(?i)(?:the|a|an|mr|mrs|ms|mx|dr)\.?\s+(?=\S)")
 
 TARGETS: dict[str, float] = {
     "direct_recall": 0.98,
@@ -71,6 +73,8 @@ class Miss:
     end: int
     type: str
     identifier: str
+    #: Whether the possible-miss list would mask it ("mask everywhere" on every entry).
+    listed: bool = False
 
 
 @dataclass
@@ -300,13 +304,13 @@ def evaluate(
                 surface = normalise_surface(doc.text[span.start : span.end])
                 distinct[surface] = distinct.get(surface, False) or not ok
             if not ok:
-                res.misses.append(Miss(doc.key, span.start, span.end, span.type, cls))
+                in_list = listed_mask is not None and fully_masked(
+                    doc.text, listed_mask, core_start, span.end
+                )
+                res.misses.append(Miss(doc.key, span.start, span.end, span.type, cls, in_list))
                 if cls == "direct":
                     res.direct_missed += 1
-                    if listed_mask is not None and fully_masked(
-                        doc.text, listed_mask, core_start, span.end
-                    ):
-                        res.direct_missed_listed += 1
+                    res.direct_missed_listed += int(in_list)
         for keep in doc.keep:
             res.keep_total += 1
             res.keep_masked += int(any_masked(doc.text, mask, keep.start, keep.end))

@@ -361,7 +361,7 @@ class Propagator:
 # subject pronoun, "to" or a modal verb.
 _ORDINARY_BEFORE = re.compile(
     r"(?i)(?<![\p{L}'’])(?:a|an|the|my|your|his|our|their|its|this|some|any|no|every|i|"
-    r"you|we|they|he|she|to|will|would|can|could|should|might|must)[ ]+$"
+    r"you|we|they|he|she|to|will|would|can|could|should|might|must|there['’]s)[ ]+$"
 )
 
 

@@ -121,7 +121,7 @@ _SENTENCE_FIRST = re.compile(r"(?:[.!?][ \t]+|\n[ \t]*)(\p{L})")
 _WORD_USE_BEFORE = re.compile(
     r"(?i)(?<![\p{L}'’])(?:a|an|the|my|your|his|our|their|its|this|that|some|any|no|every|"
     r"be|been|being|never|before|very|so|too|more|most|less|"
-    r"will|would|can|could|should|shall|might|must)[ ]+$"
+    r"will|would|can|could|should|shall|might|must|there['’]s)[ ]+$"
 )
 
 

@@ -116,6 +116,31 @@ _THE_NICK = re.compile(
     r"(?i:\b(?:call(?:ed|s)?|known[ ]+as|nicknamed)[ ]+(?:him|her|me|them|himself|herself)?[ ]*)"
     rf"(?P<name>the[ ]+{CAP}(?:[ ]+{CAP})?)"
 )
+# "Murdo the Post", "Kathleen the Shop": a first name and what the person is known for.
+_EPITHET = re.compile(
+    rf"(?<![\p{{L}}'’\-])(?P<name>{CAP})[ ]+the[ ]+(?P<epithet>{CAP})(?![\p{{L}}\-])"
+)
+# Bodies and services someone may be telling a person about ("I told Dave the Council ...").
+_NOT_EPITHETS = frozenset(
+    [
+        "council",
+        "police",
+        "doctor",
+        "doctors",
+        "hospital",
+        "court",
+        "government",
+        "army",
+        "probation",
+        "housing",
+        "school",
+        "church",
+        "social",
+        "landlord",
+        "manager",
+        "nurse",
+    ]
+)
 _QUOTED_NICK = re.compile(
     r"(?i:\b(?:call(?:ed|s)?|known[ ]+as|nicknamed)[ ]+(?:him|her|me|them|himself|herself)?[ ]*)"
     r"[\"“‘'](?P<name>[\p{L}][\p{L} \-]{1,20}?)[\"”’']"
@@ -466,11 +491,27 @@ class NicknameRecognizer(QualkitRecognizer):
             # Any word but a function word: nicknames are often words ("uncle", "Ghost").
             if m.group("name").lower() not in STOP_WORDS:
                 yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
+        for m in _EPITHET.finditer(text):
+            if self._epithet(m.group("name"), m.group("epithet")):
+                yield Hit(m.start(), m.end(), PERSON, 0.7)
         for m in _THE_NICK.finditer(text):
             if not self.ctx.lists.all_allow() or not _is_allowed_phrase(
                 m.group("name"), self.ctx.lists.all_allow()
             ):
                 yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
+
+    def _epithet(self, name: str, epithet: str) -> bool:
+        """Whether "<name> the <epithet>" is a nickname: a first name used in Great Britain
+        that is no ordinary word, and an English word after it that names no place and no
+        public body ("Dave the Council")."""
+        low, tail = name.lower(), epithet.lower()
+        if low in STOP_WORDS or low in NON_NAME_CAPS or self.ctx.lexicon.is_common(low):
+            return False
+        if tail in STOP_WORDS or tail in NON_NAME_CAPS or tail in _NOT_EPITHETS:
+            return False
+        if not self.ctx.lexicon.is_known(tail) or self.ctx.gazetteer.get(tail).place:
+            return False
+        return self.ctx.gazetteer.get(low).first_gb > 0
 
     def _plural_noun(self, word: str) -> bool:
         """A plural of an English noun ("Farmers"): a group, not a nickname."""

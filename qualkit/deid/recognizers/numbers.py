@@ -209,6 +209,27 @@ _AGE_RANGE = re.compile(
 )
 
 
+# "your eighteenth in a cell", "just after your twenty-second": a birthday by its ordinal.
+_AGE_ORDINAL = re.compile(
+    r"(?i)\b(?:my|your|his|her)[ ]+(?P<num>\p{L}+(?:-\p{L}+)?|\d\d(?:st|nd|rd|th))\b"
+    r"(?=[ ]+(?:birthday|bday|party)\b|(?P<plain>))"
+)
+_ORDINAL_END = re.compile(r"(?i)(?:st|nd|rd|th)$")
+# "he looks seventy", "being seventy-three and tired": how old someone is or looks.
+_AGE_LOOKS = re.compile(
+    r"(?i)\b(?:looks?|looked|looking|being)[ ]+(?:(?:about|like|maybe|nearly|over)[ ]+)?"
+    rf"(?P<num>{_NUM}){_UNIT_AFTER}"
+)
+# "men between about fifty-five and seventy-five": the ages of the people someone works with.
+_AGE_PEOPLE_BETWEEN = re.compile(
+    r"(?i)\b(?:men|women|people|lads|girls|boys|kids|adults|folk|clients|residents|guests)\b"
+    r"[^.?!\n]{0,25}?\bbetween[ ]+(?:(?:about|roughly|around)[ ]+)?"
+    rf"(?P<a>{_NUM})[ ]+and[ ]+(?P<b>{_NUM})\b"
+    r"(?![ ]*(?:o['’]clock|am\b|pm\b|minutes?|hours?|quid|pounds?|grand|percent|%|miles?"
+    r"|times|weeks?|months?|days?|years?\b(?![ \-]+old)))"
+)
+
+
 class AgeRecognizer(QualkitRecognizer):
     """Exact ages: marks only the number ("I was **34**", "she's **sixteen** now")."""
 
@@ -264,10 +285,32 @@ class AgeRecognizer(QualkitRecognizer):
             if subj is None or _person_subject(subj):
                 yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
         yield from _answers_to_how_old(text)
+        yield from _ages_by_ordinal_look_or_range(text)
         for m in _AGE_RANGE.finditer(text):
             a, b = _value(m.group("a")), _value(m.group("b"))
             if a is None or b is None or not (0 <= a < b - 1 and 10 <= b <= 25):
                 continue
+            yield Hit(m.start("a"), m.end("a"), AGE, 0.6)
+            yield Hit(m.start("b"), m.end("b"), AGE, 0.6)
+
+
+def _ages_by_ordinal_look_or_range(text: str) -> Iterator[Hit]:
+    """A birthday by its ordinal (13th and up), an age someone is or looks, and the ages
+    at both ends of "men between fifty-five and seventy-five"."""
+    for m in _AGE_ORDINAL.finditer(text):
+        num = m.group("num")
+        value = int(num[:2]) if num[:2].isdigit() else number_value(num)
+        if value is None or not 13 <= value <= 110 or not _ORDINAL_END.search(num):
+            continue
+        if m.group("plain") is None or age_like_after(text, m.end("num")):
+            yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
+    for m in _AGE_LOOKS.finditer(text):
+        value = _value(m.group("num"))
+        if value is not None and 13 <= value <= 110 and age_like_after(text, m.end("num")):
+            yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
+    for m in _AGE_PEOPLE_BETWEEN.finditer(text):
+        a, b = _value(m.group("a")), _value(m.group("b"))
+        if a is not None and b is not None and 13 <= a < b <= 110:
             yield Hit(m.start("a"), m.end("a"), AGE, 0.6)
             yield Hit(m.start("b"), m.end("b"), AGE, 0.6)
 

@@ -75,6 +75,7 @@ _LOWER_SUFFIX = re.compile(
 )
 _LOWER_WORDS_BEFORE = re.compile(rf"(?<![\p{{L}}'’\-])(?:{LOWER}[ ]+){{1,3}}$")
 _WORD = re.compile(r"[^ ]+")
+_LOWER_SUFFIX_WORDS = frozenset(s for s in LOWER_ORG_SUFFIXES if " " not in s)
 # "Our Lady of the Rosary", "our lady of lourdes": a Catholic church or school.
 _OUR_LADY = re.compile(
     rf"\b(?i:our[ ]+lady[ ]+of[ ]+)(?:(?i:the)[ ]+)?(?:{CAP}|{LOWER})(?:[ ]+{CAP})?"
@@ -152,6 +153,9 @@ class LowerNamedOrganisationRecognizer(QualkitRecognizer):
             start = m.start()
             for w in reversed(list(_WORD.finditer(text, before.start(), m.start()))):
                 word = w.group(0)
+                if not unfamiliar and word in _LOWER_SUFFIX_WORDS:
+                    start = w.start()  # "glenmore lodge hotel": a kind of place, then a kind
+                    continue
                 if word in STOP_WORDS or word in _PEOPLE or self.ctx.lexicon.is_common(word):
                     break
                 odd = self._is_unfamiliar(word, allowed)
@@ -174,8 +178,8 @@ class LowerNamedOrganisationRecognizer(QualkitRecognizer):
 
 
 class WardRecognizer(QualkitRecognizer):
-    """Hospital wards by number or name ("Ward 27", "on oak ward", "Ash ward"), not kinds of
-    ward ("the labour ward")."""
+    """Hospital wards by number or name ("Ward 27", "on oak ward", "Ash ward", "marlow
+    ward"), not kinds of ward ("the labour ward")."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
     RANK: ClassVar[int] = 19
@@ -194,7 +198,13 @@ class WardRecognizer(QualkitRecognizer):
                 continue
             after_preposition = _ON_WARD.search(text, max(0, start - 8), start) is not None
             capital_inside = name[0].isupper() and not at_sentence_start(text, start)
-            if after_preposition or (capital_inside and not self.ctx.lexicon.is_common(low)):
+            # In lower case, a word that is no English word ("mainly marlow ward").
+            unknown = name.islower() and not self.ctx.lexicon.is_known(low)
+            if (
+                after_preposition
+                or unknown
+                or (capital_inside and not self.ctx.lexicon.is_common(low))
+            ):
                 yield Hit(start, ward.end(), ORGANIZATION, self.SCORE)
 
 

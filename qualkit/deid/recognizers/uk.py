@@ -21,6 +21,7 @@ _PHONE = re.compile(
         (?:\+|00)[ ]?44[ ]?(?:\(0\)[ ]?)?\(?\d\)?(?:SEP\d){8,9}     # +44 7700 900123
       | \(0\d{2,4}\)[ ]?\d(?:SEP\d){5,7}                           # (020) 7946 0018
       | 0\d(?:SEP\d){8,9}                                          # 07700 900123, 0800 ...
+      | (?i:oh)[ ]?[1-9](?:SEP\d){8,9}                             # Oh 7700 900 318
     )
     (?![\w])
     """.replace("SEP", _SEP),
@@ -43,6 +44,8 @@ class UkPhoneRecognizer(QualkitRecognizer):
         for m in _PHONE.finditer(text):
             raw = m.group(0)
             digits = re.sub(r"\D", "", raw)
+            if raw[0] in "oO":
+                digits = "0" + digits  # the leading zero said "oh"
             if raw.startswith(("+", "00")):
                 national = digits[2:] if raw.startswith("+") else digits[4:]
                 if national.startswith("0"):
