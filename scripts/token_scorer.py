@@ -1,13 +1,13 @@
 """Train the de-identification token scorer, or cross-validate it, on development data only.
 
 Development data: the sample corpus's gold, tests/fixtures/deid/heldout,
-tests/fixtures/deid/independent/dev and fresh to fresh8. The test
+tests/fixtures/deid/independent/dev and the later sets (fresh, fresh2, ...). The test
 split (independent/test) is never read here.
 
     .venv/bin/python scripts/token_scorer.py train
         writes qualkit/deid/data/token_scorer.json
     .venv/bin/python scripts/token_scorer.py crossval [--detect 0.35] [--misses] [--json]
-        leave-one-study-out on independent/dev and fresh to fresh8: for each study,
+        leave-one-study-out on independent/dev and the fresh sets: for each study,
         the scorer is trained on all other development data and the study is de-identified
         with it and its own lists;
         the pooled figures are the honest dev figures.
@@ -50,9 +50,9 @@ def development_docs() -> list[GoldDoc]:
 
 def dev_docs() -> list[GoldDoc]:
     """The independent development transcripts: ``independent/dev`` and the later sets
-    ``fresh`` to ``fresh8`` (each scored once unseen, development data since)."""
+    ``fresh``, ``fresh2``, ... (each scored once unseen, development data since)."""
     root = FIXTURES / "independent"
-    parts = ("dev", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")
+    parts = ("dev", *sorted(p.name for p in root.glob("fresh*") if p.is_dir()))
     return [doc for part in parts for doc in load_markup_dir(root / part)]
 
 
@@ -119,7 +119,7 @@ def main() -> int:
     t.add_argument("--c", type=float, default=C)
     t.set_defaults(run=train_cmd)
     cv = sub.add_parser(
-        "crossval", help="leave-one-study-out figures on independent/dev and fresh to fresh8"
+        "crossval", help="leave-one-study-out figures on independent/dev and the fresh sets"
     )
     cv.add_argument("--c", type=float, default=C)
     cv.add_argument("--detect", type=float, default=THRESHOLDS["detect"])

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from qualkit.deid.evaluate import (
+    MAX_DIRECT_LEAKED_SHARE,
     TARGETS,
     evaluate,
     format_table,
@@ -29,9 +30,9 @@ def test_token_scorer_never_saw_the_test_split() -> None:
     assert scorer is not None
     trained = set(scorer.meta["trained_on"])
     test = load_markup_dir(INDEPENDENT / "test")
-    parts = ("dev", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")
+    parts = ("dev", *sorted(p.name for p in INDEPENDENT.glob("fresh*") if p.is_dir()))
     dev = [g for part in parts for g in load_markup_dir(INDEPENDENT / part)]
-    assert len(test) == 21 and len(dev) == 149
+    assert len(test) == 21 and len(dev) == 165
     assert not {f"{g.key}:{text_hash(g.text)[:16]}" for g in test} & trained
     assert {f"{g.key}:{text_hash(g.text)[:16]}" for g in dev} <= trained
 
@@ -46,12 +47,13 @@ def test_figures_on_the_independent_test_split() -> None:
     res = evaluate(gold, found.detections, found.possible)
     table = format_table(res)
     assert res.direct_recall >= TARGETS["direct_recall"], table
-    assert res.quasi_recall >= 0.92, table
-    assert res.leaked_share <= 0.025, table
+    assert res.quasi_recall >= 0.935, table
+    assert res.leaked_share <= MAX_DIRECT_LEAKED_SHARE, table
     assert res.keep_masked_share <= TARGETS["keep_masked_share"], table
-    assert res.token_precision >= 0.84, table
+    assert res.token_precision >= 0.86, table
     assert (res.possible_per_1000_words or 0) <= 5, table
-    assert (res.possible_coverage or 0) >= 0.28, table
+    # Missed direct identifiers that neither the detector nor the possible list masks.
+    assert res.direct_missed - res.direct_missed_listed <= 3, table
 
 
 def _detect(files: list[Path], out: Path, processes: int, seed: str) -> bytes:
@@ -103,13 +105,14 @@ FIRST_SCORES = {
     "fresh6": (16, 0.982, 0.925, 0.047, 0.024, 0.815),
     "fresh7": (16, 0.969, 0.937, 0.067, 0.065, 0.855),
     "fresh8": (16, 0.979, 0.937, 0.042, 0.073, 0.861),
+    "fresh9": (16, 0.971, 0.91, 0.05, 0.181, 0.85),
 }
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("part", sorted(FIRST_SCORES))
 def test_figures_on_the_later_unseen_sets_do_not_fall(part: str) -> None:
-    """``independent/fresh`` to ``fresh8`` were each scored once
+    """``independent/fresh`` to ``fresh9`` were each scored once
     before they were read and are development data since; these floors are those first
     scores, so a change that loses ground on them fails."""
     files, direct, quasi, leaked, keep, precision = FIRST_SCORES[part]

@@ -162,6 +162,25 @@ def test_calendar_dates(detector: Detector, date: str) -> None:
     assert masked(detector, text, date.replace("the ", ""))
 
 
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("She's seventeen soon. The 9th o May. I've got her a card.", ["9th o May"]),
+        ("At the meeting on Thursday the 12th of December.", ["Thursday the 12th of December"]),
+        ("That were the Monday. The 1st. She went on the 2nd.", ["1st", "2nd"]),
+        ("ten month sober on the twentieth. i had a slip.", ["twentieth"]),
+        ("He's on the fourth floor. I was on the fifth, before.", []),
+        ("I'll see you on the first, we can talk then.", []),
+    ],
+)
+def test_days_of_the_month(text: str, dates: list[str]) -> None:
+    from qualkit.deid.recognizers.numbers import CalendarDateRecognizer
+
+    found = {text[h.start : h.end] for h in CalendarDateRecognizer().find(text)}
+    assert set(dates) <= found
+    assert dates or not found
+
+
 def test_relative_dates_are_kept(detector: Detector) -> None:
     text = "Last week and two years ago I was still waiting."
     assert all(t != "DATE_TIME" for _, t in found(detector, text))
@@ -373,6 +392,8 @@ def test_the_nickname_and_capital_the_in_names(detector: Detector) -> None:
         ("We worked from nine to five most days.", []),
         ("The drop-in runs from ten to twelve o'clock.", []),
         ("The rooms cost from twelve to fifteen quid a night.", []),
+        ("Eh wis in a unit fae twelve tae sixteen, then hame.", ["twelve", "sixteen"]),
+        ("The baby, she is one and a half. The rent is two and a half.", ["one and a half"]),
     ],
 )
 def test_age_ranges(text: str, ages: list[str]) -> None:
@@ -394,6 +415,33 @@ def test_medicines_and_national_bodies_stay(detector: Detector) -> None:
             for d in detector.detect(text)
         ), word
     assert masked(detector, text, "Odhran Keaveney")
+
+
+def test_names_after_a_kinship_word(detector: Detector) -> None:
+    text = (
+        "Just, my daughter. Sioned. She's away now. First i went to my mate jordans in "
+        "town. my mum. Anyway, we left it. my son bought me a phone."
+    )
+    assert masked(detector, text, "Sioned")
+    assert masked(detector, text, "jordans")
+    for word in ("Anyway", "bought"):
+        assert not any_masked(detector, text, word)
+
+
+def test_a_county_is_named_with_its_word(detector: Detector) -> None:
+    text = "i was born outside it, county mayo, a little place. he got into county lines."
+    assert masked(detector, text, "county mayo")
+    assert not any_masked(detector, text, "county lines")
+
+
+def test_roles_in_capitals_as_speaker_labels_are_no_names(detector: Detector) -> None:
+    text = (
+        "PCSO: Loud and clear.\nNAVIGATOR: It's always like this.\nHOPE: I am here.\n"
+        "PCSO: You know my name.\nHOPE: Yes.\nNAVIGATOR: And I'm new.\n"
+    )
+    assert masked(detector, text, "HOPE")
+    assert not any_masked(detector, text, "NAVIGATOR")
+    assert not any_masked(detector, text, "PCSO")
 
 
 def test_common_first_name_joined_to_a_name(detector: Detector) -> None:

@@ -1322,3 +1322,70 @@ def test_allowed_phrases_are_found_only_where_a_first_word_starts() -> None:
     ]
     # A term that starts with no letter or digit: the whole pattern is tried everywhere.
     assert _first_words(["#hashtag"]) is None
+
+
+def test_an_allowed_town_before_the_postcode_is_no_part_of_the_address() -> None:
+    from qualkit.deid.lists import DeidLists
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.places import AddressLinesRecognizer
+
+    rec = AddressLinesRecognizer(RecognizerContext(lists=DeidLists(allow=["Blackburn"])))
+    text = "Send it to 57 Malvern Street, Blackburn, BB1 9ZX. Or Flat 2, Audley Range, BB1 9ZY."
+    assert _found(rec, text) == ["57 Malvern Street", "Flat 2, Audley Range"]
+    assert _found(rec, "It's Blackburn, BB1 9ZX, the office.") == []
+
+
+def test_a_kinship_word_in_another_language_is_no_name() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import UnknownCapitalisedRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = UnknownCapitalisedRecognizer(RecognizerContext(lexicon=Lexicon()))
+    text = "And my mum is Ba, that's mum. Then Jo came round, and Ba cried."
+    assert _found(rec, text) == ["Jo"]
+
+
+def test_ten_digits_read_out_are_a_number_that_identifies() -> None:
+    from qualkit.deid.recognizers.uk import QualkitNhsRecognizer
+
+    rec = QualkitNhsRecognizer()
+    text = "On my post-it, look, four eight five, seven seven seven, three oh two nine. Ta."
+    assert _found(rec, text) == ["four eight five, seven seven seven, three oh two nine"]
+    # A phone number read out is the phone recognizer's; counting is no number.
+    assert _found(rec, "Ring oh seven seven oh oh, nine double oh, one two three.") == []
+    assert _found(rec, "one, two, three, four, five, six, seven, eight, nine, ten.") == []
+
+
+def test_an_address_read_back_and_a_domain_read_out() -> None:
+    from qualkit.deid.recognizers.contact import SpokenEmailRecognizer
+
+    rec = SpokenEmailRecognizer()
+    text = "It's rudo.m.care44@example.com. Rudo dot M dot care four four. Or forty-four."
+    assert _found(rec, text) == ["Rudo dot M dot care four four"]
+    text = "Write to example dot n h s dot net. The dot com boom, dot dot dot."
+    assert _found(rec, text) == ["example dot n h s dot net"]
+
+
+def test_ages_of_children_and_a_title_with_an_initial() -> None:
+    from qualkit.deid.recognizers.names import TitleNameRecognizer
+    from qualkit.deid.recognizers.numbers import AgeRecognizer
+
+    ages = AgeRecognizer()
+    text = "Kelly, two kids, three and six. The boys are nine and eleven. Two kids and three dogs."
+    assert _found(ages, text) == ["three", "six", "nine", "eleven"]
+    titles = TitleNameRecognizer()
+    assert _found(titles, "Put Mr I Patel on it. Mr I think so.") == ["Mr I Patel"]
+
+
+def test_a_pub_named_by_two_nouns() -> None:
+    from qualkit.deid.lists import DeidLists
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import CapitalisedPhraseRecognizer
+    from qualkit.deid.words import Lexicon
+
+    words = ["saddle", "spur", "mother", "baby", "gypsy", "traveller", "fox", "hounds"]
+    lexicon = Lexicon(others=words)
+    rec = CapitalisedPhraseRecognizer(RecognizerContext(lexicon=lexicon, lists=DeidLists()))
+    text = "We went in the Saddle and Spur, then the Mother and Baby unit, the Fox & Hounds."
+    assert _found(rec, text) == ["Saddle and Spur", "Fox & Hounds"]
+    assert _found(rec, "For the Gypsy and Traveller families.") == []

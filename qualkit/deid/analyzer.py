@@ -650,10 +650,12 @@ class Detector:
         gazetteer. Detected: in a text typed in lower case, where spaCy does not see them, a
         word that is no English word anywhere ("colchester") or a noun after "in", "from"
         or "and" ("in harlow"); elsewhere, a capitalised word inside a sentence that is not
-        an ordinary word or a common name ("a Cork man"). Smaller places, and the rest, are
-        possible misses for the reviewer."""
+        an ordinary word or a common name ("a Cork man"); after "county" or "Co.", with it
+        ("county mayo"). Smaller places, and the rest, are possible misses for the
+        reviewer."""
         lower = typed_in_lower_case(text)
         covered = [(d.start, d.end) for d in detections]
+        allowed = self._allowed_spans(text)
         sure: list[Detection] = []
         unsure: list[Detection] = []
         for m in _PLACE_WORD.finditer(text):
@@ -661,10 +663,24 @@ class Detector:
             low = word.lower()
             if low in STOP_WORDS or len(low) < 4 or low in _MONTH_WORDS:
                 continue
+            if any(s <= m.start() and m.end() <= e for s, e in allowed):
+                continue  # "Clare" of "Clare's Law"
             stats = self.gazetteer.get(low)
+            common = self.lexicon.is_common(low)
+            # "county mayo", "Co. Down": a county is a place, named with its word.
+            county = _COUNTY_BEFORE.search(text, max(0, m.start() - 8), m.start())
+            if (
+                county
+                and stats.place
+                and not (common and word.islower())
+                and not self._allowed(word)
+            ):
+                sure.append(
+                    Detection(county.start(), m.end(), LOCATION, 0.6, GAZETTEER_PLACE, SCORER_RANK)
+                )
+                continue
             # An ordinary word only as a large place, capitalised inside a sentence ("a
             # Cork man"); never in lower case ("a cork board"), nor as a possible miss.
-            common = self.lexicon.is_common(low)
             if common and (stats.place < COMMON_WORD_PLACE_SIZE or not word[:1].isupper()):
                 continue
             if not stats.place or any(s < m.end() and m.start() < e for s, e in covered):
@@ -1211,6 +1227,7 @@ _PLACE_PREPOSITION = re.compile(
     r"(?i)(?<![\p{L}])(?:in|from|fae|frae|to|at|near|outside|round|around|towards|via|over|of|"
     r"and|or)[ ]+$|,[ ]*$"
 )
+_COUNTY_BEFORE = re.compile(r"(?i)(?<![\p{L}])(?:county|co\.?)[ ]+$")
 _TO_OR_FROM = re.compile(r"(?i)^(?:in|from|fae|frae|to|at|near|outside|of)[ ]")
 
 # A first name this common in Great Britain, joined by "and" to a detected name, is a name.

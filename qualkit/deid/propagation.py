@@ -205,11 +205,19 @@ class Propagator:
         terms.add(Term(etype, surface, exact_case=common or word_like))
 
     def _add_lower_case_names(self, terms: set[Term], det: Detection, tokens: list[str]) -> None:
-        """A lower-case name that is also a word, from a trusted detection, as a term."""
+        """A lower-case name that is also a word, from a trusted detection, as a term; not
+        a word before the last that is no first name, which describes the person ("donkey"
+        of "donkey dave", "old" of "old mr kapoor")."""
         if det.recognizer in _WEAK_SEEDS:
             return
-        for tok in tokens:
+        for i, tok in enumerate(tokens):
             low = tok.lower()
+            if (
+                i < len(tokens) - 1
+                and self.lexicon.is_common(low)
+                and not self._wide_first_name(low)
+            ):
+                continue
             if (
                 tok == low
                 and len(low) >= 3

@@ -1,6 +1,6 @@
 """E-mail and web addresses in any domain (Presidio's recognizers accept only the top-level
 domains on their list, which lacks ".scot", ".cymru" and ".example"), and e-mail addresses
-read out."""
+and domains read out."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from functools import cache
 from typing import ClassVar
 
 import regex as re
+from num2words import num2words
 
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer
 from qualkit.deid.spans import EMAIL_ADDRESS, URL
@@ -71,11 +72,13 @@ def top_level_domains() -> frozenset[str]:
     return frozenset(s for s in extract.tlds if "." not in s)
 
 
-def _domain_end(text: str, m: re.Match[str]) -> int | None:
-    """Where a dictated domain ends: after its last label that is a top-level domain."""
+def _domain_end(text: str, m: re.Match[str], tlds: frozenset[str] | None = None) -> int | None:
+    """Where a dictated domain ends: after its last label that is a top-level domain (of
+    ``tlds`` if given)."""
+    tlds = top_level_domains() if tlds is None else tlds
     end = None
     for label in _DOT_LABEL.finditer(text, m.start(), m.end()):
-        if label.group("label").lower() in top_level_domains():
+        if label.group("label").lower() in tlds:
             end = label.end()
     return end
 
@@ -88,8 +91,59 @@ _NOT_LOCAL = frozenset(
 )
 
 
+# "example dot n h s dot net": a domain read out on its own, in two dots or more, ending
+# in a top-level domain.
+_SPOKEN_DOMAIN_ALONE = re.compile(
+    r"(?i)(?<![\p{L}\p{N}])[\p{L}\p{N}]+(?:[ ]\p{L}(?![\p{L}\p{N}])){0,4}"
+    r"(?:[ ,\-]+dot[ ,\-]+[\p{L}]+(?:[ ]\p{L}(?![\p{L}\p{N}])){0,4}){2,}"
+)
+# Without "at" before it, a domain must end in one of these ("dot care" is a top-level
+# domain too, but "rudo dot m dot care" is no domain).
+_COMMON_TLDS = frozenset(
+    ["com", "net", "org", "uk", "gov", "info", "io", "ie", "eu", "scot", "wales", "cymru"]
+)
+_AT_BEFORE = re.compile(r"(?i)(?<![\p{L}\p{N}])at[ ,]+$")
+_SEPARATOR_WORDS = {".": "dot", "_": "underscore", "-": "(?:dash|hyphen)"}
+_DIGIT_WORDS = (
+    "(?:oh|zero|nought)",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+)
+
+
+def _said_number(digits: str) -> str:
+    """A pattern for the ways a number is read out: "44", "four four", "forty-four"."""
+    ways = [digits, "[ ,]+".join(_DIGIT_WORDS[int(d)] for d in digits)]
+    if len(digits) <= 4 and not digits.startswith("0"):
+        words = num2words(int(digits), lang="en").replace(",", "")
+        ways.append(re.sub(r"[ \-]+", r"[ \-]+", words))
+    return "(?:" + "|".join(ways) + ")"
+
+
+def read_back_pattern(written: str) -> re.Pattern[str] | None:
+    """A pattern for ``written`` (an e-mail address's local part) as it is read back:
+    "rudo.m.care44" as "Rudo dot M dot care four four"; None for one plain word."""
+    pieces = re.findall(r"\p{L}+|\d+|[._\-]", written)
+    if sum(1 for p in pieces if p not in _SEPARATOR_WORDS) < 2:
+        return None
+    parts = [
+        _SEPARATOR_WORDS.get(p) or (_said_number(p) if p.isdigit() else re.escape(p))
+        for p in pieces
+    ]
+    return re.compile(r"(?i)(?<![\p{L}\p{N}])" + "[ ,]*".join(parts) + r"(?![\p{L}\p{N}])")
+
+
 class SpokenEmailRecognizer(QualkitRecognizer):
-    """E-mail addresses read out: "jo dot marsh at example dot org"."""
+    """E-mail addresses read out ("jo dot marsh at example dot org"), a written address's
+    local part read back ("rudo.m.care44@…": "Rudo dot M dot care four four"), and domains
+    read out on their own ("example dot n h s dot net")."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (EMAIL_ADDRESS,)
     RANK: ClassVar[int] = 9
@@ -110,3 +164,12 @@ class SpokenEmailRecognizer(QualkitRecognizer):
                 start = word.start()
             if start < m.start():
                 yield Hit(start, end, EMAIL_ADDRESS, self.SCORE)
+        for m in _SPOKEN_DOMAIN_ALONE.finditer(text):
+            end = _domain_end(text, m, _COMMON_TLDS)
+            if end is not None and not _AT_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+                yield Hit(m.start(), end, EMAIL_ADDRESS, 0.6)
+        for local in {m.group(0).split("@")[0] for m in _EMAIL.finditer(text)}:
+            pattern = read_back_pattern(local)
+            if pattern is not None:
+                for m in pattern.finditer(text):
+                    yield Hit(m.start(), m.end(), EMAIL_ADDRESS, self.SCORE)

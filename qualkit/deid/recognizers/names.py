@@ -56,8 +56,10 @@ _ABBREV_TITLES = frozenset(
     ]
 )
 
+# An initial may stand between the title and the surname ("Mr I Patel", "Mrs A. Khan").
 _TITLE = re.compile(
-    rf"\b(?P<title>(?i:{compile_words(TITLES)}))\.?[ ]+(?P<n1>{_NAME_TOKEN})(?:[ ]+(?P<n2>{CAP}))?"
+    rf"\b(?P<title>(?i:{compile_words(TITLES)}))\.?[ ]+(?:\p{{Lu}}\.?[ ]+(?=\p{{Lu}}\p{{Ll}}))?"
+    rf"(?P<n1>{_NAME_TOKEN})(?:[ ]+(?P<n2>{CAP}))?"
 )
 # "Mrs D", "Mr K.": a name cut to its initial still points at one person.
 # "I" after a title is the pronoun ("said to Mrs. I mean").
@@ -69,9 +71,18 @@ _KIN = re.compile(
     rf"(?:{compile_words(_KIN_WORDS)}))(?:[ ]*,)?[ ]+(?P<names>{_NAME_TOKEN}(?:[ ]+{CAP})?"
     rf"(?:(?:[ ]*,[ ]*|[ ]+(?:and|&)[ ]+){_NAME_TOKEN}(?:[ ]+{CAP})?){{0,4}})"
 )
+# "my daughter. Sioned. She's in Cardiff": a name said on its own after the kinship word.
+_KIN_THEN_NAME = re.compile(
+    r"(?i:\b(?:my|his|her|their|our|your|me)[ ]+"
+    rf"(?:(?:{compile_words(KINSHIP_MODIFIERS)})[ \-]+){{0,2}}"
+    rf"(?:{compile_words(_KIN_WORDS)}))[.:][ ]+(?P<name>\p{{Lu}}\p{{Ll}}+)(?=[.,!?])"
+)
+# A lower-case word after a kinship word that is this common a first name in Great Britain
+# and no everyday word is the name ("my mate jordan", "me mate jordans", possessive).
+KIN_NAME_RANK = 1000
 _INTRO = re.compile(
-    r"(?i:\b(?:called|named|name['’]?s|name[ ]+is|known[ ]+as|nicknamed"
-    r"|calls?[ ]+(?:me|him|her|himself|herself)"
+    r"(?i:\b(?:(?:calls?|calling|called)[ ]+(?:me|him|her|us|himself|herself)"
+    r"|called|named|name['’]?s|name[ ]+is|known[ ]+as|nicknamed"
     r"|goes[ ]+by|(?:this|that)[ ]+(?:is|was)|is[ ]+(?:this|that)|it['’]s|i['’]m|i[ ]+am|me[ ]+and|"
     r"and[ ]+me|with|told|asked|met|saw|rang|phoned|texted|messaged|visiting|visited|seeing|"
     r"(?:thank[ ]+you|thanks|cheers|you[ ]+too|hiya|hello|hi|bye|sorry|ta|alright|morning|"
@@ -79,12 +90,12 @@ _INTRO = re.compile(
     rf"(?P<name>{_NAME_TOKEN}(?:[ ]+{CAP})?)"
 )
 _STRONG_INTRO = re.compile(
-    r"(?i)^(?:called|named|name['’]?s|name[ ]+is|known[ ]+as|nicknamed|calls?[ ]+(?:me|him|her|"
-    r"himself|herself)|goes[ ]+by)[ ]+"
+    r"(?i)^(?:(?:calls?|calling|called)[ ]+(?:me|him|her|us|himself|herself)|called|named"
+    r"|name['’]?s|name[ ]+is|known[ ]+as|nicknamed|goes[ ]+by)[ ]+"
 )
 # What introduces a nickname that may be an ordinary noun ("everyone calls me moose").
 _NICKNAME_INTRO = re.compile(
-    r"(?i)^(?:(?:calls?|called)[ ]+(?:me|him|her|himself|herself)|known[ ]+as|nicknamed"
+    r"(?i)^(?:(?:calls?|calling|called)[ ]+(?:me|him|her|us|himself|herself)|known[ ]+as|nicknamed"
     r"|goes[ ]+by|name['’]s|name[ ]+is)[ ]+"
 )
 _NICK = re.compile(
@@ -216,7 +227,9 @@ class KinshipNameRecognizer(QualkitRecognizer):
                     # word, then a pause or a verb, is the name.
                     if not followed_like_name(text, base + part.start() + len(first)):
                         break
-                elif self.ctx.lexicon.is_known(first) or first in STOP_WORDS:
+                elif first in STOP_WORDS or (
+                    self.ctx.lexicon.is_known(first) and not self._lower_first_name(first)
+                ):
                     break
                 start = base + part.start()
                 end = strip_possessive(text, start, base + part.end())
@@ -225,8 +238,28 @@ class KinshipNameRecognizer(QualkitRecognizer):
                 if len(words) == 2 and words[1].lower() in STOP_WORDS:
                     end = start + len(words[0])
                 yield Hit(start, end, PERSON, self.SCORE)
+        for m in _KIN_THEN_NAME.finditer(text):
+            name = m.group("name")
+            low = name.lower()
+            if low in NON_NAME_CAPS or low in _NOT_NAMES_AFTER_KIN or low in STOP_WORDS:
+                continue
+            if self.ctx.lexicon.is_common(low):
+                continue
+            if not self.ctx.lexicon.is_known(low) or self.ctx.gazetteer.get(low).first_best:
+                yield Hit(m.start("name"), m.end("name"), PERSON, self.SCORE)
+
+    def _lower_first_name(self, word: str) -> bool:
+        """A common British first name that is no everyday word, or its plural or
+        possessive without an apostrophe ("jordans")."""
+        for bare in (word, word[:-1] if word.endswith("s") else ""):
+            if not bare or self.ctx.lexicon.is_common(bare):
+                continue
+            if 0 < self.ctx.gazetteer.get(bare).first_gb <= KIN_NAME_RANK:
+                return True
+        return False
 
 
+_KIN_SET = frozenset(KINSHIP)
 _NOT_NAMES_AFTER_KIN = frozenset(
     [
         "and",
@@ -572,6 +605,12 @@ _REDUP_WORDS = frozenset(
 _LONG_LABEL_WORDS = tuple(w for w in GENERIC_LABEL_WORDS if len(w) >= 8)
 
 
+# Roles written as speaker labels in capitals that no dictionary has.
+_ROLE_LABELS = frozenset(
+    {w for r in ROLE_NOUNS for w in r.split()} | {"pcso", "idva", "isva", "cpn", "gp", "amhp"}
+)
+
+
 def _shortened_role(word: str) -> bool:
     return len(word) >= 5 and any(w.startswith(word) for w in _LONG_LABEL_WORDS)
 
@@ -602,7 +641,14 @@ class SpeakerLabelRecognizer(QualkitRecognizer):
                 continue
             if counts[label] < 2 and all(self.ctx.lexicon.is_common(t) for t in lowered):
                 continue
+            # A role in capitals ("NAVIGATOR:", "PCSO:", "CHAPLAIN:"), not a name.
+            if label.isupper() and all(t in _ROLE_LABELS or self._role_word(t) for t in lowered):
+                continue
             yield Hit(start, end, PERSON, self.SCORE)
+
+    def _role_word(self, word: str) -> bool:
+        """An English word that is no first name in Great Britain ("navigator")."""
+        return self.ctx.lexicon.is_known(word) and not self.ctx.gazetteer.get(word).first_gb
 
 
 _LOWER_CONTEXT_BEFORE = re.compile(
@@ -699,7 +745,6 @@ class UnknownCapitalisedRecognizer(QualkitRecognizer):
     def find(self, text: str) -> Iterator[Hit]:
         lexicon = self.ctx.lexicon
         for m in _CAP_WORD.finditer(text):
-            m.group("w")
             end = strip_possessive(text, m.start(), m.end())
             core = text[m.start() : end]
             low = core.lower()
@@ -707,7 +752,11 @@ class UnknownCapitalisedRecognizer(QualkitRecognizer):
                 continue
             if len(core) == 2:
                 # Short names ("Mo", "Jo") inside a sentence; not interjections.
-                if low in _TWO_LETTER_WORDS or at_sentence_start(text, m.start()):
+                if (
+                    low in _TWO_LETTER_WORDS
+                    or low in _KIN_SET
+                    or at_sentence_start(text, m.start())
+                ):
                     continue
                 yield Hit(m.start(), end, PERSON, self.SCORE)
                 continue

@@ -177,12 +177,13 @@ _AGE_ODD = re.compile(
     r"(?![ ]*(?:years?|yrs?|of)\b(?![ \-]+old))"
 )
 # "the baby, she's fourteen month", "shes 14 months now", "she's thirteen weeks on
-# Thursday", "only eleven days old": a baby's age in months, weeks or days, ending a
-# clause (not "eight months pregnant", "six months in the hostel", "he's two weeks clean").
+# Thursday", "only eleven days old", "she is one and a half": a baby's age in months,
+# weeks or days, or in years and a half, ending a clause (not "eight months pregnant",
+# "six months in the hostel", "he's two weeks clean").
 _AGE_MONTHS = re.compile(
     r"(?i)\b(?:(?P<subj>\p{L}+)(?:[ ]+(?:is|was)|['’]s)|shes|hes)[ ]+"
     r"(?:only[ ]+|just[ ]+|about[ ]+|nearly[ ]+|almost[ ]+)?"
-    rf"(?P<num>{_NUM}[ ]+(?:(?:months?|weeks?)(?:[ ]+old)?|days?[ ]+old))"
+    rf"(?P<num>{_NUM}[ ]+(?:(?:months?|weeks?)(?:[ ]+old)?|days?[ ]+old|and[ ]+a[ ]+half))"
     r"(?=[ ]*(?:$|[.,;:!?)\n]|now\b|and\b|then\b|when\b"
     r"|on[ ]+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b))"
 )
@@ -198,16 +199,26 @@ _ANSWER_WORDS = 12
 _VERB_AFTER = re.compile(r"(?i)[ ]+(?:is|was|were|has|had)\b")
 # "a woman of eighty-two sitting there": after "of", a number beside a person is an age.
 _OF_BEFORE = re.compile(r"(?i)\bof[ ]+$")
-# "with her from eleven to eighteen", "between the ages of 11 and 16": a stretch of a
-# childhood or youth given by ages. Clock times ("from nine to five") run backwards or stay
-# below ten, and units after the second number ("to eighteen quid") rule a match out.
+# "with her from eleven to eighteen", "fae twelve tae sixteen", "between the ages of 11
+# and 16": a stretch of a childhood or youth given by ages. Clock times ("from nine to
+# five") run backwards or stay below ten, and units after the second number ("to eighteen
+# quid") rule a match out.
 _AGE_RANGE = re.compile(
-    rf"(?i)\b(?:from(?:[ ]+(?:the[ ]+)?age(?:[ ]+of)?)?|between[ ]+the[ ]+ages[ ]+of)[ ]+"
-    rf"(?P<a>{_NUM})[ ]+(?:to|till|until|and)[ ]+(?P<b>{_NUM})\b"
+    r"(?i)\b(?:(?:from|fae|frae)(?:[ ]+(?:the[ ]+)?age(?:[ ]+of)?)?"
+    r"|between[ ]+the[ ]+ages[ ]+of)[ ]+"
+    rf"(?P<a>{_NUM})[ ]+(?:to|tae|till|until|and)[ ]+(?P<b>{_NUM})\b"
     r"(?![ ]*(?:o['’]clock|am\b|pm\b|a\.m|p\.m|minutes?|hours?|mins?|quid|pounds?|"
     r"grand|percent|%|miles?|times|people|of[ ]+us|weeks?|months?|days?))"
 )
 
+# "two kids, three and six", "the boys are nine and eleven": the ages of someone's children.
+_AGE_CHILDREN = re.compile(
+    r"(?i)\b(?:kids|children|boys|girls|sons|daughters|grandkids|grandchildren|twins)\b"
+    r"(?:[ ]*[,:][ ]*|[ ]+(?:aged|are|who[ ]+are|who['’]re)[ ]+)"
+    rf"(?P<a>{_NUM})(?:[ ]*,[ ]*(?P<b>{_NUM}))?[ ]+and[ ]+(?P<c>{_NUM})\b"
+    r"(?![ \-]*(?:o['’]clock|am\b|pm\b|minutes?|hours?|quid|pounds?|percent|%|miles?|times"
+    r"|weeks?|months?|days?|of[ ]+them))"
+)
 
 # "your eighteenth in a cell", "just after your twenty-second": a birthday by its ordinal.
 _AGE_ORDINAL = re.compile(
@@ -295,8 +306,9 @@ class AgeRecognizer(QualkitRecognizer):
 
 
 def _ages_by_ordinal_look_or_range(text: str) -> Iterator[Hit]:
-    """A birthday by its ordinal (13th and up), an age someone is or looks, and the ages
-    at both ends of "men between fifty-five and seventy-five"."""
+    """A birthday by its ordinal (13th and up), an age someone is or looks, the ages of
+    someone's children, and the ages at both ends of "men between fifty-five and
+    seventy-five"."""
     for m in _AGE_ORDINAL.finditer(text):
         num = m.group("num")
         value = int(num[:2]) if num[:2].isdigit() else number_value(num)
@@ -308,6 +320,12 @@ def _ages_by_ordinal_look_or_range(text: str) -> Iterator[Hit]:
         value = _value(m.group("num"))
         if value is not None and 13 <= value <= 110 and age_like_after(text, m.end("num")):
             yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
+    for m in _AGE_CHILDREN.finditer(text):
+        groups = [g for g in ("a", "b", "c") if m.group(g) is not None]
+        values = [_value(m.group(g)) for g in groups]
+        if all(v is not None and 0 < v < 40 for v in values):
+            for g in groups:
+                yield Hit(m.start(g), m.end(g), AGE, 0.6)
     for m in _AGE_PEOPLE_BETWEEN.finditer(text):
         a, b = _value(m.group("a")), _value(m.group("b"))
         if a is not None and b is not None and 13 <= a < b <= 110:
@@ -401,10 +419,11 @@ _SEASON = r"(?:[Ss]ummer|[Ww]inter|[Ss]pring|[Aa]utumn)"
 # of the date, not a name followed by an age.
 _WEEKDAY = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:\.|day)?,?[ ]+"
 _DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
-    # 12 March 2024, 12th of March, the 3rd of May 1990, Tue, 21 May 2024
+    # 12 March 2024, 12th of March, the 3rd of May 1990, Tue, 21 May 2024, the 9th o May,
+    # Thursday the 12th of December
     (
         re.compile(
-            rf"\b(?:the[ ]+|(?-i:{_WEEKDAY}))?{_DAY}(?:[ ]+of)?[ ]+{_ANY_MONTH}"
+            rf"\b(?:(?-i:{_WEEKDAY})(?:the[ ]+)?|the[ ]+)?{_DAY}(?:[ ]+o[f'’]?)?[ ]+{_ANY_MONTH}"
             rf"(?:,?[ ]+{_YEAR})?(?![\w])",
             re.IGNORECASE,
         ),
@@ -450,6 +469,10 @@ _AGE_BEFORE_YEAR = re.compile(
     r"(?i)\b(?:was|were|is|am|['’]m|['’]s|aged|turned|turning|be|like|about|around|maybe)"
     r"[ ,]+$"
 )
+# "since about nineteen eighty-five": a word that introduces a time makes it a year again.
+_YEAR_INTRO_BEFORE = re.compile(
+    r"(?i)\b(?:since|in|from|until|till|before|after)[ ]+(?:about|around|like|maybe)[ ,]+$"
+)
 _SHORT_YEAR = re.compile(
     rf"(?i)\b(?:in|since|back[ ]+in|(?:spring|summer|autumn|winter|end|"
     rf"start|beginning|middle)[ ]+of)[ ]+(?P<year>{_TENS_WORD}[ \-]{_UNITS_WORD})\b"
@@ -469,10 +492,18 @@ _HOLIDAY = re.compile(
 # after a word that introduces a time.
 # A day of the month on its own after a preposition or a month, where it ends the phrase:
 # "back in A&E on the 27th with pneumonia", "in January, the 14th,", "good luck on the
-# 2nd". Not "on the 2nd floor" or "the 3rd time".
+# 2nd", "ten month on the twentieth"; or a sentence of its own after a day of the week
+# ("That were the Monday. The 1st."). Not "on the 2nd floor", "the 3rd time" or "on the
+# fifth" (an ordinal below the eleventh in words is too often a floor or a place in line).
+_DAY_ORD_WORD = (
+    r"(?:(?:twenty|thirty)[ \-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"
+    + "|".join(_ORD_WORDS[10:])
+    + ")"
+)
 _DAY_ALONE = re.compile(
-    rf"(?:\b(?i:on|by|until|till|from|since|before|after)|{_MONTH},?)[ ]+(?i:the)[ ]+"
-    r"(?P<day>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))"
+    rf"(?:\b(?i:on|by|until|till|from|since|before|after)|{_MONTH},?"
+    r"|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day[.!?](?=[ ]+The\b))[ ]+(?i:the)[ ]+"
+    rf"(?P<day>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)|(?i:{_DAY_ORD_WORD}))"
     r"(?=[ ]*(?:[,.;:!?)]|$)|[ ]+(?i:with|and|when|at|in|for|but|because|cos|so|then|i|he|she|"
     r"we|they|you|it|was|is)\b)",
     re.MULTILINE,
@@ -525,7 +556,9 @@ class CalendarDateRecognizer(QualkitRecognizer):
         # Scored above spaCy's 0.85: Presidio keeps the higher of two results on one span,
         # and spaCy's DATE on words alone is dropped later as a relative time.
         for m in _SPOKEN_YEAR.finditer(text):
-            if not _AGE_BEFORE_YEAR.search(text, max(0, m.start() - 12), m.start()):
+            if not _AGE_BEFORE_YEAR.search(
+                text, max(0, m.start() - 12), m.start()
+            ) or _YEAR_INTRO_BEFORE.search(text, max(0, m.start() - 24), m.start()):
                 yield Hit(m.start(), m.end(), DATE_TIME, 0.86)
         for m in _SHORT_YEAR.finditer(text):
             yield Hit(m.start("year"), m.end("year"), DATE_TIME, 0.86)

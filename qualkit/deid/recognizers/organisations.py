@@ -23,6 +23,7 @@ from qualkit.deid.spans import LOCATION, ORGANIZATION
 from qualkit.deid.words import (
     KINSHIP,
     LOWER_ORG_SUFFIXES,
+    MONTHS,
     NON_NAME_CAPS,
     ORG_SUFFIXES,
     WARD_KINDS,
@@ -337,6 +338,7 @@ _TITLE_RUN = re.compile(rf"(?<![\p{{L}}'’\-])(?P<run>{CAP}(?:[ ]+(?:of[ ]+|&[ 
 
 
 _SERVICE_BEFORE = re.compile(r"(?i)\b(?:to|at|with|from|into|called)[ ]+(?:the[ ]+)?$")
+_THE_BEFORE = re.compile(r"(?<![\p{L}])the[ ]+$")
 
 
 class CapitalisedPhraseRecognizer(QualkitRecognizer):
@@ -367,8 +369,21 @@ class CapitalisedPhraseRecognizer(QualkitRecognizer):
                 continue
             # Descriptions ("Eastern European", "South Asian") rather than names, unless
             # the run follows a word that introduces a place or service ("referral to").
-            if all(
-                self.ctx.lexicon.is_common(w) for w in low if w not in ("of", "and")
-            ) and not _SERVICE_BEFORE.search(text, max(0, start - 12), start):
+            if (
+                all(self.ctx.lexicon.is_common(w) for w in low if w not in ("of", "and"))
+                and not _SERVICE_BEFORE.search(text, max(0, start - 12), start)
+                and not self._pub_name(text, start, low)
+            ):
                 continue
             yield Hit(start, m.end("run"), ORGANIZATION, self.SCORE)
+
+    def _pub_name(self, text: str, start: int, low: list[str]) -> bool:
+        """ "the Saddle and Spur", "the Fox & Hounds": two nouns joined after "the", the
+        way pubs are named (not kin, months or allowed words: "the Mother and Baby")."""
+        if len(low) != 3 or low[1] not in ("and", "&") or not _THE_BEFORE.search(text, 0, start):
+            return False
+        allowed = {w.casefold() for a in self.ctx.lists.all_allow() for w in a.split()}
+        return not any(
+            w in NON_NAME_CAPS or w in KINSHIP or w in MONTHS or w in allowed
+            for w in (low[0], low[2])
+        )

@@ -355,21 +355,27 @@ ADDRESS_LINES = 3
 
 class AddressLinesRecognizer(QualkitRecognizer):
     """The lines of an address written before a postcode, each ended by a comma: "it's
-    the office, **Unit 4, Meadowbank Trading Estate**, S60 9ZX"."""
+    the office, **Unit 4, Meadowbank Trading Estate**, S60 9ZX"; an allowed town just
+    before the postcode is left out ("**57 Malvern Street**, Blackburn, BB1 9ZX")."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (STREET_ADDRESS,)
     RANK: ClassVar[int] = 15
     SCORE: ClassVar[float] = 0.7
 
     def find(self, text: str) -> Iterator[Hit]:
+        allowed = {" ".join(a.casefold().split()) for a in self.ctx.lists.all_allow()}
         for pc in _FULL_POSTCODE.finditer(text):
             start = end = pc.start()
             for _ in range(ADDRESS_LINES):
                 m = _ADDRESS_LINE.search(text, max(0, start - 60), start)
                 if m is None or m.group(0).split()[0].lower() in STOP_WORDS:
                     break
-                if end == pc.start():
-                    end = m.start() + len(m.group(0).rstrip(", "))
+                line = m.group(0).rstrip(", ")
+                # The town next to the postcode stays if it is allowed (a study's own area).
+                words = line.casefold().split()
+                tail = {" ".join(words[i:]) for i in range(len(words))}
+                if end == pc.start() and not tail & allowed:
+                    end = m.start() + len(line)
                 start = m.start()
-            if start < end:
+            if start < end < pc.start():
                 yield Hit(start, end, STREET_ADDRESS, self.SCORE)

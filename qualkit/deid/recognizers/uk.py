@@ -265,12 +265,22 @@ def nhs_checksum_ok(number: str) -> bool:
 
 class QualkitNhsRecognizer(QualkitRecognizer):
     """NHS numbers (3-3-4 digits): those that pass the modulus-11 check, and any such
-    number said just after "NHS" (a misremembered number still identifies)."""
+    number said just after "NHS" (a misremembered number still identifies); and any ten
+    digits read out in words that are no phone number ("four eight five, seven seven seven,
+    three oh two nine")."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (UK_NHS,)
     RANK: ClassVar[int] = 8
 
     def find(self, text: str) -> Iterator[Hit]:
+        for run in _digit_runs(text):
+            if not all(m.group(0).isdigit() for m in run):
+                digits = spoken_digits([m.group(0) for m in run])
+                # Ten digits read out that are no phone number are a number that
+                # identifies someone, whether or not it passes the check.
+                if digits is not None and len(digits) == 10 and not _uk_phone_digits(digits):
+                    score = 1.0 if nhs_checksum_ok(digits) else 0.7
+                    yield Hit(run[0].start(), run[-1].end(), UK_NHS, score)
         for m in _NHS.finditer(text):
             if nhs_checksum_ok(m.group(0)):
                 yield Hit(m.start(), m.end(), UK_NHS, 1.0)
