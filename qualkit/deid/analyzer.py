@@ -663,18 +663,15 @@ class Detector:
             low = word.lower()
             if low in STOP_WORDS or len(low) < 4 or low in _MONTH_WORDS:
                 continue
+            stats = self.gazetteer.get(low)
+            if not stats.place:
+                continue
             if any(s <= m.start() and m.end() <= e for s, e in allowed):
                 continue  # "Clare" of "Clare's Law"
-            stats = self.gazetteer.get(low)
             common = self.lexicon.is_common(low)
             # "county mayo", "Co. Down": a county is a place, named with its word.
             county = _COUNTY_BEFORE.search(text, max(0, m.start() - 8), m.start())
-            if (
-                county
-                and stats.place
-                and not (common and word.islower())
-                and not self._allowed(word)
-            ):
+            if county and not (common and word.islower()) and not self._allowed(word):
                 sure.append(
                     Detection(county.start(), m.end(), LOCATION, 0.6, GAZETTEER_PLACE, SCORER_RANK)
                 )
@@ -683,7 +680,7 @@ class Detector:
             # Cork man"); never in lower case ("a cork board"), nor as a possible miss.
             if common and (stats.place < COMMON_WORD_PLACE_SIZE or not word[:1].isupper()):
                 continue
-            if not stats.place or any(s < m.end() and m.start() < e for s, e in covered):
+            if any(s < m.end() and m.start() < e for s, e in covered):
                 continue
             if self._allowed(word):
                 continue

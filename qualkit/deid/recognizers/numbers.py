@@ -406,11 +406,10 @@ _ORD_WORDS = [
     "twentieth",
     "thirtieth",
 ]
-_ORD_WORD = (
-    r"(?:(?:twenty|thirty)[ \-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"
-    + "|".join(_ORD_WORDS)
-    + ")"
+_COMPOUND_ORD = (
+    r"(?:twenty|thirty)[ \-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
 )
+_ORD_WORD = "(?:" + "|".join([_COMPOUND_ORD, *_ORD_WORDS]) + ")"
 _DAY = rf"(?:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|{_ORD_WORD})"
 _YEAR = r"(?:(?:19|20)\d\d|['’]\d\d)"
 _SEASON = r"(?:[Ss]ummer|[Ww]inter|[Ss]pring|[Aa]utumn)"
@@ -495,11 +494,7 @@ _HOLIDAY = re.compile(
 # 2nd", "ten month on the twentieth"; or a sentence of its own after a day of the week
 # ("That were the Monday. The 1st."). Not "on the 2nd floor", "the 3rd time" or "on the
 # fifth" (an ordinal below the eleventh in words is too often a floor or a place in line).
-_DAY_ORD_WORD = (
-    r"(?:(?:twenty|thirty)[ \-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"
-    + "|".join(_ORD_WORDS[10:])
-    + ")"
-)
+_DAY_ORD_WORD = "(?:" + "|".join([_COMPOUND_ORD, *_ORD_WORDS[10:]]) + ")"
 _DAY_ALONE = re.compile(
     rf"(?:\b(?i:on|by|until|till|from|since|before|after)|{_MONTH},?"
     r"|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day[.!?](?=[ ]+The\b))[ ]+(?i:the)[ ]+"
