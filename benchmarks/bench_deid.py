@@ -1,9 +1,9 @@
 """Benchmark: vanilla Presidio against qualkit's detector on the same transcripts.
 
 Both use the same spaCy model. Vanilla is Presidio's ``AnalyzerEngine`` with its default
-recognizers and the full spaCy pipeline; qualkit is :class:`qualkit.deid.Detector`
-(the pipeline without its lemmatizer, each text on its own, the token scorer, propagation
-included). Each configuration runs
+recognizers and the full spaCy pipeline on thinc's default BLIS; qualkit is
+:class:`qualkit.deid.Detector` (the pipeline without its lemmatizer on NumPy's BLAS, one
+thread, each text on its own, the token scorer, propagation included). Each configuration runs
 in a fresh process (so peak memory is its own), with warmed-up models, and is repeated;
 the best and median throughputs are reported. Results go to ``benchmarks/results/``.
 
@@ -295,8 +295,9 @@ def main() -> None:
         "core, and the 2-process rows show that, not the detectors.",
         "",
         "Vanilla: Presidio `AnalyzerEngine` defaults (all default recognizers, full spaCy "
-        "pipeline). qualkit: `Detector` (the pipeline without its lemmatizer, each text on "
-        "its own, qualkit's recognizers, the token scorer, propagation). Model loading "
+        "pipeline on thinc's default BLIS). qualkit: `Detector` (the pipeline without its "
+        "lemmatizer on NumPy's BLAS, one thread, each text on its own, qualkit's "
+        "recognizers, the token scorer, propagation). Model loading "
         "is excluded; each configuration runs in its own process, so peak memory is its "
         "own. Wall-clock figures depend on what else the machine is running; CPU seconds "
         "per 1,000 words (summed over workers) do not, and show the work each detector "

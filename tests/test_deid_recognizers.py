@@ -442,6 +442,10 @@ def test_roles_in_capitals_as_speaker_labels_are_no_names(detector: Detector) ->
     assert masked(detector, text, "HOPE")
     assert not any_masked(detector, text, "NAVIGATOR")
     assert not any_masked(detector, text, "PCSO")
+    # A role noun is no name in title case either; a name is.
+    text = "Coordinator: Loud and clear.\nBeverley: Yes.\nCoordinator: Go on.\nBeverley: Ta.\n"
+    assert not any_masked(detector, text, "Coordinator")
+    assert masked(detector, text, "Beverley")
 
 
 def test_common_first_name_joined_to_a_name(detector: Detector) -> None:
@@ -532,3 +536,13 @@ def test_a_first_name_joined_to_me_is_a_name(detector: Detector) -> None:
     assert masked(detector, text, "chance")
     assert not any_masked(detector, text, "work")
     assert not masked(detector, text, "chance", 2)
+
+
+def test_family_titles_of_punjabi_and_french_alone_are_no_names(detector: Detector) -> None:
+    text = (
+        "My mother, we called her Bibi ji. I said, Bibi ji, I am an old man. "
+        "And Surinder ji came. Il n'est pas vraiment mon oncle, tout le monde c'est tonton."
+    )
+    assert masked(detector, text, "Surinder")
+    for word in ("Bibi", "ji", "tonton"):
+        assert not any_masked(detector, text, word), word

@@ -498,6 +498,14 @@ def test_a_phone_number_that_starts_with_oh_then_digits() -> None:
     assert _found(rec, text) == ["Oh 7700 900 318", "oh 20 7946 0321"]
 
 
+def test_a_phone_extension() -> None:
+    from qualkit.deid.recognizers.uk import UkPhoneRecognizer
+
+    rec = UkPhoneRecognizer()
+    text = "ring kerry, she's on extension 2417, or Ext. 3301. The next text was 12 lines."
+    assert _found(rec, text) == ["2417", "3301"]
+
+
 def test_pieces_of_a_phone_number_read_back() -> None:
     rec = SpokenPhoneRecognizer()
     text = "Q: so that's 07700 900381?\nA: Yes. Three eight one. It cost nine hundred."
@@ -1056,6 +1064,29 @@ def test_words_of_another_language_in_a_transcript() -> None:
     # A text typed all in lower case gives no capital to tell a name by.
     lower = "i said so. i know. i did. i think so. i was. " + text.lower()
     assert other_language_words(lower, english.is_known) == []
+
+
+def test_words_of_an_interpreted_language_are_told_by_their_stop_words() -> None:
+    from qualkit.deid.codeswitch import other_language_words
+    from qualkit.deid.words import Lexicon
+
+    english = Lexicon(others=["she", "says", "the", "house", "is", "shared", "here", "in"])
+    text = (
+        "Participant: Maintenant j'habite dans une maison partagée, ici à Middlesbrough.\n"
+        "Interpreter: She says the house is shared, here in Middlesbrough.\n"
+        "Participant: Oui. Grâce et Exaucé sont avec ma mère. Merci.\n"
+        "Participant: Elle dit merci à Solange."
+    )
+    words = {text[s:e] for s, e in other_language_words(text, english.is_known)}
+    # A clause with several French stop words is French; once French is found, its stop
+    # words and the words of its clauses are French in short clauses too.
+    assert {"Maintenant", "j'habite", "dans", "une", "maison", "à", "et", "ma"} <= words
+    assert {"Elle", "dit", "merci", "Merci"} <= words
+    # Names stay names, and English stays English.
+    assert not words & {"Grâce", "Exaucé", "Solange", "Middlesbrough", "She", "house"}
+    # Without its language, or typed in lower case, nothing is taken.
+    assert other_language_words(text, english.is_known, ("cy", "ga", "gd")) == []
+    assert other_language_words("she says. " * 5 + text.lower(), english.is_known) == []
 
 
 def test_a_cue_timing_is_no_date() -> None:

@@ -31,7 +31,7 @@ from qualkit.deid.codeswitch import CODE_SWITCH_LANGUAGES, covered, other_langua
 from qualkit.deid.gazetteer import Gazetteer, load_gazetteer
 from qualkit.deid.lists import DeidLists
 from qualkit.deid.medicines import is_medicine
-from qualkit.deid.nlp import EngineConfig, make_nlp_engine
+from qualkit.deid.nlp import EngineConfig, make_nlp_engine, one_blas_thread
 from qualkit.deid.numwords import number_value
 from qualkit.deid.propagation import (
     THE_NAMED,
@@ -734,7 +734,8 @@ class Detector:
         """spaCy's analysis of each text on its own: in a batch, a text's tags and parse
         can change in the last decimal places with its neighbours, and so could what is
         masked, which must depend on the text alone."""
-        return [self.nlp_engine.process_text(t, "en") for t in texts]
+        with one_blas_thread():
+            return [self.nlp_engine.process_text(t, "en") for t in texts]
 
     def _analyze(
         self, text: str, artifacts: NlpArtifacts

@@ -2,25 +2,38 @@
 Scottish Gaelic switch into them mid-conversation ("Mae o'n gofyn os dach chi'n ei
 glywed"), and those words are no names.
 
+Other languages reach a transcript too, when a transcriber keeps what an interpreter's
+client said ("Maintenant j'habite dans une maison partagée").
+
 A clause (text between punctuation marks or line breaks) is taken to be in another
-language when most of its words are not English and that language's dictionary
-(``simplemma``, bundled, no download) knows most of them. Inside such a clause, the words
-the dictionary knows that are written in lower case, or open the clause, are that
-language's ordinary words. A capitalised word inside the clause is left alone: the
-dictionaries list names too ("Sioned", "Dafydd").
+language when most of its words are not English and either several of them are one
+language's stop words (spaCy's lists; opening a dictionary costs seconds, a stop-word
+list nothing), or, for Welsh, Irish and Gaelic, that language's dictionary
+(``simplemma``, bundled, no download) knows most of them. Inside such a clause, the words the
+dictionary knows (or, told by stop words, all words) that are written in lower case, or
+open the clause, are that language's ordinary words. A capitalised word inside the
+clause is left alone: the dictionaries list names too ("Sioned", "Dafydd").
 """
 
 from __future__ import annotations
 
+import importlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 
 from qualkit.deid.textutil import typed_in_lower_case
 
 #: Languages of the UK and Ireland that speakers switch into inside an English transcript
-#: (ISO 639-1). Other languages reach a transcript through an interpreter, in English.
-CODE_SWITCH_LANGUAGES: tuple[str, ...] = ("cy", "ga", "gd")
+#: (ISO 639-1), told by their dictionaries.
+DICTIONARY_LANGUAGES: frozenset[str] = frozenset({"cy", "ga", "gd"})
+#: Languages an interpreter's client may speak in a UK study, in the Latin alphabet,
+#: told by their stop words.
+INTERPRETED_LANGUAGES: tuple[str, ...] = (
+    *("fr", "pt", "es", "it", "de", "nl", "pl", "ro", "lt", "lv", "cs", "sk"),
+    *("hu", "sl", "hr", "sq", "tr", "tl", "yo", "lg", "vi"),
+)
+CODE_SWITCH_LANGUAGES: tuple[str, ...] = ("cy", "ga", "gd", *INTERPRETED_LANGUAGES)
 
 #: A clause is in another language when at least this share of its words are not
 #: English and the language knows at least this share of them.
@@ -29,10 +42,31 @@ MIN_WORDS = 3
 #: ...and at least this many of its words that are not English in lower case, so a
 #: clause of names never opens a dictionary.
 MIN_LOWER = 2
+#: A language told by stop words needs at least this many of the clause's words among
+#: its stop words, and this share of all its words.
+MIN_STOP_WORDS = 2
+STOP_SHARE = 0.3
 
 _CLAUSE = re.compile(r"[^.,;:!?()\[\]\n\"“”]+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _PARTS = re.compile(r"['’]")
+
+
+@cache
+def stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop words of ``lang`` (single words only; none when spaCy has no list)."""
+    try:
+        module = importlib.import_module(f"spacy.lang.{lang}.stop_words")
+    except ImportError:
+        return frozenset()
+    return frozenset(w.lower() for w in getattr(module, "STOP_WORDS", ()) if " " not in w)
+
+
+def _is_stop_word(lang: str, word: str) -> bool:
+    """Whether ``word`` or one of its parts ("c'est", "j'habite") is a stop word."""
+    low = word.lower()
+    words = stop_words(lang)
+    return low in words or any(p in words for p in _PARTS.split(low) if len(p) >= 2)
 
 
 @cache
@@ -61,27 +95,43 @@ def other_language_words(
     ``is_english(word)`` says a lower-case word is English. A clause needs three words or
     more ("Dafydd" alone, after a comma, is someone spoken to). A text typed all in lower
     case gets none: there the capital that tells "Bryn Eithin" from "bryn" is missing.
-    Clauses that are mostly English cost one look-up per word and no dictionary.
+    Clauses that are mostly English cost one look-up per word and no dictionary. Once a
+    language told by stop words is found in the text, its stop words and the words of
+    its clauses are its words in any clause too ("Oui. Merci.", "ici à Middlesbrough").
     """
     out: list[tuple[int, int]] = []
     if not languages or typed_in_lower_case(text):
         return out
     lower_words: set[str] | None = None
+    found: set[str] = set()
+    vocabulary: set[str] = set()
     for clause in _CLAUSE.finditer(text):
         words = list(_WORD.finditer(text, clause.start(), clause.end()))
         if len(words) < MIN_WORDS:
             continue
         foreign = [m for m in words if not is_english(m.group().lower())]
-        if len(foreign) < OTHER_SHARE * len(words):
-            continue
-        if sum(m.group().islower() for m in foreign) < MIN_LOWER:
-            continue  # names and places in an English clause ("Nain and Taid")
-        lang = _best_language(languages, [m.group() for m in foreign])
+        lang = _stop_word_language(
+            [x for x in languages if x not in DICTIONARY_LANGUAGES],
+            [m.group() for m in words],
+            [m.group() for m in foreign],
+        )
+        by_stop_words = lang is not None
+        if lang is None:
+            if len(foreign) < OTHER_SHARE * len(words):
+                continue
+            if sum(m.group().islower() for m in foreign) < MIN_LOWER:
+                continue  # names and places in an English clause ("Nain and Taid")
+            lang = _best_language(
+                [x for x in languages if x in DICTIONARY_LANGUAGES],
+                [m.group() for m in foreign],
+            )
         if lang is None:
             continue
+        if by_stop_words:
+            found.add(lang)
         for i, m in enumerate(words):
             word = m.group()
-            if not _known_in(lang, word):
+            if not by_stop_words and not _known_in(lang, word):
                 continue
             if not word.islower():
                 # A capitalised opening word ("Mae o'n ...") is the language's word when
@@ -90,10 +140,33 @@ def other_language_words(
                     continue
                 if lower_words is None:
                     lower_words = {w.group() for w in _WORD.finditer(text) if w.group().islower()}
-                if word.lower() not in lower_words:
+                if word.lower() not in lower_words and not (
+                    by_stop_words and _is_stop_word(lang, word)
+                ):
                     continue
+            elif by_stop_words:
+                vocabulary.add(word)
             out.append((m.start(), m.end()))
+    if found:
+        out = sorted(set(out) | set(_words_of(text, found, vocabulary, is_english)))
     return out
+
+
+def _words_of(
+    text: str, langs: set[str], vocabulary: set[str], is_english: Callable[[str], bool]
+) -> Iterator[tuple[int, int]]:
+    """Words outside the clauses found that are the found languages' own: their stop
+    words, and the lower-case words of their clauses, in lower case or opening a clause."""
+    for clause in _CLAUSE.finditer(text):
+        for i, m in enumerate(_WORD.finditer(text, clause.start(), clause.end())):
+            word = m.group()
+            if not word.islower() and i > 0:
+                continue
+            low = word.lower()
+            if is_english(low):
+                continue
+            if low in vocabulary or any(_is_stop_word(lang, word) for lang in langs):
+                yield m.start(), m.end()
 
 
 def _best_language(languages: Sequence[str], words: list[str]) -> str | None:
@@ -104,6 +177,24 @@ def _best_language(languages: Sequence[str], words: list[str]) -> str | None:
         if known > most:
             best, most = lang, known
     return best if most >= max(1, OTHER_SHARE * len(words)) else None
+
+
+def _stop_word_language(
+    languages: Sequence[str], words: list[str], foreign: list[str]
+) -> str | None:
+    """The language with most stop words among a clause's ``words`` that are no English
+    stop words, when they are enough (:data:`MIN_STOP_WORDS`, :data:`STOP_SHARE`) and one
+    of them at least is no English word at all (among ``foreign``)."""
+    english = stop_words("en")
+    own = [w for w in words if w.lower() not in english]
+    best, most = None, 0
+    for lang in languages:
+        if not any(_is_stop_word(lang, w) for w in foreign):
+            continue
+        hits = sum(_is_stop_word(lang, w) for w in own)
+        if hits > most:
+            best, most = lang, hits
+    return best if most >= max(MIN_STOP_WORDS, STOP_SHARE * len(words)) else None
 
 
 def covered(start: int, end: int, spans: Sequence[tuple[int, int]], text: str) -> bool:

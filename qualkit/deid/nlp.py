@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -13,6 +15,8 @@ from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, Sp
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
+from thinc.api import Model, NumpyOps
+from threadpoolctl import ThreadpoolController
 
 from qualkit.deid.ruler import speed_up
 from qualkit.errors import MissingExtra
@@ -46,12 +50,21 @@ class EngineConfig:
 @lru_cache(maxsize=8)
 def load_spacy(model: str = DEFAULT_MODEL, disable: tuple[str, ...] = ()) -> Language:
     """Load a spaCy pipeline once per process and switch off the named pipes; its
-    attribute ruler matches with array comparisons (:mod:`qualkit.deid.ruler`)."""
+    attribute ruler matches with array comparisons (:mod:`qualkit.deid.ruler`).
+
+    Its layers multiply matrices with NumPy's BLAS rather than thinc's default (BLIS):
+    the same tags, parse and entities at about three quarters of the time. Run it inside
+    :func:`one_blas_thread`.
+    """
     with _LOCK:
         try:
             nlp = spacy.load(model)
         except OSError:
             raise MissingExtra(model, "deid") from None
+        ops = NumpyOps(use_blis=False)
+        for _, pipe in nlp.pipeline:
+            for node in _layers(pipe):
+                node.ops = ops
         for name in disable:
             if name in nlp.pipe_names and not _still_needed(nlp, name, disable):
                 nlp.disable_pipe(name)
@@ -59,6 +72,24 @@ def load_spacy(model: str = DEFAULT_MODEL, disable: tuple[str, ...] = ()) -> Lan
             if isinstance(pipe, AttributeRuler):
                 speed_up(pipe)
         return nlp
+
+
+def _layers(pipe: Any) -> list[Model[Any, Any]]:
+    model = getattr(pipe, "model", None)
+    return list(model.walk()) if isinstance(model, Model) else []
+
+
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Matrix products on one thread while spaCy runs: detection runs one process per
+    core, and one thread gives the same sums in the same order on every machine."""
+    with _blas().limit(limits=1, user_api="blas"):
+        yield
 
 
 def _still_needed(nlp: Language, name: str, disable: tuple[str, ...]) -> bool:

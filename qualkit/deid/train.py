@@ -8,7 +8,7 @@ from typing import Any
 
 from qualkit.deid.evaluate import GoldDoc
 from qualkit.deid.gazetteer import load_gazetteer
-from qualkit.deid.nlp import UNNEEDED_PIPES, load_spacy
+from qualkit.deid.nlp import UNNEEDED_PIPES, load_spacy, one_blas_thread
 from qualkit.deid.scorer import (
     LABELS,
     OUTSIDE,
@@ -37,22 +37,24 @@ def examples(
     xs: list[list[str]] = []
     ys: list[str] = []
     keys: list[str] = []
-    for gold, doc in zip(docs, nlp.pipe([g.text for g in docs], batch_size=4), strict=True):
-        owner = [""] * len(gold.text)
-        for span in gold.spans:
-            for i in range(span.start, span.end):
-                owner[i] = span.type
-        stats = DocStats.of(doc)
-        for tok in doc:
-            if not is_candidate(tok):
-                continue
-            types = {owner[i] for i in range(tok.idx, tok.idx + len(tok.text))} - {""}
-            if types and not types & set(LABELS):
-                continue
-            label = next((t for t in LABELS if t in types), OUTSIDE)
-            xs.append(token_features(tok, stats, lexicon, gazetteer))
-            ys.append(label)
-            keys.append(gold.key)
+    with one_blas_thread():
+        parsed = nlp.pipe([g.text for g in docs], batch_size=4)
+        for gold, doc in zip(docs, parsed, strict=True):
+            owner = [""] * len(gold.text)
+            for span in gold.spans:
+                for i in range(span.start, span.end):
+                    owner[i] = span.type
+            stats = DocStats.of(doc)
+            for tok in doc:
+                if not is_candidate(tok):
+                    continue
+                types = {owner[i] for i in range(tok.idx, tok.idx + len(tok.text))} - {""}
+                if types and not types & set(LABELS):
+                    continue
+                label = next((t for t in LABELS if t in types), OUTSIDE)
+                xs.append(token_features(tok, stats, lexicon, gazetteer))
+                ys.append(label)
+                keys.append(gold.key)
     return xs, ys, keys
 
 

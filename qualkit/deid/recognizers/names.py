@@ -641,8 +641,10 @@ class SpeakerLabelRecognizer(QualkitRecognizer):
                 continue
             if counts[label] < 2 and all(self.ctx.lexicon.is_common(t) for t in lowered):
                 continue
-            # A role in capitals ("NAVIGATOR:", "PCSO:", "CHAPLAIN:"), not a name.
-            if label.isupper() and all(t in _ROLE_LABELS or self._role_word(t) for t in lowered):
+            # A role ("Coordinator:", "NAVIGATOR:", "PCSO:", "CHAPLAIN:"), not a name.
+            if all(t in _ROLE_LABELS for t in lowered) or (
+                label.isupper() and all(t in _ROLE_LABELS or self._role_word(t) for t in lowered)
+            ):
                 continue
             yield Hit(start, end, PERSON, self.SCORE)
 

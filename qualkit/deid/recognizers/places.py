@@ -162,6 +162,16 @@ _NUMBER_AFTER = re.compile(
     rf",?[ ]+(?i:number|no\.?)[ ]+(?:\d{{1,4}}[A-Za-z]?\b|(?i:{_SAID_NUMBER})\b)"
 )
 
+# ...and before the number: "number 9, Lowen Terrace".
+_NUMBER_WORD_BEFORE = re.compile(r"\b(?i:number|no\.?)[ ]+$")
+
+
+def _with_number_word(text: str, start: int) -> int:
+    """Where an address that starts with its house number starts, with "number" before."""
+    m = _NUMBER_WORD_BEFORE.search(text, max(0, start - 10), start)
+    return m.start() if m else start
+
+
 _ESTATE_CAP = re.compile(rf"(?P<name>{_NAME_RUN})[ ]+(?P<suffix>(?i:{_ESTATE}))\b")
 _ESTATE_LOWER = re.compile(rf"\b(?P<name>{_LOWER_NAME})[ ]+(?P<suffix>{_ESTATE})\b")
 _BUILDING_CAP = re.compile(
@@ -228,7 +238,7 @@ class StreetRecognizer(_PlaceBase):
                 continue
             end = m.end("suffix")
             if m.group("num") and name_start == m.start("name"):
-                yield Hit(m.start("num"), end, STREET_ADDRESS, 0.85)
+                yield Hit(_with_number_word(text, m.start("num")), end, STREET_ADDRESS, 0.85)
                 continue
             said = _SAID_NUMBER_BEFORE.search(text, max(0, name_start - 60), name_start)
             after = _NUMBER_AFTER.match(text, end)
@@ -270,7 +280,8 @@ class StreetRecognizer(_PlaceBase):
                     continue
             num = _NUMBER_BEFORE.search(text, max(0, start - 30), start)
             if num:
-                yield Hit(num.start(), m.end("suffix"), STREET_ADDRESS, 0.7)
+                num_start = _with_number_word(text, num.start())
+                yield Hit(num_start, m.end("suffix"), STREET_ADDRESS, 0.7)
             else:
                 yield Hit(start, m.end("suffix"), LOCATION, 0.6)
 

@@ -27,10 +27,13 @@ _PHONE = re.compile(
     """.replace("SEP", _SEP),
     re.VERBOSE,
 )
+# An extension's digits: "she's on extension 2417", "ext. 3301".
+_EXTENSION = re.compile(r"\b(?i:extension|ext\.?)[ ]?(?:(?i:number|no\.?)[ ])?(\d{3,6})\b")
 
 
 class UkPhoneRecognizer(QualkitRecognizer):
-    """UK phone numbers in their usual written forms (07…, +44 …, (020) …, 020 …, 0800 …).
+    """UK phone numbers in their usual written forms (07…, +44 …, (020) …, 020 …, 0800 …),
+    and an extension's digits.
 
     A match must hold the right number of digits for a UK number, so dates and other
     figures do not match.
@@ -55,6 +58,8 @@ class UkPhoneRecognizer(QualkitRecognizer):
                 ok = len(digits) in (10, 11) and digits[1] in "1235789"
             if ok:
                 yield Hit(m.start(), m.end(), PHONE_NUMBER, self.SCORE)
+        for m in _EXTENSION.finditer(text):
+            yield Hit(m.start(1), m.end(1), PHONE_NUMBER, self.SCORE)
 
 
 def _uk_phone_digits(digits: str) -> bool:
