@@ -6,13 +6,14 @@ Other languages reach a transcript too, when a transcriber keeps what an interpr
 client said ("Maintenant j'habite dans une maison partagée").
 
 A clause (text between punctuation marks or line breaks) is taken to be in another
-language when most of its words are not English and either several of them are one
-language's stop words (spaCy's lists; opening a dictionary costs seconds, a stop-word
-list nothing), or, for Welsh, Irish and Gaelic, that language's dictionary
-(``simplemma``, bundled, no download) knows most of them. Inside such a clause, the words the
-dictionary knows (or, told by stop words, all words) that are written in lower case, or
-open the clause, are that language's ordinary words. A capitalised word inside the
-clause is left alone: the dictionaries list names too ("Sioned", "Dafydd").
+language when several of its words that are no English stop words are that language's
+stop words (spaCy's lists; opening a dictionary costs seconds, a stop-word list nothing),
+or, for Welsh, Irish and Gaelic, when most of its words are not English and that
+language's dictionary (``simplemma``, bundled, no download) knows most of them. Inside
+such a clause, the words the dictionary knows (or, told by stop words, all words) that
+are written in lower case, or open the clause, are that language's ordinary words. A
+capitalised word inside the clause is left alone: the dictionaries list names too
+("Sioned", "Dafydd").
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ INTERPRETED_LANGUAGES: tuple[str, ...] = (
 )
 CODE_SWITCH_LANGUAGES: tuple[str, ...] = ("cy", "ga", "gd", *INTERPRETED_LANGUAGES)
 
-#: A clause is in another language when at least this share of its words are not
-#: English and the language knows at least this share of them.
+#: A clause is in a language told by its dictionary when at least this share of its
+#: words are not English and the dictionary knows at least this share of them.
 OTHER_SHARE = 0.5
 MIN_WORDS = 3
 #: ...and at least this many of its words that are not English in lower case, so a
