@@ -16,6 +16,10 @@ export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS="" HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLI
 REQUIRE="${QUALKIT_TEST_REQUIRE_ALL:-}"
 CHROMIUM="${QUALKIT_CHROMIUM:-/usr/bin/chromium}"
 PG_URL="${QUALKIT_TEST_DB:-}"
+# The SQLite run is spread over this many processes, a test file to each at a time (so a
+# file's shared fixtures are built once); the PostgreSQL run shares one database, so it
+# runs in one process.
+WORKERS="${QUALKIT_TEST_WORKERS:-2}"
 missing=()
 
 have_postgres() { ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; }
@@ -87,8 +91,8 @@ $BIN/ruff check .
 $BIN/ruff format --check .
 echo "== mypy"
 $BIN/mypy
-echo "== tests on SQLite"
-QUALKIT_TEST_DB= $BIN/pytest -q -p no:cacheprovider --durations=15 "$@"
+echo "== tests on SQLite ($WORKERS workers)"
+QUALKIT_TEST_DB= $BIN/pytest -q -p no:cacheprovider --durations=15 -n "$WORKERS" --dist loadfile "$@"
 if [ -n "$PG_URL" ]; then
   echo "== database tests on PostgreSQL"
   QUALKIT_TEST_DB="$PG_URL" $BIN/pytest -q -p no:cacheprovider -m db "$@"

@@ -32,7 +32,7 @@ def test_token_scorer_never_saw_the_test_split() -> None:
     test = load_markup_dir(INDEPENDENT / "test")
     parts = ("dev", *sorted(p.name for p in INDEPENDENT.glob("fresh*") if p.is_dir()))
     dev = [g for part in parts for g in load_markup_dir(INDEPENDENT / part)]
-    assert len(test) == 21 and len(dev) == 181
+    assert len(test) == 21 and len(dev) == 197
     assert not {f"{g.key}:{text_hash(g.text)[:16]}" for g in test} & trained
     assert {f"{g.key}:{text_hash(g.text)[:16]}" for g in dev} <= trained
 
@@ -47,7 +47,7 @@ def test_figures_on_the_independent_test_split() -> None:
     res = evaluate(gold, found.detections, found.possible)
     table = format_table(res)
     assert res.direct_recall >= TARGETS["direct_recall"], table
-    assert res.quasi_recall >= 0.935, table
+    assert res.quasi_recall >= 0.94, table
     assert res.leaked_share <= MAX_DIRECT_LEAKED_SHARE, table
     assert res.keep_masked_share <= TARGETS["keep_masked_share"], table
     assert res.token_precision >= 0.86, table
@@ -107,13 +107,14 @@ FIRST_SCORES = {
     "fresh8": (16, 0.979, 0.937, 0.042, 0.073, 0.861),
     "fresh9": (16, 0.971, 0.91, 0.05, 0.181, 0.85),
     "fresh10": (16, 0.97, 0.937, 0.046, 0.039, 0.747),
+    "fresh11": (16, 0.977, 0.914, 0.052, 0.029, 0.85),
 }
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("part", sorted(FIRST_SCORES))
 def test_figures_on_the_later_unseen_sets_do_not_fall(part: str) -> None:
-    """``independent/fresh`` to ``fresh10`` were each scored once
+    """``independent/fresh`` to ``fresh11`` were each scored once
     before they were read and are development data since; these floors are those first
     scores, so a change that loses ground on them fails."""
     files, direct, quasi, leaked, keep, precision = FIRST_SCORES[part]

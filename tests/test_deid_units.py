@@ -588,6 +588,26 @@ def test_organisations_named_in_lower_case() -> None:
     )
 
 
+def test_lower_case_names_with_a_word_of_their_kind_and_pubs() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import LowerNamedOrganisationRecognizer
+    from qualkit.deid.words import Lexicon
+
+    lexicon = Lexicon(
+        nouns=["furnace", "plough", "practice", "centre", "health", "day", "job", "inn"],
+        others=["medical", "general", "strong", "held", "plough"],
+    )
+    rec = LowerNamedOrganisationRecognizer(RecognizerContext(lexicon=lexicon))
+    text = (
+        "i'm at brookvale medical practice. then the furnace arms, and the plough inn. "
+        "not the health centre or the general practice or her medical practice, "
+        "not the strong arms, not in the arms, not with my arms."
+    )
+    assert sorted(_found(rec, text)) == sorted(
+        ["brookvale medical practice", "furnace arms", "plough inn"]
+    )
+
+
 def test_hospital_wards_by_number_or_name() -> None:
     from qualkit.deid.recognizers.base import RecognizerContext
     from qualkit.deid.recognizers.organisations import WardRecognizer
@@ -974,6 +994,28 @@ def test_a_surname_that_is_a_noun_after_a_first_name_that_is_no_word() -> None:
     assert [text[d.start : d.end] for d in found] == ["kev moss"]
 
 
+def test_a_surname_in_lower_case_ending_a_clause_after_a_detected_name() -> None:
+    from qualkit.deid.gazetteer import NameStats
+    from qualkit.deid.words import Lexicon
+
+    names = {
+        "price": NameStats(0, 0, 0, 90, 60, 9),
+        "said": NameStats(0, 0, 0, 900, 400, 3),
+        "home": NameStats(0, 0, 0, 5000, 3000, 1),
+    }
+    detector = _bare_detector(names)
+    detector.lexicon = Lexicon(nouns=["price", "home"], others=["said"])
+    text = "bethan price. then bethan said. then bethan home. then Bethan price."
+    firsts = [i for i in range(len(text)) if text[i : i + 6].lower() == "bethan"]
+    ends = [detector._lower_surname_after(text, s, s + 6, [(s, s + 6)], 0) for s in firsts]
+    assert [text[s:e] for s, e in zip(firsts, ends, strict=True)] == [
+        "bethan price",
+        "bethan",
+        "bethan",
+        "Bethan",
+    ]
+
+
 def test_small_places_in_lower_case_after_from_or_in() -> None:
     from qualkit.deid.gazetteer import NameStats
 
@@ -1022,6 +1064,9 @@ def test_a_house_number_said_in_words_makes_an_address() -> None:
     ]
     # A time before a street name is no house number.
     assert _found(street, "I'll meet you at ten Market Street.") == ["Market Street"]
+    # In lower case too, and a street after a number that is an age is only a street.
+    said = "flat two, forty one ashcombe road. she was nineteen on ashcombe road."
+    assert _found(street, said) == ["flat two, forty one ashcombe road", "ashcombe road"]
 
 
 def test_a_postcode_read_out_letter_by_letter() -> None:

@@ -152,6 +152,8 @@ _QUOTED_COORD_AFTER = re.compile(
 )
 _WORD_PAIR = re.compile(r"(?<![\p{L}\p{N}'’\-])(\p{L}+)[ ](\p{L}+)(?![\p{L}\p{N}'’\-])")
 _WORD_AFTER_ANY = re.compile(r"[ ]+(\p{L}+(?:['’\-]\p{L}+)*)")
+# A lower-case word ending a clause: "bethan price. she's alright".
+_LOWER_WORD_ENDING = re.compile(r"[ ](\p{Ll}{3,})(?=[ ]*[.,;:!?\n]|[ ]*$)")
 _NAME_TYPES = frozenset({PERSON, LOCATION, ORGANIZATION})
 # Words for a kind of place that name none on their own.
 _PLACE_KINDS = frozenset({"street", "road", "lane", "avenue", "estate", "park", "ward", "wards"})
@@ -361,6 +363,7 @@ class Detector:
                 if m and self._name_neighbour(text, m.start(1), m.group(1), taken, i):
                     end = m.end(1)
                 end = self._unknown_words_after(text, end, firm, i)
+                end = self._lower_surname_after(text, start, end, taken, i)
                 if (start, end) != (det.start, det.end):
                     det = Detection(start, end, det.type, det.score, det.recognizer, det.rank)
             out.append(det)
@@ -387,6 +390,29 @@ class Detector:
                 break
             end = m.end(1)
         return end
+
+    def _lower_surname_after(
+        self, text: str, start: int, end: int, taken: list[tuple[int, int]], own: int
+    ) -> int:
+        """``end`` moved over a common British surname that is a noun or no word, right
+        after a name in lower case and ending the clause ("bethan price.")."""
+        if not text[start:end].islower():
+            return end
+        m = _LOWER_WORD_ENDING.match(text, end)
+        if m is None:
+            return end
+        word = m.group(1)
+        if word in STOP_WORDS or word in GENERIC_LABEL_WORDS or word in _KIN_AND_TITLES:
+            return end
+        if word in _MONTH_WORDS or not 0 < self.gazetteer.get(word).last_gb <= NAME_PAIR_RANK:
+            return end
+        if self.lexicon.is_known(word) and not self.lexicon.is_noun(word):
+            return end  # "sarah said." "dave white."
+        if self._allowed(word) or any(
+            s < m.end(1) and m.start(1) < e for j, (s, e) in enumerate(taken) if j != own
+        ):
+            return end
+        return m.end(1)
 
     def _coordinated_words(self, text: str, detections: list[Detection]) -> list[Detection]:
         """Possible misses: a word that is no English word, or any word in quotation

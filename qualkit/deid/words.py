@@ -111,7 +111,8 @@ class Lexicon:
         base |= set(KINSHIP) | set(TITLES) | set(MONTHS) | set(NUMBER_WORDS)
         base |= {w.lower() for w in extra}
         self._common = frozenset(base | {w.lower() for w in others})
-        self._known = frozenset(self._common | {w.lower() for w in nouns})
+        self._nouns = frozenset(w.lower() for w in nouns)
+        self._known = self._common | self._nouns
         self._seen: dict[str, bool] = {}  # is_known's answers, by word as asked
         default_rules = [
             ("s", ""),
@@ -163,6 +164,10 @@ class Lexicon:
 
     def is_common(self, word: str) -> bool:
         return _strip_possessive(word.lower()) in self._common
+
+    def is_noun(self, word: str) -> bool:
+        """Whether a word is in the noun index (whatever else it may also be)."""
+        return _strip_possessive(word.lower()) in self._nouns
 
     def is_known(self, word: str) -> bool:
         known = self._seen.get(word)

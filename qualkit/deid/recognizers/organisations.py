@@ -77,6 +77,12 @@ _LOWER_SUFFIX = re.compile(
 _LOWER_WORDS_BEFORE = re.compile(rf"(?<![\p{{L}}'’\-])(?:{LOWER}[ ]+){{1,3}}$")
 _WORD = re.compile(r"[^ ]+")
 _LOWER_SUFFIX_WORDS = frozenset(s for s in LOWER_ORG_SUFFIXES if " " not in s)
+# Words that say what kind a kind of organisation is ("medical centre", "crown court"): part
+# of a name's suffix, never its name ("brookvale medical practice").
+_KIND_MODIFIERS = frozenset(s.split()[0] for s in ORG_SUFFIXES if " " in s)
+# A pub is named by one ordinary noun: "the anchor arms", "the plough inn".
+_PUB_KINDS = frozenset(["arms", "inn", "tavern"])
+_THE_WORD_BEFORE = re.compile(r"(?<![\p{L}'’\-])(?i:the)[ ]+(?P<word>\p{Ll}+)[ ]+$")
 # "Our Lady of the Rosary", "our lady of lourdes": a Catholic church or school.
 _OUR_LADY = re.compile(
     rf"\b(?i:our[ ]+lady[ ]+of[ ]+)(?:(?i:the)[ ]+)?(?:{CAP}|{LOWER})(?:[ ]+{CAP})?"
@@ -154,8 +160,10 @@ class LowerNamedOrganisationRecognizer(QualkitRecognizer):
             start = m.start()
             for w in reversed(list(_WORD.finditer(text, before.start(), m.start()))):
                 word = w.group(0)
-                if not unfamiliar and word in _LOWER_SUFFIX_WORDS:
-                    start = w.start()  # "glenmore lodge hotel": a kind of place, then a kind
+                if not unfamiliar and (word in _LOWER_SUFFIX_WORDS or word in _KIND_MODIFIERS):
+                    # "glenmore lodge hotel", "brookvale medical practice": a kind of place,
+                    # or a word of the kind, then the name
+                    start = w.start()
                     continue
                 if word in STOP_WORDS or word in _PEOPLE or self.ctx.lexicon.is_common(word):
                     break
@@ -166,6 +174,17 @@ class LowerNamedOrganisationRecognizer(QualkitRecognizer):
                 start = w.start()
             if unfamiliar:
                 yield Hit(start, m.end("suffix"), ORGANIZATION, self.SCORE)
+            elif m.group("suffix") in _PUB_KINDS:
+                pub = _THE_WORD_BEFORE.search(text, max(0, m.start() - 30), m.start())
+                if pub and self._is_pub_name(pub.group("word")):
+                    yield Hit(pub.start("word"), m.end("suffix"), ORGANIZATION, self.SCORE)
+
+    def _is_pub_name(self, word: str) -> bool:
+        """Whether a word after "the" can name a pub: a noun ("the furnace arms") or no
+        English word, not a person or an adjective ("the strong arms")."""
+        if len(word) < 3 or word in STOP_WORDS or word in _PEOPLE:
+            return False
+        return self.ctx.lexicon.is_noun(word) or not self.ctx.lexicon.is_known(word)
 
     def _is_unfamiliar(self, word: str, allowed: set[str]) -> bool:
         bare = word.rstrip("'’").removesuffix("'s").removesuffix("’s")

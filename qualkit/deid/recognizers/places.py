@@ -279,9 +279,13 @@ class StreetRecognizer(_PlaceBase):
                 else:
                     continue
             num = _NUMBER_BEFORE.search(text, max(0, start - 30), start)
+            said = None if num else _SAID_NUMBER_BEFORE.search(text, max(0, start - 60), start)
             if num:
                 num_start = _with_number_word(text, num.start())
                 yield Hit(num_start, m.end("suffix"), STREET_ADDRESS, 0.7)
+            elif said:
+                # "flat two, forty one ashcombe road"
+                yield Hit(said.start(), m.end("suffix"), STREET_ADDRESS, 0.7)
             else:
                 yield Hit(start, m.end("suffix"), LOCATION, 0.6)
 
