@@ -139,7 +139,8 @@ class LowerNamedOrganisationRecognizer(QualkitRecognizer):
     """Names written in lower case that end in a kind of organisation ("bevans chemist",
     "colne valley college", "rowan house"): at least one of the words before it is no
     English word or is a first name that is no everyday word, and none is a medicine or
-    on the allow list. Also "Our Lady of ..." churches and schools."""
+    on the allow list. Also pubs named by one noun ("the furnace arms") and "Our Lady
+    of ..." churches and schools."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
     RANK: ClassVar[int] = 19
