@@ -462,6 +462,7 @@ def test_lower_case_nicknames() -> None:
     nick = NicknameRecognizer(context)
     text = lower + "my sponsor now big al and lil rico, a big man. the big bit. little terrier."
     assert _found(nick, text) == ["big al", "lil rico"]
+    assert _found(nick, lower + "oh loads. scottish rico. welsh bit.") == ["scottish rico"]
     # Only where the whole text is typed in lower case.
     assert _found(nick, "Then big al came in. I said so. I left.") == []
     intro = IntroducedNameRecognizer(context)
@@ -1092,6 +1093,22 @@ def test_a_national_insurance_number_read_out() -> None:
     assert _found(rec, "a b four six two nine c") == []
 
 
+def test_a_home_office_reference_or_prison_number() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    rec = CaseReferenceRecognizer()
+    assert _found(rec, "the letter says B7740219, that's me") == ["B7740219"]
+    assert _found(rec, "reference b1234567/2 on it") == ["b1234567/2"]
+    assert _found(rec, "my prison number was A1234BC then") == ["A1234BC"]
+    said = "His Home Office number. He says, B, seven seven four zero two one nine, he knows it"
+    assert _found(rec, said) == ["B, seven seven four zero two one nine"]
+    # Read out with no word for a case number before it, or "a" as a word before digits.
+    assert _found(rec, "He says, B, seven seven four zero two one nine, he knows it") == []
+    assert _found(rec, "my number is a 0 7 7 0 0 9 0 0 1 2 3") == []
+    # Other shapes: too few digits, or a postcode.
+    assert _found(rec, "the reference was B774021 or LS6 2QT") == []
+
+
 def test_words_of_another_language_in_a_transcript() -> None:
     from qualkit.deid.codeswitch import other_language_words
     from qualkit.deid.words import Lexicon
@@ -1465,3 +1482,29 @@ def test_a_pub_named_by_two_nouns() -> None:
     text = "We went in the Saddle and Spur, then the Mother and Baby unit, the Fox & Hounds."
     assert _found(rec, text) == ["Saddle and Spur", "Fox & Hounds"]
     assert _found(rec, "For the Gypsy and Traveller families.") == []
+
+
+def test_a_name_takes_in_a_lower_case_word_for_its_kind() -> None:
+    from qualkit.deid.analyzer import _kinds_after
+    from qualkit.deid.spans import Detection
+
+    def kinds(text: str, name: str, kind: str = "PERSON") -> list[tuple[str, str]]:
+        at = text.index(name)
+        dets = _kinds_after(text, [Detection(at, at + len(name), kind, 0.8, "X")])
+        return [(text[d.start : d.end], d.type) for d in dets]
+
+    assert kinds("Is Fenmarsh growers, near", "Fenmarsh") == [("Fenmarsh growers", "ORGANIZATION")]
+    assert kinds("at Cross Bank medical practice.", "Cross Bank", "LOCATION") == [
+        ("Cross Bank medical practice", "ORGANIZATION")
+    ]
+    assert kinds("Doaba. Jalandhar district.", "Jalandhar") == [("Jalandhar district", "LOCATION")]
+    # Any hospital in a town; a town's council; a word that only starts like a kind.
+    assert kinds("I went to a Manchester hospital", "Manchester", "LOCATION") == [
+        ("Manchester", "LOCATION")
+    ]
+    assert kinds("Brighton council were useless", "Brighton", "LOCATION") == [
+        ("Brighton", "LOCATION")
+    ]
+    assert kinds("Dave teamed up with me", "Dave") == [("Dave", "PERSON")]
+    # A name in lower case is no capitalised name.
+    assert kinds("then fenmarsh growers rang", "fenmarsh") == [("fenmarsh", "PERSON")]

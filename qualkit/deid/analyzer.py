@@ -85,7 +85,9 @@ from qualkit.deid.words import (
     MONTHS,
     NON_NAME_CAPS,
     NUMBER_WORDS,
+    ORG_KINDS_AFTER_NAMES,
     ORG_SUFFIXES,
+    PLACE_KINDS_AFTER_NAMES,
     TITLES,
     Lexicon,
 )
@@ -103,6 +105,24 @@ _KIN_AND_TITLES = frozenset(KINSHIP) | TITLES | frozenset({"mum", "dad", "nan", 
 _WORD_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)[ ]$")
 _WORD_AFTER = re.compile(r"[ ](\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}\-])")
 _MONTH_WORDS = frozenset(MONTHS) | frozenset(MONTH_ABBREVIATIONS)
+
+
+def _kinds(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+# Lower-case words for a kind of organisation or place right after a capitalised name,
+# with a word that says which kind before it ("Cross Bank medical practice").
+_KIND_AFTER = re.compile(
+    r"[ ]+(?:(?P<modifier>"
+    + _kinds({s.split()[0] for s in ORG_SUFFIXES if " " in s})
+    + r")[ ]+)?(?:(?P<org>"
+    + _kinds(ORG_KINDS_AFTER_NAMES)
+    + r")|(?P<place>"
+    + _kinds(PLACE_KINDS_AFTER_NAMES)
+    + r"))(?![\p{L}\-'’])"
+)
+_INDEFINITE_BEFORE = re.compile(r"(?<![\p{L}'’])(?i:a|an|any|another|each|every)[ ]+$")
 _FILLER = frozenset(
     [
         "the",
@@ -344,7 +364,8 @@ class Detector:
         foreign = self._other_language_words(text) if extra else []
         if foreign:
             extra = [d for d in extra if not _in_other_language(text, d, foreign)]
-        return self._extend_names(text, resolve_overlaps(text, detections + extra))
+        dets = self._extend_names(text, resolve_overlaps(text, detections + extra))
+        return _kinds_after(text, dets)
 
     def _extend_names(self, text: str, detections: list[Detection]) -> list[Detection]:
         """Let a person's name take in a capitalised first name or surname beside it
@@ -1103,6 +1124,30 @@ REPEATED_SUBJECT = 2
 
 _HYPHEN_TAIL = re.compile(r"(?:-\p{L}+)+")
 _HYPHEN_HEAD = re.compile(r"(?:\p{L}+-)+$")
+
+
+def _kinds_after(text: str, detections: list[Detection]) -> list[Detection]:
+    """A capitalised name takes in a lower-case word for its kind right after it: an
+    organisation ("Fenmarsh growers", "the Hollybrook campus") or a place ("Jalandhar
+    district"), whatever type the name alone was given. Not after "a" or "an" ("a
+    Manchester hospital" is any hospital there)."""
+    taken = [(d.start, d.end) for d in detections]
+    out: list[Detection] = []
+    changed = False
+    for i, det in enumerate(detections):
+        m = _KIND_AFTER.match(text, det.end)
+        if (
+            m is not None
+            and det.type in (PERSON, LOCATION, ORGANIZATION)
+            and text[det.start : det.start + 1].isupper()
+            and not _INDEFINITE_BEFORE.search(text, max(0, det.start - 12), det.start)
+            and not any(s < m.end() and det.end < e for j, (s, e) in enumerate(taken) if j != i)
+        ):
+            kind = ORGANIZATION if m.group("org") or m.group("modifier") else LOCATION
+            det = replace(det, end=m.end(), type=kind)
+            changed = True
+        out.append(det)
+    return resolve_overlaps(text, out) if changed else detections
 
 
 def _whole_hyphenated(text: str, detections: Iterable[Detection]) -> list[Detection]:

@@ -122,8 +122,8 @@ def canonical(entity_type: str, surface: str) -> str:
         if entity_type == PHONE_NUMBER and digits.startswith("44"):
             digits = "0" + digits[2:]
         return digits or text
-    if entity_type in ("UK_NINO", "UK_POSTCODE"):
-        return re.sub(r"[\s\-]", "", text)
+    if entity_type in ("UK_NINO", "UK_POSTCODE", "CASE_REFERENCE"):
+        return re.sub(r"[\s,\-]", "", text)
     if text.startswith("the "):
         text = text[4:]
     return text

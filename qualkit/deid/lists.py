@@ -91,6 +91,7 @@ _KNOWN_TYPES = {
     "UK_POSTCODE",
     "UK_NHS",
     "UK_NINO",
+    "CASE_REFERENCE",
     "URL",
     "SOCIAL_HANDLE",
     "DATE_TIME",

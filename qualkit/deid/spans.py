@@ -18,6 +18,8 @@ EMAIL_ADDRESS = "EMAIL_ADDRESS"
 UK_POSTCODE = "UK_POSTCODE"
 UK_NHS = "UK_NHS"
 UK_NINO = "UK_NINO"
+# A Home Office reference or a prison number: a case number that names one person.
+CASE_REFERENCE = "CASE_REFERENCE"
 STREET_ADDRESS = "STREET_ADDRESS"
 URL = "URL"
 SOCIAL_HANDLE = "SOCIAL_HANDLE"
@@ -34,6 +36,7 @@ DIRECT_TYPES: frozenset[str] = frozenset(
         UK_POSTCODE,
         UK_NHS,
         UK_NINO,
+        CASE_REFERENCE,
         STREET_ADDRESS,
         URL,
         SOCIAL_HANDLE,
@@ -51,6 +54,7 @@ TYPE_PRECEDENCE: tuple[str, ...] = (
     URL,
     UK_NHS,
     UK_NINO,
+    CASE_REFERENCE,
     SOCIAL_HANDLE,
     PHONE_NUMBER,
     UK_POSTCODE,

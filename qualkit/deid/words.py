@@ -59,6 +59,11 @@ STREET_PREFIXES: tuple[str, ...] = _phrases("street_prefixes")
 
 ORG_SUFFIXES: tuple[str, ...] = _phrases("org_suffixes")
 LOWER_ORG_SUFFIXES: tuple[str, ...] = _phrases("lower_org_suffixes")
+# What a capitalised name can be followed by in lower case ("Hollybrook campus").
+ORG_KINDS_AFTER_NAMES: frozenset[str] = (
+    frozenset(ORG_SUFFIXES) | frozenset(LOWER_ORG_SUFFIXES) | _words("lower_org_kinds")
+) - _words("not_kinds_after_names")
+PLACE_KINDS_AFTER_NAMES: frozenset[str] = _words("lower_place_kinds")
 WARD_KINDS: frozenset[str] = _words("ward_kinds")
 ORG_PREFIXES: tuple[str, ...] = _phrases("org_prefixes")
 

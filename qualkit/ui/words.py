@@ -55,6 +55,7 @@ PLACEHOLDER_WORDS: dict[str, str] = {
     "ORGANIZATION": "Organisation",
     "NRP": "Group",
     "AGE": "Age",
+    "CASE_REFERENCE": "Case reference",
 }
 
 _PLACEHOLDER = re.compile(r"\[([A-Z][A-Z_]*[A-Z])(?: (\d+))?\]")

@@ -51,6 +51,7 @@ from qualkit.deid.recognizers.places import (
     StreetRecognizer,
 )
 from qualkit.deid.recognizers.uk import (
+    CaseReferenceRecognizer,
     QualkitNhsRecognizer,
     QualkitUkNinoRecognizer,
     QualkitUkPostcodeRecognizer,
@@ -103,6 +104,7 @@ for _cls in (
     SpokenPhoneRecognizer,
     SpokenPostcodeRecognizer,
     SpokenNinoRecognizer,
+    CaseReferenceRecognizer,
     QualkitNhsRecognizer,
     AnyDomainEmailRecognizer,
     AnyDomainUrlRecognizer,

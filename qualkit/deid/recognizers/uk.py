@@ -1,4 +1,5 @@
-"""UK identifiers: phone numbers, postcodes, National Insurance and NHS numbers."""
+"""UK identifiers: phone numbers, postcodes, National Insurance and NHS numbers, Home
+Office references and prison numbers."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from presidio_analyzer.predefined_recognizers import UkNinoRecognizer, UkPostcod
 
 from qualkit.deid.numwords import ZERO_WORDS, is_spoken_digit_word, number_value, spoken_digits
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, RecognizerContext
-from qualkit.deid.spans import PHONE_NUMBER, UK_NHS, UK_NINO, UK_POSTCODE
+from qualkit.deid.spans import CASE_REFERENCE, PHONE_NUMBER, UK_NHS, UK_NINO, UK_POSTCODE
 
 _SEP = r"[ \u00a0\-.]?"
 _PHONE = re.compile(
@@ -198,14 +199,14 @@ class SpokenPostcodeRecognizer(QualkitRecognizer):
             piece = _postcode_piece(m.group(0))
             joined = bool(run) and _PIECE_GAP.fullmatch(text, last_end, m.start())
             if run and (piece is None or not joined):
-                yield from self._spelt(run)
+                yield from self._spelt(text, run)
                 run = []
             if piece is not None:
                 run.append((m.start(), m.end(), piece))
                 last_end = m.end()
-        yield from self._spelt(run)
+        yield from self._spelt(text, run)
 
-    def _spelt(self, run: list[tuple[int, int, str]]) -> Iterator[Hit]:
+    def _spelt(self, text: str, run: list[tuple[int, int, str]]) -> Iterator[Hit]:
         i = 0
         while i < len(run):
             best = None
@@ -225,6 +226,47 @@ class SpokenNinoRecognizer(SpokenPostcodeRecognizer):
 
     ENTITIES: ClassVar[tuple[str, ...]] = (UK_NINO,)
     SHAPE: ClassVar[re.Pattern[str]] = _NINO_SHAPE
+
+
+# A Home Office reference (a letter and seven digits, "B1234567", sometimes with "/1") or a
+# prison number (a letter, four digits and two letters, "A1234BC").
+_CASE_REFERENCE = re.compile(
+    r"(?<![\w/])(?:\p{L}\d{7}(?:/\d{1,2})?|\p{L}\d{4}\p{L}{2})(?![\w/])", re.IGNORECASE
+)
+_CASE_REFERENCE_SHAPE = re.compile(r"[A-Z]\d{7}|[A-Z]\d{4}[A-Z]{2}")
+# Words said before a case number read out.
+_CASE_CONTEXT = re.compile(r"(?i)\b(?:home[ ]office|reference|ref|prison(?:er)?|case|number)\b")
+CASE_CONTEXT_CHARS = 150
+
+
+class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
+    """A Home Office reference ("B1234567") or a prison number ("A1234BC") as written, or
+    read out after a word that introduces one ("my Home Office number, B, seven seven four
+    zero two one nine").
+
+    Read out, the letter must begin the run of letters and numbers and the numbers must end
+    it, so a letter before a phone number read out is no reference.
+    """
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (CASE_REFERENCE,)
+    RANK: ClassVar[int] = 9
+    SCORE: ClassVar[float] = 0.85
+    SHAPE: ClassVar[re.Pattern[str]] = _CASE_REFERENCE_SHAPE
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _CASE_REFERENCE.finditer(text):
+            yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        yield from super().find(text)
+
+    def _spelt(self, text: str, run: list[tuple[int, int, str]]) -> Iterator[Hit]:
+        pieces = "".join(p for _, _, p in run)
+        if len(run) < 5 or not self.SHAPE.fullmatch(pieces) or run[0][1] - run[0][0] != 1:
+            return
+        start, end = run[0][0], run[-1][1]
+        if text[start] in "aAiI" and not text.startswith(",", run[0][1]):
+            return  # "a" or "I" is a word unless set apart by a comma
+        if _CASE_CONTEXT.search(text, max(0, start - CASE_CONTEXT_CHARS), start):
+            yield Hit(start, end, CASE_REFERENCE, self.SCORE)
 
 
 def _postcode_piece(word: str) -> str | None:
