@@ -315,6 +315,18 @@ def test_allow_list_from_project_lists() -> None:
     assert ("Okereke", "PERSON") in got
 
 
+def test_an_allowed_areas_council_and_national_funding_are_not_masked() -> None:
+    det = Detector(lists=DeidLists(allow=["Ravenholt"]))
+    text = (
+        "I work for Ravenholt Borough Council housing options. We had National Lottery "
+        "funding for three years. Okereke was at Ravenholt Hospital."
+    )
+    got = found(det, text)
+    assert not [s for s, _ in got if "Council" in s or "Lottery" in s], got
+    assert ("Ravenholt Hospital", "ORGANIZATION") in got
+    assert ("Okereke", "PERSON") in got
+
+
 def test_an_allowed_name_matches_with_spaces_or_hyphens() -> None:
     det = Detector(lists=DeidLists(allow=["Stoke-on-Trent", "Western Isles"]))
     text = "I've lived in Stoke on Trent all my life, and Okereke came from the Western-Isles."

@@ -44,6 +44,9 @@ def test_spoken_phone_number_is_found() -> None:
     assert _found(rec, text) == ["oh seven seven hundred, nine hundred, four one two"]
     text = "Ring me, Oh-seven-seven-oh-oh, nine-oh-oh, four-one-two, after six."
     assert _found(rec, text) == ["Oh-seven-seven-oh-oh, nine-oh-oh, four-one-two"]
+    text = "aye its oh seven seven double oh. nine double oh. three one seven. wait."
+    assert _found(rec, text) == ["oh seven seven double oh. nine double oh. three one seven"]
+    assert _found(rec, "I was seven. Nine of us lived there. Three. One seven.") == []
 
 
 @pytest.mark.parametrize(
@@ -1508,3 +1511,39 @@ def test_a_name_takes_in_a_lower_case_word_for_its_kind() -> None:
     assert kinds("Dave teamed up with me", "Dave") == [("Dave", "PERSON")]
     # A name in lower case is no capitalised name.
     assert kinds("then fenmarsh growers rang", "fenmarsh") == [("fenmarsh", "PERSON")]
+
+
+def test_a_surname_that_is_a_noun_after_a_title_in_lower_case() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import TitleNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    lexicon = Lexicon(nouns=["cunningham", "chips"], others=["always"])
+    rec = TitleNameRecognizer(RecognizerContext(lexicon=lexicon))
+    lower = "i said no. i left. i was tired. "
+    assert _found(rec, lower + "a mrs cunningham from mayo had it.") == ["mrs cunningham"]
+    # "miss" is a verb as well; a word that is no noun is no surname.
+    assert _found(rec, lower + "i miss chips. mrs always said so.") == []
+
+
+def test_a_name_given_after_a_person_and_called() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import IntroducedNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    lexicon = Lexicon(nouns=["smiler", "police"], others=["yesterday"])
+    rec = IntroducedNameRecognizer(RecognizerContext(lexicon=lexicon))
+    lower = "i said no. i left. i was tired. "
+    assert _found(rec, lower + "theres a guy called smiler. he knows.") == ["smiler"]
+    assert _found(rec, lower + "a woman called yesterday. a man called the police.") == []
+    # A word for a mother in another language is what she is called, not her name.
+    assert _found(rec, "The children call her Hooyo, it means mother.") == []
+
+
+def test_a_childs_age_after_of() -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer
+
+    rec = AgeRecognizer()
+    text = "a girl of fifteen and a boy of twelve should not share a room"
+    assert _found(rec, text) == ["fifteen", "twelve"]
+    assert _found(rec, "he was a man of one word, a man, maybe ten, came") == []

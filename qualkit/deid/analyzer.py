@@ -157,6 +157,24 @@ _ALLOW_WORD = re.compile(r"[\p{L}\p{N}]+(?:[-'’]\p{L}+)*")
 _GENERIC_PLACE_WORDS = (
     frozenset(BUILDING_SUFFIXES) | frozenset(ORG_SUFFIXES) | frozenset({"office", "offices"})
 )
+_MONEY_WORDS = frozenset(["funding", "fund", "funded", "grant", "grants", "money"])
+_COUNCIL_WORDS = frozenset(
+    [
+        "council",
+        "borough",
+        "city",
+        "county",
+        "district",
+        "metropolitan",
+        "housing",
+        "options",
+        "team",
+        "services",
+        "service",
+        "department",
+        "offices",
+    ]
+)
 _EDGE_FILLER = "|".join(sorted(_FILLER | {"'s", "’s"}, key=len, reverse=True))
 _EDGE_FILLER_START = re.compile(rf"(?i)(?:{_EDGE_FILLER})(?![\p{{L}}\p{{N}}])")
 _EDGE_FILLER_END = re.compile(rf"(?i)(?<![\p{{L}}\p{{N}}])(?:{_EDGE_FILLER})$")
@@ -1048,6 +1066,8 @@ class Detector:
             if self._allowed(text[det.start : det.end]) or _within(det, inside):
                 continue
             cuts = sorted((s, e) for s, e in inside if s < det.end and e > det.start)
+            if cuts and _only_generic_outside(text, det, cuts):
+                continue  # "National Lottery funding" found as "Lottery funding"
             if (
                 not cuts
                 or det.type not in _NAME_TYPES
@@ -1072,11 +1092,18 @@ class Detector:
             return True
         rest = self._allow_re.sub(" ", surface) if self._allow_re is not None else surface
         words = [w for w in _ALLOW_WORD.findall(rest) if w.lower() not in _FILLER]
+        some_allowed = rest != surface or any(w.casefold() in self._allow_words for w in words)
         words = [w for w in words if w.casefold() not in self._allow_words]
         leftover = [w for w in words if not is_medicine(w)]
         if not leftover:
             return True
-        return rest != surface and all(w in _GENERIC_PLACE_WORDS for w in leftover)
+        if not some_allowed:
+            return False
+        if all(w in _GENERIC_PLACE_WORDS for w in leftover):
+            return True
+        # An allowed area's council and its departments ("Warrington Borough Council").
+        council = any(w.lower() == "council" for w in _ALLOW_WORD.findall(surface))
+        return council and all(w.lower() in _COUNCIL_WORDS for w in leftover)
 
 
 class OrderedRegistry(RecognizerRegistry):
@@ -1124,6 +1151,18 @@ REPEATED_SUBJECT = 2
 
 _HYPHEN_TAIL = re.compile(r"(?:-\p{L}+)+")
 _HYPHEN_HEAD = re.compile(r"(?:\p{L}+-)+$")
+
+
+def _only_generic_outside(text: str, det: Detection, cuts: Sequence[tuple[int, int]]) -> bool:
+    """Whether every word of ``det`` outside the allowed spans ``cuts`` is a generic word
+    for a place or for money, in lower case ("National Lottery funding")."""
+    pos, outside = det.start, []
+    for s, e in [*cuts, (det.end, det.end)]:
+        outside += _ALLOW_WORD.findall(text, pos, max(pos, min(s, det.end)))
+        pos = max(pos, e)
+    # In lower case only: "Warrington Hospital" is a name, "a Home Office house" is not.
+    words = [w for w in outside if w.lower() not in _FILLER]
+    return all(w in _GENERIC_PLACE_WORDS or w in _MONEY_WORDS for w in words)
 
 
 def _kinds_after(text: str, detections: list[Detection]) -> list[Detection]:

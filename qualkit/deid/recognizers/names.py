@@ -55,6 +55,8 @@ _ABBREV_TITLES = frozenset(
         "dame",
     ]
 )
+# Titles that come before a surname alone, which may be an ordinary noun ("mrs cunningham").
+_SURNAME_TITLES = frozenset(["mr", "mrs", "ms", "mx", "dr"])
 
 # An initial may stand between the title and the surname ("Mr I Patel", "Mrs A. Khan").
 _TITLE = re.compile(
@@ -117,6 +119,13 @@ _NAME_THEY_CALLED = re.compile(
     rf"(?i:{_THEY_CALLED})[ ]+(?i:him|her|them|me)\b",
     re.MULTILINE,
 )
+# "a guy called smiler": a person, then "called" and their name, which may be a noun.
+_CALLED = re.compile(r"(?i)^(?:called|named)[ ]+")
+_PERSON_NOUN_BEFORE = re.compile(
+    r"(?i)\b(?:guy|man|lad|woman|girl|fella|fellow|bloke|boy|kid|geezer|lass|lassie|lady"
+    r"|chap|mate|pal|friend)[ ]+$"
+)
+_KINSHIP_WORDS = frozenset(k for k in KINSHIP if " " not in k)
 # "this older fella they called uncle": a person, then the name others gave them.
 _PERSON_THEY_CALLED = re.compile(
     r"(?i:\b(?:fella|fellow|man|lad|woman|girl|guy|bloke|kid|boy|geezer|lass|lassie|one"
@@ -180,8 +189,12 @@ class TitleNameRecognizer(QualkitRecognizer):
                 ):
                     continue
             else:
-                # Lower case: "dr okafor" yes, "the doctor said" no.
-                if self.ctx.lexicon.is_known(n1) or n1 in STOP_WORDS:
+                # Lower case: "dr okafor" yes, "the doctor said" no. After "mr", "mrs" or
+                # "dr" a noun can be a surname too ("mrs cunningham", "mr price").
+                known = self.ctx.lexicon.is_common(n1) if title in _SURNAME_TITLES else None
+                if known is None:
+                    known = self.ctx.lexicon.is_known(n1)
+                if known or n1 in STOP_WORDS:
                     continue
             end = (
                 m.end("n2")
@@ -314,15 +327,21 @@ class IntroducedNameRecognizer(QualkitRecognizer):
             first = name.split()[0]
             strong = _STRONG_INTRO.match(m.group(0)) is not None
             low = first.lower()
-            if low in STOP_WORDS or low in NON_NAME_CAPS:
-                continue
+            if low in STOP_WORDS or low in NON_NAME_CAPS or low in _KINSHIP_WORDS:
+                continue  # "the children call her Hooyo" (mother)
             if first[0].isupper():
                 if not strong and self.ctx.lexicon.is_common(low):
                     continue
                 if not strong and _looks_like_group_noun(first) and self.ctx.lexicon.is_known(low):
                     continue
             elif self.ctx.lexicon.is_known(low) and not (
-                _NICKNAME_INTRO.match(m.group(0))
+                (
+                    _NICKNAME_INTRO.match(m.group(0))
+                    or (
+                        _CALLED.match(m.group(0))
+                        and _PERSON_NOUN_BEFORE.search(text, max(0, m.start() - 30), m.start())
+                    )
+                )
                 and _could_be_nickname(low, self.ctx.lexicon.is_common(low))
             ):
                 continue

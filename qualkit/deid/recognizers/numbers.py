@@ -269,7 +269,10 @@ class AgeRecognizer(QualkitRecognizer):
                 if value is None or not 1 <= value <= 110:
                     continue
                 if pattern in (_AGE_BARE_AT, _AGE_BESIDE_PERSON) and value < 13:
-                    continue
+                    # A child's age after "of" ("a boy of twelve"), never "one".
+                    of = _OF_BEFORE.search(text, m.start(), m.start(group)) is not None
+                    if pattern is _AGE_BARE_AT or not of or value < 2:
+                        continue
                 if pattern is _AGE_COMPARED and value < 5:
                     continue
                 if pattern in (_AGE_BARE_AT, _AGE_BESIDE_PERSON, _AGE_COMPARED) and not (

@@ -71,8 +71,8 @@ def _uk_phone_digits(digits: str) -> bool:
 
 
 _WORD = re.compile(r"[\p{L}\p{N}]+")
-# What may stand between the words of a dictated number.
-_DICTATION_GAP = re.compile(r"[ \t,\-]*")
+# What may stand between the words of a dictated number ("double oh. nine double oh.").
+_DICTATION_GAP = re.compile(r"[ \t,\-]*(?:\.[ \t]+)?")
 
 
 class SpokenPhoneRecognizer(QualkitRecognizer):
