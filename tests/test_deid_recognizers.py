@@ -171,6 +171,8 @@ def test_calendar_dates(detector: Detector, date: str) -> None:
         ("ten month sober on the twentieth. i had a slip.", ["twentieth"]),
         ("He's on the fourth floor. I was on the fifth, before.", []),
         ("I'll see you on the first, we can talk then.", []),
+        ("P2: January the twenty-fifth, two thousand", ["January the twenty-fifth"]),
+        ("in aug 2022 i went into detox. in aug i was out.", ["aug 2022"]),
     ],
 )
 def test_days_of_the_month(text: str, dates: list[str]) -> None:
@@ -179,6 +181,14 @@ def test_days_of_the_month(text: str, dates: list[str]) -> None:
     found = {text[h.start : h.end] for h in CalendarDateRecognizer().find(text)}
     assert set(dates) <= found
     assert dates or not found
+
+
+def test_a_year_in_words_is_one_date_not_an_age(detector: Detector) -> None:
+    text = "P2: January the twenty-fifth, two thousand and twenty-two. His heart. He was 73."
+    year = "two thousand and twenty-two"
+    start = text.index(year)
+    found = [d for d in detector.detect(text) if d.start <= start < d.end]
+    assert [(d.type, text[d.start : d.end]) for d in found] == [("DATE_TIME", year)]
 
 
 def test_relative_dates_are_kept(detector: Detector) -> None:

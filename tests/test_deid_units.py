@@ -510,6 +510,14 @@ def test_a_phone_extension() -> None:
     assert _found(rec, text) == ["2417", "3301"]
 
 
+def test_a_phone_number_read_out_before_a_sentence_of_numbers() -> None:
+    rec = SpokenPhoneRecognizer()
+    text = "Yes, oh eight oh eight, one five seven, oh four nine two. Twenty-four hours."
+    assert _found(rec, text) == ["oh eight oh eight, one five seven, oh four nine two"]
+    text = "It's oh seven seven double oh. Nine double oh. Three one two. Ta."
+    assert _found(rec, text) == ["oh seven seven double oh. Nine double oh. Three one two"]
+
+
 def test_pieces_of_a_phone_number_read_back() -> None:
     rec = SpokenPhoneRecognizer()
     text = "Q: so that's 07700 900381?\nA: Yes. Three eight one. It cost nine hundred."
@@ -754,6 +762,8 @@ def test_names_said_to_someone() -> None:
         ("the eleventh of May, nineteen and fifty, and", ["nineteen and fifty"]),
         ("I was twenty twenty-one maybe, in care until twenty-one.", []),
         ("It cost two thousand quid, in twenty-five minutes, a man of seventy-nine.", []),
+        ("When was that? That were two thousand and sixteen.", ["two thousand and sixteen"]),
+        ("She was twenty, twenty-one then.", []),
     ],
 )
 def test_years_said_in_words(text: str, years: list[str]) -> None:
@@ -1110,6 +1120,11 @@ def test_a_home_office_reference_or_prison_number() -> None:
     assert _found(rec, "my number is a 0 7 7 0 0 9 0 0 1 2 3") == []
     # Other shapes: too few digits, or a postcode.
     assert _found(rec, "the reference was B774021 or LS6 2QT") == []
+    # An online application's reference: "GWF" and nine digits, written or read out.
+    assert _found(rec, "ref GWF045227819 on the top") == ["GWF045227819"]
+    said = "It says, reference, G W F zero four five, two two seven, eight one nine."
+    assert _found(rec, said) == ["G W F zero four five, two two seven, eight one nine"]
+    assert _found(rec, "G W F zero four five, two two seven, eight one nine") == []
 
 
 def test_words_of_another_language_in_a_transcript() -> None:
@@ -1176,7 +1191,7 @@ def test_a_day_of_the_month_on_its_own() -> None:
     rec = CalendarDateRecognizer()
     assert _found(rec, "He was back in A&E on the 27th with pneumonia.") == ["27th"]
     assert _found(rec, "Good luck on the 2nd, I mean that.") == ["2nd"]
-    assert "14th" in _found(rec, "In January, the 14th, near the shops.")
+    assert "January, the 14th" in _found(rec, "In January, the 14th, near the shops.")
     # An ordinal that counts something else.
     assert _found(rec, "We were on the 2nd floor. It was the 3rd time.") == []
 
@@ -1298,6 +1313,12 @@ def test_a_unit_number_with_its_place_and_a_house_number_after_the_street() -> N
     ]
     # A room's number before ordinary words names no place.
     assert _found(street, "He was in room 12, said it was cold.") == []
+    # A flat's number said in words, or with a house number after it; capitalised words
+    # go on with the name even if they are words.
+    street = StreetRecognizer(RecognizerContext(lexicon=Lexicon(others=["rowan", "bank", "tower"])))
+    text = "We did the locks at flat 6, 31 Rowan Bank. Then flat sixty-two, Cranmer Tower. Ta."
+    assert _found(street, text) == ["flat 6, 31 Rowan Bank", "flat sixty-two, Cranmer Tower"]
+    assert _found(street, "flat 6, 31 rowan bank, it was") == []
 
 
 def test_an_email_address_read_out_ends_in_any_top_level_domain() -> None:

@@ -827,7 +827,9 @@ class Detector:
                 [d for d in group if not _in_other_language(text, d, foreign)]
                 for group in (dets, scored, possible)
             )
-        dets = extend_possessives(text, _whole_hyphenated(text, dets + scored))
+        dets = extend_possessives(
+            text, _whole_hyphenated(text, dets + _outside_dates(dets, scored))
+        )
         dets = self._extend_names(text, resolve_overlaps(text, dets))
         dets = self._coordinated_names(text, dets)
         dets = _repeated_ages(text, self._coordinated_ages(text, _ages_of_people(text, dets)))
@@ -1187,6 +1189,21 @@ def _kinds_after(text: str, detections: list[Detection]) -> list[Detection]:
             changed = True
         out.append(det)
     return resolve_overlaps(text, out) if changed else detections
+
+
+def _outside_dates(rules: Sequence[Detection], scored: Sequence[Detection]) -> list[Detection]:
+    """The token scorer's detections less its ages inside a date a rule found: "twenty-two"
+    of "two thousand and twenty-two" is part of the year, not an age."""
+    dates = [
+        (d.start, d.end)
+        for d in rules
+        if d.type == DATE_TIME and d.rank < SCORER_RANK and d.recognizer != "SpacyRecognizer"
+    ]
+    if not dates:
+        return list(scored)
+    return [
+        d for d in scored if d.type != AGE or not any(s <= d.start and d.end <= e for s, e in dates)
+    ]
 
 
 def _whole_hyphenated(text: str, detections: Iterable[Detection]) -> list[Detection]:

@@ -386,6 +386,8 @@ def age_like_after(text: str, end: int) -> bool:
 _MONTH = compile_words(tuple(m.capitalize() for m in MONTHS) + MONTHS)
 _MON_ABBR = compile_words(tuple(m.capitalize() for m in MONTH_ABBREVIATIONS))
 _ANY_MONTH = rf"(?:{_MONTH}|{_MON_ABBR}\.?)"
+# In lower case, an abbreviation is a month only before a year ("aug 2022").
+_MON_ABBR_LOWER = compile_words(MONTH_ABBREVIATIONS)
 _ORD_WORDS = [
     "first",
     "second",
@@ -433,8 +435,11 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     ),
     # March 12th 2019, March 12, 2019
     (re.compile(rf"\b{_ANY_MONTH}[ ]+{_DAY}(?:,?[ ]+{_YEAR})?\b(?![:.]\d)"), 0.85),
-    # March 2019, summer 2019, summer of 2019
-    (re.compile(rf"\b(?:{_ANY_MONTH}|{_SEASON})(?:[ ]+of)?,?[ ]+{_YEAR}\b"), 0.85),
+    # March 2019, aug 2022, summer 2019, summer of 2019
+    (
+        re.compile(rf"\b(?:{_ANY_MONTH}|{_MON_ABBR_LOWER}\.?|{_SEASON})(?:[ ]+of)?,?[ ]+{_YEAR}\b"),
+        0.85,
+    ),
     # 12/03/2024, 12.03.84, 12-3-1990
     (
         re.compile(
@@ -506,6 +511,7 @@ _DAY_ALONE = re.compile(
     r"we|they|you|it|was|is)\b)",
     re.MULTILINE,
 )
+_MONTH_FIRST = re.compile(_MONTH + r",?[ ]")
 # A season or a holiday right before a year (see :meth:`CalendarDateRecognizer.find`).
 _WHEN = (
     r"(?i:\b(?:(?:(?:early|late|mid)[ \-]+)?(?:spring|summer|autumn|winter)(?:[ ]+of)?"
@@ -554,9 +560,12 @@ class CalendarDateRecognizer(QualkitRecognizer):
         # Scored above spaCy's 0.85: Presidio keeps the higher of two results on one span,
         # and spaCy's DATE on words alone is dropped later as a relative time.
         for m in _SPOKEN_YEAR.finditer(text):
-            if not _AGE_BEFORE_YEAR.search(
-                text, max(0, m.start() - 12), m.start()
-            ) or _YEAR_INTRO_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            # Nobody is two thousand years old: "it were two thousand and sixteen".
+            if (
+                m.group(0).lower().startswith("two")
+                or not _AGE_BEFORE_YEAR.search(text, max(0, m.start() - 12), m.start())
+                or _YEAR_INTRO_BEFORE.search(text, max(0, m.start() - 24), m.start())
+            ):
                 yield Hit(m.start(), m.end(), DATE_TIME, 0.86)
         for m in _SHORT_YEAR.finditer(text):
             yield Hit(m.start("year"), m.end("year"), DATE_TIME, 0.86)
@@ -566,7 +575,9 @@ class CalendarDateRecognizer(QualkitRecognizer):
             yield Hit(m.start(), m.end(), DATE_TIME, 0.6)
         # Above spaCy's 0.85, as for years: spaCy's "the 27th" is dropped later.
         for m in _DAY_ALONE.finditer(text):
-            yield Hit(m.start("day"), m.end("day"), DATE_TIME, 0.86)
+            # "January the twenty-fifth": the month is part of the date.
+            start = m.start() if _MONTH_FIRST.match(m.group(0)) else m.start("day")
+            yield Hit(start, m.end("day"), DATE_TIME, 0.86)
         for m in _AMBIGUOUS_MONTHS.finditer(text):
             yield Hit(m.start("month"), m.end("month"), DATE_TIME, 0.6)
 

@@ -146,9 +146,12 @@ _PREFIXED_STREET = re.compile(
     rf"(?P<name>(?:(?i:y|yr|an|na|'r)[ ]+)?(?:{CAP}|{_LOWER_NAME})(?:[ ]+{CAP})?)\b"
 )
 # A unit's number before the name of the place it is in: "pitch 14, nant y fedw",
-# "room 12, the wyke foyer", "Flat 9, Ashgrove".
+# "room 12, the wyke foyer", "Flat 9, Ashgrove", "flat sixty-two, Cranmer Tower", "flat 6,
+# 31 Rowan Bank".
 _UNIT_IN_PLACE = re.compile(
-    rf"\b(?i:flat|unit|apartment|apt|room|pitch|plot|berth)[ ]+{_FLAT_NUMBER},[ ]+"
+    rf"\b(?:(?i:flat|unit|apartment|apt|room|pitch|plot|berth)[ ]+{_FLAT_NUMBER}"
+    rf"|(?i:flat|apartment)[ ]+(?i:{_SAID_NUMBER})),[ ]+"
+    r"(?P<house>\d{1,4}[A-Za-z]?[ ]+)?"
     rf"(?:(?i:the)[ ]+)?(?P<name>(?:{CAP}|{_LOWER_NAME})(?:[ ]+(?:{CAP}|{_LOWER_NAME}"
     r"|y|yr|of|on)){0,4})"
 )
@@ -232,6 +235,14 @@ class StreetRecognizer(_PlaceBase):
     SCORE: ClassVar[float] = 0.8
 
     def find(self, text: str) -> Iterator[Hit]:
+        seen: set[tuple[int, int, str]] = set()
+        for hit in self._find(text):
+            key = (hit.start, hit.end, hit.entity)
+            if key not in seen:
+                seen.add(key)
+                yield hit
+
+    def _find(self, text: str) -> Iterator[Hit]:
         for m in _STREET_CAP.finditer(text):
             name_start = self.name_start(text, m.start("name"), m.end("name"))
             if name_start is None:
@@ -307,13 +318,20 @@ class StreetRecognizer(_PlaceBase):
         for m in _UNIT_IN_PLACE.finditer(text):
             words = list(re.finditer(r"\S+", m.group("name")))
             first = words[0].group(0)
-            if self.ctx.lexicon.is_common(first) or (
-                first.islower() and self.ctx.lexicon.is_known(first)
+            # After a house number as well ("flat 6, 31 Rowan Bank"), a capitalised word
+            # is a name even if it is also a common one.
+            housed = m.group("house") is not None and first[0].isupper()
+            if not housed and (
+                self.ctx.lexicon.is_common(first)
+                or (first.islower() and self.ctx.lexicon.is_known(first))
             ):
                 continue
             end = m.start("name") + words[0].end()
             for w in words[1:]:
-                if self.ctx.lexicon.is_common(w.group(0)) and w.group(0) not in ("y", "yr"):
+                word = w.group(0)
+                # A capitalised word goes on with the name ("Cranmer Tower").
+                named = word[0].isupper() and word.lower() not in STOP_WORDS
+                if not named and self.ctx.lexicon.is_common(word) and word not in ("y", "yr"):
                     break
                 end = m.start("name") + w.end()
             yield Hit(m.start(), end, STREET_ADDRESS, 0.8)

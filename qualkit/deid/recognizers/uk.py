@@ -3,6 +3,7 @@ Office references and prison numbers."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -89,15 +90,13 @@ class SpokenPhoneRecognizer(QualkitRecognizer):
     def find(self, text: str) -> Iterator[Hit]:
         numbers = [m.group(0) for m in _PHONE.finditer(text)]
         pieces: list[tuple[list[re.Match[str]], str]] = []
-        for run in _digit_runs(text):
-            digits = self._digits(run)
-            if digits is None:
-                continue
-            if len(run) >= 5 and _uk_phone_digits(digits):
-                numbers.append(digits)
-                yield Hit(run[0].start(), run[-1].end(), PHONE_NUMBER, self.SCORE)
-            else:
-                pieces.append((run, digits))
+        for whole in _digit_runs(text):
+            for run, digits in self._numbers_in(text, whole):
+                if len(run) >= 5 and _uk_phone_digits(digits):
+                    numbers.append(digits)
+                    yield Hit(run[0].start(), run[-1].end(), PHONE_NUMBER, self.SCORE)
+                else:
+                    pieces.append((run, digits))
         given = [re.sub(r"\D", "", n) for n in numbers]
         for run, digits in pieces:
             if sum(_is_digit_word(m.group(0)) for m in run) < 3:
@@ -106,11 +105,48 @@ class SpokenPhoneRecognizer(QualkitRecognizer):
             if read_back or _PHONE_START.match(digits):
                 yield Hit(run[0].start(), run[-1].end(), PHONE_NUMBER, self.PIECE_SCORE)
 
+    def _numbers_in(
+        self, text: str, run: list[re.Match[str]]
+    ) -> Iterator[tuple[list[re.Match[str]], str]]:
+        """The run with its digits; or, if it is no phone number but full stops split it,
+        the longest stretch of its sentences that is one, and the rest as pieces ("oh eight
+        oh eight, one five seven, oh four nine two. Twenty-four hours.")."""
+        digits = self._digits(run)
+        if digits is None:
+            return
+        parts = _split_at_stops(text, run)
+        if len(parts) == 1 or (len(run) >= 5 and _uk_phone_digits(digits)):
+            yield run, digits
+            return
+        for size in range(len(parts) - 1, 0, -1):
+            for i in range(len(parts) - size + 1):
+                sub = [m for part in parts[i : i + size] for m in part]
+                sub_digits = self._digits(sub)
+                if sub_digits and len(sub) >= 5 and _uk_phone_digits(sub_digits):
+                    for rest in (parts[:i], parts[i + size :]):
+                        flat = [m for part in rest for m in part]
+                        rest_digits = self._digits(flat) if flat else None
+                        if rest_digits:
+                            yield flat, rest_digits
+                    yield sub, sub_digits
+                    return
+        yield run, digits
+
     @staticmethod
     def _digits(run: list[re.Match[str]]) -> str | None:
         if all(m.group(0).isdigit() for m in run):
             return None
         return spoken_digits([m.group(0) for m in run])
+
+
+def _split_at_stops(text: str, run: list[re.Match[str]]) -> list[list[re.Match[str]]]:
+    """A run of dictated words cut where a full stop stands between two of them."""
+    parts: list[list[re.Match[str]]] = [[run[0]]]
+    for prev, m in itertools.pairwise(run):
+        if "." in text[prev.end() : m.start()]:
+            parts.append([])
+        parts[-1].append(m)
+    return parts
 
 
 def _is_digit_word(word: str) -> bool:
@@ -228,21 +264,23 @@ class SpokenNinoRecognizer(SpokenPostcodeRecognizer):
     SHAPE: ClassVar[re.Pattern[str]] = _NINO_SHAPE
 
 
-# A Home Office reference (a letter and seven digits, "B1234567", sometimes with "/1") or a
-# prison number (a letter, four digits and two letters, "A1234BC").
+# A Home Office reference (a letter and seven digits, "B1234567", sometimes with "/1"; or
+# "GWF" and nine digits from an online application) or a prison number (a letter, four
+# digits and two letters, "A1234BC").
 _CASE_REFERENCE = re.compile(
-    r"(?<![\w/])(?:\p{L}\d{7}(?:/\d{1,2})?|\p{L}\d{4}\p{L}{2})(?![\w/])", re.IGNORECASE
+    r"(?<![\w/])(?:\p{L}\d{7}(?:/\d{1,2})?|\p{L}\d{4}\p{L}{2}|GWF[ ]?\d{9})(?![\w/])",
+    re.IGNORECASE,
 )
-_CASE_REFERENCE_SHAPE = re.compile(r"[A-Z]\d{7}|[A-Z]\d{4}[A-Z]{2}")
+_CASE_REFERENCE_SHAPE = re.compile(r"[A-Z]\d{7}|[A-Z]\d{4}[A-Z]{2}|GWF\d{9}")
 # Words said before a case number read out.
 _CASE_CONTEXT = re.compile(r"(?i)\b(?:home[ ]office|reference|ref|prison(?:er)?|case|number)\b")
 CASE_CONTEXT_CHARS = 150
 
 
 class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
-    """A Home Office reference ("B1234567") or a prison number ("A1234BC") as written, or
-    read out after a word that introduces one ("my Home Office number, B, seven seven four
-    zero two one nine").
+    """A Home Office reference ("B1234567", "GWF012345678") or a prison number ("A1234BC") as
+    written, or read out after a word that introduces one ("my Home Office number, B, seven
+    seven four zero two one nine").
 
     Read out, the letter must begin the run of letters and numbers and the numbers must end
     it, so a letter before a phone number read out is no reference.
