@@ -1568,3 +1568,115 @@ def test_a_childs_age_after_of() -> None:
     text = "a girl of fifteen and a boy of twelve should not share a room"
     assert _found(rec, text) == ["fifteen", "twelve"]
     assert _found(rec, "he was a man of one word, a man, maybe ten, came") == []
+
+
+def test_a_phone_number_after_a_word_that_is_also_a_digit() -> None:
+    rec = SpokenPhoneRecognizer()
+    text = "Yeah it's just this one, oh seven seven double oh, nine double oh, three one four."
+    assert _found(rec, text) == ["oh seven seven double oh, nine double oh, three one four"]
+    assert _found(rec, "I had one, two, three, four, five, six goes at it.") == []
+
+
+def test_an_email_address_spelt_letter_by_letter() -> None:
+    from qualkit.deid.recognizers.contact import SpokenEmailRecognizer
+
+    rec = SpokenEmailRecognizer()
+    text = "Yes. My email is c, a, l, l, u, m, dot, h, o, l, t, zero one, at outlook dot com. Ta."
+    assert _found(rec, text) == ["c, a, l, l, u, m, dot, h, o, l, t, zero one, at outlook dot com"]
+    # Spelt letters count as no words; eight words are the most a local part takes.
+    text = "so we all went round and had our tea and then jo at example dot org rang"
+    assert _found(rec, text) == ["round and had our tea and then jo at example dot org"]
+
+
+def test_lower_case_months_that_are_also_words() -> None:
+    from qualkit.deid.recognizers.numbers import CalendarDateRecognizer
+
+    rec = CalendarDateRecognizer()
+    text = "the shelter is closing end of march. seventeen in may, naw wait. since june i've been"
+    assert _found(rec, text) == ["march", "may", "june"]
+    assert _found(rec, "this may be hard. in may be honest. by march on. i may go.") == []
+
+
+def test_an_age_after_was_as_scots_write_it() -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer
+
+    rec = AgeRecognizer()
+    assert _found(rec, "Kyle had let him in. He wis nine at the time.") == ["nine"]
+    assert _found(rec, "i woz 15 when i left") == ["15"]
+
+
+def test_lower_case_organisations_named_after_a_surname() -> None:
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import LowerNamedOrganisationRecognizer
+    from qualkit.deid.words import Lexicon
+
+    lexicon = Lexicon(nouns=["hargreaves", "chemist"], others=["street", "corner", "green"])
+    names = {
+        "hargreaves": NameStats(last_best=593, last_gb=593),
+        "green": NameStats(last_best=20, last_gb=30),
+        "castlegate": NameStats(),
+    }
+    rec = LowerNamedOrganisationRecognizer(
+        RecognizerContext(lexicon=lexicon, gazetteer=Gazetteer(names))
+    )
+    text = "the chemist on the corner, hargreaves pharmacy. sent down at castlegate crown court."
+    assert _found(rec, text) == ["hargreaves pharmacy", "castlegate crown court"]
+    # A surname that is an everyday word names no pharmacy on its own.
+    assert _found(rec, "the green pharmacy on the corner") == []
+
+
+def test_a_lower_case_first_name_said_to_hold_a_role() -> None:
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import AppositiveNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    names = {
+        "raj": NameStats(first_best=6, first_countries=10),
+        "sunny": NameStats(first_countries=9),
+    }
+    lexicon = Lexicon(others=["sunny", "lovely"])
+    rec = AppositiveNameRecognizer(RecognizerContext(lexicon=lexicon, gazetteer=Gazetteer(names)))
+    text = "and the psychologist was raj, he was the one. my worker was sunny, she was lovely."
+    assert _found(rec, text) == ["raj"]
+
+
+def test_a_word_at_either_end_of_a_list_of_names() -> None:
+    from qualkit.deid.gazetteer import NameStats
+    from qualkit.deid.spans import Detection
+
+    names = {"shahed": NameStats(first_best=199, first_countries=10)}
+    detector = _bare_detector(names, common=["three", "boys", "brilliant"])
+    text = "Three boys. Shahed, Rumon, Ashik. And Dave, Sarah, Brilliant."
+    seeds = [
+        Detection(text.index(w), text.index(w) + len(w), "PERSON", 0.8, "SpacyRecognizer")
+        for w in ("Rumon", "Ashik", "Dave", "Sarah")
+    ]
+    found = detector._listed_names(text, seeds)
+    assert sorted(text[d.start : d.end] for d in found) == [
+        "Ashik",
+        "Dave",
+        "Rumon",
+        "Sarah",
+        "Shahed",
+    ]
+    # One detected name and a comma make no list.
+    assert detector._listed_names("Shahed, Rumon.", seeds[:1]) == seeds[:1]
+
+
+def test_place_names_of_more_than_one_word() -> None:
+    from qualkit.deid.gazetteer import NameStats, place_key
+    from qualkit.deid.spans import Detection
+
+    assert place_key("Barrow-in-Furness") == "barrow in furness"
+    places = {"ellesmere port": NameStats(place=65430), "wood green": NameStats(place=28453)}
+    detector = _bare_detector(places, common=["wood", "green", "port"])
+    lower = "i said no. i was scared. i didnt know. i left. i cried. "
+    text = lower + "my dad drank, in ellesmere port. the wood green paint."
+    port = text.index("port")
+    seed = Detection(port, port + 4, "LOCATION", 0.5, "SpacyRecognizer")
+    kept, sure, unsure = detector._gazetteer_place_phrases(text, [seed], [])
+    assert kept == []
+    assert [text[d.start : d.end] for d in sure] == ["ellesmere port"]
+    assert [text[d.start : d.end] for d in unsure] == ["wood green"]

@@ -30,15 +30,30 @@ def signature(themes: list[Any]) -> list[tuple[str, tuple[str, ...], tuple[str, 
     return [(t.label, tuple(t.keywords), tuple(t.passages), t.size) for t in themes]
 
 
-def test_same_input_gives_the_same_themes(demo: Any, tmp_path: Path) -> None:
-    runs = []
-    for name in ("a.db", "b.db"):
-        with Store.open(copy_project(demo, tmp_path, name)) as store:
-            runs.append(signature(th.run_themes(store, "tester")))
-    assert runs[0] == runs[1]
-    assert len(runs[0]) >= 4
+@pytest.fixture(scope="module")
+def themed(demo: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Any]]:
+    """The demo project after one run of theme discovery, and that run's signature (shared:
+    tests that change it work on a copy)."""
+    project = copy_project(demo, tmp_path_factory.mktemp("themed"))
+    with Store.open(project) as store:
+        return project, signature(th.run_themes(store, "tester"))
+
+
+def copy_themed(themed: tuple[Path, list[Any]], tmp_path: Path) -> Path:
+    target = tmp_path / "themed.db"
+    shutil.copy2(themed[0], target)
+    return target
+
+
+def test_same_input_gives_the_same_themes(
+    demo: Any, themed: tuple[Path, list[Any]], tmp_path: Path
+) -> None:
+    with Store.open(copy_project(demo, tmp_path, "b.db")) as store:
+        again = signature(th.run_themes(store, "tester"))
+    assert again == themed[1]
+    assert len(again) >= 4
     # Every theme has keywords (no filler), quotes and a size.
-    with Store.open(tmp_path / "a.db") as store:
+    with Store.open(copy_themed(themed, tmp_path)) as store:
         themes = store.themes()
     for t in themes:
         assert t.keywords and not {"yeah", "like", "know", "just"} & set(t.keywords)
@@ -47,9 +62,9 @@ def test_same_input_gives_the_same_themes(demo: Any, tmp_path: Path) -> None:
         assert not any("[PERSON" in k.upper() for k in t.keywords)
 
 
-def test_decisions_survive_a_rerun(demo: Any, tmp_path: Path) -> None:
-    with Store.open(copy_project(demo, tmp_path)) as store:
-        first = th.run_themes(store, "tester")
+def test_decisions_survive_a_rerun(themed: tuple[Path, list[Any]], tmp_path: Path) -> None:
+    with Store.open(copy_themed(themed, tmp_path)) as store:
+        first = store.themes()
         a, b, c, d = first[0], first[1], first[2], first[3]
         th.reject_theme(store, a.id or 0, "ann", "too broad")
         th.merge_theme_into_code(store, b.id or 0, "access.paperwork", "ann")
@@ -124,9 +139,10 @@ def test_cli_themes_review_decide_evaluate(demo: Any, tmp_path: Path) -> None:
     assert 0 <= data["suggestions"]["top1"] <= data["suggestions"]["top3"] <= 1
 
 
-def test_evaluation_meets_targets_on_the_sample_corpus(demo: Any, tmp_path: Path) -> None:
-    with Store.open(copy_project(demo, tmp_path)) as store:
-        th.run_themes(store, "tester")
+def test_evaluation_meets_targets_on_the_sample_corpus(
+    themed: tuple[Path, list[Any]], tmp_path: Path
+) -> None:
+    with Store.open(copy_themed(themed, tmp_path)) as store:
         result = evaluate(store)
     s, t = result.suggestions, result.themes
     assert s is not None and t is not None, result.notes

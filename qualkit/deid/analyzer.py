@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import gc
+import itertools
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,7 +29,7 @@ from spacy.tokens import Doc, Token
 
 from qualkit.deid.anonymize import canonical
 from qualkit.deid.codeswitch import CODE_SWITCH_LANGUAGES, covered, other_language_words
-from qualkit.deid.gazetteer import Gazetteer, load_gazetteer
+from qualkit.deid.gazetteer import Gazetteer, load_gazetteer, place_key
 from qualkit.deid.lists import DeidLists
 from qualkit.deid.medicines import is_medicine
 from qualkit.deid.nlp import EngineConfig, make_nlp_engine, one_blas_thread
@@ -179,6 +180,11 @@ _EDGE_FILLER = "|".join(sorted(_FILLER | {"'s", "’s"}, key=len, reverse=True))
 _EDGE_FILLER_START = re.compile(rf"(?i)(?:{_EDGE_FILLER})(?![\p{{L}}\p{{N}}])")
 _EDGE_FILLER_END = re.compile(rf"(?i)(?<![\p{{L}}\p{{N}}])(?:{_EDGE_FILLER})$")
 _COORD_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{L}+)[ ]+(?:and|&|or)[ ]+$")
+# A list of names: "Shahed, Rumon, Ashik", "Rumon, Ashik and Shahed".
+_LIST_JOIN_AFTER = re.compile(r"(?:,|[ ]+(?:and|&))[ ]+")
+_LIST_JOIN_BEFORE = re.compile(r"(?:,|[ ]+(?:and|&))[ ]+$")
+_LIST_NAME_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{Lu}\p{Ll}{2,}),[ ]+$")
+_LIST_NAME_AFTER = re.compile(r",[ ]+(\p{Lu}\p{Ll}{2,})(?![\p{L}'’\-])")
 _ME_OR_I = re.compile(r"(?i)(?<![\p{L}'’])(me|i)(?![\p{L}'’])")
 _COORD_AFTER = re.compile(r"[ ]+(?:and|&|or)[ ]+(\p{L}+)(?![\p{L}'’\-])")
 # The same, for any word, hyphenated or in quotation marks: "Eye-lid" or "Ellie".
@@ -634,6 +640,43 @@ class Detector:
                     )
         return resolve_overlaps(text, detections + extra) if extra else detections
 
+    def _listed_names(self, text: str, detections: list[Detection]) -> list[Detection]:
+        """A capitalised word at the start or end of a list of two or more detected names
+        is a name too, if it is a first name given in many countries or no English word
+        ("Three boys. Shahed, Rumon, Ashik.")."""
+        persons = sorted((d.start, d.end) for d in detections if d.type == PERSON)
+        starts = {s for s, _ in persons}
+        ends = {e for _, e in persons}
+        taken = [(d.start, d.end) for d in detections]
+        extra: list[Detection] = []
+        for start, end in persons:
+            join_after = _LIST_JOIN_AFTER.match(text, end)
+            join_before = _LIST_JOIN_BEFORE.search(text, max(0, start - 8), start)
+            candidates = []
+            if join_after and join_after.end() in starts:
+                candidates.append(_LIST_NAME_BEFORE.search(text, max(0, start - 40), start))
+            if join_before and join_before.start() in ends:
+                candidates.append(_LIST_NAME_AFTER.match(text, end))
+            for m in candidates:
+                if m is None or any(s < m.end(1) and m.start(1) < e for s, e in taken):
+                    continue
+                if self._list_name(m.group(1)):
+                    taken.append((m.start(1), m.end(1)))
+                    extra.append(
+                        Detection(m.start(1), m.end(1), PERSON, 0.6, COORDINATED_NAME, SCORER_RANK)
+                    )
+        return resolve_overlaps(text, detections + extra) if extra else detections
+
+    def _list_name(self, word: str) -> bool:
+        low = word.lower()
+        if low in STOP_WORDS or low in _KIN_AND_TITLES or low in GENERIC_LABEL_WORDS:
+            return False
+        if low in NON_NAME_CAPS or self._allowed(word) or self.lexicon.is_common(low):
+            return False
+        name = self.gazetteer.get(low)
+        wide = 0 < name.first_best <= WIDE_NAME_RANK and name.first_countries >= WIDE_NAME_COUNTRIES
+        return wide or not self.lexicon.is_known(low)
+
     def _coordinated_ages(self, text: str, detections: list[Detection]) -> list[Detection]:
         """An age said next to a detected age is an age too: "sixteen or seventeen-year-old",
         "nineteen, twenty", "thirty-four, thirty-five maybe"."""
@@ -719,10 +762,9 @@ class Detector:
         ("county mayo"). Smaller places, and the rest, are possible misses for the
         reviewer."""
         lower = typed_in_lower_case(text)
-        covered = [(d.start, d.end) for d in detections]
         allowed = self._allowed_spans(text)
-        sure: list[Detection] = []
-        unsure: list[Detection] = []
+        detections, sure, unsure = self._gazetteer_place_phrases(text, detections, allowed)
+        covered = [(d.start, d.end) for d in detections + sure + unsure]
         for m in _PLACE_WORD.finditer(text):
             word = m.group(0)
             low = word.lower()
@@ -779,6 +821,69 @@ class Detector:
         dets = resolve_overlaps(text, detections + sure) if sure else detections
         return dets, unsure
 
+    def _gazetteer_place_phrases(
+        self, text: str, detections: list[Detection], allowed: list[tuple[int, int]]
+    ) -> tuple[list[Detection], list[Detection], list[Detection]]:
+        """Place names of two to four words ("ellesmere port", "Stoke Newington") that
+        nothing detected whole: detected when capitalised, or in lower case after "in",
+        "from" or the like, or with a word that is no English word; otherwise a possible
+        miss. A place detected inside one ("newington") gives way to it. Returns the
+        detections without those, the places detected and the possible misses."""
+        sure: list[Detection] = []
+        unsure: list[Detection] = []
+        inside: set[int] = set()
+        words = list(_PLACE_WORD.finditer(text))
+        starts = self.gazetteer.phrase_starts()
+        i = 0
+        while i < len(words):
+            found = None
+            if words[i].group(0).casefold() not in starts:
+                i += 1
+                continue
+            for size in (4, 3, 2):
+                group = words[i : i + size]
+                if len(group) < size or not all(
+                    _PLACE_JOIN.fullmatch(text, a.end(), b.start())
+                    for a, b in itertools.pairwise(group)
+                ):
+                    continue
+                start, end = group[0].start(), group[-1].end()
+                stats = self.gazetteer.get(place_key(text[start:end]))
+                if stats.place >= POSSIBLE_PLACE_SIZE:
+                    found = (size, start, end, stats.place)
+                    break
+            if found is None:
+                i += 1
+                continue
+            size, start, end, place = found
+            i += size
+            clash = [
+                j
+                for j, d in enumerate(detections)
+                if d.start < end
+                and start < d.end
+                and not (d.type == LOCATION and start <= d.start and d.end <= end)
+            ]
+            if clash or any(s < end and start < e for s, e in allowed):
+                continue
+            if self._allowed(text[start:end]):
+                continue
+            names = [w.group(0) for w in words[i - size : i]]
+            capitalised = all(w[0].isupper() for w in names if w.lower() not in _PLACE_LINKS)
+            before = _PLACE_PREPOSITION.search(text, max(0, start - 12), start)
+            unknown = any(not self.lexicon.is_known(w.lower()) for w in names)
+            if place >= DETECTED_PLACE_SIZE and (capitalised or before or unknown):
+                inside.update(
+                    j
+                    for j, d in enumerate(detections)
+                    if start <= d.start and d.end <= end and d.type == LOCATION
+                )
+                sure.append(Detection(start, end, LOCATION, 0.6, GAZETTEER_PLACE, SCORER_RANK))
+            else:
+                unsure.append(Detection(start, end, LOCATION, 0.3, GAZETTEER_PLACE, SCORER_RANK))
+        kept = [d for j, d in enumerate(detections) if j not in inside]
+        return kept, sure, unsure
+
     def _wide_first_name(self, word: str) -> bool:
         """Whether ``word`` is a first name ranked high in some country ("crystal")."""
         return 0 < self.gazetteer.get(word).first_best <= WIDE_NAME_RANK
@@ -831,7 +936,7 @@ class Detector:
             text, _whole_hyphenated(text, dets + _outside_dates(dets, scored))
         )
         dets = self._extend_names(text, resolve_overlaps(text, dets))
-        dets = self._coordinated_names(text, dets)
+        dets = self._listed_names(text, self._coordinated_names(text, dets))
         dets = _repeated_ages(text, self._coordinated_ages(text, _ages_of_people(text, dets)))
         doc = artifacts.tokens if isinstance(artifacts.tokens, Doc) else None
         dets = self._names_with_an_s(text, doc, self._first_and_surnames(text, dets))
@@ -1352,6 +1457,10 @@ _PLACE_PREPOSITION = re.compile(
     r"(?i)(?<![\p{L}])(?:in|from|fae|frae|to|at|near|outside|round|around|towards|via|over|of|"
     r"and|or)[ ]+$|,[ ]*$"
 )
+# What joins the words of a place name ("ellesmere port", "Barrow-in-Furness"), and the
+# small words inside one.
+_PLACE_JOIN = re.compile(r"[ ]|-")
+_PLACE_LINKS = frozenset(["in", "on", "upon", "under", "of", "the", "le", "by", "and"])
 _COUNTY_BEFORE = re.compile(r"(?i)(?<![\p{L}])(?:county|co\.?)[ ]+$")
 _TO_OR_FROM = re.compile(r"(?i)^(?:in|from|fae|frae|to|at|near|outside|of)[ ]")
 
@@ -1363,7 +1472,7 @@ COORDINATED_NAME = "CoordinatedName"
 # What someone is called: "they called him dopey", "call me em", "calls me dan or chalky".
 GIVEN_NAME = "GivenName"
 _GIVEN_NAME = re.compile(
-    r"(?i)\b(?:call(?:s|ed)?|calling)[ ]+(?:me|him|her|them)[ ]+(?P<name>[\p{L}'’\-]{2,})"
+    r"(?i)\b(?:call(?:s|ed)?|calling)[ ]+(?:me|him|her|them|us)[ ]+(?P<name>[\p{L}'’\-]{2,})"
     r"(?:[ ]+or[ ]+(?P<other>[\p{L}'’\-]{2,}))?\b"
 )
 # Words after "called me" that say how or when, not what (function words are dropped as

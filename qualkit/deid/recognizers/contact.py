@@ -86,6 +86,15 @@ def _domain_end(text: str, m: re.Match[str], tlds: frozenset[str] | None = None)
 # A word of the local part: any word, or the spoken separators.
 _LOCAL_WORD = re.compile(r"[\p{L}\p{N}]+[ ,\-]*$")
 _LOCAL_MAX_WORDS = 8
+# Letters spelt one by one ("c, a, l, l, u, m, dot, h, o, l, t") count as no words.
+_LOCAL_MAX_ITEMS = 40
+
+
+def _spelt_item(word: str) -> bool:
+    """A single letter or digit, or a spoken separator, as in a local part spelt out."""
+    return len(word) == 1 or word.lower() in ("dot", "underscore", "dash", "hyphen")
+
+
 _NOT_LOCAL = frozenset(
     ["is", "it's", "its", "email", "e-mail", "address", "me", "my", "it", "was", "the", "on"]
 )
@@ -155,12 +164,16 @@ class SpokenEmailRecognizer(QualkitRecognizer):
             if end is None:
                 continue
             start = m.start()
-            for _ in range(_LOCAL_MAX_WORDS):
+            words = 0
+            for _ in range(_LOCAL_MAX_ITEMS):
                 word = _LOCAL_WORD.search(text, max(0, start - 40), start)
                 if word is None or word.group(0).split()[0].rstrip(",-").lower() in _NOT_LOCAL:
                     break
                 if word.start() and text[word.start() - 1] in "'’":
                     break  # the "s" of "it's"
+                words += not _spelt_item(word.group(0).split()[0].rstrip(",-"))
+                if words > _LOCAL_MAX_WORDS:
+                    break
                 start = word.start()
             if start < m.start():
                 yield Hit(start, end, EMAIL_ADDRESS, self.SCORE)

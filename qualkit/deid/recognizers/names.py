@@ -377,6 +377,10 @@ ROLE_NOUNS = (
     "counsellor",
     "therapist",
     "psychiatrist",
+    "psychologist",
+    "consultant",
+    "pharmacist",
+    "carer",
     "social worker",
     "keyworker",
     "key worker",
@@ -434,9 +438,18 @@ _ROLE_BEFORE = re.compile(
 )
 
 
+# "the psychologist was raj, he ...": a first name said to be who holds a role.
+_ROLE_WAS_NAME = re.compile(
+    rf"(?i:\b(?:the|my|our|his|her|their)[ ]+(?:[\p{{L}}\-]+[ ]+)?{compile_words(ROLE_NOUNS)}"
+    r"[ ]+(?:was|is|were)[ ]+)(?P<name>\p{Ll}[\p{Ll}'’\-]+)"
+    r"(?=[ ]*[,.;:!?]|[ ]+(?:who|he|she|and|but)\b)"
+)
+
+
 class AppositiveNameRecognizer(QualkitRecognizer):
     """Names explained by what follows: "Rose, the receptionist", "Leopold, who ...", and
-    in lower case a first name set off by commas after a role ("my worker, shona,")."""
+    in lower case a first name set off by commas after a role ("my worker, shona,") or
+    said to hold one ("the psychologist was raj, he ...")."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
     RANK: ClassVar[int] = 33
@@ -462,6 +475,12 @@ class AppositiveNameRecognizer(QualkitRecognizer):
             if word in STOP_WORDS or self.ctx.lexicon.is_common(word):
                 continue
             if not _ROLE_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+                continue
+            if self.ctx.gazetteer.get(word).first_countries >= ROLE_NAME_COUNTRIES:
+                yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
+        for m in _ROLE_WAS_NAME.finditer(text):
+            word = m.group("name")
+            if word in STOP_WORDS or self.ctx.lexicon.is_common(word):
                 continue
             if self.ctx.gazetteer.get(word).first_countries >= ROLE_NAME_COUNTRIES:
                 yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)

@@ -115,9 +115,10 @@ def _person_subject(word: str) -> bool:
 
 _ONE_EXCLUDED = re.compile(r"^(?:one|a|an)$", re.IGNORECASE)
 
-# "I was 34", "she's sixteen now", "when he turned 18", "aged 12", "at the age of 15".
+# "I was 34", "she's sixteen now", "when he turned 18", "aged 12", "at the age of 15", and
+# "was" as Scots and some transcribers write it ("he wis nine", "i woz 15").
 _AGE_TRIGGERED = re.compile(
-    r"(?i)\b(?:(?P<subj>[\p{L}]+)(?:[ ]+(?:was|were|is|am|are)|['’](?:s|m|re))"
+    r"(?i)\b(?:(?P<subj>[\p{L}]+)(?:[ ]+(?:was|were|is|am|are|wis|woz|wus)|['’](?:s|m|re))"
     r"|(?:im|shes|hes|youre)"
     r"|turn(?:ed|ing|s)?|aged?|age[ ]+of|reached|hit"
     r"|(?:will|['’]ll|would|['’]d|gonna|going[ ]+to)[ ]+be"
@@ -528,6 +529,16 @@ _AMBIGUOUS_MONTHS = re.compile(
     r"around|before|after|through|during|end[ ]+of|start[ ]+of|beginning[ ]+of)[ ]+)"
     r"(?P<month>March|April|May|June|August)\b"
 )
+# The same months in lower case ("closing end of march", "seventeen in may, naw"), after a
+# word that only introduces a time, where the month ends its phrase or a pronoun follows
+# ("in may i went"): not "this may be", "in march we walked" is rare enough to take.
+_LOWER_AMBIGUOUS_MONTHS = re.compile(
+    r"(?i:\b(?:in|since|until|till|til|by|from|last|next|early|late|mid|end[ ]+of|"
+    r"start[ ]+of|beginning[ ]+of|middle[ ]+of)[ ]+)"
+    r"(?P<month>march|april|may|june|august)"
+    r"(?=[ ]*(?:[.,;:!?)\n]|$|[ ]+(?i:\d|i|he|she|we|they|it|and|or|but|so|then|when|last|"
+    r"this|next|time|just|naw|no|yeah|because|cos)\b))"
+)
 
 
 class CalendarDateRecognizer(QualkitRecognizer):
@@ -578,8 +589,9 @@ class CalendarDateRecognizer(QualkitRecognizer):
             # "January the twenty-fifth": the month is part of the date.
             start = m.start() if _MONTH_FIRST.match(m.group(0)) else m.start("day")
             yield Hit(start, m.end("day"), DATE_TIME, 0.86)
-        for m in _AMBIGUOUS_MONTHS.finditer(text):
-            yield Hit(m.start("month"), m.end("month"), DATE_TIME, 0.6)
+        for pattern in (_AMBIGUOUS_MONTHS, _LOWER_AMBIGUOUS_MONTHS):
+            for m in pattern.finditer(text):
+                yield Hit(m.start("month"), m.end("month"), DATE_TIME, 0.6)
 
 
 _HANDLE = re.compile(r"(?<![\w.@/])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")

@@ -138,9 +138,9 @@ class NamedOrganisationRecognizer(_PlaceBase):
 class LowerNamedOrganisationRecognizer(QualkitRecognizer):
     """Names written in lower case that end in a kind of organisation ("bevans chemist",
     "colne valley college", "rowan house"): at least one of the words before it is no
-    English word or is a first name that is no everyday word, and none is a medicine or
-    on the allow list. Also pubs named by one noun ("the furnace arms") and "Our Lady
-    of ..." churches and schools."""
+    English word or is a first name or surname that is no everyday word, and none is a
+    medicine or on the allow list. Also pubs named by one noun ("the furnace arms") and
+    "Our Lady of ..." churches and schools."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
     RANK: ClassVar[int] = 19
@@ -193,9 +193,12 @@ class LowerNamedOrganisationRecognizer(QualkitRecognizer):
             return False
         if not self.ctx.lexicon.is_known(bare):
             return True
-        # A first name common in Great Britain that is no everyday word ("rowan house").
-        rank = self.ctx.gazetteer.get(bare).first_gb
-        return 0 < rank <= NAMED_ORG_RANK and not self.ctx.lexicon.is_common(bare)
+        # A first name or surname common in Great Britain that is no everyday word ("rowan
+        # house", "hargreaves pharmacy").
+        name = self.ctx.gazetteer.get(bare)
+        ranks = (name.first_gb, name.last_gb)
+        common_name = any(0 < rank <= NAMED_ORG_RANK for rank in ranks)
+        return common_name and not self.ctx.lexicon.is_common(bare)
 
 
 class WardRecognizer(QualkitRecognizer):

@@ -110,12 +110,22 @@ class SpokenPhoneRecognizer(QualkitRecognizer):
     ) -> Iterator[tuple[list[re.Match[str]], str]]:
         """The run with its digits; or, if it is no phone number but full stops split it,
         the longest stretch of its sentences that is one, and the rest as pieces ("oh eight
-        oh eight, one five seven, oh four nine two. Twenty-four hours.")."""
+        oh eight, one five seven, oh four nine two. Twenty-four hours."); or, without full
+        stops, the number without a word or two at its ends ("just this one, oh seven seven
+        double oh, ...")."""
         digits = self._digits(run)
         if digits is None:
             return
+        if len(run) >= 5 and _uk_phone_digits(digits):
+            yield run, digits
+            return
         parts = _split_at_stops(text, run)
-        if len(parts) == 1 or (len(run) >= 5 and _uk_phone_digits(digits)):
+        if len(parts) == 1:
+            for sub in _without_ends(run):
+                sub_digits = self._digits(sub)
+                if sub_digits and _uk_phone_digits(sub_digits):
+                    yield sub, sub_digits
+                    return
             yield run, digits
             return
         for size in range(len(parts) - 1, 0, -1):
@@ -137,6 +147,15 @@ class SpokenPhoneRecognizer(QualkitRecognizer):
         if all(m.group(0).isdigit() for m in run):
             return None
         return spoken_digits([m.group(0) for m in run])
+
+
+def _without_ends(run: list[re.Match[str]]) -> Iterator[list[re.Match[str]]]:
+    """The run without one, then two, of its words at either end, keeping five or more."""
+    for dropped in (1, 2):
+        for lead in range(dropped + 1):
+            sub = run[lead : len(run) - (dropped - lead)]
+            if len(sub) >= 5:
+                yield sub
 
 
 def _split_at_stops(text: str, run: list[re.Match[str]]) -> list[list[re.Match[str]]]:
