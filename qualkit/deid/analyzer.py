@@ -857,13 +857,12 @@ class Detector:
                 continue
             size, start, end, place = found
             i += size
-            clash = [
-                j
-                for j, d in enumerate(detections)
-                if d.start < end
+            clash = any(
+                d.start < end
                 and start < d.end
                 and not (d.type == LOCATION and start <= d.start and d.end <= end)
-            ]
+                for d in detections
+            )
             if clash or any(s < end and start < e for s, e in allowed):
                 continue
             if self._allowed(text[start:end]):
@@ -1457,9 +1456,9 @@ _PLACE_PREPOSITION = re.compile(
     r"(?i)(?<![\p{L}])(?:in|from|fae|frae|to|at|near|outside|round|around|towards|via|over|of|"
     r"and|or)[ ]+$|,[ ]*$"
 )
-# What joins the words of a place name ("ellesmere port", "Barrow-in-Furness"), and the
-# small words inside one.
-_PLACE_JOIN = re.compile(r"[ ]|-")
+# What joins the words of a place name ("ellesmere port"; a word after a hyphen is no
+# place word), and the small words inside one.
+_PLACE_JOIN = re.compile(r"[ ]")
 _PLACE_LINKS = frozenset(["in", "on", "upon", "under", "of", "the", "le", "by", "and"])
 _COUNTY_BEFORE = re.compile(r"(?i)(?<![\p{L}])(?:county|co\.?)[ ]+$")
 _TO_OR_FROM = re.compile(r"(?i)^(?:in|from|fae|frae|to|at|near|outside|of)[ ]")

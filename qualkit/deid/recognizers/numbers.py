@@ -530,8 +530,9 @@ _AMBIGUOUS_MONTHS = re.compile(
     r"(?P<month>March|April|May|June|August)\b"
 )
 # The same months in lower case ("closing end of march", "seventeen in may, naw"), after a
-# word that only introduces a time, where the month ends its phrase or a pronoun follows
-# ("in may i went"): not "this may be", "in march we walked" is rare enough to take.
+# word that only introduces a time, where the month ends its phrase or a pronoun or a
+# linking word follows ("in may i went"); never before a verb ("by may be", "this may
+# be"). A march, the walk, after "in" is taken for the month.
 _LOWER_AMBIGUOUS_MONTHS = re.compile(
     r"(?i:\b(?:in|since|until|till|til|by|from|last|next|early|late|mid|end[ ]+of|"
     r"start[ ]+of|beginning[ ]+of|middle[ ]+of)[ ]+)"
