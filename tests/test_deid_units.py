@@ -1577,6 +1577,13 @@ def test_a_phone_number_after_a_word_that_is_also_a_digit() -> None:
     assert _found(rec, "I had one, two, three, four, five, six goes at it.") == []
 
 
+def test_a_phone_number_read_out_in_groups_joined_by_an_ellipsis() -> None:
+    rec = SpokenPhoneRecognizer()
+    text = "It's oh seven seven double oh... nine double oh… four one seven. Thanks."
+    assert _found(rec, text) == ["oh seven seven double oh... nine double oh… four one seven"]
+    assert _found(rec, "it was one... two... three... four... five... six") == []
+
+
 def test_an_email_address_spelt_letter_by_letter() -> None:
     from qualkit.deid.recognizers.contact import SpokenEmailRecognizer
 

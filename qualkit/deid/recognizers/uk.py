@@ -72,8 +72,9 @@ def _uk_phone_digits(digits: str) -> bool:
 
 
 _WORD = re.compile(r"[\p{L}\p{N}]+")
-# What may stand between the words of a dictated number ("double oh. nine double oh.").
-_DICTATION_GAP = re.compile(r"[ \t,\-]*(?:\.[ \t]+)?")
+# What may stand between the words of a dictated number ("double oh. nine double oh.",
+# "double oh... nine double oh...").
+_DICTATION_GAP = re.compile(r"[ \t,\-]*(?:\.[ \t]+|(?:\.{3}|…)[ \t]*)?")
 
 
 class SpokenPhoneRecognizer(QualkitRecognizer):
