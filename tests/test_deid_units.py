@@ -839,6 +839,14 @@ def test_the_age_of_a_detected_person() -> None:
     dets.append(Detection(at, at + 7, "PERSON", 0.9, "X"))
     ages = [text[d.start : d.end] for d in _ages_of_people(text, dets) if d.type == "AGE"]
     assert ages == ["seven", "nine", "six"]
+    # A number set off by a comma after a person, ending the clause.
+    text = "And the little one, Ionut, four. And Dean, two of them came. Numb, first. Cara, 3."
+    dets = [
+        Detection(text.index(n), text.index(n) + len(n), "PERSON", 0.8, "X")
+        for n in ("Ionut", "Dean", "Numb", "Cara")
+    ]
+    ages = [text[d.start : d.end] for d in _ages_of_people(text, dets) if d.type == "AGE"]
+    assert ages == ["four"]
 
 
 def test_address_lines_before_a_postcode() -> None:
@@ -1687,3 +1695,142 @@ def test_place_names_of_more_than_one_word() -> None:
     assert kept == []
     assert [text[d.start : d.end] for d in sure] == ["ellesmere port"]
     assert [text[d.start : d.end] for d in unsure] == ["wood green"]
+
+
+def test_what_a_group_calls_someone_is_a_name() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import NicknameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    nick = NicknameRecognizer(RecognizerContext(lexicon=Lexicon(nouns=["stack", "finger"])))
+
+    def found(text: str) -> list[str]:
+        return [text[h.start : h.end] for h in nick.find(text)]
+
+    assert found("There was this older one, we called him stacks. He was alright.") == ["stacks"]
+    assert found("we called him fingers 'cause he were always robbing") == ["fingers"]
+    assert found("Everybody calls us Tosher.") == ["Tosher"]
+    # Not where the words go on, nor a kinship word, a title or a function word.
+    assert found("They called me a liar.") == []
+    assert found("They called me grandad. People call us names. We call him that.") == []
+    assert found("she calls me hun.") == []
+
+
+def test_a_service_of_ordinary_words_after_with_and_glossed() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import GlossedNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    # Ordinary words all: only what is around them makes them a name.
+    lexicon = Lexicon(nouns=["office"], others=["new", "leaf", "bridge", "church"])
+    rec = GlossedNameRecognizer(RecognizerContext(lexicon=lexicon))
+
+    def found(text: str) -> list[str]:
+        return [text[h.start : h.end] for h in rec.find(text)]
+
+    assert found("they got me on a script with new leaf, the drug service.") == ["new leaf"]
+    assert found("on methadone now through the bridge, the drug and alcohol service") == ["bridge"]
+    # Not without the word that leads to it, nor where the gloss runs on.
+    assert found("new leaf, the drug service.") == []
+    assert found("I went to church, the housing office said no.") == []
+    # "and" joins words of the kind, never a second noun phrase.
+    assert found("people from Europe, the farm workers and the factory") == []
+
+
+def test_welsh_names_of_organisations() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import WelshOrganisationRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = WelshOrganisationRecognizer(
+        RecognizerContext(lexicon=Lexicon(others=["properly", "cam"]))
+    )
+
+    def found(text: str) -> list[str]:
+        return [text[h.start : h.end] for h in rec.find(text)]
+
+    assert found("ioan's in ysgol bryn coed now") == ["ysgol bryn coed"]
+    assert found("it was lloches y wennol properly. out west") == ["lloches y wennol"]
+    assert found("i go to prosiect cam ymlaen, it's the drug service") == ["prosiect cam ymlaen"]
+    assert found("I met Nia at Capel y Graig on a thursday") == ["Capel y Graig"]
+    # A Welsh joining word ends the name; a kind alone is no name.
+    assert found("i'r capel ar y Sul") == []
+    assert found("the ysgol in town") == []
+
+
+def test_a_name_after_a_role_and_called() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import IntroducedNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = IntroducedNameRecognizer(RecognizerContext(lexicon=Lexicon(nouns=["mare"])))
+    text = "the staff were good. a support worker called mared, and a lady who did the art"
+    assert _found(rec, text) == ["mared"]
+    # A word after "called" alone may be anything ("the nurse called back").
+    assert _found(rec, "a place called mared, by the sea") == []
+
+
+def test_the_short_form_of_a_ward_or_womens_centre_is_spread() -> None:
+    from qualkit.deid.propagation import Propagator
+    from qualkit.deid.spans import Detection
+    from qualkit.deid.words import Lexicon
+
+    text = "i was on kestrel ward. then the rowen womens centre. kestrel was loud. the rowen too."
+    ward, centre = text.index("kestrel ward"), text.index("rowen womens centre")
+    seeds = [
+        Detection(ward, ward + 12, "ORGANIZATION", 0.8, "WardRecognizer"),
+        Detection(centre, centre + 19, "ORGANIZATION", 0.8, "LowerNamedOrganisationRecognizer"),
+    ]
+    prop = Propagator(Lexicon(nouns=["kestrel"]))
+    terms = prop.terms_from(text, seeds)
+    assert {t.text for t in terms} >= {"kestrel", "rowen"}
+    found = [text[d.start : d.end] for d in prop.mentions(text, terms)]
+    assert found.count("kestrel") == 1 and found.count("rowen") == 1
+
+
+def test_a_written_account_signed_with_a_name_or_an_initial() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import SignOffRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = SignOffRecognizer(RecognizerContext(lexicon=Lexicon(others=["bye"], nouns=["jay"])))
+    account = "thats all i want to say. thank u for reading.\n\n"
+    assert _found(rec, account + "Daz\n") == ["Daz"]
+    assert _found(rec, account + "M x\n") == ["M"]
+    assert _found(rec, account + "Jay") == ["Jay"]
+    # An ordinary word, a kiss alone, or a lower-case English word signs nobody.
+    assert _found(rec, account + "Bye.\n") == []
+    assert _found(rec, account + "x\n") == []
+    assert _found(rec, account + "jay\n") == []
+    assert _found(rec, "I'm going to buy lyla some new wellies.") == []
+
+
+def test_a_numbered_street_of_several_words_in_lower_case() -> None:
+    from qualkit.deid.recognizers.places import StreetRecognizer
+
+    rec = StreetRecognizer()
+    assert _found(rec, "they moved us. Number 23 whin fell close. Mould.") == [
+        "Number 23 whin fell close"
+    ]
+    assert _found(rec, "it was flat 4 19 cran leigh road, top floor") == [
+        "flat 4 19 cran leigh road"
+    ]
+    # Function words between the number and the suffix make no street's name.
+    assert _found(rec, "I got the number 9 bus down the road") == []
+
+
+def test_a_date_said_as_three_numbers() -> None:
+    from qualkit.deid.recognizers.numbers import CalendarDateRecognizer
+
+    rec = CalendarDateRecognizer()
+    assert _found(rec, "<v Participant>Twelve, zero three, seventy-six.") == [
+        "Twelve, zero three, seventy-six"
+    ]
+    assert _found(rec, "Born zero three, zero six, zero four, you want that?") == [
+        "zero three, zero six, zero four"
+    ]
+    assert _found(rec, "Interviewer: So 12 03 76. Lovely.") == ["12 03 76"]
+    # A phone number read out in groups is no date.
+    assert _found(rec, "it's oh two oh, seven nine four six, oh three eight two") == []
+    assert _found(rec, "oh one nine one, four nine eight, oh two six one") == []
+    assert _found(rec, "the number is 0113 496 0572") == []

@@ -1353,20 +1353,30 @@ _AGE_OF_PERSON = re.compile(
     r"(?![\p{L}\p{N}\-])"
 )
 
+# "And the little one, Ionut, four.": a number set off by a comma after a person (not one
+# starting a sentence), ending the clause.
+_AGE_SET_OFF = re.compile(rf"(?i),[ ]+{_AGE_NUMBER}(?=[ ]*(?:[.,;:!?)]|and\b|$))", re.MULTILINE)
+
 
 def _ages_of_people(text: str, detections: list[Detection]) -> list[Detection]:
     """A number said as what a detected person is ("aoife's eleven now and tiernan's
-    seven", "Jack and Tyler, they're nine and six") is their age. A name detected once as
-    a person is a person at every mention."""
+    seven", "Jack and Tyler, they're nine and six", "Ionut, four.") is their age. A name
+    detected once as a person is a person at every mention."""
     taken = [(d.start, d.end) for d in detections]
     people = {canonical(PERSON, text[d.start : d.end]) for d in detections if d.type == PERSON}
     extra: list[Detection] = []
     for det in detections:
         person = det.type == PERSON or canonical(PERSON, text[det.start : det.end]) in people
         m = _AGE_OF_PERSON.match(text, det.end) if person else None
+        if m is None and det.type == PERSON and not at_sentence_start(text, det.start):
+            m = _AGE_SET_OFF.match(text, det.end)
+            if m is not None and m.group("num").lower().endswith(("st", "nd", "rd", "th")):
+                m = None  # "Numb, first.": an order, not an age
         if m is None:
             continue
         for group in ("num", "num2"):
+            if group not in m.re.groupindex:
+                continue
             start, end = m.start(group), m.end(group)
             value = number_value(m.group(group)) if start >= 0 else None
             if value is None or not MIN_AGE <= value <= MAX_AGE:

@@ -43,6 +43,7 @@ from qualkit.deid.words import (
     ORG_SUFFIXES,
     STREET_SUFFIXES,
     TITLES,
+    WARD_KINDS,
     Lexicon,
 )
 
@@ -57,6 +58,9 @@ _GENERIC = (
     | set(ORG_PREFIXES)
     | {"hmp", "hmyoi", "yoi", "st", "st.", "saint", "the", "of", "and", "&"}
 )
+# Words that say what kind of ward or service a name is, which its short form leaves out
+# ("rowan" of "rowan ward", "Lantern" of "Lantern Women's Project").
+_KIND_WORDS = set(WARD_KINDS) | {"ward", "unit"}
 _NEVER_TERMS = (
     frozenset(KINSHIP)
     | TITLES
@@ -171,6 +175,8 @@ class Propagator:
                     terms.add(Term(PERSON, names[0], True, prefix_of=names[0].lower()))
             else:
                 core = [t for t in tokens if t.lower() not in _GENERIC]
+                while len(core) > 1 and core[-1].lower() in _KIND_WORDS:
+                    core = core[:-1]
                 if core and len(core) < len(tokens):
                     phrase = " ".join(core)
                     if len(core) > 1 or not self.lexicon.is_common(core[0]):

@@ -66,6 +66,7 @@ ORG_KINDS_AFTER_NAMES: frozenset[str] = (
 PLACE_KINDS_AFTER_NAMES: frozenset[str] = _words("lower_place_kinds")
 WARD_KINDS: frozenset[str] = _words("ward_kinds")
 ORG_PREFIXES: tuple[str, ...] = _phrases("org_prefixes")
+WELSH_ORG_KINDS: frozenset[str] = _words("welsh_org_kinds")
 
 NON_NAME_CAPS: frozenset[str] = _words("non_name_caps")
 

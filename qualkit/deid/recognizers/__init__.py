@@ -23,6 +23,7 @@ from qualkit.deid.recognizers.names import (
     KinshipNameRecognizer,
     LowercaseNameRecognizer,
     NicknameRecognizer,
+    SignOffRecognizer,
     SpeakerLabelRecognizer,
     SpeltOutRecognizer,
     TitleNameRecognizer,
@@ -42,6 +43,7 @@ from qualkit.deid.recognizers.organisations import (
     NamedOrganisationRecognizer,
     PrisonRecognizer,
     WardRecognizer,
+    WelshOrganisationRecognizer,
     WorkplaceRecognizer,
 )
 from qualkit.deid.recognizers.places import (
@@ -118,6 +120,7 @@ for _cls in (
     BuildingRecognizer,
     NamedOrganisationRecognizer,
     LowerNamedOrganisationRecognizer,
+    WelshOrganisationRecognizer,
     WardRecognizer,
     CalledRecognizer,
     AgeRecognizer,
@@ -129,6 +132,7 @@ for _cls in (
     IntroducedNameRecognizer,
     AppositiveNameRecognizer,
     VocativeRecognizer,
+    SignOffRecognizer,
     WorkplaceRecognizer,
     GlossedNameRecognizer,
     LowercaseNameRecognizer,

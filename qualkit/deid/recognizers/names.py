@@ -131,6 +131,17 @@ _PERSON_THEY_CALLED = re.compile(
     r"(?i:\b(?:fella|fellow|man|lad|woman|girl|guy|bloke|kid|boy|geezer|lass|lassie|one"
     rf"|someone|somebody)[ ]+(?:that[ ]+|who[ ]+)?{_THEY_CALLED})[ ]+(?P<name>{_NAME_TOKEN})\b"
 )
+# "everyone called him Tel.", "we called him stacks, he ...", "they call me Jojo, or ...":
+# what a group calls someone, ending its clause or followed by why, is a name whatever the
+# word ("they called me a liar" does not end there; "call me that" is a function word).
+_GROUP_CALLS = re.compile(
+    r"(?i:\b(?:they|we|everyone|everybody|people|folk)[ ]+"
+    r"(?:(?:all|just|always|used[ ]+to|would)[ ]+)?(?:calls?|called|calling)[ ]+"
+    r"(?:me|him|her|them|us)[ ]+)"
+    r"(?P<name>[\p{L}][\p{L}'’\-]+)"
+    r"(?=[ ]*(?:[.,;:!?)\"”]|$)|[ ]+(?i:cos|because|'cause|cause|after|from|for|since)\b)",
+    re.MULTILINE,
+)
 # "they call him the Professor": a nickname made of "the" and a capitalised word.
 _THE_NICK = re.compile(
     r"(?i:\b(?:call(?:ed|s)?|known[ ]+as|nicknamed)[ ]+(?:him|her|me|them|himself|herself)?[ ]*)"
@@ -339,7 +350,10 @@ class IntroducedNameRecognizer(QualkitRecognizer):
                     _NICKNAME_INTRO.match(m.group(0))
                     or (
                         _CALLED.match(m.group(0))
-                        and _PERSON_NOUN_BEFORE.search(text, max(0, m.start() - 30), m.start())
+                        and (
+                            _PERSON_NOUN_BEFORE.search(text, max(0, m.start() - 30), m.start())
+                            or _ROLE_THEN_CALLED.search(text, max(0, m.start() - 30), m.start())
+                        )
                     )
                 )
                 and _could_be_nickname(low, self.ctx.lexicon.is_common(low))
@@ -422,6 +436,8 @@ ROLE_NOUNS = (
     "midwife",
     "health visitor",
 )
+# "a support worker called mared": a role, then "called" and the person's name.
+_ROLE_THEN_CALLED = re.compile(rf"(?i)\b(?:{compile_words(ROLE_NOUNS)})[ ]+$")
 _APPOSITIVE = re.compile(
     rf"(?P<name>{CAP}(?:[ ]+{CAP})?)[ ]*,[ ]+(?:(?:the|my|our|his|her|their|a|an|this)[ ]+)"
     rf"(?:[\p{{L}}\-]+[ ]+)?(?i:{compile_words(ROLE_NOUNS + tuple(KINSHIP))})\b"
@@ -499,6 +515,39 @@ _VOCATIVE = re.compile(
 _VOCATIVE_WORDS = frozenset(KINSHIP) | TITLES | frozenset(ROLE_NOUNS)
 
 
+# A written account signed off with a name or an initial on its last line ("Daz", "M x",
+# "S."), the only word there.
+_SIGN_OFF = re.compile(
+    r"(?:\A|\n)[ \t]*(?P<name>\p{Lu}(?:\p{Ll}{1,14})?|\p{Ll}{2,15})\.?(?:[ ]+[xX]{1,3})?\s*\Z"
+)
+
+
+class SignOffRecognizer(QualkitRecognizer):
+    """The name or initial a written account is signed with, alone on its last line; not
+    an ordinary word ("Bye.", "Thanks") nor, in lower case, any English word."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
+    RANK: ClassVar[int] = 35
+    SCORE: ClassVar[float] = 0.9
+
+    def find(self, text: str) -> Iterator[Hit]:
+        m = _SIGN_OFF.search(text, max(0, len(text) - 40))
+        if m is None:
+            return
+        word = m.group("name")
+        low = word.lower()
+        if len(word) == 1:
+            yield Hit(m.start("name"), m.end("name"), PERSON, self.SCORE)  # an initial
+            return
+        if low in STOP_WORDS or low in NON_NAME_CAPS or low in GENERIC_LABEL_WORDS:
+            return
+        if low in _KIN_WORDS_ALL or self.ctx.lexicon.is_common(low):
+            return
+        if word.islower() and self.ctx.lexicon.is_known(low):
+            return
+        yield Hit(m.start("name"), m.end("name"), PERSON, self.SCORE)
+
+
 class VocativeRecognizer(QualkitRecognizer):
     """Names said to someone after a comma at the end of a sentence ("Thanks, Tel."),
     when the word is no English word, role or kinship word ("Thanks, Mum." is not)."""
@@ -562,6 +611,7 @@ class NicknameRecognizer(QualkitRecognizer):
             # Any word but a function word: nicknames are often words ("uncle", "Ghost").
             if m.group("name").lower() not in STOP_WORDS:
                 yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
+        yield from _group_calls(text)
         for m in _EPITHET.finditer(text):
             if self._epithet(m.group("name"), m.group("epithet")):
                 yield Hit(m.start(), m.end(), PERSON, 0.7)
@@ -595,6 +645,23 @@ class NicknameRecognizer(QualkitRecognizer):
             return False
         rank = self.ctx.gazetteer.get(word).first_gb
         return 0 < rank <= NICKNAME_NAME_RANK
+
+
+# What a group may call someone that is no name: a kinship word or a title ("they called
+# me grandad", "we call her Mummy"), or what they said of them ("people call us names").
+_KIN_WORDS_ALL = frozenset(k.lower() for k in KINSHIP) | TITLES
+_NOT_GIVEN = frozenset(["names", "mum", "mam", "dad", "nan"])
+
+
+def _group_calls(text: str) -> Iterator[Hit]:
+    """What a group calls someone ("everyone called him Tel.")."""
+    for m in _GROUP_CALLS.finditer(text):
+        low = m.group("name").lower()
+        if low in STOP_WORDS or low in _NOT_GIVEN or low in _KIN_WORDS_ALL:
+            continue
+        # Surer than statistical NER, which may find the same word and have it dropped as
+        # a word that is seldom a name ("Tel").
+        yield Hit(m.start("name"), m.end("name"), PERSON, 0.9)
 
 
 # A word after "big", "lil" and the like in a text typed in lower case is a nickname when

@@ -423,6 +423,12 @@ _SEASON = r"(?:[Ss]ummer|[Ww]inter|[Ss]pring|[Aa]utumn)"
 # The day of the week written before a date, as in a header ("Tue, 21 May 2024"): part
 # of the date, not a name followed by an age.
 _WEEKDAY = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:\.|day)?,?[ ]+"
+_DIGIT_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_TENS_WORD = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_DAY_NUMBER_WORD = (
+    r"(?:thirty[ \-]one|thirty|twenty(?:[ \-]" + _DIGIT_WORD + r")?|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|" + _DIGIT_WORD + r")"
+)
 _DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     # 12 March 2024, 12th of March, the 3rd of May 1990, Tue, 21 May 2024, the 9th o May,
     # Thursday the 12th of December
@@ -451,6 +457,25 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     ),
     # 2024-03-12
     (re.compile(r"(?<![\d\-])(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"), 0.85),
+    # "12 03 76": day, month with its leading zero (or 10-12), year, parted by spaces
+    (
+        re.compile(
+            r"(?<![\d:.,£$])(?:0?[1-9]|[12]\d|3[01])[ ](?:0[1-9]|1[0-2])[ ](?:19|20)?\d\d"
+            r"(?![\d:])"
+        ),
+        0.85,
+    ),
+    # "twelve, zero three, seventy-six", "zero three, zero six, zero four": a date said as
+    # numbers, its month with a spoken leading zero
+    (
+        re.compile(
+            rf"(?i)\b(?:(?:zero|oh)[ \-]{_DIGIT_WORD}|{_DAY_NUMBER_WORD}),?[ ]+"
+            rf"(?:zero|oh)[ \-]{_DIGIT_WORD},?[ ]+"
+            rf"(?:(?:zero|oh)[ \-](?:zero|oh|{_DIGIT_WORD})|{_TENS_WORD}(?:[ \-]{_DIGIT_WORD})?)\b"
+            r"(?![ \-,]+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double)\b)"
+        ),
+        0.85,
+    ),
 )
 _YEAR_ALONE = re.compile(
     r"(?i)\b(?:in|since|from|until|till|til|around|about|by|of|back[ ]+in|before|after|"

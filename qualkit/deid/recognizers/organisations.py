@@ -27,6 +27,7 @@ from qualkit.deid.words import (
     NON_NAME_CAPS,
     ORG_SUFFIXES,
     WARD_KINDS,
+    WELSH_ORG_KINDS,
 )
 
 _ORG_SUFFIX = compile_words(ORG_SUFFIXES)
@@ -201,6 +202,45 @@ class LowerNamedOrganisationRecognizer(QualkitRecognizer):
         return common_name and not self.ctx.lexicon.is_common(bare)
 
 
+# "ysgol bryn coed", "Capel y Graig", "clwb ffermwyr ifanc": a Welsh kind of organisation,
+# then its name; "y"/"yr" only between words of the name.
+_WELSH_ORG = re.compile(
+    rf"(?<![\p{{L}}'’\-])(?P<kind>(?i:{compile_words(WELSH_ORG_KINDS)}))"
+    r"(?P<name>(?:[ ]+(?:(?i:y|yr)[ ]+)?[\p{L}][\p{L}'’\-]*){1,3})"
+)
+# Welsh words that end a name: they join it to the rest of a Welsh sentence.
+_WELSH_JOINS = frozenset(
+    ["ar", "yn", "ers", "i", "o", "a", "ac", "am", "efo", "gyda", "mewn", "wedi", "ond", "fel"]
+)
+
+
+class WelshOrganisationRecognizer(QualkitRecognizer):
+    """Welsh names of schools, chapels, hospitals and projects, in any case: the kind comes
+    first ("ysgol bryn coed", "prosiect cam ymlaen"). The name runs to a Welsh joining word
+    and ends with a capitalised word or one that is no English word."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
+    RANK: ClassVar[int] = 20
+    SCORE: ClassVar[float] = 0.7
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _WELSH_ORG.finditer(text):
+            end = m.end("kind")
+            for w in _WORD.finditer(text, m.start("name"), m.end("name")):
+                word = w.group(0)
+                low = word.lower()
+                if low in ("y", "yr"):
+                    continue
+                if low in _WELSH_JOINS or low in STOP_WORDS:
+                    break
+                # An English word in lower case may be part of the name ("cam ymlaen") but
+                # does not end it ("lloches y wennol properly").
+                if word[0].isupper() or not self.ctx.lexicon.is_known(low):
+                    end = w.end()
+            if end > m.end("kind"):
+                yield Hit(m.start("kind"), end, ORGANIZATION, self.SCORE)
+
+
 class WardRecognizer(QualkitRecognizer):
     """Hospital wards by number or name ("Ward 27", "on oak ward", "Ash ward", "marlow
     ward"), not kinds of ward ("the labour ward")."""
@@ -268,9 +308,16 @@ _GLOSSED = re.compile(
     r"[ ]*(?:,|\.|[ ]-|–|—)[ ]*"
     r"(?i:(?:that['’]?s|its|it['’]s|it[ ]+is|which[ ]+is|they['’]re|theyre)[ ]+"
     r"(?:(?:the|a|an)[ ]+)?|(?:the|a|an)[ ]+)"
-    r"(?:(?!(?:to|the|of|and|or|at|in|on|for|with|from|by)[ ])[\p{L}'’\-]+[ ]+){0,3}?"
+    r"(?:(?!(?:to|the|of|and|or|at|in|on|for|with|from|by)[ ])[\p{L}'’\-]+[ ]+"
+    r"(?:(?i:and)[ ]+(?!(?i:the|a|an|to|of|my|his|her|their)[ ])[\p{L}'’\-]+[ ]+)?){0,3}?"
     rf"(?i:{_GLOSS_KINDS})(?![\p{{L}}\-])"
 )
+# "they got me on a script with new leaf, the drug service.": a name made of ordinary
+# words, after a word that leads to a service and glossed by "the" and a kind of service
+# that ends the clause.
+_LEADS_TO_SERVICE = re.compile(r"(?i)(?<![\p{L}])(?:with|to|at|from|into|onto|through|via)[ ]+$")
+_GLOSS_ENDS = re.compile(r"[ ]*(?:[,.;:!?)\n]|$)")
+_COMMA_THE = re.compile(r"(?i)[ ]*,[ ]*the[ ]")
 
 # "the alcohol service, larkspur, they're good", "an allotment project, hazel lane
 # growers.": what kind of place it is, then its name, ending a clause.
@@ -314,7 +361,11 @@ class GlossedNameRecognizer(QualkitRecognizer):
                 continue  # "St Barnabas, the church hall, that's my home group"
             if low[-1].endswith("s") and not low[-1].endswith(("ss", "'s", "’s")):
                 continue  # "the GPs, the main surgery": plurals are people or things
-            if not named and all(self.ctx.lexicon.is_common(w) for w in low):
+            if (
+                not named
+                and all(self.ctx.lexicon.is_common(w) for w in low)
+                and not self._led_and_glossed(text, start, m)
+            ):
                 continue
             if (
                 name[0].isupper()
@@ -335,6 +386,16 @@ class GlossedNameRecognizer(QualkitRecognizer):
             if any(self.ctx.lexicon.is_common(w) for w in low):
                 continue  # "the drop-in, upstairs", "a hostel, mostly"
             yield Hit(m.start("name"), m.end("name"), ORGANIZATION, self.SCORE)
+
+    @staticmethod
+    def _led_and_glossed(text: str, start: int, m: re.Match[str]) -> bool:
+        """Whether a name of ordinary words follows "with"/"to"/"at" and the like and is
+        glossed by "the" and a kind that ends the clause ("with new leaf, the drug
+        service.")."""
+        if not _LEADS_TO_SERVICE.search(text, max(0, start - 10), start):
+            return False
+        gloss = text[m.end("name") : m.end()]
+        return bool(_COMMA_THE.match(gloss)) and bool(_GLOSS_ENDS.match(text, m.end()))
 
 
 class WorkplaceRecognizer(QualkitRecognizer):

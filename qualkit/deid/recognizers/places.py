@@ -139,6 +139,17 @@ _SAID_NUMBER_BEFORE = re.compile(
     rf"|(?:flat|unit|apartment|number|no\.?)[ ]+{_SAID_NUMBER}),?[ ]+$"
 )
 
+# "Number 23 whin fell close", "flat 4 19 cran leigh road", "number nine ferry a close": a
+# house or flat number, then a street of up to three words in any case (a misheard one
+# may hold "a"), then its suffix.
+_NUMBERED_STREET = re.compile(
+    rf"\b(?i:(?:number|no\.?|flat)[ ]+(?:\d{{1,4}}[a-z]?|{_SAID_NUMBER}),?"
+    rf"(?:[ ]+(?:\d{{1,4}}[a-z]?|{_SAID_NUMBER}),?)?)"
+    r"(?P<words>(?:[ ]+(?:[\p{L}][\p{L}'’\-]+|a)){1,3}?)"
+    rf"[ ]+(?i:{_STREET_SUFFIX})\b(?!['’]?\w)"
+)
+_IN_A_STREET_NAME = frozenset(["a", "y", "yr"])
+
 # A street word of Welsh, Irish or Gaelic before the street's name, with its article:
 # "27 Heol Sirhowy", "43 heol y glyn", "Bóthar na Trá".
 _PREFIXED_STREET = re.compile(
@@ -259,6 +270,10 @@ class StreetRecognizer(_PlaceBase):
                 yield Hit(name_start, after.end(), STREET_ADDRESS, 0.8)
             else:
                 yield Hit(name_start, end, LOCATION, self.SCORE)
+        for m in _NUMBERED_STREET.finditer(text):
+            words = m.group("words").lower().split()
+            if not any(w in STOP_WORDS and w not in _IN_A_STREET_NAME for w in words):
+                yield Hit(m.start(), m.end(), STREET_ADDRESS, 0.8)
         yield from self._prefixed(text)
         yield from self._units(text)
         for m in _ROAD_NUMBER.finditer(text):
