@@ -81,6 +81,7 @@ from qualkit.deid.textutil import (
 )
 from qualkit.deid.words import (
     BUILDING_SUFFIXES,
+    KIN_AND_TITLES,
     KINSHIP,
     MONTH_ABBREVIATIONS,
     MONTHS,
@@ -102,7 +103,6 @@ _MONTH_OR_YEAR = re.compile(
     r"(?i)\b(?:" + "|".join(MONTHS + MONTH_ABBREVIATIONS) + r")\b|\b(?:19|20)\d\d\b|\d[/.]\d"
 )
 _CLOCK = re.compile(r"\d{1,2}:\d\d(?::\d\d)?(?:[.,]\d{1,3})?")
-_KIN_AND_TITLES = frozenset(KINSHIP) | TITLES | frozenset({"mum", "dad", "nan", "mam"})
 _WORD_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)[ ]$")
 _WORD_AFTER = re.compile(r"[ ](\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}\-])")
 _MONTH_WORDS = frozenset(MONTHS) | frozenset(MONTH_ABBREVIATIONS)
@@ -425,7 +425,7 @@ class Detector:
                 break
             word = m.group(1)
             low = word.lower()
-            if low in STOP_WORDS or low in NON_NAME_CAPS or low in _KIN_AND_TITLES:
+            if low in STOP_WORDS or low in NON_NAME_CAPS or low in KIN_AND_TITLES:
                 break
             if low in GENERIC_LABEL_WORDS or low in _MONTH_WORDS or self.lexicon.is_known(low):
                 break
@@ -447,7 +447,7 @@ class Detector:
         if m is None:
             return end
         word = m.group(1)
-        if word in STOP_WORDS or word in GENERIC_LABEL_WORDS or word in _KIN_AND_TITLES:
+        if word in STOP_WORDS or word in GENERIC_LABEL_WORDS or word in KIN_AND_TITLES:
             return end
         if word in _MONTH_WORDS or not 0 < self.gazetteer.get(word).last_gb <= NAME_PAIR_RANK:
             return end
@@ -475,7 +475,7 @@ class Detector:
                     continue
                 word = m.group(2)
                 low = word.lower()
-                if len(low) < 3 or low in STOP_WORDS or low in _KIN_AND_TITLES:
+                if len(low) < 3 or low in STOP_WORDS or low in KIN_AND_TITLES:
                     continue
                 if low in GENERIC_LABEL_WORDS or low in NON_NAME_CAPS or self._allowed(word):
                     continue
@@ -495,7 +495,7 @@ class Detector:
             word, low = m.group(0), m.group(0).lower()
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
-            if len(low) < 3 or low in STOP_WORDS or low in _KIN_AND_TITLES:
+            if len(low) < 3 or low in STOP_WORDS or low in KIN_AND_TITLES:
                 continue
             if low in GENERIC_LABEL_WORDS or low in NON_NAME_CAPS or self._allowed(word):
                 continue
@@ -515,7 +515,7 @@ class Detector:
                 if word is None:
                     continue
                 low = word.lower()
-                if low in STOP_WORDS or low in _NOT_GIVEN_NAMES or low in _KIN_AND_TITLES:
+                if low in STOP_WORDS or low in _NOT_GIVEN_NAMES or low in KIN_AND_TITLES:
                     continue
                 if self._allowed(word):
                     continue
@@ -556,7 +556,7 @@ class Detector:
         extra: list[Detection] = []
         for m in _WORD_PAIR.finditer(text, overlapped=True):
             first, last = m.group(1).lower(), m.group(2).lower()
-            if first in STOP_WORDS or first in _KIN_AND_TITLES or last in STOP_WORDS:
+            if first in STOP_WORDS or first in KIN_AND_TITLES or last in STOP_WORDS:
                 continue
             if not 0 < self.gazetteer.get(first).first_gb <= NAME_PAIR_RANK:
                 continue
@@ -626,7 +626,7 @@ class Detector:
                     continue  # "me or", "i &": only "me and", "and i"
                 word = m.group(1)
                 low = word.lower()
-                if low in STOP_WORDS or low in _KIN_AND_TITLES or self._allowed(word):
+                if low in STOP_WORDS or low in KIN_AND_TITLES or self._allowed(word):
                     continue
                 name = self.gazetteer.get(low)
                 common = 0 < name.first_gb <= COORDINATED_NAME_RANK
@@ -669,7 +669,7 @@ class Detector:
 
     def _list_name(self, word: str) -> bool:
         low = word.lower()
-        if low in STOP_WORDS or low in _KIN_AND_TITLES or low in GENERIC_LABEL_WORDS:
+        if low in STOP_WORDS or low in KIN_AND_TITLES or low in GENERIC_LABEL_WORDS:
             return False
         if low in NON_NAME_CAPS or self._allowed(word) or self.lexicon.is_common(low):
             return False
@@ -891,7 +891,7 @@ class Detector:
         self, text: str, pos: int, word: str, taken: list[tuple[int, int]], own: int
     ) -> bool:
         low = word.lower()
-        if low in STOP_WORDS or low in NON_NAME_CAPS or low in _KIN_AND_TITLES:
+        if low in STOP_WORDS or low in NON_NAME_CAPS or low in KIN_AND_TITLES:
             return False
         if low in GENERIC_LABEL_WORDS or low in _MONTH_WORDS or self._allowed(word):
             return False
@@ -1136,7 +1136,7 @@ class Detector:
                 return None
             if len(words) == 1 and surface.isupper() and len(surface) <= 4:
                 return None
-            if all(w in _KIN_AND_TITLES for w in lowered):
+            if all(w in KIN_AND_TITLES for w in lowered):
                 return None
         return start, end
 
@@ -1633,7 +1633,7 @@ def _label_words_only(surface: str) -> bool:
     ("Peer Researcher", "Auntie"), which name nobody."""
     words = [w.lower().strip(".,'’") for w in surface.split()]
     return all(
-        w in GENERIC_LABEL_WORDS or w in NON_NAME_CAPS or w in _KIN_AND_TITLES or w in STOP_WORDS
+        w in GENERIC_LABEL_WORDS or w in NON_NAME_CAPS or w in KIN_AND_TITLES or w in STOP_WORDS
         for w in words
     )
 

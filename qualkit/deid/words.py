@@ -43,6 +43,8 @@ WORDLIKE_TITLES: frozenset[str] = _words("wordlike_titles")
 
 KINSHIP: tuple[str, ...] = _phrases("kinship") + _phrases("kinship_other_languages")
 KINSHIP_MODIFIERS: tuple[str, ...] = _phrases("kinship_modifiers")
+# What a person may be called that names no one: a kinship word or a title ("grandad", "Mr").
+KIN_AND_TITLES: frozenset[str] = frozenset(KINSHIP) | TITLES
 
 NICKNAME_PREFIXES: frozenset[str] = _words("nickname_prefixes")
 

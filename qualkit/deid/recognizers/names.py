@@ -23,6 +23,7 @@ from qualkit.deid.recognizers.base import (
 from qualkit.deid.spans import PERSON
 from qualkit.deid.textutil import followed_like_name, typed_in_lower_case
 from qualkit.deid.words import (
+    KIN_AND_TITLES,
     KINSHIP,
     KINSHIP_MODIFIERS,
     NAME_WORDS,
@@ -541,7 +542,7 @@ class SignOffRecognizer(QualkitRecognizer):
             return
         if low in STOP_WORDS or low in NON_NAME_CAPS or low in GENERIC_LABEL_WORDS:
             return
-        if low in _KIN_WORDS_ALL or self.ctx.lexicon.is_common(low):
+        if low in KIN_AND_TITLES or self.ctx.lexicon.is_common(low):
             return
         if word.islower() and self.ctx.lexicon.is_known(low):
             return
@@ -647,17 +648,13 @@ class NicknameRecognizer(QualkitRecognizer):
         return 0 < rank <= NICKNAME_NAME_RANK
 
 
-# What a group may call someone that is no name: a kinship word or a title ("they called
-# me grandad", "we call her Mummy"), or what they said of them ("people call us names").
-_KIN_WORDS_ALL = frozenset(k.lower() for k in KINSHIP) | TITLES
-_NOT_GIVEN = frozenset(["names", "mum", "mam", "dad", "nan"])
-
-
 def _group_calls(text: str) -> Iterator[Hit]:
     """What a group calls someone ("everyone called him Tel.")."""
     for m in _GROUP_CALLS.finditer(text):
         low = m.group("name").lower()
-        if low in STOP_WORDS or low in _NOT_GIVEN or low in _KIN_WORDS_ALL:
+        # Not a kinship word or a title ("they called me grandad"), nor what was said of
+        # them ("people call us names").
+        if low in STOP_WORDS or low == "names" or low in KIN_AND_TITLES:
             continue
         # Surer than statistical NER, which may find the same word and have it dropped as
         # a word that is seldom a name ("Tel").
