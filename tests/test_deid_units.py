@@ -1834,3 +1834,43 @@ def test_a_date_said_as_three_numbers() -> None:
     assert _found(rec, "it's oh two oh, seven nine four six, oh three eight two") == []
     assert _found(rec, "oh one nine one, four nine eight, oh two six one") == []
     assert _found(rec, "the number is 0113 496 0572") == []
+
+
+def test_the_short_forms_of_a_study_area() -> None:
+    from qualkit.deid.lists import short_form_of
+
+    assert short_form_of("Donny", "Doncaster") == "pet"
+    assert short_form_of("Killie", "Kilmarnock") == "pet"
+    assert short_form_of("dunfy", "Dunfermline") == "pet"
+    assert short_form_of("Wakey", "Wakefield") == "pet"
+    assert short_form_of("MK", "Milton Keynes") == "initials"
+    assert short_form_of("Stoke", "Stoke-on-Trent") == "first"
+    assert short_form_of("Newcastle", "Newcastle upon Tyne") == "first"
+    # The area itself, another place, a later word, or initials not in capitals.
+    assert short_form_of("Doncaster", "Doncaster") is None
+    assert short_form_of("Torbay", "Torquay") is None
+    assert short_form_of("Merthyr", "Merthyr Tydfil") == "head"
+    assert short_form_of("Milton", "Milton Keynes") == "head"
+    assert short_form_of("Keynes", "Milton Keynes") is None
+    assert short_form_of("mk", "Milton Keynes") is None
+    assert short_form_of("Dony", "Doncaster") == "pet"
+    assert short_form_of("Doy", "Doncaster") is None
+
+
+def test_a_flat_room_or_pitch_number_said_alone() -> None:
+    from qualkit.deid.recognizers.numbers import house_numbers
+
+    def said(text: str) -> list[str]:
+        return [text[s:e] for s, e in house_numbers(text)]
+
+    assert said("Yes. Flat three. Three.") == ["Flat three"]
+    assert said("it said room 14 and im room 4, so") == ["room 14", "room 4"]
+    assert said("pitch eleven, low moor lane site") == ["pitch eleven"]
+    assert said("It's my flat. Number three. I've got my own key.") == ["Number three"]
+    assert said("number forty-seven, the one with the gate") == ["number forty-seven"]
+    # Times, amounts, priorities and phone numbers are no address.
+    assert said("I was in that room three months") == []
+    assert said("housing is my number one, by a mile") == []
+    assert said("number forty-seven in the queue") == []
+    assert said("my number 07700 900123") == []
+    assert said("the number of people") == []

@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Token
 from qualkit.deid.anonymize import canonical
 from qualkit.deid.codeswitch import CODE_SWITCH_LANGUAGES, covered, other_language_words
 from qualkit.deid.gazetteer import Gazetteer, load_gazetteer, place_key
-from qualkit.deid.lists import DeidLists
+from qualkit.deid.lists import DeidLists, short_form_of
 from qualkit.deid.medicines import is_medicine
 from qualkit.deid.nlp import EngineConfig, make_nlp_engine, one_blas_thread
 from qualkit.deid.numwords import number_value
@@ -50,7 +50,7 @@ from qualkit.deid.recognizers import (
 )
 from qualkit.deid.recognizers.base import QualkitRecognizer, compile_words
 from qualkit.deid.recognizers.names import ROLE_NOUNS
-from qualkit.deid.recognizers.numbers import age_like_after
+from qualkit.deid.recognizers.numbers import age_like_after, house_numbers
 from qualkit.deid.scorer import (
     SCORER_NAME,
     SCORER_RANK,
@@ -65,6 +65,7 @@ from qualkit.deid.spans import (
     LOCATION,
     ORGANIZATION,
     PERSON,
+    STREET_ADDRESS,
     URL,
     Detection,
     resolve_overlaps,
@@ -158,6 +159,9 @@ _ALLOW_WORD = re.compile(r"[\p{L}\p{N}]+(?:[-'’]\p{L}+)*")
 _GENERIC_PLACE_WORDS = (
     frozenset(BUILDING_SUFFIXES) | frozenset(ORG_SUFFIXES) | frozenset({"office", "offices"})
 )
+# The county or larger area named after a place: "county Armagh", "Greater Manchester". (A
+# part of one, "North Devon", is smaller than the area and stays a place.)
+_AREA_AROUND = re.compile(r"(?i)(?:county|co\.?|greater)[ ](?P<area>.+)")
 _MONEY_WORDS = frozenset(["funding", "fund", "funded", "grant", "grants", "money"])
 _COUNCIL_WORDS = frozenset(
     [
@@ -199,6 +203,7 @@ _WORD_AFTER_ANY = re.compile(r"[ ]+(\p{L}+(?:['’\-]\p{L}+)*)")
 # A lower-case word ending a clause: "bethan price. she's alright".
 _LOWER_WORD_ENDING = re.compile(r"[ ](\p{Ll}{3,})(?=[ ]*[.,;:!?\n]|[ ]*$)")
 _NAME_TYPES = frozenset({PERSON, LOCATION, ORGANIZATION})
+_PLACE_TYPES = frozenset({LOCATION, ORGANIZATION})
 # Words for a kind of place that name none on their own.
 _PLACE_KINDS = frozenset({"street", "road", "lane", "avenue", "estate", "park", "ward", "wards"})
 _APART_LEFT = re.compile(rf"(?i)(?:[,;:(\-–—]|(?<![\p{{L}}\p{{N}}])(?:{_EDGE_FILLER}))\s*$")
@@ -259,6 +264,7 @@ class Detector:
         # A language spoken in an interview names no one ("[speaks Tigrinya]").
         allow_terms = [*self.lists.all_allow(), *self.gazetteer.language_names()]
         self._allow_re = _phrase_regex(allow_terms)
+        self._study_areas = frozenset(" ".join(t.split()).casefold() for t in self.lists.allow)
         self._allow_firsts = _first_words(allow_terms)
         # The thousands of smaller languages' names are looked up word by word.
         self._allow_words = self.gazetteer.other_language_words()
@@ -345,6 +351,7 @@ class Detector:
                 + self._coordinated_words(text, dets)
                 + self._quoted(text, dets)
                 + self._given_names(text, dets)
+                + self._house_numbers(text)
             )
             out.append(Analysis(dets, uncovered(possible, dets)))
         return out
@@ -501,6 +508,15 @@ class Detector:
                 continue
             out.append(Detection(m.start(), m.end(), PERSON, floor, QUOTED_WORD, SCORER_RANK))
         return out
+
+    def _house_numbers(self, text: str) -> list[Detection]:
+        """Possible misses: a flat, room, house or pitch number said without its street
+        ("Flat three.", "pitch eleven")."""
+        floor = self.scorer.thresholds.get("possible", 0.0) if self.scorer else 0.0
+        return [
+            Detection(s, e, STREET_ADDRESS, floor, HOUSE_NUMBER, SCORER_RANK)
+            for s, e in house_numbers(text)
+        ]
 
     def _given_names(self, text: str, detections: list[Detection]) -> list[Detection]:
         """Possible misses: what someone is called, when it is a word ("they called him
@@ -1171,6 +1187,8 @@ class Detector:
         for det in detections:
             if self._allowed(text[det.start : det.end]) or _within(det, inside):
                 continue
+            if self._study_area_short_form(text, det):
+                continue
             cuts = sorted((s, e) for s, e in inside if s < det.end and e > det.start)
             if cuts and _only_generic_outside(text, det, cuts):
                 continue  # "National Lottery funding" found as "Lottery funding"
@@ -1189,12 +1207,48 @@ class Detector:
                 pos = max(pos, e)
         return out
 
+    def _study_area_short_form(self, text: str, det: Detection) -> bool:
+        """Whether a place or organisation found is a short form of one of the study's own
+        areas ("Donny", "Killie", "MK", "Stoke", "Merthyr"): the study's areas are reported
+        openly. A pet form or a first word must be no English word, no place and no common
+        British name ("Carly" is not Carlisle's). A person found with such a word is still a
+        person, unless the word is no British name at all and follows a word for going to
+        or being in a place ("down Ponty"), or comes before a word for a part of a place
+        ("the Merthyr end")."""
+        if not self.lists.allow or det.type not in _NAME_TYPES:
+            return False
+        word = text[det.start : strip_possessive(text, det.start, det.end)]
+        for area in self.lists.allow:
+            form = short_form_of(word, area)
+            if form is None:
+                continue
+            low = word.lower()
+            name = self.gazetteer.get(low)
+            if form in ("pet", "head"):
+                if self.lexicon.is_known(low) or name.place:
+                    continue
+                if 0 < name.first_gb <= AREA_NAME_RANK or 0 < name.last_gb <= AREA_NAME_RANK:
+                    continue
+            if det.type in _PLACE_TYPES:
+                return True
+            if name.first_gb or name.last_gb:
+                continue
+            if _TO_A_PLACE.search(text, max(0, det.start - 12), det.start):
+                return True
+            if _PART_OF_A_PLACE.match(text, det.end):
+                return True
+        return False
+
     def _allowed(self, surface: str) -> bool:
         """Whether a detection names nothing that identifies anyone (a possessive aside):
         a law, only allow-listed terms, medicines and filler words, or an allow-listed name
         with a generic word for a place after it ("a Home Office house")."""
         surface = surface[: strip_possessive(surface, 0, len(surface))]
         if _LAW.fullmatch(" ".join(surface.split())):
+            return True
+        # The county around one of the study's own areas ("county Armagh").
+        around = _AREA_AROUND.fullmatch(" ".join(surface.split()))
+        if around and around.group("area").casefold() in self._study_areas:
             return True
         rest = self._allow_re.sub(" ", surface) if self._allow_re is not None else surface
         words = [w for w in _ALLOW_WORD.findall(rest) if w.lower() not in _FILLER]
@@ -1460,8 +1514,18 @@ COMMON_WORD_PLACE_SIZE = 100_000
 NAME_WITH_S = "NameWithS"
 PLURAL_FIRST_NAME_RANK = 1000
 PLURAL_SURNAME_RANK = 2000
+# A pet form of a study area this common in Great Britain as a first name or surname is
+# taken for the name ("Carly" in a study of Carlisle).
+AREA_NAME_RANK = 2000
 _NAME_WITH_S = re.compile(r"(?<![\p{L}\p{N}'’\-@./])\p{L}{5,}s(?![\p{L}\p{N}'’\-@])")
 _PLACE_WORD = re.compile(r"(?<![\p{L}\p{N}'’\-@./])\p{L}+(?![\p{L}\p{N}\-@])")
+# A word for going to or being in a place, right before a word.
+_TO_A_PLACE = re.compile(
+    r"(?i)(?<![\p{L}])(?:in|into|from|fae|frae|to|at|near|outside|round|around|towards|via|"
+    r"up|down)[ ]+$"
+)
+# A word for a part of a place, right after a word ("the Merthyr end").
+_PART_OF_A_PLACE = re.compile(r"[ ]+(?:end|side|area|way)\b")
 _PLACE_PREPOSITION = re.compile(
     r"(?i)(?<![\p{L}])(?:in|from|fae|frae|to|at|near|outside|round|around|towards|via|over|of|"
     r"and|or)[ ]+$|,[ ]*$"
@@ -1480,6 +1544,7 @@ WIDE_NAME_RANK = 1000
 COORDINATED_NAME = "CoordinatedName"
 # What someone is called: "they called him dopey", "call me em", "calls me dan or chalky".
 GIVEN_NAME = "GivenName"
+HOUSE_NUMBER = "HouseNumber"
 _GIVEN_NAME = re.compile(
     r"(?i)\b(?:call(?:s|ed)?|calling)[ ]+(?:me|him|her|them|us)[ ]+(?P<name>[\p{L}'’\-]{2,})"
     r"(?:[ ]+or[ ]+(?P<other>[\p{L}'’\-]{2,}))?\b"

@@ -19,6 +19,7 @@ unless ``use_default_allow: false``.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -165,3 +166,41 @@ def save_lists(lists: DeidLists, path: str | Path) -> None:
     else:
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     write_atomically(p, text)
+
+
+# Words that join the parts of a place's name ("Stoke-on-Trent", "Newcastle upon Tyne").
+_PLACE_JOINS = frozenset({"on", "upon", "under", "in", "le", "by", "the", "de", "la"})
+_PET_ENDINGS = ("ie", "ey", "y")
+_PET_STEM = 3
+
+
+def short_form_of(word: str, area: str) -> str | None:
+    """How ``word`` shortens the place ``area``, if it does: ``"pet"`` for a pet form of
+    its first word ("Donny" for Doncaster, "Killie" for Kilmarnock, "dunfy" for
+    Dunfermline), ``"initials"`` ("MK" for Milton Keynes), ``"first"`` for its first word
+    when the rest says where it lies ("Stoke" for Stoke-on-Trent), and ``"head"`` for the
+    first word of another name of several words ("Merthyr" for Merthyr Tydfil)."""
+    parts = [p for p in re.split(r"[\s\-]+", area.strip()) if p]
+    if not parts or not word.isalpha():
+        return None
+    low, first = word.casefold(), parts[0].casefold()
+    if low == area.casefold():
+        return None
+    named = [p for p in parts if p.casefold() not in _PLACE_JOINS]
+    initials = "".join(p[0] for p in named).upper()
+    if len(named) > 1 and word.isupper() and word == initials:
+        return "initials"
+    if len(parts) > 1 and low == first:
+        return "first" if len(parts) > 2 and parts[1].casefold() in _PLACE_JOINS else "head"
+    if not first.isalpha() or len(first) < _PET_STEM + 2:
+        return None
+    for ending in _PET_ENDINGS:
+        if not low.endswith(ending) or len(low) - len(ending) < _PET_STEM:
+            continue
+        stem = low[: -len(ending)]
+        if first.startswith(stem) and stem != first:
+            return "pet"
+        # A doubled last letter ("Donny", "Killie").
+        if stem[-1] == stem[-2] and len(stem) > _PET_STEM and first.startswith(stem[:-1]):
+            return "pet"
+    return None

@@ -733,3 +733,24 @@ def _spelt_handles(text: str) -> Iterator[Hit]:
             run = [(m.start(), m.end(), kind)] if kind else []
         pos = m.end()
     yield from close()
+
+
+# A flat, room, house or pitch number, or "number" and one, in digits or words: part of an
+# address that no street may follow ("Flat three.", "I'm room 4", "pitch eleven"). A
+# reviewer tells these apart from "room three months" or "number one" as a priority.
+_HOUSE_NUMBER = re.compile(
+    r"(?i)\b(?:flat|room|number|no\.|pitch|house|unit)[ ]+"
+    rf"(?P<n>(?>\d{{1,3}}[a-z]?|{_TWO_DIGITS}|{_UNITS_WORD}))\b(?![\-])"
+    r"(?![ \-]*(?:months?|weeks?|years?|days?|nights?|hours?|minutes?|doors?|times?|of\b"
+    r"|o['’]clock|in[ ]+the[ ]+queue|%|pounds|quid|grand|people))"
+)
+
+
+def house_numbers(text: str) -> list[tuple[int, int]]:
+    """Where a flat, room, house or pitch number is said (with the word before it), except
+    "number one", which is said of priorities more than of houses."""
+    return [
+        m.span()
+        for m in _HOUSE_NUMBER.finditer(text)
+        if not (m.group(0).lower().startswith("number") and m.group("n").lower() in ("one", "1"))
+    ]
