@@ -13,7 +13,9 @@ A project keeps one small YAML (or JSON) file a researcher can edit::
       - the council
 
 The built-in allow list (:data:`DEFAULT_ALLOW`) of generic service words applies as well
-unless ``use_default_allow: false``.
+unless ``use_default_allow: false``. A study area's short forms (:func:`short_form_of`) are
+allowed with it where the detector finds them as a place, or as a person in a
+place's slot ("down Ponty").
 """
 
 from __future__ import annotations
