@@ -32,10 +32,10 @@ def test_token_scorer_never_saw_the_test_split() -> None:
     test = load_markup_dir(INDEPENDENT / "test")
     parts = ("dev", *sorted(p.name for p in INDEPENDENT.glob("fresh*") if p.is_dir()))
     dev = [g for part in parts for g in load_markup_dir(INDEPENDENT / part)]
-    assert len(test) == 21 and len(dev) == 293
+    assert len(test) == 21 and len(dev) == 309
     assert not {f"{g.key}:{text_hash(g.text)[:16]}" for g in test} & trained
     # Sets held out of the shipped scorer (NOT_IN_SHIPPED_SCORER, scripts/token_scorer.py).
-    parts_held = ("fresh13", "fresh14", "fresh15", "fresh16", "fresh17")
+    parts_held = ("fresh13", "fresh14", "fresh15", "fresh16", "fresh17", "fresh18")
     held = {g.key for part in parts_held for g in load_markup_dir(INDEPENDENT / part)}
     assert {f"{g.key}:{text_hash(g.text)[:16]}" for g in dev if g.key not in held} <= trained
     assert not {f"{g.key}:{text_hash(g.text)[:16]}" for g in dev if g.key in held} & trained
@@ -75,9 +75,9 @@ def test_detections_are_identical_across_runs_and_process_counts(tmp_path: Path)
         path = tmp_path / f"{g.key}.txt"
         path.write_text(g.text, encoding="utf-8")
         files.append(path)
+    # A second run differs from the first in both its hash seed and its process count.
     one = _detect(files, tmp_path / "a.json", 1, "1")
-    assert one == _detect(files, tmp_path / "b.json", 1, "2")
-    assert one == _detect(files, tmp_path / "c.json", 2, "3")
+    assert one == _detect(files, tmp_path / "b.json", 2, "2")
 
 
 def test_a_name_across_a_chunk_seam_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -118,13 +118,14 @@ FIRST_SCORES = {
     "fresh15": (16, 0.978, 0.96, 0.032, 0.046, 0.89),
     "fresh16": (16, 0.988, 0.946, 0.032, 0.091, 0.842),
     "fresh17": (16, 0.983, 0.963, 0.018, 0.126, 0.875),
+    "fresh18": (16, 0.968, 0.937, 0.061, 0.185, 0.834),
 }
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("part", sorted(FIRST_SCORES))
 def test_figures_on_the_later_unseen_sets_do_not_fall(part: str) -> None:
-    """``independent/fresh`` to ``fresh17`` were each scored once
+    """``independent/fresh`` to ``fresh18`` were each scored once
     before they were read and are development data since; these floors are those first
     scores, so a change that loses ground on them fails."""
     files, direct, quasi, leaked, keep, precision = FIRST_SCORES[part]

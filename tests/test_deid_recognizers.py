@@ -571,16 +571,21 @@ def test_family_titles_of_punjabi_and_french_alone_are_no_names(detector: Detect
 
 
 def test_a_study_areas_short_forms_are_kept_and_a_person_with_one_is_not() -> None:
+    """A study's own area is kept in its short forms, with "county" before it, and as the
+    county named after it."""
     text = (
         "I moved back to Stoke in the spring, then MK for a bit. "
         "Carly from the hostel came with me to Stoke. I go down Ponty on a Friday, "
-        "and Gethin says the Merthyr end is worse. His mum's out in county Armagh."
+        "and Gethin says the Merthyr end is worse. His mum's out in county Armagh. "
+        "She grew up all over Worcestershire."
     )
     without = found(Detector(lists=DeidLists()), text)
     assert [s for s, t in without if s == "Stoke" and t != "PERSON"], without
     assert {"Ponty", "Merthyr"} <= {s for s, _ in without}, without
     assert [s for s, _ in without if "Armagh" in s], without
+    assert [s for s, _ in without if s == "Worcestershire"], without
     areas = [
+        "Worcester",
         "Stoke-on-Trent",
         "Milton Keynes",
         "Carlisle",
@@ -590,7 +595,14 @@ def test_a_study_areas_short_forms_are_kept_and_a_person_with_one_is_not() -> No
     ]
     got = found(Detector(lists=DeidLists(allow=areas)), text)
     assert not [s for s, _ in got if s in ("Stoke", "MK", "Ponty", "Merthyr")], got
-    assert not [s for s, _ in got if "Armagh" in s], got
+    assert not [s for s, _ in got if "Armagh" in s or s == "Worcestershire"], got
     assert ("Gethin", "PERSON") in got
     # "Carly" could be a pet form of Carlisle, but it is a common name: a person.
     assert ("Carly", "PERSON") in got
+
+
+def test_a_surnames_initial_after_a_first_name_is_part_of_the_name(detector: Detector) -> None:
+    text = 'So the school writes "Dávid H. Year 4" on everything. I went with Sam B to the shop.'
+    got = found(detector, text)
+    assert ("Dávid H.", "PERSON") in got, got
+    assert ("Sam B", "PERSON") in got, got

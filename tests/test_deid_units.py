@@ -232,6 +232,11 @@ def test_title_and_initial() -> None:
     rec = TitleNameRecognizer()
     assert _found(rec, "We had a lady, I'll call her Mrs D, who'd been in the WRAC.") == ["Mrs D"]
     assert _found(rec, "Then I asked Mrs. I mean, anyone at all.") == []
+    # A family title or a nickname's "Big" or "Little" before an initial; not "the Big C".
+    assert _found(rec, "Is Uncle D still about?") == ["Uncle D"]
+    assert _found(rec, "me and Little K, we was tight") == ["Little K"]
+    assert _found(rec, "then she got the Big C, and") == []
+    assert _found(rec, "a flat near me nan. A job, too.") == []
 
 
 @pytest.mark.parametrize(
@@ -279,8 +284,9 @@ def test_medicine_names_are_not_identifiers() -> None:
     # UK brands and newer drugs the dictionary lacks, from the data file.
     for word in ("Buvidal", "Espranor", "Prenoxad", "nitazenes"):
         assert is_medicine(word), word
-    # Common British names stay names even where a medicine shares them.
-    for word in ("Ivor", "Pearl", "Grace", "Sterling", "Birmingham"):
+    # Common British names, and first names common in several countries, stay names even
+    # where a medicine shares them.
+    for word in ("Ivor", "Pearl", "Grace", "Sterling", "Birmingham", "Camila", "Hana"):
         assert not is_medicine(word), word
 
 
@@ -500,6 +506,27 @@ def test_a_phone_number_that_starts_with_oh_then_digits() -> None:
     rec = UkPhoneRecognizer()
     text = "Shivon wrote it on. Oh 7700 900 318. Or oh 20 7946 0321. Not oh 12, or Oh 700."
     assert _found(rec, text) == ["Oh 7700 900 318", "oh 20 7946 0321"]
+
+
+def test_a_phone_number_typed_digit_by_digit() -> None:
+    from qualkit.deid.recognizers.uk import UkPhoneRecognizer
+
+    rec = UkPhoneRecognizer()
+    assert _found(rec, "So that's 0-7-7-0-0, 9-0-0, 3-8-2?") == ["0-7-7-0-0, 9-0-0, 3-8-2"]
+    assert _found(rec, "12:40 0 7 7 0 0 9 0 0 8 6 2. Got it.") == ["0 7 7 0 0 9 0 0 8 6 2"]
+    # Too few digits, or years in a row.
+    assert _found(rec, "0 7 7 0 0 9 0 0 8") == []
+    assert _found(rec, "in 2019, 2020, 2021") == []
+
+
+def test_a_phone_number_read_out_in_another_language() -> None:
+    rec = SpokenPhoneRecognizer()
+    text = "Mi número es cero siete siete cero cero, nueve cero cero, cuatro uno siete. Sí."
+    assert _found(rec, text) == ["cero siete siete cero cero, nueve cero cero, cuatro uno siete"]
+    text = "zero siedem siedem zero zero, dziewięć zero zero, trzy jeden osiem"
+    assert _found(rec, text) == [text]
+    # Too few digits for a phone number.
+    assert _found(rec, "cuatro uno siete, dice ella") == []
 
 
 def test_a_phone_extension() -> None:
@@ -1133,6 +1160,98 @@ def test_a_home_office_reference_or_prison_number() -> None:
     said = "It says, reference, G W F zero four five, two two seven, eight one nine."
     assert _found(rec, said) == ["G W F zero four five, two two seven, eight one nine"]
     assert _found(rec, "G W F zero four five, two two seven, eight one nine") == []
+
+
+def test_a_reference_of_another_shape_read_out() -> None:
+    from qualkit.deid.recognizers.uk import SpokenReferenceRecognizer
+
+    rec = SpokenReferenceRecognizer()
+    said = "Is okay. Number is P R F four four seven one nine two. Is on paper."
+    assert _found(rec, said) == ["P R F four four seven one nine two"]
+    said = "the reference is CF 0412 stroke 77, and I can check"
+    assert _found(rec, said) == ["CF 0412 stroke 77"]
+    said = "this is the reference. It's H, one one four seven, zero nine two six, slash, one."
+    assert _found(rec, said) == ["H, one one four seven, zero nine two six, slash, one"]
+    # No word for a reference before it; "a" as a word; too few digits; no letter first;
+    # letters in lower case that make a word.
+    assert _found(rec, "He says, P R F four four seven one nine two, he knows it") == []
+    assert _found(rec, "my number is a 0 7 7 0 0 9 0 0 1 2 3") == []
+    assert _found(rec, "the case number was B 12 34 and that") == []
+    assert _found(rec, "my number is oh seven seven double oh nine double oh") == []
+    assert _found(rec, "my number is 12 34 56 78") == []
+    assert _found(rec, "the reference is in four four seven one nine two") == []
+
+
+def test_a_year_said_short_after_a_month_or_a_year() -> None:
+    from qualkit.deid.recognizers.numbers import CalendarDateRecognizer
+
+    rec = CalendarDateRecognizer()
+
+    def dates(text: str) -> set[str]:
+        return {text[h.start : h.end] for h in rec.find(text)}
+
+    assert "June eighty-two" in dates("I've never told anyone about June eighty-two.")
+    assert "ninety-five" in dates("in my twenties, 1994, ninety-five, round the estate")
+    said = dates("Nineteen ninety-one. Ninety-one. No, no, ninety-two.")
+    assert {"Ninety-one", "ninety-two"} <= said
+    # A day of the month, a comma after a name, a count, a number far from the year.
+    assert dates("It was May thirty, or thereabouts") == set()
+    assert dates("June, eighty-two she is") == set()
+    assert dates("in 1990, forty of us") == {"1990"}
+    assert dates("in 1994, sixty-two and still going") == {"1994"}
+
+
+def test_a_date_said_in_another_language() -> None:
+    from qualkit.deid.recognizers.numbers import OtherLanguageDateRecognizer
+
+    rec = OtherLanguageDateRecognizer()
+    text = "En noviembre del diecinueve. Noviembre de 2019. Antes de la pandemia."
+    assert _found(rec, text) == ["noviembre del diecinueve", "Noviembre de 2019"]
+    text = "Je suis arrivée le dix-sept mars deux mille dix-neuf."
+    assert _found(rec, text) == ["dix-sept mars deux mille dix-neuf"]
+    assert _found(rec, "urodziłam się 3 maja 1990 roku") == ["3 maja 1990"]
+    # A month's name alone, or as a name or a word.
+    assert _found(rec, "Hasta diciembre. Avril came round, and we saw Mars.") == []
+    # The names kept in the cache folder are babel's.
+    from qualkit.deid.recognizers.numbers import _months_from_babel, other_language_months
+
+    assert other_language_months() == _months_from_babel()
+
+
+def test_a_postcode_district_said_on_its_own() -> None:
+    from qualkit.deid.recognizers.uk import QualkitUkPostcodeRecognizer
+
+    rec = QualkitUkPostcodeRecognizer()
+
+    def districts(text: str) -> list[str]:
+        return [text[r.start : r.end] for r in rec.analyze(text, ["UK_POSTCODE"])]
+
+    assert districts("nothing in the whole of the BT35 area. She went") == ["BT35"]
+    assert districts("my postcode is CF47 now") == ["CF47"]
+    # No word that says it is a district; a road; lower case; a label of letters and digits.
+    assert districts("she is from BT35, she said") == []
+    assert districts("the M6 area") == []
+    assert districts("the bt35 area") == []
+    assert districts("Transcribed by PR3 from the recording") == []
+
+
+def test_a_place_heard_as_two_words() -> None:
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+    from qualkit.deid.lists import DeidLists
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.places import SplitPlaceRecognizer
+
+    places = {w: NameStats(place=10_000) for w in ("rothwell", "redcar", "hartlepool", "togo")}
+    lists = DeidLists(allow=["Hartlepool"])
+    rec = SplitPlaceRecognizer(RecognizerContext(gazetteer=Gazetteer(places), lists=lists))
+    assert _found(rec, "whiskers and paws, in roth well. its just tuesdays") == ["roth well"]
+    assert _found(rec, "on the coke ovens at red car, then the blast furnace") == ["red car"]
+    # No word for being in a place before it; a small word; the study's own area; words
+    # that make no place.
+    assert _found(rec, "the social worker had a red car") == []
+    assert _found(rec, "we had nowhere in to go") == []
+    assert _found(rec, "the bus through to Hartle pool to see me sister") == []
+    assert _found(rec, "she lives in grange town now") == []
 
 
 def test_words_of_another_language_in_a_transcript() -> None:

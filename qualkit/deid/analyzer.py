@@ -400,7 +400,8 @@ class Detector:
 
     def _extend_names(self, text: str, detections: list[Detection]) -> list[Detection]:
         """Let a person's name take in a capitalised first name or surname beside it
-        ("Ottoline" + detected "Vantongeren")."""
+        ("Ottoline" + detected "Vantongeren"), or a surname's initial after it ("Dávid
+        H.")."""
         out: list[Detection] = []
         taken = [(d.start, d.end) for d in detections]
         # The rest of a name may run over a word the token scorer gave another type.
@@ -416,6 +417,11 @@ class Detector:
                     end = m.end(1)
                 end = self._unknown_words_after(text, end, firm, i)
                 end = self._lower_surname_after(text, start, end, taken, i)
+                initial = _INITIAL_AFTER.match(text, end)
+                if initial is not None and not any(
+                    s < initial.end() and end < e for j, (s, e) in enumerate(taken) if j != i
+                ):
+                    end = initial.end()
                 if (start, end) != (det.start, det.end):
                     det = Detection(start, end, det.type, det.score, det.recognizer, det.rank)
             out.append(det)
@@ -1246,9 +1252,13 @@ class Detector:
         surface = surface[: strip_possessive(surface, 0, len(surface))]
         if _LAW.fullmatch(" ".join(surface.split())):
             return True
-        # The county around one of the study's own areas ("county Armagh").
+        # The county around one of the study's own areas ("county Armagh"), or named
+        # after it ("Worcestershire").
         around = _AREA_AROUND.fullmatch(" ".join(surface.split()))
         if around and around.group("area").casefold() in self._study_areas:
+            return True
+        shire = surface.casefold()
+        if shire.endswith("shire") and shire.removesuffix("shire") in self._study_areas:
             return True
         rest = self._allow_re.sub(" ", surface) if self._allow_re is not None else surface
         words = [w for w in _ALLOW_WORD.findall(rest) if w.lower() not in _FILLER]
@@ -1309,6 +1319,9 @@ def _repeated_subjects(doc: Doc) -> frozenset[str]:
 # How often a lower-case word must be a clause's subject to count as used like a name.
 REPEATED_SUBJECT = 2
 
+# A surname's initial after a first name, ending its phrase: "Dávid H. Year 4", "Amber K".
+# Not "I" or "A", which are words.
+_INITIAL_AFTER = re.compile(r"[ ](?![IA]\b)\p{Lu}\.?(?=[ ]*(?:[,;:!?)\n]|$)|\.[ ]|[ ]+\p{Lu})")
 _HYPHEN_TAIL = re.compile(r"(?:-\p{L}+)+")
 _HYPHEN_HEAD = re.compile(r"(?:\p{L}+-)+$")
 

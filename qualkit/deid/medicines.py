@@ -8,7 +8,8 @@ data ships inside the package and nothing is fetched. The first use writes the o
 names to the cache folder as a plain word list; later uses read that.
 
 Words that are also common British first names or surnames (rank 2,000 or better in
-Great Britain) are left out, so "Ivor" stays a name. UK brands and newer drugs the
+Great Britain), or first names among the 100 most common in three countries or more, are
+left out, so "Ivor" and "Camila" stay names. UK brands and newer drugs the
 dictionary lacks ("Buvidal", "Espranor", "nitazenes") come from ``data/words.yaml``.
 """
 
@@ -30,8 +31,10 @@ from qualkit.files import write_atomically
 
 PACKAGE = "drug-named-entity-recognition"
 COMMON_NAME_RANK = 2000
+WORLD_NAME_RANK = 100
+WORLD_NAME_COUNTRIES = 3
 MIN_LENGTH = 4
-_FORMAT = 1
+_FORMAT = 2
 _WORD = re.compile(r"^\p{Ll}+(?:-\p{Ll}+)?$")
 
 
@@ -58,6 +61,11 @@ def _build(data_file: Path) -> list[str]:
             continue
         stats = gazetteer.get(word)
         if 0 < stats.first_gb <= COMMON_NAME_RANK or 0 < stats.last_gb <= COMMON_NAME_RANK:
+            continue
+        if (
+            0 < stats.first_best <= WORLD_NAME_RANK
+            and stats.first_countries >= WORLD_NAME_COUNTRIES
+        ):
             continue
         words.append(word)
     return sorted(set(words))

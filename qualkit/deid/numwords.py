@@ -3,18 +3,46 @@
 ``number_value`` reads one cardinal or ordinal ("seventeen", "twenty-three", "eighteenth");
 ``spoken_digits`` reads out a number as people dictate it ("oh seven seven double oh,
 nine hundred"), which the parser does not cover: "oh" for zero, "double" and "triple",
-and "hundred" or "thousand" closing a group of digits.
+and "hundred" or "thousand" closing a group of digits; and the digits of languages an
+interview may switch into ("cero siete siete"), spelt by the ``num2words`` package.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+import unicodedata
+from functools import cache, lru_cache
 
+from num2words import num2words
 from text_to_num import alpha2digit, text2num
 
 ZERO_WORDS = frozenset({"oh", "o", "zero", "nought", "nil"})
 REPEAT_WORDS = {"double": 2, "triple": 3, "treble": 3}
 GROUP_WORDS = {"hundred": "00", "thousand": "000"}
+# Languages whose digits a number read out through an interpreter may be said in, written
+# in the Latin alphabet. Their digit words of one or two letters ("un", "du") and those that
+# are English words ("due", "hat", "pet") are left out.
+DIGIT_LANGUAGES = (
+    "es", "pt", "fr", "it", "de", "nl", "pl", "ro", "lt", "lv", "cs", "sk", "tr", "hu", "sl", "sr"
+)  # fmt: skip
+_ENGLISH_DIGIT_LOOKALIKES = frozenset(
+    {"due", "hat", "pet", "pat", "het", "bes", "tri", "een", "opt", "sept", "null", "ena", "dos"}
+)
+
+
+@cache
+def other_language_digits() -> dict[str, str]:
+    """Digit words of :data:`DIGIT_LANGUAGES`, with and without accents: "siete" -> "7"."""
+    out: dict[str, str] = {}
+    for lang in DIGIT_LANGUAGES:
+        for digit in range(10):
+            word = num2words(digit, lang=lang).casefold()
+            bare = "".join(
+                c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)
+            )
+            for form in (word, bare):
+                if len(form) > 2 and form.isalpha() and form not in _ENGLISH_DIGIT_LOOKALIKES:
+                    out.setdefault(form, str(digit))
+    return out
 
 
 @lru_cache(maxsize=4096)
@@ -41,7 +69,7 @@ def is_spoken_digit_word(word: str) -> bool:
     if low in ZERO_WORDS or low in REPEAT_WORDS or low in GROUP_WORDS or low.isdigit():
         return True
     value = number_value(low)
-    return value is not None and value < 100
+    return (value is not None and value < 100) or low in other_language_digits()
 
 
 def spoken_digits(words: list[str]) -> str | None:
@@ -64,9 +92,12 @@ def spoken_digits(words: list[str]) -> str | None:
             piece = low
         else:
             value = number_value(low)
-            if value is None or value >= 100:
+            if value is not None and value < 100:
+                piece = str(value)
+            elif low in other_language_digits():
+                piece = other_language_digits()[low]
+            else:
                 return None
-            piece = str(value)
         out.append(piece * repeat if len(piece) == 1 else piece)
         repeat = 1
     return "".join(out) or None

@@ -77,6 +77,8 @@ MONTH_ABBREVIATIONS: tuple[str, ...] = _phrases("month_abbreviations")
 
 UNITS: tuple[str, ...] = _phrases("units")
 
+POSTCODE_AREAS: tuple[str, ...] = _phrases("postcode_areas")
+
 MEDICINE_NAMES_UK: frozenset[str] = _words("medicine_names_uk")
 
 

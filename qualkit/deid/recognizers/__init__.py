@@ -33,6 +33,7 @@ from qualkit.deid.recognizers.names import (
 from qualkit.deid.recognizers.numbers import (
     AgeRecognizer,
     CalendarDateRecognizer,
+    OtherLanguageDateRecognizer,
     SocialHandleRecognizer,
 )
 from qualkit.deid.recognizers.organisations import (
@@ -50,6 +51,7 @@ from qualkit.deid.recognizers.places import (
     AddressLinesRecognizer,
     BuildingRecognizer,
     EstateRecognizer,
+    SplitPlaceRecognizer,
     StreetRecognizer,
 )
 from qualkit.deid.recognizers.uk import (
@@ -60,6 +62,7 @@ from qualkit.deid.recognizers.uk import (
     SpokenNinoRecognizer,
     SpokenPhoneRecognizer,
     SpokenPostcodeRecognizer,
+    SpokenReferenceRecognizer,
     UkPhoneRecognizer,
 )
 
@@ -107,6 +110,7 @@ for _cls in (
     SpokenPostcodeRecognizer,
     SpokenNinoRecognizer,
     CaseReferenceRecognizer,
+    SpokenReferenceRecognizer,
     QualkitNhsRecognizer,
     AnyDomainEmailRecognizer,
     AnyDomainUrlRecognizer,
@@ -118,6 +122,7 @@ for _cls in (
     AddressLinesRecognizer,
     EstateRecognizer,
     BuildingRecognizer,
+    SplitPlaceRecognizer,
     NamedOrganisationRecognizer,
     LowerNamedOrganisationRecognizer,
     WelshOrganisationRecognizer,
@@ -125,6 +130,7 @@ for _cls in (
     CalledRecognizer,
     AgeRecognizer,
     CalendarDateRecognizer,
+    OtherLanguageDateRecognizer,
     NicknameRecognizer,
     SpeltOutRecognizer,
     TitleNameRecognizer,

@@ -64,9 +64,13 @@ _TITLE = re.compile(
     rf"\b(?P<title>(?i:{compile_words(TITLES)}))\.?[ ]+(?:\p{{Lu}}\.?[ ]+(?=\p{{Lu}}\p{{Ll}}))?"
     rf"(?P<n1>{_NAME_TOKEN})(?:[ ]+(?P<n2>{CAP}))?"
 )
-# "Mrs D", "Mr K.": a name cut to its initial still points at one person.
-# "I" after a title is the pronoun ("said to Mrs. I mean").
-_TITLE_INITIAL = re.compile(r"\b(?i:mr|mrs|ms|miss|dr)\.?[ ]+(?!I\b)\p{Lu}(?![\p{L}\p{N}'’])")
+# "Mrs D", "Mr K.", "Uncle D", "Little K": a name cut to its initial still points at one
+# person. "I" after a title is the pronoun ("said to Mrs. I mean"); "the Big C" is cancer.
+_TITLE_INITIAL = re.compile(
+    r"(?<!\b(?i:the|a)[ ]+)\b(?:(?i:mr|mrs|ms|miss|dr)\.?[ ]+(?!I\b)"
+    r"|(?:(?i:uncle|auntie|aunty|aunt|nan|nanny|grandad)|Big|Little|Wee)[ ]+(?![IA]\b))"
+    r"\p{Lu}(?![\p{L}\p{N}'’])"
+)
 _KIN_WORDS = tuple(KINSHIP) + tuple(k + "s" for k in KINSHIP if not k.endswith("s"))
 _KIN = re.compile(
     r"(?i:\b(?:my|his|her|their|our|your|me|the|a)[ ]+"

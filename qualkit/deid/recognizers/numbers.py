@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import unicodedata
 from collections.abc import Iterator
+from functools import cache
+from importlib.metadata import version
 from typing import ClassVar
 
 import regex as re
+from text_to_num import alpha2digit
 
+from qualkit.deid.gazetteer import cache_dir
 from qualkit.deid.numwords import number_value
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, compile_words
 from qualkit.deid.spans import AGE, DATE_TIME, SOCIAL_HANDLE
 from qualkit.deid.words import MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, UNITS
+from qualkit.files import write_atomically
 
 _NUM_WORDS = compile_words(tuple(k for k in NUMBER_WORDS if " " not in k))
 _NUM = rf"(?:(?<![\d,.£$])\d{{1,2}}(?![\d,.:/]\d)|{_NUM_WORDS}(?:[ ]+{_NUM_WORDS})?)"
@@ -483,6 +490,10 @@ _YEAR_ALONE = re.compile(
     r"(?![ ]*(?:pounds|quid|people|%))"
 )
 
+_YEAR_ALONE_ANYWHERE = re.compile(
+    r"(?<![\p{L}\p{N}£$.,:/\-])(?:19[2-9]\d|20[0-3]\d)(?![\p{L}\p{N}/\-]|[.:,]\d)"
+)
+
 # Years said in words: "nineteen seventy-four", "nineteen and fifty", "two thousand and
 # eleven", "twenty twenty-one"; and a two-word year after a word that introduces a time
 # ("in sixty-seven", "the spring of seventy-nine", "to ninety-six").
@@ -512,6 +523,41 @@ _SHORT_YEAR = re.compile(
     r"(?![ \-]*(?:years?|pounds|quid|grand|people|times|days|weeks|months|miles|minutes|"
     r"hours|per|percent|%|odd|something|ish))"
 )
+
+# A month and a year said short: "June eighty-two", "March 97". The number cannot be a day
+# of the month (above 31), and nothing stands between the two words.
+_MONTH_SHORT_YEAR = re.compile(
+    rf"(?<![\p{{L}}]){_MONTH}[ ]+(?P<year>{_TENS_WORD}(?:[ \-]{_UNITS_WORD})?|[3-9]\d)"
+    r"(?![\p{L}\p{N}\-])"
+    r"(?![ \-]*(?:years?|pounds|quid|grand|people|times|odd|something|ish|%))"
+)
+# A year said short again right after a year ("1994, ninety-five", "Nineteen ninety-one.
+# Ninety-one. No, no, ninety-two."): within this many years of it.
+_YEAR_AGAIN = re.compile(
+    r"(?i)(?:[ ]*[,.][ ]*|[ ]+(?:or|to|and|till|until)[ ]+)(?:(?:no|sorry|wait|or)[ ,.]+)*"
+    rf"(?P<year>{_TENS_WORD}(?:[ \-]{_UNITS_WORD})?)(?![\p{{L}}\p{{N}}\-])"
+    r"(?![ \-]*(?:years?|pounds|quid|grand|people|times|odd|something|ish|%))"
+)
+YEAR_AGAIN_SPAN = 5
+_LAST_TWO_DIGITS = re.compile(r"(\d\d)$")
+
+
+def _two_digit_year(said: str) -> int | None:
+    """The last two digits of a year as said ("1994", "nineteen ninety-one", "'99")."""
+    said = said.strip()
+    m = _LAST_TWO_DIGITS.search(said)
+    if m:
+        return int(m.group(1))
+    words = re.split(r"[ ]+", said.lower())
+    if len(words) < 2:
+        return None
+    value = number_value(words[-1]) if "-" in words[-1] else None
+    if value is None:
+        value = number_value(" ".join(words[-2:]))
+    if value is None:
+        value = number_value(words[-1])
+    return value if value is not None and value < 100 else None
+
 
 # Days that fall on one date: "Father's Day", "New Year's Eve 2021", "Christmas Day".
 _HOLIDAY = re.compile(
@@ -584,6 +630,27 @@ class CalendarDateRecognizer(QualkitRecognizer):
                 yield Hit(when.start(), hit.end, DATE_TIME, 0.86)
         for m in _WHEN_YEAR.finditer(text):
             yield Hit(m.start(), m.end(), DATE_TIME, 0.86)
+        for m in _MONTH_SHORT_YEAR.finditer(text):
+            value = number_value(m.group("year"))
+            if value is not None and 32 <= value <= 99:
+                yield Hit(m.start(), m.end(), DATE_TIME, 0.86)
+        yield from self._years_again(text)
+
+    def _years_again(self, text: str) -> Iterator[Hit]:
+        """A year said short after a year, within a few years of it ("1994, ninety-five")."""
+        years = [
+            (m.end(), _two_digit_year(m.group(0)))
+            for pattern in (_YEAR_ALONE_ANYWHERE, _SPOKEN_YEAR)
+            for m in pattern.finditer(text)
+        ]
+        for end, last in years:
+            while last is not None:
+                m = _YEAR_AGAIN.match(text, end)
+                value = number_value(m.group("year")) if m else None
+                if m is None or value is None or abs(value - last) > YEAR_AGAIN_SPAN:
+                    break
+                yield Hit(m.start("year"), m.end("year"), DATE_TIME, 0.86)
+                end, last = m.end("year"), value
 
     def _dates(self, text: str) -> Iterator[Hit]:
         for pattern, score in _DATE_PATTERNS:
@@ -618,6 +685,127 @@ class CalendarDateRecognizer(QualkitRecognizer):
         for pattern in (_AMBIGUOUS_MONTHS, _LOWER_AMBIGUOUS_MONTHS):
             for m in pattern.finditer(text):
                 yield Hit(m.start("month"), m.end("month"), DATE_TIME, 0.6)
+
+
+# Languages an interview may switch into whose month names (from ``babel``) make a date
+# with a day or a year beside them ("le dix-sept mars deux mille dix-neuf", "noviembre del
+# diecinueve", "3 maja 2019"). Days and years in words are read for the languages the
+# ``text2num`` parser knows; the others need figures.
+MONTH_LOCALES = (
+    "es", "pt", "fr", "it", "de", "nl", "pl", "ro", "lt", "lv", "cs", "sk", "tr", "hu", "sl",
+    "sr_Latn", "sq", "cy",
+)  # fmt: skip
+WORD_NUMBER_LANGUAGES = frozenset({"es", "pt", "fr", "it", "de", "nl"})
+_YEAR_LINKS = frozenset({"de", "del", "di", "do", "da", "du", "w", "roku", "im", "en", "in"})
+_NEAR_WORD = re.compile(r"[ ]*,?[ ]*(?P<word>[\p{L}\p{N}][\p{L}\p{N}\-]*)")
+_DAY_BEFORE = re.compile(
+    r"(?<![\p{L}\p{N}\-])(?P<word>[\p{L}\p{N}][\p{L}\p{N}\-]*)(?:(?<=\d)\.)?[ ]+"
+    r"(?:(?i:de|of)[ ]+)?$"
+)
+YEAR_WORDS = 5
+
+
+def _bare(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+@cache
+def other_language_months() -> dict[str, str]:
+    """Month names of :data:`MONTH_LOCALES` in lower case, with and without accents, each
+    with its language; English month names are left to :class:`CalendarDateRecognizer`.
+    The first use writes them to the cache folder (loading ``babel``'s locales takes about
+    15 MB); later uses read that."""
+    path = cache_dir() / f"months-{version('babel')}-{len(MONTH_LOCALES)}-v1.txt"
+    if path.is_file():
+        pairs = (line.split(" ") for line in path.read_text(encoding="utf-8").splitlines())
+        return {word: lang for word, lang in pairs}
+    out = _months_from_babel()
+    with contextlib.suppress(OSError):  # a read-only cache folder: use the names unkept
+        body = "".join(f"{word} {lang}\n" for word, lang in sorted(out.items()))
+        write_atomically(path, body.encode("utf-8"))
+    return out
+
+
+def _months_from_babel() -> dict[str, str]:
+    from babel.dates import get_month_names
+
+    english = set(MONTHS)
+    out: dict[str, str] = {}
+    for locale in MONTH_LOCALES:
+        lang = locale.split("_")[0]
+        for name in get_month_names("wide", locale=locale).values():
+            low = str(name).casefold()
+            for form in (low, _bare(low)):
+                if " " not in form and form not in english:
+                    out.setdefault(form, lang)
+    return out
+
+
+_MONTH_WORD = re.compile(r"(?<![\p{L}\p{N}\-])\p{L}{3,}(?![\p{L}\p{N}\-])")
+
+
+class OtherLanguageDateRecognizer(QualkitRecognizer):
+    """A date said in another language: a month's name with a day before it or a year after
+    it, in figures or, for some languages, in words ("noviembre del diecinueve", "le
+    dix-sept mars deux mille dix-neuf", "3 maja 2019"). A month's name alone is left: in
+    another language, as in English, it is often a name or a word ("Mars", "Avril")."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (DATE_TIME,)
+    RANK: ClassVar[int] = 20
+    SCORE: ClassVar[float] = 0.8
+
+    def find(self, text: str) -> Iterator[Hit]:
+        months = other_language_months()
+        for m in _MONTH_WORD.finditer(text):
+            lang = months.get(m.group(0).casefold())
+            if lang is None:
+                continue
+            start = self._day_start(text, m.start(), lang)
+            end = self._year_end(text, m.end(), lang)
+            if start < m.start() or end > m.end():
+                yield Hit(start, end, DATE_TIME, self.SCORE)
+
+    @staticmethod
+    def _value(words: str, lang: str) -> int | None:
+        if words.isdigit():
+            return int(words)
+        if lang not in WORD_NUMBER_LANGUAGES:
+            return None
+        said = alpha2digit(words.replace("-", " "), lang)
+        return int(said) if said.isdigit() else None
+
+    def _day_start(self, text: str, start: int, lang: str) -> int:
+        """Where a day of the month said before the month starts ("17 de mayo", "dix-sept
+        mars"), or ``start`` if there is none."""
+        lo = max(0, start - 40)
+        m = _DAY_BEFORE.search(text, lo, start)
+        if m is None:
+            return start
+        value = self._value(m.group("word").casefold(), lang)
+        return m.start("word") if value is not None and 1 <= value <= 31 else start
+
+    def _year_end(self, text: str, end: int, lang: str) -> int:
+        """Where a year said after the month ends ("de 2019", "del diecinueve", "deux mille
+        vingt-deux"), or ``end`` if there is none."""
+        pos, linked = end, False
+        words: list[re.Match[str]] = []
+        while len(words) < YEAR_WORDS:
+            m = _NEAR_WORD.match(text, pos)
+            if m is None:
+                break
+            if not words and not linked and m.group("word").casefold() in _YEAR_LINKS:
+                linked, pos = True, m.end()
+                continue
+            words.append(m)
+            pos = m.end()
+        best = end
+        for i in range(len(words), 0, -1):
+            said = text[words[0].start("word") : words[i - 1].end("word")]
+            value = self._value(said.casefold(), lang)
+            if value is not None and (1900 <= value <= 2099 or (linked and 10 <= value <= 99)):
+                best = words[i - 1].end("word")
+                break
+        return best
 
 
 _HANDLE = re.compile(r"(?<![\w.@/])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")

@@ -388,6 +388,42 @@ class BuildingRecognizer(_PlaceBase):
                 yield Hit(name_start, m.end("suffix"), LOCATION, self.SCORE)
 
 
+# Two words after a word for being in or coming from a place, which a transcriber may have
+# made of one place's name ("in roth well", "at red car", "from des borough").
+_SPLIT_PLACE = re.compile(
+    r"(?i)(?<![\p{L}'’])(?:in|into|from|fae|frae|at|near|outside|round|past)[ ]+"
+    r"(?P<a>\p{L}{2,})[ ]+(?P<b>\p{L}{2,})(?![\p{L}\p{N}'’\-])"
+)
+SPLIT_PLACE_MIN_LETTERS = 6
+# Small words that can still end a place's name ("roth well", "wood side").
+_PLACE_END_WORDS = frozenset(["well", "side", "back", "top", "bottom", "front", "over", "down"])
+
+
+class SplitPlaceRecognizer(QualkitRecognizer):
+    """A place in the British Isles whose name a transcriber heard as two words, after a
+    word for being in or coming from it: "in roth well" (Rothwell), "at red car" (Redcar).
+
+    Neither word may be a small word ("in to go" is no Togo), and the two words together
+    must be a place's name in the gazetteer that is not one of the study's allowed areas.
+    """
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (LOCATION,)
+    RANK: ClassVar[int] = 17
+    SCORE: ClassVar[float] = 0.6
+
+    def find(self, text: str) -> Iterator[Hit]:
+        allowed = {t.casefold().replace(" ", "") for t in self.ctx.lists.all_allow()}
+        for m in _SPLIT_PLACE.finditer(text, overlapped=True):
+            a, b = m.group("a").casefold(), m.group("b").casefold()
+            if a in STOP_WORDS or (b in STOP_WORDS and b not in _PLACE_END_WORDS):
+                continue
+            joined = a + b
+            if len(joined) < SPLIT_PLACE_MIN_LETTERS or joined in allowed:
+                continue
+            if self.ctx.gazetteer.get(joined).place:
+                yield Hit(m.start("a"), m.end("b"), LOCATION, self.SCORE)
+
+
 # A full postcode, and one line of an address written before it: "Unit 4", "flat 3",
 # "27 Carrington Walk", "Meadowbank Trading Estate".
 _FULL_POSTCODE = re.compile(

@@ -14,15 +14,16 @@ from presidio_analyzer.predefined_recognizers import UkNinoRecognizer, UkPostcod
 from qualkit.deid.numwords import ZERO_WORDS, is_spoken_digit_word, number_value, spoken_digits
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, RecognizerContext
 from qualkit.deid.spans import CASE_REFERENCE, PHONE_NUMBER, UK_NHS, UK_NINO, UK_POSTCODE
+from qualkit.deid.words import POSTCODE_AREAS
 
-_SEP = r"[ \u00a0\-.]?"
+_SEP = r"(?:[ \u00a0\-.]|,[ ])?"
 _PHONE = re.compile(
     r"""
     (?<![\w+/])
     (?:
         (?:\+|00)[ ]?44[ ]?(?:\(0\)[ ]?)?\(?\d\)?(?:SEP\d){8,9}     # +44 7700 900123
       | \(0\d{2,4}\)[ ]?\d(?:SEP\d){5,7}                           # (020) 7946 0018
-      | 0\d(?:SEP\d){8,9}                                          # 07700 900123, 0800 ...
+      | 0(?:SEP\d){9,10}                                          # 07700 900123, 0 7 7 0 0 ...
       | (?i:oh)[ ]?[1-9](?:SEP\d){8,9}                             # Oh 7700 900 318
     )
     (?![\w])
@@ -200,6 +201,14 @@ def _digit_runs(text: str) -> Iterator[list[re.Match[str]]]:
         yield run
 
 
+# A postcode district said on its own, in capitals, with a word that says it is one
+# before or after it: "the BT35 area", "my postcode is CF47".
+_AREAS = "|".join(a.upper() for a in POSTCODE_AREAS)
+_DISTRICT = rf"(?-i:(?:{_AREAS})[1-9][0-9]?[A-Z]?)"
+_DISTRICT_BEFORE = (
+    r"(?:postcodes?|post[ ]code|district)[ ](?:is[ ]|was[ ]|of[ ]|starts[ ]|starting[ ])?"
+)
+_DISTRICT_AFTER = r"[ ](?:area|district|postcode|post[ ]code|side|end|bit|way)\b"
 _POSTCODE_PATTERNS = (
     Pattern("UK postcode", UkPostcodeRecognizer.PATTERNS[0].regex, 0.85),
     Pattern(
@@ -207,14 +216,21 @@ _POSTCODE_PATTERNS = (
         r"(?-i:\b(?:EC|WC|SE|SW|NW|E|N|W)[1-9][0-9]?[A-Z]?\b)(?![ ]?[0-9][A-Za-z]{2})",
         0.6,
     ),
+    Pattern(
+        "postcode district",
+        rf"(?:(?<=\b{_DISTRICT_BEFORE})\b{_DISTRICT}\b|\b{_DISTRICT}\b(?={_DISTRICT_AFTER}))"
+        r"(?![ ]?[0-9][A-Za-z]{2})",
+        0.6,
+    ),
 )
 
 
 class QualkitUkPostcodeRecognizer(UkPostcodeRecognizer):
-    """Presidio's postcode pattern, trusted without a context word, plus London districts.
+    """Presidio's postcode pattern, trusted without a context word, plus districts.
 
     A full postcode has a fixed shape that ordinary words do not; an outward code on its
-    own ("SE5") is matched only in capitals.
+    own is matched only in capitals: a London one ("SE5") anywhere, another ("BT35") with a
+    word that says it is a district ("the BT35 area").
     """
 
     def __init__(self, context: RecognizerContext | None = None) -> None:
@@ -325,6 +341,107 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
             return  # "a" or "I" is a word unless set apart by a comma
         if _CASE_CONTEXT.search(text, max(0, start - CASE_CONTEXT_CHARS), start):
             yield Hit(start, end, CASE_REFERENCE, self.SCORE)
+
+
+# One piece of a reference read out: a word, or digits with any "/" between them ("0412/77").
+_REFERENCE_PIECE = re.compile(r"(?<![\w'’/])(?:\d+(?:/\d+)*|\p{L}+)(?![\w'’/])")
+_REFERENCE_GAP = re.compile(r"[ ,\-]{1,3}")
+_REFERENCE_SPLITS = frozenset({"slash", "stroke", "oblique", "dash"})
+
+
+class SpokenReferenceRecognizer(QualkitRecognizer):
+    """A reference of any other shape read out after a word that introduces one: one to
+    three letters, then six to fourteen digits in words or figures, perhaps split by
+    "slash" or "stroke" ("the reference is CF 0412 stroke 77", "Number is P R F four four
+    seven one nine two", "It's H, one one four seven, zero nine two six, slash, one").
+
+    Letters of more than one are taken only in capitals, so an ordinary word ("is", "it")
+    never starts one; a phone number, which starts with a digit, never does.
+    """
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (CASE_REFERENCE,)
+    RANK: ClassVar[int] = 9
+    SCORE: ClassVar[float] = 0.8
+    MIN_DIGITS: ClassVar[int] = 6
+    MAX_DIGITS: ClassVar[int] = 14
+
+    def find(self, text: str) -> Iterator[Hit]:
+        run: list[re.Match[str]] = []
+        for m in _REFERENCE_PIECE.finditer(text):
+            kind = _reference_piece_kind(m.group(0))
+            joined = bool(run) and _REFERENCE_GAP.fullmatch(text, run[-1].end(), m.start())
+            if run and (kind is None or not joined):
+                yield from self._references(text, run)
+                run = []
+            if kind is not None:
+                run.append(m)
+        yield from self._references(text, run)
+
+    def _references(self, text: str, run: list[re.Match[str]]) -> Iterator[Hit]:
+        kinds = [_reference_piece_kind(m.group(0)) for m in run]
+        i = 0
+        while i < len(run):
+            if kinds[i] != "letter":
+                i += 1
+                continue
+            j, letters = i, 0
+            while j < len(run) and kinds[j] == "letter" and letters < 3:
+                letters += len(run[j].group(0))
+                j += 1
+            k = j
+            while k < len(run) and kinds[k] in ("digits", "split"):
+                k += 1
+            while k > j and kinds[k - 1] == "split":
+                k -= 1
+            hit = self._hit(text, run[i:j], run[j:k], letters)
+            if hit is not None:
+                yield hit
+                i = k
+            else:
+                i += 1
+
+    def _hit(
+        self,
+        text: str,
+        letters: list[re.Match[str]],
+        numbers: list[re.Match[str]],
+        n_letters: int,
+    ) -> Hit | None:
+        if not numbers or n_letters > 3:
+            return None
+        first = letters[0]
+        if first.group(0) in ("a", "A", "i", "I") and not text.startswith(",", first.end()):
+            return None  # "a" or "I" is a word unless set apart by a comma
+        digits = ""
+        chunk: list[str] = []
+        for m in [*numbers, None]:
+            word = None if m is None else m.group(0)
+            if word is not None and word.lower() not in _REFERENCE_SPLITS:
+                chunk.append(word.replace("/", ""))
+                continue
+            said = spoken_digits(chunk) if chunk else ""
+            if said is None:
+                return None
+            digits += said
+            chunk = []
+        if not self.MIN_DIGITS <= len(digits) <= self.MAX_DIGITS:
+            return None
+        start, end = first.start(), numbers[-1].end()
+        if not _CASE_CONTEXT.search(text, max(0, start - CASE_CONTEXT_CHARS), start):
+            return None
+        return Hit(start, end, CASE_REFERENCE, self.SCORE)
+
+
+def _reference_piece_kind(word: str) -> str | None:
+    """What one word of a reference read out is: "letter" (one letter, or two or three
+    capitals), "digits", "split" ("slash", "stroke"), or None."""
+    if word.lower() in _REFERENCE_SPLITS:
+        return "split"
+    if word[0].isdigit() or is_spoken_digit_word(word):
+        return "digits"
+    if len(word) == 1 or (len(word) <= 3 and word.isupper()):
+        return "letter"
+    return None
 
 
 def _postcode_piece(word: str) -> str | None:
