@@ -9,11 +9,12 @@ interview may switch into ("cero siete siete"), spelt by the ``num2words`` packa
 
 from __future__ import annotations
 
-import unicodedata
 from functools import cache, lru_cache
 
 from num2words import num2words
 from text_to_num import alpha2digit, text2num
+
+from qualkit.deid.textutil import without_accents
 
 ZERO_WORDS = frozenset({"oh", "o", "zero", "nought", "nil"})
 REPEAT_WORDS = {"double": 2, "triple": 3, "treble": 3}
@@ -36,10 +37,7 @@ def other_language_digits() -> dict[str, str]:
     for lang in DIGIT_LANGUAGES:
         for digit in range(10):
             word = num2words(digit, lang=lang).casefold()
-            bare = "".join(
-                c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)
-            )
-            for form in (word, bare):
+            for form in (word, without_accents(word)):
                 if len(form) > 2 and form.isalpha() and form not in _ENGLISH_DIGIT_LOOKALIKES:
                     out.setdefault(form, str(digit))
     return out

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 import regex as re
 
 _SENTENCE_END = re.compile(r"(?:[.!?…:;\"“”\]\)]|\n)[ \t]*$")
 _POSSESSIVE = re.compile(r"['’]s?(?![\p{L}\p{N}])")
+
+
+def without_accents(word: str) -> str:
+    """``word`` with its accents taken off ("três" -> "tres", "février" -> "fevrier")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def phrase_alternation(phrases: Sequence[str], gap: str, ignore_case: bool) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from importlib.metadata import version
@@ -16,6 +15,7 @@ from qualkit.deid.gazetteer import cache_dir
 from qualkit.deid.numwords import number_value
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, compile_words
 from qualkit.deid.spans import AGE, DATE_TIME, SOCIAL_HANDLE
+from qualkit.deid.textutil import without_accents
 from qualkit.deid.words import MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, UNITS
 from qualkit.files import write_atomically
 
@@ -705,10 +705,6 @@ _DAY_BEFORE = re.compile(
 YEAR_WORDS = 5
 
 
-def _bare(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-
-
 @cache
 def other_language_months() -> dict[str, str]:
     """Month names of :data:`MONTH_LOCALES` in lower case, with and without accents, each
@@ -735,7 +731,7 @@ def _months_from_babel() -> dict[str, str]:
         lang = locale.split("_")[0]
         for name in get_month_names("wide", locale=locale).values():
             low = str(name).casefold()
-            for form in (low, _bare(low)):
+            for form in (low, without_accents(low)):
                 if " " not in form and form not in english:
                     out.setdefault(form, lang)
     return out
