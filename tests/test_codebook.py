@@ -294,6 +294,8 @@ ERROR_CASES = [
     ("unquoted colour", BASE + "    colour: #FF0000\n", 6, "must be quoted"),
     ("unknown key", BASE + '    color: "#FF0000"\n', 6, "unknown key 'color'"),
     ("unknown top key", "title: x\n" + BASE, 1, "unknown key 'title'"),
+    # Words pasted where a key goes are not repeated in the message.
+    ("text as a key", "Kim told me about the van: x\n" + BASE, 1, "unknown key in the codebook"),
     ("yaml syntax", BASE + "  - id: b\n    name: [B\n", 7, "YAML syntax error"),
     ("tab indent", BASE + "\t- id: b\n", 6, "YAML syntax error"),
     ("bad indentation", BASE + "   include: x\n", 6, "check the indentation"),

@@ -569,6 +569,23 @@ def test_social_handles_given_after_the_app() -> None:
     assert _found(rec, "On insta. It's spelt E I L I D H.") == []
 
 
+def test_a_handle_read_back_spelt_out_or_written_without_its_at() -> None:
+    from qualkit.deid.recognizers.numbers import SocialHandleRecognizer
+
+    rec = SocialHandleRecognizer()
+    text = "my Insta's @kaimarlz.beats, all one word, kai, m-a-r-l-z, dot beats. Ta."
+    assert _found(rec, text) == ["@kaimarlz.beats", "kai, m-a-r-l-z, dot beats"]
+    text = "My Insta's kayleigh.draws.x. K-A-Y-L-E-I-G-H dot draws dot x. Nice."
+    assert _found(rec, text) == ["kayleigh.draws.x", "K-A-Y-L-E-I-G-H dot draws dot x"]
+    text = "It's jayzo.fitz. @jayzo.fitz on Insta. And kai_dz04. Kai, underscore, dz, oh four."
+    found = sorted(_found(rec, text), key=text.index)
+    assert found == ["jayzo.fitz", "@jayzo.fitz", "kai_dz04", "Kai, underscore, dz, oh four"]
+    # Only the handle's own letters, in order: not another word that shares some.
+    assert _found(rec, "@kaimarlz.beats. kai marls dot beat. kaimarlz.beatsx") == [
+        "@kaimarlz.beats"
+    ]
+
+
 def test_a_word_shaped_like_a_handle_where_an_app_is_named() -> None:
     from qualkit.deid.recognizers.numbers import SocialHandleRecognizer
 

@@ -161,6 +161,16 @@ class _Entry:
     loc: Location
 
 
+# A key is quoted in a message only when it looks like one ("colour", "sub-codes"): text
+# typed or pasted in the wrong place (a quote, a participant's words) is never repeated.
+_KEY_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{0,23}")
+
+
+def _key_shown(name: str) -> str:
+    """``name`` quoted, with a space after it, for a message; nothing if it is no key."""
+    return f"'{name}' " if _KEY_LIKE.fullmatch(name) else ""
+
+
 class _Reader:
     """Turns a composed YAML node tree into a codebook, remembering each code's line."""
 
@@ -184,7 +194,9 @@ class _Reader:
             name = str(key.value)
             if name in out:
                 first = out[name][0].start_mark.line + 1
-                raise self.fail(f"duplicate key '{name}' in {what} (first on line {first})", key)
+                raise self.fail(
+                    f"duplicate key {_key_shown(name)}in {what} (first on line {first})", key
+                )
             if name not in allowed:
                 raise self.fail(self._unknown_key(name, allowed, what), key)
             out[name] = (key, value)
@@ -197,7 +209,8 @@ class _Reader:
             close = difflib.get_close_matches(name.lower(), allowed, n=1)
             hint = close[0] if close else None
         suggestion = f"; did you mean '{hint}'?" if hint else ""
-        return f"unknown key '{name}' in {what} (allowed: {', '.join(allowed)}){suggestion}"
+        shown = _key_shown(name)
+        return f"unknown key {shown}in {what} (allowed: {', '.join(allowed)}){suggestion}"
 
     def text(self, key: yaml.Node, node: yaml.Node, what: str) -> str | None:
         """A text value: the scalar as written, or ``None`` for an empty value."""

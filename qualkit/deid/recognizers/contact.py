@@ -136,17 +136,30 @@ def _said_number(digits: str) -> str:
     return "(?:" + "|".join(ways) + ")"
 
 
+def _said_letters(word: str) -> str:
+    """A pattern for ``word`` as it is said or spelt out, whole or in part: "marlz",
+    "M-A-R-L-Z", "m a r l z", "mar, l z"."""
+    return r"[ ,\-]{0,2}".join(re.escape(c) for c in word)
+
+
 def read_back_pattern(written: str) -> re.Pattern[str] | None:
-    """A pattern for ``written`` (an e-mail address's local part) as it is read back:
-    "rudo.m.care44" as "Rudo dot M dot care four four"; None for one plain word."""
+    """A pattern for ``written`` (an e-mail address's local part, or a handle) as it is read
+    back: "rudo.m.care44" as "Rudo dot M dot care four four", "kaimarlz.beats" as "kai,
+    m-a-r-l-z, dot beats", or written again without its "@"; None for one plain word."""
     pieces = re.findall(r"\p{L}+|\d+|[._\-]", written)
     if sum(1 for p in pieces if p not in _SEPARATOR_WORDS) < 2:
         return None
     parts = [
-        _SEPARATOR_WORDS.get(p) or (_said_number(p) if p.isdigit() else re.escape(p))
+        f"(?:{_SEPARATOR_WORDS[p]}|{re.escape(p)})"
+        if p in _SEPARATOR_WORDS
+        else _said_number(p)
+        if p.isdigit()
+        else _said_letters(p)
         for p in pieces
     ]
-    return re.compile(r"(?i)(?<![\p{L}\p{N}])" + "[ ,]*".join(parts) + r"(?![\p{L}\p{N}])")
+    return re.compile(
+        r"(?i)(?<![\p{L}\p{N}@.])" + "[ ,]*".join(parts) + r"(?![\p{L}\p{N}@]|\.[\p{L}\p{N}])"
+    )
 
 
 class SpokenEmailRecognizer(QualkitRecognizer):

@@ -14,6 +14,7 @@ from text_to_num import alpha2digit
 from qualkit.deid.gazetteer import cache_dir
 from qualkit.deid.numwords import number_value
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, compile_words
+from qualkit.deid.recognizers.contact import read_back_pattern
 from qualkit.deid.spans import AGE, DATE_TIME, SOCIAL_HANDLE
 from qualkit.deid.textutil import without_accents
 from qualkit.deid.words import MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, UNITS
@@ -850,14 +851,25 @@ _APP_NAMED = re.compile(
 
 class SocialHandleRecognizer(QualkitRecognizer):
     """Social-media handles such as @name_123, a handle given after the app's name, written
-    or said ("my snap is jo.k20", "insta, it's jo dot k twenty"), and a word shaped like a
-    handle anywhere in a transcript that names an app."""
+    or said ("my snap is jo.k20", "insta, it's jo dot k twenty"), a word shaped like a
+    handle anywhere in a transcript that names an app, and each of those handles read back
+    or spelt out ("@kaimarlz.beats": "kai, m-a-r-l-z, dot beats")."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (SOCIAL_HANDLE,)
     RANK: ClassVar[int] = 10
     SCORE: ClassVar[float] = 0.85
 
     def find(self, text: str) -> Iterator[Hit]:
+        hits = list(self._handles(text))
+        yield from hits
+        for written in sorted({text[h.start : h.end].lstrip("@") for h in hits}):
+            pattern = read_back_pattern(written) if re.search(r"[._\d]", written) else None
+            if pattern is not None:
+                for m in pattern.finditer(text):
+                    if not any(h.start <= m.start() and m.end() <= h.end for h in hits):
+                        yield Hit(m.start(), m.end(), SOCIAL_HANDLE, 0.7)
+
+    def _handles(self, text: str) -> Iterator[Hit]:
         for m in _HANDLE.finditer(text):
             yield Hit(m.start(), m.end(), SOCIAL_HANDLE, self.SCORE)
         given: set[tuple[int, int]] = set()
