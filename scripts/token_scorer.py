@@ -38,7 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "deid"
 # Chosen by leave-one-study-out cross-validation on independent/dev.
 C = 0.5
-THRESHOLDS = {"detect": 0.35, "possible": 0.05}
+# An age needs less than the other labels (except where a clock's time can be said): chosen
+# on the development sets the shipped scorer never saw (NOT_IN_SHIPPED_SCORER), where the
+# lower bar found more ages at no cost in precision (fixtures README).
+THRESHOLDS = {"detect": 0.35, "possible": 0.05, "detect_AGE": 0.2}
 
 
 # Development sets the shipped scorer is not trained on (cross-validation uses them). Trained

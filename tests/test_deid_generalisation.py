@@ -51,7 +51,7 @@ def test_figures_on_the_independent_test_split() -> None:
     res = evaluate(gold, found.detections, found.possible)
     table = format_table(res)
     assert res.direct_recall >= TARGETS["direct_recall"], table
-    assert res.quasi_recall >= 0.94, table
+    assert res.quasi_recall >= 0.945, table
     assert res.leaked_share <= MAX_DIRECT_LEAKED_SHARE, table
     assert res.keep_masked_share <= TARGETS["keep_masked_share"], table
     assert res.token_precision >= 0.86, table

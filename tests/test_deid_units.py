@@ -2010,3 +2010,41 @@ def test_a_flat_room_or_pitch_number_said_alone() -> None:
     assert said("number forty-seven in the queue") == []
     assert said("my number 07700 900123") == []
     assert said("the number of people") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "expected"),
+    [
+        ("I was fifteen when I left", "fifteen", False),
+        ("she's 19.", "19", False),
+        ("he's nineteen years old", "nineteen", False),
+        ("The doctor gave me fifteen milligrams", "fifteen", True),
+        ("so it's about forty-five minutes, ish", "forty", True),
+        ("But that were me done. Nineteen year. Gone.", "Nineteen", True),
+        ("there were fourteen of us from the flight", "fourteen", True),
+        ("Rent is £49 a week", "49", True),
+        ("Date: 14 May 2024", "14", True),
+        ("he share with nobody, he is king.", "king", True),
+    ],
+)
+def test_what_the_scorer_takes_for_an_age_but_is_none(
+    text: str, number: str, expected: bool
+) -> None:
+    from qualkit.deid.recognizers.numbers import not_an_age
+
+    start = text.index(number)
+    assert not_an_age(text, start, start + len(number)) is expected
+
+
+def test_a_number_said_where_a_clock_s_time_can_be() -> None:
+    from qualkit.deid.recognizers.numbers import maybe_a_time
+
+    def said(text: str, number: str) -> bool:
+        start = text.rindex(number)
+        return maybe_a_time(text, start, start + len(number))
+
+    assert said("it comes down to pharmacy at four, half four", "four")
+    assert said("you can't be lying down past ten", "ten")
+    assert said("monday to friday, nine to five", "nine")
+    assert not said("when I was ten I went into care", "ten")
+    assert not said("I started using at fifteen", "fifteen")

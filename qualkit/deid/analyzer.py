@@ -50,7 +50,12 @@ from qualkit.deid.recognizers import (
 )
 from qualkit.deid.recognizers.base import QualkitRecognizer, compile_words
 from qualkit.deid.recognizers.names import ROLE_NOUNS
-from qualkit.deid.recognizers.numbers import age_like_after, house_numbers
+from qualkit.deid.recognizers.numbers import (
+    age_like_after,
+    house_numbers,
+    maybe_a_time,
+    not_an_age,
+)
 from qualkit.deid.scorer import (
     SCORER_NAME,
     SCORER_RANK,
@@ -985,8 +990,9 @@ class Detector:
         self, text: str, artifacts: NlpArtifacts
     ) -> tuple[list[Detection], list[Detection]]:
         """The token scorer's detections (words likely part of a name, place,
-        organisation or age) and, below its threshold, possible misses for a reviewer. In a
-        text typed in lower case, names need less (:data:`LOWER_CASE_DETECT`)."""
+        organisation or age) and, below its threshold, possible misses for a reviewer. A
+        label may have a threshold of its own (``detect_AGE``); in a text typed in lower
+        case, names need less (:data:`LOWER_CASE_DETECT`)."""
         doc = artifacts.tokens
         if self.scorer is None or not isinstance(doc, Doc):
             return [], []
@@ -1008,10 +1014,18 @@ class Detector:
             if is_cue_number(text, start, end):
                 continue
             det = Detection(start, end, span.label, span.probability, SCORER_NAME, SCORER_RANK)
+            if span.label == AGE and not_an_age(text, start, end):
+                # "fifteen milligrams", "nineteen year", "he is king": not masked as an age,
+                # but still a reviewer's call
+                if self._worth_listing(text[start:end], cased):
+                    unsure.append(det)
+                continue
             if span.label == PERSON and self._word_in_use(text, start, end, cased):
                 unsure.append(det)  # "before dawn", "the robin": a reviewer's call
                 continue
-            bar = detect
+            bar = self.scorer.thresholds.get(f"detect_{span.label}", detect)
+            if span.label == AGE and maybe_a_time(text, start, end):
+                bar = max(bar, detect)  # "at four", "nine to five": the usual bar
             if lower and span.label != AGE and not self._ordinary_words(text[start:end]):
                 bar = detect * LOWER_CASE_DETECT
             if span.probability >= bar:

@@ -27,6 +27,52 @@ _UNIT_AFTER = (
     + "|".join(re.escape(u) for u in UNITS if u not in ("year", "years"))
     + r"|years?[ ]+(?!old\b)\w|(?:or|to|-)[ ]+\d+[ ]+(?!years?[ ]+old)\w|\.\d|:\d|/\d|%)\b)"
 )
+# What a number is, said before one of these: an amount, a length of time or a count, not
+# an age ("nineteen year", "twenty-five cases", "sixty-five pounds", "forty-eight hours").
+# "years" is a length of time unless "old" or "of age" follows.
+_AMOUNT_UNIT = re.compile(
+    r"(?i)[ ]*(?:-[ ]*)?(?:"
+    + "|".join(re.escape(u) for u in UNITS if u not in ("year", "years", "of"))
+    + r"|cases|milligrams?|mg|pitches|percent|years?(?![ \-]+(?:old|of[ ]+age)\b)"
+    + r"|of[ ]+(?:us|them|you|those|these)|"
+    + compile_words(MONTHS + MONTH_ABBREVIATIONS)
+    + r")(?![\p{L}])"
+)
+_NUMBER_REST = re.compile(r"[ \-]+(?P<word>[\p{L}]+)")
+# A number up to twelve after one of these, or before "to" and another number, is a time of
+# day as often as an age ("at four, half four", "past ten", "nine to five").
+_CLOCK_BEFORE = re.compile(
+    r"(?i)\b(?:at|past|till|until|til|half|gone|from|by|around|about)[ ]+(?:like[ ]+)?$"
+)
+_CLOCK_AFTER = re.compile(r"(?i)[ ]+(?:to|till|until|-)[ ]+\w")
+
+
+def not_an_age(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]``, taken for an age, is no number, or a number said as an
+    amount, a length of time, a count or a day: before a unit ("fifteen milligrams",
+    "forty-five minutes", "nineteen year") or a month ("14 May"), or after a currency sign
+    ("£49")."""
+    words = re.findall(r"[\p{L}\p{N}]+", text[start:end])
+    if not words or not all(w.isdigit() or number_value(w) is not None for w in words):
+        return True
+    if start and text[start - 1] in "£$€":
+        return True
+    rest = _NUMBER_REST.match(text, end)  # the rest of the number: "forty" + "-eight"
+    if rest is not None and number_value(rest.group("word")) is not None:
+        end = rest.end()
+    return _AMOUNT_UNIT.match(text, end) is not None
+
+
+def maybe_a_time(text: str, start: int, end: int) -> bool:
+    """Whether the number ``text[start:end]`` is up to twelve and said where a clock's time
+    can be ("at four, half four", "past ten", "nine to five")."""
+    words = re.findall(r"[\p{L}\p{N}]+", text[start:end])
+    value = sum(int(w) if w.isdigit() else number_value(w) or 0 for w in words)
+    return 1 <= value <= 12 and bool(
+        _CLOCK_BEFORE.search(text, max(0, start - 20), start) or _CLOCK_AFTER.match(text, end)
+    )
+
+
 _NOT_SUBJECTS = frozenset(
     [
         "it",
