@@ -92,6 +92,17 @@ def test_every_letter_must_be_masked_but_punctuation_need_not() -> None:
     assert res.token_precision == 1.0
 
 
+def test_a_title_or_article_before_a_gold_span_may_stay() -> None:
+    gold = [parse_markup("I saw {{PERSON|Miss Kaur}} and {{ORGANIZATION|the Rowan}}.", "t")]
+    text = gold[0].text
+    names = [Detection(text.index("Kaur"), text.index("Kaur") + 4, "PERSON")]
+    rowan = [Detection(text.index("Rowan"), text.index("Rowan") + 5, "ORGANIZATION")]
+    assert evaluate(gold, {"t": names + rowan}).direct_recall == 1.0
+    assert evaluate(gold, {"t": names + rowan}).quasi_recall == 1.0
+    # The name itself must be masked.
+    assert evaluate(gold, {"t": rowan}).direct_recall == 0.0
+
+
 def test_parse_markup() -> None:
     doc = parse_markup("I'm {{AGE|34}}, from {{KEEP|Lambeth}}; ring {{PHONE_NUMBER|07700 900123}}.")
     assert doc.text == "I'm 34, from Lambeth; ring 07700 900123."

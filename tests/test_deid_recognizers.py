@@ -398,6 +398,34 @@ def test_a_surname_in_an_email_address_is_a_name_where_it_is_said_again(
 def test_flat_number_in_street_address(detector: Detector) -> None:
     text = "She got a room at Flat 3, 17 Quarrendon Crescent, last spring."
     assert ("Flat 3, 17 Quarrendon Crescent", "STREET_ADDRESS") in found(detector, text)
+    text = "The letter says Caravan 14, Hollybrook Park, Stennet Lane. I am not there now."
+    assert masked(detector, text, "Caravan 14, Hollybrook Park, Stennet Lane")
+
+
+def test_a_surname_typed_in_lower_case_after_a_name(detector: Detector) -> None:
+    text = "my worker is Tamsin. tamsin hargreaves. she's sound. tamsin said ok."
+    assert masked(detector, text, "hargreaves")
+    assert not any_masked(detector, text, "said")  # an English word
+
+
+def test_a_name_is_spread_once_the_scorer_would_detect_it(detector: Detector) -> None:
+    assert detector.scorer is not None
+    assert detector.propagator.min_person_score == detector.scorer.thresholds["detect"]
+    # Places and organisations need more.
+    assert detector.propagator.min_score > detector.propagator.min_person_score
+
+
+def test_a_possible_name_is_offered_with_the_word_of_its_nickname() -> None:
+    from qualkit.deid.analyzer import with_nickname_prefixes
+
+    text = "the coach big gar knew him, and gar said so. his pal Wee deco found him."
+    gar, later = text.index("gar"), text.rindex("gar")
+    dets = [Detection(gar, gar + 3, "PERSON"), Detection(later, later + 3, "PERSON")]
+    dets.append(Detection(text.index("deco"), text.index("deco") + 4, "PERSON"))
+    got = [text[d.start : d.end] for d in with_nickname_prefixes(text, dets)]
+    assert got == ["big gar", "Wee deco"]
+    place = [Detection(gar, gar + 3, "LOCATION")]
+    assert with_nickname_prefixes(text, place) == []
 
 
 def test_the_nickname_and_capital_the_in_names(detector: Detector) -> None:

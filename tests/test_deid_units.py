@@ -529,6 +529,35 @@ def test_a_phone_number_read_out_in_another_language() -> None:
     assert _found(rec, "cuatro uno siete, dice ella") == []
 
 
+def test_a_digit_that_is_also_a_word_counts_only_between_digits_of_its_language() -> None:
+    rec = SpokenPhoneRecognizer()
+    # "um" is one in Portuguese, "dos" two in Spanish: digits between other digits of theirs.
+    text = "O número é zero sete sete zero zero, nove zero zero, seis um quatro. Obrigado."
+    assert _found(rec, text) == ["zero sete sete zero zero, nove zero zero, seis um quatro"]
+    text = "es cero siete siete cero cero, nueve cero cero, dos cuatro seis"
+    assert _found(rec, text) == [text[3:]]
+    assert spoken_digits(["seis", "um", "quatro"]) == "614"
+    assert spoken_digits(["seven", "um", "four"]) is None
+
+
+def test_a_hesitation_inside_a_number_read_out() -> None:
+    rec = SpokenPhoneRecognizer()
+    text = "It's oh seven seven, um, double oh nine oh oh, er, four one two. Ta."
+    assert _found(rec, text) == ["oh seven seven, um, double oh nine oh oh, er, four one two"]
+    # Not a number: a hesitation between two ages.
+    assert _found(rec, "I was seven, um, eight maybe") == []
+
+
+def test_a_postcode_spelt_with_words_for_its_letters() -> None:
+    from qualkit.deid.recognizers.uk import SpokenPostcodeRecognizer
+
+    rec = SpokenPostcodeRecognizer()
+    text = "That's S A one five, nine, Z for zebra, Q for Quebec. Old habits."
+    assert _found(rec, text) == ["S A one five, nine, Z for zebra, Q for Quebec"]
+    # The word must start with the letter it spells.
+    assert _found(rec, "S A one five, nine, Z for the Q") == []
+
+
 def test_a_phone_extension() -> None:
     from qualkit.deid.recognizers.uk import UkPhoneRecognizer
 
@@ -563,6 +592,12 @@ def test_social_handles_given_after_the_app() -> None:
     assert _found(rec, "I was on facebook 24 hours a day. ig it's fine.") == []
     text = "He'd check my snap map every hour. My snap was tee.x.bby then."
     assert _found(rec, text) == ["tee.x.bby"]
+    text = "my snap was like tee dot lil zero seven, i deleted that one"
+    assert _found(rec, text) == ["tee dot lil zero seven"]
+    # Letters said before a handle said aloud are part of it ("a" is a word).
+    text = "he made a new insta and the account was like t b underscore 98 and that"
+    assert _found(rec, text) == ["t b underscore 98"]
+    assert _found(rec, "on insta it's a jay underscore two") == ["jay underscore two"]
     # Spelt out letter by letter, with "underscore" or "dot", where an app is named.
     text = "just insta. R O R Y B, underscore, M L two. Then B B C, dot."
     assert _found(rec, text) == ["R O R Y B, underscore, M L two"]

@@ -91,6 +91,7 @@ from qualkit.deid.words import (
     KINSHIP,
     MONTH_ABBREVIATIONS,
     MONTHS,
+    NICKNAME_PREFIXES,
     NON_NAME_CAPS,
     NUMBER_WORDS,
     ORG_KINDS_AFTER_NAMES,
@@ -278,10 +279,15 @@ class Detector:
         # across the corpus).
         self._allowed_cache: dict[str, list[tuple[int, int]]] = {}
         self._foreign_cache: dict[str, list[tuple[int, int]]] = {}
+        # A place or organisation is spread to its other mentions once detected with
+        # SPREAD_SCORE; a person's name with the score the token scorer needs to detect
+        # a word, if that is less.
+        spread = self.scorer.thresholds.get("detect", SPREAD_SCORE) if self.scorer else SPREAD_SCORE
         self.propagator = Propagator(
             self.lexicon,
             [*allow_terms, *self._allow_words],
-            min_score=0.45,
+            min_score=SPREAD_SCORE,
+            min_person_score=min(spread, SPREAD_SCORE),
             first_name=self._wide_first_name,
         )
         # The models just loaded (spaCy's pipeline, the lexicon, the gazetteer, the
@@ -351,6 +357,7 @@ class Detector:
             if self.config.propagate:
                 terms = self.propagator.terms_from(text, dets, typed_in_lower_case(text))
                 dets = self.propagate(text, dets, terms)
+            dets = dets + self._surnames_after(text, dets)
             possible = (
                 possible
                 + self._coordinated_words(text, dets)
@@ -358,6 +365,7 @@ class Detector:
                 + self._given_names(text, dets)
                 + self._house_numbers(text)
             )
+            possible += with_nickname_prefixes(text, possible)
             out.append(Analysis(dets, uncovered(possible, dets)))
         return out
 
@@ -528,6 +536,27 @@ class Detector:
             Detection(s, e, STREET_ADDRESS, floor, HOUSE_NUMBER, SCORER_RANK)
             for s, e in house_numbers(text)
         ]
+
+    def _surnames_after(self, text: str, detections: list[Detection]) -> list[Detection]:
+        """A surname typed in lower case right after a person's name ("gemma hargreaves"):
+        a word that is no ordinary English word and is among the commonest British surnames
+        (:data:`SURNAME_RANK`)."""
+        taken = {d.start for d in detections}
+        out = []
+        for det in detections:
+            if det.type != PERSON:
+                continue
+            m = _LOWER_WORD_AFTER.match(text, det.end)
+            if m is None or m.start("word") in taken:
+                continue
+            word = m.group("word")
+            if word in STOP_WORDS or self.lexicon.is_common(word):
+                continue
+            if 0 < self.gazetteer.get(word).last_gb <= SURNAME_RANK:
+                out.append(
+                    Detection(m.start("word"), m.end("word"), PERSON, 0.6, SURNAME_AFTER, 30)
+                )
+        return out
 
     def _given_names(self, text: str, detections: list[Detection]) -> list[Detection]:
         """Possible misses: what someone is called, when it is a word ("they called him
@@ -1614,6 +1643,13 @@ COMMON_NAME_RANK = 300
 # be offered, in a text typed in lower case (elsewhere: a quarter of the floor).
 LOWER_CASE_DOUBT = 20
 
+# A lower-case word after a name, and how common a British surname it must be to be
+# taken for the name's surname.
+_LOWER_WORD_AFTER = re.compile(r"[ ](?P<word>\p{Ll}[\p{Ll}'’\-]{2,})\b(?!['’]\p{L}{2})")
+SURNAME_RANK = 1000
+SURNAME_AFTER = "SurnameAfterName"
+# The least score a detection needs to be spread to a value's other mentions.
+SPREAD_SCORE = 0.45
 # In a text typed in lower case, the scorer (which learnt mostly from capitalised text)
 # is less sure of names: a name, place or organisation is detected at this share of the
 # threshold, unless it is all ordinary words (verbs, adjectives, function words).
@@ -1664,6 +1700,21 @@ def shift(det: Detection, offset: int) -> Detection:
     return Detection(
         det.start + offset, det.end + offset, det.type, det.score, det.recognizer, det.rank
     )
+
+
+_NICKNAME_BEFORE = re.compile(rf"(?i)(?<![\p{{L}}'’])(?:{compile_words(NICKNAME_PREFIXES)})[ ]+$")
+
+
+def with_nickname_prefixes(text: str, possible: Iterable[Detection]) -> list[Detection]:
+    """Possible names with the word of a nickname said before them ("big gar" of "gar"),
+    offered as well as the name alone, which may be said without it."""
+    out = []
+    for det in possible:
+        if det.type == PERSON and (
+            m := _NICKNAME_BEFORE.search(text, max(0, det.start - 8), det.start)
+        ):
+            out.append(replace(det, start=m.start()))
+    return out
 
 
 def uncovered(possible: Iterable[Detection], detections: Sequence[Detection]) -> list[Detection]:

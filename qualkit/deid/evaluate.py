@@ -25,7 +25,7 @@ from qualkit.errors import InputError
 _TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 # An article or a title before a gold span may stay: the annotation guide marks only the
 # name ("Dr {{PERSON|Okafor}}"), and "Mr [PERSON 3]" identifies no one.
-_LEADING_ARTICLE = re.compile(r"(?i)(?:the|a|an|mr|mrs|ms|mx|dr)\.?\s+(?=\S)")
+_LEADING_ARTICLE = re.compile(r"(?i)(?:the|a|an|mr|mrs|ms|mx|miss|dr)\.?\s+(?=\S)")
 
 TARGETS: dict[str, float] = {
     "direct_recall": 0.98,

@@ -43,6 +43,31 @@ def other_language_digits() -> dict[str, str]:
     return out
 
 
+@cache
+def lookalike_digits() -> dict[str, str]:
+    """Digit words of :data:`DIGIT_LANGUAGES` left out of :func:`other_language_digits`
+    because they are short or English words ("um", "dos", "sept"): see
+    :func:`digit_between`."""
+    out: dict[str, str] = {}
+    for lang in DIGIT_LANGUAGES:
+        for digit in range(10):
+            word = num2words(digit, lang=lang).casefold()
+            for form in (word, without_accents(word)):
+                if form.isalpha() and form not in other_language_digits():
+                    out.setdefault(form, str(digit))
+    return out
+
+
+def digit_between(word: str, before: str, after: str) -> str | None:
+    """The digit ``word`` stands for when it is a short or English-looking digit word of
+    another language said between two digit words of other languages ("seis um quatro"),
+    or None. Alone it is a word ("um", "dos", "pet")."""
+    other = other_language_digits()
+    if before.lower() in other and after.lower() in other:
+        return lookalike_digits().get(word.lower())
+    return None
+
+
 @lru_cache(maxsize=4096)
 def number_value(word: str) -> int | None:
     """The value of one number word or hyphenated pair, cardinal or ordinal; None if the
@@ -74,7 +99,7 @@ def spoken_digits(words: list[str]) -> str | None:
     """The digits a run of dictated words stands for, or None if it is not one."""
     out: list[str] = []
     repeat = 1
-    for word in words:
+    for i, word in enumerate(words):
         low = word.lower()
         if low in REPEAT_WORDS:
             repeat = REPEAT_WORDS[low]
@@ -94,6 +119,10 @@ def spoken_digits(words: list[str]) -> str | None:
                 piece = str(value)
             elif low in other_language_digits():
                 piece = other_language_digits()[low]
+            elif 0 < i < len(words) - 1 and (
+                between := digit_between(low, words[i - 1], words[i + 1])
+            ):
+                piece = between
             else:
                 return None
         out.append(piece * repeat if len(piece) == 1 else piece)

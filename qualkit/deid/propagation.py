@@ -107,12 +107,16 @@ class Propagator:
         allow: Iterable[str] = (),
         min_score: float = 0.0,
         first_name: Callable[[str], bool] | None = None,
+        min_person_score: float | None = None,
     ):
         """``first_name(word)`` tells whether a word is a first name common in some country:
-        short forms of such names are looked for in more places (:meth:`_shortened`)."""
+        short forms of such names are looked for in more places (:meth:`_shortened`).
+        A detection is spread with at least ``min_score``, or ``min_person_score`` (if
+        given) for a person's name."""
         self.lexicon = lexicon
         self.allow = {" ".join(a.split()).casefold() for a in allow}
         self.min_score = min_score
+        self.min_person_score = min_score if min_person_score is None else min_person_score
         self.first_name = first_name
 
     def _wide_first_name(self, name: str) -> bool:
@@ -129,9 +133,11 @@ class Propagator:
         detection needs less of a score to be spread (:data:`LOWER_CASE_SCORE_SHARE`).
         """
         terms: set[Term] = set()
-        least = self.min_score * (LOWER_CASE_SCORE_SHARE if lower_case_names else 1.0)
+        share = LOWER_CASE_SCORE_SHARE if lower_case_names else 1.0
+        least = {t: self.min_score * share for t in (LOCATION, ORGANIZATION)}
+        least[PERSON] = self.min_person_score * share
         for det in detections:
-            if det.score < least or det.type not in (PERSON, LOCATION, ORGANIZATION):
+            if det.type not in least or det.score < least[det.type]:
                 continue
 
             end = strip_possessive(text, det.start, det.end)

@@ -855,10 +855,12 @@ _HANDLE = re.compile(r"(?<![\w.@/])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9
 
 
 # A handle given after the app's name: "my snap is blessings.mumz", "insta, it's jo dot k
-# twenty". Written, it holds a dot, underscore or digit; said, "dot" or "underscore".
+# twenty", "my snap was like tee dot lil zero seven". Written, it holds a dot, underscore
+# or digit; said, "dot" or "underscore".
 _APP_HANDLE = re.compile(
     r"(?i)\b(?:snap(?:chat)?|insta(?:gram)?|ig|tik[ ]?tok|twitter|facebook|fb|threads)"
     r"(?:[ ]+(?:name|handle|username|account|page))?[ ]*[,:]?[ ]*(?:is|was|it['’]?s|=)?[ ]*:?[ ]*"
+    r"(?:like,?[ ]+)?"
     r"@?(?P<handle>[\p{L}\p{N}_]+(?:[._][\p{L}\p{N}_]+)+|(?=[\p{N}_]*\p{L})[\p{L}\p{N}_]*\d[\p{L}\p{N}_]*"
     r"|[\p{L}\p{N}]+(?:[ ]+(?:dot|underscore)[ ]+[\p{L}\p{N}]+)+)"
 )
@@ -930,9 +932,23 @@ class SocialHandleRecognizer(QualkitRecognizer):
                 if m.span() not in given:
                     yield Hit(m.start(), m.end(), SOCIAL_HANDLE, 0.6)
             for m in _SAID_HANDLE.finditer(text):
-                yield Hit(m.start(), _with_number_words(text, m.end()), SOCIAL_HANDLE, 0.6)
+                start, end = _with_letters_before(text, m.start()), m.end()
+                yield Hit(start, _with_number_words(text, end), SOCIAL_HANDLE, 0.6)
             if _SPELT_MARK.search(text):
                 yield from _spelt_handles(text)
+
+
+# A letter said on its own before a handle said aloud ("t b underscore 98"); not "a" or
+# "I", which are words.
+_LETTER_BEFORE = re.compile(r"(?<![\p{L}\p{N}])(?![aAiI][ ])\p{L}[ ]+$")
+
+
+def _with_letters_before(text: str, start: int) -> int:
+    """The start of a handle said aloud, with the single letters said before its first
+    part ("t b underscore 98")."""
+    while m := _LETTER_BEFORE.search(text, max(0, start - 3), start):
+        start = m.start()
+    return start
 
 
 def _with_number_words(text: str, end: int) -> int:
@@ -977,11 +993,11 @@ def _spelt_handles(text: str) -> Iterator[Hit]:
     yield from close()
 
 
-# A flat, room, house or pitch number, or "number" and one, in digits or words: part of an
-# address that no street may follow ("Flat three.", "I'm room 4", "pitch eleven"). A
+# A flat, room, house, caravan or pitch number, or "number" and one, in digits or words:
+# part of an address that no street may follow ("Flat three.", "I'm room 4", "pitch eleven"). A
 # reviewer tells these apart from "room three months" or "number one" as a priority.
 _HOUSE_NUMBER = re.compile(
-    r"(?i)\b(?:flat|room|number|no\.|pitch|house|unit)[ ]+"
+    r"(?i)\b(?:flat|room|number|no\.|pitch|house|unit|caravan|chalet)[ ]+"
     rf"(?P<n>(?>\d{{1,3}}[a-z]?|{_TWO_DIGITS}|{_UNITS_WORD}))\b(?![\-])"
     r"(?![ \-]*(?:months?|weeks?|years?|days?|nights?|hours?|minutes?|doors?|times?|of\b"
     r"|o['’]clock|in[ ]+the[ ]+queue|%|pounds|quid|grand|people))"

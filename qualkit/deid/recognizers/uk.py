@@ -11,7 +11,13 @@ import regex as re
 from presidio_analyzer import Pattern
 from presidio_analyzer.predefined_recognizers import UkNinoRecognizer, UkPostcodeRecognizer
 
-from qualkit.deid.numwords import ZERO_WORDS, is_spoken_digit_word, number_value, spoken_digits
+from qualkit.deid.numwords import (
+    ZERO_WORDS,
+    digit_between,
+    is_spoken_digit_word,
+    number_value,
+    spoken_digits,
+)
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, RecognizerContext
 from qualkit.deid.spans import CASE_REFERENCE, PHONE_NUMBER, UK_NHS, UK_NINO, UK_POSTCODE
 from qualkit.deid.words import POSTCODE_AREAS
@@ -75,6 +81,8 @@ def _uk_phone_digits(digits: str) -> bool:
 _WORD = re.compile(r"[\p{L}\p{N}]+")
 # What may stand between the words of a dictated number ("double oh. nine double oh.",
 # "double oh... nine double oh...").
+# Sounds of hesitation a number read out may hold between its digits.
+HESITATIONS = frozenset({"um", "umm", "erm", "er", "uh", "uhm", "ah", "eh", "hmm"})
 _DICTATION_GAP = re.compile(r"[ \t,\-]*(?:\.[ \t]+|(?:\.{3}|…)[ \t]*)?")
 
 
@@ -185,15 +193,27 @@ _PHONE_START = re.compile(r"0[1237]\d")
 
 def _digit_runs(text: str) -> Iterator[list[re.Match[str]]]:
     """Runs of words that can be part of a dictated number, joined only by spaces, commas
-    or hyphens."""
+    or hyphens, and by a hesitation between two of them ("four one, um, two")."""
     run: list[re.Match[str]] = []
-    for m in _WORD.finditer(text):
-        joined = bool(run) and _DICTATION_GAP.fullmatch(text, run[-1].end(), m.start())
+    last_end = -1
+    words = list(_WORD.finditer(text))
+    for i, m in enumerate(words):
+        joined = bool(run) and _DICTATION_GAP.fullmatch(text, last_end, m.start())
         if run and not joined:
             yield run
             run = []
-        if is_spoken_digit_word(m.group(0)):
+        # The next word, when nothing but a dictation gap stands between.
+        following = ""
+        if i + 1 < len(words) and _DICTATION_GAP.fullmatch(text, m.end(), words[i + 1].start()):
+            following = words[i + 1].group(0)
+        word = m.group(0)
+        if is_spoken_digit_word(word) or (
+            run and following and digit_between(word, run[-1].group(0), following)
+        ):
             run.append(m)
+            last_end = m.end()
+        elif run and following and word.lower() in HESITATIONS and is_spoken_digit_word(following):
+            last_end = m.end()
         elif run:
             yield run
             run = []
@@ -249,6 +269,8 @@ _NINO_PATTERNS = (
 # One piece of a postcode read out: a letter ("l", "Z"), a number in digits or in words.
 _SAID_PIECE = re.compile(r"(?<![\w'’])(?:\p{L}|\d{1,2}|\p{L}{2,9})(?![\w'’])")
 _PIECE_GAP = re.compile(r"[ ,]{1,3}")
+# A letter made plain with a word that starts with it: "Z for zebra", "Q as in Quebec".
+_LETTER_FOR_WORD = re.compile(r"(?i)[ ]+(?:for|as[ ]+in|like)[ ]+(?P<word>\p{L}{2,})\b")
 _POSTCODE_SHAPE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}")
 _NINO_SHAPE = re.compile(r"[A-Z]{2}\d{6}[A-D]")
 
@@ -268,14 +290,20 @@ class SpokenPostcodeRecognizer(QualkitRecognizer):
         run: list[tuple[int, int, str]] = []
         last_end = -1
         for m in _SAID_PIECE.finditer(text):
+            if m.start() < last_end:
+                continue  # the word of a letter spelt "Z for zebra"
             piece = _postcode_piece(m.group(0))
             joined = bool(run) and _PIECE_GAP.fullmatch(text, last_end, m.start())
             if run and (piece is None or not joined):
                 yield from self._spelt(text, run)
                 run = []
             if piece is not None:
-                run.append((m.start(), m.end(), piece))
-                last_end = m.end()
+                end = m.end()
+                spelt = _LETTER_FOR_WORD.match(text, end) if piece.isalpha() else None
+                if spelt and spelt.group("word")[0].upper() == piece:
+                    end = spelt.end()
+                run.append((m.start(), end, piece))
+                last_end = end
         yield from self._spelt(text, run)
 
     def _spelt(self, text: str, run: list[tuple[int, int, str]]) -> Iterator[Hit]:
