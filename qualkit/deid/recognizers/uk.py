@@ -202,17 +202,20 @@ def _digit_runs(text: str) -> Iterator[list[re.Match[str]]]:
         if run and not joined:
             yield run
             run = []
-        # The next word, when nothing but a dictation gap stands between.
-        following = ""
-        if i + 1 < len(words) and _DICTATION_GAP.fullmatch(text, m.end(), words[i + 1].start()):
-            following = words[i + 1].group(0)
         word = m.group(0)
-        if is_spoken_digit_word(word) or (
-            run and following and digit_between(word, run[-1].group(0), following)
-        ):
+        if is_spoken_digit_word(word):
             run.append(m)
             last_end = m.end()
-        elif run and following and word.lower() in HESITATIONS and is_spoken_digit_word(following):
+            continue
+        # Inside a run: the next word, when nothing but a dictation gap stands between.
+        following = ""
+        after = words[i + 1] if run and i + 1 < len(words) else None
+        if after is not None and _DICTATION_GAP.fullmatch(text, m.end(), after.start()):
+            following = after.group(0)
+        if following and digit_between(word, run[-1].group(0), following):
+            run.append(m)
+            last_end = m.end()
+        elif following and word.lower() in HESITATIONS and is_spoken_digit_word(following):
             last_end = m.end()
         elif run:
             yield run
