@@ -994,8 +994,9 @@ def _spelt_handles(text: str) -> Iterator[Hit]:
 
 
 # A flat, room, house, caravan or pitch number, or "number" and one, in digits or words:
-# part of an address that no street may follow ("Flat three.", "I'm room 4", "pitch eleven"). A
-# reviewer tells these apart from "room three months" or "number one" as a priority.
+# part of an address that no street may follow ("Flat three.", "I'm room 4", "pitch
+# eleven"). A reviewer tells these apart from "room three months" or "number one" as a
+# priority.
 _HOUSE_NUMBER = re.compile(
     r"(?i)\b(?:flat|room|number|no\.|pitch|house|unit|caravan|chalet)[ ]+"
     rf"(?P<n>(?>\d{{1,3}}[a-z]?|{_TWO_DIGITS}|{_UNITS_WORD}))\b(?![\-])"

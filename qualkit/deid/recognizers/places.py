@@ -157,9 +157,8 @@ _PREFIXED_STREET = re.compile(
     rf"(?P<name>(?:(?i:y|yr|an|na|'r)[ ]+)?(?:{CAP}|{_LOWER_NAME})(?:[ ]+{CAP})?)\b"
 )
 # A unit's number before the name of the place it is in: "pitch 14, nant y fedw",
-# "Caravan 14, Moorside Park",
-# "room 12, the wyke foyer", "Flat 9, Ashgrove", "flat sixty-two, Cranmer Tower", "flat 6,
-# 31 Rowan Bank".
+# "Caravan 14, Moorside Park", "room 12, the wyke foyer", "Flat 9, Ashgrove", "flat
+# sixty-two, Cranmer Tower", "flat 6, 31 Rowan Bank".
 _UNIT_IN_PLACE = re.compile(
     rf"\b(?:(?i:flat|unit|apartment|apt|room|pitch|plot|berth|caravan|chalet)[ ]+{_FLAT_NUMBER}"
     rf"|(?i:flat|apartment)[ ]+(?i:{_SAID_NUMBER})),[ ]+"

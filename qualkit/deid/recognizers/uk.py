@@ -81,9 +81,9 @@ def _uk_phone_digits(digits: str) -> bool:
 _WORD = re.compile(r"[\p{L}\p{N}]+")
 # What may stand between the words of a dictated number ("double oh. nine double oh.",
 # "double oh... nine double oh...").
+_DICTATION_GAP = re.compile(r"[ \t,\-]*(?:\.[ \t]+|(?:\.{3}|…)[ \t]*)?")
 # Sounds of hesitation a number read out may hold between its digits.
 HESITATIONS = frozenset({"um", "umm", "erm", "er", "uh", "uhm", "ah", "eh", "hmm"})
-_DICTATION_GAP = re.compile(r"[ \t,\-]*(?:\.[ \t]+|(?:\.{3}|…)[ \t]*)?")
 
 
 class SpokenPhoneRecognizer(QualkitRecognizer):
