@@ -634,3 +634,28 @@ def test_a_surnames_initial_after_a_first_name_is_part_of_the_name(detector: Det
     got = found(detector, text)
     assert ("Dávid H.", "PERSON") in got, got
     assert ("Sam B", "PERSON") in got, got
+
+
+def test_an_organisation_takes_in_a_capitalised_word_before_it(detector: Detector) -> None:
+    text = "It's with Gipping Valley Homes now. Yes. Open Door Migrant Help."
+
+    def extended(name: str) -> str:
+        at = text.index(name)
+        det = Detection(at, at + len(name), "ORGANIZATION", 0.6, "X")
+        (out,) = detector._extend_names(text, [det])
+        return text[out.start : out.end]
+
+    assert extended("Valley Homes") == "Gipping Valley Homes"
+    # Not an ordinary word that starts a sentence.
+    assert extended("Door Migrant Help") == "Door Migrant Help"
+
+
+def test_no_person_inside_an_allowed_place() -> None:
+    """A name found late (here beside another place, "in Fort William and I was in Oban")
+    never stays inside the study's own allowed area."""
+    text = (
+        "The handyman's job on the Glen Sgoran estate, out past Fort William. They wanted me "
+        "at the Job Centre in Fort William and I was in Oban with no car."
+    )
+    det = Detector(lists=DeidLists(allow=["Oban", "Fort William"]))
+    assert not any("William" in text[d.start : d.end] for d in det.detect(text))

@@ -89,6 +89,8 @@ def test_spoken_email_address() -> None:
     # Part of the domain spelt, after "it's" (whose "s" is no part of the address).
     text = "Or email me, it's iona dot ferguson at harbour h f dot org dot uk. Thanks."
     assert _found(rec, text) == ["iona dot ferguson at harbour h f dot org dot uk"]
+    text = "that's jo dot atkinson at fellside hyphen outreach dot org dot uk, lower case"
+    assert _found(rec, text) == ["jo dot atkinson at fellside hyphen outreach dot org dot uk"]
     assert _found(rec, "look at a b c d e f g dot com") == []
 
 
@@ -718,7 +720,16 @@ def test_hospital_wards_by_number_or_name() -> None:
 @pytest.mark.parametrize(
     ("text", "ages"),
     [
-        ("She's in her sixties now, and he's in his early twenties.", ["sixties", "twenties"]),
+        (
+            "She's in her sixties now, and he's in his early twenties.",
+            ["sixties", "early twenties"],
+        ),
+        ("he played up till his mid-thirties", ["mid-thirties"]),
+        (
+            "A young man, early twenties, came in. Typically, male, thirties and forties.",
+            ["early twenties", "thirties", "forties"],
+        ),
+        ("It was the early nineties. Men and women, late at night.", []),
         ("my mate, fifty-something, thirty-odd years of age", ["fifty-something", "thirty-odd"]),
         ("It was in the sixties, thirty-odd years ago.", []),
         ("INT: how old were you then?\n\nrob  1:40\nabout twenty-eight? 2008.", ["twenty-eight"]),
@@ -730,6 +741,23 @@ def test_ages_as_decades_and_answers(text: str, ages: list[str]) -> None:
     from qualkit.deid.recognizers.numbers import AgeRecognizer
 
     assert [text[h.start : h.end] for h in AgeRecognizer().find(text)] == ages
+
+
+def test_ages_said_in_other_languages() -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer
+
+    text = (
+        "Tenho trinta e um anos. Fiquei três anos lá. Grâce avait sept ans, on a passé deux "
+        "ans là-bas. Em nghỉ học năm mười lăm tuổi. Tengo treinta y cuatro años. Viví cinco "
+        "años allí. Mam dwadzieścia trzy lata."
+    )
+    assert _found(AgeRecognizer(), text) == [
+        "trinta e um",
+        "sept",
+        "mười lăm",
+        "treinta y cuatro",
+        "dwadzieścia trzy",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -843,6 +871,10 @@ def test_names_said_to_someone() -> None:
         ("It cost two thousand quid, in twenty-five minutes, a man of seventy-nine.", []),
         ("When was that? That were two thousand and sixteen.", ["two thousand and sixteen"]),
         ("She was twenty, twenty-one then.", []),
+        (
+            "It was twenty sixteen, or around twenty seventeen.",
+            ["twenty sixteen", "twenty seventeen"],
+        ),
     ],
 )
 def test_years_said_in_words(text: str, years: list[str]) -> None:
@@ -1709,8 +1741,54 @@ def test_a_name_takes_in_a_lower_case_word_for_its_kind() -> None:
         ("Brighton", "LOCATION")
     ]
     assert kinds("Dave teamed up with me", "Dave") == [("Dave", "PERSON")]
-    # A name in lower case is no capitalised name.
+    # A person's name in lower case takes in no kind; a place or organisation in lower case
+    # takes in a kind of organisation, not of place, and "saint" before it.
     assert kinds("then fenmarsh growers rang", "fenmarsh") == [("fenmarsh", "PERSON")]
+    assert kinds("school is oakfield green primary same", "oakfield green", "LOCATION") == [
+        ("oakfield green primary", "ORGANIZATION")
+    ]
+    assert kinds("its through nestwell lodgings", "nestwell", "ORGANIZATION") == [
+        ("nestwell lodgings", "ORGANIZATION")
+    ]
+    assert kinds("they got me into saint bottles court", "bottles court", "ORGANIZATION") == [
+        ("saint bottles court", "ORGANIZATION")
+    ]
+    assert kinds("lived in leeds district", "leeds", "LOCATION") == [("leeds", "LOCATION")]
+    assert kinds("in leeds council they", "leeds", "LOCATION") == [("leeds", "LOCATION")]
+
+
+def test_a_house_named_by_trees_in_lower_case() -> None:
+    from qualkit.deid.recognizers.organisations import HouseNameRecognizer
+
+    text = (
+        "a children's home in carlisle, the beeches, then they sent me to the oaks in "
+        "lancaster. we sat under the oaks, by the willows, near the pines road."
+    )
+    assert _found(HouseNameRecognizer(), text) == ["the beeches", "the oaks"]
+
+
+def test_a_name_in_lower_case_after_its_called_ends_in_a_kind() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import CalledRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = CalledRecognizer(RecognizerContext(lexicon=Lexicon(nouns=["park", "way", "housing"])))
+    text = "its called the park way lodge near the roundabout. it's called the housing service."
+    assert _found(rec, text) == ["park way lodge"]
+
+
+def test_a_word_after_a_kinship_word_then_an_age_is_a_name() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import KinshipNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = KinshipNameRecognizer(
+        RecognizerContext(lexicon=Lexicon(nouns=["seagull", "iron", "honestly", "now"]))
+    )
+    text = "my daughter seagull shes six and the baby iron she's two. my son iron the shirts."
+    assert _found(rec, text) == ["seagull", "iron"]
+    assert _found(rec, "my daughter honestly she's six. my son now he's nine.") == []
+    assert _found(rec, "my son seagull he's six months.") == []
 
 
 def test_a_surname_that_is_a_noun_after_a_title_in_lower_case() -> None:

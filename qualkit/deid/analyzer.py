@@ -94,6 +94,7 @@ from qualkit.deid.words import (
     NICKNAME_PREFIXES,
     NON_NAME_CAPS,
     NUMBER_WORDS,
+    ORG_KINDS_AFTER_LOWER_NAMES,
     ORG_KINDS_AFTER_NAMES,
     ORG_SUFFIXES,
     PLACE_KINDS_AFTER_NAMES,
@@ -119,18 +120,31 @@ def _kinds(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
 
 
+# A word that says which kind of organisation follows ("medical" practice).
+_KIND_MODIFIER = (
+    r"[ ]+(?:(?P<modifier>" + _kinds({s.split()[0] for s in ORG_SUFFIXES if " " in s}) + r")[ ]+)?"
+)
 # Lower-case words for a kind of organisation or place right after a capitalised name,
 # with a word that says which kind before it ("Cross Bank medical practice").
 _KIND_AFTER = re.compile(
-    r"[ ]+(?:(?P<modifier>"
-    + _kinds({s.split()[0] for s in ORG_SUFFIXES if " " in s})
-    + r")[ ]+)?(?:(?P<org>"
+    _KIND_MODIFIER
+    + r"(?:(?P<org>"
     + _kinds(ORG_KINDS_AFTER_NAMES)
     + r")|(?P<place>"
     + _kinds(PLACE_KINDS_AFTER_NAMES)
     + r"))(?![\p{L}\-'’])"
 )
+# A kind of organisation after a place or organisation written in lower case.
+_LOWER_KIND_AFTER = re.compile(
+    _KIND_MODIFIER
+    + r"(?P<org>"
+    + _kinds(ORG_KINDS_AFTER_LOWER_NAMES)
+    + r")(?![\p{L}\-'’])(?![ ]+(?:me|you|him|her|us|them|it)\b)"
+)
 _INDEFINITE_BEFORE = re.compile(r"(?<![\p{L}'’])(?i:a|an|any|another|each|every)[ ]+$")
+# What a kind word can follow: a person only when capitalised ("Kelly's cafe").
+_NAMED_BEFORE_KINDS = (PERSON, LOCATION, ORGANIZATION)
+_SAINT_BEFORE = re.compile(r"(?<![\p{L}'’])(?:saint|st\.?)[ ]+$")
 _FILLER = frozenset(
     [
         "the",
@@ -358,6 +372,10 @@ class Detector:
                 terms = self.propagator.terms_from(text, dets, typed_in_lower_case(text))
                 dets = self.propagate(text, dets, terms)
             dets = dets + self._surnames_after(text, dets)
+            # A person found by the steps after the first cut may lie inside an allowed name
+            # ("William" of an allowed "Fort William", found as a name beside another).
+            inside = self._allowed_spans(text)
+            dets = [d for d in dets if d.type != PERSON or not _within(d, inside)]
             possible = (
                 possible
                 + self._coordinated_words(text, dets)
@@ -437,8 +455,20 @@ class Detector:
                     end = initial.end()
                 if (start, end) != (det.start, det.end):
                     det = Detection(start, end, det.type, det.score, det.recognizer, det.rank)
+            elif det.type == ORGANIZATION and text[det.start : det.start + 1].isupper():
+                det = self._whole_organisation(text, det, taken, i)
             out.append(det)
         return resolve_overlaps(text, [_without_honorific(text, d) for d in out])
+
+    def _whole_organisation(
+        self, text: str, det: Detection, taken: list[tuple[int, int]], own: int
+    ) -> Detection:
+        """A capitalised organisation's name with a capitalised word right before it
+        ("Gipping" + "Valley Homes")."""
+        m = _WORD_BEFORE.search(text, max(0, det.start - 30), det.start)
+        if m is None or not self._name_neighbour(text, m.start(1), m.group(1), taken, own):
+            return det
+        return Detection(m.start(1), det.end, det.type, det.score, det.recognizer, det.rank)
 
     def _unknown_words_after(
         self, text: str, end: int, taken: list[tuple[int, int]], own: int
@@ -1384,22 +1414,29 @@ def _only_generic_outside(text: str, det: Detection, cuts: Sequence[tuple[int, i
 def _kinds_after(text: str, detections: list[Detection]) -> list[Detection]:
     """A capitalised name takes in a lower-case word for its kind right after it: an
     organisation ("Fenmarsh growers", "the Hollybrook campus") or a place ("Jalandhar
-    district"), whatever type the name alone was given. Not after "a" or "an" ("a
-    Manchester hospital" is any hospital there)."""
+    district"), whatever type the name alone was given. A place or organisation written in
+    lower case takes in a kind of organisation ("oakfield green primary", "nestwell
+    lodgings"), and "saint" before it. Not after "a" or "an" ("a Manchester hospital" is
+    any hospital there)."""
     taken = [(d.start, d.end) for d in detections]
     out: list[Detection] = []
     changed = False
     for i, det in enumerate(detections):
-        m = _KIND_AFTER.match(text, det.end)
+        cased = text[det.start : det.start + 1].isupper()
+        m = (_KIND_AFTER if cased else _LOWER_KIND_AFTER).match(text, det.end)
         if (
             m is not None
-            and det.type in (PERSON, LOCATION, ORGANIZATION)
-            and text[det.start : det.start + 1].isupper()
+            and det.type in (_NAMED_BEFORE_KINDS if cased else _NAMED_BEFORE_KINDS[1:])
+            and (cased or text[det.start : det.end].islower())
             and not _INDEFINITE_BEFORE.search(text, max(0, det.start - 12), det.start)
             and not any(s < m.end() and det.end < e for j, (s, e) in enumerate(taken) if j != i)
         ):
             kind = ORGANIZATION if m.group("org") or m.group("modifier") else LOCATION
             det = replace(det, end=m.end(), type=kind)
+            changed = True
+        saint = _SAINT_BEFORE.search(text, max(0, det.start - 8), det.start)
+        if saint is not None and det.type == ORGANIZATION and text[det.start].islower():
+            det = replace(det, start=saint.start())
             changed = True
         out.append(det)
     return resolve_overlaps(text, out) if changed else detections

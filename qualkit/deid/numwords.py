@@ -31,15 +31,24 @@ _ENGLISH_DIGIT_LOOKALIKES = frozenset(
 
 
 @cache
-def other_language_digits() -> dict[str, str]:
-    """Digit words of :data:`DIGIT_LANGUAGES`, with and without accents: "siete" -> "7"."""
-    out: dict[str, str] = {}
+def _all_language_digits() -> tuple[tuple[str, str], ...]:
+    """Every digit word of :data:`DIGIT_LANGUAGES`, with and without accents, and its digit,
+    first language first."""
+    out: list[tuple[str, str]] = []
     for lang in DIGIT_LANGUAGES:
         for digit in range(10):
             word = num2words(digit, lang=lang).casefold()
-            for form in (word, without_accents(word)):
-                if len(form) > 2 and form.isalpha() and form not in _ENGLISH_DIGIT_LOOKALIKES:
-                    out.setdefault(form, str(digit))
+            out.extend((form, str(digit)) for form in (word, without_accents(word)))
+    return tuple(out)
+
+
+@cache
+def other_language_digits() -> dict[str, str]:
+    """Digit words of :data:`DIGIT_LANGUAGES`, with and without accents: "siete" -> "7"."""
+    out: dict[str, str] = {}
+    for form, digit in _all_language_digits():
+        if len(form) > 2 and form.isalpha() and form not in _ENGLISH_DIGIT_LOOKALIKES:
+            out.setdefault(form, digit)
     return out
 
 
@@ -49,12 +58,23 @@ def lookalike_digits() -> dict[str, str]:
     because they are short or English words ("um", "dos", "sept"): see
     :func:`digit_between`."""
     out: dict[str, str] = {}
-    for lang in DIGIT_LANGUAGES:
-        for digit in range(10):
-            word = num2words(digit, lang=lang).casefold()
+    for form, digit in _all_language_digits():
+        if form.isalpha() and form not in other_language_digits():
+            out.setdefault(form, digit)
+    return out
+
+
+@cache
+def other_language_numbers(langs: tuple[str, ...], top: int = 99) -> dict[str, int]:
+    """Numbers from 1 to ``top`` in words in each of ``langs`` (``num2words`` codes), with
+    and without accents, lower case: "trinta e um" -> 31, "mười lăm" -> 15."""
+    out: dict[str, int] = {}
+    for lang in langs:
+        for value in range(1, top + 1):
+            word = num2words(value, lang=lang).casefold()
             for form in (word, without_accents(word)):
-                if form.isalpha() and form not in other_language_digits():
-                    out.setdefault(form, str(digit))
+                out.setdefault(form, value)
+                out.setdefault(form.replace("-", " "), value)
     return out
 
 

@@ -65,7 +65,12 @@ LOWER_ORG_SUFFIXES: tuple[str, ...] = _phrases("lower_org_suffixes")
 ORG_KINDS_AFTER_NAMES: frozenset[str] = (
     frozenset(ORG_SUFFIXES) | frozenset(LOWER_ORG_SUFFIXES) | _words("lower_org_kinds")
 ) - _words("not_kinds_after_names")
+# What a place or organisation written in lower case can be followed by ("rowan house").
+ORG_KINDS_AFTER_LOWER_NAMES: frozenset[str] = ORG_KINDS_AFTER_NAMES | _words(
+    "lower_org_kinds_after_lower_names"
+)
 PLACE_KINDS_AFTER_NAMES: frozenset[str] = _words("lower_place_kinds")
+HOUSE_NAME_PLURALS: frozenset[str] = _words("house_name_plurals")
 WARD_KINDS: frozenset[str] = _words("ward_kinds")
 ORG_PREFIXES: tuple[str, ...] = _phrases("org_prefixes")
 WELSH_ORG_KINDS: frozenset[str] = _words("welsh_org_kinds")

@@ -54,9 +54,11 @@ class AnyDomainUrlRecognizer(QualkitRecognizer):
 
 # "flori dot pop one nine eight eight at mail dot com": the domain part of a dictated
 # address, ending in a top-level domain said as a word; a part may end in letters spelt
-# out ("at harbour h f dot org dot uk").
+# out ("at harbour h f dot org dot uk"), or in words joined by a hyphen ("at fellside
+# hyphen outreach dot org").
 _SPOKEN_DOMAIN = re.compile(
-    r"(?i)(?<![\p{L}\p{N}])at[ ,]+[\p{L}\p{N}]+(?:[ ]\p{L}(?![\p{L}\p{N}])){0,4}"
+    r"(?i)(?<![\p{L}\p{N}])at[ ,]+[\p{L}\p{N}]+(?:[ ,]+(?:hyphen|dash)[ ,]+[\p{L}\p{N}]+)*"
+    r"(?:[ ]\p{L}(?![\p{L}\p{N}])){0,4}"
     r"(?:[ ,\-]+dot[ ,\-]+[\p{L}]+(?![\p{L}\p{N}]))+"
 )
 _DOT_LABEL = re.compile(r"(?i)[ ,\-]+dot[ ,\-]+(?P<label>[\p{L}]+)")
@@ -172,6 +174,7 @@ class SpokenEmailRecognizer(QualkitRecognizer):
     SCORE: ClassVar[float] = 0.75
 
     def find(self, text: str) -> Iterator[Hit]:
+        found: list[tuple[int, int]] = []
         for m in _SPOKEN_DOMAIN.finditer(text):
             end = _domain_end(text, m)
             if end is None:
@@ -189,9 +192,12 @@ class SpokenEmailRecognizer(QualkitRecognizer):
                     break
                 start = word.start()
             if start < m.start():
+                found.append((start, end))
                 yield Hit(start, end, EMAIL_ADDRESS, self.SCORE)
         for m in _SPOKEN_DOMAIN_ALONE.finditer(text):
             end = _domain_end(text, m, _COMMON_TLDS)
+            if any(s <= m.start() < e for s, e in found):
+                continue
             if end is not None and not _AT_BEFORE.search(text, max(0, m.start() - 6), m.start()):
                 yield Hit(m.start(), end, EMAIL_ADDRESS, 0.6)
         for local in {m.group(0).split("@")[0] for m in _EMAIL.finditer(text)}:

@@ -12,6 +12,7 @@ from typing import ClassVar
 import regex as re
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from qualkit.deid.numwords import number_value
 from qualkit.deid.recognizers.base import (
     CAP,
     Hit,
@@ -78,6 +79,23 @@ _KIN = re.compile(
     rf"(?:{compile_words(_KIN_WORDS)}))(?:[ ]*,)?[ ]+(?P<names>{_NAME_TOKEN}(?:[ ]+{CAP})?"
     rf"(?:(?:[ ]*,[ ]*|[ ]+(?:and|&)[ ]+){_NAME_TOKEN}(?:[ ]+{CAP})?){{0,4}})"
 )
+# "my daughter seagull shes six": after a kinship word, an everyday word followed by the
+# child's age is the name (a name misheard in captions, or a name that is a word).
+_AGE_SAID_AFTER = re.compile(
+    r"(?i)[ ]*,?[ ]+(?:he|she)(?:['’]?s|[ ]+is)[ ]+(?:only[ ]+|just[ ]+|nearly[ ]+)?"
+    r"(?P<age>\d{1,2}|[\p{L}\-]+)(?![\p{L}\p{N}])(?![ ]+(?:weeks?|months?|days?)\b)"
+)
+
+
+def age_said_after(text: str, end: int) -> bool:
+    """Whether "he's nine" or "she is 14" follows ``end``."""
+    m = _AGE_SAID_AFTER.match(text, end)
+    if m is None:
+        return False
+    value = number_value(m.group("age"))
+    return value is not None and 0 < value < 20
+
+
 # "my daughter. Sioned. She's in Cardiff": a name said on its own after the kinship word.
 _KIN_THEN_NAME = re.compile(
     r"(?i:\b(?:my|his|her|their|our|your|me)[ ]+"
@@ -257,7 +275,13 @@ class KinshipNameRecognizer(QualkitRecognizer):
                     if not followed_like_name(text, base + part.start() + len(first)):
                         break
                 elif first in STOP_WORDS or (
-                    self.ctx.lexicon.is_known(first) and not self._lower_first_name(first)
+                    self.ctx.lexicon.is_known(first)
+                    and not self._lower_first_name(first)
+                    and (
+                        first.endswith("ly")
+                        or first in _NOT_NAMES_AFTER_KIN
+                        or not age_said_after(text, base + part.start() + len(first))
+                    )
                 ):
                     break
                 start = base + part.start()

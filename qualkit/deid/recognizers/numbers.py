@@ -12,7 +12,7 @@ import regex as re
 from text_to_num import alpha2digit
 
 from qualkit.deid.gazetteer import cache_dir
-from qualkit.deid.numwords import number_value
+from qualkit.deid.numwords import number_value, other_language_numbers
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, compile_words
 from qualkit.deid.recognizers.contact import read_back_pattern
 from qualkit.deid.spans import AGE, DATE_TIME, SOCIAL_HANDLE
@@ -218,12 +218,33 @@ _AGE_COMPARED = re.compile(
     rf"(?P<num>{_NUM}){_UNIT_AFTER}{_NOT_CLOCK}(?![ ]*years?\b(?![ \-]+old))"
 )
 # "in her sixties", "in my early twenties", "fifty-something", "thirty-odd years of age".
+_DECADES = r"(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)"
+_DECADE_AGE = rf"(?:(?:early|mid|late)[ \-]+)?{_DECADES}\b"
 _AGE_DECADE = re.compile(
-    r"(?i)\bin[ ]+(?:his|her|their|my|your|our)[ ]+(?:(?:early|mid|late)[ \-]+)?"
-    r"(?P<num>teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b"
+    rf"(?i)\b(?:in|till|until|into|by)[ ]+(?P<whose>his|her|their|my|your|our)[ ]+"
+    rf"(?P<num>{_DECADE_AGE})"
     r"|\b(?P<num2>(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[ \-]"
     r"(?:something\b|odd(?=[ ]+(?:years?[ ]+(?:of[ ]+age|old)))))"
+    # "a young man, early twenties", "Typically, male, thirties and forties"
+    r"|\b(?:man|woman|lad|lass|lassie|girl|boy|guy|bloke|fella|fellow|lady|gentleman|male|"
+    r"female|person)[ ]*,[ ]+"
+    rf"(?:(?:maybe|about|around|probably|like)[ ,]+)?(?P<num3>{_DECADE_AGE})"
 )
+# "thirties and forties", "late teens or early twenties": a second decade after the first
+# (for one person: "their sixties and seventies" are a group's).
+_AND_DECADE = re.compile(rf"(?i)[ ]+(?:and|or|to|into)[ ]+(?P<num>{_DECADE_AGE})")
+
+
+def _ages_in_decades(text: str) -> Iterator[Hit]:
+    for m in _AGE_DECADE.finditer(text):
+        group = next(g for g in ("num", "num2", "num3") if m.group(g) is not None)
+        yield Hit(m.start(group), m.end(group), AGE, 0.7)
+        if (m.group("whose") or "").lower() in ("their", "our") or group == "num2":
+            continue
+        if (more := _AND_DECADE.match(text, m.end())) is not None:
+            yield Hit(more.start("num"), more.end("num"), AGE, 0.7)
+
+
 # "at sixty-odd", "he was like thirty-odd then", "Brian, sixty-odd, been clean": a rough
 # age after "at", "like", a verb or a comma; not "twenty-odd years" or "spent forty-odd".
 _AGE_ODD = re.compile(
@@ -343,9 +364,8 @@ class AgeRecognizer(QualkitRecognizer):
                     if not age_like_after(text, m.end(group)):
                         continue
                 yield Hit(m.start(group), m.end(group), AGE, score)
-        for m in _AGE_DECADE.finditer(text):
-            group = "num" if m.group("num") is not None else "num2"
-            yield Hit(m.start(group), m.end(group), AGE, 0.7)
+        yield from _ages_in_decades(text)
+        yield from _ages_in_other_languages(text)
         for m in _AGE_ODD.finditer(text):
             if age_like_after(text, m.end("num")):
                 yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
@@ -410,6 +430,56 @@ def _answers_to_how_old(text: str) -> Iterator[Hit]:
             break
 
 
+# An age said in a language an interview switches into: the number, then the word for years
+# of age where it means nothing else ("em mười lăm tuổi"), or after the verb that gives an
+# age ("tenho trinta e um anos", "Grâce avait sept ans"; not "três anos" of a stay).
+_AGE_WORDS_IN_LANGUAGES = {
+    "vi": ("", r"tuổi|tuoi"),
+    "tr": ("", r"yaşında\p{L}*|yasinda\p{L}*"),
+    "de": ("", r"jahre[ ]+alt"),
+    "nl": ("", r"jaar[ ]+oud"),
+    "es": (
+        r"tengo|tienes|tiene|tenemos|tienen|tenía|tenia|tenían|cumplí|cumplió|cumpli|cumplio",
+        r"años|anos|anyos",
+    ),
+    "pt": (r"tenho|tens|tem|temos|têm|tinha|tinhas|tinham|fiz|fez|faz|faço", r"anos"),
+    "fr": (r"ai|as|a|avait|avais|avaient|aura|aurai|avoir", r"ans"),
+    "it": (r"ho|hai|ha|abbiamo|hanno|avevo|aveva|avevano|compiuto", r"anni"),
+    "ro": (r"am|ai|are|aveam|avea|aveau|împlinit|implinit", r"(?:de[ ]+)?ani"),
+    "pl": (
+        r"mam|masz|ma|mamy|mają|maja|miałem|miałam|miał|miała|mialem|mialam|mial|miala",
+        r"lat|lata",
+    ),
+}  # fmt: skip
+
+
+@cache
+def _other_language_age() -> re.Pattern[str]:
+    alternatives = []
+    for lang, (verbs, years) in _AGE_WORDS_IN_LANGUAGES.items():
+        numbers = compile_words(tuple(other_language_numbers((lang,))))
+        verb = rf"(?:{verbs})[ ]+" if verbs else ""
+        alternatives.append(rf"{verb}(?P<{lang}>{numbers})[ ]+(?:{years})(?![\p{{L}}])")
+    return re.compile(r"(?i)(?<![\p{L}'’\-])(?:" + "|".join(alternatives) + ")")
+
+
+_AGE_WORD_CHECK = re.compile(
+    r"(?i)(?<![\p{L}])(?:tuổi|tuoi|yaşında|yasinda|jahre|jaar|años|anos|anyos|ans|anni|ani|lat|lata)"
+    r"(?![\p{L}])"
+)
+
+
+def _ages_in_other_languages(text: str) -> Iterator[Hit]:
+    """Ages said in another language (:data:`_AGE_WORDS_IN_LANGUAGES`): the number."""
+    if _AGE_WORD_CHECK.search(text) is None:
+        return
+    for m in _other_language_age().finditer(text):
+        lang = next(k for k in _AGE_WORDS_IN_LANGUAGES if m.group(k) is not None)
+        value = other_language_numbers((lang,)).get(m.group(lang).casefold())
+        if value is not None and value <= 110:
+            yield Hit(m.start(lang), m.end(lang), AGE, 0.7)
+
+
 def _value(num: str) -> int | None:
     num = " ".join(num.lower().split())
     if num.isdigit():
@@ -419,7 +489,7 @@ def _value(num: str) -> int | None:
 
 _AFTER_OK = re.compile(
     r"(?i)^(?:[ ]*(?:$|[.,;:!?)\"”'’\-–—…]|\n|now\b|then\b|when\b|and\b|or\b|so\b|but\b|at\b"
-    r"|years?\b|year-old|in\b|by\b|i\b|he\b|she\b|they\b|we\b|you\b|because\b|cos\b|"
+    r"|years?\b|year-old|in\b|by\b|i\b|he\b|she\b|they\b|we\b|you\b|because\b|cos\b|im\b|ive\b|hes\b|shes\b|"
     r"['’]?cause\b|coz\b|cuz\b|noo\b|my\b|his\b|her\b|our\b|their\b|your\b|"
     r"too\b|already\b|yeah\b|like\b|or[ ]+so\b|going\b|with\b|on\b|this\b|that\b|"
     r"myself\b|herself\b|himself\b|mate\b|innit\b|if\b|only\b|just\b|though\b|still\b|"
@@ -555,6 +625,7 @@ _SPOKEN_YEAR = re.compile(
     rf"(?:[ ]+(?:to|till|until)[ ]+{_TENS_WORD}[ \-]{_UNITS_WORD}\b)?"
     r"(?![ \-]*(?:years?|pounds|quid|grand|people|times|odd|something|ish|%))"
 )
+_TWENTY_TEEN = re.compile(rf"(?i)twenty[ ]{_TEENS_WORD}\b")
 # "I was twenty, twenty-one", "like twenty twenty-one": ages in a row, not a year.
 _AGE_BEFORE_YEAR = re.compile(
     r"(?i)\b(?:was|were|is|am|['’]m|['’]s|aged|turned|turning|be|like|about|around|maybe)"
@@ -711,9 +782,11 @@ class CalendarDateRecognizer(QualkitRecognizer):
         # Scored above spaCy's 0.85: Presidio keeps the higher of two results on one span,
         # and spaCy's DATE on words alone is dropped later as a relative time.
         for m in _SPOKEN_YEAR.finditer(text):
-            # Nobody is two thousand years old: "it were two thousand and sixteen".
+            # Nobody is two thousand years old ("it were two thousand and sixteen"), and
+            # ages said in a row go up ("twenty, twenty-one"), not down ("twenty sixteen").
             if (
                 m.group(0).lower().startswith("two")
+                or _TWENTY_TEEN.match(m.group(0)) is not None
                 or not _AGE_BEFORE_YEAR.search(text, max(0, m.start() - 12), m.start())
                 or _YEAR_INTRO_BEFORE.search(text, max(0, m.start() - 24), m.start())
             ):

@@ -21,10 +21,12 @@ from qualkit.deid.recognizers.names import ROLE_NOUNS
 from qualkit.deid.recognizers.places import _PlaceBase
 from qualkit.deid.spans import LOCATION, ORGANIZATION
 from qualkit.deid.words import (
+    HOUSE_NAME_PLURALS,
     KINSHIP,
     LOWER_ORG_SUFFIXES,
     MONTHS,
     NON_NAME_CAPS,
+    ORG_KINDS_AFTER_LOWER_NAMES,
     ORG_SUFFIXES,
     WARD_KINDS,
     WELSH_ORG_KINDS,
@@ -57,6 +59,12 @@ _CALLED = re.compile(
     r"building|street|road|area|home|rehab|detox|clinic)(?:(?:['’]s|[ ]+is|[ ]+was)?[ ]+"
     r"(?:called|named|known[ ]+as)[ ]+(?:the[ ]+)?|[ ]*,[ ]+(?=\p{Lu}\p{Ll}+[ ]+\p{Lu})))"
     rf"(?P<name>{CAP}(?:[ ]+{CAP}){{0,3}}|{LOWER}(?:[ ]+{LOWER})?)"
+)
+# "it's called the park way lodge": a name in lower case that ends in a kind of organisation
+_CALLED_LOWER_KIND = re.compile(
+    r"(?i:\b(?:it['’]?s|it[ ]+is|it[ ]+was|they['’]re|place|one|thing|that['’]?s)[ ]+called[ ]+)"
+    r"(?:the[ ]+)?(?P<name>(?:\p{Ll}+[ ]+){1,3}"
+    rf"(?P<kind>{compile_words(sorted(ORG_KINDS_AFTER_LOWER_NAMES))}))(?![\p{{L}}\-'’])"
 )
 # "I worked at Brindleys", "volunteering with Open Door", "a job at the Red Lion"
 _WORKPLACE = re.compile(
@@ -290,6 +298,31 @@ class CalledRecognizer(QualkitRecognizer):
             kind = m.group("kind").lower()
             etype = LOCATION if kind in _PLACE_KINDS else ORGANIZATION
             yield Hit(m.start("name"), m.end("name"), etype, self.SCORE)
+        for m in _CALLED_LOWER_KIND.finditer(text):
+            before_kind = text[m.start("name") : m.start("kind")].split()
+            if any(w not in STOP_WORDS and w not in _GENERIC_ORG_WORDS for w in before_kind):
+                yield Hit(m.start("name"), m.end("name"), ORGANIZATION, self.SCORE)
+
+
+# "sent me to the oaks in lancaster", "a children's home, the beeches": a house named by a
+# plural tree, not after a word that puts someone among trees.
+_HOUSE_NAME = re.compile(
+    r"(?<![\p{L}'’])(?<!\b(?:under|among|amongst|in|of|through|behind|near|by|between)[ ]+)"
+    rf"the[ ]+(?P<name>{'|'.join(sorted(HOUSE_NAME_PLURALS))})(?![\p{{L}}\-'’])"
+    r"(?![ ]+(?:trees?|wood|woods|road|street|avenue|lane|drive|close)\b)"
+)
+
+
+class HouseNameRecognizer(QualkitRecognizer):
+    """A home, unit or hostel named by a plural tree, in lower case: "the cedars"."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
+    RANK: ClassVar[int] = 19
+    SCORE: ClassVar[float] = 0.6
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _HOUSE_NAME.finditer(text):
+            yield Hit(m.start(), m.end(), ORGANIZATION, self.SCORE)
 
 
 _STOPISH = frozenset(["the", "a", "an", "and", "of", "i", "it", "this", "that"])
