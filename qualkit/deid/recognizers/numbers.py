@@ -463,9 +463,11 @@ def _other_language_age() -> re.Pattern[str]:
     return re.compile(r"(?i)(?<![\p{L}'’\-])(?:" + "|".join(alternatives) + ")")
 
 
+# Any of those words for years, to pass quickly over a text that has none.
 _AGE_WORD_CHECK = re.compile(
-    r"(?i)(?<![\p{L}])(?:tuổi|tuoi|yaşında|yasinda|jahre|jaar|años|anos|anyos|ans|anni|ani|lat|lata)"
-    r"(?![\p{L}])"
+    r"(?i)(?<![\p{L}])(?:"
+    + "|".join(years for _, years in _AGE_WORDS_IN_LANGUAGES.values())
+    + r")(?![\p{L}])"
 )
 
 
