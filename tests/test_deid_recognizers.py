@@ -648,6 +648,37 @@ def test_an_organisation_takes_in_a_capitalised_word_before_it(detector: Detecto
     assert extended("Valley Homes") == "Gipping Valley Homes"
     # Not an ordinary word that starts a sentence.
     assert extended("Door Migrant Help") == "Door Migrant Help"
+    text = "I served with the 7th Gurkha Rifles."
+    assert extended("Gurkha Rifles") == "7th Gurkha Rifles"
+
+
+def test_a_place_takes_in_a_point_of_the_compass_before_it(detector: Detector) -> None:
+    text = "My mum's south London born. He's in North-West Wales. To the north Leeds way."
+
+    def extended(name: str, start: str | None = None) -> str:
+        at = text.index(name)
+        det = Detection(at, at + len(name), "LOCATION", 0.6, "X")
+        taken = [det]
+        if start is not None:
+            s = text.index(start)
+            taken.insert(0, Detection(s, s + len(start), "PERSON", 0.6, "X"))
+        out = detector._extend_names(text, taken)
+        return text[out[-1].start : out[-1].end]
+
+    assert extended("London") == "south London"
+    assert extended("Wales") == "North-West Wales"
+    # Not across another detection.
+    assert extended("Leeds", "north") == "Leeds"
+
+
+def test_a_care_home_is_an_organisation(detector: Detector) -> None:
+    text = "I got a job at Meadowbank care home, I'm a senior carer there now."
+    assert ("Meadowbank care home", "ORGANIZATION") in found(detector, text)
+
+
+def test_an_initial_signing_a_letter_is_masked(detector: Detector) -> None:
+    text = "It is hard to write, but I must say it.\n\nWith my thanks and best wishes,\n\nE.\n"
+    assert ("E", "PERSON") in found(detector, text)
 
 
 def test_no_person_inside_an_allowed_place() -> None:

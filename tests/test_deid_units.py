@@ -603,6 +603,12 @@ def test_social_handles_given_after_the_app() -> None:
     # Spelt out letter by letter, with "underscore" or "dot", where an app is named.
     text = "just insta. R O R Y B, underscore, M L two. Then B B C, dot."
     assert _found(rec, text) == ["R O R Y B, underscore, M L two"]
+    # Each part said on its own, commas between; a dating app named.
+    text = "add me on Snap innit. Kaydee, underscore, twenty-two, x. Got it, I'll add you."
+    assert _found(rec, text) == ["Kaydee, underscore, twenty-two, x"]
+    text = "I was on Grindr all night. Marcus had his own, mvers_sw19, and we"
+    assert _found(rec, text) == ["mvers_sw19"]
+    assert _found(rec, "Marcus had his own, mvers_sw19, and we") == []
     assert _found(rec, "On insta. It's spelt E I L I D H.") == []
 
 
@@ -794,6 +800,10 @@ def test_an_age_said_again_nearby() -> None:
         text[d.start : d.end] for d in _repeated_ages(text, seeds) if d.recognizer == REPEATED_AGE
     ]
     assert found == ["Sixteen", "Thirty-nine", "seventeen"]
+    # Not the number of a thing: "under Section 17", "in Year 17".
+    text = "He was 17, put out by his stepdad. Under Section 17, and in room 17, he waited."
+    seeds = [Detection(text.index("17"), text.index("17") + 2, AGE, 0.8, "Age", 20)]
+    assert [d for d in _repeated_ages(text, seeds) if d.recognizer == REPEATED_AGE] == []
 
 
 def test_capitalised_possessive_without_its_apostrophe() -> None:
@@ -1076,6 +1086,7 @@ def test_names_of_smaller_languages_that_name_nobody() -> None:
     words = gazetteer.other_language_words()
     assert {"sylheti", "pahari"} <= words
     assert not {"bari", "ewe", "french"} & words
+    assert not {"e", "u"} & words  # single letters are initials ("E." signing a letter)
     assert Gazetteer().other_language_words() == frozenset()
 
 
@@ -1264,6 +1275,17 @@ def test_a_reference_of_another_shape_read_out() -> None:
     assert _found(rec, "my number is oh seven seven double oh nine double oh") == []
     assert _found(rec, "my number is 12 34 56 78") == []
     assert _found(rec, "the reference is in four four seven one nine two") == []
+    # A pause inside it; read back later without the word before it, with its "slash".
+    said = (
+        "He got a letter with a reference number. Is... H, four, four... one, seven, zero, "
+        "nine, two. And slash, one.\n\nI'm sorry to hear that, I really am, and I know it "
+        "is a long wait for everybody in the hotel.\n\nHe's saying H-four-four-one-seven-"
+        "zero-nine-two, slash one. And P R F four four seven one nine two is not his."
+    )
+    assert _found(rec, said) == [
+        "H, four, four... one, seven, zero, nine, two",
+        "H-four-four-one-seven-zero-nine-two, slash one",
+    ]
 
 
 def test_a_year_said_short_after_a_month_or_a_year() -> None:
@@ -1611,6 +1633,12 @@ def test_a_season_or_holiday_before_a_year_a_day_of_the_month_and_road_numbers()
     street = StreetRecognizer(RecognizerContext(lexicon=Lexicon()))
     text = "a lay-by on the A6 near the farm, a services on the m62. Take the A1 form."
     assert _found(street, text) == ["A6", "m62"]
+    text = "Because of where we are, the M11, and the A56 road. Print the A4 paper. My A5 pad."
+    assert _found(street, text) == ["M11", "A56"]
+    # A street's kind as a verb with its object.
+    assert _found(street, "Mi is Winston. Mi drive the bus. I live on Castle drive.") == [
+        "Castle drive"
+    ]
 
 
 def test_what_someone_is_called_is_a_possible_miss() -> None:
@@ -2161,3 +2189,42 @@ def test_a_number_said_where_a_clock_s_time_can_be() -> None:
     assert said("monday to friday, nine to five", "nine")
     assert not said("when I was ten I went into care", "ten")
     assert not said("I started using at fifteen", "fifteen")
+
+
+def test_unmasked_mentions_of_a_name_masked_elsewhere_are_possible_misses() -> None:
+    from qualkit.deid.analyzer import masked_elsewhere
+    from qualkit.deid.spans import Detection
+
+    text = "My nana, Nana Rose, raised me. nana, the older one, was in care. The nan said so."
+    at = text.index("Nana Rose")
+    dets = [
+        Detection(at, at + 4, "PERSON", 0.9, "X"),
+        Detection(at + 5, at + 9, "PERSON", 0.9, "X"),
+        Detection(text.index("The"), text.index("The") + 3, "PERSON", 0.4, "X"),
+    ]
+    found = [text[d.start : d.end] for d in masked_elsewhere(text, dets)]
+    # Every mention of a masked name, masked or not (what is masked is dropped later);
+    # never a stop word, nor a place.
+    assert found == ["nana", "Nana", "nana", "Rose"]
+    assert masked_elsewhere(text, [Detection(at, at + 4, "LOCATION", 0.9, "X")]) == []
+
+
+def test_two_ages_before_one_year_old_and_an_age_someone_looks() -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer
+
+    rec = AgeRecognizer()
+    text = "In theory, a 16- or 17-year-old who presents as homeless should be housed."
+    assert sorted(_found(rec, text)) == ["16", "17"]
+    assert _found(rec, "Some of them look about twelve.") == ["twelve"]
+    # Groups by age identify nobody; nor does a look at a time.
+    assert _found(rec, "It's for the under-eighteens and the over-sixties.") == []
+    assert _found(rec, "It looked about ten minutes long.") == []
+
+
+def test_a_year_given_as_the_answer_to_when() -> None:
+    from qualkit.deid.recognizers.numbers import CalendarDateRecognizer
+
+    rec = CalendarDateRecognizer()
+    text = "[00:04:50] Speaker 1\nSo when did you come over?\n\n[00:04:56] Speaker 2\n2011. Me."
+    assert _found(rec, text) == ["2011"]
+    assert _found(rec, "When did you come over? I paid them, 2011 quid.") == []

@@ -56,6 +56,7 @@ from qualkit.deid.recognizers.numbers import (
     maybe_a_time,
     not_an_age,
 )
+from qualkit.deid.review import whole_word_mentions
 from qualkit.deid.scorer import (
     SCORER_NAME,
     SCORER_RANK,
@@ -111,6 +112,13 @@ _MONTH_OR_YEAR = re.compile(
     r"(?i)\b(?:" + "|".join(MONTHS + MONTH_ABBREVIATIONS) + r")\b|\b(?:19|20)\d\d\b|\d[/.]\d"
 )
 _CLOCK = re.compile(r"\d{1,2}:\d\d(?::\d\d)?(?:[.,]\d{1,3})?")
+# A point of the compass before a place, which narrows it ("south London", "north-west Wales").
+_COMPASS_BEFORE = re.compile(
+    r"(?i)(?<![\p{L}'’\-])(?:(?:north|south)(?:[ \-]?(?:east|west))?|east|west|central)[ ]$"
+)
+# Punctuation right after a word, which then stands alone.
+_SAID_ALONE = re.compile(r"[ ]*[,.!?…]")
+_ORDINAL_BEFORE = re.compile(r"(?<![\p{L}\p{N}])\d{1,3}(?:st|nd|rd|th)[ ]$")
 _WORD_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)[ ]$")
 _WORD_AFTER = re.compile(r"[ ](\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}\-])")
 _MONTH_WORDS = frozenset(MONTHS) | frozenset(MONTH_ABBREVIATIONS)
@@ -457,6 +465,12 @@ class Detector:
                     det = Detection(start, end, det.type, det.score, det.recognizer, det.rank)
             elif det.type == ORGANIZATION and text[det.start : det.start + 1].isupper():
                 det = self._whole_organisation(text, det, taken, i)
+            elif (
+                det.type == LOCATION
+                and (m := _COMPASS_BEFORE.search(text, max(0, det.start - 16), det.start))
+                and not any(s < det.start and m.start() < e for s, e in taken)
+            ):
+                det = replace(det, start=m.start())  # "south London", "North Wales"
             out.append(det)
         return resolve_overlaps(text, [_without_honorific(text, d) for d in out])
 
@@ -464,7 +478,13 @@ class Detector:
         self, text: str, det: Detection, taken: list[tuple[int, int]], own: int
     ) -> Detection:
         """A capitalised organisation's name with a capitalised word right before it
-        ("Gipping" + "Valley Homes")."""
+        ("Gipping" + "Valley Homes"), or the ordinal of a regiment or a unit ("7th" +
+        "Gurkha Rifles")."""
+        ordinal = _ORDINAL_BEFORE.search(text, max(0, det.start - 8), det.start)
+        if ordinal is not None and not any(
+            s < det.start and ordinal.start() < e for j, (s, e) in enumerate(taken) if j != own
+        ):
+            return replace(det, start=ordinal.start())
         m = _WORD_BEFORE.search(text, max(0, det.start - 30), det.start)
         if m is None or not self._name_neighbour(text, m.start(1), m.group(1), taken, own):
             return det
@@ -1214,26 +1234,39 @@ class Detector:
             return (start, end) if date else None
         if not any(ch.isalpha() for ch in surface):
             return None
+        if etype in (PERSON, LOCATION, ORGANIZATION) and self._not_a_name(text, start, end, etype):
+            return None
+        return start, end
+
+    def _not_a_name(self, text: str, start: int, end: int, etype: str) -> bool:
+        """Whether spaCy's person, place or organisation is no name: digits in a person,
+        label words, stop words, lower-case English words, a short acronym, kinship words,
+        or an ordinary word said on its own ("Nah.", "Lush, okay")."""
+        surface = text[start:end]
         words = surface.split()
         lowered = [w.lower().strip(".,'’") for w in words]
-        if etype in (PERSON, LOCATION, ORGANIZATION):
-            if any(ch.isdigit() for ch in surface) and etype == PERSON:
-                return None
-            if all(w in GENERIC_LABEL_WORDS or w in NON_NAME_CAPS for w in lowered):
-                return None
-            if all(w in STOP_WORDS for w in lowered) and (
-                not surface[0].isupper() or at_sentence_start(text, start)
-            ):
-                return None
-            if not any(w[:1].isupper() for w in words) and all(
-                self.lexicon.is_known(w) for w in lowered
-            ):
-                return None
-            if len(words) == 1 and surface.isupper() and len(surface) <= 4:
-                return None
-            if all(w in KIN_AND_TITLES for w in lowered):
-                return None
-        return start, end
+        if any(ch.isdigit() for ch in surface) and etype == PERSON:
+            return True
+        if all(w in GENERIC_LABEL_WORDS or w in NON_NAME_CAPS for w in lowered):
+            return True
+        if all(w in STOP_WORDS for w in lowered) and (
+            not surface[0].isupper() or at_sentence_start(text, start)
+        ):
+            return True
+        if not any(w[:1].isupper() for w in words) and all(
+            self.lexicon.is_known(w) for w in lowered
+        ):
+            return True
+        if len(words) == 1 and surface.isupper() and len(surface) <= 4:
+            return True
+        if all(w in KIN_AND_TITLES for w in lowered):
+            return True
+        return (
+            len(words) == 1
+            and at_sentence_start(text, start)
+            and _SAID_ALONE.match(text, end) is not None
+            and self.lexicon.is_common(lowered[0])
+        )
 
     def _allowed_spans(self, text: str) -> list[tuple[int, int]]:
         """Where allowed terms occur in ``text`` ("Waltham Forest"): a mention of a value
@@ -1549,6 +1582,13 @@ _NEXT_BIRTHDAY = re.compile(
 )
 
 
+# A word before a number that makes it the number of a thing, not an age.
+_NUMBERED_THING = re.compile(
+    r"(?i)\b(?:section|article|paragraph|clause|chapter|page|room|flat|number|no\.?|bus|route"
+    r"|ward|junction|platform|year|level|tier|band|step|exit|gate|bed|cell|wing)[ ]+$"
+)
+
+
 def _repeated_ages(text: str, detections: list[Detection]) -> list[Detection]:
     """An age said again close by is an age too ("I was sixteen. Sixteen and some
     months", "Four. Yes. He was four."), and so is the next age to come ("Now six. Nearly
@@ -1567,6 +1607,8 @@ def _repeated_ages(text: str, detections: list[Detection]) -> list[Detection]:
             value = number_value(m.group("num"))
             if value is None or not age_like_after(text, end):
                 continue
+            if _NUMBERED_THING.search(text, max(0, start - 12), start):
+                continue  # "under Section 17", "Year 10", "room 16"
             coming = (
                 start > det.end
                 and seed < value <= seed + 2
@@ -1751,6 +1793,27 @@ def with_nickname_prefixes(text: str, possible: Iterable[Detection]) -> list[Det
             m := _NICKNAME_BEFORE.search(text, max(0, det.start - 8), det.start)
         ):
             out.append(replace(det, start=m.start()))
+    return out
+
+
+# How high a word masked as a person elsewhere in the text ranks when a mention of it is
+# left unmasked: above the token scorer's doubts, below its near misses.
+ELSEWHERE_RISK = 0.5
+
+
+def masked_elsewhere(text: str, detections: Iterable[Detection]) -> list[Detection]:
+    """Unmasked mentions of a name masked elsewhere in the same text ("nana" left where a
+    clause about her starts, after "Nana" was masked): propagation passes over a name that
+    is also a word, but a reviewer should see each place it is left."""
+    names = {
+        " ".join(text[d.start : d.end].split()).casefold() for d in detections if d.type == PERSON
+    }
+    out = []
+    for name in sorted(names):
+        if len(name) < 3 or name in STOP_WORDS:
+            continue
+        for start, end in whole_word_mentions(text, name):
+            out.append(Detection(start, end, PERSON, ELSEWHERE_RISK, "MaskedElsewhere", 0))
     return out
 
 

@@ -113,8 +113,9 @@ class Gazetteer:
 
     def other_language_words(self) -> frozenset[str]:
         """The one-word names of the other living languages (ISO 639-3), case-folded, that
-        are no name and no place anywhere the gazetteer knows: "sylheti", "yoruba". Empty
-        without the gazetteer's data."""
+        are no name and no place anywhere the gazetteer knows: "sylheti", "yoruba"; not a
+        single letter ("E"), which is more often an initial. Empty without the gazetteer's
+        data."""
         if self._table is None and self._path is None:
             return frozenset()
         import pycountry
@@ -125,6 +126,7 @@ class Gazetteer:
             if not hasattr(language, "alpha_2")
             and getattr(language, "type", "") == "L"
             and language.name.isalpha()
+            and len(language.name) > 1
         }
         return frozenset(names - self._listed(names))
 

@@ -129,12 +129,13 @@ def detect_corpus(
        interruption only does the rest);
     2. propagate every value found anywhere to its mentions everywhere;
     3. resolve types, so one value has one type across the corpus;
-    4. keep as possible misses what is still unmasked.
+    4. keep as possible misses what is still unmasked, and each unmasked mention of a name
+       masked elsewhere in the same text.
 
     The result depends only on the texts, lists and configuration, not on the number of
     processes or the order in which texts finish.
     """
-    from qualkit.deid.analyzer import Detector, DetectorConfig, uncovered
+    from qualkit.deid.analyzer import Detector, DetectorConfig, masked_elsewhere, uncovered
 
     lists = lists or DeidLists()
     config = config or getattr(detector, "config", None) or DetectorConfig()
@@ -144,7 +145,10 @@ def detect_corpus(
         detector = detector or Detector(lists=lists, config=config)
         found = detector.propagate_corpus(texts, found)
     found = resolve_types(texts, found)
-    possible = {k: uncovered(done[k].possible, found[k]) for k in texts}
+    possible = {
+        k: uncovered(done[k].possible + masked_elsewhere(texts[k], found[k]), found[k])
+        for k in texts
+    }
     return CorpusDetections(found, possible)
 
 

@@ -145,8 +145,8 @@ _NAME_THEY_CALLED = re.compile(
 # "a guy called smiler": a person, then "called" and their name, which may be a noun.
 _CALLED = re.compile(r"(?i)^(?:called|named)[ ]+")
 _PERSON_NOUN_BEFORE = re.compile(
-    r"(?i)\b(?:guy|man|lad|woman|girl|fella|fellow|bloke|boy|kid|geezer|lass|lassie|lady"
-    r"|chap|mate|pal|friend)[ ]+$"
+    r"(?i)\b(?:guy|man|lad|woman|girl|fella|fellow|feller|bloke|boy|kid|geezer|lass|lassie|lady"
+    r"|chap|mate|pal|friend|dude|gadgie|gadgee|gadge|wifie)[ ]+$"
 )
 _KINSHIP_WORDS = frozenset(k for k in KINSHIP if " " not in k)
 # "this older fella they called uncle": a person, then the name others gave them.
@@ -212,6 +212,8 @@ class TitleNameRecognizer(QualkitRecognizer):
         for m in _TITLE.finditer(text):
             title = m.group("title").lower()
             n1 = m.group("n1")
+            if text.startswith(".", m.end("title")) and title not in _ABBREV_TITLES:
+                continue  # a full stop, not an abbreviation: "sorry grandad. Mi pack two bags"
             wordlike = title in WORDLIKE_TITLES or title not in _ABBREV_TITLES
             if n1[0].isupper():
                 if n1.lower() in STOP_WORDS or n1.lower() in NON_NAME_CAPS:

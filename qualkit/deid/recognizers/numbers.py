@@ -317,6 +317,20 @@ _AGE_PEOPLE_BETWEEN = re.compile(
 )
 
 
+# The first of two ages said with one "year-old" ("a 16- or 17-year-old").
+_AGE_PAIR_YEAR_OLD = re.compile(
+    r"(?i)(?<![\p{L}\-])(?P<word>\d{1,2}|\p{L}+(?:-\p{L}+)?)-[ ]+(?:or|to|and)[ ]+"
+    r"(?:\d{1,2}|\p{L}+(?:-\p{L}+)?)-year-olds?\b"
+)
+
+
+def _first_of_two_ages(text: str) -> Iterator[Hit]:
+    for m in _AGE_PAIR_YEAR_OLD.finditer(text):
+        value = _value(m.group("word"))
+        if value is not None and 1 <= value <= 110:
+            yield Hit(m.start("word"), m.end("word"), AGE, 0.6)
+
+
 class AgeRecognizer(QualkitRecognizer):
     """Exact ages: marks only the number ("I was **34**", "she's **sixteen** now")."""
 
@@ -375,6 +389,7 @@ class AgeRecognizer(QualkitRecognizer):
                 yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
         yield from _answers_to_how_old(text)
         yield from _ages_by_ordinal_look_or_range(text)
+        yield from _first_of_two_ages(text)
         for m in _AGE_RANGE.finditer(text):
             a, b = _value(m.group("a")), _value(m.group("b"))
             if a is None or b is None or not (0 <= a < b - 1 and 10 <= b <= 25):
@@ -396,7 +411,7 @@ def _ages_by_ordinal_look_or_range(text: str) -> Iterator[Hit]:
             yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
     for m in _AGE_LOOKS.finditer(text):
         value = _value(m.group("num"))
-        if value is not None and 13 <= value <= 110 and age_like_after(text, m.end("num")):
+        if value is not None and 10 <= value <= 110 and age_like_after(text, m.end("num")):
             yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
     for m in _AGE_CHILDREN.finditer(text):
         groups = [g for g in ("a", "b", "c") if m.group(g) is not None]
@@ -733,6 +748,14 @@ _LOWER_AMBIGUOUS_MONTHS = re.compile(
 )
 
 
+# A year given as the answer to "when ...?" or "what year ...?", before any other word of
+# the answer ("When did you come over? ... 2011. Me and Kamala."); a speaker's label or
+# a timestamp may come between.
+_WHEN_QUESTION = re.compile(r"(?i)\b(?:when|what[ ]+year|which[ ]+year)\b[^?\n]{0,80}\?")
+_WORD_BEFORE_ANSWER = re.compile(r"(?i)\b(?!speaker\b|participant\b|p\d|a\b)\p{L}{2,}")
+YEAR_ANSWER_CHARS = 40
+
+
 class CalendarDateRecognizer(QualkitRecognizer):
     """Calendar dates and dates of birth; never relative ones ("last week")."""
 
@@ -755,6 +778,10 @@ class CalendarDateRecognizer(QualkitRecognizer):
             if value is not None and 32 <= value <= 99:
                 yield Hit(m.start(), m.end(), DATE_TIME, 0.86)
         yield from self._years_again(text)
+        for q in _WHEN_QUESTION.finditer(text):
+            m = _YEAR_ALONE_ANYWHERE.search(text, q.end(), q.end() + YEAR_ANSWER_CHARS)
+            if m is not None and not _WORD_BEFORE_ANSWER.search(text, q.end(), m.start()):
+                yield Hit(m.start(), m.end(), DATE_TIME, 0.6)
 
     def _years_again(self, text: str) -> Iterator[Hit]:
         """A year said short after a year, within a few years of it ("1994, ninety-five")."""
@@ -939,7 +966,7 @@ _APP_HANDLE = re.compile(
     r"@?(?P<handle>[\p{L}\p{N}_]+(?:[._][\p{L}\p{N}_]+)+|(?=[\p{N}_]*\p{L})[\p{L}\p{N}_]*\d[\p{L}\p{N}_]*"
     r"|[\p{L}\p{N}]+(?:[ ]+(?:dot|underscore)[ ]+[\p{L}\p{N}]+)+)"
 )
-_SPOKEN_TAIL = re.compile(r"[ ]+(?P<word>[\p{L}]+)")
+_SPOKEN_TAIL = re.compile(r",?[ ]+(?P<word>[\p{L}]+(?:-[\p{L}]+)?)")
 
 # A word shaped like a username (two letters or more, a dot or underscore, and a digit
 # next to a letter, an underscore or two dots: not "covid.19"), read out anywhere in a
@@ -954,11 +981,15 @@ _HANDLE_SHAPE = re.compile(
     r"(?=[\p{N}_.]*\p{L}{2})"
     r"\p{L}[\p{L}\p{N}_]*(?:[._][\p{L}\p{N}_]+)+(?![\p{L}\p{N}_@/]|\.[\p{L}\p{N}])"
 )
-# A handle said with "underscore" where an app is named: "so jaydz underscore x zero nine?"
+# A handle said with "underscore" where an app is named, its parts apart or read out one
+# by one: "so jaydz underscore x zero nine?", "Kaydee, underscore, twenty-two, x".
+_SAID_PART = r"[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*"
+_SAID_MARK = r",?[ ]+(?i:{word}),?[ ]+"
 _SAID_HANDLE = re.compile(
-    r"(?<![\p{L}\p{N}])(?!(?i:the|a|an|my|your|and|or|is|it|its|that|this)[ ])"
-    r"[\p{L}\p{N}]+(?:[ ]+(?i:dot|underscore)[ ]+[\p{L}\p{N}]+)*"
-    r"[ ]+(?i:underscore)[ ]+[\p{L}\p{N}]+(?:[ ]+(?i:dot|underscore)[ ]+[\p{L}\p{N}]+)*"
+    r"(?<![\p{L}\p{N}])(?!(?i:the|a|an|my|your|and|or|is|it|its|that|this)[ ,])"
+    rf"{_SAID_PART}(?:{_SAID_MARK.format(word='dot|underscore')}{_SAID_PART})*"
+    rf"{_SAID_MARK.format(word='underscore')}{_SAID_PART}"
+    rf"(?:{_SAID_MARK.format(word='dot|underscore')}{_SAID_PART})*"
 )
 # A handle spelt out letter by letter, with "underscore" or "dot" ("R O R Y B, underscore,
 # M L two"): items apart, each a single letter, a number, or one of those two words.
@@ -968,7 +999,7 @@ SPELT_LETTERS = 3
 _SPELT_MARK = re.compile(r"(?i)(?<![\p{L}])(?:underscore|dot)(?![\p{L}])")
 _APP_NAMED = re.compile(
     r"(?i)\b(?:snap(?:chat)?|insta(?:gram)?|tik[ ]?tok|twitter|facebook|threads|discord|"
-    r"telegram|whatsapp)\b"
+    r"telegram|whatsapp|grindr|tinder|hinge|bumble|sniffies)\b"
 )
 
 
@@ -1006,11 +1037,13 @@ class SocialHandleRecognizer(QualkitRecognizer):
             for m in _HANDLE_SHAPE.finditer(text):
                 if m.span() not in given:
                     yield Hit(m.start(), m.end(), SOCIAL_HANDLE, 0.6)
+            spelt = list(_spelt_handles(text)) if _SPELT_MARK.search(text) else []
             for m in _SAID_HANDLE.finditer(text):
-                start, end = _with_letters_before(text, m.start()), m.end()
-                yield Hit(start, _with_number_words(text, end), SOCIAL_HANDLE, 0.6)
-            if _SPELT_MARK.search(text):
-                yield from _spelt_handles(text)
+                start = _with_letters_before(text, m.start())
+                end = _with_number_words(text, m.end())
+                if not any(h.start < end and start < h.end for h in spelt):
+                    yield Hit(start, end, SOCIAL_HANDLE, 0.6)
+            yield from spelt
 
 
 # A letter said on its own before a handle said aloud ("t b underscore 98"); not "a" or
@@ -1027,9 +1060,14 @@ def _with_letters_before(text: str, start: int) -> int:
 
 
 def _with_number_words(text: str, end: int) -> int:
-    """The end of a handle said aloud, with the number words said after its last part
-    ("... ss fourteen", "... x zero nine")."""
-    while (tail := _SPOKEN_TAIL.match(text, end)) and number_value(tail.group("word")) is not None:
+    """The end of a handle said aloud, with the number words ("oh" too) and single letters
+    (not "a" or "I") said after its last part ("... ss fourteen", "... x zero nine", "...,
+    x")."""
+    while tail := _SPOKEN_TAIL.match(text, end):
+        word = tail.group("word")
+        letter = len(word) == 1 and word.lower() not in ("a", "i")
+        if not letter and word.lower() != "oh" and number_value(word) is None:
+            break
         end = tail.end()
     return end
 

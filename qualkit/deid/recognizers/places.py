@@ -97,6 +97,8 @@ _STREET_LOWER = re.compile(
     rf"\b(?P<name>{_LOWER_NAME})[ ]+(?P<suffix>{_STREET_SUFFIX}|{_BUILDING_SUFFIX})\b(?!['’]?\w)"
 )
 _LOWER_UNAMBIGUOUS = frozenset(LOWER_STREET_SUFFIXES)
+# An object after a street's kind in lower case, which makes it a verb ("drive the bus").
+_OBJECT_AFTER = re.compile(r"(?i)[ ]+(?:the|a|an|my|your|his|her|our|their|me|him|us|them|it)\b")
 _PLACE_PREPOSITION = re.compile(r"(?i)\b(?:on|off|along|down|up|in|at|near|by|from)[ ]+$")
 _NOT_STREET_NAMES = frozenset(
     [
@@ -166,10 +168,14 @@ _UNIT_IN_PLACE = re.compile(
     rf"(?:(?i:the)[ ]+)?(?P<name>(?:{CAP}|{_LOWER_NAME})(?:[ ]+(?:{CAP}|{_LOWER_NAME}"
     r"|y|yr|of|on)){0,4})"
 )
-# A road by its number after a preposition: "a lay-by on the A6", "on the m62".
+# A road by its number after "the" ("a lay-by on the A6", "on the m62", "where we are, the
+# M11") or before a word for a road ("the A56 road"); not a size of paper or a form ("the
+# A4 paper", "the A1 form").
 _ROAD_NUMBER = re.compile(
-    r"(?<=\b(?i:on|off|along|down|up|by|near|from|onto|via|past|under|over|across|to)"
-    r"[ ]+(?i:the)[ ]+)(?:[AM]|[am](?=\d+\b))\d{1,4}(?:\(M\))?\b(?![.,:/]\d)"
+    r"(?<=\b(?i:the)[ ]+)(?:[AM]|[am](?=\d+\b))\d{1,4}(?:\(M\))?\b(?![.,:/]\d)"
+    r"(?![ ]+(?i:paper|sheet|sheets|size|envelope|leaflet|leaflets|poster|page|pages|form"
+    r"|forms|grade|grades|level|levels)\b)"
+    r"|(?<![\p{L}\p{N}])[AM]\d{1,4}(?:\(M\))?(?=[ ]+(?i:road|motorway|junction|slip[ ]+road)\b)"
 )
 # A house number after the street: "Samphire Close, number nine".
 _NUMBER_AFTER = re.compile(
@@ -255,6 +261,8 @@ class StreetRecognizer(_PlaceBase):
 
     def _find(self, text: str) -> Iterator[Hit]:
         for m in _STREET_CAP.finditer(text):
+            if m.group("suffix").islower() and _OBJECT_AFTER.match(text, m.end("suffix")):
+                continue  # a verb with its object: "Mi drive the bus", "we walk it"
             name_start = self.name_start(text, m.start("name"), m.end("name"))
             if name_start is None:
                 continue

@@ -376,7 +376,8 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
 
 # One piece of a reference read out: a word, or digits with any "/" between them ("0412/77").
 _REFERENCE_PIECE = re.compile(r"(?<![\w'’/])(?:\d+(?:/\d+)*|\p{L}+)(?![\w'’/])")
-_REFERENCE_GAP = re.compile(r"[ ,\-]{1,3}")
+# Between two pieces: a space, comma or hyphen, or a pause ("four, four... one").
+_REFERENCE_GAP = re.compile(r"[ ,\-]{1,3}|[ ]?(?:\.{2,3}|…)[ ]?")
 _REFERENCE_SPLITS = frozenset({"slash", "stroke", "oblique", "dash"})
 
 
@@ -397,18 +398,31 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
     MAX_DIGITS: ClassVar[int] = 14
 
     def find(self, text: str) -> Iterator[Hit]:
+        found = [c for run in self._runs(text) for c in self._references(text, run)]
+        # A reference read back needs no word before it ("He's saying H-four..."), with or
+        # without the part after its "slash".
+        given = {digits for _, digits, introduced in found if introduced}
+        for hit, digits, introduced in found:
+            if introduced or any(digits.startswith(g) or g.startswith(digits) for g in given):
+                yield hit
+
+    @staticmethod
+    def _runs(text: str) -> Iterator[list[re.Match[str]]]:
         run: list[re.Match[str]] = []
         for m in _REFERENCE_PIECE.finditer(text):
             kind = _reference_piece_kind(m.group(0))
             joined = bool(run) and _REFERENCE_GAP.fullmatch(text, run[-1].end(), m.start())
             if run and (kind is None or not joined):
-                yield from self._references(text, run)
+                yield run
                 run = []
             if kind is not None:
                 run.append(m)
-        yield from self._references(text, run)
+        if run:
+            yield run
 
-    def _references(self, text: str, run: list[re.Match[str]]) -> Iterator[Hit]:
+    def _references(self, text: str, run: list[re.Match[str]]) -> Iterator[tuple[Hit, str, bool]]:
+        """Each reference in a run: its hit, its digits, and whether a word that introduces
+        a reference comes before it."""
         kinds = [_reference_piece_kind(m.group(0)) for m in run]
         i = 0
         while i < len(run):
@@ -424,9 +438,9 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
                 k += 1
             while k > j and kinds[k - 1] == "split":
                 k -= 1
-            hit = self._hit(text, run[i:j], run[j:k], letters)
-            if hit is not None:
-                yield hit
+            found = self._hit(text, run[i:j], run[j:k], letters)
+            if found is not None:
+                yield found
                 i = k
             else:
                 i += 1
@@ -437,7 +451,7 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
         letters: list[re.Match[str]],
         numbers: list[re.Match[str]],
         n_letters: int,
-    ) -> Hit | None:
+    ) -> tuple[Hit, str, bool] | None:
         if not numbers or n_letters > 3:
             return None
         first = letters[0]
@@ -458,9 +472,8 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
         if not self.MIN_DIGITS <= len(digits) <= self.MAX_DIGITS:
             return None
         start, end = first.start(), numbers[-1].end()
-        if not _CASE_CONTEXT.search(text, max(0, start - CASE_CONTEXT_CHARS), start):
-            return None
-        return Hit(start, end, CASE_REFERENCE, self.SCORE)
+        introduced = bool(_CASE_CONTEXT.search(text, max(0, start - CASE_CONTEXT_CHARS), start))
+        return Hit(start, end, CASE_REFERENCE, self.SCORE), digits, introduced
 
 
 def _reference_piece_kind(word: str) -> str | None:
