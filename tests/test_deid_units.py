@@ -2228,3 +2228,61 @@ def test_a_year_given_as_the_answer_to_when() -> None:
     text = "[00:04:50] Speaker 1\nSo when did you come over?\n\n[00:04:56] Speaker 2\n2011. Me."
     assert _found(rec, text) == ["2011"]
     assert _found(rec, "When did you come over? I paid them, 2011 quid.") == []
+
+
+def test_initials_with_full_stops_are_a_person() -> None:
+    from qualkit.deid.recognizers.names import InitialsRecognizer
+
+    rec = InitialsRecognizer()
+    text = "I should say D.H. rather than Darren. We had a man, J.T., and a woman, A.B.C."
+    assert _found(rec, text) == ["D.H.", "J.T.", "A.B.C."]
+    assert _found(rec, "She came to the U.K. at 9 A.M. with a G.P. letter, P.S. call.") == []
+
+
+def test_a_name_with_a_word_of_respect_after_it() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import KinshipNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = KinshipNameRecognizer(
+        RecognizerContext(lexicon=Lexicon(others=["thank", "you", "later", "the"]))
+    )
+    text = "Thank you, paaji. Rajan paaji, you are good man. And Hari dai is there."
+    assert _found(rec, text) == ["Rajan", "Hari"]
+    assert _found(rec, "Thank you ji. The Gurdwara sahib. Later bhai.") == []
+
+
+def test_an_airport_terminal_and_a_name_on_an_app() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.numbers import SocialHandleRecognizer
+    from qualkit.deid.recognizers.places import StreetRecognizer
+    from qualkit.deid.words import Lexicon
+
+    street = StreetRecognizer(RecognizerContext(lexicon=Lexicon()))
+    text = "Sometime Terminal 2, downstairs. Sleeping in terminal four. The terminal was cold."
+    assert _found(street, text) == ["Terminal 2", "terminal four"]
+    rec = SocialHandleRecognizer()
+    assert _found(rec, "and I'm on discord as kaimoth if you wanna play") == ["kaimoth"]
+    assert _found(rec, "I'm on insta as well, and on snap as much as I can") == []
+
+
+def test_a_word_written_in_lower_case_again_and_again_is_not_spread() -> None:
+    from qualkit.deid.propagation import LOWER_WORD_USES, Propagator
+    from qualkit.deid.spans import Detection
+    from qualkit.deid.words import Lexicon
+
+    filler = "I said so. I know. I went. I came back. It was cold. We sat. He left. "
+
+    def spread(text: str) -> list[str]:
+        seed = Detection(text.index("Da "), text.index("Da ") + 2, "PERSON", 0.8, "X")
+        prop = Propagator(Lexicon())
+        return [text[d.start : d.end] for d in prop.mentions(text, prop.terms_from(text, [seed]))]
+
+    # Written in lower case again and again, never with a capital inside a sentence: a word.
+    text = "Da signal's bad. I'm in da car at da end o da pier, da boat, da sea. " + filler
+    assert text.count(" da ") >= LOWER_WORD_USES and "da" not in spread(text)
+    # With a capital inside a sentence once ("I met Da"), it is a name, spread everywhere.
+    assert spread(text + "I met Da there.").count("da") == 5
+    # Written in lower case less often than that, it is spread.
+    text = "Da signal's bad. I'm in da car. " + filler
+    assert LOWER_WORD_USES > 1 and spread(text).count("da") == 1

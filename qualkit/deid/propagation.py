@@ -8,6 +8,7 @@ sentence, so "I live in hope" stays.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,9 @@ THE_NAMED = "TheCapitalised"
 # In a text typed in lower case, names are detected with less certainty; a detection with
 # this share of the usual least score is spread to the other mentions.
 LOWER_CASE_SCORE_SHARE = 0.5
+# In a transcript with capitals, a value written in lower case this often and never with a
+# capital inside a sentence is a word of the speaker's, and is not spread to those mentions.
+LOWER_WORD_USES = 5
 _GENERIC = (
     {w for s in (STREET_SUFFIXES, BUILDING_SUFFIXES, ESTATE_WORDS, ORG_SUFFIXES) for w in s}
     | set(ORG_PREFIXES)
@@ -260,7 +264,8 @@ class Propagator:
         # A value found only in transcripts typed in lower case, in a transcript with
         # capitals where it is never capitalised inside a sentence, is there a word of the
         # speaker's, not the name: "oan", "aff", "vallies" in Scots speech.
-        cased = bool(from_lower_case) and bool(insensitive) and typed_with_capitals(text)
+        with_capitals = bool(insensitive) and typed_with_capitals(text)
+        cased = bool(from_lower_case) and with_capitals
         for table, flags in ((insensitive, re.IGNORECASE), (sensitive, 0)):
             if not table:
                 continue
@@ -280,6 +285,7 @@ class Propagator:
                 if not key.islower() and not at_sentence_start(text, m.start()):
                     named.add(key.casefold())
                 found.append((m, key, etype))
+            lower_uses = Counter(key for _, key, _ in found if key.islower())
             for m, key, etype in found:
                 if (
                     flags
@@ -289,6 +295,17 @@ class Propagator:
                     and key in from_lower_case
                     and _WORD.fullmatch(key)
                 ):
+                    continue
+                if (
+                    flags
+                    and key.islower()
+                    and key not in named
+                    and lower_uses[key] >= LOWER_WORD_USES
+                    and with_capitals
+                ):
+                    # Written in lower case again and again, and never with a capital
+                    # inside a sentence, in a transcript with capitals: a word of the
+                    # speaker's ("da" in Shetland speech, "mi" in patois), not the name.
                     continue
                 if (
                     flags == 0

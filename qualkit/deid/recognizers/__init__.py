@@ -19,6 +19,7 @@ from qualkit.deid.recognizers.contact import (
 from qualkit.deid.recognizers.names import (
     AppositiveNameRecognizer,
     DenyListRecognizer,
+    InitialsRecognizer,
     IntroducedNameRecognizer,
     KinshipNameRecognizer,
     LowercaseNameRecognizer,
@@ -141,6 +142,7 @@ for _cls in (
     AppositiveNameRecognizer,
     VocativeRecognizer,
     SignOffRecognizer,
+    InitialsRecognizer,
     WorkplaceRecognizer,
     GlossedNameRecognizer,
     LowercaseNameRecognizer,

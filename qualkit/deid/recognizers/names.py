@@ -102,6 +102,13 @@ _KIN_THEN_NAME = re.compile(
     rf"(?:(?:{compile_words(KINSHIP_MODIFIERS)})[ \-]+){{0,2}}"
     rf"(?:{compile_words(_KIN_WORDS)}))[.:][ ]+(?P<name>\p{{Lu}}\p{{Ll}}+)(?=[.,!?])"
 )
+# "Rajan paaji", "Hari dai", "Surinder ji": a first name with the word of respect or kinship
+# said after it in South Asian languages.
+_NAME_THEN_RESPECT = re.compile(
+    r"(?<![\p{L}'’\-])(?<!\b(?i:the|a|an)[ ]+)(?P<name>\p{Lu}\p{Ll}+)[ ]+"
+    r"(?:ji|paaji|paji|praji|veerji|bhenji|bhai|bhaiya|bhaji|didi|dai|apa|apu|baji|sahib|saab)"
+    r"(?![\p{L}'’\-])"
+)
 # A lower-case word after a kinship word that is this common a first name in Great Britain
 # and no everyday word is the name ("my mate jordan", "me mate jordans", possessive).
 KIN_NAME_RANK = 1000
@@ -293,15 +300,16 @@ class KinshipNameRecognizer(QualkitRecognizer):
                 if len(words) == 2 and words[1].lower() in STOP_WORDS:
                     end = start + len(words[0])
                 yield Hit(start, end, PERSON, self.SCORE)
-        for m in _KIN_THEN_NAME.finditer(text):
-            name = m.group("name")
-            low = name.lower()
-            if low in NON_NAME_CAPS or low in _NOT_NAMES_AFTER_KIN or low in STOP_WORDS:
-                continue
-            if self.ctx.lexicon.is_common(low):
-                continue
-            if not self.ctx.lexicon.is_known(low) or self.ctx.gazetteer.get(low).first_best:
-                yield Hit(m.start("name"), m.end("name"), PERSON, self.SCORE)
+        for pattern in (_KIN_THEN_NAME, _NAME_THEN_RESPECT):
+            for m in pattern.finditer(text):
+                name = m.group("name")
+                low = name.lower()
+                if low in NON_NAME_CAPS or low in _NOT_NAMES_AFTER_KIN or low in STOP_WORDS:
+                    continue
+                if self.ctx.lexicon.is_common(low):
+                    continue
+                if not self.ctx.lexicon.is_known(low) or self.ctx.gazetteer.get(low).first_best:
+                    yield Hit(m.start("name"), m.end("name"), PERSON, self.SCORE)
 
     def _lower_first_name(self, word: str) -> bool:
         """A common British first name that is no everyday word, or its plural or
@@ -577,6 +585,34 @@ class SignOffRecognizer(QualkitRecognizer):
         if word.islower() and self.ctx.lexicon.is_known(low):
             return
         yield Hit(m.start("name"), m.end("name"), PERSON, self.SCORE)
+
+
+# A person's initials with full stops ("D.H. took voluntary redundancy", "we had a man,
+# J.T."), not the initials of a country, a time or an abbreviation.
+_INITIALS = re.compile(
+    r"(?<![\p{L}\p{N}.])(?P<i>\p{Lu}\.\p{Lu}\.(?:\p{Lu}\.)?)(?![\p{L}\p{N}]|\.\p{L})"
+)
+_NOT_INITIALS = frozenset(
+    {
+        "U.K.", "U.S.", "U.S.A.", "E.U.", "U.N.", "A.M.", "P.M.", "P.S.", "N.B.", "I.D.",
+        "G.P.", "A.D.", "B.C.", "R.I.P.", "D.I.Y.", "T.V.", "P.E.", "R.E.", "A.A.", "N.A.",
+        "A.S.B.O.", "O.K.", "Q.C.", "M.P.", "P.C.", "D.C.", "D.S.", "D.I.", "C.V.",
+    }
+)  # fmt: skip
+
+
+class InitialsRecognizer(QualkitRecognizer):
+    """A person's initials written with full stops ("D.H.", "J.T."), as a report or a
+    practitioner writes a client to hide the name: they still point at one person."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
+    RANK: ClassVar[int] = 30
+    SCORE: ClassVar[float] = 0.6
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _INITIALS.finditer(text):
+            if m.group("i") not in _NOT_INITIALS:
+                yield Hit(m.start("i"), m.end("i"), PERSON, self.SCORE)
 
 
 class VocativeRecognizer(QualkitRecognizer):

@@ -9,6 +9,7 @@ from importlib.metadata import version
 from typing import ClassVar
 
 import regex as re
+from spacy.lang.en.stop_words import STOP_WORDS
 from text_to_num import alpha2digit
 
 from qualkit.deid.gazetteer import cache_dir
@@ -282,7 +283,9 @@ _OF_BEFORE = re.compile(r"(?i)\bof[ ]+$")
 _AGE_RANGE = re.compile(
     r"(?i)\b(?:(?:from|fae|frae)(?:[ ]+(?:the[ ]+)?age(?:[ ]+of)?)?"
     r"|between[ ]+the[ ]+ages[ ]+of)[ ]+"
-    rf"(?P<a>{_NUM})[ ]+(?:to|tae|till|until|and)[ ]+(?P<b>{_NUM})\b"
+    rf"(?P<a>{_NUM})[ ]+(?:to|tae|till|until|and)[ ]+"
+    r"(?:(?:just[ ]+)?(?:gone|turned|about|nearly|over)[ ]+)?"
+    rf"(?P<b>{_NUM})\b"
     r"(?![ ]*(?:o['’]clock|am\b|pm\b|a\.m|p\.m|minutes?|hours?|mins?|quid|pounds?|"
     r"grand|percent|%|miles?|times|people|of[ ]+us|weeks?|months?|days?))"
 )
@@ -1002,6 +1005,13 @@ _APP_NAMED = re.compile(
     r"telegram|whatsapp|grindr|tinder|hinge|bumble|sniffies)\b"
 )
 
+# "I'm on discord as kaimoth": the name someone goes by on an app.
+_APP_AS_HANDLE = re.compile(
+    r"(?i)\b(?:on|in)[ ]+(?:the[ ]+)?"
+    + _APP_NAMED.pattern.removeprefix("(?i)")
+    + r"[ ]+as[ ]+@?(?P<handle>[\p{L}\p{N}_.]*[\p{L}\p{N}_])"
+)
+
 
 class SocialHandleRecognizer(QualkitRecognizer):
     """Social-media handles such as @name_123, a handle given after the app's name, written
@@ -1027,6 +1037,10 @@ class SocialHandleRecognizer(QualkitRecognizer):
         for m in _HANDLE.finditer(text):
             yield Hit(m.start(), m.end(), SOCIAL_HANDLE, self.SCORE)
         given: set[tuple[int, int]] = set()
+        for m in _APP_AS_HANDLE.finditer(text):
+            if m.group("handle").lower() not in STOP_WORDS:
+                given.add(m.span("handle"))
+                yield Hit(m.start("handle"), m.end("handle"), SOCIAL_HANDLE, 0.7)
         for m in _APP_HANDLE.finditer(text):
             end = m.end("handle")
             if " dot " in m.group("handle") or " underscore " in m.group("handle"):

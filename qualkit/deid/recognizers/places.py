@@ -177,6 +177,10 @@ _ROAD_NUMBER = re.compile(
     r"|forms|grade|grades|level|levels)\b)"
     r"|(?<![\p{L}\p{N}])[AM]\d{1,4}(?:\(M\))?(?=[ ]+(?i:road|motorway|junction|slip[ ]+road)\b)"
 )
+# An airport's terminal, where someone sleeps: "Terminal 4", "terminal two".
+_TERMINAL = re.compile(
+    r"\b(?:Terminal|terminal)[ ]+(?:[1-9]|one|two|three|four|five)(?![\p{L}\p{N}])"
+)
 # A house number after the street: "Samphire Close, number nine".
 _NUMBER_AFTER = re.compile(
     rf",?[ ]+(?i:number|no\.?)[ ]+(?:\d{{1,4}}[A-Za-z]?\b|(?i:{_SAID_NUMBER})\b)"
@@ -284,8 +288,9 @@ class StreetRecognizer(_PlaceBase):
                 yield Hit(m.start(), m.end(), STREET_ADDRESS, 0.8)
         yield from self._prefixed(text)
         yield from self._units(text)
-        for m in _ROAD_NUMBER.finditer(text):
-            yield Hit(m.start(), m.end(), LOCATION, 0.7)
+        for pattern in (_ROAD_NUMBER, _TERMINAL):
+            for m in pattern.finditer(text):
+                yield Hit(m.start(), m.end(), LOCATION, 0.7)
         for m in _STREET_LOWER.finditer(text, overlapped=True):
             start = self.lower_name_start(text, m.start("name"), m.group("name"))
             if start is None:
