@@ -261,11 +261,7 @@ class Propagator:
             target = sensitive if term.exact_case else insensitive
             key = term.text if term.exact_case else term.text.casefold()
             target.setdefault(key, term.type)
-        # A value found only in transcripts typed in lower case, in a transcript with
-        # capitals where it is never capitalised inside a sentence, is there a word of the
-        # speaker's, not the name: "oan", "aff", "vallies" in Scots speech.
         with_capitals = bool(insensitive) and typed_with_capitals(text)
-        cased = bool(from_lower_case) and with_capitals
         for table, flags in ((insensitive, re.IGNORECASE), (sensitive, 0)):
             if not table:
                 continue
@@ -289,23 +285,10 @@ class Propagator:
             for m, key, etype in found:
                 if (
                     flags
-                    and cased
-                    and key.islower()
-                    and key not in named
-                    and key in from_lower_case
-                    and _WORD.fullmatch(key)
-                ):
-                    continue
-                if (
-                    flags
-                    and key.islower()
-                    and key not in named
-                    and lower_uses[key] >= LOWER_WORD_USES
                     and with_capitals
+                    and key not in named
+                    and _speakers_word(key, lower_uses[key], from_lower_case)
                 ):
-                    # Written in lower case again and again, and never with a capital
-                    # inside a sentence, in a transcript with capitals: a word of the
-                    # speaker's ("da" in Shetland speech, "mi" in patois), not the name.
                     continue
                 if (
                     flags == 0
@@ -400,6 +383,18 @@ _ORDINARY_BEFORE = re.compile(
     r"(?i)(?<![\p{L}'’])(?:a|an|the|my|your|his|our|their|its|this|some|any|no|every|i|"
     r"you|we|they|he|she|to|will|would|can|could|should|might|must|there['’]s)[ ]+$"
 )
+
+
+def _speakers_word(key: str, lower_uses: int, from_lower_case: Collection[str]) -> bool:
+    """Whether a value written ``key`` in a transcript with capitals, and never capitalised
+    inside a sentence there, is a word of the speaker's rather than the name: found only
+    in transcripts typed in lower case ("oan", "aff", "vallies" in Scots speech), or
+    written in lower case again and again ("da" in Shetland speech, "mi" in patois)."""
+    if not key.islower():
+        return False
+    if key in from_lower_case and _WORD.fullmatch(key):
+        return True
+    return lower_uses >= LOWER_WORD_USES
 
 
 def _respelt(text: str, terms: Iterable[Term]) -> list[Detection]:
