@@ -960,6 +960,14 @@ def test_the_age_of_a_detected_person() -> None:
     dets.append(Detection(at, at + 7, "PERSON", 0.9, "X"))
     ages = [text[d.start : d.end] for d in _ages_of_people(text, dets) if d.type == "AGE"]
     assert ages == ["seven", "nine", "six"]
+    # A person and a number in a list of ages.
+    text = "Hala is eleven, Omar seven, and Lina is three. Sami, Omar seven times."
+    spans = [("eleven", "AGE"), ("Omar", "PERSON"), ("three", "AGE")]
+    dets = [Detection(text.index(n), text.index(n) + len(n), kind, 0.8, "X") for n, kind in spans]
+    at = text.rindex("Omar")
+    dets.append(Detection(at, at + 4, "PERSON", 0.9, "X"))
+    ages = [text[d.start : d.end] for d in _ages_of_people(text, dets) if d.type == "AGE"]
+    assert ages == ["eleven", "seven", "three"]
     # A number set off by a comma after a person, ending the clause.
     text = "And the little one, Ionut, four. And Dean, two of them came. Numb, first. Cara, 3."
     dets = [
@@ -1012,6 +1020,8 @@ def test_language_names_that_are_no_british_name() -> None:
     )
     names = gazetteer.language_names()
     assert {"Tigrinya", "Slovak", "Pushto", "Polish", "Kurdish"} <= set(names)
+    # The English names CLDR gives the languages too ("[speaks Pashto]").
+    assert {"Pashto", "Dari", "Punjabi"} <= set(names)
     assert "French" not in names and "Shona" not in names
     assert Gazetteer().language_names() == []
 
@@ -1397,6 +1407,17 @@ def test_words_of_an_interpreted_language_are_told_by_their_stop_words() -> None
     assert {"Elle", "dit", "merci", "Merci"} <= words
     # Names stay names, and English stays English.
     assert not words & {"Grâce", "Exaucé", "Solange", "Middlesbrough", "She", "house"}
+    # A name that is also a word of the language ("merveille") is a name where it is
+    # capitalised after a comma, or opens a clause of English words.
+    shared = (
+        text + "\nParticipant: Oui, c'est une merveille.\n"
+        "Interpreter: The little girl, Merveille, is seven. The children were crying, "
+        "Merveille was sick on the boat."
+    )
+    english_words = "she says the house is shared here in little girl seven children were"
+    more = Lexicon(others=[*english_words.split(), "crying", "was", "sick", "on", "boat"])
+    words = {shared[s:e] for s, e in other_language_words(shared, more.is_known)}
+    assert "merveille" in words and "Merveille" not in words
     # Without its language, or typed in lower case, nothing is taken.
     assert other_language_words(text, english.is_known, ("cy", "ga", "gd")) == []
     assert other_language_words("she says. " * 5 + text.lower(), english.is_known) == []
@@ -2286,3 +2307,72 @@ def test_a_word_written_in_lower_case_again_and_again_is_not_spread() -> None:
     # Written in lower case less often than that, it is spread.
     text = "Da signal's bad. I'm in da car. " + filler
     assert LOWER_WORD_USES > 1 and spread(text).count("da") == 1
+
+
+def test_names_as_markdown_speaker_labels() -> None:
+    from qualkit.importers.labels import name_label_spans
+
+    text = "**Interviewer:** Hello.\n\n**Pauline:** Fine, love.\n\n__Gemma__: Yeah.\n"
+    assert [label for _, _, label in name_label_spans(text)] == ["Interviewer", "Pauline", "Gemma"]
+
+
+def test_laughter_typed_out_is_no_name() -> None:
+    from qualkit.deid.analyzer import _LAUGHTER
+
+    assert all(_LAUGHTER.fullmatch(w) for w in ["haha", "Hahaha", "hehe", "lol", "lmao", "ahaha"])
+    assert not any(_LAUGHTER.fullmatch(w) for w in ["Hana", "Hal", "Ha", "Lola", "Hehir", "Lol"])
+
+
+def test_more_ages_and_a_year_cut_short() -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer, CalendarDateRecognizer
+
+    rec = AgeRecognizer()
+    text = "a fifty-nine-year-auld fisherman. Mr Petrie, he's in his late 50s. A baby of 8 month."
+    assert _found(rec, text) == ["fifty-nine", "late 50s", "8 month"]
+    assert _found(rec, "A course of six weeks. In the 80s we had work.") == []
+    text = "Je m'appelle Bénédicte, j'ai trente-six ans. Ici j'ai Exaucé, onze ans."
+    assert _found(rec, text) == ["trente-six", "onze"]
+    assert _found(rec, "Depuis, trois ans ici. Bon, trois ans.") == []
+    dates = CalendarDateRecognizer()
+    text = "a slip in the summer of '23, back in '09, since 'ninety."
+    assert sorted(set(_found(dates, text))) == ["'09", "'ninety", "summer of '23"]
+    assert _found(dates, "He said 'no' and 'fifty' of them.") == []
+
+
+def test_handles_written_with_digits_for_letters() -> None:
+    from qualkit.deid.recognizers.numbers import SocialHandleRecognizer
+
+    rec = SocialHandleRecognizer()
+    text = "on discord there's kr4kenz and n1ghtowl_tj. my snap is t. reese underscore 05 ok"
+    assert sorted(_found(rec, text)) == ["kr4kenz", "n1ghtowl_tj", "t. reese underscore 05"]
+    text = "on discord we play on my ps5, mp3s, covid19, g4s, the m25, sw1a."
+    assert _found(rec, text) == []
+
+
+def test_a_letter_someone_is_called_by_and_a_nickname_with_the() -> None:
+    from qualkit.deid.recognizers.names import InitialsRecognizer, NicknameRecognizer
+
+    rec = InitialsRecognizer()
+    text = "I had a woman, I'll call her S., she was referred. known as K to everyone."
+    assert _found(rec, text) == ["S.", "K"]
+    assert _found(rec, "They called him A and E. We called A&E. I'll call her A lot.") == []
+    nick = NicknameRecognizer()
+    text = "one guy we call him the professor because he reads. they called me grandad."
+    assert _found(nick, text) == ["professor"]
+
+
+def test_an_extension_right_after_its_number() -> None:
+    from qualkit.deid.recognizers.uk import UkPhoneRecognizer
+
+    rec = UkPhoneRecognizer()
+    text = "my desk phone is 01632 960 471, extension 206, or Kerry on extension 2417."
+    assert _found(rec, text) == ["01632 960 471", "extension 206", "2417"]
+
+
+def test_a_place_of_worship_named_in_its_own_language() -> None:
+    from qualkit.deid.recognizers.organisations import KindFirstOrganisationRecognizer
+
+    rec = KindFirstOrganisationRecognizer()
+    text = "in Southampton, Église La Source de Vie. He goes to the Masjid al-Noor on Fridays."
+    assert _found(rec, text) == ["Église La Source de Vie", "Masjid al-Noor"]
+    assert _found(rec, "The Gurdwara gave food. the iglesia Cristiana was shut.") == []

@@ -175,6 +175,7 @@ _FILLER = frozenset(
         "my",
         "our",
         "s",
+        "à",
     ]
 )
 # A law of the land: "the Modern Slavery Act", "Housing (Wales) Act 2014".
@@ -183,6 +184,8 @@ _LAW = re.compile(
     r"|of|and|for|\(\p{Lu}\p{L}+\))){0,6} Act(?: (?:19|20)\d\d)?"
 )
 _ALLOW_WORD = re.compile(r"[\p{L}\p{N}]+(?:[-'’]\p{L}+)*")
+# Laughter typed out names no one ("haha", "hehehe", "lol", "lmao"); "Lol" is a nickname.
+_LAUGHTER = re.compile(r"(?i:a?(?:h[aeiu]){2,}h?|lmf?a+o+|rofl)|lo+l+|LO+L+")
 # Lower-case words that, after an allowed name, make no new name of it.
 _GENERIC_PLACE_WORDS = (
     frozenset(BUILDING_SUFFIXES) | frozenset(ORG_SUFFIXES) | frozenset({"office", "offices"})
@@ -1356,6 +1359,8 @@ class Detector:
         a law, only allow-listed terms, medicines and filler words, or an allow-listed name
         with a generic word for a place after it ("a Home Office house")."""
         surface = surface[: strip_possessive(surface, 0, len(surface))]
+        if len(surface.rstrip(".")) == 1:
+            return False  # an initial ("S."), not the filler "s"
         if _LAW.fullmatch(" ".join(surface.split())):
             return True
         # The county around one of the study's own areas ("county Armagh"), or named
@@ -1367,7 +1372,11 @@ class Detector:
         if shire.endswith("shire") and shire.removesuffix("shire") in self._study_areas:
             return True
         rest = self._allow_re.sub(" ", surface) if self._allow_re is not None else surface
-        words = [w for w in _ALLOW_WORD.findall(rest) if w.lower() not in _FILLER]
+        words = [
+            w
+            for w in _ALLOW_WORD.findall(rest)
+            if w.lower() not in _FILLER and not _LAUGHTER.fullmatch(w)
+        ]
         some_allowed = rest != surface or any(w.casefold() in self._allow_words for w in words)
         words = [w for w in words if w.casefold() not in self._allow_words]
         leftover = [w for w in words if not is_medicine(w)]
@@ -1538,11 +1547,17 @@ _AGE_OF_PERSON = re.compile(
 _AGE_SET_OFF = re.compile(rf"(?i),[ ]+{_AGE_NUMBER}(?=[ ]*(?:[.,;:!?)]|and\b|$))", re.MULTILINE)
 
 
+# "Hala is eleven, Omar seven, and Lina is three": a person and a number in a list of ages.
+_AGE_IN_LIST = re.compile(rf"(?i)[ ]+{_AGE_NUMBER}(?=[ ]*(?:[.,;]|and\b))")
+_LIST_COMMA = re.compile(r"[ ]*,[ ]+(?:and[ ]+)?$")
+
+
 def _ages_of_people(text: str, detections: list[Detection]) -> list[Detection]:
     """A number said as what a detected person is ("aoife's eleven now and tiernan's
-    seven", "Jack and Tyler, they're nine and six", "Ionut, four.") is their age. A name
-    detected once as a person is a person at every mention."""
+    seven", "Jack and Tyler, they're nine and six", "Ionut, four.", "Hala is eleven, Omar
+    seven") is their age. A name detected once as a person is a person at every mention."""
     taken = [(d.start, d.end) for d in detections]
+    age_ends = {d.end for d in detections if d.type == AGE}
     people = {canonical(PERSON, text[d.start : d.end]) for d in detections if d.type == PERSON}
     extra: list[Detection] = []
     for det in detections:
@@ -1552,6 +1567,10 @@ def _ages_of_people(text: str, detections: list[Detection]) -> list[Detection]:
             m = _AGE_SET_OFF.match(text, det.end)
             if m is not None and m.group("num").lower().endswith(("st", "nd", "rd", "th")):
                 m = None  # "Numb, first.": an order, not an age
+        if m is None and det.type == PERSON:
+            comma = _LIST_COMMA.search(text, max(0, det.start - 8), det.start)
+            if comma is not None and comma.start() in age_ends:
+                m = _AGE_IN_LIST.match(text, det.end)
         if m is None:
             continue
         for group in ("num", "num2"):

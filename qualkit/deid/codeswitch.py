@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 
-from qualkit.deid.textutil import typed_in_lower_case
+from qualkit.deid.textutil import at_sentence_start, typed_in_lower_case
 
 #: Languages of the UK and Ireland that speakers switch into inside an English transcript
 #: (ISO 639-1), told by their dictionaries.
@@ -157,11 +157,18 @@ def _words_of(
     text: str, langs: set[str], vocabulary: set[str], is_english: Callable[[str], bool]
 ) -> Iterator[tuple[int, int]]:
     """Words outside the clauses found that are the found languages' own: their stop
-    words, and the lower-case words of their clauses, in lower case or opening a clause."""
+    words, and the lower-case words of their clauses, in lower case or opening a clause.
+    A capitalised word alone after a comma, or before words that are all English, is a
+    name the language shares ("the little girl, Merveille, who is seven")."""
     for clause in _CLAUSE.finditer(text):
-        for i, m in enumerate(_WORD.finditer(text, clause.start(), clause.end())):
+        words = list(_WORD.finditer(text, clause.start(), clause.end()))
+        for i, m in enumerate(words):
             word = m.group()
-            if not word.islower() and i > 0:
+            if not word.islower() and (
+                i > 0
+                or (len(words) == 1 and not at_sentence_start(text, m.start()))
+                or (len(words) > 1 and all(is_english(w.group().lower()) for w in words[1:]))
+            ):
                 continue
             low = word.lower()
             if is_english(low):

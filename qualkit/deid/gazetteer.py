@@ -96,18 +96,25 @@ class Gazetteer:
         return frozenset(k.split(" ", 1)[0] for k in keys if " " in k)
 
     def language_names(self) -> list[str]:
-        """The names of the world's major languages (ISO 639-1, from ``pycountry``) that
-        are no common first name or surname in Great Britain: "Tigrinya", "Kurdish",
-        "Pushto", but not "French" or "Shona". None without the gazetteer's data, which
-        tells them apart."""
+        """The names of the world's major languages (ISO 639-1, from ``pycountry``, and
+        the English names CLDR gives them and their variants, from ``babel``) that are no
+        common first name or surname in Great Britain: "Tigrinya", "Kurdish", "Pushto",
+        "Pashto", "Dari", but not "French" or "Shona". None without the gazetteer's data,
+        which tells them apart."""
         if self._table is None and self._path is None:
             return []
         import pycountry
+        from babel import Locale
 
         names = {
             language.name.split(" (")[0]
             for language in pycountry.languages
             if hasattr(language, "alpha_2")
+        }
+        names |= {
+            name.split(" (")[0]
+            for code, name in Locale("en").languages.items()
+            if len(code.split("_")[0]) == 2
         }
         return sorted(n for n in names if not self._british_name(n))
 

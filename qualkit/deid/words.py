@@ -74,6 +74,7 @@ HOUSE_NAME_PLURALS: frozenset[str] = _words("house_name_plurals")
 WARD_KINDS: frozenset[str] = _words("ward_kinds")
 ORG_PREFIXES: tuple[str, ...] = _phrases("org_prefixes")
 WELSH_ORG_KINDS: frozenset[str] = _words("welsh_org_kinds")
+KINDS_FIRST: frozenset[str] = _words("kinds_first_other_languages")
 
 NON_NAME_CAPS: frozenset[str] = _words("non_name_caps")
 

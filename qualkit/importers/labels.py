@@ -137,13 +137,17 @@ def is_int_p_label(label: str) -> bool:
     return bool(_INT_P_RE.match(clean_label(label)))
 
 
-# Labels that may be names, in the layouts transcripts use: "Dave: ...",
+# Labels that may be names, in the layouts transcripts use: "Dave: ...", "**Dave:** ...",
 # "Dave Smith (00:01:02):", otter's "Dave Smith  0:02" on a line of its own, and a name alone
 # on the line after a "[00:03:12]" timestamp. Only letters: "P1" is never a name.
 _NAME_TOKEN = r"[\p{L}][\p{L}'’.\-]*"
 _NAME_LABEL = rf"(?P<label>{_NAME_TOKEN}(?:[ ]{_NAME_TOKEN}){{0,2}})"
+_BOLD = r"(?:\*\*|__)?"
 _NAME_LABEL_PATTERNS = (
-    regex.compile(rf"(?m)^[ \t]*(?:\[{CLOCK}\][ \t]*)?{_NAME_LABEL}[ \t]*(?:\({CLOCK}\))?[ \t]*:"),
+    regex.compile(
+        rf"(?m)^[ \t]*(?:\[{CLOCK}\][ \t]*)?{_BOLD}{_NAME_LABEL}{_BOLD}"
+        rf"[ \t]*(?:\({CLOCK}\))?[ \t]*:"
+    ),
     regex.compile(rf"(?m)^{_NAME_LABEL}[ ]{{2,}}{CLOCK}[ \t]*$"),
     regex.compile(rf"(?m)^[ \t]*\[{CLOCK}\][ \t]*\n[ \t]*{_NAME_LABEL}[ \t]*$"),
 )

@@ -161,13 +161,14 @@ _PERSON_THEY_CALLED = re.compile(
     r"(?i:\b(?:fella|fellow|man|lad|woman|girl|guy|bloke|kid|boy|geezer|lass|lassie|one"
     rf"|someone|somebody)[ ]+(?:that[ ]+|who[ ]+)?{_THEY_CALLED})[ ]+(?P<name>{_NAME_TOKEN})\b"
 )
-# "everyone called him Tel.", "we called him stacks, he ...", "they call me Jojo, or ...":
+# "everyone called him Tel.", "we called him stacks, he ...", "they call me Jojo, or ...",
+# "we call him the professor because ...":
 # what a group calls someone, ending its clause or followed by why, is a name whatever the
 # word ("they called me a liar" does not end there; "call me that" is a function word).
 _GROUP_CALLS = re.compile(
     r"(?i:\b(?:they|we|everyone|everybody|people|folk)[ ]+"
     r"(?:(?:all|just|always|used[ ]+to|would)[ ]+)?(?:calls?|called|calling)[ ]+"
-    r"(?:me|him|her|them|us)[ ]+)"
+    r"(?:me|him|her|them|us)[ ]+(?P<the>the[ ]+)?)"
     r"(?P<name>[\p{L}][\p{L}'’\-]+)"
     r"(?=[ ]*(?:[.,;:!?)\"”]|$)|[ ]+(?i:cos|because|'cause|cause|after|from|for|since)\b)",
     re.MULTILINE,
@@ -601,9 +602,17 @@ _NOT_INITIALS = frozenset(
 )  # fmt: skip
 
 
+# "I'll call her S.", "a lad we'll call J": one letter a practitioner gives a client.
+_CALLED_BY_LETTER = re.compile(
+    r"(?i:\bcall(?:ed|ing)?[ ]+(?:him|her|them)|\bknown[ ]+as)[ ]+"
+    r"(?P<i>\p{Lu}\.|(?![AI]\b)\p{Lu})(?![\p{L}\p{N}&'’]|[ ]*(?:and|&)[ ]*\p{Lu}\b)"
+)
+
+
 class InitialsRecognizer(QualkitRecognizer):
     """A person's initials written with full stops ("D.H.", "J.T."), as a report or a
-    practitioner writes a client to hide the name: they still point at one person."""
+    practitioner writes a client to hide the name, and a letter someone is called by ("I'll
+    call her S."): they still point at one person."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
     RANK: ClassVar[int] = 30
@@ -613,6 +622,8 @@ class InitialsRecognizer(QualkitRecognizer):
         for m in _INITIALS.finditer(text):
             if m.group("i") not in _NOT_INITIALS:
                 yield Hit(m.start("i"), m.end("i"), PERSON, self.SCORE)
+        for m in _CALLED_BY_LETTER.finditer(text):
+            yield Hit(m.start("i"), m.end("i"), PERSON, self.SCORE)
 
 
 class VocativeRecognizer(QualkitRecognizer):
@@ -720,8 +731,10 @@ def _group_calls(text: str) -> Iterator[Hit]:
         low = m.group("name").lower()
         # Not a kinship word or a title ("they called me grandad"), nor what was said of
         # them ("people call us names").
-        if low in STOP_WORDS or low == "names" or low in KIN_AND_TITLES:
+        if low in STOP_WORDS or low == "names":
             continue
+        if low in KIN_AND_TITLES and not m.group("the"):
+            continue  # "they called me grandad", but "we call him the professor"
         # Surer than statistical NER, which may find the same word and have it dropped as
         # a word that is seldom a name ("Tel").
         yield Hit(m.start("name"), m.end("name"), PERSON, 0.9)

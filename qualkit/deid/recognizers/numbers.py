@@ -17,7 +17,7 @@ from qualkit.deid.numwords import number_value, other_language_numbers
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, compile_words
 from qualkit.deid.recognizers.contact import read_back_pattern
 from qualkit.deid.spans import AGE, DATE_TIME, SOCIAL_HANDLE
-from qualkit.deid.textutil import without_accents
+from qualkit.deid.textutil import at_sentence_start, without_accents
 from qualkit.deid.words import MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, UNITS
 from qualkit.files import write_atomically
 
@@ -181,9 +181,10 @@ _AGE_TRIGGERED = re.compile(
     r"(?:[ ]+(?:only|just|about|nearly|almost|like|barely|around|roughly|maybe)){0,2}[ ]+"
     rf"(?P<num>{_NUM}){_UNIT_AFTER}"
 )
-# "34 years old", "a 34-year-old", "sixteen year old".
+# "34 years old", "a 34-year-old", "sixteen year old", the Scots "a fifty-nine-year-auld".
 _AGE_YEARS_OLD = re.compile(
-    rf"(?i)\b(?P<num>{_NUM})(?:[ ]+|-)years?(?:[ ]+|-)olds?\b|\b(?P<num2>{_NUM})(?:-|[ ]+)yo\b"
+    rf"(?i)\b(?P<num>{_NUM})(?:[ ]+|-)years?(?:[ ]+|-)(?:olds?|auld)\b"
+    rf"|\b(?P<num2>{_NUM})(?:-|[ ]+)yo\b"
 )
 # "since I was 12" and "at 16" after a life-event verb.
 _AGE_AT = re.compile(
@@ -218,8 +219,11 @@ _AGE_COMPARED = re.compile(
     r"(?:(?:like|about|around|maybe|only|just)[ ]*,?[ ]*)?"
     rf"(?P<num>{_NUM}){_UNIT_AFTER}{_NOT_CLOCK}(?![ ]*years?\b(?![ \-]+old))"
 )
-# "in her sixties", "in my early twenties", "fifty-something", "thirty-odd years of age".
-_DECADES = r"(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)"
+# "in her sixties", "in my early twenties", "in his late 50s", "fifty-something", "thirty-odd
+# years of age".
+_DECADES = (
+    r"(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|[2-9]0['’]?s)"
+)
 _DECADE_AGE = rf"(?:(?:early|mid|late)[ \-]+)?{_DECADES}\b"
 _AGE_DECADE = re.compile(
     rf"(?i)\b(?:in|till|until|into|by)[ ]+(?P<whose>his|her|their|my|your|our)[ ]+"
@@ -263,6 +267,11 @@ _AGE_MONTHS = re.compile(
     rf"(?P<num>{_NUM}[ ]+(?:(?:months?|weeks?)(?:[ ]+old)?|days?[ ]+old|and[ ]+a[ ]+half))"
     r"(?=[ ]*(?:$|[.,;:!?)\n]|now\b|and\b|then\b|when\b"
     r"|on[ ]+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b))"
+)
+# "a baby of 8 month", "my son of six weeks": a young child's age after "of".
+_CHILD_OF_MONTHS = re.compile(
+    r"(?i)\b(?:baby|babby|babbie|bairn|wean|infant|newborn|toddler|son|daughter|boy|girl)"
+    rf"[ ]+of[ ]+(?P<num>{_NUM}[ ]+(?:months?|weeks?|days?))\b"
 )
 # "how old were you then?" and the answer's first words.
 _HOW_OLD = re.compile(r"(?i)\bhow[ ]+old\b[^?\n]{0,80}\?")
@@ -390,6 +399,8 @@ class AgeRecognizer(QualkitRecognizer):
             subj = m.group("subj")
             if subj is None or _person_subject(subj):
                 yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
+        for m in _CHILD_OF_MONTHS.finditer(text):
+            yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
         yield from _answers_to_how_old(text)
         yield from _ages_by_ordinal_look_or_range(text)
         yield from _first_of_two_ages(text)
@@ -461,7 +472,7 @@ _AGE_WORDS_IN_LANGUAGES = {
         r"años|anos|anyos",
     ),
     "pt": (r"tenho|tens|tem|temos|têm|tinha|tinhas|tinham|fiz|fez|faz|faço", r"anos"),
-    "fr": (r"ai|as|a|avait|avais|avaient|aura|aurai|avoir", r"ans"),
+    "fr": (r"(?:j['’])?ai|as|a|(?:j['’])?avais|avait|avaient|aura|(?:j['’])?aurai|avoir", r"ans"),
     "it": (r"ho|hai|ha|abbiamo|hanno|avevo|aveva|avevano|compiuto", r"anni"),
     "ro": (r"am|ai|are|aveam|avea|aveau|împlinit|implinit", r"(?:de[ ]+)?ani"),
     "pl": (
@@ -471,14 +482,19 @@ _AGE_WORDS_IN_LANGUAGES = {
 }  # fmt: skip
 
 
+_NO_WORD_BEFORE = r"(?<![\p{L}'’\-])"
+_NAME_BEFORE_COMMA = re.compile(r"(?<![\p{L}'’\-])\p{Lu}[\p{L}'’\-]*$")
+
+
 @cache
 def _other_language_age() -> re.Pattern[str]:
     alternatives = []
     for lang, (verbs, years) in _AGE_WORDS_IN_LANGUAGES.items():
         numbers = compile_words(tuple(other_language_numbers((lang,))))
-        verb = rf"(?:{verbs})[ ]+" if verbs else ""
-        alternatives.append(rf"{verb}(?P<{lang}>{numbers})[ ]+(?:{years})(?![\p{{L}}])")
-    return re.compile(r"(?i)(?<![\p{L}'’\-])(?:" + "|".join(alternatives) + ")")
+        # The verb "to have", or a comma after the person ("Exaucé, onze ans").
+        lead = rf"(?:{_NO_WORD_BEFORE}(?:{verbs})[ ]+|,[ ]*)" if verbs else _NO_WORD_BEFORE
+        alternatives.append(rf"{lead}(?P<{lang}>{numbers})[ ]+(?:{years})(?![\p{{L}}])")
+    return re.compile(r"(?i)(?:" + "|".join(alternatives) + ")")
 
 
 # Any of those words for years, to pass quickly over a text that has none.
@@ -495,6 +511,12 @@ def _ages_in_other_languages(text: str) -> Iterator[Hit]:
         return
     for m in _other_language_age().finditer(text):
         lang = next(k for k in _AGE_WORDS_IN_LANGUAGES if m.group(k) is not None)
+        if text.startswith(",", m.start()):
+            # After a comma only an age given beside a name ("Exaucé, onze ans"), not a
+            # length of time ("Depuis, trois ans").
+            name = _NAME_BEFORE_COMMA.search(text, max(0, m.start() - 30), m.start())
+            if name is None or at_sentence_start(text, name.start()):
+                continue
         value = other_language_numbers((lang,)).get(m.group(lang).casefold())
         if value is not None and value <= 110:
             yield Hit(m.start(lang), m.end(lang), AGE, 0.7)
@@ -662,6 +684,13 @@ _SHORT_YEAR = re.compile(
     r"hours|per|percent|%|odd|something|ish))"
 )
 
+# A year cut short with an apostrophe: "the summer of '23", "back in '09", "since 'ninety".
+_APOSTROPHE_YEAR = re.compile(
+    r"(?i)\b(?:(?P<when>(?:(?:early|late|mid)[ \-]+)?(?:spring|summer|autumn|winter)(?:[ ]+of)?"
+    r"|christmas|easter|(?:end|start|beginning|middle)[ ]+of)[ ]+"
+    r"|(?:in|since|back[ ]+in|from|until|till|of|by)[ ]+)"
+    rf"(?P<year>['’](?:\d\d|{_TENS_WORD}(?:[ \-]{_UNITS_WORD})?))(?![\p{{L}}\p{{N}}'’])"
+)
 # A month and a year said short: "June eighty-two", "March 97". The number cannot be a day
 # of the month (above 31), and nothing stands between the two words.
 _MONTH_SHORT_YEAR = re.compile(
@@ -825,6 +854,9 @@ class CalendarDateRecognizer(QualkitRecognizer):
                 yield Hit(m.start(), m.end(), DATE_TIME, 0.86)
         for m in _SHORT_YEAR.finditer(text):
             yield Hit(m.start("year"), m.end("year"), DATE_TIME, 0.86)
+        for m in _APOSTROPHE_YEAR.finditer(text):
+            start = m.start("when") if m.group("when") else m.start("year")
+            yield Hit(start, m.end("year"), DATE_TIME, 0.86)
         for m in _HOLIDAY.finditer(text):
             yield Hit(m.start(), m.end(), DATE_TIME, 0.7)
         for m in _PLAIN_MONTHS.finditer(text):
@@ -981,8 +1013,14 @@ _HANDLE_SHAPE = re.compile(
     r"|(?!(?i:www)\.)"
     r"(?![\p{L}\p{N}_.]*\.(?i:com|org|net|uk|gov|ac|co|nhs|scot|cymru|wales|ie|io|info)\b)"
     r"[\p{L}\p{N}_]+\.[\p{L}\p{N}_]+\.\p{L})"
-    r"(?=[\p{N}_.]*\p{L}{2})"
+    r"(?=[\p{L}\p{N}_.]*?\p{L}{2})"
     r"\p{L}[\p{L}\p{N}_]*(?:[._][\p{L}\p{N}_]+)+(?![\p{L}\p{N}_@/]|\.[\p{L}\p{N}])"
+)
+# A word written with a digit for a letter ("kr4kenz", "n1ghtowl"), with four letters or
+# more, in a transcript that names a social app: a gamer's or user's name.
+_LEET_SHAPE = re.compile(
+    r"(?<![\p{L}\p{N}_.@/:])(?=(?:\p{N}*\p{L}){4})"
+    r"\p{L}+(?:\p{N}+\p{L}+)+\p{N}*(?![\p{L}\p{N}_@/]|\.[\p{L}\p{N}])"
 )
 # A handle said with "underscore" where an app is named, its parts apart or read out one
 # by one: "so jaydz underscore x zero nine?", "Kaydee, underscore, twenty-two, x".
@@ -1048,9 +1086,10 @@ class SocialHandleRecognizer(QualkitRecognizer):
             given.add((m.start("handle"), end))
             yield Hit(m.start("handle"), end, SOCIAL_HANDLE, 0.75)
         if _APP_NAMED.search(text):
-            for m in _HANDLE_SHAPE.finditer(text):
-                if m.span() not in given:
-                    yield Hit(m.start(), m.end(), SOCIAL_HANDLE, 0.6)
+            for pattern in (_HANDLE_SHAPE, _LEET_SHAPE):
+                for m in pattern.finditer(text):
+                    if m.span() not in given:
+                        yield Hit(m.start(), m.end(), SOCIAL_HANDLE, 0.6)
             spelt = list(_spelt_handles(text)) if _SPELT_MARK.search(text) else []
             for m in _SAID_HANDLE.finditer(text):
                 start = _with_letters_before(text, m.start())
@@ -1060,9 +1099,9 @@ class SocialHandleRecognizer(QualkitRecognizer):
             yield from spelt
 
 
-# A letter said on its own before a handle said aloud ("t b underscore 98"); not "a" or
-# "I", which are words.
-_LETTER_BEFORE = re.compile(r"(?<![\p{L}\p{N}])(?![aAiI][ ])\p{L}[ ]+$")
+# A letter said on its own before a handle said aloud ("t b underscore 98", "t. reese
+# underscore 05"); not "a" or "I", which are words.
+_LETTER_BEFORE = re.compile(r"(?<![\p{L}\p{N}])(?![aAiI][ ])\p{L}\.?[ ]+$")
 
 
 def _with_letters_before(text: str, start: int) -> int:

@@ -22,6 +22,7 @@ from qualkit.deid.recognizers.places import _PlaceBase
 from qualkit.deid.spans import LOCATION, ORGANIZATION
 from qualkit.deid.words import (
     HOUSE_NAME_PLURALS,
+    KINDS_FIRST,
     KINSHIP,
     LOWER_ORG_SUFFIXES,
     MONTHS,
@@ -247,6 +248,30 @@ class WelshOrganisationRecognizer(QualkitRecognizer):
                     end = w.end()
             if end > m.end("kind"):
                 yield Hit(m.start("kind"), end, ORGANIZATION, self.SCORE)
+
+
+# "Église La Source de Vie", "Masjid al-Noor": a place of worship named in its own
+# language, its kind first and capitalised, then capitalised words (and the small words of
+# that language between them).
+_KIND_FIRST = re.compile(
+    rf"(?<![\p{{L}}'’\-])(?P<kind>(?i:{compile_words(KINDS_FIRST)}))"
+    r"(?P<name>(?:[ ]+(?:(?:de|du|des|la|le|da|do|dos|del|di|w|al|el)(?:[ ]+|-))?"
+    r"(?:(?:al|el)-)?\p{Lu}[\p{L}'’\-]*)+)"
+)
+
+
+class KindFirstOrganisationRecognizer(QualkitRecognizer):
+    """Places of worship named in another language, the kind first ("Église La Source de
+    Vie", "Iglesia Cristiana Manantial de Vida", "Masjid al-Noor")."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
+    RANK: ClassVar[int] = 20
+    SCORE: ClassVar[float] = 0.7
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _KIND_FIRST.finditer(text):
+            if m.group("kind")[0].isupper():
+                yield Hit(m.start("kind"), m.end("name"), ORGANIZATION, self.SCORE)
 
 
 class WardRecognizer(QualkitRecognizer):

@@ -40,9 +40,13 @@ _PHONE = re.compile(
 _EXTENSION = re.compile(r"\b(?i:extension|ext\.?)[ ]?(?:(?i:number|no\.?)[ ])?(\d{3,6})\b")
 
 
+_EXTENSION_GAP = re.compile(r"[ ]*,?[ ]*$")
+
+
 class UkPhoneRecognizer(QualkitRecognizer):
     """UK phone numbers in their usual written forms (07…, +44 …, (020) …, 020 …, 0800 …),
-    and an extension's digits.
+    and an extension's digits (with the word, right after the number: "0113 496 0347,
+    extension 2214").
 
     A match must hold the right number of digits for a UK number, so dates and other
     figures do not match.
@@ -53,6 +57,7 @@ class UkPhoneRecognizer(QualkitRecognizer):
     SCORE: ClassVar[float] = 0.9
 
     def find(self, text: str) -> Iterator[Hit]:
+        ends: set[int] = set()
         for m in _PHONE.finditer(text):
             raw = m.group(0)
             digits = re.sub(r"\D", "", raw)
@@ -66,9 +71,13 @@ class UkPhoneRecognizer(QualkitRecognizer):
             else:
                 ok = len(digits) in (10, 11) and digits[1] in "1235789"
             if ok:
+                ends.add(m.end())
                 yield Hit(m.start(), m.end(), PHONE_NUMBER, self.SCORE)
         for m in _EXTENSION.finditer(text):
-            yield Hit(m.start(1), m.end(1), PHONE_NUMBER, self.SCORE)
+            # Right after the number it extends, "extension" is part of the number.
+            gap = _EXTENSION_GAP.search(text, max(0, m.start() - 4), m.start())
+            start = m.start() if gap is not None and gap.start() in ends else m.start(1)
+            yield Hit(start, m.end(1), PHONE_NUMBER, self.SCORE)
 
 
 def _uk_phone_digits(digits: str) -> bool:
