@@ -2376,3 +2376,220 @@ def test_a_place_of_worship_named_in_its_own_language() -> None:
     text = "in Southampton, Église La Source de Vie. He goes to the Masjid al-Noor on Fridays."
     assert _found(rec, text) == ["Église La Source de Vie", "Masjid al-Noor"]
     assert _found(rec, "The Gurdwara gave food. the iglesia Cristiana was shut.") == []
+
+
+def test_a_speakers_word_opening_a_sentence_is_not_spread() -> None:
+    from qualkit.deid.propagation import Propagator, Term
+    from qualkit.deid.words import Lexicon
+
+    prop = Propagator(Lexicon())
+    text = (
+        "I said so. I went. I know. I came. I left. Mi did tell dem. Dem give mi the paper, "
+        "mi seh. Mi know it. Dem call mi back, mi did wait, mi never hear. Then mi go. Mi reach."
+    )
+    assert prop.mentions(text, [Term("PERSON", "mi", exact_case=False)]) == []
+    # A name capitalised inside a sentence is still the name.
+    text = (
+        "I said so. I went. I know. I came. I left. Mi did tell Mi. mi and mi and mi and mi and mi."
+    )
+    assert prop.mentions(text, [Term("PERSON", "mi", exact_case=False)]) != []
+
+
+def test_words_of_a_voice_tag_cue_and_of_a_welsh_clause_said_alone() -> None:
+    from qualkit.deid.codeswitch import other_language_words
+
+    def english(word: str) -> bool:
+        return word in {"yes", "now", "i", "hear", "you", "thanks", "did", "say", "that", "right"}
+
+    text = (
+        "<v Participant>Da, bine. Nu știu de ce, la consiliu toți scriu cu Y.\n"
+        "<v Participant>Da. Everything.\n"
+    )
+    words = [text[s:e] for s, e in other_language_words(text, english)]
+    assert words.count("Da") == 2
+    text = 'She says "diolch" to me. Diolch yn fawr iawn. Did I say that right?\nDiolch. Thanks.'
+    words = [text[s:e] for s, e in other_language_words(text, english)]
+    assert words.count("Diolch") == 2, words
+
+
+def test_addresses_with_a_range_of_numbers_or_a_postcode_after() -> None:
+    from qualkit.deid.recognizers.places import StreetRecognizer
+
+    rec = StreetRecognizer()
+    text = "It's 112 to 116 Lorrimore Grove, SW19 2QJ. its 14 kingfisher close, bideford, ex39 3qf."
+    found = _found(rec, text)
+    assert "112 to 116 Lorrimore Grove" in found and "14 kingfisher close" in found
+    hits = rec.find("we got close to 14 close friends, honestly.")
+    assert [h for h in hits if h.entity == "STREET_ADDRESS"] == []
+
+
+def test_a_web_address_read_out_with_its_path() -> None:
+    from qualkit.deid.recognizers.contact import SpokenEmailRecognizer
+
+    rec = SpokenEmailRecognizer()
+    text = "The form is online, it's harbourrecovery dot org dot uk forward slash refer. Ta."
+    hits = list(rec.find(text))
+    assert [(text[h.start : h.end], h.entity) for h in hits] == [
+        ("harbourrecovery dot org dot uk forward slash refer", "URL")
+    ]
+
+
+def test_initials_said_for_a_client_and_what_people_call_someone() -> None:
+    from qualkit.deid.recognizers.names import InitialsRecognizer, NicknameRecognizer
+
+    rec = InitialsRecognizer()
+    text = "I had a woman, I'll say initials, KM, she was placed out. I'll say DJ. Man of sixty."
+    assert _found(rec, text) == ["KM", "DJ"]
+    assert _found(rec, "I'd say OK then, I'll say it again. Initials are fine.") == []
+    nick = NicknameRecognizer()
+    text = "At the club dem call mi Professor. The residents call him Uncle, he hates it."
+    assert _found(nick, text) == ["Professor", "Uncle"]
+    assert _found(nick, "They called me grandad. Doctors call it a relapse.") == []
+
+
+def test_a_worker_greeting_a_call_with_their_name() -> None:
+    from qualkit.deid.recognizers.names import IntroducedNameRecognizer
+
+    rec = IntroducedNameRecognizer()
+    text = "hiya its caress here im his support worker at the flat"
+    assert _found(rec, text) == ["caress"]
+    assert _found(rec, "hi its cold here im freezing. hello its me here im his worker") == []
+
+
+def test_dates_by_numbers_and_birthdays_by_ordinal() -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer, CalendarDateRecognizer
+
+    dates = CalendarDateRecognizer()
+    text = "his date of birth's the 3rd of the 9th, 1950. one night 19/03 i left. on 05/11."
+    assert sorted(_found(dates, text)) == ["05/11", "19/03", "3rd of the 9th, 1950"]
+    assert _found(dates, "It was 10/10, open 24/7, half 1/2 done.") == []
+    ages = AgeRecognizer()
+    text = "my 18th is on Friday. Her 21st was mad. So he's, um, seven months. "
+    text += "You're seven months old now."
+    assert sorted(_found(ages, text)) == ["18th", "21st", "seven months", "seven months old"]
+    text = "my 18th attempt. He was twenty-two years in the army. It's eight to twelve weeks."
+    assert _found(ages, text) == []
+
+
+def test_two_people_joined_by_and_are_no_service() -> None:
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import CapitalisedPhraseRecognizer
+
+    names = {n: NameStats(50, 50, 10, 0, 0, 0) for n in ("maureen", "dave", "nadia")}
+    rec = CapitalisedPhraseRecognizer(RecognizerContext(gazetteer=Gazetteer(names)))
+    text = "So Maureen and Dave lead Mondays, apart from Gareth and Nadia. I'm with Bright Step."
+    assert _found(rec, text) == ["Gareth and Nadia", "Bright Step"]
+
+
+def test_a_reference_written_with_slashes_or_read_out_a_turn_later() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer, SpokenReferenceRecognizer
+
+    rec = CaseReferenceRecognizer()
+    text = "We did one for him, case ref PT/24/0417 on our side. Open 24/7, 2019/2020 was bad."
+    assert _found(rec, text) == ["PT/24/0417"]
+    spoken = SpokenReferenceRecognizer()
+    text = (
+        "Mi reference number, if yuh want it, is, yuh want it?\n\n"
+        "Speaker 1 (00:26:53):\nYou don't need to read that out, honestly, we'd only take it "
+        "out anyway.\n\nSpeaker 2 (00:27:02):\nAlright. But is WSC, slash, two-oh-one-nine, "
+        "slash, oh four one eight seven seven, just so yuh know."
+    )
+    assert _found(spoken, text) == [
+        "WSC, slash, two-oh-one-nine, slash, oh four one eight seven seven"
+    ]
+
+
+def test_a_day_in_words_of_another_language_and_a_year_said_short_as_an_answer() -> None:
+    from qualkit.deid.recognizers.numbers import (
+        CalendarDateRecognizer,
+        OtherLanguageDateRecognizer,
+    )
+
+    rec = OtherLanguageDateRecognizer()
+    assert _found(rec, "Și pe cincisprezece martie, am venit acasă.") == ["cincisprezece martie"]
+    assert _found(rec, "Mars is red. Avril came round.") == []
+    dates = CalendarDateRecognizer()
+    text = "Q: When did you come out of the army?\n\nA: Ninety-seven. I'd done my twelve."
+    assert _found(dates, text) == ["Ninety-seven"]
+    text = "Q: When did you come out?\n\nA: Well, after ninety-seven weeks, honestly."
+    assert _found(dates, text) == []
+
+
+def test_languages_by_their_own_names() -> None:
+    import unicodedata
+
+    from qualkit.deid.gazetteer import own_language_names
+
+    names = own_language_names()
+    assert {"Cymraeg", "Gàidhlig", "Gaeilge"} <= set(names)
+    letters = [c for n in names for c in n if c.isalpha()]
+    assert all(unicodedata.name(c).startswith("LATIN ") for c in letters)
+    assert "العربية" not in names and "English" in names
+
+
+def test_names_heard_as_words_after_a_doctor_or_a_guy_called_are_offered() -> None:
+    detector = _bare_detector({})
+    text = (
+        "a guy called yes tin from lanelli he used to push me. doctor ren doll is my consultant "
+        "there. i had seen dr fair child about my mood. i went to the doctor and he said. "
+        "the doctor can see you. the doctor put me on it. "
+    ) * 3
+    offered = {text[d.start : d.end] for d in detector._heard_names(text, [])}
+    assert offered == {"yes tin", "ren doll", "fair child"}
+    # Not in a transcript typed with capitals, where a capital tells a name.
+    assert detector._heard_names(text.capitalize().replace(". ", ". I ") * 3, []) == []
+
+
+def test_numbers_read_out_with_pauses_or_an_extension_and_a_flat_on_its_own() -> None:
+    from qualkit.deid.recognizers.places import StreetRecognizer
+
+    rec = SpokenPhoneRecognizer()
+    text = "Oh one four one, four nine six, oh two three eight, extension four one two. Ta."
+    assert _found(rec, text) == [text[: text.index(". Ta")]]
+    text = (
+        "Slowly. (pause) Oh. Seven. Seven. Oh. Oh. (pause) Nine. Oh. Oh. (pause) Three. Six. Two."
+    )
+    assert _found(rec, text) == [text[len("Slowly. (pause) ") : -1]]
+    street = StreetRecognizer()
+    text = "Gaz, flat a hundred and one, he's been on. I was in flat 4. Flat three, the top."
+    assert _found(street, text) == ["flat a hundred and one", "flat 4", "Flat three"]
+    text = "I got a flat two years ago. a flat 3 bed. it was a flat one. the flat, two doors"
+    assert _found(street, text) == []
+
+
+def test_initials_with_full_stops_survive_the_checks_for_acronyms() -> None:
+    from qualkit.deid.analyzer import _initials
+
+    assert _initials("R.M.") and _initials("R.M") and _initials("J.T.")
+    assert not _initials("U.K.") and not _initials("G.P") and not _initials("RM")
+
+
+def test_someone_spoken_to_in_reported_speech_and_a_domain_in_words() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.contact import SpokenEmailRecognizer
+    from qualkit.deid.recognizers.names import VocativeRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = VocativeRecognizer(RecognizerContext(lexicon=Lexicon(others=["look", "right"])))
+    text = "he says, Tel, don't let them. She said, Look, no. He goes, Right, fine."
+    assert _found(rec, text) == ["Tel"]
+    email = SpokenEmailRecognizer()
+    text = "It's referrals at leven womens aid dot org dot uk. We were at the shop dot com."
+    assert _found(email, text) == ["referrals at leven womens aid dot org dot uk"]
+
+
+def test_a_month_by_its_number_with_a_short_year_and_a_summer_of_a_short_year() -> None:
+    from qualkit.deid.recognizers.numbers import CalendarDateRecognizer
+
+    dates = CalendarDateRecognizer()
+    text = "14th of the 3rd, 69. So I'm 55. In the Bluebell. Summer of 88. She was in."
+    assert sorted(_found(dates, text)) == ["14th of the 3rd, 69", "Summer of 88"]
+    assert _found(dates, "the summer of 50 people came") == []
+
+
+def test_a_language_named_like_a_region_is_no_allowed_word() -> None:
+    from qualkit.deid.gazetteer import regions_named_like_languages
+
+    regions = regions_named_like_languages()
+    assert {"pangasinan", "mayo"} <= regions and "yoruba" not in regions

@@ -49,7 +49,7 @@ from qualkit.deid.recognizers import (
     rank_of,
 )
 from qualkit.deid.recognizers.base import QualkitRecognizer, compile_words
-from qualkit.deid.recognizers.names import ROLE_NOUNS
+from qualkit.deid.recognizers.names import NOT_INITIALS, ROLE_NOUNS
 from qualkit.deid.recognizers.numbers import (
     age_like_after,
     house_numbers,
@@ -100,6 +100,7 @@ from qualkit.deid.words import (
     ORG_SUFFIXES,
     PLACE_KINDS_AFTER_NAMES,
     TITLES,
+    UNITS,
     Lexicon,
 )
 from qualkit.importers.labels import GENERIC_LABEL_WORDS
@@ -392,6 +393,7 @@ class Detector:
                 + self._coordinated_words(text, dets)
                 + self._quoted(text, dets)
                 + self._given_names(text, dets)
+                + self._heard_names(text, dets)
                 + self._house_numbers(text)
             )
             possible += with_nickname_prefixes(text, possible)
@@ -633,6 +635,35 @@ class Detector:
                     out.append(Detection(start, end, PERSON, floor, GIVEN_NAME, SCORER_RANK))
         return out
 
+    def _heard_names(self, text: str, detections: list[Detection]) -> list[Detection]:
+        """Possible misses in a transcript typed in lower case: a name after a doctor's
+        title or after "a guy called", heard as ordinary words ("dr fair child")."""
+        if not typed_in_lower_case(text):
+            return []
+        taken = [(d.start, d.end) for d in detections]
+        floor = self.scorer.thresholds.get("possible", 0.0) if self.scorer else 0.0
+        out: list[Detection] = []
+        for m in _HEARD_NAME.finditer(text):
+            kept = []
+            for w in re.finditer(r"\S+", text[m.start("name") : m.end("name")]):
+                if w.group(0) in _HEARD_NAME_ENDS:
+                    break
+                kept.append(w)
+            if not kept or kept[0].group(0) in ("the", "a", "an", "her", "him", "me"):
+                continue
+            words = [w.group(0) for w in kept]
+            # After a title, no function word ("doctor can see") and, alone, no ordinary
+            # word ("doctor put me"); after "a guy called", whatever was heard.
+            if m.group("title") and (
+                any(w in STOP_WORDS or w.endswith(("n't", "n’t")) for w in words)
+                or (len(words) == 1 and self.lexicon.is_common(words[0]))
+            ):
+                continue
+            start, end = m.start("name"), m.start("name") + kept[-1].end()
+            if not any(s < end and start < e for s, e in taken):
+                out.append(Detection(start, end, PERSON, floor, GIVEN_NAME, SCORER_RANK))
+        return out
+
     def _names_with_an_s(
         self, text: str, doc: Doc | None, detections: list[Detection]
     ) -> list[Detection]:
@@ -803,6 +834,8 @@ class Detector:
                 join = m.group("join").strip().lower()
                 if value is None or not MIN_AGE <= value <= MAX_AGE:
                     continue
+                if m.group("num").lower() in ("hundred", "thousand"):
+                    continue  # "eleven hundred fifty": an amount
                 if not join and (m.group("num").isdigit() or value < 13):
                     continue
                 if value < 10 and join in ("", ",", "and"):
@@ -1261,7 +1294,7 @@ class Detector:
         ):
             return True
         if len(words) == 1 and surface.isupper() and len(surface) <= 4:
-            return True
+            return etype != PERSON or not _initials(surface)  # "R.M." is someone
         if all(w in KIN_AND_TITLES for w in lowered):
             return True
         return (
@@ -1359,8 +1392,8 @@ class Detector:
         a law, only allow-listed terms, medicines and filler words, or an allow-listed name
         with a generic word for a place after it ("a Home Office house")."""
         surface = surface[: strip_possessive(surface, 0, len(surface))]
-        if len(surface.rstrip(".")) == 1:
-            return False  # an initial ("S."), not the filler "s"
+        if len(surface.rstrip(".")) == 1 or _initials(surface):
+            return False  # an initial ("S.", "R.M."), not the filler "s" or "m"
         if _LAW.fullmatch(" ".join(surface.split())):
             return True
         # The county around one of the study's own areas ("county Armagh"), or named
@@ -1522,11 +1555,23 @@ def _whole_hyphenated(text: str, detections: Iterable[Detection]) -> list[Detect
 COORDINATED_AGE = "CoordinatedAge"
 MIN_AGE = 1
 MAX_AGE = 110
+_INITIALS_SHAPE = re.compile(r"(?:\p{Lu}\.){1,2}\p{Lu}\.?")
+
+
+def _initials(surface: str) -> bool:
+    """A person's initials with full stops ("R.M.", "R.M" trimmed), not "U.K." or "G.P."."""
+    bare = surface.rstrip(".")
+    return _INITIALS_SHAPE.fullmatch(surface) is not None and f"{bare}." not in NOT_INITIALS
+
+
 _AGE_NUMBER = r"(?P<num>\d{1,3}|\p{L}+(?:[ \-](?:one|two|three|four|five|six|seven|eight|nine))?)"
 _AGE_HEDGE = r"(?:(?:about|around|like|maybe|nearly|almost|or[ ]so)[ ]+)?"
+# ...not an amount or a length of time ("eight to twelve weeks", "eleven hundred").
 _AGE_AFTER = re.compile(
     rf"(?i)(?P<join>[ ]*,[ ]*|[ ]+(?:or|and|to|till|until|up[ ]+to|or[ ]+maybe)[ ]+|[ ]+)"
     rf"{_AGE_HEDGE}{_AGE_NUMBER}(?![\p{{L}}\p{{N}}\-])"
+    rf"(?![ ]+(?:{'|'.join(re.escape(u) for u in UNITS if u not in ('of', 'p', 'k'))})"
+    r"(?![\p{L}])|[ ]+years?[ ]+(?!old\b)\p{L})"
 )
 _AGE_BEFORE = re.compile(
     rf"(?i)(?<![\p{{L}}\p{{N}}\-]){_AGE_NUMBER}(?P<join>[ ]*,[ ]*|[ ]+(?:or|and|to)[ ]+|[ ]+)"
@@ -1698,6 +1743,17 @@ WIDE_NAME_RANK = 1000
 COORDINATED_NAME = "CoordinatedName"
 # What someone is called: "they called him dopey", "call me em", "calls me dan or chalky".
 GIVEN_NAME = "GivenName"
+# "doctor ren doll at the health centre", "a guy called yes tin from lanelli": in lower
+# case, the one or two words after a doctor's title, or after a person and "called", are
+# a name however the captions heard it (up to a word that ends it).
+_HEARD_NAME = re.compile(
+    r"(?<![\p{L}'’])(?:(?P<title>dr|doctor)|(?:guy|man|lad|woman|girl|fella|bloke|boy|gadgie"
+    r"|lass|lady|physio|nurse|worker|foreman|manager)[ ]+(?:called|named))[ ]+"
+    r"(?P<name>\p{Ll}[\p{Ll}'’\-]+(?:[ ]+\p{Ll}[\p{Ll}'’\-]+)?)"
+)
+_HEARD_NAME_ENDS = frozenset(
+    ["is", "was", "from", "at", "in", "he", "she", "and", "like", "who", "about", "said", "says"]
+)
 HOUSE_NUMBER = "HouseNumber"
 _GIVEN_NAME = re.compile(
     r"(?i)\b(?:call(?:s|ed)?|calling)[ ]+(?:me|him|her|them|us)[ ]+(?P<name>[\p{L}'’\-]{2,})"

@@ -48,9 +48,10 @@ MIN_LOWER = 2
 MIN_STOP_WORDS = 2
 STOP_SHARE = 0.3
 
-_CLAUSE = re.compile(r"[^.,;:!?()\[\]\n\"“”]+")
+_CLAUSE = re.compile(r"[^.,;:!?()\[\]<>\n\"“”]+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _PARTS = re.compile(r"['’]")
+_SENTENCE_AFTER = re.compile(r"[ ]*(?:[.!?]|$)", re.MULTILINE)
 
 
 @cache
@@ -98,7 +99,9 @@ def other_language_words(
     case gets none: there the capital that tells "Bryn Eithin" from "bryn" is missing.
     Clauses that are mostly English cost one look-up per word and no dictionary. Once a
     language told by stop words is found in the text, its stop words and the words of
-    its clauses are its words in any clause too ("Oui. Merci.", "ici à Middlesbrough").
+    its clauses are its words in any clause too ("Oui. Merci.", "ici à Middlesbrough");
+    so are the words of a clause told by its dictionary ("Diolch." after "Diolch yn fawr
+    iawn").
     """
     out: list[tuple[int, int]] = []
     if not languages or typed_in_lower_case(text):
@@ -106,6 +109,7 @@ def other_language_words(
     lower_words: set[str] | None = None
     found: set[str] = set()
     vocabulary: set[str] = set()
+    said_alone: set[str] = set()
     for clause in _CLAUSE.finditer(text):
         words = list(_WORD.finditer(text, clause.start(), clause.end()))
         if len(words) < MIN_WORDS:
@@ -145,23 +149,39 @@ def other_language_words(
                     by_stop_words and _is_stop_word(lang, word)
                 ):
                     continue
-            elif by_stop_words:
+            if by_stop_words and word.islower():
                 vocabulary.add(word)
+            elif not by_stop_words:
+                said_alone.add(word.lower())
             out.append((m.start(), m.end()))
-    if found:
-        out = sorted(set(out) | set(_words_of(text, found, vocabulary, is_english)))
+    if found or said_alone:
+        out = sorted(set(out) | set(_words_of(text, found, vocabulary, is_english, said_alone)))
     return out
 
 
 def _words_of(
-    text: str, langs: set[str], vocabulary: set[str], is_english: Callable[[str], bool]
+    text: str,
+    langs: set[str],
+    vocabulary: set[str],
+    is_english: Callable[[str], bool],
+    said_alone: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> Iterator[tuple[int, int]]:
     """Words outside the clauses found that are the found languages' own: their stop
     words, and the lower-case words of their clauses, in lower case or opening a clause.
     A capitalised word alone after a comma, or before words that are all English, is a
-    name the language shares ("the little girl, Merveille, who is seven")."""
+    name the language shares ("the little girl, Merveille, who is seven"). The words of
+    clauses told by a dictionary (``said_alone``) count only as a sentence of their own
+    ("Diolch."): elsewhere the capital may be a name's ("Rhes Bryn Eithin")."""
     for clause in _CLAUSE.finditer(text):
         words = list(_WORD.finditer(text, clause.start(), clause.end()))
+        if (
+            len(words) == 1
+            and words[0].group().lower() in said_alone
+            and at_sentence_start(text, words[0].start())
+            and _SENTENCE_AFTER.match(text, words[0].end())
+        ):
+            yield words[0].start(), words[0].end()
+            continue
         for i, m in enumerate(words):
             word = m.group()
             if not word.islower() and (

@@ -18,6 +18,7 @@ import re
 import sqlite3
 import sys
 import tempfile
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -99,8 +100,10 @@ class Gazetteer:
         """The names of the world's major languages (ISO 639-1, from ``pycountry``, and
         the English names CLDR gives them and their variants, from ``babel``) that are no
         common first name or surname in Great Britain: "Tigrinya", "Kurdish", "Pushto",
-        "Pashto", "Dari", but not "French" or "Shona". None without the gazetteer's data,
-        which tells them apart."""
+        "Pashto", "Dari", but not "French" or "Shona"; and each language's own name for
+        itself in the Latin alphabet that is no name or place anywhere ("Cymraeg",
+        "Gàidhlig", "polski"). None without the gazetteer's data, which tells them
+        apart."""
         if self._table is None and self._path is None:
             return []
         import pycountry
@@ -116,13 +119,16 @@ class Gazetteer:
             for code, name in Locale("en").languages.items()
             if len(code.split("_")[0]) == 2
         }
-        return sorted(n for n in names if not self._british_name(n))
+        names = {n for n in names if not self._british_name(n)}
+        own = {name.casefold(): name for name in own_language_names()}
+        names |= {own[k] for k in set(own) - self._listed(set(own))}
+        return sorted(names)
 
     def other_language_words(self) -> frozenset[str]:
         """The one-word names of the other living languages (ISO 639-3), case-folded, that
-        are no name and no place anywhere the gazetteer knows: "sylheti", "yoruba"; not a
-        single letter ("E"), which is more often an initial. Empty without the gazetteer's
-        data."""
+        are no name and no place anywhere the gazetteer knows, nor a country's region or
+        province ("Pangasinan", "Mayo"): "sylheti", "yoruba"; not a single letter ("E"),
+        which is more often an initial. Empty without the gazetteer's data."""
         if self._table is None and self._path is None:
             return frozenset()
         import pycountry
@@ -135,7 +141,7 @@ class Gazetteer:
             and language.name.isalpha()
             and len(language.name) > 1
         }
-        return frozenset(names - self._listed(names))
+        return frozenset(names - self._listed(names) - regions_named_like_languages())
 
     def _listed(self, keys: set[str]) -> set[str]:
         """Which of ``keys`` (case-folded) the gazetteer holds, in one query."""
@@ -159,6 +165,64 @@ class Gazetteer:
 
 _COLUMNS = "first_best, first_gb, first_countries, last_best, last_gb, last_countries, place"
 Row = tuple[str, int, int, int, int, int, int, int]
+
+
+def own_language_names() -> list[str]:
+    """Each major language's name for itself in the Latin alphabet, from CLDR (``babel``),
+    longer than three letters: "Cymraeg", "Gàidhlig", "polski", "română". The first use
+    writes them to the cache folder (reading every locale of ``babel`` takes about 0.4 s
+    and 100 MB); later uses read that."""
+    from importlib.metadata import version
+
+    from qualkit.files import write_atomically
+
+    path = cache_dir() / f"own-language-names-{version('babel')}-v1.txt"
+    if path.is_file():
+        return path.read_text(encoding="utf-8").splitlines()
+    out = sorted(_own_language_names_from_babel())
+    with contextlib.suppress(OSError):  # a read-only cache folder: use the names unkept
+        write_atomically(path, "".join(f"{name}\n" for name in out).encode("utf-8"))
+    return out
+
+
+def regions_named_like_languages() -> frozenset[str]:
+    """The regions and provinces of the world (ISO 3166-2, from ``pycountry``) that share a
+    name with a living language, case-folded: "pangasinan", "mayo", "rakhine". The first use
+    writes them to the cache folder (reading every subdivision takes about 10 MB); later
+    uses read that."""
+    from importlib.metadata import version
+
+    from qualkit.files import write_atomically
+
+    path = cache_dir() / f"regions-named-like-languages-{version('pycountry')}-v1.txt"
+    if path.is_file():
+        return frozenset(path.read_text(encoding="utf-8").split())
+    import pycountry
+
+    languages = {
+        language.name.casefold()
+        for language in pycountry.languages
+        if getattr(language, "type", "") == "L" and language.name.isalpha()
+    }
+    out = sorted(languages & {s.name.casefold() for s in pycountry.subdivisions})
+    with contextlib.suppress(OSError):  # a read-only cache folder: use the names unkept
+        write_atomically(path, "".join(f"{name}\n" for name in out).encode("utf-8"))
+    return frozenset(out)
+
+
+def _own_language_names_from_babel() -> set[str]:
+    from babel import Locale, localedata
+
+    out: set[str] = set()
+    for key in Locale("en").languages:
+        code = str(key)
+        if len(code) != 2 or not localedata.exists(code):
+            continue
+        name = str(Locale.parse(code).languages.get(code, "")).split(" (")[0]
+        latin = all(c in " '’-" or unicodedata.name(c, "").startswith("LATIN ") for c in name)
+        if len(name) > 3 and latin:
+            out.add(name)
+    return out
 
 
 def cache_dir() -> Path:

@@ -283,11 +283,15 @@ class Propagator:
                 found.append((m, key, etype))
             lower_uses = Counter(key for _, key, _ in found if key.islower())
             for m, key, etype in found:
+                low = key.casefold()
+                # A speaker's word is skipped in lower case and where a sentence opens
+                # with it ("Mi did tell dem").
                 if (
                     flags
                     and with_capitals
-                    and key not in named
-                    and _speakers_word(key, lower_uses[key], from_lower_case)
+                    and low not in named
+                    and (key.islower() or at_sentence_start(text, m.start()))
+                    and _speakers_word(low, lower_uses[low], from_lower_case)
                 ):
                     continue
                 if (

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 
 import regex as re
 
-_SENTENCE_END = re.compile(r"(?:[.!?…:;\"“”\]\)]|\n)[ \t]*$")
+# What ends a sentence before a word: punctuation, a line break, or the ">" that closes a
+# cue's voice tag ("<v Participant>Da"), not caption arrows (">>", "-->").
+_SENTENCE_END = re.compile(r"(?:[.!?…:;\"“”\]\)]|(?<![>\-])>|\n)[ \t]*$")
 _POSSESSIVE = re.compile(r"['’]s?(?![\p{L}\p{N}])")
 
 

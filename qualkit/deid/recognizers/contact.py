@@ -10,6 +10,7 @@ from typing import ClassVar
 
 import regex as re
 from num2words import num2words
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer
 from qualkit.deid.spans import EMAIL_ADDRESS, URL
@@ -55,9 +56,10 @@ class AnyDomainUrlRecognizer(QualkitRecognizer):
 # "flori dot pop one nine eight eight at mail dot com": the domain part of a dictated
 # address, ending in a top-level domain said as a word; a part may end in letters spelt
 # out ("at harbour h f dot org dot uk"), or in words joined by a hyphen ("at fellside
-# hyphen outreach dot org").
+# hyphen outreach dot org"), or in words said apart ("at leven womens aid dot org dot uk").
 _SPOKEN_DOMAIN = re.compile(
     r"(?i)(?<![\p{L}\p{N}])at[ ,]+[\p{L}\p{N}]+(?:[ ,]+(?:hyphen|dash)[ ,]+[\p{L}\p{N}]+)*"
+    r"(?:[ ]+\p{L}{2,}){0,2}?"
     r"(?:[ ]\p{L}(?![\p{L}\p{N}])){0,4}"
     r"(?:[ ,\-]+dot[ ,\-]+[\p{L}]+(?![\p{L}\p{N}]))+"
 )
@@ -72,6 +74,12 @@ def top_level_domains() -> frozenset[str]:
 
     extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
     return frozenset(s for s in extract.tlds if "." not in s)
+
+
+def _domain_of_words(found: str) -> bool:
+    """Whether a domain said in words apart is an ordinary phrase ("at the shop dot com")."""
+    words = re.split(r"(?i)[ ,\-]+dot[ ,\-]+", found, maxsplit=1)[0].split()[1:]
+    return len(words) > 1 and any(w.lower() in STOP_WORDS for w in words)
 
 
 def _domain_end(text: str, m: re.Match[str], tlds: frozenset[str] | None = None) -> int | None:
@@ -114,6 +122,11 @@ _COMMON_TLDS = frozenset(
     ["com", "net", "org", "uk", "gov", "info", "io", "ie", "eu", "scot", "wales", "cymru"]
 )
 _AT_BEFORE = re.compile(r"(?i)(?<![\p{L}\p{N}])at[ ,]+$")
+# A web page's path read out after its domain: "forward slash refer", "slash get dash help".
+_SPOKEN_PATH = re.compile(
+    r"(?i)[ ,]+(?:forward[ ]+)?slash[ ]+[\p{L}\p{N}]+"
+    r"(?:(?:[ ]+(?:dash|hyphen|underscore)[ ]+|[ ]+(?:forward[ ]+)?slash[ ]+)[\p{L}\p{N}]+)*"
+)
 _SEPARATOR_WORDS = {".": "dot", "_": "underscore", "-": "(?:dash|hyphen)"}
 _DIGIT_WORDS = (
     "(?:oh|zero|nought)",
@@ -167,9 +180,10 @@ def read_back_pattern(written: str) -> re.Pattern[str] | None:
 class SpokenEmailRecognizer(QualkitRecognizer):
     """E-mail addresses read out ("jo dot marsh at example dot org"), a written address's
     local part read back ("rudo.m.care44@…": "Rudo dot M dot care four four"), and domains
-    read out on their own ("example dot n h s dot net")."""
+    read out on their own ("example dot n h s dot net"), with a web page's path as a web
+    address ("... dot org dot uk forward slash refer")."""
 
-    ENTITIES: ClassVar[tuple[str, ...]] = (EMAIL_ADDRESS,)
+    ENTITIES: ClassVar[tuple[str, ...]] = (EMAIL_ADDRESS, URL)
     RANK: ClassVar[int] = 9
     SCORE: ClassVar[float] = 0.75
 
@@ -177,7 +191,7 @@ class SpokenEmailRecognizer(QualkitRecognizer):
         found: list[tuple[int, int]] = []
         for m in _SPOKEN_DOMAIN.finditer(text):
             end = _domain_end(text, m)
-            if end is None:
+            if end is None or _domain_of_words(m.group(0)):
                 continue
             start = m.start()
             words = 0
@@ -199,7 +213,11 @@ class SpokenEmailRecognizer(QualkitRecognizer):
             if any(s <= m.start() < e for s, e in found):
                 continue
             if end is not None and not _AT_BEFORE.search(text, max(0, m.start() - 6), m.start()):
-                yield Hit(m.start(), end, EMAIL_ADDRESS, 0.6)
+                path = _SPOKEN_PATH.match(text, end)
+                if path:  # a web address: "harbourrecovery dot org dot uk forward slash refer"
+                    yield Hit(m.start(), path.end(), URL, 0.6)
+                else:
+                    yield Hit(m.start(), end, EMAIL_ADDRESS, 0.6)
         for local in {m.group(0).split("@")[0] for m in _EMAIL.finditer(text)}:
             pattern = read_back_pattern(local)
             if pattern is not None:

@@ -162,13 +162,13 @@ _PERSON_THEY_CALLED = re.compile(
     rf"|someone|somebody)[ ]+(?:that[ ]+|who[ ]+)?{_THEY_CALLED})[ ]+(?P<name>{_NAME_TOKEN})\b"
 )
 # "everyone called him Tel.", "we called him stacks, he ...", "they call me Jojo, or ...",
-# "we call him the professor because ...":
+# "we call him the professor because ...", "the residents call him Professor.":
 # what a group calls someone, ending its clause or followed by why, is a name whatever the
 # word ("they called me a liar" does not end there; "call me that" is a function word).
 _GROUP_CALLS = re.compile(
-    r"(?i:\b(?:they|we|everyone|everybody|people|folk)[ ]+"
+    r"(?i:\b(?:they|we|dem|everyone|everybody|people|folk|(?-i:\p{Ll}{3,}s))[ ]+"
     r"(?:(?:all|just|always|used[ ]+to|would)[ ]+)?(?:calls?|called|calling)[ ]+"
-    r"(?:me|him|her|them|us)[ ]+(?P<the>the[ ]+)?)"
+    r"(?:me|mi|him|her|them|us|you|yuh)[ ]+(?P<the>the[ ]+)?)"
     r"(?P<name>[\p{L}][\p{L}'’\-]+)"
     r"(?=[ ]*(?:[.,;:!?)\"”]|$)|[ ]+(?i:cos|because|'cause|cause|after|from|for|since)\b)",
     re.MULTILINE,
@@ -407,6 +407,10 @@ class IntroducedNameRecognizer(QualkitRecognizer):
             ):
                 end = start + len(words[0])
             yield Hit(start, end, PERSON, self.SCORE if strong else 0.6)
+        for m in _SELF_INTRO.finditer(text):
+            low = m.group("name").lower()
+            if low not in STOP_WORDS and low not in NON_NAME_CAPS and low not in _KINSHIP_WORDS:
+                yield Hit(m.start("name"), m.end("name"), PERSON, self.SCORE)
 
 
 def _could_be_nickname(low: str, common: bool) -> bool:
@@ -475,6 +479,13 @@ ROLE_NOUNS = (
     "paramedic",
     "midwife",
     "health visitor",
+)
+# "hiya its caress here im his support worker": a worker greeting the call with their
+# name, whatever the word, before saying who they are.
+_SELF_INTRO = re.compile(
+    r"(?i:\b(?:hi|hiya|hello|hey)[ ,]+(?:it['’]?s|its|this[ ]+is)[ ]+)"
+    r"(?P<name>\p{L}[\p{L}'’\-]+)(?i:[ ]+here)?[ ]*,?[ ]+(?i:i['’]?m|im|i[ ]+am)[ ]+"
+    rf"(?:[\p{{L}}'’]+[ ]+){{0,3}}?(?i:{compile_words(ROLE_NOUNS)})(?![\p{{L}}])"
 )
 # "a support worker called mared": a role, then "called" and the person's name.
 _ROLE_THEN_CALLED = re.compile(rf"(?i)\b(?:{compile_words(ROLE_NOUNS)})[ ]+$")
@@ -550,6 +561,8 @@ ROLE_NAME_COUNTRIES = 5
 # "Thanks, Ham.", "You'll be next, Tel.": a name said to someone at the end of a sentence.
 _VOCATIVE = re.compile(
     r"(?<=[\p{L}\p{N}][ ]*,[ ]+)(?P<name>\p{Lu}\p{Ll}{1,})(?=[.?!]+[\"”’']?(?:\s|$))"
+    # "he says, Tel, don't let them": someone spoken to in words someone said
+    r"|(?<=\b(?i:says|said|goes|went|asks|asked)[ ]*,[ ]+)(?P<name>\p{Lu}\p{Ll}{1,})(?=[ ]*,)"
 )
 
 _VOCATIVE_WORDS = frozenset(KINSHIP) | TITLES | frozenset(ROLE_NOUNS)
@@ -593,7 +606,7 @@ class SignOffRecognizer(QualkitRecognizer):
 _INITIALS = re.compile(
     r"(?<![\p{L}\p{N}.])(?P<i>\p{Lu}\.\p{Lu}\.(?:\p{Lu}\.)?)(?![\p{L}\p{N}]|\.\p{L})"
 )
-_NOT_INITIALS = frozenset(
+NOT_INITIALS = frozenset(
     {
         "U.K.", "U.S.", "U.S.A.", "E.U.", "U.N.", "A.M.", "P.M.", "P.S.", "N.B.", "I.D.",
         "G.P.", "A.D.", "B.C.", "R.I.P.", "D.I.Y.", "T.V.", "P.E.", "R.E.", "A.A.", "N.A.",
@@ -608,11 +621,20 @@ _CALLED_BY_LETTER = re.compile(
     r"(?P<i>\p{Lu}\.|(?![AI]\b)\p{Lu})(?![\p{L}\p{N}&'’]|[ ]*(?:and|&)[ ]*\p{Lu}\b)"
 )
 
+# "I'll say initials, KM", "I'll say DJ.": capitals a practitioner gives for a client, said
+# after "initials" or "I'll say" and standing alone.
+_SAID_INITIALS = re.compile(
+    r"(?i:\binitials?(?:[ ]+(?:are|is|were|just|only))?[ ]*[,:]?[ ]+"
+    r"|\b(?:I['’]ll|I[ ]+will|we['’]ll|let['’]s)[ ]+(?:just[ ]+)?say[ ]*,?[ ]+)"
+    r"(?P<i>\p{Lu}{2,3})(?=[ ]*[.,;:!?]|[ ]+(?i:was|is|had|has|who|and)\b)"
+)
+
 
 class InitialsRecognizer(QualkitRecognizer):
     """A person's initials written with full stops ("D.H.", "J.T."), as a report or a
-    practitioner writes a client to hide the name, and a letter someone is called by ("I'll
-    call her S."): they still point at one person."""
+    practitioner writes a client to hide the name, a letter someone is called by ("I'll
+    call her S.") and capitals said for a client ("I'll say initials, KM"): they still
+    point at one person."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
     RANK: ClassVar[int] = 30
@@ -620,10 +642,11 @@ class InitialsRecognizer(QualkitRecognizer):
 
     def find(self, text: str) -> Iterator[Hit]:
         for m in _INITIALS.finditer(text):
-            if m.group("i") not in _NOT_INITIALS:
+            if m.group("i") not in NOT_INITIALS:
                 yield Hit(m.start("i"), m.end("i"), PERSON, self.SCORE)
-        for m in _CALLED_BY_LETTER.finditer(text):
-            yield Hit(m.start("i"), m.end("i"), PERSON, self.SCORE)
+        for pattern in (_CALLED_BY_LETTER, _SAID_INITIALS):
+            for m in pattern.finditer(text):
+                yield Hit(m.start("i"), m.end("i"), PERSON, self.SCORE)
 
 
 class VocativeRecognizer(QualkitRecognizer):
@@ -733,8 +756,10 @@ def _group_calls(text: str) -> Iterator[Hit]:
         # them ("people call us names").
         if low in STOP_WORDS or low == "names":
             continue
-        if low in KIN_AND_TITLES and not m.group("the"):
-            continue  # "they called me grandad", but "we call him the professor"
+        # "they called me grandad", but "we call him the professor", and a title or kinship
+        # word capitalised as a name ("dem call mi Professor", "they call her Didi")
+        if low in KIN_AND_TITLES and not m.group("the") and m.group("name").islower():
+            continue
         # Surer than statistical NER, which may find the same word and have it dropped as
         # a word that is seldom a name ("Tel").
         yield Hit(m.start("name"), m.end("name"), PERSON, 0.9)

@@ -24,9 +24,13 @@ from qualkit.files import write_atomically
 _NUM_WORDS = compile_words(tuple(k for k in NUMBER_WORDS if " " not in k))
 _NUM = rf"(?:(?<![\d,.£$])\d{{1,2}}(?![\d,.:/]\d)|{_NUM_WORDS}(?:[ ]+{_NUM_WORDS})?)"
 _UNIT_AFTER = (
-    r"(?![ ]*(?:-[ ]*)?(?:"
+    r"(?!-(?!years?-(?:old|auld))\p{L})"
+    r"(?![ ]*(?:-[ ]*)?(?:(?:or|to|-)[ ]*(?:\d+|"
+    + _NUM_WORDS
+    + r")[ ]+)?(?:"
     + "|".join(re.escape(u) for u in UNITS if u not in ("year", "years"))
-    + r"|years?[ ]+(?!old\b)\w|(?:or|to|-)[ ]+\d+[ ]+(?!years?[ ]+old)\w|\.\d|:\d|/\d|%)\b)"
+    + r"|years?[ ]+(?!old\b|of[ ]+age\b|auld\b)\w+|(?:or|to|-)[ ]+\d+[ ]+(?!years?[ ]+old)\w"
+    + r"|\.\d|:\d|/\d|%)\b)"
 )
 # What a number is, said before one of these: an amount, a length of time or a count, not
 # an age ("nineteen year", "twenty-five cases", "sixty-five pounds", "forty-eight hours").
@@ -262,7 +266,8 @@ _AGE_ODD = re.compile(
 # weeks or days, or in years and a half, ending a clause (not "eight months pregnant",
 # "six months in the hostel", "he's two weeks clean").
 _AGE_MONTHS = re.compile(
-    r"(?i)\b(?:(?P<subj>\p{L}+)(?:[ ]+(?:is|was)|['’]s)|shes|hes)[ ]+"
+    r"(?i)\b(?:(?P<subj>\p{L}+)(?:[ ]+(?:is|was|are)|['’](?:s|re))|shes|hes|youre)"
+    r"(?:[ ]*,[ ]*(?:um|uh|er|erm)[ ]*,)?[ ]+"
     r"(?:only[ ]+|just[ ]+|about[ ]+|nearly[ ]+|almost[ ]+)?"
     rf"(?P<num>{_NUM}[ ]+(?:(?:months?|weeks?)(?:[ ]+old)?|days?[ ]+old|and[ ]+a[ ]+half))"
     r"(?=[ ]*(?:$|[.,;:!?)\n]|now\b|and\b|then\b|when\b"
@@ -314,6 +319,8 @@ _AGE_ORDINAL = re.compile(
     r"(?=[ ]+(?:birthday|bday|party)\b|(?P<plain>))"
 )
 _ORDINAL_END = re.compile(r"(?i)(?:st|nd|rd|th)$")
+# "my 18th is on 14/08", "her 21st was mad": a birthday said by its ordinal alone.
+_ORDINAL_VERB_AFTER = re.compile(r"(?i)[ ]+(?:is|was|were|will|would)\b|['’]s\b")
 # "he looks seventy", "being seventy-three and tired": how old someone is or looks.
 _AGE_LOOKS = re.compile(
     r"(?i)\b(?:looks?|looked|looking|being)[ ]+(?:(?:about|like|maybe|nearly|over)[ ]+)?"
@@ -421,7 +428,11 @@ def _ages_by_ordinal_look_or_range(text: str) -> Iterator[Hit]:
         value = int(num[:2]) if num[:2].isdigit() else number_value(num)
         if value is None or not 13 <= value <= 110 or not _ORDINAL_END.search(num):
             continue
-        if m.group("plain") is None or age_like_after(text, m.end("num")):
+        if (
+            m.group("plain") is None
+            or age_like_after(text, m.end("num"))
+            or _ORDINAL_VERB_AFTER.match(text, m.end("num"))
+        ):
             yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
     for m in _AGE_LOOKS.finditer(text):
         value = _value(m.group("num"))
@@ -608,9 +619,15 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     ),
     # March 12th 2019, March 12, 2019
     (re.compile(rf"\b{_ANY_MONTH}[ ]+{_DAY}(?:,?[ ]+{_YEAR})?\b(?![:.]\d)"), 0.85),
-    # March 2019, aug 2022, summer 2019, summer of 2019
+    # March 2019, aug 2022, summer 2019, summer of 2019, summer of 88
     (
         re.compile(rf"\b(?:{_ANY_MONTH}|{_MON_ABBR_LOWER}\.?|{_SEASON})(?:[ ]+of)?,?[ ]+{_YEAR}\b"),
+        0.85,
+    ),
+    (
+        re.compile(
+            rf"\b{_SEASON}[ ]+of[ ]+\d\d(?=[ ]*(?:[.,;:!?)\n]|$|(?i:when|and|that|we|i)\b))"
+        ),
         0.85,
     ),
     # 12/03/2024, 12.03.84, 12-3-1990
@@ -623,6 +640,23 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     ),
     # 2024-03-12
     (re.compile(r"(?<![\d\-])(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"), 0.85),
+    # "19/03", "05/11": a day and month without a year, one of them with its leading zero
+    # (not "24/7", "10/10")
+    (
+        re.compile(
+            r"(?<![\d/.\-£$])(?:(?:0[1-9]|[12]\d|3[01])/0[1-9]|0[1-9]/1[0-2])"
+            r"(?![\d/.\-]?\d)"
+        ),
+        0.85,
+    ),
+    # "the 3rd of the 9th, 1950", "14th of the 3rd, 69": a month by its number
+    (
+        re.compile(
+            rf"(?i)\b(?:the[ ]+)?{_DAY}[ ]+of[ ]+the[ ]+(?:1[0-2]|[1-9])(?:st|nd|rd|th)"
+            rf"(?:,?[ ]+(?:{_YEAR}|\d\d))?(?![\w])"
+        ),
+        0.85,
+    ),
     # "12 03 76": day, month with its leading zero (or 10-12), year, parted by spaces
     (
         re.compile(
@@ -786,6 +820,9 @@ _LOWER_AMBIGUOUS_MONTHS = re.compile(
 _WHEN_QUESTION = re.compile(r"(?i)\b(?:when|what[ ]+year|which[ ]+year)\b[^?\n]{0,80}\?")
 _WORD_BEFORE_ANSWER = re.compile(r"(?i)\b(?!speaker\b|participant\b|p\d|a\b)\p{L}{2,}")
 YEAR_ANSWER_CHARS = 40
+_SHORT_YEAR_ANSWER = re.compile(
+    rf"(?i)(?<![\p{{L}}\-]){_TENS_WORD}[ \-]{_UNITS_WORD}(?=[ ]*[.!,;]|[ ]*$)", re.MULTILINE
+)
 
 
 class CalendarDateRecognizer(QualkitRecognizer):
@@ -812,6 +849,10 @@ class CalendarDateRecognizer(QualkitRecognizer):
         yield from self._years_again(text)
         for q in _WHEN_QUESTION.finditer(text):
             m = _YEAR_ALONE_ANYWHERE.search(text, q.end(), q.end() + YEAR_ANSWER_CHARS)
+            if m is not None and not _WORD_BEFORE_ANSWER.search(text, q.end(), m.start()):
+                yield Hit(m.start(), m.end(), DATE_TIME, 0.6)
+            # "When did you come out? Ninety-seven.": a year said short, as the answer.
+            m = _SHORT_YEAR_ANSWER.search(text, q.end(), q.end() + YEAR_ANSWER_CHARS)
             if m is not None and not _WORD_BEFORE_ANSWER.search(text, q.end(), m.start()):
                 yield Hit(m.start(), m.end(), DATE_TIME, 0.6)
 
@@ -880,6 +921,8 @@ MONTH_LOCALES = (
     "sr_Latn", "sq", "cy",
 )  # fmt: skip
 WORD_NUMBER_LANGUAGES = frozenset({"es", "pt", "fr", "it", "de", "nl"})
+# Languages whose days of the month in words are read with ``num2words``'s numbers.
+_DAY_WORDS = frozenset({"pl", "ro", "lt", "lv", "cs", "sk", "tr", "hu", "sl"})
 _YEAR_LINKS = frozenset({"de", "del", "di", "do", "da", "du", "w", "roku", "im", "en", "in"})
 _NEAR_WORD = re.compile(r"[ ]*,?[ ]*(?P<word>[\p{L}\p{N}][\p{L}\p{N}\-]*)")
 _DAY_BEFORE = re.compile(
@@ -950,7 +993,9 @@ class OtherLanguageDateRecognizer(QualkitRecognizer):
         if words.isdigit():
             return int(words)
         if lang not in WORD_NUMBER_LANGUAGES:
-            return None
+            # A day in words of a language ``text2num`` does not parse ("cincisprezece
+            # martie"), from ``num2words``.
+            return other_language_numbers((lang,), 31).get(words) if lang in _DAY_WORDS else None
         said = alpha2digit(words.replace("-", " "), lang)
         return int(said) if said.isdigit() else None
 

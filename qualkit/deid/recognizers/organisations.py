@@ -517,7 +517,20 @@ class CapitalisedPhraseRecognizer(QualkitRecognizer):
                 and not self._pub_name(text, start, low)
             ):
                 continue
+            if self._two_people(text, start, low):
+                continue
             yield Hit(start, m.end("run"), ORGANIZATION, self.SCORE)
+
+    def _two_people(self, text: str, start: int, low: list[str]) -> bool:
+        """ "Maureen and Dave", "Nain and Taid": two first names or kin joined by "and",
+        not after "the" — two people, whom the name recognizers find, not a service."""
+        if len(low) != 3 or low[1] not in ("and", "&") or _THE_BEFORE.search(text, 0, start):
+            return False
+        return all(
+            w in KINSHIP
+            or (self.ctx.gazetteer.get(w).first_best > 0 and not self.ctx.lexicon.is_common(w))
+            for w in (low[0], low[2])
+        )
 
     def _pub_name(self, text: str, start: int, low: list[str]) -> bool:
         """ "the Saddle and Spur", "the Fox & Hounds": two nouns joined after "the", the

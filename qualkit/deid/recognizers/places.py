@@ -81,7 +81,7 @@ _LOWER_NAME = r"\p{Ll}[\p{Ll}'’\-]{2,}"
 _FLAT_NUMBER = r"\d{1,4}[A-Za-z]?(?:[ ]*(?:/|(?i:stroke|slash))[ ]*\d{1,2})?"
 _NUMBER = (
     rf"(?:(?:(?i:flat|unit|apartment|apt|room|pitch|plot|no\.?|number)[ ]+{_FLAT_NUMBER},?[ ]+)?"
-    r"\d{1,4}[A-Za-z]?(?:[ ]?[-/][ ]?\d{1,4})?,?"
+    r"\d{1,4}[A-Za-z]?(?:[ ]?[-/][ ]?\d{1,4}|[ ]+(?i:to)[ ]+\d{1,4}[A-Za-z]?)?,?"
     rf"|(?i:flat|unit|apartment|apt)[ ]+{_FLAT_NUMBER},?)"
 )
 # What an address or a capitalised name can start with: a digit, a capital letter or the
@@ -129,6 +129,12 @@ _WORD_BEFORE = re.compile(rf"(?P<word>{_LOWER_NAME})[ ]+$")
 _NUMBER_BEFORE = re.compile(rf"(?i:{_NUMBER})[ ]+$")
 _HOUSE_NUMBER_BEFORE = re.compile(r"(?<![\d.,:£$])\b\d{1,4}[a-z]?[ ]+$")
 _NOT_A_STREET_AFTER = re.compile(r"(?i)[ ]+(?:tax|trip|rage|works|safety|test|sign|signs)\b")
+# A postcode after a street, with a town of up to three words between: "14 kingfisher
+# close, bideford, ex39 3qf".
+_POSTCODE_AFTER = re.compile(
+    r",?[ ]+(?:[\p{L}\-]+,?[ ]+){0,3}?"
+    r"[A-Za-z]{1,2}\d[A-Za-z\d]?[ ]?\d[A-Za-z]{2}(?![\p{L}\p{N}])"
+)
 # A house or flat number said in words, as a transcriber may write it: "nineteen Morvah
 # Terrace", "flat three, nineteen ...", "number eleven, Wheal Tamsyn Close".
 _NUMBER_WORD = "|".join(
@@ -167,6 +173,18 @@ _UNIT_IN_PLACE = re.compile(
     r"(?P<house>\d{1,4}[A-Za-z]?[ ]+)?"
     rf"(?:(?i:the)[ ]+)?(?P<name>(?:{CAP}|{_LOWER_NAME})(?:[ ]+(?:{CAP}|{_LOWER_NAME}"
     r"|y|yr|of|on)){0,4})"
+)
+# A flat's number on its own, after a preposition or a comma or as "Flat": "Gaz, flat a
+# hundred and one, he's", "in flat 4"; not a length of time or a count ("a flat two
+# years ago", "flat 3 bed").
+_FLAT_ALONE = re.compile(
+    r"(?:(?<=(?:^|[,;:.(]|\b(?i:in|at|to|from|of|into|outside|opposite)|\n)[ ]*)(?i:flat|apartment)"
+    r"|(?<![\p{L}'’])Flat)"
+    rf"[ ]+(?P<num>\d{{1,4}}[A-Za-z]?|(?i:(?:a[ ]+)?{_SAID_NUMBER}))(?![\p{{L}}\p{{N}}\-])"
+    # ...the whole address when a house number or a name follows ("flat 3, 27 Heol ...")
+    rf"(?![ ]*,?[ ]*(?:\d|\p{{Lu}}|(?i:{_SAID_NUMBER})\b))"
+    r"(?![ ]*(?:-[ ]*)?(?i:years?|weeks?|months?|days?|bed|beds|bedroom|bedrooms|rooms?|floors?"
+    r"|doors?|of|people|quid|pounds|grand|times|minutes|hours|miles|storey|stories)\b)"
 )
 # A road by its number after "the" ("a lay-by on the A6", "on the m62", "where we are, the
 # M11") or before a word for a road ("the A56 road"); not a size of paper or a form ("the
@@ -315,6 +333,13 @@ class StreetRecognizer(_PlaceBase):
                     )
                 ):
                     start = m.start("name")
+                elif (
+                    word not in STOP_WORDS
+                    and _HOUSE_NUMBER_BEFORE.search(text, max(0, m.start() - 30), m.start())
+                    and _POSTCODE_AFTER.match(text, m.end("suffix"))
+                ):
+                    # Any street's kind, with a house number before and a postcode after.
+                    start = m.start("name")
                 else:
                     continue
             num = _NUMBER_BEFORE.search(text, max(0, start - 30), start)
@@ -363,6 +388,9 @@ class StreetRecognizer(_PlaceBase):
                     break
                 end = m.start("name") + w.end()
             yield Hit(m.start(), end, STREET_ADDRESS, 0.8)
+        for m in _FLAT_ALONE.finditer(text):
+            if m.group("num").lower() != "one":
+                yield Hit(m.start(), m.end(), STREET_ADDRESS, 0.7)
 
 
 class EstateRecognizer(_PlaceBase):

@@ -90,14 +90,24 @@ def _uk_phone_digits(digits: str) -> bool:
 _WORD = re.compile(r"[\p{L}\p{N}]+")
 # What may stand between the words of a dictated number ("double oh. nine double oh.",
 # "double oh... nine double oh...").
-_DICTATION_GAP = re.compile(r"[ \t,\-]*(?:\.[ \t]+|(?:\.{3}|…)[ \t]*)?")
+_PAUSE_MARK = re.compile(r"[(\[](?i:pause|long[ ]pause|pauses)[)\]]")
+_DICTATION_GAP = re.compile(
+    r"[ \t,\-]*(?:\.[ \t]+|(?:\.{3}|…)[ \t]*)?(?:[(\[](?i:pause|long[ ]pause|pauses)[)\]][ \t]*)?"
+)
+# An extension read out after a number read out: ", extension four one two".
+_SPOKEN_EXTENSION = re.compile(
+    r"[ ]*,?[ ]*(?i:extension|ext\.?)[ ]+(?:\d{3,6}\b"
+    r"|(?i:oh|zero|one|two|three|four|five|six|seven|eight|nine|double|treble)"
+    r"(?:[ ,\-]+(?i:oh|zero|one|two|three|four|five|six|seven|eight|nine|double|treble)){2,7}\b)"
+)
 # Sounds of hesitation a number read out may hold between its digits.
 HESITATIONS = frozenset({"um", "umm", "erm", "er", "uh", "uhm", "ah", "eh", "hmm"})
 
 
 class SpokenPhoneRecognizer(QualkitRecognizer):
     """Phone numbers read out in words: "oh seven seven double oh, nine hundred, four one
-    two" (see :func:`qualkit.deid.numwords.spoken_digits`), and pieces of one: three or
+    two" (see :func:`qualkit.deid.numwords.spoken_digits`), with an extension read out
+    after it, or with pauses marked between its digits; and pieces of one: three or
     more digits read back from a number given in the same text ("three eight one"), or the
     start of a UK number ("oh seven seven...")."""
 
@@ -113,7 +123,9 @@ class SpokenPhoneRecognizer(QualkitRecognizer):
             for run, digits in self._numbers_in(text, whole):
                 if len(run) >= 5 and _uk_phone_digits(digits):
                     numbers.append(digits)
-                    yield Hit(run[0].start(), run[-1].end(), PHONE_NUMBER, self.SCORE)
+                    ext = _SPOKEN_EXTENSION.match(text, run[-1].end())
+                    end = ext.end() if ext else run[-1].end()
+                    yield Hit(run[0].start(), end, PHONE_NUMBER, self.SCORE)
                 else:
                     pieces.append((run, digits))
         given = [re.sub(r"\D", "", n) for n in numbers]
@@ -205,7 +217,8 @@ def _digit_runs(text: str) -> Iterator[list[re.Match[str]]]:
     or hyphens, and by a hesitation between two of them ("four one, um, two")."""
     run: list[re.Match[str]] = []
     last_end = -1
-    words = list(_WORD.finditer(text))
+    marks = [(m.start(), m.end()) for m in _PAUSE_MARK.finditer(text)]
+    words = [w for w in _WORD.finditer(text) if not any(s < w.start() < e for s, e in marks)]
     for i, m in enumerate(words):
         joined = bool(run) and _DICTATION_GAP.fullmatch(text, last_end, m.start())
         if run and not joined:
@@ -351,12 +364,18 @@ _CASE_REFERENCE_SHAPE = re.compile(r"[A-Z]\d{7}|[A-Z]\d{4}[A-Z]{2}|GWF\d{9}")
 # Words said before a case number read out.
 _CASE_CONTEXT = re.compile(r"(?i)\b(?:home[ ]office|reference|ref|prison(?:er)?|case|number)\b")
 CASE_CONTEXT_CHARS = 150
+SPLIT_CONTEXT_CHARS = 400
+# A reference written with its parts apart by "/" after a word that introduces it:
+# "case ref PT/24/0417", "reference HR23/440719".
+_WRITTEN_REFERENCE = re.compile(r"(?<![\w/])\p{Lu}{1,4}[/\-]?\d{2,}(?:[/\-]\d{2,})+(?![\w/])")
+WRITTEN_CONTEXT_CHARS = 30
 
 
 class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
     """A Home Office reference ("B1234567", "GWF012345678") or a prison number ("A1234BC") as
     written, or read out after a word that introduces one ("my Home Office number, B, seven
-    seven four zero two one nine").
+    seven four zero two one nine"); and any reference written with its parts apart by "/"
+    right after such a word ("case ref PT/24/0417").
 
     Read out, the letter must begin the run of letters and numbers and the numbers must end
     it, so a letter before a phone number read out is no reference.
@@ -370,6 +389,9 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
     def find(self, text: str) -> Iterator[Hit]:
         for m in _CASE_REFERENCE.finditer(text):
             yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        for m in _WRITTEN_REFERENCE.finditer(text):
+            if _CASE_CONTEXT.search(text, max(0, m.start() - WRITTEN_CONTEXT_CHARS), m.start()):
+                yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         yield from super().find(text)
 
     def _spelt(self, text: str, run: list[tuple[int, int, str]]) -> Iterator[Hit]:
@@ -481,7 +503,10 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
         if not self.MIN_DIGITS <= len(digits) <= self.MAX_DIGITS:
             return None
         start, end = first.start(), numbers[-1].end()
-        introduced = bool(_CASE_CONTEXT.search(text, max(0, start - CASE_CONTEXT_CHARS), start))
+        # Split by "slash", a reference may come a turn after the word that asked for it.
+        split = any(m.group(0).lower() in _REFERENCE_SPLITS for m in numbers)
+        reach = SPLIT_CONTEXT_CHARS if split else CASE_CONTEXT_CHARS
+        introduced = bool(_CASE_CONTEXT.search(text, max(0, start - reach), start))
         return Hit(start, end, CASE_REFERENCE, self.SCORE), digits, introduced
 
 
