@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import cache
 
 from qualkit.deid.textutil import at_sentence_start, typed_in_lower_case
@@ -164,7 +164,7 @@ def _words_of(
     langs: set[str],
     vocabulary: set[str],
     is_english: Callable[[str], bool],
-    said_alone: set[str] = frozenset(),  # type: ignore[assignment]
+    said_alone: Collection[str] = frozenset(),
 ) -> Iterator[tuple[int, int]]:
     """Words outside the clauses found that are the found languages' own: their stop
     words, and the lower-case words of their clauses, in lower case or opening a clause.

@@ -19,12 +19,13 @@ import sqlite3
 import sys
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from qualkit.errors import MissingExtra
+from qualkit.files import write_atomically
 
 CACHE_ENV = "QUALKIT_CACHE_DIR"
 MAX_RANK = 5000
@@ -167,36 +168,29 @@ _COLUMNS = "first_best, first_gb, first_countries, last_best, last_gb, last_coun
 Row = tuple[str, int, int, int, int, int, int, int]
 
 
-def own_language_names() -> list[str]:
+@lru_cache(maxsize=1)
+def own_language_names() -> tuple[str, ...]:
     """Each major language's name for itself in the Latin alphabet, from CLDR (``babel``),
-    longer than three letters: "Cymraeg", "Gàidhlig", "polski", "română". The first use
-    writes them to the cache folder (reading every locale of ``babel`` takes about 0.4 s
-    and 100 MB); later uses read that."""
+    longer than three letters: "Cymraeg", "Gàidhlig", "polski", "română" (reading every
+    locale of ``babel`` takes about 0.4 s and 100 MB, so the names are cached)."""
     from importlib.metadata import version
 
-    from qualkit.files import write_atomically
-
-    path = cache_dir() / f"own-language-names-{version('babel')}-v1.txt"
-    if path.is_file():
-        return path.read_text(encoding="utf-8").splitlines()
-    out = sorted(_own_language_names_from_babel())
-    with contextlib.suppress(OSError):  # a read-only cache folder: use the names unkept
-        write_atomically(path, "".join(f"{name}\n" for name in out).encode("utf-8"))
-    return out
+    name = f"own-language-names-{version('babel')}-v1.txt"
+    return tuple(cached_lines(name, _own_language_names_from_babel))
 
 
+@lru_cache(maxsize=1)
 def regions_named_like_languages() -> frozenset[str]:
     """The regions and provinces of the world (ISO 3166-2, from ``pycountry``) that share a
-    name with a living language, case-folded: "pangasinan", "mayo", "rakhine". The first use
-    writes them to the cache folder (reading every subdivision takes about 10 MB); later
-    uses read that."""
+    name with a living language, case-folded: "pangasinan", "mayo", "rakhine" (reading
+    every subdivision takes about 10 MB, so they are cached)."""
     from importlib.metadata import version
 
-    from qualkit.files import write_atomically
+    name = f"regions-named-like-languages-{version('pycountry')}-v1.txt"
+    return frozenset(cached_lines(name, _regions_named_like_languages))
 
-    path = cache_dir() / f"regions-named-like-languages-{version('pycountry')}-v1.txt"
-    if path.is_file():
-        return frozenset(path.read_text(encoding="utf-8").split())
+
+def _regions_named_like_languages() -> set[str]:
     import pycountry
 
     languages = {
@@ -204,10 +198,7 @@ def regions_named_like_languages() -> frozenset[str]:
         for language in pycountry.languages
         if getattr(language, "type", "") == "L" and language.name.isalpha()
     }
-    out = sorted(languages & {s.name.casefold() for s in pycountry.subdivisions})
-    with contextlib.suppress(OSError):  # a read-only cache folder: use the names unkept
-        write_atomically(path, "".join(f"{name}\n" for name in out).encode("utf-8"))
-    return frozenset(out)
+    return languages & {s.name.casefold() for s in pycountry.subdivisions}
 
 
 def _own_language_names_from_babel() -> set[str]:
@@ -232,6 +223,19 @@ def cache_dir() -> Path:
         return Path(env)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "qualkit"
+
+
+def cached_lines(name: str, build: Callable[[], Iterable[str]]) -> list[str]:
+    """Lines derived from a package's data, kept in the cache folder as ``name`` (which
+    carries the package's version): read from there, or built, sorted and written there
+    on first use. A read-only cache folder leaves them built and unkept."""
+    path = cache_dir() / name
+    if path.is_file():
+        return path.read_text(encoding="utf-8").splitlines()
+    lines = sorted(build())
+    with contextlib.suppress(OSError):
+        write_atomically(path, "".join(f"{line}\n" for line in lines).encode("utf-8"))
+    return lines
 
 
 def _source_version() -> str:

@@ -16,7 +16,6 @@ dictionary lacks ("Buvidal", "Espranor", "nitazenes") come from ``data/words.yam
 from __future__ import annotations
 
 import bz2
-import contextlib
 import pickle
 from functools import lru_cache
 from importlib.util import find_spec
@@ -24,10 +23,9 @@ from pathlib import Path
 
 import regex as re
 
-from qualkit.deid.gazetteer import cache_dir, load_gazetteer
+from qualkit.deid.gazetteer import cached_lines, load_gazetteer
 from qualkit.deid.words import MEDICINE_NAMES_UK
 from qualkit.errors import MissingExtra
-from qualkit.files import write_atomically
 
 PACKAGE = "drug-named-entity-recognition"
 COMMON_NAME_RANK = 2000
@@ -75,12 +73,7 @@ def _build(data_file: Path) -> list[str]:
 def medicine_words() -> frozenset[str]:
     """Lower-case one-word medicine names (built into the cache folder on first use)."""
     data_file, version = _source()
-    path = cache_dir() / f"medicines-{version}-v{_FORMAT}.txt"
-    if path.is_file():
-        return frozenset(path.read_text(encoding="utf-8").split()) | MEDICINE_NAMES_UK
-    words = _build(data_file)
-    with contextlib.suppress(OSError):  # a read-only cache folder: use the list unkept
-        write_atomically(path, ("\n".join(words) + "\n").encode("utf-8"))
+    words = cached_lines(f"medicines-{version}-v{_FORMAT}.txt", lambda: _build(data_file))
     return frozenset(words) | MEDICINE_NAMES_UK
 
 

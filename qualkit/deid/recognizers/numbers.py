@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from functools import cache
 from importlib.metadata import version
@@ -12,14 +11,13 @@ import regex as re
 from spacy.lang.en.stop_words import STOP_WORDS
 from text_to_num import alpha2digit
 
-from qualkit.deid.gazetteer import cache_dir
+from qualkit.deid.gazetteer import cached_lines
 from qualkit.deid.numwords import number_value, other_language_numbers
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, compile_words
 from qualkit.deid.recognizers.contact import read_back_pattern
 from qualkit.deid.spans import AGE, DATE_TIME, SOCIAL_HANDLE
 from qualkit.deid.textutil import at_sentence_start, without_accents
 from qualkit.deid.words import MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, UNITS
-from qualkit.files import write_atomically
 
 _NUM_WORDS = compile_words(tuple(k for k in NUMBER_WORDS if " " not in k))
 _NUM = rf"(?:(?<![\d,.£$])\d{{1,2}}(?![\d,.:/]\d)|{_NUM_WORDS}(?:[ ]+{_NUM_WORDS})?)"
@@ -938,15 +936,9 @@ def other_language_months() -> dict[str, str]:
     with its language; English month names are left to :class:`CalendarDateRecognizer`.
     The first use writes them to the cache folder (loading ``babel``'s locales takes about
     15 MB); later uses read that."""
-    path = cache_dir() / f"months-{version('babel')}-{len(MONTH_LOCALES)}-v1.txt"
-    if path.is_file():
-        pairs = (line.split(" ") for line in path.read_text(encoding="utf-8").splitlines())
-        return {word: lang for word, lang in pairs}
-    out = _months_from_babel()
-    with contextlib.suppress(OSError):  # a read-only cache folder: use the names unkept
-        body = "".join(f"{word} {lang}\n" for word, lang in sorted(out.items()))
-        write_atomically(path, body.encode("utf-8"))
-    return out
+    name = f"months-{version('babel')}-{len(MONTH_LOCALES)}-v1.txt"
+    lines = cached_lines(name, lambda: (f"{w} {lang}" for w, lang in _months_from_babel().items()))
+    return {word: lang for word, lang in (line.split(" ") for line in lines)}
 
 
 def _months_from_babel() -> dict[str, str]:
