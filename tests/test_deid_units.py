@@ -2593,3 +2593,115 @@ def test_a_language_named_like_a_region_is_no_allowed_word() -> None:
 
     regions = regions_named_like_languages()
     assert {"pangasinan", "mayo"} <= regions and "yoruba" not in regions
+
+
+def test_addresses_said_with_all_one_word_and_spelt_letters_in_the_domain() -> None:
+    from qualkit.deid.recognizers.contact import SpokenEmailRecognizer
+
+    rec = SpokenEmailRecognizer()
+    text = "So north kent, all one word, dot I D V A, at safer homes, all one word, dot org."
+    assert _found(rec, text) == [text[len("So ") : -1]]
+    text = "Yeah, it's pathway dot team at N B pathway dot org dot uk. All one word."
+    assert _found(rec, text) == ["pathway dot team at N B pathway dot org dot uk"]
+    assert _found(rec, "We met at the cafe, all one word, dot com style.") == []
+
+
+def test_initials_set_apart_for_a_client_and_short_numbers_to_ring() -> None:
+    from qualkit.deid.recognizers.names import InitialsRecognizer
+    from qualkit.deid.recognizers.numbers import SocialHandleRecognizer
+    from qualkit.deid.recognizers.uk import UkPhoneRecognizer
+
+    rec = InitialsRecognizer()
+    text = (
+        "I had a male victim, DK, last year. We had one last month, R, from Punjab. One "
+        "young lady, L, she writes lists.\nP2: Yeah. DW. He came out in January."
+    )
+    assert _found(rec, text) == ["DK", "R", "L", "DW"]
+    text = "The man, OK, he left. A woman, I, no. Yeah. OK. He left. Plan B. She went. IED. He"
+    assert _found(rec, text) == []
+    handles = SocialHandleRecognizer()
+    assert _found(handles, "or just snap me, it's kaylaaa.xo, i'm on there") == ["kaylaaa.xo"]
+    phone = UkPhoneRecognizer()
+    text = "Or ring me, 4417. Call me 1000 times. Ring me at 1230 pm. Ring us on 2214."
+    assert _found(phone, text) == ["4417", "2214"]
+
+
+def test_titles_of_other_languages_and_accented_english_words() -> None:
+    from qualkit.deid.recognizers.names import TITLES_APART, TitleNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    assert {"señor", "doña", "signora", "sheikh", "father"} <= TITLES_APART
+    assert not {"mr", "dr", "auntie"} & TITLES_APART
+    rec = TitleNameRecognizer()
+    assert _found(rec, "a lady, Doña Gladys, and Señor Pérez") == ["Gladys", "Pérez"]
+    lexicon = Lexicon(nouns=["cafe", "fiance", "gdansk"])
+    assert lexicon.is_known("café") and lexicon.is_known("fiancé")
+    assert not lexicon.is_known("josé") and not lexicon.is_known("gdańsk")
+
+
+def test_a_dialect_word_opening_a_sentence_is_no_name() -> None:
+    detector = _bare_detector({})
+    text = "Ye can stop any time. I'll tell ye. Ye build up."
+    assert detector._not_a_name(text, 0, 2, "PERSON")
+    assert not detector._not_a_name("Ye can stop any time.", 0, 2, "PERSON")
+    assert not detector._not_a_name("Rab can stop. Ask rab.", 0, 3, "PERSON")
+
+
+def test_words_of_an_interpreted_language_its_dictionary_knows() -> None:
+    from qualkit.deid.codeswitch import other_language_words
+
+    text = (
+        "Hola, sí, buenas tardes. Sí la escucho, un poquito bajito pero sí.\n"
+        "Me levantaba a las cinco y media para los niños.\nAy, gracias. Gracias por decirme."
+    )
+    words = {text[s:e] for s, e in other_language_words(text, lambda w: w in {"me", "a", "ay"})}
+    assert {"gracias", "Gracias", "levantaba", "poquito"} <= words
+    # A first name the dictionary lists too stays a name.
+    named = "Nie wiem, bo ja nie mam pracy i nie mam domu. Thank you agnieszka. ... tadeusz ..."
+    named = text + "\n" + named
+    words = {named[s:e] for s, e in other_language_words(named, lambda w: w in {"me", "a"})}
+    assert "tadeusz" in words
+    is_name = {"agnieszka", "tadeusz"}.__contains__
+    found = other_language_words(named, lambda w: w in {"me", "a"}, is_name=is_name)
+    assert {"gracias", "levantaba"} <= {named[s:e] for s, e in found}
+    assert not {"agnieszka", "tadeusz"} & {named[s:e] for s, e in found}
+    # In a clause mostly English, the dictionary alone makes no word ("back to gdańsk").
+    named += "\nThen she went back to gdańsk, I think."
+    is_en = {"me", "a", "thank", "you", "then", "she", "went", "back", "to", "i"}.__contains__
+    assert "gdańsk" not in {named[s:e] for s, e in other_language_words(named, is_en)}
+    # Vietnamese, told by its stop words, has no dictionary to ask.
+    text = "Tôi không biết, vì tôi không có nhà và không có việc. Cảm ơn, anh."
+    assert other_language_words(text, lambda w: False)
+    english = "I said gracias to Rosa. Thanks, Rosa, thanks a lot, really, thanks."
+    assert other_language_words(english, lambda w: w not in {"gracias", "rosa"}) == []
+
+
+def test_initials_listed_or_before_a_pronoun_and_names_before_a_role() -> None:
+    from qualkit.deid.recognizers.names import InitialsRecognizer, NicknameRecognizer
+
+    rec = InitialsRecognizer()
+    text = "For the transcript, JT, SM and KD, those are initials? TR, she was in a flat."
+    assert _found(rec, text) == ["TR", "JT", "SM", "KD"]
+    text = "The DJ, he was good. My GP, she was nice. OK, he was. NHS, she said. BBC and ITV."
+    assert _found(rec, text) == []
+    nick = NicknameRecognizer()
+    text = "Raj the pharmacist there knows us. Will the nurse come? Dave the Council said no."
+    assert "Raj" in _found(nick, text) and "Will" not in _found(nick, text)
+    text = "She called him the weasel [laughs]. He called me the worst names going."
+    assert _found(nick, text) == ["weasel"]
+
+
+def test_a_service_number_and_a_day_said_near_its_month() -> None:
+    from qualkit.deid.recognizers.numbers import CalendarDateRecognizer
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    refs = CaseReferenceRecognizer()
+    assert _found(refs, "Course I do. D193472K. No, hang on. D193742K.") == [
+        "D193472K",
+        "D193742K",
+    ]
+    assert _found(refs, "It was COVID19 and a 2-for-1 deal, M25 junction 12345.") == []
+    dates = CalendarDateRecognizer()
+    text = "i got out june 2021. the 11th? no. the 14th. He lives on the 2nd floor."
+    assert {"11th", "14th"} <= set(_found(dates, text)) and "2nd" not in _found(dates, text)
+    assert _found(dates, "It was the 3rd, then the 4th, of the lot.") == []

@@ -49,12 +49,13 @@ from qualkit.deid.recognizers import (
     rank_of,
 )
 from qualkit.deid.recognizers.base import QualkitRecognizer, compile_words
-from qualkit.deid.recognizers.names import NOT_INITIALS, ROLE_NOUNS
+from qualkit.deid.recognizers.names import NOT_INITIALS, ROLE_NOUNS, TITLES_APART
 from qualkit.deid.recognizers.numbers import (
     age_like_after,
     house_numbers,
     maybe_a_time,
     not_an_age,
+    other_language_months,
 )
 from qualkit.deid.review import whole_word_mentions
 from qualkit.deid.scorer import (
@@ -88,6 +89,7 @@ from qualkit.deid.textutil import (
 )
 from qualkit.deid.words import (
     BUILDING_SUFFIXES,
+    DIALECT_WORDS,
     KIN_AND_TITLES,
     KINSHIP,
     MONTH_ABBREVIATIONS,
@@ -100,6 +102,7 @@ from qualkit.deid.words import (
     ORG_SUFFIXES,
     PLACE_KINDS_AFTER_NAMES,
     TITLES,
+    TRANSCRIPT_WORDS,
     UNITS,
     Lexicon,
 )
@@ -1025,6 +1028,11 @@ class Detector:
         kept = [d for j, d in enumerate(detections) if j not in inside]
         return kept, sure, unsure
 
+    def _name_or_month(self, word: str) -> bool:
+        """Whether ``word`` is a first name ranked high somewhere or another language's
+        month: a name, whichever dictionary lists it."""
+        return self._wide_first_name(word) or word in other_language_months()
+
     def _wide_first_name(self, word: str) -> bool:
         """Whether ``word`` is a first name ranked high in some country ("crystal")."""
         return 0 < self.gazetteer.get(word).first_best <= WIDE_NAME_RANK
@@ -1095,7 +1103,7 @@ class Detector:
             return []
         found = self._foreign_cache.get(text)
         if found is None:
-            found = other_language_words(text, self.lexicon.is_known, langs)
+            found = other_language_words(text, self.lexicon.is_known, langs, self._name_or_month)
             if len(self._foreign_cache) >= ALLOWED_CACHE_TEXTS:
                 del self._foreign_cache[next(iter(self._foreign_cache))]
             self._foreign_cache[text] = found
@@ -1263,6 +1271,10 @@ class Detector:
             surface = text[start:end]
         if not surface:
             return None
+        first = surface.split(maxsplit=1)
+        if etype == PERSON and len(first) == 2 and first[0].lower() in TITLES_APART:
+            start = end - len(first[1])  # "Doña Gladys": the title stays outside the name
+            surface = text[start:end]
         if etype == DATE_TIME:
             # Only calendar dates; relative ones ("last week", "two years") are kept, and
             # so are clock times and cue timings ("00:02:38.300").
@@ -1277,7 +1289,9 @@ class Detector:
     def _not_a_name(self, text: str, start: int, end: int, etype: str) -> bool:
         """Whether spaCy's person, place or organisation is no name: digits in a person,
         label words, stop words, lower-case English words, a short acronym, kinship words,
-        or an ordinary word said on its own ("Nah.", "Lush, okay")."""
+        a transcript or dialect word opening a sentence that is written in lower case
+        elsewhere ("Ye can stop"), or an ordinary word said on its own ("Nah.", "Lush,
+        okay")."""
         surface = text[start:end]
         words = surface.split()
         lowered = [w.lower().strip(".,'’") for w in words]
@@ -1297,6 +1311,13 @@ class Detector:
             return etype != PERSON or not _initials(surface)  # "R.M." is someone
         if all(w in KIN_AND_TITLES for w in lowered):
             return True
+        if (
+            len(words) == 1
+            and (lowered[0] in TRANSCRIPT_WORDS or lowered[0] in DIALECT_WORDS)
+            and at_sentence_start(text, start)
+            and re.search(rf"(?<![\p{{L}}'’]){re.escape(lowered[0])}(?![\p{{L}}'’])", text)
+        ):
+            return True  # "Ye can stop any time" where "ye" is written in lower case too
         return (
             len(words) == 1
             and at_sentence_start(text, start)

@@ -81,6 +81,14 @@ def _knows(lang: str, word: str) -> bool:
     return bool(is_known(word, lang, low_memory=True))
 
 
+@cache
+def has_dictionary(lang: str) -> bool:
+    """Whether ``simplemma`` bundles a dictionary of ``lang`` (none for "vi", "yo")."""
+    from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
+
+    return lang in SUPPORTED_LANGUAGES
+
+
 def _known_in(lang: str, word: str) -> bool:
     """Whether ``lang``'s dictionary knows ``word`` (each part of "hynny'n", "i'r")."""
     parts = [p for p in _PARTS.split(word.lower()) if p]
@@ -91,17 +99,21 @@ def other_language_words(
     text: str,
     is_english: Callable[[str], bool],
     languages: Sequence[str] = CODE_SWITCH_LANGUAGES,
+    is_name: Callable[[str], bool] | None = None,
 ) -> list[tuple[int, int]]:
     """Spans of ``text`` that are ordinary words of another language.
 
-    ``is_english(word)`` says a lower-case word is English. A clause needs three words or
-    more ("Dafydd" alone, after a comma, is someone spoken to). A text typed all in lower
-    case gets none: there the capital that tells "Bryn Eithin" from "bryn" is missing.
-    Clauses that are mostly English cost one look-up per word and no dictionary. Once a
-    language told by stop words is found in the text, its stop words and the words of
-    its clauses are its words in any clause too ("Oui. Merci.", "ici à Middlesbrough");
-    so are the words of a clause told by its dictionary ("Diolch." after "Diolch yn fawr
-    iawn").
+    ``is_english(word)`` says a lower-case word is English; ``is_name(word)``, a word that
+    is a name (a first name, a month), which a dictionary alone ("agnieszka") does not make
+    an ordinary word. A clause
+    needs three words or more ("Dafydd" alone, after a comma, is someone spoken to). A
+    text typed all in lower case gets none: there the capital that tells "Bryn Eithin"
+    from "bryn" is missing. Clauses that are mostly English cost one look-up per word and
+    no dictionary. Once a language told by stop words is found in the text, its stop
+    words and the words of its clauses are its words in any clause too, and so are the
+    words its dictionary knows in a clause mostly not English ("Oui. Merci.", "ici à
+    Middlesbrough", "Ay, gracias."); so are the
+    words of a clause told by its dictionary ("Diolch." after "Diolch yn fawr iawn").
     """
     out: list[tuple[int, int]] = []
     if not languages or typed_in_lower_case(text):
@@ -155,7 +167,8 @@ def other_language_words(
                 said_alone.add(word.lower())
             out.append((m.start(), m.end()))
     if found or said_alone:
-        out = sorted(set(out) | set(_words_of(text, found, vocabulary, is_english, said_alone)))
+        others = _words_of(text, found, vocabulary, is_english, said_alone, is_name)
+        out = sorted(set(out) | set(others))
     return out
 
 
@@ -165,13 +178,16 @@ def _words_of(
     vocabulary: set[str],
     is_english: Callable[[str], bool],
     said_alone: Collection[str] = frozenset(),
+    is_name: Callable[[str], bool] | None = None,
 ) -> Iterator[tuple[int, int]]:
     """Words outside the clauses found that are the found languages' own: their stop
-    words, and the lower-case words of their clauses, in lower case or opening a clause.
+    words, the lower-case words of their clauses, and the words their dictionaries know,
+    in lower case or opening a clause (written in lower case elsewhere too).
     A capitalised word alone after a comma, or before words that are all English, is a
     name the language shares ("the little girl, Merveille, who is seven"). The words of
     clauses told by a dictionary (``said_alone``) count only as a sentence of their own
     ("Diolch."): elsewhere the capital may be a name's ("Rhes Bryn Eithin")."""
+    lower_words: set[str] | None = None
     for clause in _CLAUSE.finditer(text):
         words = list(_WORD.finditer(text, clause.start(), clause.end()))
         if (
@@ -195,6 +211,18 @@ def _words_of(
                 continue
             if low in vocabulary or any(_is_stop_word(lang, word) for lang in langs):
                 yield m.start(), m.end()
+                continue
+            if not word.islower():
+                if lower_words is None:
+                    lower_words = {w.group() for w in _WORD.finditer(text) if w.group().islower()}
+                if low not in lower_words:
+                    continue
+            if is_name is not None and is_name(low):
+                continue
+            if sum(not is_english(w.group().lower()) for w in words) * 2 < len(words):
+                continue  # a clause mostly English: "went back to gdańsk"
+            if any(has_dictionary(lang) and _known_in(lang, low) for lang in langs):
+                yield m.start(), m.end()  # "Ay, gracias.": a word of the language found
 
 
 def _best_language(languages: Sequence[str], words: list[str]) -> str | None:

@@ -19,6 +19,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.lang.en.tokenizer_exceptions import TOKENIZER_EXCEPTIONS
 from spacy.strings import get_string_id
 
+from qualkit.deid.textutil import without_accents
 from qualkit.safe_yaml import load_yaml
 
 
@@ -197,6 +198,10 @@ class Lexicon:
         w = _strip_possessive(word.lower())
         if w in self._known:
             return True
+        if w.endswith(_ACCENTED_ENDINGS):
+            plain = without_accents(w)  # "café", "fiancée", "clichés"; not "gdańsk"
+            if len(plain) > 3 and plain.isascii() and plain in self._known:
+                return True
         if "'" in w or "’" in w:
             if re.match(r"^o['’][a-z]{3,}$", w):
                 return False  # Irish surnames: "o'hagan", "o'neill" ("o'clock" is known)
@@ -220,6 +225,10 @@ class Lexicon:
                 ):
                     return True
         return False
+
+
+# The French endings of English words written with their accents.
+_ACCENTED_ENDINGS = ("é", "ée", "és", "ées")
 
 
 def _strip_possessive(word: str) -> str:

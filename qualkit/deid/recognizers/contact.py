@@ -57,10 +57,16 @@ class AnyDomainUrlRecognizer(QualkitRecognizer):
 # address, ending in a top-level domain said as a word; a part may end in letters spelt
 # out ("at harbour h f dot org dot uk"), or in words joined by a hyphen ("at fellside
 # hyphen outreach dot org"), or in words said apart ("at leven womens aid dot org dot uk").
+# "all one word" said between a dictated address's parts ("at safer homes, all one word,
+# dot org").
+_ONE_WORD = r",?[ ]+all[ ]+(?:one|1)[ ]+word,?"
+_ONE_WORD_ASIDE = re.compile(r"(?i)" + _ONE_WORD)
 _SPOKEN_DOMAIN = re.compile(
     r"(?i)(?<![\p{L}\p{N}])at[ ,]+[\p{L}\p{N}]+(?:[ ,]+(?:hyphen|dash)[ ,]+[\p{L}\p{N}]+)*"
+    r"(?:[ ]\p{L}(?![\p{L}\p{N}])){0,4}"
     r"(?:[ ]+\p{L}{2,}){0,2}?"
     r"(?:[ ]\p{L}(?![\p{L}\p{N}])){0,4}"
+    rf"(?:{_ONE_WORD})?"
     r"(?:[ ,\-]+dot[ ,\-]+[\p{L}]+(?![\p{L}\p{N}]))+"
 )
 _DOT_LABEL = re.compile(r"(?i)[ ,\-]+dot[ ,\-]+(?P<label>[\p{L}]+)")
@@ -78,6 +84,7 @@ def top_level_domains() -> frozenset[str]:
 
 def _domain_of_words(found: str) -> bool:
     """Whether a domain said in words apart is an ordinary phrase ("at the shop dot com")."""
+    found = _ONE_WORD_ASIDE.sub(" ", found)
     words = re.split(r"(?i)[ ,\-]+dot[ ,\-]+", found, maxsplit=1)[0].split()[1:]
     return len(words) > 1 and any(w.lower() in STOP_WORDS for w in words)
 
@@ -101,12 +108,19 @@ _LOCAL_MAX_ITEMS = 40
 
 
 def _spelt_item(word: str) -> bool:
-    """A single letter or digit, or a spoken separator, as in a local part spelt out."""
-    return len(word) == 1 or word.lower() in ("dot", "underscore", "dash", "hyphen")
+    """A single letter or digit, a spoken separator, or a word of "all one word", as in a
+    local part spelt out."""
+    return len(word) == 1 or word.lower() in (
+        *("dot", "underscore", "dash", "hyphen"),
+        *("all", "one", "word"),
+    )
 
 
 _NOT_LOCAL = frozenset(
-    ["is", "it's", "its", "email", "e-mail", "address", "me", "my", "it", "was", "the", "on"]
+    [
+        *("is", "it's", "its", "email", "e-mail", "address", "me", "my", "it", "was", "the"),
+        *("on", "so", "yeah", "yes", "right", "okay", "ok", "um", "erm"),
+    ]
 )
 
 

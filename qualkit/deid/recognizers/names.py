@@ -170,7 +170,16 @@ _GROUP_CALLS = re.compile(
     r"(?:(?:all|just|always|used[ ]+to|would)[ ]+)?(?:calls?|called|calling)[ ]+"
     r"(?:me|mi|him|her|them|us|you|yuh)[ ]+(?P<the>the[ ]+)?)"
     r"(?P<name>[\p{L}][\p{L}'’\-]+)"
-    r"(?=[ ]*(?:[.,;:!?)\"”]|$)|[ ]+(?i:cos|because|'cause|cause|after|from|for|since)\b)",
+    r"(?=[ ]*(?:[.,;:!?)\"”\[]|$)|[ ]+(?i:cos|because|'cause|cause|after|from|for|since)\b)",
+    re.MULTILINE,
+)
+# "she called him the weasel [laughs]": what one person calls another, with "the", ending
+# its clause ("she called him the worst names" does not end there).
+_ONE_CALLS_THE = re.compile(
+    r"(?i:\b(?:he|she|i|mum|mam|dad|nan|gran)[ ]+(?:(?:always|just|used[ ]+to|would)[ ]+)?"
+    r"(?:calls?|called|calling)[ ]+(?:me|him|her|them)[ ]+the[ ]+)"
+    r"(?P<name>[\p{L}][\p{L}'’\-]+)"
+    r"(?=[ ]*(?:[.,;:!?)\"”\[]|$)|[ ]+(?i:cos|because|'cause|cause)\b)",
     re.MULTILINE,
 )
 # "they call him the Professor": a nickname made of "the" and a capitalised word.
@@ -181,6 +190,14 @@ _THE_NICK = re.compile(
 # "Murdo the Post", "Kathleen the Shop": a first name and what the person is known for.
 _EPITHET = re.compile(
     rf"(?<![\p{{L}}'’\-])(?P<name>{CAP})[ ]+the[ ]+(?P<epithet>{CAP})(?![\p{{L}}\-])"
+)
+# "Raj the pharmacist there": a name and the person's role after it.
+_NAME_THE_ROLE = re.compile(
+    rf"(?<![\p{{L}}'’\-])(?P<name>{CAP})[ ]+the[ ]+"
+    r"(?:pharmacist|chemist|receptionist|manager|nurse|doctor|counsellor|caretaker|warden"
+    r"|(?:key|support|drug|outreach|youth|social)[ ]?worker|landlord|landlady|cleaner|cook"
+    r"|chef|vicar|priest|caseworker|advocate|mentor|volunteer|coordinator|teacher)"
+    r"(?![\p{L}\-])"
 )
 # Bodies and services someone may be telling a person about ("I told Dave the Council ...").
 _NOT_EPITHETS = frozenset(
@@ -259,6 +276,8 @@ class TitleNameRecognizer(QualkitRecognizer):
 # Family titles written before a first name ("Auntie Wyn", "Uncle Fitz") go with it.
 _DETERMINER_BEFORE = re.compile(r"(?i)\b(?:my|his|her|our|their|your|the|a|me)[ ]+$")
 _FAMILY_TITLES = frozenset(["auntie", "aunty", "aunt", "uncle", "nan", "nanny", "grandad"])
+#: Titles written out that stay outside the name after them ("Father", "Doña", "Sheikh").
+TITLES_APART: frozenset[str] = frozenset(TITLES - _ABBREV_TITLES - _FAMILY_TITLES)
 
 
 class KinshipNameRecognizer(QualkitRecognizer):
@@ -630,23 +649,71 @@ _SAID_INITIALS = re.compile(
 )
 
 
+# "a male victim, DK, last year", "one young lady, L, she sends": capitals set between
+# commas after a word for a person, as a practitioner gives a client.
+_APPOSED_INITIALS = re.compile(
+    r"(?i:\b(?:victim|client|lady|woman|man|lad|girl|boy|guy|bloke|fella|gentleman|chap"
+    r"|resident|tenant|patient|person|survivor|perpetrator|one|someone|kid|youngster"
+    r"|referral|service[ ]user)(?:[ ]+(?:last|this)[ ]+(?:week|month|year))?)"
+    r"[ ]*,[ ]*(?P<i>(?![AI][ ]*,)\p{Lu}{1,3})(?=[ ]*,)"
+)
+# "Yeah. DW. He came out of HMP ...": one or two capitals said as a sentence of their own,
+# before a sentence about him or her (three are more often an acronym: "IED. He was").
+_INITIALS_SENTENCE = re.compile(
+    r"(?:^|(?<=[.!?:][ ]+))(?:(?i:so|and|right|okay|yeah|well),?[ ]+)?"
+    r"(?P<i>(?![AI]\.)\p{Lu}{1,2})\.[ ]+(?=(?:He|She)\b)",
+    re.MULTILINE,
+)
+# "JT, SM, KD, those are initials?": capitals listed and then called initials.
+_LISTED_INITIALS = re.compile(
+    r"(?<![\p{L}\p{N}])(?P<list>\p{Lu}{2,3}(?:(?:[ ]*,[ ]*|[ ]+and[ ]+)\p{Lu}{2,3})+)"
+    r"[ ]*,?[ ]+(?i:those|these|they)[ ]+(?i:are|were|['’]re)[ ]+(?:(?i:their|just|all)[ ]+)?"
+    r"(?i:initials)\b"
+)
+_CAPITALS = re.compile(r"\p{Lu}{2,3}")
+# "TR, she was in a flat": capitals opening a clause about him or her, not after a
+# determiner ("the DJ, he was").
+_INITIALS_BEFORE_PRONOUN = re.compile(
+    r"(?<!\b(?i:the|a|an|my|our|his|her|their|your)[ ]+)(?<![\p{L}\p{N}&'’.])"
+    r"(?P<i>\p{Lu}{2,3}),[ ]+(?:he|she)(?:['’](?:s|d)|[ ]+(?:was|is|had|has|said|got|went"
+    r"|came|would|could|did))\b"
+)
+_ACRONYMS = frozenset(i.replace(".", "") for i in NOT_INITIALS) | {"OK", "NHS", "DWP"}
+
+
 class InitialsRecognizer(QualkitRecognizer):
     """A person's initials written with full stops ("D.H.", "J.T."), as a report or a
     practitioner writes a client to hide the name, a letter someone is called by ("I'll
-    call her S.") and capitals said for a client ("I'll say initials, KM"): they still
-    point at one person."""
+    call her S."), and capitals said for a client ("I'll say initials, KM", "a male
+    victim, DK, last year", "Yeah. DW. He came out", "TR, she was", "JT, SM, KD, those are
+    initials"): they still point at one person."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
     RANK: ClassVar[int] = 30
     SCORE: ClassVar[float] = 0.6
 
     def find(self, text: str) -> Iterator[Hit]:
+        seen: set[tuple[int, int]] = set()
+        for hit in self._initials(text):
+            if (hit.start, hit.end) not in seen:
+                seen.add((hit.start, hit.end))
+                yield hit
+
+    def _initials(self, text: str) -> Iterator[Hit]:
         for m in _INITIALS.finditer(text):
             if m.group("i") not in NOT_INITIALS:
                 yield Hit(m.start("i"), m.end("i"), PERSON, self.SCORE)
         for pattern in (_CALLED_BY_LETTER, _SAID_INITIALS):
             for m in pattern.finditer(text):
                 yield Hit(m.start("i"), m.end("i"), PERSON, self.SCORE)
+        for pattern in (_APPOSED_INITIALS, _INITIALS_SENTENCE, _INITIALS_BEFORE_PRONOUN):
+            for m in pattern.finditer(text):
+                i = m.group("i")
+                if i not in _ACRONYMS and i.lower() not in NON_NAME_CAPS:
+                    yield Hit(m.start("i"), m.end("i"), PERSON, self.SCORE)
+        for m in _LISTED_INITIALS.finditer(text):
+            for c in _CAPITALS.finditer(text, m.start("list"), m.end("list")):
+                yield Hit(c.start(), c.end(), PERSON, self.SCORE)
 
 
 class VocativeRecognizer(QualkitRecognizer):
@@ -716,11 +783,24 @@ class NicknameRecognizer(QualkitRecognizer):
         for m in _EPITHET.finditer(text):
             if self._epithet(m.group("name"), m.group("epithet")):
                 yield Hit(m.start(), m.end(), PERSON, 0.7)
+        yield from self._called_the_and_roles(text)
         for m in _THE_NICK.finditer(text):
             if not self.ctx.lists.all_allow() or not _is_allowed_phrase(
                 m.group("name"), self.ctx.lists.all_allow()
             ):
                 yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
+
+    def _called_the_and_roles(self, text: str) -> Iterator[Hit]:
+        """ "she called him the weasel", and a name before a role ("Raj the pharmacist")."""
+        for m in _ONE_CALLS_THE.finditer(text):
+            if m.group("name").lower() not in STOP_WORDS:
+                yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
+        for m in _NAME_THE_ROLE.finditer(text):
+            low = m.group("name").lower()
+            if low in STOP_WORDS or low in NON_NAME_CAPS or low in KIN_AND_TITLES:
+                continue
+            if not self.ctx.lexicon.is_common(low):  # "Will the nurse come?"
+                yield Hit(m.start("name"), m.end("name"), PERSON, 0.7)
 
     def _epithet(self, name: str, epithet: str) -> bool:
         """Whether "<name> the <epithet>" is a nickname: a first name used in Great Britain

@@ -782,6 +782,17 @@ _DAY_ALONE = re.compile(
     r"we|they|you|it|was|is)\b)",
     re.MULTILINE,
 )
+# A day of the month in figures after "the", ending its phrase, with a month named near
+# it: "in November, I think the 21st.", "june 2021. the 11th? no. the 14th.", "the 12th
+# was the original date".
+_DAY_NEAR_MONTH = re.compile(
+    r"(?<![\p{L}\p{N}])(?i:the)[ ]+(?P<day>(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th))"
+    r"(?=[ ]*(?:[,.;:!?)]|$)|[ ]+(?i:with|and|when|at|in|for|but|because|cos|so|then|i|he|she|"
+    r"we|they|you|it|was|is|no)\b)",
+    re.MULTILINE,
+)
+_MONTH_NAMED = re.compile(rf"(?<![\p{{L}}]){_MONTH}(?![\p{{L}}])")
+MONTH_NEAR_CHARS = 100
 _MONTH_FIRST = re.compile(_MONTH + r",?[ ]")
 # A season or a holiday right before a year (see :meth:`CalendarDateRecognizer.find`).
 _WHEN = (
@@ -905,6 +916,10 @@ class CalendarDateRecognizer(QualkitRecognizer):
             # "January the twenty-fifth": the month is part of the date.
             start = m.start() if _MONTH_FIRST.match(m.group(0)) else m.start("day")
             yield Hit(start, m.end("day"), DATE_TIME, 0.86)
+        for m in _DAY_NEAR_MONTH.finditer(text):
+            start, end = max(0, m.start() - MONTH_NEAR_CHARS), m.end() + MONTH_NEAR_CHARS
+            if _MONTH_NAMED.search(text, start, end):
+                yield Hit(m.start("day"), m.end("day"), DATE_TIME, 0.86)
         for pattern in (_AMBIGUOUS_MONTHS, _LOWER_AMBIGUOUS_MONTHS):
             for m in pattern.finditer(text):
                 yield Hit(m.start("month"), m.end("month"), DATE_TIME, 0.6)
@@ -1029,11 +1044,12 @@ _HANDLE = re.compile(r"(?<![\w.@/])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9
 
 
 # A handle given after the app's name: "my snap is blessings.mumz", "insta, it's jo dot k
-# twenty", "my snap was like tee dot lil zero seven". Written, it holds a dot, underscore
-# or digit; said, "dot" or "underscore".
+# twenty", "my snap was like tee dot lil zero seven", "snap me, it's kay.xo". Written, it
+# holds a dot, underscore or digit; said, "dot" or "underscore".
 _APP_HANDLE = re.compile(
     r"(?i)\b(?:snap(?:chat)?|insta(?:gram)?|ig|tik[ ]?tok|twitter|facebook|fb|threads)"
-    r"(?:[ ]+(?:name|handle|username|account|page))?[ ]*[,:]?[ ]*(?:is|was|it['’]?s|=)?[ ]*:?[ ]*"
+    r"(?:[ ]+(?:me|us))?(?:[ ]+(?:name|handle|username|account|page))?"
+    r"[ ]*[,:]?[ ]*(?:is|was|it['’]?s|=)?[ ]*:?[ ]*"
     r"(?:like,?[ ]+)?"
     r"@?(?P<handle>[\p{L}\p{N}_]+(?:[._][\p{L}\p{N}_]+)+|(?=[\p{N}_]*\p{L})[\p{L}\p{N}_]*\d[\p{L}\p{N}_]*"
     r"|[\p{L}\p{N}]+(?:[ ]+(?:dot|underscore)[ ]+[\p{L}\p{N}]+)+)"

@@ -41,12 +41,17 @@ _EXTENSION = re.compile(r"\b(?i:extension|ext\.?)[ ]?(?:(?i:number|no\.?)[ ])?(\
 
 
 _EXTENSION_GAP = re.compile(r"[ ]*,?[ ]*$")
+# Digits given to be rung on ("or ring me, 4417"): an extension, however short.
+_RING_ME_ON = re.compile(
+    r"\b(?i:ring|call|phone|text)[ ]+(?i:me|us)(?:[ ]+(?i:on))?[ ]*,?[ ]+(\d{3,6})\b"
+    r"(?![.:,]\d|[ ]*(?i:am|pm|o['’]?clock|ish|%|pounds|quid|times|minutes|hours)\b)"
+)
 
 
 class UkPhoneRecognizer(QualkitRecognizer):
     """UK phone numbers in their usual written forms (07…, +44 …, (020) …, 020 …, 0800 …),
     and an extension's digits (with the word, right after the number: "0113 496 0347,
-    extension 2214").
+    extension 2214"; or given to be rung on: "ring me, 4417").
 
     A match must hold the right number of digits for a UK number, so dates and other
     figures do not match.
@@ -78,6 +83,9 @@ class UkPhoneRecognizer(QualkitRecognizer):
             gap = _EXTENSION_GAP.search(text, max(0, m.start() - 4), m.start())
             start = m.start() if gap is not None and gap.start() in ends else m.start(1)
             yield Hit(start, m.end(1), PHONE_NUMBER, self.SCORE)
+        for m in _RING_ME_ON.finditer(text):
+            if m.end(1) not in ends:
+                yield Hit(m.start(1), m.end(1), PHONE_NUMBER, self.SCORE)
 
 
 def _uk_phone_digits(digits: str) -> bool:
@@ -357,7 +365,8 @@ class SpokenNinoRecognizer(SpokenPostcodeRecognizer):
 # "GWF" and nine digits from an online application) or a prison number (a letter, four
 # digits and two letters, "A1234BC").
 _CASE_REFERENCE = re.compile(
-    r"(?<![\w/])(?:\p{L}\d{7}(?:/\d{1,2})?|\p{L}\d{4}\p{L}{2}|GWF[ ]?\d{9})(?![\w/])",
+    r"(?<![\w/])(?:\p{L}\d{7}(?:/\d{1,2})?|\p{L}\d{4}\p{L}{2}|GWF[ ]?\d{9}"
+    r"|(?-i:\p{Lu}{1,2}\d{6,9}\p{Lu}))(?![\w/])",
     re.IGNORECASE,
 )
 _CASE_REFERENCE_SHAPE = re.compile(r"[A-Z]\d{7}|[A-Z]\d{4}[A-Z]{2}|GWF\d{9}")
@@ -372,10 +381,10 @@ WRITTEN_CONTEXT_CHARS = 30
 
 
 class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
-    """A Home Office reference ("B1234567", "GWF012345678") or a prison number ("A1234BC") as
-    written, or read out after a word that introduces one ("my Home Office number, B, seven
-    seven four zero two one nine"); and any reference written with its parts apart by "/"
-    right after such a word ("case ref PT/24/0417").
+    """A Home Office reference ("B1234567", "GWF012345678"), a prison number ("A1234BC") or
+    a service number ("D193472K") as written, or read out after a word that introduces one
+    ("my Home Office number, B, seven seven four zero two one nine"); and any reference
+    written with its parts apart by "/" right after such a word ("case ref PT/24/0417").
 
     Read out, the letter must begin the run of letters and numbers and the numbers must end
     it, so a letter before a phone number read out is no reference.
