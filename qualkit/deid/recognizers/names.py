@@ -191,14 +191,7 @@ _THE_NICK = re.compile(
 _EPITHET = re.compile(
     rf"(?<![\p{{L}}'’\-])(?P<name>{CAP})[ ]+the[ ]+(?P<epithet>{CAP})(?![\p{{L}}\-])"
 )
-# "Raj the pharmacist there": a name and the person's role after it.
-_NAME_THE_ROLE = re.compile(
-    rf"(?<![\p{{L}}'’\-])(?P<name>{CAP})[ ]+the[ ]+"
-    r"(?:pharmacist|chemist|receptionist|manager|nurse|doctor|counsellor|caretaker|warden"
-    r"|(?:key|support|drug|outreach|youth|social)[ ]?worker|landlord|landlady|cleaner|cook"
-    r"|chef|vicar|priest|caseworker|advocate|mentor|volunteer|coordinator|teacher)"
-    r"(?![\p{L}\-])"
-)
+
 # Bodies and services someone may be telling a person about ("I told Dave the Council ...").
 _NOT_EPITHETS = frozenset(
     [
@@ -498,6 +491,15 @@ ROLE_NOUNS = (
     "paramedic",
     "midwife",
     "health visitor",
+    "chemist",
+    "caretaker",
+    "chef",
+    "priest",
+)
+# "Raj the pharmacist there", "Tash the drug worker": a name and the person's role after it.
+_NAME_THE_ROLE = re.compile(
+    rf"(?<![\p{{L}}'’\-])(?P<name>{CAP})[ ]+the[ ]+(?:[\p{{L}}\-]+[ ]+)?"
+    rf"(?i:{compile_words(ROLE_NOUNS)})(?![\p{{L}}\-])"
 )
 # "hiya its caress here im his support worker": a worker greeting the call with their
 # name, whatever the word, before saying who they are.
