@@ -378,6 +378,7 @@ def test_clause_subject_that_is_a_widely_used_first_name_is_a_possible_miss() ->
     detector.lexicon = Lexicon(nouns=["des"])
     detector._allow_re = None
     detector._allow_words = frozenset()
+    detector._acronyms = frozenset()
     word = {"text": "des", "lower_": "des", "pos_": "X", "is_lower": True, "is_alpha": True}
     subject = SimpleNamespace(dep_="nsubj", **word)
     assert detector._risk(subject, "PERSON", 0.02, lower=True) == 0.08  # type: ignore[arg-type]
@@ -404,6 +405,7 @@ def _bare_detector(names: dict[str, Any], common: Iterable[str] = ()) -> Any:
     detector.lexicon = Lexicon(others=common)
     detector._allow_re = None
     detector._allow_words = frozenset()
+    detector._acronyms = frozenset()
     return detector
 
 
@@ -1176,6 +1178,7 @@ def test_small_places_in_lower_case_after_from_or_in() -> None:
     places = {"ullapool": NameStats(place=1500), "gorgie": NameStats(place=1200)}
     detector = _bare_detector(places)
     detector._allow_words = frozenset()
+    detector._acronyms = frozenset()
     lower = "i said no. i was scared. i didnt know. i left. i cried. "
     text = lower + "i'm fae ullapool. the gorgie lot were fine."
     sure, _ = detector._gazetteer_places(text, [])
@@ -1190,6 +1193,7 @@ def test_an_allowed_name_with_a_word_before_it_is_allowed() -> None:
         ["Universal Credit"]
     )
     detector._allow_words = frozenset()
+    detector._acronyms = frozenset()
     assert detector._allowed("No Universal Credit")
     assert not detector._allowed("Tam Universal")
 
@@ -1199,6 +1203,7 @@ def test_a_capitalised_word_alone_in_quotation_marks_is_a_possible_miss() -> Non
 
     detector = _bare_detector({})
     detector._allow_words = frozenset()
+    detector._acronyms = frozenset()
     text = "Everyone thought \"Ghost\" was quiet. Tam's 'Big' one. \"Interpreter\" said 'Tam'."
     taken = [Detection(text.rindex("Tam"), text.rindex("Tam") + 3, "PERSON", 0.9, "X")]
     found = [text[d.start : d.end] for d in detector._quoted(text, taken)]
@@ -1667,6 +1672,7 @@ def test_what_someone_is_called_is_a_possible_miss() -> None:
 
     detector = _bare_detector({})
     detector._allow_words = frozenset()
+    detector._acronyms = frozenset()
     text = (
         "they called him dopey. they called me dozy. call me em, everyone does. "
         "everyone calls me dan or chalky. call me back later. she called me a liar. "
@@ -2706,3 +2712,178 @@ def test_a_service_number_and_a_day_said_near_its_month() -> None:
     text = "i got out june 2021. the 11th? no. the 14th. He lives on the 2nd floor."
     assert {"11th", "14th"} <= set(_found(dates, text)) and "2nd" not in _found(dates, text)
     assert _found(dates, "It was the 3rd, then the 4th, of the lot.") == []
+
+
+def test_one_letter_for_a_person_and_capitals_before_what_they_are() -> None:
+    from qualkit.deid.recognizers.names import InitialsRecognizer
+
+    rec = InitialsRecognizer()
+    text = (
+        "I met D the following summer. D had a spreadsheet. I asked whether D had done "
+        "this before. J's upstairs, yeah. And R.'s in a flat now. I had AB, a lad I'd been "
+        "planning for. There was a lad, I'll just say R., he'd had an abscess."
+    )
+    assert sorted(_found(rec, text)) == ["AB", "D", "D", "D", "J", "R", "R"]
+    text = (
+        "Plan B was fine. Hep C is curable. The B and B is far. Category C was better. "
+        "Vitamin D was low. A was the answer, I said. The DJ, a man of forty. Grade C was "
+        "all I got. M&S was shut. Three B's and a C."
+    )
+    assert _found(rec, text) == []
+
+
+def test_the_end_of_a_phone_number_said_again_and_digits_in_scots() -> None:
+    from qualkit.deid.recognizers.uk import UkPhoneRecognizer
+
+    rec = UkPhoneRecognizer()
+    text = "It's 07700 900 462. Yeah. 462. Got it. She paid 462 pounds, room 1462."
+    assert _found(rec, text) == ["07700 900 462", "462"]
+    assert _found(rec, "Room 462 is upstairs.") == []
+    spoken = SpokenPhoneRecognizer()
+    text = "It's oh seven seven double oh, nine double oh, four six wan. I know it aff by heart."
+    assert _found(spoken, text) == ["oh seven seven double oh, nine double oh, four six wan"]
+    assert _found(spoken, "She gave a wan smile, one or two.") == []
+
+
+def test_rough_ages_after_a_person_and_in_figures() -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer
+
+    rec = AgeRecognizer()
+    text = "A man of sixty-odd with bad knees. She was like 50 something she had cats."
+    assert sorted(_found(rec, text)) == ["50 something", "sixty-odd"]
+    assert "six" not in _found(rec, text)
+    assert _found(rec, "It took 20 something minutes. A group of thirty-odd came.") == []
+
+
+def test_a_rank_in_lower_case_before_a_capitalised_word_is_no_title() -> None:
+    from qualkit.deid.recognizers.names import TitleNameRecognizer
+
+    rec = TitleNameRecognizer()
+    text = "Mi jus hand her di Housing Benefit an di Home Office paper."
+    assert _found(rec, text) == []
+    assert _found(rec, "DI Walsh came, then PC Lowe.") == ["DI Walsh", "PC Lowe"]
+    assert _found(rec, "then pc lowe came round") == ["pc lowe"]
+
+
+def test_a_national_body_after_a_nickname_word_and_army_units() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import NicknameRecognizer
+    from qualkit.deid.recognizers.organisations import NamedOrganisationRecognizer
+    from qualkit.deid.words import Lexicon
+
+    nick = NicknameRecognizer(RecognizerContext(lexicon=Lexicon(nouns=["woman", "women"])))
+    assert _found(nick, "It's through the Scottish Women's Aid work.") == []
+    assert _found(nick, "Big Carmen's van was there.") == ["Big Carmen"]
+    units = NamedOrganisationRecognizer()
+    text = (
+        "We watched the Welsh Guards get hit. He was 2 Para, then the Royal Engineers. "
+        "The Guards were there. She took 3 paracetamol."
+    )
+    assert sorted(_found(units, text)) == ["2 Para", "Royal Engineers", "Welsh Guards"]
+
+
+def test_an_age_gold_span_may_keep_its_year_old() -> None:
+    from qualkit.deid.evaluate import evaluate, parse_markup
+    from qualkit.deid.spans import AGE, Detection
+
+    gold = parse_markup("My {{AGE|five-year-old}} was there. A {{AGE|six}} year old.", "g-1")
+    five = gold.text.index("five")
+    six = gold.text.index("six")
+    dets = [
+        Detection(five, five + 4, AGE, 1.0, "test"),
+        Detection(six, six + 3, AGE, 1.0, "test"),
+    ]
+    assert evaluate([gold], {"g-1": dets}).quasi_recall == 1.0
+    assert evaluate([gold], {"g-1": dets[1:]}).quasi_recall == 0.5
+
+
+def test_places_listed_after_an_allowed_one_stand_apart_from_it() -> None:
+    from qualkit.deid.gazetteer import NameStats
+    from qualkit.deid.spans import PERSON, Detection
+
+    places = {"runcorn": NameStats(place=60000), "warrington": NameStats(place=210000)}
+    detector = _bare_detector(places)
+    places["smith"] = NameStats(last_gb=1)
+    text = "like st helens runcorn warrington for a bit. helens smith came. St Helens Runcorn"
+    det = Detection(5, 33, PERSON)
+    assert detector._places_outside(text, det, [(5, 14)])
+    det = Detection(text.index("helens smith"), text.index(" came"), PERSON)
+    assert not detector._places_outside(text, det, [(det.start, det.start + 6)])
+    det = Detection(text.index("St Helens R"), len(text), PERSON)
+    assert not detector._places_outside(text, det, [(det.start, det.start + 9)])
+    places["street"] = NameStats(place=5000)
+    text = "we lived on oldham street then"
+    det = Detection(text.index("oldham"), text.index(" then"), PERSON)
+    assert not detector._places_outside(text, det, [(det.start, det.start + 6)])
+
+
+def test_a_flat_position_before_the_house_number() -> None:
+    from qualkit.deid.recognizers.places import StreetRecognizer
+
+    rec = StreetRecognizer()
+    text = "It's 2/1, 17 Braehead Gardens, a wee one-bedroom. On 12/3 14 people came."
+    assert _found(rec, text) == ["2/1, 17 Braehead Gardens"]
+
+
+def test_a_day_before_another_day_of_a_month() -> None:
+    from qualkit.deid.recognizers.numbers import CalendarDateRecognizer
+
+    dates = CalendarDateRecognizer()
+    text = "The night of the 13th into the 14th of June. Freezing."
+    assert "13th" in _found(dates, text)
+    assert _found(dates, "We met on the 2nd to the 4th floor.") == []
+
+
+def test_an_allowed_acronym_written_as_a_name_is_a_name() -> None:
+    from qualkit.deid.analyzer import _phrase_regex
+
+    detector = _bare_detector({})
+    detector._allow_re = _phrase_regex(["RAF", "PIP", "Universal Credit"])
+    detector._acronyms = frozenset({"raf", "pip"})
+    detector._study_areas = frozenset()
+    assert detector._allowed("RAF") and detector._allowed("pip")
+    assert not detector._allowed("Raf") and not detector._allowed("Pip")
+
+
+def test_digits_read_out_after_a_rank_and_a_check_letter_are_a_reference() -> None:
+    from qualkit.deid.recognizers.uk import SpokenReferenceRecognizer, UkPhoneRecognizer
+
+    rec = SpokenReferenceRecognizer()
+    text = "Halloran, Private, two four nine three seven one five eight. Still comes out."
+    assert _found(rec, text) == ["two four nine three seven one five eight"]
+    text = "Single Competent Authority. Reference NRM 0044172 B. Conclusive grounds."
+    assert _found(rec, text) == ["NRM 0044172 B"]
+    assert _found(rec, "We counted two four nine three seven one five eight sheep.") == []
+    text = "My number? It's just this one, oh seven seven double oh, nine double oh, four"
+    assert _found(rec, text) == []
+    phone = UkPhoneRecognizer()
+    assert _found(phone, "For ward staff, it's my bleep, 4471, or the hub.") == ["4471"]
+
+
+def test_letters_for_people_before_who_after_thanks_and_called() -> None:
+    from qualkit.deid.recognizers.names import InitialsRecognizer
+
+    rec = InitialsRecognizer()
+    text = (
+        "T., who I won't say anything else about, came in. One lady, M., I won't say "
+        "more. Everyone calls me J. Thank you, J. Honestly."
+    )
+    assert sorted(_found(rec, text)) == ["J", "J.", "M", "T"]
+    text = "The GP, who was nice. Thanks, A. Cheers, mate. NHS, who knew. The AP, who'd know?"
+    assert _found(rec, text) == []
+
+
+def test_more_rough_ages_and_dates_said_alone() -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer, CalendarDateRecognizer
+
+    ages = AgeRecognizer()
+    text = (
+        "I had a nine-day-old baby. Had it since his twenties. She looks about twelve "
+        "[laughs], and she said. The body of someone seventy-odd."
+    )
+    assert sorted(_found(ages, text)) == ["nine-day-old", "seventy-odd", "twelve", "twenties"]
+    dates = CalendarDateRecognizer()
+    text = "Ros: November 2021. The ninth. It was his chest.\n<v Participant>1991. I was 18."
+    assert {"ninth", "1991"} <= set(_found(dates, text))
+    text = "P1: 1500. That's what I owed. In May 2019. The second time."
+    assert not {"1500", "second"} & set(_found(dates, text))

@@ -101,6 +101,7 @@ from qualkit.deid.words import (
     ORG_KINDS_AFTER_NAMES,
     ORG_SUFFIXES,
     PLACE_KINDS_AFTER_NAMES,
+    STREET_SUFFIXES,
     TITLES,
     TRANSCRIPT_WORDS,
     UNITS,
@@ -191,6 +192,8 @@ _ALLOW_WORD = re.compile(r"[\p{L}\p{N}]+(?:[-'’]\p{L}+)*")
 # Laughter typed out names no one ("haha", "hehehe", "lol", "lmao"); "Lol" is a nickname.
 _LAUGHTER = re.compile(r"(?i:a?(?:h[aeiu]){2,}h?|lmf?a+o+|rofl)|lo+l+|LO+L+")
 # Lower-case words that, after an allowed name, make no new name of it.
+# Words that make a street or building of the name before them ("oldham street").
+_STREET_WORDS = frozenset(STREET_SUFFIXES) | frozenset(BUILDING_SUFFIXES)
 _GENERIC_PLACE_WORDS = (
     frozenset(BUILDING_SUFFIXES) | frozenset(ORG_SUFFIXES) | frozenset({"office", "offices"})
 )
@@ -301,6 +304,10 @@ class Detector:
         self._allow_re = _phrase_regex(allow_terms)
         self._study_areas = frozenset(" ".join(t.split()).casefold() for t in self.lists.allow)
         self._allow_firsts = _first_words(allow_terms)
+        # Allowed acronyms ("RAF", "PIP"): written with one capital they are names ("Raf").
+        self._acronyms = frozenset(
+            t.casefold() for t in allow_terms if t.isupper() and t.isalpha() and len(t) <= 5
+        )
         # The thousands of smaller languages' names are looked up word by word.
         self._allow_words = self.gazetteer.other_language_words()
         # The allowed spans and the other-language words of the texts seen last (each text
@@ -1332,7 +1339,11 @@ class Detector:
             return []
         spans = self._allowed_cache.get(text)
         if spans is None:
-            spans = _phrase_spans(self._allow_re, self._allow_firsts, text)
+            spans = [
+                (s, e)
+                for s, e in _phrase_spans(self._allow_re, self._allow_firsts, text)
+                if not (_name_cased(text[s:e]) and text[s:e].casefold() in self._acronyms)
+            ]
             # Offsets hold in the case-folded text unless folding changed its length ("ß").
             folded = text.casefold() if text.isascii() else text.lower()
             if len(folded) == len(text) and self._allow_words.intersection(
@@ -1361,10 +1372,11 @@ class Detector:
             cuts = sorted((s, e) for s, e in inside if s < det.end and e > det.start)
             if cuts and _only_generic_outside(text, det, cuts):
                 continue  # "National Lottery funding" found as "Lottery funding"
+            listed = bool(cuts) and self._places_outside(text, det, cuts)
             if (
                 not cuts
                 or det.type not in _NAME_TYPES
-                or not all(_set_apart(text, det, s, e) for s, e in cuts)
+                or not (listed or all(_set_apart(text, det, s, e) for s, e in cuts))
             ):
                 out.append(det)
                 continue
@@ -1372,9 +1384,31 @@ class Detector:
             for s, e in [*cuts, (det.end, det.end)]:
                 start, end = _trim_filler(text, pos, min(s, det.end))
                 if start < end and not self._allowed(text[start:end]):
-                    out.append(replace(det, start=start, end=end))
+                    out.append(
+                        replace(det, start=start, end=end, type=LOCATION)
+                        if listed
+                        else replace(det, start=start, end=end)
+                    )
                 pos = max(pos, e)
         return out
+
+    def _places_outside(self, text: str, det: Detection, cuts: Sequence[tuple[int, int]]) -> bool:
+        """Whether every word of ``det`` outside the allowed spans ``cuts`` names a place,
+        as in places typed in lower case and listed without commas ("st helens runcorn
+        warrington"): the allowed place stands apart from them. (Capitalised, the words
+        make one name: "Fulham Broadway".)"""
+        if not text[det.start : det.end].islower():
+            return False
+        pos, outside = det.start, []
+        for s, e in [*cuts, (det.end, det.end)]:
+            outside += _ALLOW_WORD.findall(text, pos, max(pos, min(s, det.end)))
+            pos = max(pos, e)
+        return bool(outside) and all(
+            self.gazetteer.get(w.lower()).place
+            and not self.lexicon.is_common(w)
+            and w.lower() not in _STREET_WORDS
+            for w in outside
+        )
 
     def _study_area_short_form(self, text: str, det: Detection) -> bool:
         """Whether a place or organisation found is a short form of one of the study's own
@@ -1415,6 +1449,8 @@ class Detector:
         surface = surface[: strip_possessive(surface, 0, len(surface))]
         if len(surface.rstrip(".")) == 1 or _initials(surface):
             return False  # an initial ("S.", "R.M."), not the filler "s" or "m"
+        if _name_cased(surface) and surface.casefold() in self._acronyms:
+            return False  # "Raf", not the RAF
         if _LAW.fullmatch(" ".join(surface.split())):
             return True
         # The county around one of the study's own areas ("county Armagh"), or named
@@ -2053,6 +2089,11 @@ def _first_words(terms: Iterable[str]) -> frozenset[str] | None:
             continue
         firsts.add(m.group(0).casefold())
     return frozenset(firsts)
+
+
+def _name_cased(word: str) -> bool:
+    """Whether a word is written as a name is: a capital, then lower case ("Raf")."""
+    return len(word) > 1 and word[0].isupper() and word[1:].islower()
 
 
 def _phrase_spans(

@@ -19,13 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qualkit.deid.spans import Detection, any_masked, coverage_mask, fully_masked
+from qualkit.deid.spans import AGE, Detection, any_masked, coverage_mask, fully_masked
 from qualkit.errors import InputError
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 # An article or a title before a gold span may stay: the annotation guide marks only the
 # name ("Dr {{PERSON|Okafor}}"), and "Mr [PERSON 3]" identifies no one.
 _LEADING_ARTICLE = re.compile(r"(?i)(?:the|a|an|mr|mrs|ms|mx|miss|dr)\.?\s+(?=\S)")
+# Likewise the words after an age: "[AGE 2]-year-old" identifies no one, whether the guide's
+# writer marked "five" or "five-year-old".
+_TRAILING_AGE_WORDS = re.compile(r"(?i)(?<=\w)[ \-]+(?:years?|yrs?)[ \-]+(?:old|auld)$")
 
 TARGETS: dict[str, float] = {
     "direct_recall": 0.98,
@@ -257,6 +260,15 @@ def study_of(key: str) -> str:
     return key.split("-", 1)[0] if "-" in key else ""
 
 
+def _core(text: str, span: GoldSpan) -> tuple[int, int]:
+    """What of a gold span must be masked: without an article or title before it, or the
+    "-year-old" after an age."""
+    lead = _LEADING_ARTICLE.match(text, span.start, span.end)
+    start = lead.end() if lead else span.start
+    tail = _TRAILING_AGE_WORDS.search(text, start, span.end) if span.type == AGE else None
+    return start, tail.start() if tail else span.end
+
+
 def evaluate(
     gold: Sequence[GoldDoc],
     detections: Mapping[str, Sequence[Detection]],
@@ -291,9 +303,8 @@ def evaluate(
                 if v:
                     listed_mask[i] = 1
         for span in doc.spans:
-            lead = _LEADING_ARTICLE.match(doc.text, span.start, span.end)
-            core_start = lead.end() if lead else span.start
-            ok = fully_masked(doc.text, mask, core_start, span.end)
+            core_start, core_end = _core(doc.text, span)
+            ok = fully_masked(doc.text, mask, core_start, core_end)
             counts = per_type.setdefault(span.type, [0, 0])
             counts[1] += 1
             counts[0] += int(ok)
@@ -305,7 +316,7 @@ def evaluate(
                 distinct[surface] = distinct.get(surface, False) or not ok
             if not ok:
                 in_list = listed_mask is not None and fully_masked(
-                    doc.text, listed_mask, core_start, span.end
+                    doc.text, listed_mask, core_start, core_end
                 )
                 res.misses.append(Miss(doc.key, span.start, span.end, span.type, cls, in_list))
                 if cls == "direct":

@@ -18,6 +18,8 @@ from qualkit.deid.textutil import without_accents
 
 ZERO_WORDS = frozenset({"oh", "o", "zero", "nought", "nil"})
 REPEAT_WORDS = {"double": 2, "triple": 3, "treble": 3}
+# Digits as Scots speakers say them and transcribers type them ("four six wan").
+DIALECT_DIGITS = {"wan": "1", "twa": "2"}
 GROUP_WORDS = {"hundred": "00", "thousand": "000"}
 # Languages whose digits a number read out through an interpreter may be said in, written
 # in the Latin alphabet. Their digit words of one or two letters ("un", "du") and those that
@@ -111,6 +113,8 @@ def is_spoken_digit_word(word: str) -> bool:
     low = word.lower()
     if low in ZERO_WORDS or low in REPEAT_WORDS or low in GROUP_WORDS or low.isdigit():
         return True
+    if low in DIALECT_DIGITS:
+        return True
     value = number_value(low)
     return (value is not None and value < 100) or low in other_language_digits()
 
@@ -131,6 +135,8 @@ def spoken_digits(words: list[str]) -> str | None:
             continue
         if low in ZERO_WORDS:
             piece = "0"
+        elif low in DIALECT_DIGITS:
+            piece = DIALECT_DIGITS[low]
         elif low.isdigit():
             piece = low
         else:

@@ -34,6 +34,7 @@ from qualkit.deid.textutil import (
     typed_with_capitals,
 )
 from qualkit.deid.words import (
+    ARMY_UNIT_KINDS,
     BUILDING_SUFFIXES,
     ESTATE_WORDS,
     KINSHIP,
@@ -186,6 +187,9 @@ class Propagator:
             else:
                 core = [t for t in tokens if t.lower() not in _GENERIC]
                 while len(core) > 1 and core[-1].lower() in _KIND_WORDS:
+                    core = core[:-1]
+                # "Royal Welch Fusiliers" is "the Royal Welch"; "Scots Guards" is not "Scots".
+                if len(core) > 2 and core[-1].lower() in ARMY_UNIT_KINDS:
                     core = core[:-1]
                 if core and len(core) < len(tokens):
                     phrase = " ".join(core)

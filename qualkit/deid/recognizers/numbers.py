@@ -20,7 +20,10 @@ from qualkit.deid.textutil import at_sentence_start, without_accents
 from qualkit.deid.words import MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, UNITS
 
 _NUM_WORDS = compile_words(tuple(k for k in NUMBER_WORDS if " " not in k))
-_NUM = rf"(?:(?<![\d,.£$])\d{{1,2}}(?![\d,.:/]\d)|{_NUM_WORDS}(?:[ ]+{_NUM_WORDS})?)"
+_NUM = (
+    rf"(?:(?<![\d,.£$])\d{{1,2}}(?![\d,.:/]\d)"
+    rf"|{_NUM_WORDS}(?!\p{{L}})(?:[ ]+{_NUM_WORDS}(?!\p{{L}}))?)"
+)
 _UNIT_AFTER = (
     r"(?!-(?!years?-(?:old|auld))\p{L})"
     r"(?![ ]*(?:-[ ]*)?(?:(?:or|to|-)[ ]*(?:\d+|"
@@ -221,17 +224,19 @@ _AGE_COMPARED = re.compile(
     r"(?:(?:like|about|around|maybe|only|just)[ ]*,?[ ]*)?"
     rf"(?P<num>{_NUM}){_UNIT_AFTER}{_NOT_CLOCK}(?![ ]*years?\b(?![ \-]+old))"
 )
-# "in her sixties", "in my early twenties", "in his late 50s", "fifty-something", "thirty-odd
-# years of age".
+# "in her sixties", "in my early twenties", "in his late 50s", "fifty-something", "50
+# something", "thirty-odd years of age".
+_UNIT_WORDS = "|".join(re.escape(u) for u in UNITS)
 _DECADES = (
     r"(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|[2-9]0['’]?s)"
 )
 _DECADE_AGE = rf"(?:(?:early|mid|late)[ \-]+)?{_DECADES}\b"
 _AGE_DECADE = re.compile(
-    rf"(?i)\b(?:in|till|until|into|by)[ ]+(?P<whose>his|her|their|my|your|our)[ ]+"
+    rf"(?i)\b(?:in|till|until|into|by|since)[ ]+(?P<whose>his|her|their|my|your|our)[ ]+"
     rf"(?P<num>{_DECADE_AGE})"
-    r"|\b(?P<num2>(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[ \-]"
-    r"(?:something\b|odd(?=[ ]+(?:years?[ ]+(?:of[ ]+age|old)))))"
+    r"|\b(?P<num2>(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|[2-9]0)[ \-]"
+    r"(?:something\b(?![ ]+(?!years?[ ]+(?:old|of[ ]+age)\b)"
+    rf"(?:{_UNIT_WORDS})\b)|odd(?=[ ]+(?:years?[ ]+(?:of[ ]+age|old)))))"
     # "a young man, early twenties", "Typically, male, thirties and forties"
     r"|\b(?:man|woman|lad|lass|lassie|girl|boy|guy|bloke|fella|fellow|lady|gentleman|male|"
     r"female|person)[ ]*,[ ]+"
@@ -252,12 +257,18 @@ def _ages_in_decades(text: str) -> Iterator[Hit]:
             yield Hit(more.start("num"), more.end("num"), AGE, 0.7)
 
 
-# "at sixty-odd", "he was like thirty-odd then", "Brian, sixty-odd, been clean": a rough
-# age after "at", "like", a verb or a comma; not "twenty-odd years" or "spent forty-odd".
+# "at sixty-odd", "he was like thirty-odd then", "Brian, sixty-odd, been clean", "a man of
+# sixty-odd": a rough age after "at", "like", a verb, a comma or a person "of"; not
+# "twenty-odd years" or "spent forty-odd".
 _AGE_ODD = re.compile(
-    r"(?i)(?:\b(?:at|like|aged|about|around|maybe|was|is|were|be|all)|['’][sm]|,)[ ]+"
-    r"(?P<num>(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[ \-]odd)\b"
+    r"(?i)(?:\b(?:at|like|aged|about|around|maybe|was|is|were|be|all|someone|somebody)|['’][sm]|,"
+    rf"|\b{_PERSON_NOUNS}[ ]+of)[ ]+"
+    r"(?P<num>(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|[2-9]0)[ \-]odd)\b"
     r"(?![ ]*(?:years?|yrs?|of)\b(?![ \-]+old))"
+)
+# "a nine-day-old baby", "the six-week-old": a baby's age as one word.
+_AGE_DAYS_OLD = re.compile(
+    rf"(?i)(?<![\p{{L}}\-])(?:{_NUM_WORDS}|\d{{1,2}})-(?:day|week|month)s?-old(?![\p{{L}}\-])"
 )
 # "the baby, she's fourteen month", "shes 14 months now", "she's thirteen weeks on
 # Thursday", "only eleven days old", "she is one and a half": a baby's age in months,
@@ -397,15 +408,7 @@ class AgeRecognizer(QualkitRecognizer):
                 yield Hit(m.start(group), m.end(group), AGE, score)
         yield from _ages_in_decades(text)
         yield from _ages_in_other_languages(text)
-        for m in _AGE_ODD.finditer(text):
-            if age_like_after(text, m.end("num")):
-                yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
-        for m in _AGE_MONTHS.finditer(text):
-            subj = m.group("subj")
-            if subj is None or _person_subject(subj):
-                yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
-        for m in _CHILD_OF_MONTHS.finditer(text):
-            yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
+        yield from _rough_ages_and_babies(text)
         yield from _answers_to_how_old(text)
         yield from _ages_by_ordinal_look_or_range(text)
         yield from _first_of_two_ages(text)
@@ -415,6 +418,21 @@ class AgeRecognizer(QualkitRecognizer):
                 continue
             yield Hit(m.start("a"), m.end("a"), AGE, 0.6)
             yield Hit(m.start("b"), m.end("b"), AGE, 0.6)
+
+
+def _rough_ages_and_babies(text: str) -> Iterator[Hit]:
+    """A rough age ("at sixty-odd") and a baby's age in months, weeks or days."""
+    for m in _AGE_ODD.finditer(text):
+        if age_like_after(text, m.end("num")):
+            yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
+    for m in _AGE_MONTHS.finditer(text):
+        subj = m.group("subj")
+        if subj is None or _person_subject(subj):
+            yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
+    for m in _CHILD_OF_MONTHS.finditer(text):
+        yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
+    for m in _AGE_DAYS_OLD.finditer(text):
+        yield Hit(m.start(), m.end(), AGE, 0.6)
 
 
 def _ages_by_ordinal_look_or_range(text: str) -> Iterator[Hit]:
@@ -545,7 +563,7 @@ _AFTER_OK = re.compile(
     r"too\b|already\b|yeah\b|like\b|or[ ]+so\b|going\b|with\b|on\b|this\b|that\b|"
     r"myself\b|herself\b|himself\b|mate\b|innit\b|if\b|only\b|just\b|though\b|still\b|"
     r"to\b|the\b|before\b|after\b|until\b|till\b|while\b|whilst\b|maybe\b|either\b|who\b"
-    r"|lol\b|haha\b"
+    r"|lol\b|haha\b|[\[(](?i:laughs?|laughing|laughter|sighs?|coughs?|crying)[\])]"
     r"|\p{L}{1,12}\d?:[ ]"
     r"|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen|\d\d)\b(?![ ]*(?:minutes?|mins?|hours?|quid|pounds?|"
@@ -782,13 +800,18 @@ _DAY_ALONE = re.compile(
     r"we|they|you|it|was|is)\b)",
     re.MULTILINE,
 )
+# The day said as the next sentence after a month and year: "November 2021. The ninth."
+_DAY_AFTER_MONTH_YEAR = re.compile(
+    rf"{_MONTH}[ ]+(?:19|20)\d\d[.!?][ ]+(?i:the)[ ]+"
+    rf"(?P<day>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)|(?i:{_ORD_WORD}))(?=[ ]*[.,;:!?])"
+)
 # A day of the month in figures after "the", ending its phrase, with a month named near
 # it: "in November, I think the 21st.", "june 2021. the 11th? no. the 14th.", "the 12th
 # was the original date".
 _DAY_NEAR_MONTH = re.compile(
     r"(?<![\p{L}\p{N}])(?i:the)[ ]+(?P<day>(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th))"
     r"(?=[ ]*(?:[,.;:!?)]|$)|[ ]+(?i:with|and|when|at|in|for|but|because|cos|so|then|i|he|she|"
-    r"we|they|you|it|was|is|no)\b)",
+    r"we|they|you|it|was|is|no|into|to|till|until|or)\b)",
     re.MULTILINE,
 )
 _MONTH_NAMED = re.compile(rf"(?<![\p{{L}}]){_MONTH}(?![\p{{L}}])")
@@ -826,6 +849,13 @@ _LOWER_AMBIGUOUS_MONTHS = re.compile(
 # A year given as the answer to "when ...?" or "what year ...?", before any other word of
 # the answer ("When did you come over? ... 2011. Me and Kamala."); a speaker's label or
 # a timestamp may come between.
+# A year said as a sentence of its own opening a turn: "<v Participant>1991. I was
+# eighteen.", "A: 2008. Nineteen years."
+_YEAR_OPENS_TURN = re.compile(
+    r"(?:^|(?<=<v[ ][^>\n]{1,30}>)|(?<=^[\p{L}\p{N} ]{1,20}:[ ]{1,3}))"
+    r"(?:19[3-9]\d|20[0-4]\d)(?=[.!?][ ]+\p{Lu}|[.!?]?[ ]*$)",
+    re.MULTILINE,
+)
 _WHEN_QUESTION = re.compile(r"(?i)\b(?:when|what[ ]+year|which[ ]+year)\b[^?\n]{0,80}\?")
 _WORD_BEFORE_ANSWER = re.compile(r"(?i)\b(?!speaker\b|participant\b|p\d|a\b)\p{L}{2,}")
 YEAR_ANSWER_CHARS = 40
@@ -856,13 +886,18 @@ class CalendarDateRecognizer(QualkitRecognizer):
             if value is not None and 32 <= value <= 99:
                 yield Hit(m.start(), m.end(), DATE_TIME, 0.86)
         yield from self._years_again(text)
+        answers: set[int] = set()
         for q in _WHEN_QUESTION.finditer(text):
             m = _YEAR_ALONE_ANYWHERE.search(text, q.end(), q.end() + YEAR_ANSWER_CHARS)
             if m is not None and not _WORD_BEFORE_ANSWER.search(text, q.end(), m.start()):
+                answers.add(m.start())
                 yield Hit(m.start(), m.end(), DATE_TIME, 0.6)
             # "When did you come out? Ninety-seven.": a year said short, as the answer.
             m = _SHORT_YEAR_ANSWER.search(text, q.end(), q.end() + YEAR_ANSWER_CHARS)
             if m is not None and not _WORD_BEFORE_ANSWER.search(text, q.end(), m.start()):
+                yield Hit(m.start(), m.end(), DATE_TIME, 0.6)
+        for m in _YEAR_OPENS_TURN.finditer(text):
+            if m.start() not in answers:
                 yield Hit(m.start(), m.end(), DATE_TIME, 0.6)
 
     def _years_again(self, text: str) -> Iterator[Hit]:
@@ -916,6 +951,8 @@ class CalendarDateRecognizer(QualkitRecognizer):
             # "January the twenty-fifth": the month is part of the date.
             start = m.start() if _MONTH_FIRST.match(m.group(0)) else m.start("day")
             yield Hit(start, m.end("day"), DATE_TIME, 0.86)
+        for m in _DAY_AFTER_MONTH_YEAR.finditer(text):
+            yield Hit(m.start("day"), m.end("day"), DATE_TIME, 0.86)
         for m in _DAY_NEAR_MONTH.finditer(text):
             start, end = max(0, m.start() - MONTH_NEAR_CHARS), m.end() + MONTH_NEAR_CHARS
             if _MONTH_NAMED.search(text, start, end):

@@ -21,6 +21,7 @@ from qualkit.deid.recognizers.names import ROLE_NOUNS
 from qualkit.deid.recognizers.places import _PlaceBase
 from qualkit.deid.spans import LOCATION, ORGANIZATION
 from qualkit.deid.words import (
+    ARMY_UNIT_KINDS,
     HOUSE_NAME_PLURALS,
     KINDS_FIRST,
     KINSHIP,
@@ -128,8 +129,18 @@ class PrisonRecognizer(QualkitRecognizer):
             yield Hit(m.start(), m.end("name"), ORGANIZATION, self.SCORE)
 
 
+# Army units someone served in: "3 Para", "40 Commando", "the Welsh Guards", "Royal
+# Engineers", "the Parachute Regiment" (a regiment or corps is a small world).
+_UNIT_KINDS = "|".join(k.capitalize() for k in ARMY_UNIT_KINDS)
+_ARMY_UNIT = re.compile(
+    r"(?<![\p{L}\p{N}.,:/£$])\d{1,2}(?:st|nd|rd|th)?[ ]+(?:Para|Commando|Rifles|Regiment|Signals)\b"
+    rf"|(?<![\p{{L}}'’\-])(?:{CAP}[ ]+){{1,3}}(?:{_UNIT_KINDS})(?![\p{{L}}'’\-])"
+)
+
+
 class NamedOrganisationRecognizer(_PlaceBase):
-    """Capitalised names ending in a kind of organisation ("Oakwood Hospital")."""
+    """Capitalised names ending in a kind of organisation ("Oakwood Hospital"), and
+    army units ("3 Para", "the Welsh Guards")."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
     RANK: ClassVar[int] = 17
@@ -138,6 +149,12 @@ class NamedOrganisationRecognizer(_PlaceBase):
     def find(self, text: str) -> Iterator[Hit]:
         for m in _SAINT.finditer(text):
             yield Hit(m.start(), m.end(), ORGANIZATION, 0.7)
+        for m in _ARMY_UNIT.finditer(text):
+            words = m.group(0).split()
+            while len(words) > 1 and words[0].lower() in STOP_WORDS:
+                words = words[1:]  # "The Guards were": no name before the kind
+            if len(words) > 1:
+                yield Hit(m.end() - len(" ".join(words)), m.end(), ORGANIZATION, 0.7)
         for m in _SUFFIXED.finditer(text):
             name_start = self.name_start(text, m.start("name"), m.end("name"))
             if name_start is None:

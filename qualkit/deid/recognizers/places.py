@@ -77,10 +77,12 @@ _BUILDING_SUFFIX = compile_words(BUILDING_SUFFIXES)
 _ESTATE = compile_words(ESTATE_WORDS)
 _NAME_RUN = rf"(?:(?:St\.?|Saint)[ ]+)?{CAP}(?:[ ]+(?:{CAP}|&|and|of|de|la|le))*?"
 _LOWER_NAME = r"\p{Ll}[\p{Ll}'’\-]{2,}"
-# A flat's number may give its floor and door, as in Scotland: "flat 2/1", "2 stroke 1".
+# A flat's number may give its floor and door, as in Scotland: "flat 2/1", "2 stroke 1",
+# or stand alone before the house number ("2/1, 17 Braehead Gardens").
 _FLAT_NUMBER = r"\d{1,4}[A-Za-z]?(?:[ ]*(?:/|(?i:stroke|slash))[ ]*\d{1,2})?"
 _NUMBER = (
-    rf"(?:(?:(?i:flat|unit|apartment|apt|room|pitch|plot|no\.?|number)[ ]+{_FLAT_NUMBER},?[ ]+)?"
+    rf"(?:(?:(?i:flat|unit|apartment|apt|room|pitch|plot|no\.?|number)[ ]+{_FLAT_NUMBER},?[ ]+"
+    r"|\d{1,2}/\d{1,2},[ ]+)?"
     r"\d{1,4}[A-Za-z]?(?:[ ]?[-/][ ]?\d{1,4}|[ ]+(?i:to)[ ]+\d{1,4}[A-Za-z]?)?,?"
     rf"|(?i:flat|unit|apartment|apt)[ ]+{_FLAT_NUMBER},?)"
 )

@@ -37,7 +37,10 @@ _PHONE = re.compile(
     re.VERBOSE,
 )
 # An extension's digits: "she's on extension 2417", "ext. 3301".
-_EXTENSION = re.compile(r"\b(?i:extension|ext\.?)[ ]?(?:(?i:number|no\.?)[ ])?(\d{3,6})\b")
+# An extension's or a hospital bleep's digits: "extension 2214", "my bleep, 4471".
+_EXTENSION = re.compile(
+    r"\b(?i:extension|ext\.?|bleep|pager)[ ]?(?:(?i:number|no\.?)[ ])?(?:[ ]*,[ ]?)?(\d{3,6})\b"
+)
 
 
 _EXTENSION_GAP = re.compile(r"[ ]*,?[ ]*$")
@@ -47,11 +50,20 @@ _RING_ME_ON = re.compile(
     r"(?![.:,]\d|[ ]*(?i:am|pm|o['’]?clock|ish|%|pounds|quid|times|minutes|hours)\b)"
 )
 
+# Three or four figures standing alone: the end of a number said again ("It's 07700 900
+# 462. Yeah. 462."), looked for soon after the number.
+_DIGIT_GROUP = re.compile(
+    r"(?<![\p{L}\p{N}.,£$€]|[\p{N}][ ,.\-])\d{3,4}(?![\p{L}\p{N}]|[ ,.\-]\d)"
+    r"(?![ ]*(?i:am|pm|o['’]?clock|ish|%|pounds|quid|quids|p|k|times|minutes|hours|mg|ml)\b)"
+)
+READ_BACK_REACH = 200
+
 
 class UkPhoneRecognizer(QualkitRecognizer):
     """UK phone numbers in their usual written forms (07…, +44 …, (020) …, 020 …, 0800 …),
-    and an extension's digits (with the word, right after the number: "0113 496 0347,
-    extension 2214"; or given to be rung on: "ring me, 4417").
+    an extension's digits (with the word, right after the number: "0113 496 0347,
+    extension 2214"; or given to be rung on: "ring me, 4417"), and the number's last three
+    or four figures said again soon after it ("07700 900 462. Yeah. 462.").
 
     A match must hold the right number of digits for a UK number, so dates and other
     figures do not match.
@@ -63,6 +75,7 @@ class UkPhoneRecognizer(QualkitRecognizer):
 
     def find(self, text: str) -> Iterator[Hit]:
         ends: set[int] = set()
+        found: list[tuple[int, int, str]] = []
         for m in _PHONE.finditer(text):
             raw = m.group(0)
             digits = re.sub(r"\D", "", raw)
@@ -77,7 +90,13 @@ class UkPhoneRecognizer(QualkitRecognizer):
                 ok = len(digits) in (10, 11) and digits[1] in "1235789"
             if ok:
                 ends.add(m.end())
+                found.append((m.start(), m.end(), digits))
                 yield Hit(m.start(), m.end(), PHONE_NUMBER, self.SCORE)
+        for _start, end, digits in found:
+            # The last figures of the number said again just after it.
+            for g in _DIGIT_GROUP.finditer(text, end, min(len(text), end + READ_BACK_REACH)):
+                if digits.endswith(g.group(0)) and not any(s <= g.start() < e for s, e, _ in found):
+                    yield Hit(g.start(), g.end(), PHONE_NUMBER, self.SCORE)
         for m in _EXTENSION.finditer(text):
             # Right after the number it extends, "extension" is part of the number.
             gap = _EXTENSION_GAP.search(text, max(0, m.start() - 4), m.start())
@@ -372,6 +391,13 @@ _CASE_REFERENCE = re.compile(
 _CASE_REFERENCE_SHAPE = re.compile(r"[A-Z]\d{7}|[A-Z]\d{4}[A-Z]{2}|GWF\d{9}")
 # Words said before a case number read out.
 _CASE_CONTEXT = re.compile(r"(?i)\b(?:home[ ]office|reference|ref|prison(?:er)?|case|number)\b")
+# A soldier gives rank, then number: "Halloran, Private, two four nine ...".
+_RANK_BEFORE = re.compile(
+    r"(?i)\b(?:private|lance[ ]corporal|corporal|sergeant|gunner|sapper|trooper|rifleman|"
+    r"guardsman|fusilier|marine|airman|signaller|craftsman|kingsman)[ ]*,?[ ]*$"
+)
+# Read out one by one: words, not figures ("two four nine ...").
+MIN_SPOKEN_DIGIT_WORDS = 5
 CASE_CONTEXT_CHARS = 150
 SPLIT_CONTEXT_CHARS = 400
 # A reference written with its parts apart by "/" after a word that introduces it:
@@ -465,6 +491,10 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
         a reference comes before it."""
         kinds = [_reference_piece_kind(m.group(0)) for m in run]
         i = 0
+        if kinds[0] == "digits":
+            found = self._digits_alone(text, run, kinds)
+            if found is not None:
+                yield found
         while i < len(run):
             if kinds[i] != "letter":
                 i += 1
@@ -478,12 +508,39 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
                 k += 1
             while k > j and kinds[k - 1] == "split":
                 k -= 1
-            found = self._hit(text, run[i:j], run[j:k], letters)
+            # A check letter after the digits ("NRM 0044172 B").
+            tail = k < len(run) and _check_letter(run[k].group(0))
+            found = self._hit(text, run[i:j], run[j:k], letters, run[k] if tail else None)
             if found is not None:
                 yield found
                 i = k
             else:
                 i += 1
+
+    def _digits_alone(
+        self, text: str, run: list[re.Match[str]], kinds: list[str | None]
+    ) -> tuple[Hit, str, bool] | None:
+        """Seven or more digits read out one by one, no phone number, after a word that
+        introduces a reference or a soldier's rank ("Halloran, Private, two four nine three
+        seven one five eight")."""
+        k = 0
+        while k < len(run) and kinds[k] == "digits":
+            k += 1
+        words = [m.group(0) for m in run[:k]]
+        if sum(1 for w in words if not w.isdigit()) < MIN_SPOKEN_DIGIT_WORDS:
+            return None
+        digits = spoken_digits(words)
+        if digits is None or not 7 <= len(digits) <= self.MAX_DIGITS or digits[0] == "0":
+            return None  # a phone number, or the start of one, begins with 0
+        if (rest := spoken_digits(words[1:])) is not None and rest.startswith("0"):
+            return None  # "this one, oh seven seven ...": a word before a phone number
+        start = run[0].start()
+        before = text[max(0, start - CASE_CONTEXT_CHARS) : start]
+        if not (_CASE_CONTEXT.search(before) or _RANK_BEFORE.search(before)):
+            return None
+        tail = k < len(run) and _check_letter(run[k].group(0))
+        end = run[k].end() if tail else run[k - 1].end()
+        return Hit(start, end, CASE_REFERENCE, self.SCORE), digits, True
 
     def _hit(
         self,
@@ -491,6 +548,7 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
         letters: list[re.Match[str]],
         numbers: list[re.Match[str]],
         n_letters: int,
+        tail: re.Match[str] | None = None,
     ) -> tuple[Hit, str, bool] | None:
         if not numbers or n_letters > 3:
             return None
@@ -511,12 +569,17 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
             chunk = []
         if not self.MIN_DIGITS <= len(digits) <= self.MAX_DIGITS:
             return None
-        start, end = first.start(), numbers[-1].end()
+        start, end = first.start(), (tail or numbers[-1]).end()
         # Split by "slash", a reference may come a turn after the word that asked for it.
         split = any(m.group(0).lower() in _REFERENCE_SPLITS for m in numbers)
         reach = SPLIT_CONTEXT_CHARS if split else CASE_CONTEXT_CHARS
         introduced = bool(_CASE_CONTEXT.search(text, max(0, start - reach), start))
         return Hit(start, end, CASE_REFERENCE, self.SCORE), digits, introduced
+
+
+def _check_letter(word: str) -> bool:
+    """Whether a word is one capital letter, as ends some references."""
+    return len(word) == 1 and word.isupper() and word not in "AI"
 
 
 def _reference_piece_kind(word: str) -> str | None:
