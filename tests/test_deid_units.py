@@ -2887,3 +2887,47 @@ def test_more_rough_ages_and_dates_said_alone() -> None:
     assert {"ninth", "1991"} <= set(_found(dates, text))
     text = "P1: 1500. That's what I owed. In May 2019. The second time."
     assert not {"1500", "second"} & set(_found(dates, text))
+
+
+def test_letters_given_for_clients_and_numbers_given_as_someones() -> None:
+    from qualkit.deid.recognizers.contact import SpokenEmailRecognizer
+    from qualkit.deid.recognizers.names import InitialsRecognizer
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    rec = InitialsRecognizer()
+    text = (
+        "Okay, there's a man I'll call D., he lives in a caravan. I've got a mum, two "
+        "children, J who's seven and T who's four. We had a boy in Year 6, R, he'd been "
+        "with his dad. A man last year, I'll just say K, who was offered a flat."
+    )
+    assert sorted(_found(rec, text)) == ["D.", "J", "K", "R", "T"]
+    text = "People treated for hepatitis C who had it. Plan B, she said. One PA who's got forty."
+    assert _found(rec, text) == []
+    refs = CaseReferenceRecognizer()
+    text = (
+        "What's his prison number? It's A four four seven one D K. White Transit, YF09 "
+        "KXR. A crime reference, I've got it here. NFRC23 0418 7726. My interpreter number "
+        "is 40372. My number is 07700 900123. It's a four bed house."
+    )
+    assert sorted(_found(refs, text)) == [
+        "40372",
+        "A four four seven one D K",
+        "NFRC23 0418 7726",
+        "YF09 KXR",
+    ]
+    email = SpokenEmailRecognizer()
+    text = "And the email is outreach.west at laichadvice dot org dot uk, but honestly."
+    assert _found(email, text) == ["outreach.west at laichadvice dot org dot uk"]
+    assert _found(email, "He said. jo at example dot com") == ["jo at example dot com"]
+
+
+def test_a_letter_with_a_full_stop_is_the_person_wherever_it_stands() -> None:
+    from qualkit.deid.propagation import Propagator
+    from qualkit.deid.spans import PERSON, Detection
+    from qualkit.deid.words import Lexicon
+
+    prop = Propagator(Lexicon())
+    text = "I'll call her M., Marie, no, just M., she's sixty. Like M., and that's it."
+    terms = prop.terms_from(text, [Detection(14, 16, PERSON, 0.86, "InitialsRecognizer")])
+    found = [(d.start, d.end) for d in prop.mentions(text, terms)]
+    assert [text[s:e] for s, e in found] == ["M", "M", "M"]

@@ -50,6 +50,7 @@ from qualkit.deid.words import (
 )
 
 PROPAGATION_RECOGNIZER = "Propagation"
+_LETTER = re.compile(r"\p{Lu}\.?")
 # The detector's name for a capitalised word after "the" ("at the Lantern").
 THE_NAMED = "TheCapitalised"
 # In a text typed in lower case, names are detected with less certainty; a detection with
@@ -147,6 +148,12 @@ class Propagator:
 
             end = strip_possessive(text, det.start, det.end)
             surface = " ".join(text[det.start : end].split())
+            if det.type == PERSON and _LETTER.fullmatch(surface):
+                # A person written as one letter with a full stop ("I'll call her M."):
+                # "M." is that person wherever it stands.
+                if surface.endswith(".") or text.startswith(".", end):
+                    terms.add(Term(PERSON, surface[0] + ".", exact_case=True))
+                continue
             if len(surface) < 2 or "\n" in surface:
                 continue
             tokens = [t.rstrip(".") for t in _TOKEN.findall(surface)]
@@ -311,6 +318,8 @@ class Propagator:
                 ):
                     continue  # "had a chance", "i hope so": the word, not the name
                 end = possessive_end(text, m.end())
+                if key.endswith(".") and _LETTER.fullmatch(key):
+                    end = m.start() + 1  # the letter, not its full stop
                 out.append(Detection(m.start(), end, etype, 0.7, PROPAGATION_RECOGNIZER, 36))
         if prefixes:
             out.extend(self._shortened(text, prefixes))

@@ -101,7 +101,9 @@ def _domain_end(text: str, m: re.Match[str], tlds: frozenset[str] | None = None)
 
 
 # A word of the local part: any word, or the spoken separators.
-_LOCAL_WORD = re.compile(r"[\p{L}\p{N}]+[ ,\-]*$")
+# A word of a local part read out, and what joins it to the next: a space, comma or hyphen
+# said, or a dot or underscore written ("outreach.west at ...").
+_LOCAL_WORD = re.compile(r"[\p{L}\p{N}]+(?:[._]|[ ,\-]*)$")
 _LOCAL_MAX_WORDS = 8
 # Letters spelt one by one ("c, a, l, l, u, m, dot, h, o, l, t") count as no words.
 _LOCAL_MAX_ITEMS = 40

@@ -643,7 +643,8 @@ NOT_INITIALS = frozenset(
 
 # "I'll call her S.", "a lad we'll call J": one letter a practitioner gives a client.
 _CALLED_BY_LETTER = re.compile(
-    r"(?i:\bcall(?:ed|ing|s)?[ ]+(?:him|her|them|me|us)|\bknown[ ]+as)[ ]+"
+    r"(?i:\bcall(?:ed|ing|s)?[ ]+(?:him|her|them|me|us)|\bknown[ ]+as"
+    r"|\b(?:I['’]ll|I[ ]+will|we['’]ll)[ ]+(?:just[ ]+)?call)[ ]+"
     r"(?P<i>\p{Lu}\.|(?![AI]\b)\p{Lu})(?![\p{L}\p{N}&'’]|[ ]*(?:and|&)[ ]*\p{Lu}\b)"
 )
 
@@ -652,7 +653,7 @@ _CALLED_BY_LETTER = re.compile(
 _SAID_INITIALS = re.compile(
     r"(?i:\binitials?(?:[ ]+(?:are|is|were|just|only))?[ ]*[,:]?[ ]+"
     r"|\b(?:I['’]ll|I[ ]+will|we['’]ll|let['’]s)[ ]+(?:just[ ]+)?say[ ]*,?[ ]+)"
-    r"(?P<i>\p{Lu}{2,3}|(?![AI]\b)\p{Lu}(?=\.))"
+    r"(?P<i>\p{Lu}{2,3}|(?![AI]\b)\p{Lu}(?=[.,]))"
     r"(?=\.?[ ]*[.,;:!?]|[ ]+(?i:was|is|had|has|who|and)\b)"
 )
 
@@ -692,13 +693,17 @@ _CAPITALS = re.compile(r"\p{Lu}{2,3}")
 # determiner ("the DJ, he was").
 _INITIALS_BEFORE_PRONOUN = re.compile(
     r"(?<!\b(?i:the|a|an|my|our|his|her|their|your)[ ]+)(?<![\p{L}\p{N}&'’.])"
-    r"(?P<i>\p{Lu}{2,3}),[ ]+(?:he|she)(?:['’](?:s|d)|[ ]+(?:was|is|had|has|said|got|went"
-    r"|came|would|could|did))\b"
+    r"(?P<i>\p{Lu}{2,3}|(?![AI]\b)\p{Lu}),[ ]+(?:he|she)"
+    r"(?:['’](?:s|d)|[ ]+(?:was|is|had|has|said|got|went|came|would|could|did))\b"
 )
-# "T., who I won't say anything else about", "KB, who": capitals before "who".
+# "T., who I won't say anything else about", "KB, who", "J who's seven": capitals before
+# "who".
 _INITIALS_BEFORE_WHO = re.compile(
     r"(?<!\b(?i:the|a|an|my|our|his|her|their|your|this|that)[ ]+)(?<![\p{L}\p{N}&'’.])"
     r"(?P<i>(?![AI]\.)\p{Lu}(?=\.)|\p{Lu}{2})\.?,[ ]+who\b"
+    r"|(?<![\p{L}\p{N}&'’.])"
+    r"(?<!\b(?i:the|a|an|my|our|his|her|their|your|this|that|one|each|every|any|no)[ ]+)"
+    r"(?P<i>(?![AI]\b)\p{Lu}{1,2})[ ]+who(?:['’]s|[ ]+(?:is|was|had|has))\b"
 )
 # "Thank you, J.", "Cheers, K!": a letter someone is called by, said to them.
 _THANKS_LETTER = re.compile(
@@ -728,6 +733,8 @@ _LABELLED_BY = (
     r"landing|spur|number|letter|channel|team|group|exit|platform|junction|form|schedule|"
     r"appendix|box|row|seat|page|annex|annexe"
 )
+_ANY_WORD_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{L}+)[ ]+$")
+_LABELLING_WORDS = frozenset(_LABELLED_BY.split("|"))
 _WORD_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{Lu}[\p{L}'’\-]*)[ ]+$")
 _LETTER_IN_CLAUSE = re.compile(
     rf"(?<![\p{{L}}\p{{N}}&'’.\-/])(?<!\b(?i:{_LABELLED_BY})[ ]+)"
@@ -776,17 +783,30 @@ class InitialsRecognizer(QualkitRecognizer):
         ):
             for m in pattern.finditer(text):
                 i = m.group("i")
-                if i not in _ACRONYMS and i.lower() not in NON_NAME_CAPS:
-                    yield Hit(m.start("i"), m.end("i"), PERSON, self.SCORE)
+                if i in _ACRONYMS or i.lower() in NON_NAME_CAPS:
+                    continue
+                if len(i) == 1 and self._labels_a_letter(text, m.start("i")):
+                    continue
+                yield Hit(m.start("i"), m.end("i"), PERSON, self.SCORE)
         for m in _LISTED_INITIALS.finditer(text):
             for c in _CAPITALS.finditer(text, m.start("list"), m.end("list")):
                 yield Hit(c.start(), c.end(), PERSON, self.SCORE)
         for m in _LETTER_IN_CLAUSE.finditer(text):
             group = "i" if m.group("i") else "o"
-            before = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
-            if group == "i" and before and before.group(1).lower() not in STOP_WORDS:
-                continue  # a capitalised word the letter belongs to ("Category C is")
+            if group == "i" and self._labels_a_letter(text, m.start()):
+                continue
             yield Hit(m.start(group), m.end(group), PERSON, self.SCORE)
+
+    @staticmethod
+    def _labels_a_letter(text: str, start: int) -> bool:
+        """Whether the word just before a letter is what the letter belongs to: a
+        capitalised word ("Category C is", "Plan B, she") or a word a letter labels
+        ("hepatitis C who")."""
+        before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+        if before is not None and before.group(1).lower() not in STOP_WORDS:
+            return True
+        word = _ANY_WORD_BEFORE.search(text, max(0, start - 40), start)
+        return word is not None and word.group(1).lower() in _LABELLING_WORDS
 
 
 class VocativeRecognizer(QualkitRecognizer):

@@ -385,7 +385,7 @@ class SpokenNinoRecognizer(SpokenPostcodeRecognizer):
 # digits and two letters, "A1234BC").
 _CASE_REFERENCE = re.compile(
     r"(?<![\w/])(?:\p{L}\d{7}(?:/\d{1,2})?|\p{L}\d{4}\p{L}{2}|GWF[ ]?\d{9}"
-    r"|(?-i:\p{Lu}{1,2}\d{6,9}\p{Lu}))(?![\w/])",
+    r"|(?-i:\p{Lu}{1,2}\d{6,9}\p{Lu})|(?-i:\p{Lu}{2}\d{2}[ ]?\p{Lu}{3}))(?![\w/])",
     re.IGNORECASE,
 )
 _CASE_REFERENCE_SHAPE = re.compile(r"[A-Z]\d{7}|[A-Z]\d{4}[A-Z]{2}|GWF\d{9}")
@@ -404,13 +404,22 @@ SPLIT_CONTEXT_CHARS = 400
 # "case ref PT/24/0417", "reference HR23/440719".
 _WRITTEN_REFERENCE = re.compile(r"(?<![\w/])\p{Lu}{1,4}[/\-]?\d{2,}(?:[/\-]\d{2,})+(?![\w/])")
 WRITTEN_CONTEXT_CHARS = 30
+# "a crime reference, I've got it here. NFRC23 0418 7726": capitals and figures, then
+# groups of figures, after a word that introduces a reference.
+_SPACED_REFERENCE = re.compile(r"(?<![\w/])\p{Lu}{2,6}\d{1,4}(?:[ ]\d{3,5}){1,3}(?![\w/])")
+SPACED_CONTEXT_CHARS = 60
+# "My interpreter number is 40372": figures given as someone's number (not a phone's).
+_NUMBER_IS = re.compile(r"(?i:\bnumber(?:[ ]+is|['’]s|:)?[ ]+)(?P<n>[1-9]\d{4,11})\b(?![.,:/]\d)")
 
 
 class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
     """A Home Office reference ("B1234567", "GWF012345678"), a prison number ("A1234BC") or
-    a service number ("D193472K") as written, or read out after a word that introduces one
-    ("my Home Office number, B, seven seven four zero two one nine"); and any reference
-    written with its parts apart by "/" right after such a word ("case ref PT/24/0417").
+    a service number ("D193472K") or a vehicle's registration ("YF09 KXR") as written, or
+    read out after a word that introduces one ("my Home Office number, B, seven seven four
+    zero two one nine", "A four four seven one D K"); any reference written with its parts
+    apart by "/" or spaces after such a word ("case ref PT/24/0417", "crime reference ...
+    NFRC23 0418 7726"); and figures given as someone's number ("interpreter number is
+    40372").
 
     Read out, the letter must begin the run of letters and numbers and the numbers must end
     it, so a letter before a phone number read out is no reference.
@@ -427,6 +436,11 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
         for m in _WRITTEN_REFERENCE.finditer(text):
             if _CASE_CONTEXT.search(text, max(0, m.start() - WRITTEN_CONTEXT_CHARS), m.start()):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        for m in _SPACED_REFERENCE.finditer(text):
+            if _CASE_CONTEXT.search(text, max(0, m.start() - SPACED_CONTEXT_CHARS), m.start()):
+                yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        for m in _NUMBER_IS.finditer(text):
+            yield Hit(m.start("n"), m.end("n"), CASE_REFERENCE, self.SCORE)
         yield from super().find(text)
 
     def _spelt(self, text: str, run: list[tuple[int, int, str]]) -> Iterator[Hit]:
@@ -434,8 +448,12 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
         if len(run) < 5 or not self.SHAPE.fullmatch(pieces) or run[0][1] - run[0][0] != 1:
             return
         start, end = run[0][0], run[-1][1]
-        if text[start] in "aAiI" and not text.startswith(",", run[0][1]):
-            return  # "a" or "I" is a word unless set apart by a comma
+        if (
+            text[start] in "aAiI"
+            and not text.startswith(",", run[0][1])
+            and not (text[start] == "A" and pieces[-1].isalpha())
+        ):
+            return  # "a" or "I" is a word unless set apart by a comma or letters end it
         if _CASE_CONTEXT.search(text, max(0, start - CASE_CONTEXT_CHARS), start):
             yield Hit(start, end, CASE_REFERENCE, self.SCORE)
 
