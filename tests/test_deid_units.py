@@ -1570,8 +1570,8 @@ def test_a_unit_number_with_its_place_and_a_house_number_after_the_street() -> N
     assert _found(street, "It's LN12 4XW. Samphire Close, number nine. Ta.") == [
         "Samphire Close, number nine"
     ]
-    # A room's number before ordinary words names no place.
-    assert _found(street, "He was in room 12, said it was cold.") == []
+    # A room's number before ordinary words names no place: the room alone is found.
+    assert _found(street, "He was in room 12, said it was cold.") == ["room 12"]
     # A flat's number said in words, or with a house number after it; capitalised words
     # go on with the name even if they are words.
     street = StreetRecognizer(RecognizerContext(lexicon=Lexicon(others=["rowan", "bank", "tower"])))
@@ -2931,3 +2931,134 @@ def test_a_letter_with_a_full_stop_is_the_person_wherever_it_stands() -> None:
     terms = prop.terms_from(text, [Detection(14, 16, PERSON, 0.86, "InitialsRecognizer")])
     found = [(d.start, d.end) for d in prop.mentions(text, terms)]
     assert [text[s:e] for s, e in found] == ["M", "M", "M"]
+
+
+def test_codes_figures_collar_numbers_and_digits_joined_by_hyphens_are_references() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer, SpokenReferenceRecognizer
+
+    refs = CaseReferenceRecognizer()
+    text = (
+        "It was on my registration card, 93Y0618E. I'd still know it. 24397716. Gareth, "
+        "PCSO 4417, that's me. On the docks you had a check number, mine was seven-one-four. "
+        "Is still there. SV 27 BXT, the number."
+    )
+    assert sorted(_found(refs, text)) == [
+        "24397716",
+        "4417",
+        "93Y0618E",
+        "SV 27 BXT",
+        "seven-one-four",
+    ]
+    text = (
+        "They used the one-three-six, the section. It cost 1500000 or 1200 pounds, COVID19, "
+        "an M62 job, ring 07700900123, and 2,500,000 people. Room 4417 upstairs."
+    )
+    assert _found(refs, text) == []
+    spoken = SpokenReferenceRecognizer()
+    text = "I'd still know it. 24397716. Two four three nine seven seven one six. Yeah."
+    assert _found(spoken, text) == ["Two four three nine seven seven one six"]
+    assert _found(spoken, "Count: two four three nine seven seven one six. Done.") == []
+
+
+def test_digits_of_another_language_end_a_number_read_out() -> None:
+    from qualkit.deid.numwords import spoken_digits
+
+    said = ["zero", "sete", "sete", "zero", "zero", "nove", "zero", "zero", "três", "cinco", "um"]
+    assert spoken_digits(said) == "07700900351"
+    assert spoken_digits(["trei", "unu", "opt"]) == "318"
+    assert spoken_digits(["cinco", "um"]) is None  # "um" after one digit is a filler
+    rec = SpokenPhoneRecognizer()
+    text = "Zero sete sete zero zero, nove zero zero, três cinco um. That's it."
+    assert _found(rec, text) == ["Zero sete sete zero zero, nove zero zero, três cinco um"]
+    text = "It's 07700 900318. Yes. Trei, unu, opt. Three one eight. Is correct."
+    assert _found(rec, text) == ["Trei, unu, opt", "Three one eight"]
+
+
+def test_a_name_set_off_after_a_person_a_letter_said_for_one_and_a_wechat_id() -> None:
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import AppositiveNameRecognizer, InitialsRecognizer
+    from qualkit.deid.recognizers.numbers import SocialHandleRecognizer
+    from qualkit.deid.words import Lexicon
+
+    lexicon = Lexicon(others=["vietnamese", "older"])
+    names = {"tel": NameStats(first_countries=3)}
+    rec = AppositiveNameRecognizer(RecognizerContext(lexicon=lexicon, gazetteer=Gazetteer(names)))
+    text = "But there's a fella, Tel, he was a chef. An older man, Vietnamese, they couldn't."
+    assert _found(rec, text) == ["Tel"]
+    initials = InitialsRecognizer()
+    assert _found(initials, "One of them, I'll just say A, he died.") == ["A"]
+    assert _found(initials, "I'll just say a, he died. I'll say A lot of them.") == []
+    handles = SocialHandleRecognizer()
+    text = (
+        "Add me on WeChat. My ID is xwj_annie0412. X, W, J, underscore, A-N-N-I-E, zero four "
+        "one two."
+    )
+    assert _found(handles, text)[:2] == [
+        "xwj_annie0412",
+        "X, W, J, underscore, A-N-N-I-E, zero four one two",
+    ]
+
+
+def test_a_medicine_joined_by_a_hyphen_is_no_name() -> None:
+    from qualkit.deid.analyzer import _whole_hyphenated
+    from qualkit.deid.spans import ORGANIZATION, Detection
+
+    text = "He put me on co-codamol, then Weston-super-Mare."
+    dets = [
+        Detection(text.index("codamol"), text.index("codamol") + 7, ORGANIZATION, 0.5, "x"),
+        Detection(text.index("Weston"), text.index("Weston") + 6, ORGANIZATION, 0.5, "x"),
+    ]
+    assert [text[d.start : d.end] for d in _whole_hyphenated(text, dets)] == ["Weston-super-Mare"]
+
+
+def test_an_english_word_ending_the_phrase_after_a_person_called_is_a_name() -> None:
+    from qualkit.deid.gazetteer import Gazetteer
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import IntroducedNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    lexicon = Lexicon(others=["mousey", "round", "smiler", "love"])
+    rec = IntroducedNameRecognizer(RecognizerContext(lexicon=lexicon, gazetteer=Gazetteer({})))
+    text = "titch's, a lad called mousey's, anywhere. A mate called round. A thing called love."
+    assert _found(rec, text) == ["mousey"]
+    assert _found(rec, "a lad called mousey came round") == []
+
+
+def test_rooms_and_beds_by_number_and_references_read_back_from_figures() -> None:
+    from qualkit.deid.recognizers.places import StreetRecognizer
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer, SpokenReferenceRecognizer
+
+    streets = StreetRecognizer()
+    text = (
+        "He was in bed 7 on the ward, then side room 3, and Chantelle in room 2. Location: "
+        "meeting room 3. A room 3 beds wide. Room 12 had been his for 4 years."
+    )
+    assert _found(streets, text) == ["bed 7", "side room 3", "room 2", "Room 12"]
+    refs = CaseReferenceRecognizer()
+    text = "It is K 2097731. Factory number, 40817. My number was 41926. I was 4 in 1998."
+    assert _found(refs, text) == ["K 2097731", "40817", "41926"]
+    spoken = SpokenReferenceRecognizer()
+    text = "It is K 2097731. K, two, zero, nine, seven, seven, three, one. Sorry."
+    assert _found(spoken, text)[-1] == "K, two, zero, nine, seven, seven, three, one"
+    text = "My number was 41926. I still know it. Four one nine two six. In my sleep."
+    assert _found(spoken, text) == ["Four one nine two six"]
+    assert _found(spoken, "We had four one nine two six of them. Four one nine.") == []
+
+
+def test_a_dotted_handle_a_scots_hundred_and_a_kinship_word_in_apposition() -> None:
+    from qualkit.deid.gazetteer import Gazetteer
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import AppositiveNameRecognizer
+    from qualkit.deid.recognizers.numbers import SocialHandleRecognizer
+    from qualkit.deid.words import Lexicon
+
+    handles = SocialHandleRecognizer()
+    text = "my snap's gone. it's kayz.xo now, not the gmail.com one, see www.example today."
+    assert _found(handles, text) == ["kayz.xo"]
+    assert _found(handles, "it's kayz.xo now") == []  # no app named
+    phone = SpokenPhoneRecognizer()
+    text = "Here. oh seven seven double oh, nine hunner, two six three."
+    assert _found(phone, text) == ["oh seven seven double oh, nine hunner, two six three"]
+    rec = AppositiveNameRecognizer(RecognizerContext(lexicon=Lexicon(), gazetteer=Gazetteer({})))
+    assert _found(rec, "They are with my Nanay, my mother, at home. Rosa, my mother.") == ["Rosa"]

@@ -1591,7 +1591,8 @@ def _outside_dates(rules: Sequence[Detection], scored: Sequence[Detection]) -> l
 
 def _whole_hyphenated(text: str, detections: Iterable[Detection]) -> list[Detection]:
     """A name, place or organisation found in part of a hyphenated word takes the whole
-    word ("Shiv" of "Shiv-awn", "Weston" of "Weston-super-Mare")."""
+    word ("Shiv" of "Shiv-awn", "Weston" of "Weston-super-Mare"), unless the whole word
+    is a medicine's name."""
     out = []
     for det in detections:
         if det.type in _NAME_TYPES:
@@ -1603,6 +1604,8 @@ def _whole_hyphenated(text: str, detections: Iterable[Detection]) -> list[Detect
             if head and head.end() == start and text[end - 1 : end] != "-":
                 start = head.start()
             if (start, end) != (det.start, det.end):
+                if is_medicine(text[start:end]):
+                    continue  # "codamol" of "co-codamol"
                 det = replace(det, start=start, end=end)
         out.append(det)
     return out

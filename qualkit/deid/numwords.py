@@ -20,7 +20,7 @@ ZERO_WORDS = frozenset({"oh", "o", "zero", "nought", "nil"})
 REPEAT_WORDS = {"double": 2, "triple": 3, "treble": 3}
 # Digits as Scots speakers say them and transcribers type them ("four six wan").
 DIALECT_DIGITS = {"wan": "1", "twa": "2"}
-GROUP_WORDS = {"hundred": "00", "thousand": "000"}
+GROUP_WORDS = {"hundred": "00", "hunner": "00", "thousand": "000"}  # "hunner": Scots
 # Languages whose digits a number read out through an interpreter may be said in, written
 # in the Latin alphabet. Their digit words of one or two letters ("un", "du") and those that
 # are English words ("due", "hat", "pet") are left out.
@@ -90,6 +90,16 @@ def digit_between(word: str, before: str, after: str) -> str | None:
     return None
 
 
+def digit_after(word: str, before: list[str]) -> str | None:
+    """The digit ``word`` stands for when it is a short or English-looking digit word of
+    another language said after two digit words of other languages ("três cinco um",
+    "trei, unu, opt"), or None."""
+    other = other_language_digits()
+    if len(before) >= 2 and all(b.lower() in other for b in before[-2:]):
+        return lookalike_digits().get(word.lower())
+    return None
+
+
 @lru_cache(maxsize=4096)
 def number_value(word: str) -> int | None:
     """The value of one number word or hyphenated pair, cardinal or ordinal; None if the
@@ -149,6 +159,8 @@ def spoken_digits(words: list[str]) -> str | None:
                 between := digit_between(low, words[i - 1], words[i + 1])
             ):
                 piece = between
+            elif after := digit_after(low, words[:i]):
+                piece = after
             else:
                 return None
         out.append(piece * repeat if len(piece) == 1 else piece)

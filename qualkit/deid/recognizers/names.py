@@ -402,19 +402,7 @@ class IntroducedNameRecognizer(QualkitRecognizer):
                     continue
                 if not strong and _looks_like_group_noun(first) and self.ctx.lexicon.is_known(low):
                     continue
-            elif self.ctx.lexicon.is_known(low) and not (
-                (
-                    _NICKNAME_INTRO.match(m.group(0))
-                    or (
-                        _CALLED.match(m.group(0))
-                        and (
-                            _PERSON_NOUN_BEFORE.search(text, max(0, m.start() - 30), m.start())
-                            or _ROLE_THEN_CALLED.search(text, max(0, m.start() - 30), m.start())
-                        )
-                    )
-                )
-                and _could_be_nickname(low, self.ctx.lexicon.is_common(low))
-            ):
+            elif self.ctx.lexicon.is_known(low) and not self._nickname_called(text, m, low):
                 continue
             start = m.start("name")
             end = strip_possessive(text, start, m.end("name"))
@@ -428,6 +416,44 @@ class IntroducedNameRecognizer(QualkitRecognizer):
             low = m.group("name").lower()
             if low not in STOP_WORDS and low not in NON_NAME_CAPS and low not in _KINSHIP_WORDS:
                 yield Hit(m.start("name"), m.end("name"), PERSON, self.SCORE)
+
+    def _nickname_called(self, text: str, m: re.Match[str], low: str) -> bool:
+        """Whether a lower-case English word after "calls me", "known as" or a person
+        "called" is a nickname ("a guy called smiler"): no ordinary word or plural, unless
+        the word ends the phrase after a person "called" ("a lad called mousey's,")."""
+        called = _CALLED.match(m.group(0)) is not None and bool(
+            _PERSON_NOUN_BEFORE.search(text, max(0, m.start() - 30), m.start())
+            or _ROLE_THEN_CALLED.search(text, max(0, m.start() - 30), m.start())
+        )
+        if not (called or _NICKNAME_INTRO.match(m.group(0))):
+            return False
+        if _could_be_nickname(low, self.ctx.lexicon.is_common(low)):
+            return True
+        one_word = len(m.group("name").split()) == 1
+        ends = _PHRASE_ENDS.match(text, m.end("name")) is not None
+        return called and one_word and ends and low not in _CALLED_WHEN
+
+
+# After a person "called" a word, the word ends its phrase: "a lad called mousey's,";
+# not a word that says when or where someone called ("a mate called round.").
+_PHRASE_ENDS = re.compile(r"(?:['’]s)?(?=[,.;:!?])")
+_CALLED_WHEN = frozenset(
+    {
+        "round",
+        "home",
+        "later",
+        "today",
+        "tonight",
+        "earlier",
+        "early",
+        "late",
+        "again",
+        "twice",
+        "once",
+        "ahead",
+        "yesterday",
+    }
+)
 
 
 def _could_be_nickname(low: str, common: bool) -> bool:
@@ -531,6 +557,16 @@ _ROLE_BEFORE = re.compile(
 )
 
 
+# "there's a fella, Tel, he was a chef": a capitalised word set off by commas after a
+# person or a role, before what they did.
+_PERSON_COMMA_NAME = re.compile(
+    r"(?i:\b(?:a|an|this|that|one|the|some)[ ]+(?:[\p{L}\-]+[ ]+)?"
+    rf"(?:guy|man|lad|woman|girl|fella|fellow|bloke|boy|kid|lass|lady|chap|gentleman"
+    rf"|{compile_words(ROLE_NOUNS)}))[ ]*,[ ]+"
+    r"(?P<name>\p{Lu}\p{Ll}+)[ ]*,[ ]+(?i:he|she|they|who)\b"
+)
+
+
 # "the psychologist was raj, he ...": a first name said to be who holds a role.
 _ROLE_WAS_NAME = re.compile(
     rf"(?i:\b(?:the|my|our|his|her|their)[ ]+(?:[\p{{L}}\-]+[ ]+)?{compile_words(ROLE_NOUNS)}"
@@ -540,13 +576,15 @@ _ROLE_WAS_NAME = re.compile(
 
 
 class AppositiveNameRecognizer(QualkitRecognizer):
-    """Names explained by what follows: "Rose, the receptionist", "Leopold, who ...", and
-    in lower case a first name set off by commas after a role ("my worker, shona,") or
+    """Names explained by what follows: "Rose, the receptionist", "Leopold, who ...", a
+    name set off by commas after a person ("a fella, Tel, he was a chef"), and in lower
+    case a first name set off by commas after a role ("my worker, shona,") or
     said to hold one ("the psychologist was raj, he ...")."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
     RANK: ClassVar[int] = 33
     SCORE: ClassVar[float] = 0.65
+    SLOT_SCORE: ClassVar[float] = 0.86
 
     def find(self, text: str) -> Iterator[Hit]:
         for m in _APPOSITIVE.finditer(text):
@@ -556,6 +594,8 @@ class AppositiveNameRecognizer(QualkitRecognizer):
             low = [w.lower().rstrip("'’s") for w in words]
             if any(w in NON_NAME_CAPS or w in GENERIC_LABEL_WORDS for w in low):
                 continue
+            if all(w in _KINSHIP_WORDS for w in low):
+                continue  # "my Nanay, my mother"
             if (
                 group == "name2"
                 and all(self.ctx.lexicon.is_known(w) for w in low)
@@ -571,6 +611,14 @@ class AppositiveNameRecognizer(QualkitRecognizer):
                 continue
             if self.ctx.gazetteer.get(word).first_countries >= ROLE_NAME_COUNTRIES:
                 yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
+        for m in _PERSON_COMMA_NAME.finditer(text):
+            low = m.group("name").lower()
+            if low in NON_NAME_CAPS or low in STOP_WORDS:
+                continue
+            if self.ctx.lexicon.is_common(low) and not self.ctx.gazetteer.get(low).first_countries:
+                continue  # "an older man, Vietnamese, they ..."
+            # Above spaCy's score, so a name that is also a label word ("Tel") stays.
+            yield Hit(m.start("name"), m.end("name"), PERSON, self.SLOT_SCORE)
         for m in _ROLE_WAS_NAME.finditer(text):
             word = m.group("name")
             if word in STOP_WORDS or self.ctx.lexicon.is_common(word):
@@ -649,11 +697,12 @@ _CALLED_BY_LETTER = re.compile(
 )
 
 # "I'll say initials, KM", "I'll say DJ.", "I'll just say R.,": capitals a practitioner gives
-# for a client, said after "initials" or "I'll say" and standing alone.
+# for a client, said after "initials" or "I'll say" and standing alone ("A" only before
+# what the person did: "I'll just say A, he died").
 _SAID_INITIALS = re.compile(
     r"(?i:\binitials?(?:[ ]+(?:are|is|were|just|only))?[ ]*[,:]?[ ]+"
     r"|\b(?:I['’]ll|I[ ]+will|we['’]ll|let['’]s)[ ]+(?:just[ ]+)?say[ ]*,?[ ]+)"
-    r"(?P<i>\p{Lu}{2,3}|(?![AI]\b)\p{Lu}(?=[.,]))"
+    r"(?P<i>\p{Lu}{2,3}|(?![AI]\b)\p{Lu}(?=[.,])|A(?=,[ ]+(?i:he|she|they|who)\b))"
     r"(?=\.?[ ]*[.,;:!?]|[ ]+(?i:was|is|had|has|who|and)\b)"
 )
 

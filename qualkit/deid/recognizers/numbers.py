@@ -1106,6 +1106,13 @@ _HANDLE_SHAPE = re.compile(
     r"(?=[\p{L}\p{N}_.]*?\p{L}{2})"
     r"\p{L}[\p{L}\p{N}_]*(?:[._][\p{L}\p{N}_]+)+(?![\p{L}\p{N}_@/]|\.[\p{L}\p{N}])"
 )
+# Two lower-case words joined by a dot ("kayz.xo"), no web address or e-mail domain, in a
+# transcript that names a social app.
+_DOTTED_SHAPE = re.compile(
+    r"(?<![\p{L}\p{N}_.@/:])(?!(?i:www)\.)\p{Ll}{2,}\."
+    r"(?!(?:com|org|net|uk|gov|ac|co|nhs|scot|cymru|wales|ie|io|info)\b)\p{Ll}{2,}"
+    r"(?![\p{L}\p{N}_@/]|\.[\p{L}\p{N}])"
+)
 # A word written with a digit for a letter ("kr4kenz", "n1ghtowl"), with four letters or
 # more, in a transcript that names a social app: a gamer's or user's name.
 _LEET_SHAPE = re.compile(
@@ -1130,7 +1137,7 @@ SPELT_LETTERS = 3
 _SPELT_MARK = re.compile(r"(?i)(?<![\p{L}])(?:underscore|dot)(?![\p{L}])")
 _APP_NAMED = re.compile(
     r"(?i)\b(?:snap(?:chat)?|insta(?:gram)?|tik[ ]?tok|twitter|facebook|threads|discord|"
-    r"telegram|whatsapp|grindr|tinder|hinge|bumble|sniffies)\b"
+    r"telegram|whatsapp|grindr|tinder|hinge|bumble|sniffies|wechat|weixin|viber|skype|kik)\b"
 )
 
 # "I'm on discord as kaimoth": the name someone goes by on an app.
@@ -1176,7 +1183,7 @@ class SocialHandleRecognizer(QualkitRecognizer):
             given.add((m.start("handle"), end))
             yield Hit(m.start("handle"), end, SOCIAL_HANDLE, 0.75)
         if _APP_NAMED.search(text):
-            for pattern in (_HANDLE_SHAPE, _LEET_SHAPE):
+            for pattern in (_HANDLE_SHAPE, _LEET_SHAPE, _DOTTED_SHAPE):
                 for m in pattern.finditer(text):
                     if m.span() not in given:
                         yield Hit(m.start(), m.end(), SOCIAL_HANDLE, 0.6)

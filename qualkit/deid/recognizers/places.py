@@ -188,6 +188,17 @@ _FLAT_ALONE = re.compile(
     r"(?![ ]*(?:-[ ]*)?(?i:years?|weeks?|months?|days?|bed|beds|bedroom|bedrooms|rooms?|floors?"
     r"|doors?|of|people|quid|pounds|grand|times|minutes|hours|miles|storey|stories)\b)"
 )
+# A room, bed or pitch by its number in a hostel, a ward or on a site: "he was in room 11",
+# "bed 7 on Ward 4", "side room 3"; not a meeting room or a count ("room 3 beds").
+_ROOM_NUMBER = re.compile(
+    r"(?<![\p{L}'’])(?<!\b(?i:meeting|interview|waiting|consulting|consultation|training"
+    r"|function|board|class|dining|living|treatment|visits|visiting|therapy|staff|quiet"
+    r"|family|counselling|group|ensuite|en-suite|spare|box|store)[ ]+)"
+    r"(?i:(?:side[ ]+)?room|bed|bay|pitch|plot|cell)[ ]+(?P<num>\d{1,3}[A-Za-z]?)"
+    r"(?![\p{L}\p{N}\-/]|[.,:]\d)"
+    r"(?![ ]*(?:-[ ]*)?(?i:years?|weeks?|months?|days?|nights?|beds?|bedrooms?|rooms?|floors?"
+    r"|doors?|people|quid|pounds|times|minutes|hours|miles|am|pm)\b)"
+)
 # A road by its number after "the" ("a lay-by on the A6", "on the m62", "where we are, the
 # M11") or before a word for a road ("the A56 road"); not a size of paper or a form ("the
 # A4 paper", "the A1 form").
@@ -369,7 +380,9 @@ class StreetRecognizer(_PlaceBase):
 
     def _units(self, text: str) -> Iterator[Hit]:
         """A flat's, room's or pitch's number with the name of the place it is in, up to
-        the first ordinary word ("room 12, the wyke foyer", not "room 12, Dave said")."""
+        the first ordinary word ("room 12, the wyke foyer", not "room 12, Dave said"); a
+        flat's number alone ("in flat 4"); a room's, bed's or pitch's ("bed 7")."""
+        placed: list[tuple[int, int]] = []
         for m in _UNIT_IN_PLACE.finditer(text):
             words = list(re.finditer(r"\S+", m.group("name")))
             first = words[0].group(0)
@@ -389,9 +402,13 @@ class StreetRecognizer(_PlaceBase):
                 if not named and self.ctx.lexicon.is_common(word) and word not in ("y", "yr"):
                     break
                 end = m.start("name") + w.end()
+            placed.append((m.start(), end))
             yield Hit(m.start(), end, STREET_ADDRESS, 0.8)
         for m in _FLAT_ALONE.finditer(text):
             if m.group("num").lower() != "one":
+                yield Hit(m.start(), m.end(), STREET_ADDRESS, 0.7)
+        for m in _ROOM_NUMBER.finditer(text):
+            if not any(s <= m.start() < e for s, e in placed):
                 yield Hit(m.start(), m.end(), STREET_ADDRESS, 0.7)
 
 

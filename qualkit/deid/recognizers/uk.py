@@ -13,6 +13,7 @@ from presidio_analyzer.predefined_recognizers import UkNinoRecognizer, UkPostcod
 
 from qualkit.deid.numwords import (
     ZERO_WORDS,
+    digit_after,
     digit_between,
     is_spoken_digit_word,
     number_value,
@@ -157,7 +158,8 @@ class SpokenPhoneRecognizer(QualkitRecognizer):
                     pieces.append((run, digits))
         given = [re.sub(r"\D", "", n) for n in numbers]
         for run, digits in pieces:
-            if sum(_is_digit_word(m.group(0)) for m in run) < 3:
+            one_by_one = len(run) >= 3 and len(digits) == len(run)  # "trei, unu, opt"
+            if sum(_is_digit_word(m.group(0)) for m in run) < 3 and not one_by_one:
                 continue
             read_back = any(digits in number for number in given)
             if read_back or _PHONE_START.match(digits):
@@ -199,6 +201,10 @@ class SpokenPhoneRecognizer(QualkitRecognizer):
                     yield sub, sub_digits
                     return
         yield run, digits
+        for part in parts:  # each sentence may be read back on its own
+            part_digits = self._digits(part)
+            if part_digits:
+                yield part, part_digits
 
     @staticmethod
     def _digits(run: list[re.Match[str]]) -> str | None:
@@ -263,6 +269,9 @@ def _digit_runs(text: str) -> Iterator[list[re.Match[str]]]:
             following = after.group(0)
         if following and digit_between(word, run[-1].group(0), following):
             run.append(m)
+            last_end = m.end()
+        elif joined and digit_after(word, [w.group(0) for w in run[-2:]]):
+            run.append(m)  # the run's last word: "... três cinco um."
             last_end = m.end()
         elif following and word.lower() in HESITATIONS and is_spoken_digit_word(following):
             last_end = m.end()
@@ -381,11 +390,13 @@ class SpokenNinoRecognizer(SpokenPostcodeRecognizer):
 
 
 # A Home Office reference (a letter and seven digits, "B1234567", sometimes with "/1"; or
-# "GWF" and nine digits from an online application) or a prison number (a letter, four
-# digits and two letters, "A1234BC").
+# "GWF" and nine digits from an online application), a prison number (a letter, four
+# digits and two letters, "A1234BC") or a vehicle's registration, British or European
+# ("YF09 KXR", "SV 27 BXT").
 _CASE_REFERENCE = re.compile(
-    r"(?<![\w/])(?:\p{L}\d{7}(?:/\d{1,2})?|\p{L}\d{4}\p{L}{2}|GWF[ ]?\d{9}"
-    r"|(?-i:\p{Lu}{1,2}\d{6,9}\p{Lu})|(?-i:\p{Lu}{2}\d{2}[ ]?\p{Lu}{3}))(?![\w/])",
+    r"(?<![\w/])(?:\p{L}\d{7}(?:/\d{1,2})?|(?-i:\p{Lu})[ ]\d{7}|\p{L}\d{4}\p{L}{2}|GWF[ ]?\d{9}"
+    r"|(?-i:\p{Lu}{1,2}\d{6,9}\p{Lu})|(?-i:\p{Lu}{2}\d{2}[ ]?\p{Lu}{3})"
+    r"|(?-i:\p{Lu}{1,2}[ ]\d{2,3}[ ]\p{Lu}{3}))(?![\w/])",
     re.IGNORECASE,
 )
 _CASE_REFERENCE_SHAPE = re.compile(r"[A-Z]\d{7}|[A-Z]\d{4}[A-Z]{2}|GWF\d{9}")
@@ -398,6 +409,10 @@ _RANK_BEFORE = re.compile(
 )
 # Read out one by one: words, not figures ("two four nine ...").
 MIN_SPOKEN_DIGIT_WORDS = 5
+# Digits read out alone are a reference from seven of them, or from five when the same
+# number is written in figures in the text ("My number was 41926 ... Four one nine two six").
+MIN_ALONE_DIGITS = 7
+MIN_READ_BACK = 5
 CASE_CONTEXT_CHARS = 150
 SPLIT_CONTEXT_CHARS = 400
 # A reference written with its parts apart by "/" after a word that introduces it:
@@ -409,17 +424,37 @@ WRITTEN_CONTEXT_CHARS = 30
 _SPACED_REFERENCE = re.compile(r"(?<![\w/])\p{Lu}{2,6}\d{1,4}(?:[ ]\d{3,5}){1,3}(?![\w/])")
 SPACED_CONTEXT_CHARS = 60
 # "My interpreter number is 40372": figures given as someone's number (not a phone's).
-_NUMBER_IS = re.compile(r"(?i:\bnumber(?:[ ]+is|['’]s|:)?[ ]+)(?P<n>[1-9]\d{4,11})\b(?![.,:/]\d)")
+_NUMBER_IS = re.compile(
+    r"(?i:\bnumber(?:[ ]+is|[ ]+was|['’]s|:|,)?[ ]+)(?P<n>[1-9]\d{4,11})\b(?![.,:/]\d)"
+)
+# A code of capitals and four figures or more, a capital after a figure ("93Y0618E", a
+# registration).
+_MIXED_CODE = re.compile(
+    r"(?<![\w/\-])(?=(?:[A-Z]*\d){4})(?=[A-Z\d]*\d[A-Z])[A-Z\d]{7,12}(?![\w/\-])"
+)
+# Seven figures or more standing alone, no amount, time or phone number ("24397716").
+_FIGURES_ALONE = re.compile(r"(?<![\w/.,:£$€\-])[1-9]\d{6,11}(?![\w/]|[.,:]\d)")
+ROUND_FIGURES = 3
+# A police officer's collar number after the rank ("PCSO 4417", "PC 2231").
+_COLLAR_NUMBER = re.compile(r"(?<![\w])(?-i:PCSO|PC|WPC|DC|DS|Sgt)[ ]+(?P<n>\d{2,6})\b(?![.,:/]\d)")
+# Digits said one by one and joined by hyphens ("mine was seven-one-four").
+_HYPHENED_DIGITS = re.compile(
+    r"(?i)(?<![\w\-])(?:one|two|three|four|five|six|seven|eight|nine)"
+    r"(?:-(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)){2,}(?![\w\-])"
+)
 
 
 class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
     """A Home Office reference ("B1234567", "GWF012345678"), a prison number ("A1234BC") or
-    a service number ("D193472K") or a vehicle's registration ("YF09 KXR") as written, or
+    a service number ("D193472K"), any code of capitals and four figures or more
+    ("93Y0618E"), seven figures or more standing alone ("24397716"), a police officer's
+    collar number ("PCSO 4417") or a vehicle's registration ("YF09 KXR") as written, or
     read out after a word that introduces one ("my Home Office number, B, seven seven four
     zero two one nine", "A four four seven one D K"); any reference written with its parts
     apart by "/" or spaces after such a word ("case ref PT/24/0417", "crime reference ...
-    NFRC23 0418 7726"); and figures given as someone's number ("interpreter number is
-    40372").
+    NFRC23 0418 7726") or digits said one by one and joined by hyphens ("check number,
+    mine was seven-one-four"); and figures given as someone's number ("interpreter number
+    is 40372").
 
     Read out, the letter must begin the run of letters and numbers and the numbers must end
     it, so a letter before a phone number read out is no reference.
@@ -431,16 +466,29 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
     SHAPE: ClassVar[re.Pattern[str]] = _CASE_REFERENCE_SHAPE
 
     def find(self, text: str) -> Iterator[Hit]:
-        for m in _CASE_REFERENCE.finditer(text):
-            yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        shaped = {m.span() for m in _CASE_REFERENCE.finditer(text)}
+        for start, end in sorted(shaped):
+            yield Hit(start, end, CASE_REFERENCE, self.SCORE)
         for m in _WRITTEN_REFERENCE.finditer(text):
             if _CASE_CONTEXT.search(text, max(0, m.start() - WRITTEN_CONTEXT_CHARS), m.start()):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         for m in _SPACED_REFERENCE.finditer(text):
             if _CASE_CONTEXT.search(text, max(0, m.start() - SPACED_CONTEXT_CHARS), m.start()):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
-        for m in _NUMBER_IS.finditer(text):
-            yield Hit(m.start("n"), m.end("n"), CASE_REFERENCE, self.SCORE)
+        for pattern in (_NUMBER_IS, _COLLAR_NUMBER):
+            for m in pattern.finditer(text):
+                yield Hit(m.start("n"), m.end("n"), CASE_REFERENCE, self.SCORE)
+        for m in _MIXED_CODE.finditer(text):
+            if m.span() not in shaped:
+                yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        for m in _FIGURES_ALONE.finditer(text):
+            if any(s <= m.start() and m.end() <= e for s, e in shaped):
+                continue
+            if len(m.group(0).rstrip("0")) > ROUND_FIGURES and not _uk_phone_digits(m.group(0)):
+                yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        for m in _HYPHENED_DIGITS.finditer(text):
+            if _CASE_CONTEXT.search(text, max(0, m.start() - CASE_CONTEXT_CHARS), m.start()):
+                yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         yield from super().find(text)
 
     def _spelt(self, text: str, run: list[tuple[int, int, str]]) -> Iterator[Hit]:
@@ -540,7 +588,8 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
     ) -> tuple[Hit, str, bool] | None:
         """Seven or more digits read out one by one, no phone number, after a word that
         introduces a reference or a soldier's rank ("Halloran, Private, two four nine three
-        seven one five eight")."""
+        seven one five eight"), or said in figures in the same text too ("24397716. Two
+        four three nine ...")."""
         k = 0
         while k < len(run) and kinds[k] == "digits":
             k += 1
@@ -548,13 +597,18 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
         if sum(1 for w in words if not w.isdigit()) < MIN_SPOKEN_DIGIT_WORDS:
             return None
         digits = spoken_digits(words)
-        if digits is None or not 7 <= len(digits) <= self.MAX_DIGITS or digits[0] == "0":
+        if digits is None or not MIN_READ_BACK <= len(digits) <= self.MAX_DIGITS:
+            return None
+        if digits[0] == "0":
             return None  # a phone number, or the start of one, begins with 0
         if (rest := spoken_digits(words[1:])) is not None and rest.startswith("0"):
             return None  # "this one, oh seven seven ...": a word before a phone number
         start = run[0].start()
         before = text[max(0, start - CASE_CONTEXT_CHARS) : start]
-        if not (_CASE_CONTEXT.search(before) or _RANK_BEFORE.search(before)):
+        written = _written(text, digits)
+        if len(digits) < MIN_ALONE_DIGITS and not written:
+            return None
+        if not (written or _CASE_CONTEXT.search(before) or _RANK_BEFORE.search(before)):
             return None
         tail = k < len(run) and _check_letter(run[k].group(0))
         end = run[k].end() if tail else run[k - 1].end()
@@ -592,7 +646,17 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
         split = any(m.group(0).lower() in _REFERENCE_SPLITS for m in numbers)
         reach = SPLIT_CONTEXT_CHARS if split else CASE_CONTEXT_CHARS
         introduced = bool(_CASE_CONTEXT.search(text, max(0, start - reach), start))
+        # Read back from the figures: "It is K 2097731. K, two, zero, nine, ..."
+        letters_said = "".join(m.group(0) for m in letters).upper()
+        introduced = introduced or _written(text, digits, letters_said)
         return Hit(start, end, CASE_REFERENCE, self.SCORE), digits, introduced
+
+
+def _written(text: str, digits: str, letters: str = "") -> bool:
+    """Whether a reference read out is written in figures in the text too ("41926",
+    "K 2097731")."""
+    head = rf"{re.escape(letters)}[ ]?" if letters else ""
+    return re.search(rf"(?<![\w]){head}{digits}(?!\d)", text) is not None
 
 
 def _check_letter(word: str) -> bool:
