@@ -1264,7 +1264,7 @@ def test_a_home_office_reference_or_prison_number() -> None:
     assert _found(rec, "He says, B, seven seven four zero two one nine, he knows it") == []
     assert _found(rec, "my number is a 0 7 7 0 0 9 0 0 1 2 3") == []
     # Other shapes: too few digits, or a postcode.
-    assert _found(rec, "the reference was B774021 or LS6 2QT") == []
+    assert _found(rec, "the reference was B774 or LS6 2QT") == []
     # An online application's reference: "GWF" and nine digits, written or read out.
     assert _found(rec, "ref GWF045227819 on the top") == ["GWF045227819"]
     said = "It says, reference, G W F zero four five, two two seven, eight one nine."
@@ -3062,3 +3062,102 @@ def test_a_dotted_handle_a_scots_hundred_and_a_kinship_word_in_apposition() -> N
     assert _found(phone, text) == ["oh seven seven double oh, nine hunner, two six three"]
     rec = AppositiveNameRecognizer(RecognizerContext(lexicon=Lexicon(), gazetteer=Gazetteer({})))
     assert _found(rec, "They are with my Nanay, my mother, at home. Rosa, my mother.") == ["Rosa"]
+
+
+def test_grouped_figures_a_code_after_crn_and_initials_said_or_called_with_stops() -> None:
+    from qualkit.deid.propagation import Propagator
+    from qualkit.deid.recognizers.names import InitialsRecognizer
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+    from qualkit.deid.spans import PERSON, Detection
+    from qualkit.deid.words import Lexicon
+
+    refs = CaseReferenceRecognizer()
+    text = (
+        'Just "CRN X381526, Wojcik." The holding, 47/312/8005. The application number. '
+        "3318-9907-4452-1160. On 12/03/2019, in 2016-2019-2020, room X38152 upstairs."
+    )
+    assert sorted(_found(refs, text)) == ["3318-9907-4452-1160", "47/312/8005", "X381526"]
+    initials = InitialsRecognizer()
+    text = "I'll say A.M., she's fifteen. I had a woman, I'll call her SB, well, Stacey."
+    assert _found(initials, text) == ["SB", "A.M."]
+    prop = Propagator(Lexicon())
+    text = "I'll say A.M., she's fifteen. A.M. rang at 3 a.m. on Monday."
+    terms = prop.terms_from(text, [Detection(9, 13, PERSON, 0.86, "InitialsRecognizer")])
+    found = [text[d.start : d.end] for d in prop.mentions(text, terms)]
+    assert "a.m" not in found and "a.m." not in found
+
+
+def test_a_capital_letter_standing_alone_is_offered_to_the_reviewer() -> None:
+    from qualkit.deid.analyzer import _lone_letters
+    from qualkit.deid.spans import PERSON, Detection
+
+    text = (
+        "And for J that night we were lucky. What happened to J? Plan B, C wing, the B&B, a "
+        "T-shirt. P: yes. Hep C is bad. U.K. rules. I said A lot. K was there."
+    )
+    masked = [Detection(text.index("K was"), text.index("K was") + 1, PERSON, 0.9, "x")]
+    assert [text[d.start : d.end] for d in _lone_letters(text, masked)] == ["J", "J"]
+
+
+def test_references_read_back_split_or_short_phonetic_plates_and_registrations() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer, SpokenReferenceRecognizer
+
+    spoken = SpokenReferenceRecognizer()
+    text = "Zero eight stroke four one two stroke zero zero three six. 08/412/0036, aye."
+    assert _found(spoken, text) == ["Zero eight stroke four one two stroke zero zero three six"]
+    assert _found(spoken, "Zero eight stroke four one two stroke zero zero three six.") == []
+    text = "G, W, F, zero seven one... She read GWF071 and then stopped."
+    assert _found(spoken, text) == ["G, W, F, zero seven one"]
+    refs = CaseReferenceRecognizer()
+    text = (
+        "The letter, CU-23-0447182, on her arm. Interview ID: TV-45-01. Her number was WY "
+        "117, painted on. She's registered CA 917. They phone NHS 24. Reading the plate, "
+        "Yankee X-ray zero nine Kilo Lima Delta, and Charlie, Mike, Oscar, one. GWF071."
+    )
+    assert sorted(_found(refs, text)) == [
+        "CA 917",
+        "CU-23-0447182",
+        "GWF071",
+        "WY 117",
+        "Yankee X-ray zero nine Kilo Lima Delta",
+    ]
+
+
+def test_a_bed_or_room_by_number_in_words() -> None:
+    from qualkit.deid.recognizers.places import StreetRecognizer
+
+    streets = StreetRecognizer()
+    text = (
+        "He was in bed six on Heron. Bed three in 2019. A room two doors down. In every "
+        "room one family. Room nine, top floor. A room three months. The 40-bed one."
+    )
+    assert _found(streets, text) == ["bed six", "Bed three", "Room nine"]
+
+
+def test_a_letter_found_as_a_person_is_that_person_in_its_own_transcript() -> None:
+    from qualkit.deid.propagation import Propagator, Term, local_only
+    from qualkit.deid.spans import PERSON, Detection
+    from qualkit.deid.words import Lexicon
+
+    prop = Propagator(Lexicon())
+    text = "D went in and shouted. I told D. We stayed at a B&B, Plan D, D: yes. D's car."
+    seed = [Detection(0, 1, PERSON, 0.86, "InitialsRecognizer")]
+    terms = prop.terms_from(text, seed)
+    assert Term(PERSON, "D", exact_case=True) in terms
+    assert all(local_only(t) for t in terms if t.text == "D")
+    found = [(d.start, text[d.start : d.end]) for d in prop.mentions(text, terms)]
+    assert found == [(0, "D"), (text.index("D."), "D"), (text.index("D's"), "D's")]
+    # Found by the token scorer, a letter is not spread.
+    scored = [Detection(0, 1, PERSON, 0.5, "TokenScorer")]
+    assert not [t for t in prop.terms_from(text, scored) if t.text == "D"]
+
+
+def test_codes_after_a_word_for_a_reference_and_long_figures_after_capitals() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    refs = CaseReferenceRecognizer()
+    text = (
+        "Employee number PL-20817, and the reference was WEB40217. I was a different "
+        "number, BR4472. I know it by heart. F1120478913. Room B4472. A COVID19 test."
+    )
+    assert sorted(_found(refs, text)) == ["BR4472", "F1120478913", "PL-20817", "WEB40217"]

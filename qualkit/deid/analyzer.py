@@ -49,7 +49,12 @@ from qualkit.deid.recognizers import (
     rank_of,
 )
 from qualkit.deid.recognizers.base import QualkitRecognizer, compile_words
-from qualkit.deid.recognizers.names import NOT_INITIALS, ROLE_NOUNS, TITLES_APART
+from qualkit.deid.recognizers.names import (
+    NOT_INITIALS,
+    ROLE_NOUNS,
+    TITLES_APART,
+    labels_a_letter,
+)
 from qualkit.deid.recognizers.numbers import (
     age_like_after,
     house_numbers,
@@ -1100,7 +1105,7 @@ class Detector:
         dets, places = self._gazetteer_places(text, dets)
         if doc is not None:
             dets = self._the_capitalised(text, doc, dets)
-        return dets, possible + places
+        return dets, possible + places + _lone_letters(text, dets)
 
     def _other_language_words(self, text: str) -> list[tuple[int, int]]:
         """Words of Welsh, Irish or Gaelic that the speaker switched into
@@ -1587,6 +1592,35 @@ def _outside_dates(rules: Sequence[Detection], scored: Sequence[Detection]) -> l
     return [
         d for d in scored if d.type != AGE or not any(s <= d.start and d.end <= e for s, e in dates)
     ]
+
+
+# A capital letter standing alone as a word ("for J that night", "what happened to J?"):
+# a person a practitioner named by an initial, or nothing; a reviewer's call. Not "A", "I"
+# or "O", a speaker's label ("P:"), a letter in a name or code ("B&B", "T-shirt", "U.K."),
+# or what a wing, block or class is called ("C wing").
+_LONE_LETTER = re.compile(
+    r"(?<![\p{L}\p{N}&'’.\-/])(?![AIO]\b)\p{Lu}"
+    r"(?![\p{L}\p{N}&'’\-/:]|\.\p{L}|[ ]*(?i:wing|block|ward|floor|class|grade|team|list"
+    r"|road|shift|section|category|type|plan|drugs?|and[ ]+\p{Lu}\b|&)\b)"
+)
+LONE_LETTER_RISK = 0.1
+LONE_LETTER_RECOGNIZER = "LoneLetter"
+
+
+def _lone_letters(text: str, detections: Sequence[Detection]) -> list[Detection]:
+    """Capital letters standing alone and left unmasked, for the possible-miss list."""
+    out = []
+    for m in _LONE_LETTER.finditer(text):
+        if any(d.start < m.end() and m.start() < d.end for d in detections):
+            continue
+        if labels_a_letter(text, m.start()):
+            continue
+        out.append(
+            Detection(
+                m.start(), m.end(), PERSON, LONE_LETTER_RISK, LONE_LETTER_RECOGNIZER, SCORER_RANK
+            )
+        )
+    return out
 
 
 def _whole_hyphenated(text: str, detections: Iterable[Detection]) -> list[Detection]:

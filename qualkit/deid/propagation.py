@@ -17,6 +17,7 @@ import regex as re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from qualkit.deid.anonymize import canonical
+from qualkit.deid.recognizers.names import labels_a_letter
 from qualkit.deid.spans import (
     LOCATION,
     ORGANIZATION,
@@ -51,6 +52,13 @@ from qualkit.deid.words import (
 
 PROPAGATION_RECOGNIZER = "Propagation"
 _LETTER = re.compile(r"\p{Lu}\.?")
+_DOTTED_INITIALS = re.compile(r"(?:\p{Lu}\.){1,2}\p{Lu}\.?")
+# Rules that find one letter standing for a person, and letters that are words.
+_LETTER_SEEDS = frozenset({"InitialsRecognizer"})
+_LETTER_WORDS = frozenset({"A", "I", "O"})
+# A letter that is no one's initial where it stands: a speaker's label ("P:"), part of a
+# name or code ("B&B", "T-shirt", "A/B").
+_LETTER_NOT_ALONE = re.compile(r"[&\-/:]")
 # The detector's name for a capitalised word after "the" ("at the Lantern").
 THE_NAMED = "TheCapitalised"
 # In a text typed in lower case, names are detected with less certainty; a detection with
@@ -149,10 +157,9 @@ class Propagator:
             end = strip_possessive(text, det.start, det.end)
             surface = " ".join(text[det.start : end].split())
             if det.type == PERSON and _LETTER.fullmatch(surface):
-                # A person written as one letter with a full stop ("I'll call her M."):
-                # "M." is that person wherever it stands.
-                if surface.endswith(".") or text.startswith(".", end):
-                    terms.add(Term(PERSON, surface[0] + ".", exact_case=True))
+                letter = _letter_term(text, det, surface, end)
+                if letter is not None:
+                    terms.add(letter)
                 continue
             if len(surface) < 2 or "\n" in surface:
                 continue
@@ -209,6 +216,9 @@ class Propagator:
         if key in self.allow or key in NON_NAME_CAPS or len(key) < 2:
             return
         if key in _NEVER_TERMS:
+            return
+        if _DOTTED_INITIALS.fullmatch(surface):
+            terms.add(Term(etype, surface, exact_case=True))  # "A.M.", never "a.m."
             return
         if key in STOP_WORDS:
             # Names that are also function words ("Will", "May") only when capitalised.
@@ -317,6 +327,10 @@ class Propagator:
                     and _ORDINARY_BEFORE.search(text, max(0, m.start() - 8), m.start())
                 ):
                     continue  # "had a chance", "i hope so": the word, not the name
+                if len(key) == 1 and (
+                    _LETTER_NOT_ALONE.match(text, m.end()) or labels_a_letter(text, m.start())
+                ):
+                    continue  # "B&B", "P:", "Plan B"
                 end = possessive_end(text, m.end())
                 if key.endswith(".") and _LETTER.fullmatch(key):
                     end = m.start() + 1  # the letter, not its full stop
@@ -452,10 +466,23 @@ def _bare_possessives(text: str, terms: Iterable[Term]) -> list[Detection]:
     ]
 
 
+def _letter_term(text: str, det: Detection, surface: str, end: int) -> Term | None:
+    """A person written as one letter with a full stop ("I'll call her M."): "M." is that
+    person wherever it stands; one letter found as a person by a rule for initials ("D
+    went in", "pregnant with J") is, wherever it stands as a word in that transcript."""
+    if surface.endswith(".") or text.startswith(".", end):
+        return Term(PERSON, surface[0] + ".", exact_case=True)
+    if det.recognizer in _LETTER_SEEDS and surface not in _LETTER_WORDS:
+        return Term(PERSON, surface, exact_case=True)
+    return None
+
+
 def local_only(term: Term) -> bool:
-    """Whether a term is a lower-case word matched in its own case: found in a transcript
-    typed without capitals, it is not spread to transcripts where the word is a word."""
-    return term.exact_case and term.text.islower()
+    """Whether a term stays in the transcript it was found in: a lower-case word matched in
+    its own case (found in a transcript typed without capitals, it is not spread to
+    transcripts where the word is a word), or one letter ("J", "M."), which in another
+    transcript is someone else's initial."""
+    return term.exact_case and (term.text.islower() or len(term.text.rstrip(".")) == 1)
 
 
 def _term_order(term: Term) -> tuple[int, str, int, bool]:

@@ -63,6 +63,7 @@ STREET_PREFIXES: tuple[str, ...] = _phrases("street_prefixes")
 ORG_SUFFIXES: tuple[str, ...] = _phrases("org_suffixes")
 LOWER_ORG_SUFFIXES: tuple[str, ...] = _phrases("lower_org_suffixes")
 ARMY_UNIT_KINDS: tuple[str, ...] = _phrases("army_unit_kinds")
+PHONETIC_ALPHABET: tuple[str, ...] = _phrases("phonetic_alphabet")
 # What a capitalised name can be followed by in lower case ("Hollybrook campus").
 ORG_KINDS_AFTER_NAMES: frozenset[str] = (
     frozenset(ORG_SUFFIXES) | frozenset(LOWER_ORG_SUFFIXES) | _words("lower_org_kinds")

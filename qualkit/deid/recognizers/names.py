@@ -693,7 +693,8 @@ NOT_INITIALS = frozenset(
 _CALLED_BY_LETTER = re.compile(
     r"(?i:\bcall(?:ed|ing|s)?[ ]+(?:him|her|them|me|us)|\bknown[ ]+as"
     r"|\b(?:I['’]ll|I[ ]+will|we['’]ll)[ ]+(?:just[ ]+)?call)[ ]+"
-    r"(?P<i>\p{Lu}\.|(?![AI]\b)\p{Lu})(?![\p{L}\p{N}&'’]|[ ]*(?:and|&)[ ]*\p{Lu}\b)"
+    r"(?P<i>\p{Lu}\.|(?![AI]\b)\p{Lu}|\p{Lu}{2,3}(?=[ ]*[,.;:!?]))"
+    r"(?![\p{L}\p{N}&'’]|[ ]*(?:and|&)[ ]*\p{Lu}\b)"
 )
 
 # "I'll say initials, KM", "I'll say DJ.", "I'll just say R.,": capitals a practitioner gives
@@ -702,7 +703,8 @@ _CALLED_BY_LETTER = re.compile(
 _SAID_INITIALS = re.compile(
     r"(?i:\binitials?(?:[ ]+(?:are|is|were|just|only))?[ ]*[,:]?[ ]+"
     r"|\b(?:I['’]ll|I[ ]+will|we['’]ll|let['’]s)[ ]+(?:just[ ]+)?say[ ]*,?[ ]+)"
-    r"(?P<i>\p{Lu}{2,3}|(?![AI]\b)\p{Lu}(?=[.,])|A(?=,[ ]+(?i:he|she|they|who)\b))"
+    r"(?P<i>\p{Lu}{2,3}|(?:\p{Lu}\.){2,3}(?=[,;:!?]|[ ]+\p{Ll})|(?![AI]\b)\p{Lu}(?=[.,])"
+    r"|A(?=,[ ]+(?i:he|she|they|who)\b))"
     r"(?=\.?[ ]*[.,;:!?]|[ ]+(?i:was|is|had|has|who|and)\b)"
 )
 
@@ -821,6 +823,8 @@ class InitialsRecognizer(QualkitRecognizer):
                 yield Hit(m.start("i"), m.end("i"), PERSON, self.SCORE)
         for pattern in (_CALLED_BY_LETTER, _SAID_INITIALS):
             for m in pattern.finditer(text):
+                if len(m.group("i")) > 1 and m.group("i") in _ACRONYMS:
+                    continue  # "they call her PA."
                 yield Hit(m.start("i"), m.end("i"), PERSON, self.SCORE)
         for pattern in (
             _APPOSED_INITIALS,
@@ -856,6 +860,12 @@ class InitialsRecognizer(QualkitRecognizer):
             return True
         word = _ANY_WORD_BEFORE.search(text, max(0, start - 40), start)
         return word is not None and word.group(1).lower() in _LABELLING_WORDS
+
+
+def labels_a_letter(text: str, start: int) -> bool:
+    """Whether the word just before the letter at ``start`` is what the letter belongs to
+    ("Plan B", "hepatitis C"): see :meth:`InitialsRecognizer._labels_a_letter`."""
+    return InitialsRecognizer._labels_a_letter(text, start)
 
 
 class VocativeRecognizer(QualkitRecognizer):

@@ -189,15 +189,20 @@ _FLAT_ALONE = re.compile(
     r"|doors?|of|people|quid|pounds|grand|times|minutes|hours|miles|storey|stories)\b)"
 )
 # A room, bed or pitch by its number in a hostel, a ward or on a site: "he was in room 11",
-# "bed 7 on Ward 4", "side room 3"; not a meeting room or a count ("room 3 beds").
+# "bed 7 on Ward 4", "side room 3", "bed six on Heron"; not a meeting room or a count
+# ("room 3 beds").
 _ROOM_NUMBER = re.compile(
-    r"(?<![\p{L}'’])(?<!\b(?i:meeting|interview|waiting|consulting|consultation|training"
+    r"(?<![\p{L}'’\-])(?<!\b(?i:meeting|interview|waiting|consulting|consultation|training"
     r"|function|board|class|dining|living|treatment|visits|visiting|therapy|staff|quiet"
     r"|family|counselling|group|ensuite|en-suite|spare|box|store)[ ]+)"
-    r"(?i:(?:side[ ]+)?room|bed|bay|pitch|plot|cell)[ ]+(?P<num>\d{1,3}[A-Za-z]?)"
+    r"(?i:(?:side[ ]+)?room|bed|bay|pitch|plot|cell)[ ]+(?:(?P<num>\d{1,3}[A-Za-z]?)"
     r"(?![\p{L}\p{N}\-/]|[.,:]\d)"
     r"(?![ ]*(?:-[ ]*)?(?i:years?|weeks?|months?|days?|nights?|beds?|bedrooms?|rooms?|floors?"
     r"|doors?|people|quid|pounds|times|minutes|hours|miles|am|pm)\b)"
+    # ...or in words, ending the phrase or before a word that says where or when ("bed six
+    # on Heron", "room nine, top floor"; not "room two doors down", "a room one family").
+    r"|(?P<word>(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))"
+    r"(?=[ ]*[,.;:!?)]|[ ]+(?i:on|in|at|upstairs|downstairs|when|was|is|had|has|who|with)\b))"
 )
 # A road by its number after "the" ("a lay-by on the A6", "on the m62", "where we are, the
 # M11") or before a word for a road ("the A56 road"); not a size of paper or a form ("the

@@ -21,7 +21,7 @@ from qualkit.deid.numwords import (
 )
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, RecognizerContext
 from qualkit.deid.spans import CASE_REFERENCE, PHONE_NUMBER, UK_NHS, UK_NINO, UK_POSTCODE
-from qualkit.deid.words import POSTCODE_AREAS
+from qualkit.deid.words import PHONETIC_ALPHABET, POSTCODE_AREAS
 
 _SEP = r"(?:[ \u00a0\-.]|,[ ])?"
 _PHONE = re.compile(
@@ -390,18 +390,18 @@ class SpokenNinoRecognizer(SpokenPostcodeRecognizer):
 
 
 # A Home Office reference (a letter and seven digits, "B1234567", sometimes with "/1"; or
-# "GWF" and nine digits from an online application), a prison number (a letter, four
-# digits and two letters, "A1234BC") or a vehicle's registration, British or European
-# ("YF09 KXR", "SV 27 BXT").
+# "GWF" and nine digits from an online application, or the start of one), a prison number
+# (a letter, four digits and two letters, "A1234BC") or a vehicle's registration, British
+# or European ("YF09 KXR", "SV 27 BXT").
 _CASE_REFERENCE = re.compile(
-    r"(?<![\w/])(?:\p{L}\d{7}(?:/\d{1,2})?|(?-i:\p{Lu})[ ]\d{7}|\p{L}\d{4}\p{L}{2}|GWF[ ]?\d{9}"
+    r"(?<![\w/])(?:\p{L}\d{7}(?:/\d{1,2})?|(?-i:\p{Lu})[ ]\d{7}|\p{L}\d{4}\p{L}{2}|GWF[ ]?\d{3,9}"
     r"|(?-i:\p{Lu}{1,2}\d{6,9}\p{Lu})|(?-i:\p{Lu}{2}\d{2}[ ]?\p{Lu}{3})"
     r"|(?-i:\p{Lu}{1,2}[ ]\d{2,3}[ ]\p{Lu}{3}))(?![\w/])",
     re.IGNORECASE,
 )
 _CASE_REFERENCE_SHAPE = re.compile(r"[A-Z]\d{7}|[A-Z]\d{4}[A-Z]{2}|GWF\d{9}")
 # Words said before a case number read out.
-_CASE_CONTEXT = re.compile(r"(?i)\b(?:home[ ]office|reference|ref|prison(?:er)?|case|number)\b")
+_CASE_CONTEXT = re.compile(r"(?i)\b(?:home[ ]office|reference|ref|prison(?:er)?|case|number|crn)\b")
 # A soldier gives rank, then number: "Halloran, Private, two four nine ...".
 _RANK_BEFORE = re.compile(
     r"(?i)\b(?:private|lance[ ]corporal|corporal|sergeant|gunner|sapper|trooper|rifleman|"
@@ -413,6 +413,9 @@ MIN_SPOKEN_DIGIT_WORDS = 5
 # number is written in figures in the text ("My number was 41926 ... Four one nine two six").
 MIN_ALONE_DIGITS = 7
 MIN_READ_BACK = 5
+# Letters and as few as three digits, when written in the text too ("GWF071 ... G, W, F,
+# zero seven one").
+MIN_READ_BACK_WITH_LETTERS = 3
 CASE_CONTEXT_CHARS = 150
 SPLIT_CONTEXT_CHARS = 400
 # A reference written with its parts apart by "/" after a word that introduces it:
@@ -428,10 +431,40 @@ _NUMBER_IS = re.compile(
     r"(?i:\bnumber(?:[ ]+is|[ ]+was|['’]s|:|,)?[ ]+)(?P<n>[1-9]\d{4,11})\b(?![.,:/]\d)"
 )
 # A code of capitals and four figures or more, a capital after a figure ("93Y0618E", a
-# registration).
+# registration), or capitals then eight figures or more.
 _MIXED_CODE = re.compile(
-    r"(?<![\w/\-])(?=(?:[A-Z]*\d){4})(?=[A-Z\d]*\d[A-Z])[A-Z\d]{7,12}(?![\w/\-])"
+    r"(?<![\w/\-])(?:(?=(?:[A-Z]*\d){4})(?=[A-Z\d]*\d[A-Z])[A-Z\d]{7,12}"
+    # ...or capitals, then eight figures or more ("F1120478913")
+    r"|[A-Z]{1,3}\d{8,12})(?![\w/\-])"
 )
+# Capitals and four to seven figures after a word for a reference ("CRN X381526", "The
+# reference was WEB40217", "employee number PL-20817").
+_SHORT_CODE = re.compile(r"(?<![\w/\-])(?-i:\p{Lu}{1,3})[/\-]?\d{4,7}(?![\w/\-])")
+# Figures in groups apart by "/" that no date makes ("47/312/8005"), or four groups of four
+# ("3318-9907-4452-1160").
+_GROUPED_FIGURES = re.compile(
+    r"(?<![\w/\-])(?:\d{2,4}/\d{3,}/\d{3,}|[1-9]\d{3}([ \-])\d{4}\1\d{4}\1\d{4})"
+    r"(?![\w/\-]|[.,:]\d)"
+)
+# Written with its parts apart, six figures or more in all need no word before them
+# ("CU-23-0447182"; not an interview's "TV-45-01").
+MIN_DASHED_DIGITS = 6
+# A boat's or vehicle's registration after a word for one: "Her number was WY 117", "she's
+# registered CA 917".
+_REGISTERED = re.compile(
+    r"(?<=\b(?i:number|registered|registration|reg)(?:[ ]+(?i:is|was))?[ ]+)"
+    r"(?-i:\p{Lu}{2,3})[ ]\d{2,4}(?![\w/]|[.,:]\d|[ ]\d)"
+)
+# Letters said in the phonetic alphabet, with figures, starting with a letter: a
+# registration or a reference read out ("Yankee X-ray zero nine Kilo Lima Delta").
+_PHONETIC_LETTER = "|".join(PHONETIC_ALPHABET)
+_PHONETIC_WORD = rf"(?:{_PHONETIC_LETTER}|zero|oh|one|two|three|four|five|six|seven|eight"
+_PHONETIC_WORD += r"|nine|niner|\d)"
+_PHONETIC_RUN = re.compile(
+    rf"(?i)(?<![\p{{L}}\p{{N}}\-])(?:{_PHONETIC_LETTER})"
+    rf"(?:[ ,\-]+{_PHONETIC_WORD}){{3,}}(?![\p{{L}}\p{{N}}\-])"
+)
+MIN_PHONETIC_PIECES = 2  # letters, and figures
 # Seven figures or more standing alone, no amount, time or phone number ("24397716").
 _FIGURES_ALONE = re.compile(r"(?<![\w/.,:£$€\-])[1-9]\d{6,11}(?![\w/]|[.,:]\d)")
 ROUND_FIGURES = 3
@@ -447,10 +480,13 @@ _HYPHENED_DIGITS = re.compile(
 class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
     """A Home Office reference ("B1234567", "GWF012345678"), a prison number ("A1234BC") or
     a service number ("D193472K"), any code of capitals and four figures or more
-    ("93Y0618E"), seven figures or more standing alone ("24397716"), a police officer's
-    collar number ("PCSO 4417") or a vehicle's registration ("YF09 KXR") as written, or
-    read out after a word that introduces one ("my Home Office number, B, seven seven four
-    zero two one nine", "A four four seven one D K"); any reference written with its parts
+    ("93Y0618E"), seven figures or more standing alone ("24397716") or in groups
+    ("47/312/8005", "CU-23-0447182"), a letter and figures after a word for a reference
+    ("CRN X381526"), a police officer's collar number ("PCSO 4417") or a vehicle's or
+    boat's registration ("YF09 KXR", "registered CA 917") as written, or in the phonetic
+    alphabet with figures ("Yankee X-ray zero nine Kilo Lima Delta"), or read out after a
+    word that introduces one ("my Home Office number, B, seven seven four zero two one
+    nine", "A four four seven one D K"); any reference written with its parts
     apart by "/" or spaces after such a word ("case ref PT/24/0417", "crime reference ...
     NFRC23 0418 7726") or digits said one by one and joined by hyphens ("check number,
     mine was seven-one-four"); and figures given as someone's number ("interpreter number
@@ -470,7 +506,9 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
         for start, end in sorted(shaped):
             yield Hit(start, end, CASE_REFERENCE, self.SCORE)
         for m in _WRITTEN_REFERENCE.finditer(text):
-            if _CASE_CONTEXT.search(text, max(0, m.start() - WRITTEN_CONTEXT_CHARS), m.start()):
+            long = sum(c.isdigit() for c in m.group(0)) >= MIN_DASHED_DIGITS
+            start = max(0, m.start() - WRITTEN_CONTEXT_CHARS)
+            if long or _CASE_CONTEXT.search(text, start, m.start()):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         for m in _SPACED_REFERENCE.finditer(text):
             if _CASE_CONTEXT.search(text, max(0, m.start() - SPACED_CONTEXT_CHARS), m.start()):
@@ -478,6 +516,14 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
         for pattern in (_NUMBER_IS, _COLLAR_NUMBER):
             for m in pattern.finditer(text):
                 yield Hit(m.start("n"), m.end("n"), CASE_REFERENCE, self.SCORE)
+        for m in _GROUPED_FIGURES.finditer(text):
+            yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        for m in _REGISTERED.finditer(text):
+            yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        yield from self._phonetic(text)
+        for m in _SHORT_CODE.finditer(text):
+            if _CASE_CONTEXT.search(text, max(0, m.start() - WRITTEN_CONTEXT_CHARS), m.start()):
+                yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         for m in _MIXED_CODE.finditer(text):
             if m.span() not in shaped:
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
@@ -490,6 +536,14 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
             if _CASE_CONTEXT.search(text, max(0, m.start() - CASE_CONTEXT_CHARS), m.start()):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         yield from super().find(text)
+
+    def _phonetic(self, text: str) -> Iterator[Hit]:
+        """Letters in the phonetic alphabet and figures, two of each or more."""
+        for m in _PHONETIC_RUN.finditer(text):
+            words = re.findall(r"[\p{L}\p{N}]+(?:-ray)?", m.group(0).lower())
+            letters = sum(w in PHONETIC_ALPHABET for w in words)
+            if letters >= MIN_PHONETIC_PIECES and len(words) - letters >= MIN_PHONETIC_PIECES:
+                yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
 
     def _spelt(self, text: str, run: list[tuple[int, int, str]]) -> Iterator[Hit]:
         pieces = "".join(p for _, _, p in run)
@@ -589,23 +643,28 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
         """Seven or more digits read out one by one, no phone number, after a word that
         introduces a reference or a soldier's rank ("Halloran, Private, two four nine three
         seven one five eight"), or said in figures in the same text too ("24397716. Two
-        four three nine ...")."""
+        four three nine ...", "08/412/0036 ... zero eight stroke four one two ...")."""
         k = 0
-        while k < len(run) and kinds[k] == "digits":
+        while k < len(run) and kinds[k] in ("digits", "split"):
             k += 1
-        words = [m.group(0) for m in run[:k]]
+        while k and kinds[k - 1] == "split":
+            k -= 1
+        words = [m.group(0) for m in run[:k] if m.group(0).lower() not in _REFERENCE_SPLITS]
         if sum(1 for w in words if not w.isdigit()) < MIN_SPOKEN_DIGIT_WORDS:
             return None
         digits = spoken_digits(words)
         if digits is None or not MIN_READ_BACK <= len(digits) <= self.MAX_DIGITS:
             return None
-        if digits[0] == "0":
+        written = _written(text, digits)
+        if len(words) < k and not written:
+            return None  # split by "stroke": only a reference read back from its figures
+        if digits[0] == "0" and not written:
             return None  # a phone number, or the start of one, begins with 0
-        if (rest := spoken_digits(words[1:])) is not None and rest.startswith("0"):
+        rest = spoken_digits(words[1:])
+        if rest is not None and rest.startswith("0") and not written:
             return None  # "this one, oh seven seven ...": a word before a phone number
         start = run[0].start()
         before = text[max(0, start - CASE_CONTEXT_CHARS) : start]
-        written = _written(text, digits)
         if len(digits) < MIN_ALONE_DIGITS and not written:
             return None
         if not (written or _CASE_CONTEXT.search(before) or _RANK_BEFORE.search(before)):
@@ -639,7 +698,10 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
                 return None
             digits += said
             chunk = []
-        if not self.MIN_DIGITS <= len(digits) <= self.MAX_DIGITS:
+        letters_said = "".join(m.group(0) for m in letters).upper()
+        written = _written(text, digits, letters_said)
+        least = MIN_READ_BACK_WITH_LETTERS if written else self.MIN_DIGITS
+        if not least <= len(digits) <= self.MAX_DIGITS:
             return None
         start, end = first.start(), (tail or numbers[-1]).end()
         # Split by "slash", a reference may come a turn after the word that asked for it.
@@ -647,16 +709,19 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
         reach = SPLIT_CONTEXT_CHARS if split else CASE_CONTEXT_CHARS
         introduced = bool(_CASE_CONTEXT.search(text, max(0, start - reach), start))
         # Read back from the figures: "It is K 2097731. K, two, zero, nine, ..."
-        letters_said = "".join(m.group(0) for m in letters).upper()
-        introduced = introduced or _written(text, digits, letters_said)
+        introduced = introduced or written
         return Hit(start, end, CASE_REFERENCE, self.SCORE), digits, introduced
 
 
 def _written(text: str, digits: str, letters: str = "") -> bool:
     """Whether a reference read out is written in figures in the text too ("41926",
-    "K 2097731")."""
+    "K 2097731", "08/412/0036")."""
     head = rf"{re.escape(letters)}[ ]?" if letters else ""
-    return re.search(rf"(?<![\w]){head}{digits}(?!\d)", text) is not None
+    joined = _BETWEEN_FIGURES.sub("", text)
+    return re.search(rf"(?<![\w]){head}{digits}(?!\d)", joined) is not None
+
+
+_BETWEEN_FIGURES = re.compile(r"(?<=\d)[/\-](?=\d)")
 
 
 def _check_letter(word: str) -> bool:
