@@ -84,6 +84,7 @@ from qualkit.deid.spans import (
     trim_span,
 )
 from qualkit.deid.textutil import (
+    INITIALS_SHAPE,
     at_sentence_start,
     is_cue_number,
     phrase_alternation,
@@ -1649,13 +1650,12 @@ def _whole_hyphenated(text: str, detections: Iterable[Detection]) -> list[Detect
 COORDINATED_AGE = "CoordinatedAge"
 MIN_AGE = 1
 MAX_AGE = 110
-_INITIALS_SHAPE = re.compile(r"(?:\p{Lu}\.){1,2}\p{Lu}\.?")
 
 
 def _initials(surface: str) -> bool:
     """A person's initials with full stops ("R.M.", "R.M" trimmed), not "U.K." or "G.P."."""
     bare = surface.rstrip(".")
-    return _INITIALS_SHAPE.fullmatch(surface) is not None and f"{bare}." not in NOT_INITIALS
+    return INITIALS_SHAPE.fullmatch(surface) is not None and f"{bare}." not in NOT_INITIALS
 
 
 _AGE_NUMBER = r"(?P<num>\d{1,3}|\p{L}+(?:[ \-](?:one|two|three|four|five|six|seven|eight|nine))?)"

@@ -26,6 +26,7 @@ from qualkit.deid.spans import (
     Detection,
 )
 from qualkit.deid.textutil import (
+    INITIALS_SHAPE,
     at_sentence_start,
     drops_apostrophes,
     function_word_follows,
@@ -52,7 +53,6 @@ from qualkit.deid.words import (
 
 PROPAGATION_RECOGNIZER = "Propagation"
 _LETTER = re.compile(r"\p{Lu}\.?")
-_DOTTED_INITIALS = re.compile(r"(?:\p{Lu}\.){1,2}\p{Lu}\.?")
 # Rules that find one letter standing for a person, and letters that are words.
 _LETTER_SEEDS = frozenset({"InitialsRecognizer"})
 _LETTER_WORDS = frozenset({"A", "I", "O"})
@@ -217,7 +217,7 @@ class Propagator:
             return
         if key in _NEVER_TERMS:
             return
-        if _DOTTED_INITIALS.fullmatch(surface):
+        if INITIALS_SHAPE.fullmatch(surface):
             terms.add(Term(etype, surface, exact_case=True))  # "A.M.", never "a.m."
             return
         if key in STOP_WORDS:

@@ -11,6 +11,8 @@ import regex as re
 # cue's voice tag ("<v Participant>Da"), not caption arrows (">>", "-->").
 _SENTENCE_END = re.compile(r"(?:[.!?…:;\"“”\]\)]|(?<![>\-])>|\n)[ \t]*$")
 _POSSESSIVE = re.compile(r"['’]s?(?![\p{L}\p{N}])")
+# A person's initials with full stops ("R.M.", "A.M", "J.D.K.").
+INITIALS_SHAPE = re.compile(r"(?:\p{Lu}\.){1,2}\p{Lu}\.?")
 
 
 def without_accents(word: str) -> str:
