@@ -605,6 +605,8 @@ def test_social_handles_given_after_the_app() -> None:
     # Spelt out letter by letter, with "underscore" or "dot", where an app is named.
     text = "just insta. R O R Y B, underscore, M L two. Then B B C, dot."
     assert _found(rec, text) == ["R O R Y B, underscore, M L two"]
+    text = "my snap, its j, a, y, underscore, h, x, m, double nine. Or k, t, dot, double."
+    assert _found(rec, text) == ["j, a, y, underscore, h, x, m, double nine"]
     # Each part said on its own, commas between; a dating app named.
     text = "add me on Snap innit. Kaydee, underscore, twenty-two, x. Got it, I'll add you."
     assert _found(rec, text) == ["Kaydee, underscore, twenty-two, x"]
@@ -717,9 +719,9 @@ def test_hospital_wards_by_number_or_name() -> None:
     rec = WardRecognizer(RecognizerContext(lexicon=Lexicon(nouns=["oak", "ash"])))
     text = (
         "I was on Ward 27 for a week, then Ash ward, then on oak ward. "
-        "Not the labour ward, not a psychiatric ward, and not the ward itself."
+        "Not the labour ward, not a psychiatric ward, and not the ward itself. Then ward f7."
     )
-    assert _found(rec, text) == ["Ward 27", "Ash ward", "oak ward"]
+    assert _found(rec, text) == ["Ward 27", "ward f7", "Ash ward", "oak ward"]
     # In lower case, a word that is no English word names a ward; a kind of ward does not.
     text = "mainly marlow ward and hythe ward, sometimes the renal ward or the oncology ward."
     assert _found(rec, text) == ["marlow ward", "hythe ward"]
@@ -757,7 +759,9 @@ def test_ages_said_in_other_languages() -> None:
     text = (
         "Tenho trinta e um anos. Fiquei três anos lá. Grâce avait sept ans, on a passé deux "
         "ans là-bas. Em nghỉ học năm mười lăm tuổi. Tengo treinta y cuatro años. Viví cinco "
-        "años allí. Mam dwadzieścia trzy lata."
+        "años allí. Mam dwadzieścia trzy lata. Tengo cuarenta y un años. Mi hija tiene "
+        "dieciséis, y el niño tiene nueve. Tiene dos hijos. Ele tem nove. I rang the "
+        "Housing, once, by phone."
     )
     assert _found(AgeRecognizer(), text) == [
         "trinta e um",
@@ -765,6 +769,10 @@ def test_ages_said_in_other_languages() -> None:
         "mười lăm",
         "treinta y cuatro",
         "dwadzieścia trzy",
+        "cuarenta y un",
+        "dieciséis",
+        "nueve",
+        "nove",
     ]
 
 
@@ -1484,6 +1492,13 @@ def test_a_lower_case_street_after_a_house_number() -> None:
     text = "it's flat 2, 148 borough road, ch41 7zq."
     assert _found(street, text) == ["flat 2, 148 borough road"]
     assert _found(street, "i paid 5 pound road tax. a borough road.") == []
+    # A street's kind that is also a word, after a word that is no common word and a house
+    # number, ending the clause.
+    street = StreetRecognizer(
+        RecognizerContext(lexicon=Lexicon(nouns=["ferryman"], others=["people"]))
+    )
+    text = "shes moved, 12 ferryman close, its nice. 12 people close. 12 ferryman close by"
+    assert _found(street, text) == ["12 ferryman close"]
 
 
 def test_a_name_spelt_another_way_by_the_transcriber() -> None:
@@ -2447,10 +2462,24 @@ def test_initials_said_for_a_client_and_what_people_call_someone() -> None:
     text = "I had a woman, I'll say initials, KM, she was placed out. I'll say DJ. Man of sixty."
     assert _found(rec, text) == ["KM", "DJ"]
     assert _found(rec, "I'd say OK then, I'll say it again. Initials are fine.") == []
+    # Capitals called initials after they are said, even those of an abbreviation; and a
+    # letter with a full stop before what kind of person it is.
+    text = (
+        "I'll call him DC, initials, he's in room 14. I've got a client now, MT, I'll use "
+        "initials. The fourth person is R., a woman of 27. I, initials aside, and A initials. "
+        "Polish, I'll call her Mrs P., she's worked at a meat plant."
+    )
+    assert sorted(_found(rec, text)) == ["DC", "MT", "P.", "R"]
     nick = NicknameRecognizer()
     text = "At the club dem call mi Professor. The residents call him Uncle, he hates it."
     assert _found(nick, text) == ["Professor", "Uncle"]
     assert _found(nick, "They called me grandad. Doctors call it a relapse.") == []
+    # Names beside someone's real name.
+    text = (
+        "Deano and Biscuit mostly. Biscuit's real name's Connor. theres big shuggy, hugh his "
+        "real name is. Is that your real name? My real name is Tom."
+    )
+    assert _found(nick, text) == ["Biscuit", "big shuggy", "hugh"]
 
 
 def test_a_worker_greeting_a_call_with_their_name() -> None:
@@ -2780,6 +2809,9 @@ def test_a_national_body_after_a_nickname_word_and_army_units() -> None:
         "The Guards were there. She took 3 paracetamol."
     )
     assert sorted(_found(units, text)) == ["2 Para", "Royal Engineers", "Welsh Guards"]
+    # A number word in capitals inside a sentence begins a name; a church's assembly.
+    text = "A group in the Six Mile Water Centre. Six Centres closed. Shiloh Gospel Assembly."
+    assert sorted(_found(units, text)) == ["Shiloh Gospel Assembly", "Six Mile Water Centre"]
 
 
 def test_an_age_gold_span_may_keep_its_year_old() -> None:
@@ -2907,13 +2939,21 @@ def test_letters_given_for_clients_and_numbers_given_as_someones() -> None:
     text = (
         "What's his prison number? It's A four four seven one D K. White Transit, YF09 "
         "KXR. A crime reference, I've got it here. NFRC23 0418 7726. My interpreter number "
-        "is 40372. My number is 07700 900123. It's a four bed house."
+        "is 40372. My number is 07700 900123. It's a four bed house. Her real number, "
+        "999 042 7716, is on the form. The number was 120 400 6000 7. H 7 3 4 1 9, that's "
+        "my number. Sponsorship C4G 7K29 1HX. Postcode IP28 9ZX. Flat 2 B 3 4. It is "
+        "ZR4417829. The notice had CR/UE/2023/0917 on it. He was A/B/C or 24/7/365."
     )
     assert sorted(_found(refs, text)) == [
         "40372",
+        "999 042 7716",
         "A four four seven one D K",
+        "C4G 7K29 1HX",
+        "CR/UE/2023/0917",
+        "H 7 3 4 1 9",
         "NFRC23 0418 7726",
         "YF09 KXR",
+        "ZR4417829",
     ]
     email = SpokenEmailRecognizer()
     text = "And the email is outreach.west at laichadvice dot org dot uk, but honestly."
@@ -2931,6 +2971,19 @@ def test_a_letter_with_a_full_stop_is_the_person_wherever_it_stands() -> None:
     terms = prop.terms_from(text, [Detection(14, 16, PERSON, 0.86, "InitialsRecognizer")])
     found = [(d.start, d.end) for d in prop.mentions(text, terms)]
     assert [text[s:e] for s, e in found] == ["M", "M", "M"]
+
+
+def test_capitals_called_initials_are_the_person_in_their_own_transcript() -> None:
+    from qualkit.deid.propagation import Propagator, local_only
+    from qualkit.deid.spans import PERSON, Detection
+    from qualkit.deid.words import Lexicon
+
+    prop = Propagator(Lexicon())
+    text = "I'll call him DC, initials. Real progress for DC. Not for dc or DCs."
+    terms = prop.terms_from(text, [Detection(14, 16, PERSON, 0.86, "InitialsRecognizer")])
+    assert all(local_only(t) for t in terms)
+    found = [(d.start, d.end) for d in prop.mentions(text, terms)]
+    assert [text[s:e] for s, e in found] == ["DC", "DC"]
 
 
 def test_codes_figures_collar_numbers_and_digits_joined_by_hyphens_are_references() -> None:

@@ -89,6 +89,15 @@ def has_dictionary(lang: str) -> bool:
     return lang in SUPPORTED_LANGUAGES
 
 
+def open_dictionaries(languages: Collection[str]) -> None:
+    """Open now the dictionaries of ``languages`` that are told by their dictionaries
+    (:data:`DICTIONARY_LANGUAGES`), rather than at their first look-up; each takes a
+    fraction of a second."""
+    for lang in sorted(DICTIONARY_LANGUAGES.intersection(languages)):
+        if has_dictionary(lang):
+            _knows(lang, "a")
+
+
 def _known_in(lang: str, word: str) -> bool:
     """Whether ``lang``'s dictionary knows ``word`` (each part of "hynny'n", "i'r")."""
     parts = [p for p in _PARTS.split(word.lower()) if p]

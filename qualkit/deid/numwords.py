@@ -69,12 +69,16 @@ def lookalike_digits() -> dict[str, str]:
 @cache
 def other_language_numbers(langs: tuple[str, ...], top: int = 99) -> dict[str, int]:
     """Numbers from 1 to ``top`` in words in each of ``langs`` (``num2words`` codes), with
-    and without accents, lower case: "trinta e um" -> 31, "mười lăm" -> 15."""
+    and without accents, lower case: "trinta e um" -> 31, "mười lăm" -> 15; in Spanish, a
+    one before a noun too ("cuarenta y un años", "veintiún")."""
     out: dict[str, int] = {}
     for lang in langs:
         for value in range(1, top + 1):
             word = num2words(value, lang=lang).casefold()
-            for form in (word, without_accents(word)):
+            forms = [word]
+            if lang == "es" and word.endswith("uno"):
+                forms.append(word[:-1] if " " in word or word == "uno" else word[:-3] + "ún")
+            for form in (*forms, *(without_accents(f) for f in forms)):
                 out.setdefault(form, value)
                 out.setdefault(form.replace("-", " "), value)
     return out

@@ -53,6 +53,8 @@ from qualkit.deid.words import (
 
 PROPAGATION_RECOGNIZER = "Propagation"
 _LETTER = re.compile(r"\p{Lu}\.?")
+# Two or three capitals said as a person's initials ("DC", "KM").
+_CAPITALS = re.compile(r"\p{Lu}{2,3}")
 # Rules that find one letter standing for a person, and letters that are words.
 _LETTER_SEEDS = frozenset({"InitialsRecognizer"})
 _LETTER_WORDS = frozenset({"A", "I", "O"})
@@ -156,10 +158,10 @@ class Propagator:
 
             end = strip_possessive(text, det.start, det.end)
             surface = " ".join(text[det.start : end].split())
-            if det.type == PERSON and _LETTER.fullmatch(surface):
-                letter = _letter_term(text, det, surface, end)
-                if letter is not None:
-                    terms.add(letter)
+            initials, term = _as_initials(text, det, surface, end)
+            if initials:
+                if term is not None:
+                    terms.add(term)
                 continue
             if len(surface) < 2 or "\n" in surface:
                 continue
@@ -466,6 +468,20 @@ def _bare_possessives(text: str, terms: Iterable[Term]) -> list[Detection]:
     ]
 
 
+def _as_initials(text: str, det: Detection, surface: str, end: int) -> tuple[bool, Term | None]:
+    """Whether a person's detection is one letter or capitals found as initials, and if so
+    the term it gives (:func:`_letter_term`). Two or three capitals found by a rule for
+    initials, even those of a title or an abbreviation ("I'll call him DC, initials"), are
+    that person as written, in their own transcript."""
+    if det.type != PERSON:
+        return False, None
+    if _LETTER.fullmatch(surface):
+        return True, _letter_term(text, det, surface, end)
+    if det.recognizer in _LETTER_SEEDS and _CAPITALS.fullmatch(surface):
+        return True, Term(PERSON, surface, exact_case=True)
+    return False, None
+
+
 def _letter_term(text: str, det: Detection, surface: str, end: int) -> Term | None:
     """A person written as one letter with a full stop ("I'll call her M."): "M." is that
     person wherever it stands; one letter found as a person by a rule for initials ("D
@@ -480,9 +496,13 @@ def _letter_term(text: str, det: Detection, surface: str, end: int) -> Term | No
 def local_only(term: Term) -> bool:
     """Whether a term stays in the transcript it was found in: a lower-case word matched in
     its own case (found in a transcript typed without capitals, it is not spread to
-    transcripts where the word is a word), or one letter ("J", "M."), which in another
-    transcript is someone else's initial."""
-    return term.exact_case and (term.text.islower() or len(term.text.rstrip(".")) == 1)
+    transcripts where the word is a word), or one letter ("J", "M.") or a person's two or
+    three capitals ("DC"), which in another transcript are someone else's initials."""
+    return term.exact_case and (
+        term.text.islower()
+        or len(term.text.rstrip(".")) == 1
+        or (term.type == PERSON and _CAPITALS.fullmatch(term.text) is not None)
+    )
 
 
 def _term_order(term: Term) -> tuple[int, str, int, bool]:

@@ -163,7 +163,7 @@ GENERIC_LABEL_WORDS: frozenset[str] = word_set(
     setting venue session audio file start end total age gender ethnicity role comments
     summary theme question answer prompt probe sex area team lead observer other family
     and of the telephone phone video call zoom in person via format type number no tel
-    mobile email address postcode dob born interpreter translator transcription
+    mobile email address postcode dob born interpreter translator transcription yp
     """
 )
 """Lower-case words of role labels and transcript header fields ("Interviewer", "INT",

@@ -164,6 +164,14 @@ _PERSON_THEY_CALLED = re.compile(
     r"(?i:\b(?:fella|fellow|man|lad|woman|girl|guy|bloke|kid|boy|geezer|lass|lassie|one"
     rf"|someone|somebody)[ ]+(?:that[ ]+|who[ ]+)?{_THEY_CALLED})[ ]+(?P<name>{_NAME_TOKEN})\b"
 )
+# "Biscuit's real name's Connor", "big shuggy, hugh his real name is": a name said beside
+# someone's real name is a nickname (any word: nicknames are often words), and the name
+# before "his real name" the real one.
+_REAL_NAME = re.compile(
+    r"(?<![\p{L}'’\-])(?:(?P<nick>(?:(?i:big|wee|lil|little|young|old)[ ]+)?\p{L}[\p{L}\-]*)"
+    r"['’]s|(?P<before>(?:(?i:big|wee|lil|little|young|old)[ ]+)?\p{L}[\p{L}\-]*)[ ]*,[ ]*"
+    r"(?P<real>\p{L}[\p{L}\-]*)[ ]+(?i:his|her|their))[ ]+(?i:real|proper|actual)[ ]+(?i:name)\b"
+)
 # "everyone called him Tel.", "we called him stacks, he ...", "they call me Jojo, or ...",
 # "we call him the professor because ...", "the residents call him Professor.":
 # what a group calls someone, ending its clause or followed by why, is a name whatever the
@@ -693,6 +701,8 @@ NOT_INITIALS = frozenset(
 _CALLED_BY_LETTER = re.compile(
     r"(?i:\bcall(?:ed|ing|s)?[ ]+(?:him|her|them|me|us)|\bknown[ ]+as"
     r"|\b(?:I['’]ll|I[ ]+will|we['’]ll)[ ]+(?:just[ ]+)?call)[ ]+"
+    # ...with a title before the letter ("I'll call her Mrs P.,")
+    r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ ]+)?"
     r"(?P<i>\p{Lu}\.|(?![AI]\b)\p{Lu}|\p{Lu}{2,3}(?=[ ]*[,.;:!?]))"
     r"(?![\p{L}\p{N}&'’]|[ ]*(?:and|&)[ ]*\p{Lu}\b)"
 )
@@ -720,10 +730,11 @@ _APPOSED_INITIALS = re.compile(
     rf"(?i:\b(?:{_PERSON_NOUNS})(?:[ ]+(?:last|this)[ ]+(?:week|month|year))?)"
     r"[ ]*,[ ]*(?P<i>(?![AI]\.?[ ]*,)\p{Lu}{1,3})(?=\.?[ ]*,)"
 )
-# "I had AB, a lad I'd been planning for": capitals and then what kind of person they are.
+# "I had AB, a lad I'd been planning for", "R., a woman of 27": capitals and then what kind
+# of person they are.
 _INITIALS_THEN_PERSON = re.compile(
     r"(?<!\b(?i:the|a|an|my|our|his|her|their|your)[ ]+)(?<![\p{L}\p{N}&'’.])"
-    rf"(?P<i>(?![AI]\b)\p{{Lu}}{{1,3}}),[ ]+(?i:a|an|this|one)[ ]+(?:(?i:young|old|older)[ ]+)?"
+    rf"(?P<i>(?![AI]\b)\p{{Lu}}{{1,3}})\.?,[ ]+(?i:a|an|this|one)[ ]+(?:(?i:young|old|older)[ ]+)?"
     rf"(?i:{_PERSON_NOUNS})\b"
 )
 # "Yeah. DW. He came out of HMP ...": one or two capitals said as a sentence of their own,
@@ -732,6 +743,14 @@ _INITIALS_SENTENCE = re.compile(
     r"(?:^|(?<=[.!?:][ ]+))(?:(?i:so|and|right|okay|yeah|well),?[ ]+)?"
     r"(?P<i>(?![AI]\.)\p{Lu}{1,2})\.[ ]+(?=(?:He|She)\b)",
     re.MULTILINE,
+)
+# "I'll call him DC, initials", "MT, I'll use initials", "JB (initials)": capitals said and
+# then called initials, even when they spell an abbreviation too.
+_THEN_CALLED_INITIALS = re.compile(
+    r"(?<![\p{L}\p{N}&'’.])(?P<i>\p{Lu}{1,3}|(?:\p{Lu}\.){1,3})[ ]*(?:[,:;(\-–—][ ]*)?"
+    r"(?:(?i:I['’]ll|I[ ]+will|we['’]ll|I['’]m[ ]+(?:gonna|going[ ]+to))[ ]+(?:(?i:just)[ ]+)?"
+    r"(?i:use|say|give|stick[ ]+to|go[ ]+with)[ ]+)?(?:(?i:his|her|their|the|just|only)[ ]+)?"
+    r"(?i:initials)\b"
 )
 # "JT, SM, KD, those are initials?": capitals listed and then called initials.
 _LISTED_INITIALS = re.compile(
@@ -788,6 +807,8 @@ _ANY_WORD_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{L}+)[ ]+$")
 _LABELLING_WORDS = frozenset(_LABELLED_BY.split("|"))
 _WORD_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{Lu}[\p{L}'’\-]*)[ ]+$")
 _LETTER_IN_CLAUSE = re.compile(
+    # The capital looked for first spares the look-behinds at every other place.
+    r"(?=\p{Lu})"
     rf"(?<![\p{{L}}\p{{N}}&'’.\-/])(?<!\b(?i:{_LABELLED_BY})[ ]+)"
     r"(?<!\p{Lu}[ ]+(?:and|&|n)[ ]+)"
     rf"(?P<i>(?![AIOU]\b)\p{{Lu}})\.?(?:['’]s[ ]+(?=\p{{Ll}})|[ ]+(?:{_LETTER_SUBJECT_VERBS})\b)"
@@ -841,6 +862,9 @@ class InitialsRecognizer(QualkitRecognizer):
                 if len(i) == 1 and self._labels_a_letter(text, m.start("i")):
                     continue
                 yield Hit(m.start("i"), m.end("i"), PERSON, self.SCORE)
+        for m in _THEN_CALLED_INITIALS.finditer(text):
+            if m.group("i").rstrip(".") not in ("A", "I"):
+                yield Hit(m.start("i"), m.end("i"), PERSON, self.SCORE)
         for m in _LISTED_INITIALS.finditer(text):
             for c in _CAPITALS.finditer(text, m.start("list"), m.end("list")):
                 yield Hit(c.start(), c.end(), PERSON, self.SCORE)
@@ -891,6 +915,14 @@ class VocativeRecognizer(QualkitRecognizer):
             yield Hit(m.start("name"), m.end("name"), PERSON, self.SCORE)
 
 
+def _real_names(text: str) -> Iterator[Hit]:
+    """Names said beside someone's real name (:data:`_REAL_NAME`)."""
+    for m in _REAL_NAME.finditer(text):
+        for group in ("nick", "before", "real"):
+            if m.group(group) and m.group(group).lower() not in STOP_WORDS:
+                yield Hit(m.start(group), m.end(group), PERSON, 0.7)
+
+
 class NicknameRecognizer(QualkitRecognizer):
     """Nicknames: "Big Mick", "Bo-Bo", nicknames in quotes after "called", and in a text
     typed in lower case a nickname word before a first name or an initial ("big al")."""
@@ -932,6 +964,7 @@ class NicknameRecognizer(QualkitRecognizer):
             if m.group("name").lower() not in STOP_WORDS:
                 yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
         yield from _group_calls(text)
+        yield from _real_names(text)
         for m in _EPITHET.finditer(text):
             if self._epithet(m.group("name"), m.group("epithet")):
                 yield Hit(m.start(), m.end(), PERSON, 0.7)

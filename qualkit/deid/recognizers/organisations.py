@@ -102,7 +102,7 @@ _VOWELS = frozenset("aeiouyw")
 # A first name ranked this high in Great Britain can name a place ("rowan house").
 NAMED_ORG_RANK = 1000
 # "Ward 27", "on oak ward", "Ash ward": which ward of a hospital someone was on.
-_WARD_NUMBER = re.compile(r"\b(?i:ward)[ ]+\d{1,3}[A-Za-z]?\b")
+_WARD_NUMBER = re.compile(r"\b(?i:ward)[ ]+(?:\d{1,3}[A-Za-z]?|[A-Za-z]\d{1,2})\b")
 _WARD_WORD = re.compile(r"(?<=[\p{L}'’][ ]+)[Ww]ard(?![\p{L}\-])")
 _WARD_NAME_BEFORE = re.compile(rf"(?<![\p{{L}}'’\-])(?P<name>{CAP}|{LOWER})[ ]+$")
 _ON_WARD = re.compile(r"(?i)\b(?:on|in|to|onto|from|off)[ ]+$")

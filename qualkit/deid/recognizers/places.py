@@ -130,6 +130,8 @@ _NOT_STREET_NAMES = frozenset(
 _WORD_BEFORE = re.compile(rf"(?P<word>{_LOWER_NAME})[ ]+$")
 _NUMBER_BEFORE = re.compile(rf"(?i:{_NUMBER})[ ]+$")
 _HOUSE_NUMBER_BEFORE = re.compile(r"(?<![\d.,:£$])\b\d{1,4}[a-z]?[ ]+$")
+_FIRST_WORD = re.compile(r"\p{L}+")
+_CLAUSE_END = re.compile(r"[ ]*(?:[,.;:!?]|$)", re.MULTILINE)
 _NOT_A_STREET_AFTER = re.compile(r"(?i)[ ]+(?:tax|trip|rage|works|safety|test|sign|signs)\b")
 # A postcode after a street, with a town of up to three words between: "14 kingfisher
 # close, bideford, ex39 3qf".
@@ -178,8 +180,10 @@ _UNIT_IN_PLACE = re.compile(
 )
 # A flat's number on its own, after a preposition or a comma or as "Flat": "Gaz, flat a
 # hundred and one, he's", "in flat 4"; not a length of time or a count ("a flat two
-# years ago", "flat 3 bed").
+# years ago", "flat 3 bed"). (The look-ahead for its first letter spares the look-behind
+# at every other place in the text.)
 _FLAT_ALONE = re.compile(
+    r"(?=[fFaA])"
     r"(?:(?<=(?:^|[,;:.(]|\b(?i:in|at|to|from|of|into|outside|opposite)|\n)[ ]*)(?i:flat|apartment)"
     r"|(?<![\p{L}'’])Flat)"
     rf"[ ]+(?P<num>\d{{1,4}}[A-Za-z]?|(?i:(?:a[ ]+)?{_SAID_NUMBER}))(?![\p{{L}}\p{{N}}\-])"
@@ -249,7 +253,9 @@ class _PlaceBase(QualkitRecognizer):
         i = 0
         while i < len(words):
             w = words[i].group(0).lower().rstrip(".")
-            if w in STOP_WORDS or w in NON_NAME_CAPS:
+            if (w in STOP_WORDS or w in NON_NAME_CAPS) and not self._number_opens_name(
+                text, start + words[i].start(), i + 1 < len(words)
+            ):
                 i += 1
                 continue
             break
@@ -273,6 +279,19 @@ class _PlaceBase(QualkitRecognizer):
         if not evidence and at_sentence_start(text, new_start):
             return None
         return with_the if with_the is not None else new_start
+
+    @staticmethod
+    def _number_opens_name(text: str, start: int, more: bool) -> bool:
+        """Whether a number word in capitals begins a name: inside a sentence and before
+        more of the name ("the Six Mile Water Centre")."""
+        word = _FIRST_WORD.match(text, start)
+        return (
+            more
+            and word is not None
+            and word.group(0)[0].isupper()
+            and word.group(0).lower() in NUMBER_WORDS
+            and not at_sentence_start(text, start)
+        )
 
     def lower_name_start(self, text: str, start: int, word: str) -> int | None:
         """For a lower-case place name: its start, if its words are not English words."""
@@ -330,36 +349,9 @@ class StreetRecognizer(_PlaceBase):
         for m in _STREET_LOWER.finditer(text, overlapped=True):
             start = self.lower_name_start(text, m.start("name"), m.group("name"))
             if start is None:
-                # A known word can still name a street right after a preposition:
-                # "it's on pardoner street".
-                word = m.group("name").lower()
-                # So can a common word after a house number in figures: "148 borough road".
-                if (
-                    m.group("suffix").lower() in _LOWER_UNAMBIGUOUS
-                    and word not in STOP_WORDS
-                    and word not in _NOT_STREET_NAMES
-                    and (
-                        (
-                            not self.ctx.lexicon.is_common(word)
-                            and _PLACE_PREPOSITION.search(text, max(0, m.start() - 8), m.start())
-                        )
-                        or (
-                            word not in UNITS
-                            and not _NOT_A_STREET_AFTER.match(text, m.end("suffix"))
-                            and _HOUSE_NUMBER_BEFORE.search(text, max(0, m.start() - 30), m.start())
-                        )
-                    )
-                ):
-                    start = m.start("name")
-                elif (
-                    word not in STOP_WORDS
-                    and _HOUSE_NUMBER_BEFORE.search(text, max(0, m.start() - 30), m.start())
-                    and _POSTCODE_AFTER.match(text, m.end("suffix"))
-                ):
-                    # Any street's kind, with a house number before and a postcode after.
-                    start = m.start("name")
-                else:
+                if not self._known_word_street(text, m):
                     continue
+                start = m.start("name")
             num = _NUMBER_BEFORE.search(text, max(0, start - 30), start)
             said = None if num else _SAID_NUMBER_BEFORE.search(text, max(0, start - 60), start)
             if num:
@@ -370,6 +362,39 @@ class StreetRecognizer(_PlaceBase):
                 yield Hit(said.start(), m.end("suffix"), STREET_ADDRESS, 0.7)
             else:
                 yield Hit(start, m.end("suffix"), LOCATION, 0.6)
+
+    def _known_word_street(self, text: str, m: re.Match[str]) -> bool:
+        """Whether a dictionary word before a street's kind in lower case names a street:
+        right after a preposition ("it's on pardoner street"), after a house number in
+        figures ("148 borough road"; with a kind that is also a word, a word that is not
+        common, ending the clause: "12 ferryman close, its nice"), or with a house number
+        before and a postcode after."""
+        word = m.group("name").lower()
+        if word in STOP_WORDS:
+            return False
+        suffix = m.group("suffix").lower()
+        before = max(0, m.start() - 30)
+        numbered = _HOUSE_NUMBER_BEFORE.search(text, before, m.start()) is not None
+        if suffix in _LOWER_UNAMBIGUOUS and word not in _NOT_STREET_NAMES:
+            if not self.ctx.lexicon.is_common(word) and _PLACE_PREPOSITION.search(
+                text, max(0, m.start() - 8), m.start()
+            ):
+                return True
+            if (
+                numbered
+                and word not in UNITS
+                and not _NOT_A_STREET_AFTER.match(text, m.end("suffix"))
+            ):
+                return True
+        if numbered and _POSTCODE_AFTER.match(text, m.end("suffix")):
+            return True
+        return (
+            numbered
+            and word not in UNITS
+            and word not in _NOT_STREET_NAMES
+            and not self.ctx.lexicon.is_common(word)
+            and _CLAUSE_END.match(text, m.end("suffix")) is not None
+        )
 
     def _prefixed(self, text: str) -> Iterator[Hit]:
         """Streets named after a Welsh, Irish or Gaelic street word."""

@@ -4,7 +4,8 @@ Office references and prison numbers."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import ClassVar
 
 import regex as re
@@ -245,7 +246,14 @@ def _is_digit_word(word: str) -> bool:
 _PHONE_START = re.compile(r"0[1237]\d")
 
 
-def _digit_runs(text: str) -> Iterator[list[re.Match[str]]]:
+@lru_cache(maxsize=2)
+def _digit_runs(text: str) -> tuple[list[re.Match[str]], ...]:
+    """Runs of words that can be part of a dictated number (found once per text: phone
+    numbers and NHS numbers read out both look in them)."""
+    return tuple(_find_digit_runs(text))
+
+
+def _find_digit_runs(text: str) -> Iterator[list[re.Match[str]]]:
     """Runs of words that can be part of a dictated number, joined only by spaces, commas
     or hyphens, and by a hesitation between two of them ("four one, um, two")."""
     run: list[re.Match[str]] = []
@@ -348,26 +356,10 @@ class SpokenPostcodeRecognizer(QualkitRecognizer):
     MAX_PIECES: ClassVar[int] = 9
 
     def find(self, text: str) -> Iterator[Hit]:
-        run: list[tuple[int, int, str]] = []
-        last_end = -1
-        for m in _SAID_PIECE.finditer(text):
-            if m.start() < last_end:
-                continue  # the word of a letter spelt "Z for zebra"
-            piece = _postcode_piece(m.group(0))
-            joined = bool(run) and _PIECE_GAP.fullmatch(text, last_end, m.start())
-            if run and (piece is None or not joined):
-                yield from self._spelt(text, run)
-                run = []
-            if piece is not None:
-                end = m.end()
-                spelt = _LETTER_FOR_WORD.match(text, end) if piece.isalpha() else None
-                if spelt and spelt.group("word")[0].upper() == piece:
-                    end = spelt.end()
-                run.append((m.start(), end, piece))
-                last_end = end
-        yield from self._spelt(text, run)
+        for run in _said_pieces(text):
+            yield from self._spelt(text, run)
 
-    def _spelt(self, text: str, run: list[tuple[int, int, str]]) -> Iterator[Hit]:
+    def _spelt(self, text: str, run: Sequence[tuple[int, int, str]]) -> Iterator[Hit]:
         i = 0
         while i < len(run):
             best = None
@@ -380,6 +372,33 @@ class SpokenPostcodeRecognizer(QualkitRecognizer):
                 continue
             yield Hit(run[i][0], run[best - 1][1], self.ENTITIES[0], self.SCORE)
             i = best
+
+
+@lru_cache(maxsize=2)
+def _said_pieces(text: str) -> tuple[tuple[tuple[int, int, str], ...], ...]:
+    """Runs of letters and numbers said one after another (each piece's start, end and
+    what it adds), found once per text: postcodes, National Insurance numbers and case
+    references read out all look in them."""
+    runs: list[tuple[tuple[int, int, str], ...]] = []
+    run: list[tuple[int, int, str]] = []
+    last_end = -1
+    for m in _SAID_PIECE.finditer(text):
+        if m.start() < last_end:
+            continue  # the word of a letter spelt "Z for zebra"
+        piece = _postcode_piece(m.group(0))
+        joined = bool(run) and _PIECE_GAP.fullmatch(text, last_end, m.start())
+        if run and (piece is None or not joined):
+            runs.append(tuple(run))
+            run = []
+        if piece is not None:
+            end = m.end()
+            spelt = _LETTER_FOR_WORD.match(text, end) if piece.isalpha() else None
+            if spelt and spelt.group("word")[0].upper() == piece:
+                end = spelt.end()
+            run.append((m.start(), end, piece))
+            last_end = end
+    runs.append(tuple(run))
+    return tuple(runs)
 
 
 class SpokenNinoRecognizer(SpokenPostcodeRecognizer):
@@ -426,16 +445,26 @@ WRITTEN_CONTEXT_CHARS = 30
 # groups of figures, after a word that introduces a reference.
 _SPACED_REFERENCE = re.compile(r"(?<![\w/])\p{Lu}{2,6}\d{1,4}(?:[ ]\d{3,5}){1,3}(?![\w/])")
 SPACED_CONTEXT_CHARS = 60
-# "My interpreter number is 40372": figures given as someone's number (not a phone's).
+# "My interpreter number is 40372", "Her real number, 999 042 7716": figures given as
+# someone's number (not a phone's, which starts with 0), whole or in groups of three,
+# three and four.
 _NUMBER_IS = re.compile(
-    r"(?i:\bnumber(?:[ ]+is|[ ]+was|['’]s|:|,)?[ ]+)(?P<n>[1-9]\d{4,11})\b(?![.,:/]\d)"
+    r"(?i:\bnumber(?:[ ]+is|[ ]+was|['’]s|:|,)?[ ]+)"
+    r"(?P<n>[1-9]\d{4,11}|[1-9]\d{2}[ ]\d{3}[ ]\d{4}(?![ ]\d))\b(?![.,:/]\d)"
 )
 # A code of capitals and four figures or more, a capital after a figure ("93Y0618E", a
 # registration), or capitals then eight figures or more.
 _MIXED_CODE = re.compile(
-    r"(?<![\w/\-])(?:(?=(?:[A-Z]*\d){4})(?=[A-Z\d]*\d[A-Z])[A-Z\d]{7,12}"
-    # ...or capitals, then eight figures or more ("F1120478913")
-    r"|[A-Z]{1,3}\d{8,12})(?![\w/\-])"
+    r"(?=[A-Z\d])(?<![\w/\-])(?:(?=(?:[A-Z]*\d){4})(?=[A-Z\d]*\d[A-Z])[A-Z\d]{7,12}"
+    # ...or capitals, then eight figures or more ("F1120478913"), or two and seven (a
+    # residence permit's number, "ZR4417829")
+    r"|[A-Z]{1,3}\d{8,12}|[A-Z]{2}\d{7})(?![\w/\-])"
+)
+# Capitals and figures in three parts or more apart by "/", with four figures or more
+# ("CR/UE/2023/0917"; capitals and then only figures, "PT/24/0417", are a written reference).
+_SLASHED_CODE = re.compile(
+    r"(?=[A-Z])(?<![\w/\-])(?=(?:[A-Z/]*\d){4})[A-Z][A-Z\d]{0,5}(?:/[A-Z\d]{1,6}){2,5}"
+    r"(?![\w/\-])"
 )
 # Capitals and four to seven figures after a word for a reference ("CRN X381526", "The
 # reference was WEB40217", "employee number PL-20817").
@@ -443,8 +472,20 @@ _SHORT_CODE = re.compile(r"(?<![\w/\-])(?-i:\p{Lu}{1,3})[/\-]?\d{4,7}(?![\w/\-])
 # Figures in groups apart by "/" that no date makes ("47/312/8005"), or four groups of four
 # ("3318-9907-4452-1160").
 _GROUPED_FIGURES = re.compile(
-    r"(?<![\w/\-])(?:\d{2,4}/\d{3,}/\d{3,}|[1-9]\d{3}([ \-])\d{4}\1\d{4}\1\d{4})"
+    r"(?=\d)(?<![\w/\-])(?:\d{2,4}/\d{3,}/\d{3,}|[1-9]\d{3}([ \-])\d{4}\1\d{4}\1\d{4})"
     r"(?![\w/\-]|[.,:]\d)"
+)
+# Capitals and figures read out one by one with spaces between, four figures or more ("H 7
+# 3 4 1 9, that's my number").
+_SPACED_CHARACTERS = re.compile(
+    r"(?=[A-Z])(?<![\w/\-])[A-Z](?:[ ][A-Z]){0,2}(?:[ ]\d){4,10}(?:[ ][A-Z]){0,3}"
+    r"(?![\w/\-'’])"
+)
+# A code in three groups or more, each of capitals and figures ("C4G 7K29 1HX"); a
+# postcode has two.
+_GROUPED_CODE = re.compile(
+    r"(?=[A-Z\d])(?<![\w/\-])(?:(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z\d]{2,5}[ ]){2,4}"
+    r"(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z\d]{2,5}(?![\w/\-])"
 )
 # Written with its parts apart, six figures or more in all need no word before them
 # ("CU-23-0447182"; not an interview's "TV-45-01").
@@ -516,10 +557,7 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
         for pattern in (_NUMBER_IS, _COLLAR_NUMBER):
             for m in pattern.finditer(text):
                 yield Hit(m.start("n"), m.end("n"), CASE_REFERENCE, self.SCORE)
-        for m in _GROUPED_FIGURES.finditer(text):
-            yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
-        for m in _REGISTERED.finditer(text):
-            yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        yield from self._shaped_codes(text)
         yield from self._phonetic(text)
         for m in _SHORT_CODE.finditer(text):
             if _CASE_CONTEXT.search(text, max(0, m.start() - WRITTEN_CONTEXT_CHARS), m.start()):
@@ -537,6 +575,17 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         yield from super().find(text)
 
+    def _shaped_codes(self, text: str) -> Iterator[Hit]:
+        """Codes whose shape alone makes them a reference: figures in groups, characters
+        read out one by one, groups of capitals and figures, capitals and figures apart by
+        "/", a registration after "registered"."""
+        for pattern in (_GROUPED_FIGURES, _SPACED_CHARACTERS, _GROUPED_CODE, _REGISTERED):
+            for m in pattern.finditer(text):
+                yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        for m in _SLASHED_CODE.finditer(text):
+            if not _WRITTEN_REFERENCE.fullmatch(m.group(0)):  # that shape needs context
+                yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+
     def _phonetic(self, text: str) -> Iterator[Hit]:
         """Letters in the phonetic alphabet and figures, two of each or more."""
         for m in _PHONETIC_RUN.finditer(text):
@@ -545,7 +594,7 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
             if letters >= MIN_PHONETIC_PIECES and len(words) - letters >= MIN_PHONETIC_PIECES:
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
 
-    def _spelt(self, text: str, run: list[tuple[int, int, str]]) -> Iterator[Hit]:
+    def _spelt(self, text: str, run: Sequence[tuple[int, int, str]]) -> Iterator[Hit]:
         pieces = "".join(p for _, _, p in run)
         if len(run) < 5 or not self.SHAPE.fullmatch(pieces) or run[0][1] - run[0][0] != 1:
             return
