@@ -66,6 +66,11 @@ def test_nhs_number_checksum_or_context() -> None:
     assert _found(rec, "ref 943 476 5919 ok") == ["943 476 5919"]
     assert _found(rec, "ref 943 476 5918 ok") == []
     assert _found(rec, "my NHS number is 943 476 5918 ok") == ["943 476 5918"]
+    # Northern Ireland's Health and Care number and Scotland's CHI number say so too.
+    text = "The letter had her Health and Care number on it, 320 517 8846, and that."
+    assert _found(rec, text) == ["320 517 8846"]
+    assert _found(rec, "Her CHI is 320 517 8846.") == ["320 517 8846"]
+    assert _found(rec, "I did tai chi at 320 517 8846 ok") == []
 
 
 def test_spelt_out_words() -> None:
@@ -2276,8 +2281,11 @@ def test_initials_with_full_stops_are_a_person() -> None:
     from qualkit.deid.recognizers.names import InitialsRecognizer
 
     rec = InitialsRecognizer()
-    text = "I should say D.H. rather than Darren. We had a man, J.T., and a woman, A.B.C."
-    assert _found(rec, text) == ["D.H.", "J.T.", "A.B.C."]
+    text = (
+        "I should say D.H. rather than Darren. We had a man, J.T., and a woman, A.B.C. The "
+        "first case is P.McG., who I will call Pauric."
+    )
+    assert _found(rec, text) == ["D.H.", "J.T.", "A.B.C.", "P.McG."]
     assert _found(rec, "She came to the U.K. at 9 A.M. with a G.P. letter, P.S. call.") == []
 
 
@@ -2480,6 +2488,8 @@ def test_initials_said_for_a_client_and_what_people_call_someone() -> None:
         "real name is. Is that your real name? My real name is Tom."
     )
     assert _found(nick, text) == ["Biscuit", "big shuggy", "hugh"]
+    text = "Ciaran's dead. Chipper we called him, because he was never out of the chippy."
+    assert _found(nick, text) == ["Chipper"]
 
 
 def test_a_worker_greeting_a_call_with_their_name() -> None:
@@ -2942,9 +2952,11 @@ def test_letters_given_for_clients_and_numbers_given_as_someones() -> None:
         "is 40372. My number is 07700 900123. It's a four bed house. Her real number, "
         "999 042 7716, is on the form. The number was 120 400 6000 7. H 7 3 4 1 9, that's "
         "my number. Sponsorship C4G 7K29 1HX. Postcode IP28 9ZX. Flat 2 B 3 4. It is "
-        "ZR4417829. The notice had CR/UE/2023/0917 on it. He was A/B/C or 24/7/365."
+        "ZR4417829. The notice had CR/UE/2023/0917 on it. He was A/B/C or 24/7/365. Crime "
+        "reference 22/41177/24, and 12/03/2024."
     )
     assert sorted(_found(refs, text)) == [
+        "22/41177/24",
         "40372",
         "999 042 7716",
         "A four four seven one D K",

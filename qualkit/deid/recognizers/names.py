@@ -146,9 +146,10 @@ _REDUP = re.compile(r"\b(?P<w>\p{L}{1,5})-(?P=w)\b", re.IGNORECASE)
 _THEY_CALLED = (
     r"(?:they|we|everyone|everybody|people|the[ ]+lads)[ ]+(?:called|call|used[ ]+to[ ]+call)"
 )
-# "a lad, gari lori they called him,": a name, then who gave it.
+# "a lad, gari lori they called him,", "Ciaran's dead. Chipper we called him": a name, then
+# who gave it.
 _NAME_THEY_CALLED = re.compile(
-    rf"(?:^|(?<=[,;:][ ]*))(?P<name>{_NAME_TOKEN}(?:[ ]+{_NAME_TOKEN})?)[ ]+"
+    rf"(?:^|(?<=[,;:.!?][ ]*))(?P<name>{_NAME_TOKEN}(?:[ ]+{_NAME_TOKEN})?)[ ]+"
     rf"(?i:{_THEY_CALLED})[ ]+(?i:him|her|them|me)\b",
     re.MULTILINE,
 )
@@ -684,9 +685,10 @@ class SignOffRecognizer(QualkitRecognizer):
 
 
 # A person's initials with full stops ("D.H. took voluntary redundancy", "we had a man,
-# J.T."), not the initials of a country, a time or an abbreviation.
+# J.T.", "P.McG."), not the initials of a country, a time or an abbreviation.
 _INITIALS = re.compile(
-    r"(?<![\p{L}\p{N}.])(?P<i>\p{Lu}\.\p{Lu}\.(?:\p{Lu}\.)?)(?![\p{L}\p{N}]|\.\p{L})"
+    r"(?<![\p{L}\p{N}.])(?P<i>\p{Lu}\.(?:Mc|Mac|O['’])?\p{Lu}\.(?:\p{Lu}\.)?)"
+    r"(?![\p{L}\p{N}]|\.\p{L})"
 )
 NOT_INITIALS = frozenset(
     {

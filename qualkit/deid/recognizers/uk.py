@@ -469,10 +469,11 @@ _SLASHED_CODE = re.compile(
 # Capitals and four to seven figures after a word for a reference ("CRN X381526", "The
 # reference was WEB40217", "employee number PL-20817").
 _SHORT_CODE = re.compile(r"(?<![\w/\-])(?-i:\p{Lu}{1,3})[/\-]?\d{4,7}(?![\w/\-])")
-# Figures in groups apart by "/" that no date makes ("47/312/8005"), or four groups of four
-# ("3318-9907-4452-1160").
+# Figures in groups apart by "/" that no date makes ("47/312/8005", "22/41177/24"), or four
+# groups of four ("3318-9907-4452-1160").
 _GROUPED_FIGURES = re.compile(
-    r"(?=\d)(?<![\w/\-])(?:\d{2,4}/\d{3,}/\d{3,}|[1-9]\d{3}([ \-])\d{4}\1\d{4}\1\d{4})"
+    r"(?=\d)(?<![\w/\-])(?:\d{2,4}/\d{3,}/\d{3,}|\d{1,4}/\d{4,}/\d{1,4}"
+    r"|[1-9]\d{3}([ \-])\d{4}\1\d{4}\1\d{4})"
     r"(?![\w/\-]|[.,:]\d)"
 )
 # Capitals and figures read out one by one with spaces between, four figures or more ("H 7
@@ -815,7 +816,12 @@ class QualkitUkNinoRecognizer(UkNinoRecognizer):
 
 
 _NHS = re.compile(r"(?<![\d+])\b\d{3}[ \-]?\d{3}[ \-]?\d{4}\b(?![ \-]?\d)")
-_NHS_CONTEXT = re.compile(r"(?i)\bnhs\b|\bhealth[ ]+number\b")
+# Words for a health service number: NHS, Northern Ireland's Health and Care number,
+# Scotland's CHI number.
+_NHS_CONTEXT = re.compile(
+    r"(?i)\bnhs\b|\bhealth[ ]+number\b|\bhealth[ ]+(?:and|&)[ ]+care[ ]+number\b"
+    r"|(?-i:\bH[ ]?&[ ]?C\b|\bCHI\b)"
+)
 NHS_CONTEXT_CHARS = 80
 
 
