@@ -32,14 +32,14 @@ def test_token_scorer_never_saw_the_test_split() -> None:
     test = load_markup_dir(INDEPENDENT / "test")
     parts = ("dev", *sorted(p.name for p in INDEPENDENT.glob("fresh*") if p.is_dir()))
     dev = [g for part in parts for g in load_markup_dir(INDEPENDENT / part)]
-    assert len(test) == 21 and len(dev) == 661
+    assert len(test) == 21 and len(dev) == 677
     assert not {f"{g.key}:{text_hash(g.text)[:16]}" for g in test} & trained
     # Sets held out of the shipped scorer (NOT_IN_SHIPPED_SCORER, scripts/token_scorer.py).
     parts_held = (
         "fresh13", "fresh14", "fresh15", "fresh16", "fresh17", "fresh18", "fresh19", "fresh20",
         "fresh21", "fresh22", "fresh23", "fresh24", "fresh25", "fresh26", "fresh27",
         "fresh28", "fresh29", "fresh30", "fresh31", "fresh32", "fresh33", "fresh34",
-        "fresh35", "fresh36", "fresh37", "fresh38", "fresh39", "fresh40",
+        "fresh35", "fresh36", "fresh37", "fresh38", "fresh39", "fresh40", "fresh41",
     )  # fmt: skip
     held = {g.key for part in parts_held for g in load_markup_dir(INDEPENDENT / part)}
     assert {f"{g.key}:{text_hash(g.text)[:16]}" for g in dev if g.key not in held} <= trained
@@ -146,13 +146,14 @@ FIRST_SCORES = {
     "fresh38": (16, 0.990, 0.970, 0.027, 0.028, 0.868),
     "fresh39": (16, 0.986, 0.969, 0.030, 0.024, 0.883),
     "fresh40": (16, 0.960, 0.979, 0.042, 0.046, 0.867),
+    "fresh41": (16, 0.984, 0.958, 0.041, 0.043, 0.857),
 }
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("part", sorted(FIRST_SCORES))
 def test_figures_on_the_later_unseen_sets_do_not_fall(part: str) -> None:
-    """``independent/fresh`` to ``fresh40`` were each scored once
+    """``independent/fresh`` to ``fresh41`` were each scored once
     before they were read and are development data since; these floors are those first
     scores, so a change that loses ground on them fails."""
     files, direct, quasi, leaked, keep, precision = FIRST_SCORES[part]

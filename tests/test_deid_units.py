@@ -661,6 +661,8 @@ def test_services_named_then_explained() -> None:
         "the chapel."
     )
     assert _found(rec, text) == ["Rise", "beacon", "Lantern"]
+    # "the bar" glosses a progress bar as often as a pub.
+    assert _found(rec, "Q: That's lovely, the bar's moving. So before we start") == []
 
 
 def test_organisations_named_in_lower_case() -> None:
@@ -3226,3 +3228,90 @@ def test_codes_after_a_word_for_a_reference_and_long_figures_after_capitals() ->
         "number, BR4472. I know it by heart. F1120478913. Room B4472. A COVID19 test."
     )
     assert sorted(_found(refs, text)) == ["BR4472", "F1120478913", "PL-20817", "WEB40217"]
+
+
+def test_scots_streets_an_edinburgh_flat_and_a_welsh_street_after_a_number_in_words() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.places import StreetRecognizer
+    from qualkit.deid.words import Lexicon
+
+    street = StreetRecognizer(RecognizerContext(lexicon=Lexicon()))
+    text = "I had my ain flat, 2 Stirches Wynd, top flat. Then 12 Ladhope Brae. Four girls."
+    assert _found(street, text) == ["2 Stirches Wynd", "12 Ladhope Brae"]
+    text = "a furnished flat, flat 2F1, 9 Drumdryan Court, EH16 4QX."
+    assert _found(street, text)[0] == "flat 2F1, 9 Drumdryan Court"
+    text = "Got a flat. Flat two, eleven Heol y Bryniau, back down this end."
+    assert _found(street, text) == ["Flat two, eleven Heol y Bryniau"]
+    # With no number before it, the Welsh street is a place, not an address.
+    assert _found(street, "We lived up Heol y Bryniau then.") == ["Heol y Bryniau"]
+    spoken = SpokenPhoneRecognizer()
+    text = "I gie it oot. Oh seven seven double-oh, nine double-oh, four yin three. Ye can."
+    assert _found(spoken, text) == ["Oh seven seven double-oh, nine double-oh, four yin three"]
+    assert _found(spoken, "That yin there, the big yin.") == []
+
+
+def test_figures_read_out_one_by_one_with_no_letter() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    rec = CaseReferenceRecognizer()
+    text = "to the police, everybody. 2 3 7 1 9 4 0 6. I can say it in my sleep."
+    assert _found(rec, text) == ["2 3 7 1 9 4 0 6"]
+    # Too few figures, or a phone number (the phone recognizer's), are not this.
+    assert _found(rec, "we counted 1 2 3 4 5 and ran") == []
+    assert _found(rec, "my number is 0 7 7 0 0 9 0 0 1 2 3") == []
+
+
+def test_a_hospital_by_its_initials_where_the_talk_is_of_hospital() -> None:
+    from qualkit.deid.lists import DeidLists
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import HospitalInitialsRecognizer
+    from qualkit.deid.words import Lexicon
+
+    context = RecognizerContext(lexicon=Lexicon(others=["yeah"]), lists=DeidLists(allow=["QEH"]))
+    rec = HospitalInitialsRecognizer(context)
+    text = "He phoned the ambulance and they took me tae the BGH. Then a week in the RVI."
+    assert _found(rec, text) == ["BGH", "RVI"]
+    # No talk of hospital; a scan or an infection; a Roman numeral; a shouted word; allowed.
+    assert _found(rec, "We went to the BGH for a drink.") == []
+    text = "The consultant sent me for an MRI, then to the MRI, I had a UTI, in the UTI ward."
+    assert _found(rec, text) == []
+    assert _found(rec, "The hospital, in the VI form. The ward said to the YEAH.") == []
+    assert _found(rec, "the ambulance went to the QEH") == []
+
+
+def test_two_surnames_joined_by_and_near_a_word_for_a_firm() -> None:
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import FirmRecognizer
+    from qualkit.deid.words import Lexicon
+
+    surname, first = NameStats(last_gb=300), NameStats(first_gb=12, last_gb=2400)
+    names = {"ferris": surname, "boyd": surname, "walsh": surname, "crowther": surname}
+    names |= {"stewart": surname, "lloyd": surname, "tom": first, "green": surname}
+    context = RecognizerContext(lexicon=Lexicon(others=["green"]), gazetteer=Gazetteer(names))
+    rec = FirmRecognizer(context)
+    text = "I had to get a solicitor, Mr Ferris from Ferris and Boyd in Ballyclare."
+    assert _found(rec, text) == ["Ferris and Boyd"]
+    assert _found(rec, "a solicitor, from walsh and crowther, on legal aid") == [
+        "walsh and crowther"
+    ]
+    assert _found(rec, "My da was on the furnaces at Stewarts and Lloyds.") == [
+        "Stewarts and Lloyds"
+    ]
+    # A first name, an everyday word, or no word for a firm near it.
+    assert _found(rec, "the solicitor saw Tom and Boyd") == []
+    assert _found(rec, "the solicitor's office, Green and Boyd") == []
+    assert _found(rec, "We saw Ferris and Boyd down the pub.") == []
+
+
+def test_a_word_of_where_before_an_allowed_place_makes_no_name_of_it() -> None:
+    from qualkit.deid.analyzer import _only_generic_outside
+    from qualkit.deid.spans import PERSON, Detection
+
+    text = "the Glanmor Lodge. Outside Caerphilly, near the big road. Caerphilly Road."
+    start = text.index("Outside")
+    det = Detection(start, start + len("Outside Caerphilly"), PERSON)
+    assert _only_generic_outside(text, det, [(start + 8, det.end)])
+    start = text.index("Caerphilly Road")
+    det = Detection(start, start + len("Caerphilly Road"), PERSON)
+    assert not _only_generic_outside(text, det, [(start, start + 10)])

@@ -212,6 +212,11 @@ _GENERIC_PLACE_WORDS = (
 # part of one, "North Devon", is smaller than the area and stays a place.)
 _AREA_AROUND = re.compile(r"(?i)(?:county|co\.?|greater)[ ](?P<area>.+)")
 _MONEY_WORDS = frozenset(["funding", "fund", "funded", "grant", "grants", "money"])
+# Words of where, which a name taken in with an allowed place does not make a new name of
+# ("Outside Caerphilly").
+_WHERE_WORDS = frozenset(
+    ["outside", "inside", "near", "behind", "beyond", "around", "towards", "past", "into"]
+)
 _COUNCIL_WORDS = frozenset(
     [
         "council",
@@ -1550,14 +1555,17 @@ _HYPHEN_HEAD = re.compile(r"(?:\p{L}+-)+$")
 
 def _only_generic_outside(text: str, det: Detection, cuts: Sequence[tuple[int, int]]) -> bool:
     """Whether every word of ``det`` outside the allowed spans ``cuts`` is a generic word
-    for a place or for money, in lower case ("National Lottery funding")."""
+    for a place or for money, in lower case ("National Lottery funding"), or a word of
+    where ("Outside Caerphilly")."""
     pos, outside = det.start, []
     for s, e in [*cuts, (det.end, det.end)]:
         outside += _ALLOW_WORD.findall(text, pos, max(pos, min(s, det.end)))
         pos = max(pos, e)
     # In lower case only: "Warrington Hospital" is a name, "a Home Office house" is not.
     words = [w for w in outside if w.lower() not in _FILLER]
-    return all(w in _GENERIC_PLACE_WORDS or w in _MONEY_WORDS for w in words)
+    return all(
+        w in _GENERIC_PLACE_WORDS or w in _MONEY_WORDS or w.lower() in _WHERE_WORDS for w in words
+    )
 
 
 def _kinds_after(text: str, detections: list[Detection]) -> list[Detection]:

@@ -322,6 +322,54 @@ class WardRecognizer(QualkitRecognizer):
                 yield Hit(start, ward.end(), ORGANIZATION, self.SCORE)
 
 
+# A hospital known by its initials, which end in H for Hospital or I for Infirmary ("the
+# BGH", "the RVI", "LGI", "UCLH"), after "the" or a preposition.
+_HOSPITAL_INITIALS = re.compile(
+    r"(?<=(?:\b(?i:the|at|to|in|into|from|outside)[ ]+))"
+    r"(?P<name>[A-Z]{2,4}[HI])(?![\p{L}\p{N}&'’\-])"
+)
+# Talk of hospital care near the initials.
+_HOSPITAL_TALK = re.compile(
+    r"(?i)\b(?:hospital|ambulance|a&e|a[ ]and[ ]e|ward|admitted|discharged|consultant"
+    r"|paramedics?|blue[ -]lighted|operation|surgeon|clinic|appointment|outpatients?"
+    r"|maternity|inpatient|in[ ]patient)\b"
+)
+HOSPITAL_TALK_CHARS = 200
+# Initials ending in I or H that name a scan, an injury, an infection or a medicine (or
+# the Rough Sleeping Initiative), not a hospital.
+_NOT_HOSPITALS = frozenset(
+    {"MRI", "UTI", "STI", "BMI", "AKI", "TBI", "ABI", "PPI", "SSRI", "SNRI", "MAOI", "URTI",
+     "LRTI", "HDI", "DHI", "RSI"}
+)  # fmt: skip
+_ROMAN = re.compile(r"[IVXLCDM]+")
+
+
+class HospitalInitialsRecognizer(QualkitRecognizer):
+    """A hospital by its initials ("they took me to the BGH", "in the RVI"), where the talk
+    is of hospital care; not a scan or a condition ("an MRI", "a UTI"), a Roman numeral or
+    an allowed acronym."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
+    RANK: ClassVar[int] = 19
+    SCORE: ClassVar[float] = 0.65
+
+    def find(self, text: str) -> Iterator[Hit]:
+        allowed: set[str] | None = None
+        for m in _HOSPITAL_INITIALS.finditer(text):
+            name = m.group("name")
+            if name in _NOT_HOSPITALS or _ROMAN.fullmatch(name):
+                continue
+            if self.ctx.lexicon.is_known(name.lower()):
+                continue  # shouted words: "OH", "YEAH"
+            if allowed is None:
+                allowed = {a.casefold() for a in self.ctx.lists.all_allow()}
+            if name.casefold() in allowed:
+                continue
+            lo, hi = max(0, m.start() - HOSPITAL_TALK_CHARS), m.end() + HOSPITAL_TALK_CHARS
+            if _HOSPITAL_TALK.search(text, lo, hi):
+                yield Hit(m.start(), m.end(), ORGANIZATION, self.SCORE)
+
+
 class CalledRecognizer(QualkitRecognizer):
     """Places and services introduced by name: "a hostel called ..."."""
 
@@ -377,7 +425,11 @@ _PLAIN_PLACES = frozenset(["hall", "room", "house", "building", "block", "flat",
 
 # "the Lantern, the day centre", "Rise, the drug service", "the beacon. that's alternative
 # provision", "the nest. its a young mums group": a name, then what kind of place it is.
-_GLOSS_KINDS = compile_words((*ORG_SUFFIXES, "provision", "drop-in", "unit", "ward"))
+# "the bar" in a gloss is as often a progress bar or the Bar as a pub ("That's lovely, the
+# bar's moving").
+_GLOSS_KINDS = compile_words(
+    (*(k for k in ORG_SUFFIXES if k != "bar"), "provision", "drop-in", "unit", "ward")
+)
 _GLOSSED = re.compile(
     rf"(?<![\p{{L}}'’\-])(?P<name>(?:(?i:the)[ ]+)?(?:{CAP}|{LOWER})(?:[ ]+(?:{CAP}|{LOWER}))?)"
     r"[ ]*(?:,|\.|[ ]-|–|—)[ ]*"
@@ -491,6 +543,49 @@ class WorkplaceRecognizer(QualkitRecognizer):
             if low[0] == "the" and len(low) == 1:
                 continue
             yield Hit(m.start("name"), m.end("name"), ORGANIZATION, self.SCORE)
+
+
+# Two surnames joined by "and" (Welsh "a"), in the same case: a firm ("Ferris and Boyd",
+# "from walsh and crowther"), near a word for a firm or for work.
+_SURNAME_PAIR = re.compile(
+    r"(?<![\p{L}'’\-])(?:(?P<A>\p{Lu}\p{Ll}{2,})[ ]+(?:and|&|a)[ ]+(?P<B>\p{Lu}\p{Ll}{2,})"
+    r"|(?P<a>\p{Ll}{3,})[ ]+(?:and|&)[ ]+(?P<b>\p{Ll}{3,}))(?![\p{L}\p{N}'’\-])"
+)
+_FIRM_TALK = re.compile(
+    r"(?i)\b(?:solicitors?|lawyers?|firm|chemists?|pharmacy|accountants?|agents?|builders"
+    r"|scaffolders|factory|warehouse|mill|works|worked|furnaces|employer|company)\b"
+)
+FIRM_TALK_BEFORE = 80
+FIRM_TALK_AFTER = 40
+
+
+class FirmRecognizer(QualkitRecognizer):
+    """Two surnames joined by "and" near a word for a firm or for work: a solicitors',
+    a chemist's, an employer ("Mr Ferris from Ferris and Boyd", "nights at brook and
+    whitley the warehouse"). Each is a surname in Great Britain more than a first name,
+    and no everyday word."""
+
+    ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
+    RANK: ClassVar[int] = 35
+    SCORE: ClassVar[float] = 0.6
+
+    def find(self, text: str) -> Iterator[Hit]:
+        for m in _SURNAME_PAIR.finditer(text):
+            words = [w for w in m.group("A", "B", "a", "b") if w]
+            if not all(self._surname(w) for w in words):
+                continue
+            lo, hi = max(0, m.start() - FIRM_TALK_BEFORE), m.end() + FIRM_TALK_AFTER
+            if _FIRM_TALK.search(text, lo, hi):
+                yield Hit(m.start(), m.end(), ORGANIZATION, self.SCORE)
+
+    def _surname(self, word: str) -> bool:
+        low = word.lower()
+        if low in STOP_WORDS or self.ctx.lexicon.is_common(low):
+            return False
+        stats = self.ctx.gazetteer.get(low)
+        if not stats.last_gb and low.endswith("s"):  # "Stewarts and Lloyds"
+            stats = self.ctx.gazetteer.get(low[:-1])
+        return bool(stats.last_gb) and not 0 < stats.first_gb < stats.last_gb
 
 
 _TITLE_RUN = re.compile(rf"(?<![\p{{L}}'’\-])(?P<run>{CAP}(?:[ ]+(?:of[ ]+|&[ ]+|and[ ]+)?{CAP})+)")

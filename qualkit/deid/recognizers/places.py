@@ -78,8 +78,9 @@ _ESTATE = compile_words(ESTATE_WORDS)
 _NAME_RUN = rf"(?:(?:St\.?|Saint)[ ]+)?{CAP}(?:[ ]+(?:{CAP}|&|and|of|de|la|le))*?"
 _LOWER_NAME = r"\p{Ll}[\p{Ll}'’\-]{2,}"
 # A flat's number may give its floor and door, as in Scotland: "flat 2/1", "2 stroke 1",
-# or stand alone before the house number ("2/1, 17 Braehead Gardens").
-_FLAT_NUMBER = r"\d{1,4}[A-Za-z]?(?:[ ]*(?:/|(?i:stroke|slash))[ ]*\d{1,2})?"
+# "flat 2F1" (Edinburgh: second floor, flat 1), or stand alone before the house number
+# ("2/1, 17 Braehead Gardens").
+_FLAT_NUMBER = r"(?:\d{1,2}F\d{1,2}|\d{1,4}[A-Za-z]?)(?:[ ]*(?:/|(?i:stroke|slash))[ ]*\d{1,2})?"
 _NUMBER = (
     rf"(?:(?:(?i:flat|unit|apartment|apt|room|pitch|plot|no\.?|number)[ ]+{_FLAT_NUMBER},?[ ]+"
     r"|\d{1,2}/\d{1,2},[ ]+)?"
@@ -403,6 +404,8 @@ class StreetRecognizer(_PlaceBase):
             if last.islower() and self.ctx.lexicon.is_common(last):
                 continue
             num = _NUMBER_BEFORE.search(text, max(0, m.start() - 30), m.start())
+            if num is None:  # "Flat two, eleven Heol y Bryniau"
+                num = _SAID_NUMBER_BEFORE.search(text, max(0, m.start() - 60), m.start())
             if num:
                 yield Hit(num.start(), m.end("name"), STREET_ADDRESS, 0.85)
             else:

@@ -482,6 +482,9 @@ _SPACED_CHARACTERS = re.compile(
     r"(?=[A-Z])(?<![\w/\-])[A-Z](?:[ ][A-Z]){0,2}(?:[ ]\d){4,10}(?:[ ][A-Z]){0,3}"
     r"(?![\w/\-'’])"
 )
+# Figures alone read out one by one, six or more ("2 3 7 1 9 4 0 6, I can say it in my
+# sleep"): an account's or a passport's number.
+_SPACED_FIGURES = re.compile(r"(?=\d)(?<![\w/\-.,:£$])\d(?:[ ]\d){5,14}(?![\w/\-'’]|[.,:]\d)")
 # A code in three groups or more, each of capitals and figures ("C4G 7K29 1HX"); a
 # postcode has two.
 _GROUPED_CODE = re.compile(
@@ -580,8 +583,16 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
         """Codes whose shape alone makes them a reference: figures in groups, characters
         read out one by one, groups of capitals and figures, capitals and figures apart by
         "/", a registration after "registered"."""
-        for pattern in (_GROUPED_FIGURES, _SPACED_CHARACTERS, _GROUPED_CODE, _REGISTERED):
+        for pattern in (
+            _GROUPED_FIGURES,
+            _SPACED_CHARACTERS,
+            _GROUPED_CODE,
+            _REGISTERED,
+        ):
             for m in pattern.finditer(text):
+                yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        for m in _SPACED_FIGURES.finditer(text):
+            if not _uk_phone_digits(m.group(0).replace(" ", "")):  # the phone recognizer's
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         for m in _SLASHED_CODE.finditer(text):
             if not _WRITTEN_REFERENCE.fullmatch(m.group(0)):  # that shape needs context
