@@ -2958,6 +2958,7 @@ def test_letters_given_for_clients_and_numbers_given_as_someones() -> None:
         "reference 22/41177/24, and 12/03/2024."
     )
     assert sorted(_found(refs, text)) == [
+        "120 400 6000 7",
         "22/41177/24",
         "40372",
         "999 042 7716",
@@ -3315,3 +3316,30 @@ def test_a_word_of_where_before_an_allowed_place_makes_no_name_of_it() -> None:
     start = text.index("Caerphilly Road")
     det = Detection(start, start + len("Caerphilly Road"), PERSON)
     assert not _only_generic_outside(text, det, [(start, start + 10)])
+
+
+def test_ages_in_welsh_with_or_without_the_word_for_years() -> None:
+    from qualkit.deid.numwords import other_language_numbers
+    from qualkit.deid.recognizers.numbers import AgeRecognizer
+
+    welsh = other_language_numbers(("cy",))
+    assert welsh["bum deg pump"] == welsh["hanner cant a phump"] == 55
+    assert welsh["bedwar ar bymtheg"] == welsh["pedair ar bymtheg"] == 19
+    rec = AgeRecognizer()
+    text = "Dw i'n bum deg pump oed. Roedd o'n bedwar ar bymtheg. Ti'n saith mis oed rŵan."
+    assert _found(rec, text) == ["bum deg pump", "bedwar ar bymtheg", "saith"]
+    # Up to ten, with no word for years, "yn" and a number is as often something else.
+    assert _found(rec, "Mae hi'n deg. Mae hi'n naw.") == []
+
+
+def test_references_in_groups_of_figures_and_collar_numbers() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    rec = CaseReferenceRecognizer()
+    text = "it was 4471 0923 8, then log number 24 000 318 77. Action Fraud: NFRC2310 0448 712."
+    assert sorted(_found(rec, text)) == ["24 000 318 77", "4471 0923 8", "NFRC2310 0448 712"]
+    # A phone number, a run of years, or too few figures.
+    assert _found(rec, "ring 07700 900 413, in 1998 2003 2010, or 12 34 5") == []
+    assert _found(rec, "It's on the back. Oh 7700 900 318. Born 14 03 1980.") == []
+    text = "collar number 1147, as if I'm giving evidence. PC Jones, collar two-two-six-one."
+    assert _found(rec, text) == ["1147", "two-two-six-one"]

@@ -1762,7 +1762,8 @@ _NEXT_BIRTHDAY = re.compile(
 # A word before a number that makes it the number of a thing, not an age.
 _NUMBERED_THING = re.compile(
     r"(?i)\b(?:section|article|paragraph|clause|chapter|page|room|flat|number|no\.?|bus|route"
-    r"|ward|junction|platform|year|level|tier|band|step|exit|gate|bed|cell|wing)[ ]+$"
+    r"|ward|junction|platform|year|level|tier|band|step|exit|gate|bed|cell|wing|nhs|channel"
+    r"|radio|unit)[ ]+$"
 )
 
 
@@ -1785,7 +1786,7 @@ def _repeated_ages(text: str, detections: list[Detection]) -> list[Detection]:
             if value is None or not age_like_after(text, end):
                 continue
             if _NUMBERED_THING.search(text, max(0, start - 12), start):
-                continue  # "under Section 17", "Year 10", "room 16"
+                continue  # "under Section 17", "Year 10", "room 16", "NHS 24"
             coming = (
                 start > det.end
                 and seed < value <= seed + 2

@@ -79,10 +79,41 @@ def other_language_numbers(langs: tuple[str, ...], top: int = 99) -> dict[str, i
             forms = [word]
             if lang == "es" and word.endswith("uno"):
                 forms.append(word[:-1] if " " in word or word == "uno" else word[:-3] + "ún")
+            if lang == "cy":
+                forms += _welsh_forms(value, word)
             for form in (*forms, *(without_accents(f) for f in forms)):
                 out.setdefault(form, value)
                 out.setdefault(form.replace("-", " "), value)
     return out
+
+
+# Welsh: units, the decimal tens ("pum deg pump", beside the older "hanner cant a
+# phump"), the feminine forms ("pedair ar bymtheg") and the soft mutation of the first
+# word after "yn" ("dw i'n bum deg pump", "o'n i'n ddeuddeg").
+_WELSH_UNITS = ("", "un", "dau", "tri", "pedwar", "pump", "chwech", "saith", "wyth", "naw")
+_WELSH_TENS = ("", "deg", "dau ddeg", "tri deg", "pedwar deg", "pum deg", "chwe deg",
+               "saith deg", "wyth deg", "naw deg")  # fmt: skip
+_WELSH_FEMININE = {"dau": "dwy", "tri": "tair", "pedwar": "pedair"}
+_WELSH_SOFT = (("ll", "l"), ("rh", "r"), ("p", "b"), ("t", "d"), ("c", "g"), ("b", "f"),
+               ("d", "dd"), ("m", "f"))  # fmt: skip
+
+
+def _welsh_forms(value: int, word: str) -> list[str]:
+    """Other ways of saying ``value`` in Welsh than ``num2words``' ``word``."""
+    forms = [word]
+    tens, units = divmod(value, 10)
+    if tens:
+        forms.append(" ".join(w for w in (_WELSH_TENS[tens], _WELSH_UNITS[units]) if w))
+    for form in list(forms):
+        first, _, rest = form.partition(" ")
+        if first in _WELSH_FEMININE:
+            forms.append(" ".join(w for w in (_WELSH_FEMININE[first], rest) if w))
+    for form in list(forms):
+        for plain, soft in _WELSH_SOFT:
+            if form.startswith(plain) and not form.startswith("ch"):
+                forms.append(soft + form[len(plain) :])
+                break
+    return forms
 
 
 def digit_between(word: str, before: str, after: str) -> str | None:

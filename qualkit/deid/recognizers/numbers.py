@@ -506,13 +506,22 @@ _AGE_WORDS_IN_LANGUAGES = {
         r"mam|masz|ma|mamy|mają|maja|miałem|miałam|miał|miała|mialem|mialam|mial|miala",
         r"lat|lata",
     ),
+    # Welsh: "dw i'n bum deg pump oed", "o'n i'n ddeuddeg", "roedd o'n bedwar ar bymtheg."
+    "cy": (
+        r"i['’]n|o['’]n|hi['’]n|e['’]n|fe['’]n|fo['’]n|ti['’]n|chi['’]n",
+        r"(?:mis[ ]+|mlwydd[ ]+)?oed",
+    ),
 }  # fmt: skip
 
 
 _NO_WORD_BEFORE = r"(?<![\p{L}'’\-])"
 # Languages where the verb that gives an age gives it without the word for years too, when
 # the number ends the phrase ("Valentina tiene dieciséis, y el niño ...").
-_AGE_WITHOUT_YEARS = frozenset({"es", "pt"})
+_AGE_WITHOUT_YEARS = frozenset({"es", "pt", "cy"})
+# In Welsh, a number up to ten after "yn" with no word for years is as often something
+# else ("mae hi'n deg", it's fair; "mae hi'n naw", it's nine o'clock).
+MIN_WELSH_BARE_AGE = 11
+_WELSH_YEARS_AFTER = re.compile(r"[ ]+(?i:mis[ ]+|mlwydd[ ]+)?(?i:oed)\b")
 _NAME_BEFORE_COMMA = re.compile(r"(?<![\p{L}'’\-])\p{Lu}[\p{L}'’\-]*$")
 
 
@@ -559,6 +568,13 @@ def _ages_in_other_languages(text: str) -> Iterator[Hit]:
             if name is None or at_sentence_start(text, name.start()):
                 continue
         value = other_language_numbers((lang,)).get(m.group(lang).casefold())
+        if (
+            lang == "cy"
+            and value is not None
+            and value < MIN_WELSH_BARE_AGE
+            and not _WELSH_YEARS_AFTER.match(text, m.end(lang))
+        ):
+            continue
         if value is not None and value <= 110:
             yield Hit(m.start(lang), m.end(lang), AGE, 0.7)
 
@@ -1097,15 +1113,16 @@ _HANDLE = re.compile(r"(?<![\w.@/])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9
 
 
 # A handle given after the app's name: "my snap is blessings.mumz", "insta, it's jo dot k
-# twenty", "my snap was like tee dot lil zero seven", "snap me, it's kay.xo". Written, it
-# holds a dot, underscore or digit; said, "dot" or "underscore".
+# twenty", "my snap was like tee dot lil zero seven", "snap me, it's kay.xo", "my TikTok is
+# at kay dot tudno". Written, it holds a dot, underscore or digit; said, "dot" or
+# "underscore" (and "at" for "@").
 _APP_HANDLE = re.compile(
     r"(?i)\b(?:snap(?:chat)?|insta(?:gram)?|ig|tik[ ]?tok|twitter|facebook|fb|threads)"
     r"(?:[ ]+(?:me|us))?(?:[ ]+(?:name|handle|username|account|page))?"
     r"[ ]*[,:]?[ ]*(?:is|was|it['’]?s|=)?[ ]*:?[ ]*"
     r"(?:like,?[ ]+)?"
     r"@?(?P<handle>[\p{L}\p{N}_]+(?:[._][\p{L}\p{N}_]+)+|(?=[\p{N}_]*\p{L})[\p{L}\p{N}_]*\d[\p{L}\p{N}_]*"
-    r"|[\p{L}\p{N}]+(?:[ ]+(?:dot|underscore)[ ]+[\p{L}\p{N}]+)+)"
+    r"|(?:at[ ]+)?[\p{L}\p{N}]+(?:[ ]+(?:dot|underscore)[ ]+[\p{L}\p{N}]+)+)"
 )
 _SPOKEN_TAIL = re.compile(r",?[ ]+(?P<word>[\p{L}]+(?:-[\p{L}]+)?)")
 

@@ -420,7 +420,9 @@ _CASE_REFERENCE = re.compile(
 )
 _CASE_REFERENCE_SHAPE = re.compile(r"[A-Z]\d{7}|[A-Z]\d{4}[A-Z]{2}|GWF\d{9}")
 # Words said before a case number read out.
-_CASE_CONTEXT = re.compile(r"(?i)\b(?:home[ ]office|reference|ref|prison(?:er)?|case|number|crn)\b")
+_CASE_CONTEXT = re.compile(
+    r"(?i)\b(?:home[ ]office|reference|ref|prison(?:er)?|case|number|crn|collar)\b"
+)
 # A soldier gives rank, then number: "Halloran, Private, two four nine ...".
 _RANK_BEFORE = re.compile(
     r"(?i)\b(?:private|lance[ ]corporal|corporal|sergeant|gunner|sapper|trooper|rifleman|"
@@ -476,6 +478,19 @@ _GROUPED_FIGURES = re.compile(
     r"|[1-9]\d{3}([ \-])\d{4}\1\d{4}\1\d{4})"
     r"(?![\w/\-]|[.,:]\d)"
 )
+# Figures in three groups or more apart by spaces, the first perhaps after capitals, eight
+# figures or more in all and one group of three or more ("4471 0923 8", "log number 24 000
+# 318 77", "NFRC2310 0448 712"); not a phone number, a date or a run of years.
+_SPACED_GROUPS = re.compile(
+    r"(?=[A-Z\d])(?<![\w/\-.,:£$])[A-Z]{0,5}\d{1,8}(?:[ ]\d{1,4}){2,5}(?![\w/\-'’]|[.,:]\d)"
+)
+MIN_GROUPED_DIGITS = 8
+_YEAR_GROUP = re.compile(r"(?:19|20)\d\d")
+# What may stand for a phone number's 0 before its other figures ("+44 20 7946 0018",
+# "(0)20 ...", "Oh 7700 900 318").
+_AFTER_COUNTRY_CODE = re.compile(r"(?:\+?44|\(0\)|\b(?i:oh|o|zero|nought))[ ]?$")
+# A date with spaces for its separators ("14 03 1980").
+_SPACED_DATE = re.compile(r"(?:0?[1-9]|[12]\d|3[01])[ ](?:0?[1-9]|1[0-2])[ ](?:19|20)\d\d")
 # Capitals and figures read out one by one with spaces between, four figures or more ("H 7
 # 3 4 1 9, that's my number").
 _SPACED_CHARACTERS = re.compile(
@@ -513,8 +528,12 @@ MIN_PHONETIC_PIECES = 2  # letters, and figures
 # Seven figures or more standing alone, no amount, time or phone number ("24397716").
 _FIGURES_ALONE = re.compile(r"(?<![\w/.,:£$€\-])[1-9]\d{6,11}(?![\w/]|[.,:]\d)")
 ROUND_FIGURES = 3
-# A police officer's collar number after the rank ("PCSO 4417", "PC 2231").
-_COLLAR_NUMBER = re.compile(r"(?<![\w])(?-i:PCSO|PC|WPC|DC|DS|Sgt)[ ]+(?P<n>\d{2,6})\b(?![.,:/]\d)")
+# A police officer's collar number after the rank ("PCSO 4417", "PC 2231") or after
+# "collar" ("collar number 1147").
+_COLLAR_NUMBER = re.compile(
+    r"(?:(?<![\w])(?-i:PCSO|PC|WPC|DC|DS|Sgt)|\b(?i:collar|shoulder)(?:[ ]+(?i:number|no\.?))?)"
+    r"[ ]+(?P<n>\d{2,6})\b(?![.,:/]\d)"
+)
 # Digits said one by one and joined by hyphens ("mine was seven-one-four").
 _HYPHENED_DIGITS = re.compile(
     r"(?i)(?<![\w\-])(?:one|two|three|four|five|six|seven|eight|nine)"
@@ -547,6 +566,13 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
     SHAPE: ClassVar[re.Pattern[str]] = _CASE_REFERENCE_SHAPE
 
     def find(self, text: str) -> Iterator[Hit]:
+        seen: set[tuple[int, int]] = set()
+        for hit in self._references(text):
+            if (hit.start, hit.end) not in seen:  # one hit per span, whichever shape found it
+                seen.add((hit.start, hit.end))
+                yield hit
+
+    def _references(self, text: str) -> Iterator[Hit]:
         shaped = {m.span() for m in _CASE_REFERENCE.finditer(text)}
         for start, end in sorted(shaped):
             yield Hit(start, end, CASE_REFERENCE, self.SCORE)
@@ -593,6 +619,19 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         for m in _SPACED_FIGURES.finditer(text):
             if not _uk_phone_digits(m.group(0).replace(" ", "")):  # the phone recognizer's
+                yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        for m in _SPACED_GROUPS.finditer(text):
+            groups = m.group(0).lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ").split()
+            digits = "".join(groups)
+            dialled = _AFTER_COUNTRY_CODE.search(text, max(0, m.start() - 6), m.start())
+            if (
+                len(digits) >= MIN_GROUPED_DIGITS
+                and max(map(len, groups)) >= 3
+                and not _uk_phone_digits(digits)
+                and not (dialled and _uk_phone_digits("0" + digits))
+                and not all(_YEAR_GROUP.fullmatch(g) for g in groups)
+                and not _SPACED_DATE.fullmatch(m.group(0))
+            ):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         for m in _SLASHED_CODE.finditer(text):
             if not _WRITTEN_REFERENCE.fullmatch(m.group(0)):  # that shape needs context
