@@ -3343,3 +3343,33 @@ def test_references_in_groups_of_figures_and_collar_numbers() -> None:
     assert _found(rec, "It's on the back. Oh 7700 900 318. Born 14 03 1980.") == []
     text = "collar number 1147, as if I'm giving evidence. PC Jones, collar two-two-six-one."
     assert _found(rec, text) == ["1147", "two-two-six-one"]
+
+
+def test_a_code_of_capitals_a_space_and_figures_and_five_digits_after_two_letters() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer, SpokenReferenceRecognizer
+
+    refs = CaseReferenceRecognizer()
+    assert "GPS 4077193B" in _found(refs, "It's GPS 4077193B, for the record.")
+    assert _found(refs, "I paid A 123456 pounds, about.") == []
+    spoken = SpokenReferenceRecognizer()
+    text = "She give me the number for the case, H L four four seven two one, I say it."
+    assert _found(spoken, text) == ["H L four four seven two one"]
+    assert _found(spoken, "the number for the case, H four four seven two one, I say") == []
+
+
+def test_the_age_a_stretch_of_life_began_at() -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer
+
+    rec = AgeRecognizer()
+    text = "at the mosque, from like six till I was thirteen. I was fifteen first time."
+    assert sorted(_found(rec, text)) == ["fifteen", "six", "thirteen"]
+    assert "6" in _found(rec, "i wis in care fae 6 till i wis 18 n now")
+    assert _found(rec, "From 9 to 5 I was at work, from ten till we were done.") == []
+
+
+def test_an_allowed_place_after_a_kind_of_organisation_and_of_is_part_of_its_name() -> None:
+    from qualkit.deid.analyzer import _KIND_OF
+
+    text = "I applied to the University of Winchester. The Job Centre in Winchester."
+    assert _KIND_OF.search(text, 0, text.index("Winchester"))
+    assert not _KIND_OF.search(text, 0, text.rindex("Winchester"))

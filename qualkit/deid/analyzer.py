@@ -212,6 +212,8 @@ _GENERIC_PLACE_WORDS = (
 # part of one, "North Devon", is smaller than the area and stays a place.)
 _AREA_AROUND = re.compile(r"(?i)(?:county|co\.?|greater)[ ](?P<area>.+)")
 _MONEY_WORDS = frozenset(["funding", "fund", "funded", "grant", "grants", "money"])
+# A kind of organisation and "of" before an allowed place: one name with it.
+_KIND_OF = re.compile(r"(?i)\b(?:university|college|bank|hospital|school|academy)[ ]+of[ ]+$")
 # Words of where, which a name taken in with an allowed place does not make a new name of
 # ("Outside Caerphilly").
 _WHERE_WORDS = frozenset(
@@ -1383,7 +1385,8 @@ class Detector:
         """The detections with allowed names cut out of them: a detection that is wholly
         allowed goes, and a name that runs on past an allowed name, set apart from it by a
         function word or a comma ("Job Centre in Leeds"), keeps only the part outside it
-        ("Leeds"). An allowed word inside a longer name ("HMP Bristol") keeps it whole."""
+        ("Leeds"). An allowed word inside a longer name ("HMP Bristol", "the University of
+        Winchester") keeps it whole."""
         inside = self._allowed_spans(text)
         out: list[Detection] = []
         for det in detections:
@@ -1395,6 +1398,11 @@ class Detector:
             if cuts and _only_generic_outside(text, det, cuts):
                 continue  # "National Lottery funding" found as "Lottery funding"
             listed = bool(cuts) and self._places_outside(text, det, cuts)
+            if det.type == ORGANIZATION and any(
+                _KIND_OF.search(text, det.start, s) for s, _ in cuts
+            ):
+                out.append(det)  # "the University of Winchester" names one place
+                continue
             if (
                 not cuts
                 or det.type not in _NAME_TYPES

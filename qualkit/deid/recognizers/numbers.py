@@ -352,10 +352,25 @@ _AGE_PAIR_YEAR_OLD = re.compile(
 )
 
 
+# The age a stretch of life began at, before the age it ended at ("from like six till I
+# was thirteen", "fae 6 till i wis 18", "frae fifteen till I wis aboot twenty-eight").
+_FROM_AGE_TILL_AGE = re.compile(
+    r"(?i)(?<![\p{L}])(?:from|fae|frae)[ ]+(?:(?:like|about|aboot|age|aged)[ ]+)?"
+    rf"(?P<word>{_NUM})[ ]+(?:till|until|til|['’]til|to|tae)[ ]+"
+    r"(?:i|he|she|we|they|you|ye)[ ]+(?:was|were|wis|wur)[ ]+"
+    r"(?:(?:like|about|aboot|nearly|almost)[ ]+)?"
+    rf"(?P<end>{_NUM})(?![\p{{L}}\p{{N}}\-])"
+)
+
+
 def _first_of_two_ages(text: str) -> Iterator[Hit]:
     for m in _AGE_PAIR_YEAR_OLD.finditer(text):
         value = _value(m.group("word"))
         if value is not None and 1 <= value <= 110:
+            yield Hit(m.start("word"), m.end("word"), AGE, 0.6)
+    for m in _FROM_AGE_TILL_AGE.finditer(text):
+        first, last = _value(m.group("word")), _value(m.group("end"))
+        if first is not None and last is not None and 0 < first < last <= 110:
             yield Hit(m.start("word"), m.end("word"), AGE, 0.6)
 
 
@@ -592,7 +607,7 @@ _AFTER_OK = re.compile(
     r"['’]?cause\b|coz\b|cuz\b|noo\b|my\b|his\b|her\b|our\b|their\b|your\b|"
     r"too\b|already\b|yeah\b|like\b|or[ ]+so\b|going\b|with\b|on\b|this\b|that\b|"
     r"myself\b|herself\b|himself\b|mate\b|innit\b|if\b|only\b|just\b|though\b|still\b|"
-    r"to\b|the\b|before\b|after\b|until\b|till\b|while\b|whilst\b|maybe\b|either\b|who\b"
+    r"to\b|the\b|before\b|after\b|until\b|till\b|while\b|whilst\b|maybe\b|either\b|who\b|first\b"
     r"|lol\b|haha\b|[\[(](?i:laughs?|laughing|laughter|sighs?|coughs?|crying)[\])]"
     r"|\p{L}{1,12}\d?:[ ]"
     r"|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|thirteen|fourteen|fifteen|"

@@ -489,6 +489,9 @@ _YEAR_GROUP = re.compile(r"(?:19|20)\d\d")
 # What may stand for a phone number's 0 before its other figures ("+44 20 7946 0018",
 # "(0)20 ...", "Oh 7700 900 318").
 _AFTER_COUNTRY_CODE = re.compile(r"(?:\+?44|\(0\)|\b(?i:oh|o|zero|nought))[ ]?$")
+# Capitals, a space, then six figures or more, perhaps with a check letter ("GPS
+# 4077193B").
+_LETTERS_SPACE_FIGURES = re.compile(r"(?<![\w/\-])[A-Z]{2,4}[ ]\d{6,9}[A-Z]?(?![\w/\-])")
 # A date with spaces for its separators ("14 03 1980").
 _SPACED_DATE = re.compile(r"(?:0?[1-9]|[12]\d|3[01])[ ](?:0?[1-9]|1[0-2])[ ](?:19|20)\d\d")
 # Capitals and figures read out one by one with spaces between, four figures or more ("H 7
@@ -614,6 +617,7 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
             _SPACED_CHARACTERS,
             _GROUPED_CODE,
             _REGISTERED,
+            _LETTERS_SPACE_FIGURES,
         ):
             for m in pattern.finditer(text):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
@@ -669,7 +673,8 @@ _REFERENCE_SPLITS = frozenset({"slash", "stroke", "oblique", "dash"})
 
 class SpokenReferenceRecognizer(QualkitRecognizer):
     """A reference of any other shape read out after a word that introduces one: one to
-    three letters, then six to fourteen digits in words or figures, perhaps split by
+    three letters, then six to fourteen digits (five after two letters or three) in words or
+    figures, perhaps split by
     "slash" or "stroke" ("the reference is CF 0412 stroke 77", "Number is P R F four four
     seven one nine two", "It's H, one one four seven, zero nine two six, slash, one").
 
@@ -681,6 +686,8 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
     RANK: ClassVar[int] = 9
     SCORE: ClassVar[float] = 0.8
     MIN_DIGITS: ClassVar[int] = 6
+    # After two or three letters ("H L four four seven two one").
+    MIN_DIGITS_AFTER_LETTERS: ClassVar[int] = 5
     MAX_DIGITS: ClassVar[int] = 14
 
     def find(self, text: str) -> Iterator[Hit]:
@@ -800,7 +807,8 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
             chunk = []
         letters_said = "".join(m.group(0) for m in letters).upper()
         written = _written(text, digits, letters_said)
-        least = MIN_READ_BACK_WITH_LETTERS if written else self.MIN_DIGITS
+        least = self.MIN_DIGITS if n_letters < 2 else self.MIN_DIGITS_AFTER_LETTERS
+        least = MIN_READ_BACK_WITH_LETTERS if written else least
         if not least <= len(digits) <= self.MAX_DIGITS:
             return None
         start, end = first.start(), (tail or numbers[-1]).end()
