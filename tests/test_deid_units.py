@@ -3373,3 +3373,36 @@ def test_an_allowed_place_after_a_kind_of_organisation_and_of_is_part_of_its_nam
     text = "I applied to the University of Winchester. The Job Centre in Winchester."
     assert _KIND_OF.search(text, 0, text.index("Winchester"))
     assert not _KIND_OF.search(text, 0, text.rindex("Winchester"))
+
+
+def test_initials_with_mc_a_short_dotted_handle_and_a_letter_with_six_figures() -> None:
+    from qualkit.deid.recognizers.names import InitialsRecognizer
+    from qualkit.deid.recognizers.numbers import SocialHandleRecognizer
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer, SpokenReferenceRecognizer
+
+    assert "EMcC" in _found(InitialsRecognizer(), "An older lady, EMcC. She was 71.")
+    text = "on snap he made new accounts. deeksy.k and d.money23 and more. See gov.uk."
+    assert sorted(_found(SocialHandleRecognizer(), text)) == ["d.money23", "deeksy.k"]
+    refs = CaseReferenceRecognizer()
+    assert _found(refs, "every time you have bloods. K447193. I could say it") == ["K447193"]
+    assert _found(refs, "it cost £123456 or K44719 then") == []
+    text = "I have the number. Is five three five five, oh four seven one, two two nine oh, six "
+    text += "six one eight."
+    assert _found(SpokenReferenceRecognizer(), text) == [
+        "five three five five, oh four seven one, two two nine oh, six six one eight"
+    ]
+
+
+def test_a_day_of_the_week_with_a_day_of_the_month_and_a_pitch_in_words() -> None:
+    from qualkit.deid.recognizers.numbers import CalendarDateRecognizer
+    from qualkit.deid.recognizers.places import StreetRecognizer
+
+    dates = CalendarDateRecognizer()
+    text = "a joint visit on Monday the 10th, and next Tuesday the nineteenth."
+    assert _found(dates, text) == ["Monday the 10th", "Tuesday the nineteenth"]
+    assert _found(dates, "on Monday the team came") == []
+    street = StreetRecognizer()
+    assert _found(street, "round the back, pitch twenty-two, cash every month") == [
+        "pitch twenty-two"
+    ]
+    assert _found(street, "a pitch twenty feet wide, reading the room twenty-four seven.") == []

@@ -61,6 +61,7 @@ from qualkit.deid.recognizers.names import (
     labels_a_letter,
 )
 from qualkit.deid.recognizers.numbers import (
+    WEEKDAY_AND_DAY,
     age_like_after,
     house_numbers,
     maybe_a_time,
@@ -1310,6 +1311,8 @@ class Detector:
             # Only calendar dates; relative ones ("last week", "two years") are kept, and
             # so are clock times and cue timings ("00:02:38.300").
             date = _MONTH_OR_YEAR.search(surface) and not _CLOCK.fullmatch(surface)
+            if not date and (day := WEEKDAY_AND_DAY.search(surface)):
+                return start + day.start(), start + day.end()  # "next Tuesday the 19th"
             return (start, end) if date else None
         if not any(ch.isalpha() for ch in surface):
             return None

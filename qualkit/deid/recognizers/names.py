@@ -687,7 +687,7 @@ class SignOffRecognizer(QualkitRecognizer):
 # A person's initials with full stops ("D.H. took voluntary redundancy", "we had a man,
 # J.T.", "P.McG."), not the initials of a country, a time or an abbreviation.
 _INITIALS = re.compile(
-    r"(?<![\p{L}\p{N}.])(?P<i>\p{Lu}\.(?:Mc|Mac|O['’])?\p{Lu}\.(?:\p{Lu}\.)?)"
+    r"(?<![\p{L}\p{N}.])(?P<i>\p{Lu}\.(?:Mc|Mac|O['’])?\p{Lu}\.(?:\p{Lu}\.)?|\p{Lu}(?:Mc|Mac)\p{Lu})"
     r"(?![\p{L}\p{N}]|\.\p{L})"
 )
 NOT_INITIALS = frozenset(

@@ -667,6 +667,10 @@ _DAY_NUMBER_WORD = (
     r"(?:thirty[ \-]one|thirty|twenty(?:[ \-]" + _DIGIT_WORD + r")?|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|" + _DIGIT_WORD + r")"
 )
+WEEKDAY_AND_DAY = re.compile(
+    r"(?=[MTWFSmtwfs])\b(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    rf"[ ]+the[ ]+(?:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)|(?i:{_ORD_WORD}))(?![\w])"
+)
 _DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     # 12 March 2024, 12th of March, the 3rd of May 1990, Tue, 21 May 2024, the 9th o May,
     # Thursday the 12th of December
@@ -680,6 +684,8 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     ),
     # March 12th 2019, March 12, 2019
     (re.compile(rf"\b{_ANY_MONTH}[ ]+{_DAY}(?:,?[ ]+{_YEAR})?\b(?![:.]\d)"), 0.85),
+    # Tuesday the 19th, on Monday the tenth: a day of the week with a day of the month
+    (WEEKDAY_AND_DAY, 0.85),
     # March 2019, aug 2022, summer 2019, summer of 2019, summer of 88
     (
         re.compile(rf"\b(?:{_ANY_MONTH}|{_MON_ABBR_LOWER}\.?|{_SEASON})(?:[ ]+of)?,?[ ]+{_YEAR}\b"),
@@ -1154,11 +1160,11 @@ _HANDLE_SHAPE = re.compile(
     r"(?=[\p{L}\p{N}_.]*?\p{L}{2})"
     r"\p{L}[\p{L}\p{N}_]*(?:[._][\p{L}\p{N}_]+)+(?![\p{L}\p{N}_@/]|\.[\p{L}\p{N}])"
 )
-# Two lower-case words joined by a dot ("kayz.xo"), no web address or e-mail domain, in a
-# transcript that names a social app.
+# Two lower-case words joined by a dot ("kayz.xo", "deeksy.k"), no web address or e-mail
+# domain, in a transcript that names a social app.
 _DOTTED_SHAPE = re.compile(
     r"(?<![\p{L}\p{N}_.@/:])(?!(?i:www)\.)\p{Ll}{2,}\."
-    r"(?!(?:com|org|net|uk|gov|ac|co|nhs|scot|cymru|wales|ie|io|info)\b)\p{Ll}{2,}"
+    r"(?!(?:com|org|net|uk|gov|ac|co|nhs|scot|cymru|wales|ie|io|info)\b)\p{Ll}+"
     r"(?![\p{L}\p{N}_@/]|\.[\p{L}\p{N}])"
 )
 # A word written with a digit for a letter ("kr4kenz", "n1ghtowl"), with four letters or

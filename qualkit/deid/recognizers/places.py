@@ -205,8 +205,9 @@ _ROOM_NUMBER = re.compile(
     r"(?![ ]*(?:-[ ]*)?(?i:years?|weeks?|months?|days?|nights?|beds?|bedrooms?|rooms?|floors?"
     r"|doors?|people|quid|pounds|times|minutes|hours|miles|am|pm)\b)"
     # ...or in words, ending the phrase or before a word that says where or when ("bed six
-    # on Heron", "room nine, top floor"; not "room two doors down", "a room one family").
-    r"|(?P<word>(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))"
+    # on Heron", "room nine, top floor", "pitch twenty-two,"; not "room two doors down", "a
+    # room one family", "reading the room twenty-four seven").
+    rf"|(?!(?i:twenty[ \-]four[ \-]seven))(?P<word>(?i:{_SAID_NUMBER}))(?![\p{{L}}\-])"
     r"(?=[ ]*[,.;:!?)]|[ ]+(?i:on|in|at|upstairs|downstairs|when|was|is|had|has|who|with)\b))"
 )
 # A road by its number after "the" ("a lay-by on the A6", "on the m62", "where we are, the

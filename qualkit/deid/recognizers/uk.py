@@ -489,6 +489,8 @@ _YEAR_GROUP = re.compile(r"(?:19|20)\d\d")
 # What may stand for a phone number's 0 before its other figures ("+44 20 7946 0018",
 # "(0)20 ...", "Oh 7700 900 318").
 _AFTER_COUNTRY_CODE = re.compile(r"(?:\+?44|\(0\)|\b(?i:oh|o|zero|nought))[ ]?$")
+# A capital and six figures standing alone ("K447193. I could say it in my sleep").
+_LETTER_SIX_FIGURES = re.compile(r"(?<![\w/\-£$])[A-Z]\d{6}(?![\w/\-]|[.,:]\d)")
 # Capitals, a space, then six figures or more, perhaps with a check letter ("GPS
 # 4077193B").
 _LETTERS_SPACE_FIGURES = re.compile(r"(?<![\w/\-])[A-Z]{2,4}[ ]\d{6,9}[A-Z]?(?![\w/\-])")
@@ -618,6 +620,7 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
             _GROUPED_CODE,
             _REGISTERED,
             _LETTERS_SPACE_FIGURES,
+            _LETTER_SIX_FIGURES,
         ):
             for m in pattern.finditer(text):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
@@ -673,7 +676,7 @@ _REFERENCE_SPLITS = frozenset({"slash", "stroke", "oblique", "dash"})
 
 class SpokenReferenceRecognizer(QualkitRecognizer):
     """A reference of any other shape read out after a word that introduces one: one to
-    three letters, then six to fourteen digits (five after two letters or three) in words or
+    three letters, then six to sixteen digits (five after two letters or three) in words or
     figures, perhaps split by
     "slash" or "stroke" ("the reference is CF 0412 stroke 77", "Number is P R F four four
     seven one nine two", "It's H, one one four seven, zero nine two six, slash, one").
@@ -688,7 +691,7 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
     MIN_DIGITS: ClassVar[int] = 6
     # After two or three letters ("H L four four seven two one").
     MIN_DIGITS_AFTER_LETTERS: ClassVar[int] = 5
-    MAX_DIGITS: ClassVar[int] = 14
+    MAX_DIGITS: ClassVar[int] = 16  # a bank card's number
 
     def find(self, text: str) -> Iterator[Hit]:
         found = [c for run in self._runs(text) for c in self._references(text, run)]
