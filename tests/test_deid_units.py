@@ -3406,3 +3406,48 @@ def test_a_day_of_the_week_with_a_day_of_the_month_and_a_pitch_in_words() -> Non
         "pitch twenty-two"
     ]
     assert _found(street, "a pitch twenty feet wide, reading the room twenty-four seven.") == []
+
+
+def test_years_of_age_a_baby_like_three_weeks_and_a_day_by_its_number_in_words() -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer, CalendarDateRecognizer
+
+    ages = AgeRecognizer()
+    assert _found(ages, "My mother, eighty years of age, reading about me.") == ["eighty"]
+    assert _found(ages, "first time when she was like three weeks. Cerys brought her") == [
+        "three weeks"
+    ]
+    assert _found(ages, "It was like three weeks. Eighty years of history.") == []
+    dates = CalendarDateRecognizer()
+    assert "twelve of May" in _found(dates, "Last year. The twelve of May. I remember")
+    assert _found(dates, "the two of us went, the three of them went too") == []
+
+
+def test_police_computer_numbers_and_a_number_given_as_someones_id() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    refs = CaseReferenceRecognizer()
+    text = "for D, the PNC's 21/0193847Q, and my interpreter ID is 70215, if you need it."
+    assert sorted(_found(refs, text)) == ["21/0193847Q", "70215"]
+    assert _found(refs, "open 24/7, in 2019/2020, id say 40000 people") == []
+
+
+def test_articles_inside_gaelic_and_welsh_names_of_streets_and_organisations() -> None:
+    from qualkit.deid.recognizers.organisations import (
+        NamedOrganisationRecognizer,
+        WelshOrganisationRecognizer,
+    )
+    from qualkit.deid.recognizers.places import StreetRecognizer
+
+    street = StreetRecognizer()
+    assert _found(street, "And the address, flat 4, 18 Cnoc na Mara, HS1 9QZ.") == [
+        "flat 4, 18 Cnoc na Mara"
+    ]
+    assert _found(street, "that's 14 Maes y Dderwen, till then") == ["14 Maes y Dderwen"]
+    assert _found(street, "He's in flat 9, Ashgrove a few doors up.") == ["flat 9, Ashgrove"]
+    orgs = NamedOrganisationRecognizer()
+    assert _found(orgs, "at the health centre, the Ceann a Deas Centre, and") == [
+        "Ceann a Deas Centre"
+    ]
+    assert _found(orgs, "he came from Liverpool for a bar job") == []
+    welsh = WelshOrganisationRecognizer()
+    assert _found(welsh, "a breakfast club at Caffi'r Bont on Saturday") == ["Caffi'r Bont"]

@@ -186,9 +186,10 @@ _AGE_TRIGGERED = re.compile(
     r"(?:[ ]+(?:only|just|about|nearly|almost|like|barely|around|roughly|maybe)){0,2}[ ]+"
     rf"(?P<num>{_NUM}){_UNIT_AFTER}"
 )
-# "34 years old", "a 34-year-old", "sixteen year old", the Scots "a fifty-nine-year-auld".
+# "34 years old", "a 34-year-old", "sixteen year old", the Scots "a fifty-nine-year-auld",
+# "eighty years of age".
 _AGE_YEARS_OLD = re.compile(
-    rf"(?i)\b(?P<num>{_NUM})(?:[ ]+|-)years?(?:[ ]+|-)(?:olds?|auld)\b"
+    rf"(?i)\b(?P<num>{_NUM})(?:[ ]+|-)years?(?:[ ]+|-)(?:olds?|auld|of[ ]+age)\b"
     rf"|\b(?P<num2>{_NUM})(?:-|[ ]+)yo\b"
 )
 # "since I was 12" and "at 16" after a life-event verb.
@@ -271,13 +272,13 @@ _AGE_DAYS_OLD = re.compile(
     rf"(?i)(?<![\p{{L}}\-])(?:{_NUM_WORDS}|\d{{1,2}})-(?:day|week|month)s?-old(?![\p{{L}}\-])"
 )
 # "the baby, she's fourteen month", "shes 14 months now", "she's thirteen weeks on
-# Thursday", "only eleven days old", "she is one and a half": a baby's age in months,
-# weeks or days, or in years and a half, ending a clause (not "eight months pregnant",
-# "six months in the hostel", "he's two weeks clean").
+# Thursday", "she was like three weeks", "only eleven days old", "she is one and a half":
+# a baby's age in months, weeks or days, or in years and a half, ending a clause (not
+# "eight months pregnant", "six months in the hostel", "he's two weeks clean").
 _AGE_MONTHS = re.compile(
     r"(?i)\b(?:(?P<subj>\p{L}+)(?:[ ]+(?:is|was|are)|['’](?:s|re))|shes|hes|youre)"
     r"(?:[ ]*,[ ]*(?:um|uh|er|erm)[ ]*,)?[ ]+"
-    r"(?:only[ ]+|just[ ]+|about[ ]+|nearly[ ]+|almost[ ]+)?"
+    r"(?:only[ ]+|just[ ]+|about[ ]+|nearly[ ]+|almost[ ]+|like[ ]+)?"
     rf"(?P<num>{_NUM}[ ]+(?:(?:months?|weeks?)(?:[ ]+old)?|days?[ ]+old|and[ ]+a[ ]+half))"
     r"(?=[ ]*(?:$|[.,;:!?)\n]|now\b|and\b|then\b|when\b"
     r"|on[ ]+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b))"
@@ -679,6 +680,14 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
             rf"\b(?:(?-i:{_WEEKDAY})(?:the[ ]+)?|the[ ]+)?{_DAY}(?:[ ]+o[f'’]?)?[ ]+{_ANY_MONTH}"
             rf"(?:,?[ ]+{_YEAR})?(?![\w])",
             re.IGNORECASE,
+        ),
+        0.85,
+    ),
+    # "the twelve of May", "the two of march 2020": a day by its number in words, not its
+    # ordinal, as a speaker of English as an additional language may say it
+    (
+        re.compile(
+            rf"(?i)\bthe[ ]+{_DAY_NUMBER_WORD}[ ]+of[ ]+{_ANY_MONTH}(?:,?[ ]+{_YEAR})?(?![\w])"
         ),
         0.85,
     ),

@@ -35,7 +35,13 @@ from qualkit.deid.words import (
 )
 
 _ORG_SUFFIX = compile_words(ORG_SUFFIXES)
-_NAME_RUN = rf"(?:(?:St\.?|Saint)[ ]+)?{CAP}(?:[ ]+(?:{CAP}|&|and|of|for|on|de|la|le))*?"
+# The small words a name may hold, Gaelic and Welsh articles among them ("Ceann a Deas
+# Centre", "Tŷ na Mara Project").
+_NAME_RUN = (
+    rf"(?:(?:St\.?|Saint)[ ]+)?{CAP}"
+    rf"(?:[ ]+(?:{CAP}|&|and|of|for|on|de|la|le|(?:na|nan|an|a|y|yr)[ ]+{CAP}))*?"
+)
+_CELTIC_ARTICLE = re.compile(r"(?<=\S)[ ]+(?:na|nan|an|a|y|yr)[ ]+(?=\S)")
 _ANY_WORD = r"[\p{L}][\p{L}'’\-]*"
 
 # HMP Bronzefield, HMP & YOI Name, hmp name
@@ -156,7 +162,14 @@ class NamedOrganisationRecognizer(_PlaceBase):
             if len(words) > 1:
                 yield Hit(m.end() - len(" ".join(words)), m.end(), ORGANIZATION, 0.7)
         for m in _SUFFIXED.finditer(text):
-            name_start = self.name_start(text, m.start("name"), m.end("name"))
+            start = m.start("name")
+            for article in _CELTIC_ARTICLE.finditer(text, start, m.end("name")):
+                # ...after a word of the name, not an English verb or noun ("took a Day
+                # Centre", "Tuesday a Youth Centre")
+                before = text[start : article.start()].split()[-1]
+                if before.lower() in STOP_WORDS or self.ctx.lexicon.is_common(before):
+                    start = article.end()
+            name_start = self.name_start(text, start, m.end("name"))
             if name_start is None:
                 continue
             yield Hit(name_start, m.end("suffix"), ORGANIZATION, self.SCORE)
@@ -228,10 +241,10 @@ class LowerNamedOrganisationRecognizer(QualkitRecognizer):
         return common_name and not self.ctx.lexicon.is_common(bare)
 
 
-# "ysgol bryn coed", "Capel y Graig", "clwb ffermwyr ifanc": a Welsh kind of organisation,
-# then its name; "y"/"yr" only between words of the name.
+# "ysgol bryn coed", "Capel y Graig", "clwb ffermwyr ifanc", "Caffi'r Bont": a Welsh kind
+# of organisation, then its name; "y"/"yr" only between words of the name.
 _WELSH_ORG = re.compile(
-    rf"(?<![\p{{L}}'’\-])(?P<kind>(?i:{compile_words(WELSH_ORG_KINDS)}))"
+    rf"(?<![\p{{L}}'’\-])(?P<kind>(?i:{compile_words(WELSH_ORG_KINDS)})(?:['’]r)?)"
     r"(?P<name>(?:[ ]+(?:(?i:y|yr)[ ]+)?[\p{L}][\p{L}'’\-]*){1,3})"
 )
 # Welsh words that end a name: they join it to the rest of a Welsh sentence.

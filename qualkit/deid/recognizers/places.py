@@ -177,8 +177,11 @@ _UNIT_IN_PLACE = re.compile(
     rf"|(?i:flat|apartment)[ ]+(?i:{_SAID_NUMBER})),[ ]+"
     r"(?P<house>\d{1,4}[A-Za-z]?[ ]+)?"
     rf"(?:(?i:the)[ ]+)?(?P<name>(?:{CAP}|{_LOWER_NAME})(?:[ ]+(?:{CAP}|{_LOWER_NAME}"
-    r"|y|yr|of|on)){0,4})"
+    r"|y|yr|na|an|a|['’]r|of|on)){0,4})"
 )
+# Articles inside a Welsh, Irish or Gaelic place's name ("Maes y Dderwen", "Cnoc na Mara"),
+# part of the name only when more of it follows.
+_NAME_ARTICLES = frozenset(["y", "yr", "na", "nan", "an", "a", "'r", "’r"])
 # A flat's number on its own, after a preposition or a comma or as "Flat": "Gaz, flat a
 # hundred and one, he's", "in flat 4"; not a length of time or a count ("a flat two
 # years ago", "flat 3 bed"). (The look-ahead for its first letter spares the look-behind
@@ -429,12 +432,22 @@ class StreetRecognizer(_PlaceBase):
             ):
                 continue
             end = m.start("name") + words[0].end()
+            article = False
             for w in words[1:]:
                 word = w.group(0)
-                # A capitalised word goes on with the name ("Cranmer Tower").
+                if word in _NAME_ARTICLES:
+                    article = True
+                    continue
+                # A capitalised word goes on with the name ("Cranmer Tower"); after an
+                # article, only a capitalised word or one that is no English word ("nant y
+                # fedw", not "Ashgrove a bit").
                 named = word[0].isupper() and word.lower() not in STOP_WORDS
-                if not named and self.ctx.lexicon.is_common(word) and word not in ("y", "yr"):
+                if not named and (
+                    self.ctx.lexicon.is_common(word)
+                    or (article and self.ctx.lexicon.is_known(word))
+                ):
                     break
+                article = False
                 end = m.start("name") + w.end()
             placed.append((m.start(), end))
             yield Hit(m.start(), end, STREET_ADDRESS, 0.8)

@@ -415,7 +415,9 @@ class SpokenNinoRecognizer(SpokenPostcodeRecognizer):
 _CASE_REFERENCE = re.compile(
     r"(?<![\w/])(?:\p{L}\d{7}(?:/\d{1,2})?|(?-i:\p{Lu})[ ]\d{7}|\p{L}\d{4}\p{L}{2}|GWF[ ]?\d{3,9}"
     r"|(?-i:\p{Lu}{1,2}\d{6,9}\p{Lu})|(?-i:\p{Lu}{2}\d{2}[ ]?\p{Lu}{3})"
-    r"|(?-i:\p{Lu}{1,2}[ ]\d{2,3}[ ]\p{Lu}{3}))(?![\w/])",
+    r"|(?-i:\p{Lu}{1,2}[ ]\d{2,3}[ ]\p{Lu}{3})"
+    # a Police National Computer number: year, "/", serial and check letter ("21/0193847Q")
+    r"|(?-i:(?:19|20)?\d{2}/\d{4,7}\p{Lu}))(?![\w/])",
     re.IGNORECASE,
 )
 _CASE_REFERENCE_SHAPE = re.compile(r"[A-Z]\d{7}|[A-Z]\d{4}[A-Z]{2}|GWF\d{9}")
@@ -447,11 +449,11 @@ WRITTEN_CONTEXT_CHARS = 30
 # groups of figures, after a word that introduces a reference.
 _SPACED_REFERENCE = re.compile(r"(?<![\w/])\p{Lu}{2,6}\d{1,4}(?:[ ]\d{3,5}){1,3}(?![\w/])")
 SPACED_CONTEXT_CHARS = 60
-# "My interpreter number is 40372", "Her real number, 999 042 7716": figures given as
-# someone's number (not a phone's, which starts with 0), whole or in groups of three,
-# three and four.
+# "My interpreter number is 40372", "my interpreter ID is 70215", "Her real number, 999
+# 042 7716": figures given as someone's number (not a phone's, which starts with 0), whole
+# or in groups of three, three and four.
 _NUMBER_IS = re.compile(
-    r"(?i:\bnumber(?:[ ]+is|[ ]+was|['’]s|:|,)?[ ]+)"
+    r"(?:\b(?i:number)|\bID)(?i:(?:[ ]+is|[ ]+was|['’]s|:|,)?[ ]+)"
     r"(?P<n>[1-9]\d{4,11}|[1-9]\d{2}[ ]\d{3}[ ]\d{4}(?![ ]\d))\b(?![.,:/]\d)"
 )
 # A code of capitals and four figures or more, a capital after a figure ("93Y0618E", a
@@ -547,19 +549,19 @@ _HYPHENED_DIGITS = re.compile(
 
 
 class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
-    """A Home Office reference ("B1234567", "GWF012345678"), a prison number ("A1234BC") or
-    a service number ("D193472K"), any code of capitals and four figures or more
-    ("93Y0618E"), seven figures or more standing alone ("24397716") or in groups
-    ("47/312/8005", "CU-23-0447182"), a letter and figures after a word for a reference
-    ("CRN X381526"), a police officer's collar number ("PCSO 4417") or a vehicle's or
-    boat's registration ("YF09 KXR", "registered CA 917") as written, or in the phonetic
-    alphabet with figures ("Yankee X-ray zero nine Kilo Lima Delta"), or read out after a
-    word that introduces one ("my Home Office number, B, seven seven four zero two one
-    nine", "A four four seven one D K"); any reference written with its parts
-    apart by "/" or spaces after such a word ("case ref PT/24/0417", "crime reference ...
-    NFRC23 0418 7726") or digits said one by one and joined by hyphens ("check number,
-    mine was seven-one-four"); and figures given as someone's number ("interpreter number
-    is 40372").
+    """A Home Office reference ("B1234567", "GWF012345678"), a prison number ("A1234BC"), a service
+    number ("D193472K"), a Police National Computer number ("21/0193847Q"), any code of
+    capitals and four figures or more ("93Y0618E"), seven figures or more standing alone
+    ("24397716") or in groups ("47/312/8005", "CU-23-0447182"), a letter and figures after a
+    word for a reference ("CRN X381526"), a police officer's collar number ("PCSO 4417") or
+    a vehicle's or boat's registration ("YF09 KXR", "registered CA 917") as written, or in
+    the phonetic alphabet with figures ("Yankee X-ray zero nine Kilo Lima Delta"), or read
+    out after a word that introduces one ("my Home Office number, B, seven seven four zero
+    two one nine", "A four four seven one D K"); any reference written with its parts apart
+    by "/" or spaces after such a word ("case ref PT/24/0417", "crime reference ... NFRC23
+    0418 7726") or digits said one by one and joined by hyphens ("check number, mine was
+    seven-one-four"); and figures given as someone's number ("interpreter number is 40372",
+    "interpreter ID is 70215").
 
     Read out, the letter must begin the run of letters and numbers and the numbers must end
     it, so a letter before a phone number read out is no reference.
