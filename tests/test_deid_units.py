@@ -3451,3 +3451,47 @@ def test_articles_inside_gaelic_and_welsh_names_of_streets_and_organisations() -
     assert _found(orgs, "he came from Liverpool for a bar job") == []
     welsh = WelshOrganisationRecognizer()
     assert _found(welsh, "a breakfast club at Caffi'r Bont on Saturday") == ["Caffi'r Bont"]
+
+
+def test_a_hedged_age_and_a_day_by_its_number_before_a_capitalised_month() -> None:
+    from qualkit.deid.recognizers.numbers import AgeRecognizer, CalendarDateRecognizer
+
+    ages = AgeRecognizer()
+    text = "my father he left when I was six, maybe seven. So I worked"
+    assert _found(ages, text) == ["six", "seven"]
+    assert _found(ages, "I was six, maybe ten people there") == ["six"]
+    dates = CalendarDateRecognizer()
+    assert "Twenty-eight November" in _found(dates, "Participant: Twenty-eight November.")
+    assert _found(dates, "one May morning, we had five may come") == []
+
+
+def test_a_nickname_before_who_gave_it_a_flat_after_its_and_figures_alone() -> None:
+    from qualkit.deid.recognizers.names import NicknameRecognizer
+    from qualkit.deid.recognizers.places import StreetRecognizer
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    nick = NicknameRecognizer()
+    assert "Cobbler" in _found(nick, "Ray. Cobbler, the lads called me, in the Corps.")
+    assert _found(nick, "Anyway, they called me back. So, they called me.") == []
+    street = StreetRecognizer()
+    assert _found(street, "my own flat inside it. It's flat 4. There's a cat") == ["flat 4"]
+    assert _found(street, "the field, it's flat 4 miles out") == []
+    refs = CaseReferenceRecognizer()
+    text = "My prisoner number's on it. 143287. She wrote that down."
+    assert _found(refs, text) == ["143287"]
+    assert _found(refs, "The number of people went up. In 2019. 14000. Then 5000.") == []
+
+
+def test_scots_pronouns_and_dialect_words_begin_no_name_and_gaelic_is_a_language() -> None:
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+    from qualkit.deid.words import Lexicon
+
+    detector = _bare_detector({})
+    text = "Ah'd never sign. Ah'm Alec. That's where Ah am noo."
+    assert detector._clean_ner(text, 0, 10, "PERSON") is None  # "Ah'd never"
+    assert detector._clean_ner(text, 17, 26, "PERSON") == (22, 26)  # "Ah'm Alec"
+    assert detector._clean_ner(text, 41, 50, "PERSON") is None  # "Ah am noo"
+    lexicon = Lexicon(nouns=["sitting"])
+    assert lexicon.is_known("sittin") and not lexicon.is_known("dustin")
+    gazetteer = Gazetteer({"welsh": NameStats(last_gb=900)})
+    assert "Gaelic" in gazetteer.language_names()

@@ -479,8 +479,8 @@ class Detector:
 
     def _extend_names(self, text: str, detections: list[Detection]) -> list[Detection]:
         """Let a person's name take in a capitalised first name or surname beside it
-        ("Ottoline" + detected "Vantongeren"), or a surname's initial after it ("Dávid
-        H.")."""
+        ("Ottoline" + detected "Vantongeren"), a first name's initial before it ("M.
+        Duthie") or a surname's initial after it ("Dávid H.")."""
         out: list[Detection] = []
         taken = [(d.start, d.end) for d in detections]
         # The rest of a name may run over a word the token scorer gave another type.
@@ -491,6 +491,11 @@ class Detector:
                 m = _WORD_BEFORE.search(text, max(0, start - 30), start)
                 if m and self._name_neighbour(text, m.start(1), m.group(1), taken, i):
                     start = m.start(1)
+                initial = _INITIAL_BEFORE.search(text, max(0, start - 3), start)
+                if initial is not None and not any(
+                    s < start and initial.start() < e for j, (s, e) in enumerate(taken) if j != i
+                ):
+                    start = initial.start()  # "M. Duthie"
                 m = _WORD_AFTER.match(text, end)
                 if m and self._name_neighbour(text, m.start(1), m.group(1), taken, i):
                     end = m.end(1)
@@ -1304,6 +1309,13 @@ class Detector:
         if not surface:
             return None
         first = surface.split(maxsplit=1)
+        if first and _PRONOUN_CONTRACTION.match(first[0].lower()):
+            # "Ah'd park", "Ah'm Alec": a pronoun and its verb begin no name
+            if len(first) == 1:
+                return None
+            start = end - len(first[1])
+            surface = text[start:end]
+            first = surface.split(maxsplit=1)
         if etype == PERSON and len(first) == 2 and first[0].lower() in TITLES_APART:
             start = end - len(first[1])  # "Doña Gladys": the title stays outside the name
             surface = text[start:end]
@@ -1323,6 +1335,7 @@ class Detector:
     def _not_a_name(self, text: str, start: int, end: int, etype: str) -> bool:
         """Whether spaCy's person, place or organisation is no name: digits in a person,
         label words, stop words, lower-case English words, a short acronym, kinship words,
+        a phrase of function and dialect words,
         a transcript or dialect word opening a sentence that is written in lower case
         elsewhere ("Ye can stop"), or an ordinary word said on its own ("Nah.", "Lush,
         okay")."""
@@ -1345,6 +1358,12 @@ class Detector:
             return etype != PERSON or not _initials(surface)  # "R.M." is someone
         if all(w in KIN_AND_TITLES for w in lowered):
             return True
+        if (
+            len(words) > 1
+            and all(w in STOP_WORDS or w in _SPOKEN_WORDS for w in lowered)
+            and any(w in _SPOKEN_WORDS for w in lowered)
+        ):
+            return True  # "Ah am noo": no one's name
         if (
             len(words) == 1
             and (lowered[0] in TRANSCRIPT_WORDS or lowered[0] in DIALECT_WORDS)
@@ -1557,6 +1576,12 @@ def _repeated_subjects(doc: Doc) -> frozenset[str]:
 # How often a lower-case word must be a clause's subject to count as used like a name.
 REPEATED_SUBJECT = 2
 
+# "Ah'm", "I'd", "ye're": a pronoun and its verb, which begin no name.
+_PRONOUN_CONTRACTION = re.compile(r"^(?:ah|a|i|ye|you|we|they|he|she)['’](?:m|d|ll|ve|re|s)$")
+_SPOKEN_WORDS = NON_NAME_CAPS | DIALECT_WORDS | frozenset(TRANSCRIPT_WORDS)
+# A first name's initial with its full stop before a surname, after a space: "put M.
+# Duthie on it" (not "I.", "A." or the end of "A&E.").
+_INITIAL_BEFORE = re.compile(r"(?:^|(?<=[\s(\[\x22“‘]))(?![IA]\.)\p{Lu}\.[ ]$", re.MULTILINE)
 # A surname's initial after a first name, ending its phrase: "Dávid H. Year 4", "Amber K".
 # Not "I" or "A", which are words.
 _INITIAL_AFTER = re.compile(r"[ ](?![IA]\b)\p{Lu}\.?(?=[ ]*(?:[,;:!?)\n]|$)|\.[ ]|[ ]+\p{Lu})")

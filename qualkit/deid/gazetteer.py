@@ -101,10 +101,10 @@ class Gazetteer:
         """The names of the world's major languages (ISO 639-1, from ``pycountry``, and
         the English names CLDR gives them and their variants, from ``babel``) that are no
         common first name or surname in Great Britain: "Tigrinya", "Kurdish", "Pushto",
-        "Pashto", "Dari", but not "French" or "Shona"; and each language's own name for
-        itself in the Latin alphabet that is no name or place anywhere ("Cymraeg",
-        "Gàidhlig", "polski"). None without the gazetteer's data, which tells them
-        apart."""
+        "Pashto", "Dari", "Gaelic" (of "Scottish Gaelic"), but not "French", "Shona" or "Sami";
+        and each language's own name for itself in the Latin alphabet that is no name or
+        place anywhere ("Cymraeg", "Gàidhlig", "polski"). None without the gazetteer's
+        data, which tells them apart."""
         if self._table is None and self._path is None:
             return []
         import pycountry
@@ -121,6 +121,10 @@ class Gazetteer:
             if len(code.split("_")[0]) == 2
         }
         names = {n for n in names if not self._british_name(n)}
+        # ...and a language's name without the word that says which one ("Gaelic" of
+        # "Scottish Gaelic"), if it is no name or place anywhere (not "Sami").
+        short = {n.split()[-1].casefold(): n.split()[-1] for n in names if len(n.split()) == 2}
+        names |= {short[k] for k in set(short) - self._listed(set(short))}
         own = {name.casefold(): name for name in own_language_names()}
         names |= {own[k] for k in set(own) - self._listed(set(own))}
         return sorted(names)

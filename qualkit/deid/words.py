@@ -226,7 +226,8 @@ class Lexicon:
                     and stem[:-1] in self._known
                 ):
                     return True
-        return False
+        # A verb's "-ing" said and typed without its "g": "sittin", "lookin".
+        return w.endswith("in") and len(w) > 5 and w + "g" in self._known
 
 
 # The French endings of English words written with their accents.

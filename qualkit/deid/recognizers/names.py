@@ -144,15 +144,17 @@ _LOWER_NICK = re.compile(
 )
 _REDUP = re.compile(r"\b(?P<w>\p{L}{1,5})-(?P=w)\b", re.IGNORECASE)
 _THEY_CALLED = (
-    r"(?:they|we|everyone|everybody|people|the[ ]+lads)[ ]+(?:called|call|used[ ]+to[ ]+call)"
+    r"(?:they|we|everyone|everybody|people|the[ ]+(?:lads|boys|girls)|my[ ]+mates)[ ]+"
+    r"(?:called|call|used[ ]+to[ ]+call)"
 )
-# "a lad, gari lori they called him,", "Ciaran's dead. Chipper we called him": a name, then
-# who gave it.
+# "a lad, gari lori they called him,", "Ciaran's dead. Chipper we called him", "Ray. Hock,
+# the lads called me": a name, then who gave it.
 _NAME_THEY_CALLED = re.compile(
-    rf"(?:^|(?<=[,;:.!?][ ]*))(?P<name>{_NAME_TOKEN}(?:[ ]+{_NAME_TOKEN})?)[ ]+"
+    rf"(?:^|(?<=[,;:.!?][ ]*))(?P<name>{_NAME_TOKEN}(?:[ ]+{_NAME_TOKEN})?)[ ]*,?[ ]+"
     rf"(?i:{_THEY_CALLED})[ ]+(?i:him|her|them|me)\b",
     re.MULTILINE,
 )
+_CLAUSE_END = re.compile(r"[ ]*(?:[,.;:!?)]|$)", re.MULTILINE)
 # "a guy called smiler": a person, then "called" and their name, which may be a noun.
 _CALLED = re.compile(r"(?i)^(?:called|named)[ ]+")
 _PERSON_NOUN_BEFORE = re.compile(
@@ -957,10 +959,18 @@ class NicknameRecognizer(QualkitRecognizer):
             yield Hit(m.start(), m.end(), PERSON, 0.7)
         for m in _QUOTED_NICK.finditer(text):
             yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
+        lexicon = self.ctx.lexicon
         for m in _NAME_THEY_CALLED.finditer(text):
             words = [w.lower() for w in m.group("name").split()]
-            if not any(w in STOP_WORDS or self.ctx.lexicon.is_common(w) for w in words):
-                yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
+            if any(w in STOP_WORDS for w in words):
+                continue
+            # A noun that is a verb too may be the nickname when the clause ends there
+            # ("Hock, the lads called me, in the Corps"; not "Anyway, they called me back").
+            if any(lexicon.is_common(w) for w in words) and not (
+                all(lexicon.is_noun(w) for w in words) and _CLAUSE_END.match(text, m.end())
+            ):
+                continue
+            yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
         for m in _PERSON_THEY_CALLED.finditer(text):
             # Any word but a function word: nicknames are often words ("uncle", "Ghost").
             if m.group("name").lower() not in STOP_WORDS:

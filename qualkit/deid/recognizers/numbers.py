@@ -364,6 +364,27 @@ _FROM_AGE_TILL_AGE = re.compile(
 )
 
 
+# "when I was six, maybe seven", "she was 15 or 16": a second guess at the same age.
+_HEDGED_AGE = re.compile(
+    r"(?i)[ ]*,?[ ]+(?:or[ ]+(?:maybe[ ]+|so[ ]+)?|maybe[ ]+|perhaps[ ]+|probably[ ]+)"
+    rf"(?P<num>{_NUM})(?![\p{{L}}\p{{N}}\-])"
+)
+MAX_HEDGE = 3
+
+
+def _hedged_age(text: str, end: int, value: int) -> Iterator[Hit]:
+    m = _HEDGED_AGE.match(text, end)
+    if m is None:
+        return
+    second = _value(m.group("num"))
+    if (
+        second is not None
+        and 0 < abs(second - value) <= MAX_HEDGE
+        and age_like_after(text, m.end("num"))
+    ):
+        yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
+
+
 def _first_of_two_ages(text: str) -> Iterator[Hit]:
     for m in _AGE_PAIR_YEAR_OLD.finditer(text):
         value = _value(m.group("word"))
@@ -422,6 +443,7 @@ class AgeRecognizer(QualkitRecognizer):
                     if not age_like_after(text, m.end(group)):
                         continue
                 yield Hit(m.start(group), m.end(group), AGE, score)
+                yield from _hedged_age(text, m.end(group), value)
         yield from _ages_in_decades(text)
         yield from _ages_in_other_languages(text)
         yield from _rough_ages_and_babies(text)
@@ -624,6 +646,7 @@ def age_like_after(text: str, end: int) -> bool:
 
 
 _MONTH = compile_words(tuple(m.capitalize() for m in MONTHS) + MONTHS)
+_MONTH_CAPITAL = compile_words(tuple(m.capitalize() for m in MONTHS))
 _MON_ABBR = compile_words(tuple(m.capitalize() for m in MONTH_ABBREVIATIONS))
 _ANY_MONTH = rf"(?:{_MONTH}|{_MON_ABBR}\.?)"
 # In lower case, an abbreviation is a month only before a year ("aug 2022").
@@ -683,11 +706,14 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
         ),
         0.85,
     ),
-    # "the twelve of May", "the two of march 2020": a day by its number in words, not its
-    # ordinal, as a speaker of English as an additional language may say it
+    # "the twelve of May", "the two of march 2020", "Twenty-eight November": a day by its
+    # number in words, not its ordinal, as a speaker of English as an additional language
+    # may say it (without "the", before a capitalised month, and not "one")
     (
         re.compile(
-            rf"(?i)\bthe[ ]+{_DAY_NUMBER_WORD}[ ]+of[ ]+{_ANY_MONTH}(?:,?[ ]+{_YEAR})?(?![\w])"
+            rf"(?i)(?:\bthe[ ]+{_DAY_NUMBER_WORD}[ ]+of[ ]+{_ANY_MONTH}"
+            rf"|(?<![\p{{L}}\-])(?!one\b){_DAY_NUMBER_WORD}[ ]+(?:of[ ]+)?(?-i:{_MONTH_CAPITAL}))"
+            rf"(?:,?[ ]+{_YEAR})?(?![\w])"
         ),
         0.85,
     ),

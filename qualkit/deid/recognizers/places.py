@@ -183,16 +183,17 @@ _UNIT_IN_PLACE = re.compile(
 # part of the name only when more of it follows.
 _NAME_ARTICLES = frozenset(["y", "yr", "na", "nan", "an", "a", "'r", "’r"])
 # A flat's number on its own, after a preposition or a comma or as "Flat": "Gaz, flat a
-# hundred and one, he's", "in flat 4"; not a length of time or a count ("a flat two
+# hundred and one, he's", "in flat 4", "It's flat 4."; not a length of time or a count ("a flat two
 # years ago", "flat 3 bed"). (The look-ahead for its first letter spares the look-behind
 # at every other place in the text.)
 _FLAT_ALONE = re.compile(
     r"(?=[fFaA])"
-    r"(?:(?<=(?:^|[,;:.(]|\b(?i:in|at|to|from|of|into|outside|opposite)|\n)[ ]*)(?i:flat|apartment)"
+    r"(?:(?<=(?:^|[,;:.(]|\b(?i:in|at|to|from|of|into|outside|opposite|it['’]?s)|\n)[ ]*)"
+    r"(?i:flat|apartment)"
     r"|(?<![\p{L}'’])Flat)"
     rf"[ ]+(?P<num>\d{{1,4}}[A-Za-z]?|(?i:(?:a[ ]+)?{_SAID_NUMBER}))(?![\p{{L}}\p{{N}}\-])"
     # ...the whole address when a house number or a name follows ("flat 3, 27 Heol ...")
-    rf"(?![ ]*,?[ ]*(?:\d|\p{{Lu}}|(?i:{_SAID_NUMBER})\b))"
+    rf"(?![ ]*,?[ ]*(?:\d|\p{{Lu}}|(?i:{_SAID_NUMBER})\b)|[ ]*(?:/|(?i:stroke|slash)\b))"
     r"(?![ ]*(?:-[ ]*)?(?i:years?|weeks?|months?|days?|bed|beds|bedroom|bedrooms|rooms?|floors?"
     r"|doors?|of|people|quid|pounds|grand|times|minutes|hours|miles|storey|stories)\b)"
 )

@@ -535,6 +535,12 @@ MIN_PHONETIC_PIECES = 2  # letters, and figures
 # Seven figures or more standing alone, no amount, time or phone number ("24397716").
 _FIGURES_ALONE = re.compile(r"(?<![\w/.,:£$€\-])[1-9]\d{6,11}(?![\w/]|[.,:]\d)")
 ROUND_FIGURES = 3
+# Five figures or more as a sentence of their own, a little after a word for a reference
+# ("My prisoner number's on it. 143287. She wrote that down").
+_FIGURES_SENTENCE = re.compile(
+    r"(?:(?<=[.:!?][ ]{1,2})|^)[1-9]\d{4,11}(?=[ ]*(?:[.!?;]|$))", re.MULTILINE
+)
+SENTENCE_CONTEXT_CHARS = 40
 # A police officer's collar number after the rank ("PCSO 4417", "PC 2231") or after
 # "collar" ("collar number 1147").
 _COLLAR_NUMBER = re.compile(
@@ -561,7 +567,8 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
     by "/" or spaces after such a word ("case ref PT/24/0417", "crime reference ... NFRC23
     0418 7726") or digits said one by one and joined by hyphens ("check number, mine was
     seven-one-four"); and figures given as someone's number ("interpreter number is 40372",
-    "interpreter ID is 70215").
+    "interpreter ID is 70215") or as a sentence of their own after such a word ("My
+    prisoner number's on it. 143287.").
 
     Read out, the letter must begin the run of letters and numbers and the numbers must end
     it, so a letter before a phone number read out is no reference.
@@ -609,6 +616,11 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         for m in _HYPHENED_DIGITS.finditer(text):
             if _CASE_CONTEXT.search(text, max(0, m.start() - CASE_CONTEXT_CHARS), m.start()):
+                yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        for m in _FIGURES_SENTENCE.finditer(text):
+            start = max(0, m.start() - SENTENCE_CONTEXT_CHARS)
+            round_figure = len(m.group(0).rstrip("0")) <= ROUND_FIGURES
+            if not round_figure and _CASE_CONTEXT.search(text, start, m.start()):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         yield from super().find(text)
 
