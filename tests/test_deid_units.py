@@ -3495,3 +3495,34 @@ def test_scots_pronouns_and_dialect_words_begin_no_name_and_gaelic_is_a_language
     assert lexicon.is_known("sittin") and not lexicon.is_known("dustin")
     gazetteer = Gazetteer({"welsh": NameStats(last_gb=900)})
     assert "Gaelic" in gazetteer.language_names()
+
+
+def test_a_word_before_its_spelling_a_phone_numbers_tail_and_a_collar_after_a_name() -> None:
+    from qualkit.deid.recognizers.names import SpeltOutRecognizer
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer, UkPhoneRecognizer
+
+    text = "at example dot com. Cel is C-E-L. And that's Kim's."
+    assert _found(SpeltOutRecognizer(), text) == ["C-E-L", "Cel"]
+    text = "my numbers 07700 900 263. wait no. 900 236. 07700 900236. In 2019, 100 200 people."
+    assert sorted(_found(UkPhoneRecognizer(), text)) == [
+        "07700 900 263",
+        "07700 900236",
+        "900 236",
+    ]
+    refs = CaseReferenceRecognizer()
+    assert _found(refs, "sheep worrying. PC Grieve, 5512, and me went out.") == ["5512"]
+
+
+def test_a_lower_case_copy_of_a_name_seeds_no_one_word_short_form() -> None:
+    from qualkit.deid.propagation import PROPAGATION_RECOGNIZER, Propagator
+    from qualkit.deid.spans import Detection
+    from qualkit.deid.words import Lexicon
+
+    text = "the Hope Night Shelter. then a night shelter. every night."
+    named, copy = text.index("Night Shelter"), text.index("night shelter")
+    seeds = [
+        Detection(named, named + 13, "ORGANIZATION", 0.8, "NamedOrganisationRecognizer"),
+        Detection(copy, copy + 13, "ORGANIZATION", 0.7, PROPAGATION_RECOGNIZER),
+    ]
+    terms = {t.text for t in Propagator(Lexicon(nouns=["night"])).terms_from(text, seeds)}
+    assert "night" not in terms and "Night" in terms

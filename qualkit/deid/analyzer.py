@@ -138,6 +138,7 @@ _SAID_ALONE = re.compile(r"[ ]*[,.!?…]")
 _ORDINAL_BEFORE = re.compile(r"(?<![\p{L}\p{N}])\d{1,3}(?:st|nd|rd|th)[ ]$")
 _WORD_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)[ ]$")
 _WORD_AFTER = re.compile(r"[ ](\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}\-])")
+_NAME_AND_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{Lu}\p{Ll}+)[ ]+(?:and|&)[ ]+$")
 _MONTH_WORDS = frozenset(MONTHS) | frozenset(MONTH_ABBREVIATIONS)
 
 
@@ -523,7 +524,8 @@ class Detector:
         self, text: str, det: Detection, taken: list[tuple[int, int]], own: int
     ) -> Detection:
         """A capitalised organisation's name with a capitalised word right before it
-        ("Gipping" + "Valley Homes"), or the ordinal of a regiment or a unit ("7th" +
+        ("Gipping" + "Valley Homes"), or a name found on its own before "and" ("Ettrick" +
+        "and" + "Tweed Women's Aid"), or the ordinal of a regiment or a unit ("7th" +
         "Gurkha Rifles")."""
         ordinal = _ORDINAL_BEFORE.search(text, max(0, det.start - 8), det.start)
         if ordinal is not None and not any(
@@ -531,9 +533,20 @@ class Detector:
         ):
             return replace(det, start=ordinal.start())
         m = _WORD_BEFORE.search(text, max(0, det.start - 30), det.start)
-        if m is None or not self._name_neighbour(text, m.start(1), m.group(1), taken, own):
-            return det
-        return Detection(m.start(1), det.end, det.type, det.score, det.recognizer, det.rank)
+        if m is not None and self._name_neighbour(text, m.start(1), m.group(1), taken, own):
+            return Detection(m.start(1), det.end, det.type, det.score, det.recognizer, det.rank)
+        # "Ettrick and Tweed Women's Aid": a name found in two pieces either side of "and"
+        m = _NAME_AND_BEFORE.search(text, max(0, det.start - 30), det.start)
+        if (
+            m is not None
+            and text[det.start : det.start + 1].isupper()
+            and (m.start(1), m.end(1)) in taken
+            and not self._allowed(m.group(1))
+            and m.group(1).lower() not in STOP_WORDS
+            and not self.gazetteer.get(m.group(1).lower()).first_gb  # not "Sarah and"
+        ):
+            return Detection(m.start(1), det.end, det.type, det.score, det.recognizer, det.rank)
+        return det
 
     def _unknown_words_after(
         self, text: str, end: int, taken: list[tuple[int, int]], own: int

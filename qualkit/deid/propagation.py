@@ -209,7 +209,13 @@ class Propagator:
                     core = core[:-1]
                 if core and len(core) < len(tokens):
                     phrase = " ".join(core)
-                    if len(core) > 1 or not self.lexicon.is_common(core[0]):
+                    # One English word is no short form of a lower-case copy of a name
+                    # ("night" of "night shelter", spread from "Night Shelter").
+                    copied = det.recognizer == PROPAGATION_RECOGNIZER and core[0].islower()
+                    word = len(core) == 1 and self.lexicon.is_known(core[0])
+                    if (len(core) > 1 or not self.lexicon.is_common(core[0])) and not (
+                        word and copied
+                    ):
                         self._add(terms, det.type, phrase)
         return terms
 

@@ -1314,9 +1314,14 @@ _SPELT = re.compile(
 )
 
 
+_WORD_SPELT = re.compile(r"(?<![\p{L}'’\-])(\p{L}{2,})(?![\p{L}'’\-])")
+SPELT_WORD_CHARS = 40
+
+
 class SpeltOutRecognizer(QualkitRecognizer):
-    """Words spelt out letter by letter ("it's spelt E I L I D H"): people spell names,
-    streets and email addresses, rarely anything else."""
+    """Words spelt out letter by letter ("it's spelt E I L I D H"), and the word they spell
+    when it was said just before ("Cel is C-E-L"): people spell names, streets and email
+    addresses, rarely anything else."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
     RANK: ClassVar[int] = 30
@@ -1328,6 +1333,11 @@ class SpeltOutRecognizer(QualkitRecognizer):
             if len({c.lower() for c in letters}) < 2:
                 continue
             yield Hit(m.start(), m.end(), PERSON, self.SCORE)
+            # ...and the word it spells, said just before ("Cel is C-E-L")
+            spelt = "".join(letters).lower()
+            for word in _WORD_SPELT.finditer(text, max(0, m.start() - SPELT_WORD_CHARS), m.start()):
+                if word.group(1).lower() == spelt:
+                    yield Hit(word.start(1), word.end(1), PERSON, self.SCORE)
 
 
 class DenyListRecognizer(QualkitRecognizer):

@@ -59,13 +59,19 @@ _DIGIT_GROUP = re.compile(
     r"(?![ ]*(?i:am|pm|o['’]?clock|ish|%|pounds|quid|quids|p|k|times|minutes|hours|mg|ml)\b)"
 )
 READ_BACK_REACH = 200
+# Its last six or seven figures in two groups, said before or after it ("07700 900 263.
+# wait no. 900 236. 07700 900236").
+_TAIL_GROUPS = re.compile(
+    r"(?<![\p{L}\p{N}.,£$€]|[\p{N}][ ,.\-])\d{3}[ ]\d{3,4}(?![\p{L}\p{N}]|[ ,.\-]\d)"
+)
 
 
 class UkPhoneRecognizer(QualkitRecognizer):
     """UK phone numbers in their usual written forms (07…, +44 …, (020) …, 020 …, 0800 …),
     an extension's digits (with the word, right after the number: "0113 496 0347,
     extension 2214"; or given to be rung on: "ring me, 4417"), and the number's last three
-    or four figures said again soon after it ("07700 900 462. Yeah. 462.").
+    or four figures said again soon after it ("07700 900 462. Yeah. 462."), or its last six
+    or seven near it ("900 236. 07700 900236").
 
     A match must hold the right number of digits for a UK number, so dates and other
     figures do not match.
@@ -94,10 +100,15 @@ class UkPhoneRecognizer(QualkitRecognizer):
                 ends.add(m.end())
                 found.append((m.start(), m.end(), digits))
                 yield Hit(m.start(), m.end(), PHONE_NUMBER, self.SCORE)
-        for _start, end, digits in found:
+        for start, end, digits in found:
             # The last figures of the number said again just after it.
             for g in _DIGIT_GROUP.finditer(text, end, min(len(text), end + READ_BACK_REACH)):
                 if digits.endswith(g.group(0)) and not any(s <= g.start() < e for s, e, _ in found):
+                    yield Hit(g.start(), g.end(), PHONE_NUMBER, self.SCORE)
+            reach = (max(0, start - READ_BACK_REACH), min(len(text), end + READ_BACK_REACH))
+            for g in _TAIL_GROUPS.finditer(text, *reach):
+                tail = g.group(0).replace(" ", "")
+                if digits.endswith(tail) and not any(s <= g.start() < e for s, e, _ in found):
                     yield Hit(g.start(), g.end(), PHONE_NUMBER, self.SCORE)
         for m in _EXTENSION.finditer(text):
             # Right after the number it extends, "extension" is part of the number.
@@ -541,10 +552,11 @@ _FIGURES_SENTENCE = re.compile(
     r"(?:(?<=[.:!?][ ]{1,2})|^)[1-9]\d{4,11}(?=[ ]*(?:[.!?;]|$))", re.MULTILINE
 )
 SENTENCE_CONTEXT_CHARS = 40
-# A police officer's collar number after the rank ("PCSO 4417", "PC 2231") or after
-# "collar" ("collar number 1147").
+# A police officer's collar number after the rank ("PCSO 4417", "PC 2231"), the rank and
+# name ("PC Grieve, 5512") or "collar" ("collar number 1147").
 _COLLAR_NUMBER = re.compile(
-    r"(?:(?<![\w])(?-i:PCSO|PC|WPC|DC|DS|Sgt)|\b(?i:collar|shoulder)(?:[ ]+(?i:number|no\.?))?)"
+    r"(?:(?<![\w])(?-i:PCSO|PC|WPC|DC|DS|Sgt)(?:[ ]+\p{Lu}\p{Ll}+[ ]*,)?"
+    r"|\b(?i:collar|shoulder)(?:[ ]+(?i:number|no\.?))?)"
     r"[ ]+(?P<n>\d{2,6})\b(?![.,:/]\d)"
 )
 # Digits said one by one and joined by hyphens ("mine was seven-one-four").
