@@ -32,7 +32,7 @@ def test_token_scorer_never_saw_the_test_split() -> None:
     test = load_markup_dir(INDEPENDENT / "test")
     parts = ("dev", *sorted(p.name for p in INDEPENDENT.glob("fresh*") if p.is_dir()))
     dev = [g for part in parts for g in load_markup_dir(INDEPENDENT / part)]
-    assert len(test) == 21 and len(dev) == 773
+    assert len(test) == 21 and len(dev) == 789
     assert not {f"{g.key}:{text_hash(g.text)[:16]}" for g in test} & trained
     # Sets held out of the shipped scorer (NOT_IN_SHIPPED_SCORER, scripts/token_scorer.py).
     parts_held = (
@@ -40,7 +40,7 @@ def test_token_scorer_never_saw_the_test_split() -> None:
         "fresh21", "fresh22", "fresh23", "fresh24", "fresh25", "fresh26", "fresh27",
         "fresh28", "fresh29", "fresh30", "fresh31", "fresh32", "fresh33", "fresh34",
         "fresh35", "fresh36", "fresh37", "fresh38", "fresh39", "fresh40", "fresh41",
-        "fresh42", "fresh43", "fresh44", "fresh45", "fresh46", "fresh47",
+        "fresh42", "fresh43", "fresh44", "fresh45", "fresh46", "fresh47", "fresh48",
     )  # fmt: skip
     held = {g.key for part in parts_held for g in load_markup_dir(INDEPENDENT / part)}
     assert {f"{g.key}:{text_hash(g.text)[:16]}" for g in dev if g.key not in held} <= trained
@@ -154,13 +154,14 @@ FIRST_SCORES = {
     "fresh45": (16, 0.994, 0.959, 0.015, 0.005, 0.875),
     "fresh46": (16, 0.993, 0.974, 0.017, 0.015, 0.884),
     "fresh47": (16, 0.983, 0.973, 0.030, 0.022, 0.884),
+    "fresh48": (16, 0.987, 0.974, 0.028, 0.038, 0.837),
 }
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("part", sorted(FIRST_SCORES))
 def test_figures_on_the_later_unseen_sets_do_not_fall(part: str) -> None:
-    """``independent/fresh`` to ``fresh47`` were each scored once
+    """``independent/fresh`` to ``fresh48`` were each scored once
     before they were read and are development data since; these floors are those first
     scores, so a change that loses ground on them fails."""
     files, direct, quasi, leaked, keep, precision = FIRST_SCORES[part]

@@ -3526,3 +3526,36 @@ def test_a_lower_case_copy_of_a_name_seeds_no_one_word_short_form() -> None:
     ]
     terms = {t.text for t in Propagator(Lexicon(nouns=["night"])).terms_from(text, seeds)}
     assert "night" not in terms and "Night" in terms
+
+
+def test_a_maiden_name_a_kin_then_a_name_a_nickname_in_lower_case_and_a_flat_after_and() -> None:
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import (
+        IntroducedNameRecognizer,
+        KinshipNameRecognizer,
+        NicknameRecognizer,
+    )
+    from qualkit.deid.recognizers.places import StreetRecognizer
+    from qualkit.deid.words import Lexicon
+
+    text = "Selina Loveridge, I was a Cooper before I married. Her maiden name was Boswell."
+    assert _found(IntroducedNameRecognizer(), text) == ["Cooper", "Boswell"]
+    names = Gazetteer({"will": NameStats(first_gb=40), "dai": NameStats(first_gb=900)})
+    context = RecognizerContext(lexicon=Lexicon(nouns=["milk"]), gazetteer=names)
+    text = "A: My grandson. Will. He's seventeen. My mum. Never. That was it."
+    assert _found(KinshipNameRecognizer(context), text) == ["Will"]
+    text = "the milk round for years, Dai the milk, he let me sleep in his barn."
+    assert "Dai the milk" in _found(NicknameRecognizer(context), text)
+    assert _found(StreetRecognizer(), "Q: Lovely. And flat 12. OK.") == ["flat 12"]
+
+
+def test_a_code_with_spaces_after_a_word_for_a_number_and_an_email_read_back() -> None:
+    from qualkit.deid.recognizers.contact import SpokenEmailRecognizer
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    text = "The referral number was DTR 5521 MD, I've still got it. He said 2021 AD."
+    found = _found(CaseReferenceRecognizer(), text)
+    assert "DTR 5521 MD" in found and not any("2021" in f for f in found)
+    text = "it's tanisha.warrior.dy4@gmail.com. INT: tanisha dot warrior dot d y four at gmail. ok"
+    assert "tanisha dot warrior dot d y four at gmail" in _found(SpokenEmailRecognizer(), text)

@@ -1590,7 +1590,7 @@ def _repeated_subjects(doc: Doc) -> frozenset[str]:
 REPEATED_SUBJECT = 2
 
 # "Ah'm", "I'd", "ye're": a pronoun and its verb, which begin no name.
-_PRONOUN_CONTRACTION = re.compile(r"^(?:ah|a|i|ye|you|we|they|he|she)['’](?:m|d|ll|ve|re|s)$")
+_PRONOUN_CONTRACTION = re.compile(r"^(?:ah|a|i|ye|you|yow|we|they|he|she)['’](?:m|d|ll|ve|re|s)$")
 _SPOKEN_WORDS = NON_NAME_CAPS | DIALECT_WORDS | frozenset(TRANSCRIPT_WORDS)
 # A first name's initial with its full stop before a surname, after a space: "put M.
 # Duthie on it" (not "I.", "A." or the end of "A&E.").

@@ -195,9 +195,10 @@ def read_back_pattern(written: str) -> re.Pattern[str] | None:
 
 class SpokenEmailRecognizer(QualkitRecognizer):
     """E-mail addresses read out ("jo dot marsh at example dot org"), a written address's
-    local part read back ("rudo.m.care44@…": "Rudo dot M dot care four four"), and domains
-    read out on their own ("example dot n h s dot net"), with a web page's path as a web
-    address ("... dot org dot uk forward slash refer")."""
+    local part read back ("rudo.m.care44@…": "Rudo dot M dot care four four"), with its
+    domain or the domain's first part ("... at gmail"), and domains read out on their own
+    ("example dot n h s dot net"), with a web page's path as a web address ("... dot org
+    dot uk forward slash refer")."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (EMAIL_ADDRESS, URL)
     RANK: ClassVar[int] = 9
@@ -234,8 +235,13 @@ class SpokenEmailRecognizer(QualkitRecognizer):
                     yield Hit(m.start(), path.end(), URL, 0.6)
                 else:
                     yield Hit(m.start(), end, EMAIL_ADDRESS, 0.6)
-        for local in {m.group(0).split("@")[0] for m in _EMAIL.finditer(text)}:
+        for address in {m.group(0) for m in _EMAIL.finditer(text)}:
+            local, _, domain = address.partition("@")
             pattern = read_back_pattern(local)
             if pattern is not None:
+                # ...with its domain read back too, perhaps without the end ("at gmail")
+                label = re.escape(domain.split(".")[0])
+                rest = re.compile(rf"(?i)[ ,]+at[ ,]+{label}(?:[ ,\-]+dot[ ,\-]+\p{{L}}+)*\b")
                 for m in pattern.finditer(text):
-                    yield Hit(m.start(), m.end(), EMAIL_ADDRESS, self.SCORE)
+                    tail = rest.match(text, m.end())
+                    yield Hit(m.start(), tail.end() if tail else m.end(), EMAIL_ADDRESS, self.SCORE)

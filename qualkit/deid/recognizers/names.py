@@ -24,6 +24,7 @@ from qualkit.deid.recognizers.base import (
 from qualkit.deid.spans import PERSON
 from qualkit.deid.textutil import followed_like_name, typed_in_lower_case
 from qualkit.deid.words import (
+    DIALECT_WORDS,
     KIN_AND_TITLES,
     KINSHIP,
     KINSHIP_MODIFIERS,
@@ -81,6 +82,12 @@ _KIN = re.compile(
     rf"(?:(?:{compile_words(KINSHIP_MODIFIERS)})[ \-]+){{0,2}}"
     rf"(?:{compile_words(_KIN_WORDS)}))(?:[ ]*,)?[ ]+(?P<names>{_NAME_TOKEN}(?:[ ]+{CAP})?"
     rf"(?:(?:[ ]*,[ ]*|[ ]+(?:and|&)[ ]+){_NAME_TOKEN}(?:[ ]+{CAP})?){{0,4}})"
+)
+# "My grandson. Will. He's seventeen.": a kinship word, then the name as a sentence of its own.
+_KIN_THEN_NAME = re.compile(
+    r"(?i:\b(?:my|his|her|their|our|your)[ ]+"
+    rf"(?:(?:{compile_words(KINSHIP_MODIFIERS)})[ \-]+){{0,2}}"
+    rf"(?:{compile_words(_KIN_WORDS)}))[.!][ ]+(?P<name>{CAP})(?=[.!])"
 )
 # "my daughter seagull shes six": after a kinship word, an everyday word followed by the
 # child's age is the name (a name misheard in captions, or a name that is a word).
@@ -205,6 +212,10 @@ _THE_NICK = re.compile(
 _EPITHET = re.compile(
     rf"(?<![\p{{L}}'’\-])(?P<name>{CAP})[ ]+the[ ]+(?P<epithet>{CAP})(?![\p{{L}}\-])"
 )
+# ...or in lower case, set apart by commas: "for years, Dai the milk, he let me sleep".
+_EPITHET_LOWER = re.compile(
+    rf"(?<=[,;:][ ])(?P<name>{CAP})[ ]+the[ ]+(?P<epithet>\p{{Ll}}+)(?=[ ]*[,;:.!?])"
+)
 
 # Bodies and services someone may be telling a person about ("I told Dave the Council ...").
 _NOT_EPITHETS = frozenset(
@@ -290,13 +301,18 @@ TITLES_APART: frozenset[str] = frozenset(TITLES - _ABBREV_TITLES - _FAMILY_TITLE
 
 
 class KinshipNameRecognizer(QualkitRecognizer):
-    """Names after kinship and relationship words: "my daughter Hope", "my nan doreen"."""
+    """Names after kinship and relationship words: "my daughter Hope", "my nan doreen", "My
+    grandson. Will." (a first name as a sentence of its own)."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
     RANK: ClassVar[int] = 30
     SCORE: ClassVar[float] = 0.8
 
     def find(self, text: str) -> Iterator[Hit]:
+        for m in _KIN_THEN_NAME.finditer(text):
+            low = m.group("name").lower()
+            if low not in NON_NAME_CAPS and self.ctx.gazetteer.get(low).first_gb > 0:
+                yield Hit(m.start("name"), m.end("name"), PERSON, self.SCORE)
         for m in _KIN.finditer(text, overlapped=True):
             base = m.start("names")
             for part in re.finditer(rf"{_NAME_TOKEN}(?:[ ]+{CAP})?", m.group("names")):
@@ -394,7 +410,8 @@ _NOT_NAMES_AFTER_KIN = frozenset(
 
 
 class IntroducedNameRecognizer(QualkitRecognizer):
-    """Names introduced or addressed: "she's called Clementine", "me and Tanya", "I'm Ebo"."""
+    """Names introduced or addressed: "she's called Clementine", "me and Tanya", "I'm Ebo",
+    and a family's name before a marriage ("I was a Cooper before I married")."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
     RANK: ClassVar[int] = 32
@@ -423,6 +440,10 @@ class IntroducedNameRecognizer(QualkitRecognizer):
             ):
                 end = start + len(words[0])
             yield Hit(start, end, PERSON, self.SCORE if strong else 0.6)
+        for m in _MAIDEN_NAME.finditer(text):
+            group = "name" if m.group("name") else "name2"
+            if m.group(group).lower() not in STOP_WORDS:
+                yield Hit(m.start(group), m.end(group), PERSON, self.SCORE)
         for m in _SELF_INTRO.finditer(text):
             low = m.group("name").lower()
             if low not in STOP_WORDS and low not in NON_NAME_CAPS and low not in _KINSHIP_WORDS:
@@ -549,6 +570,13 @@ _SELF_INTRO = re.compile(
     r"(?i:\b(?:hi|hiya|hello|hey)[ ,]+(?:it['’]?s|its|this[ ]+is)[ ]+)"
     r"(?P<name>\p{L}[\p{L}'’\-]+)(?i:[ ]+here)?[ ]*,?[ ]+(?i:i['’]?m|im|i[ ]+am)[ ]+"
     rf"(?:[\p{{L}}'’]+[ ]+){{0,3}}?(?i:{compile_words(ROLE_NOUNS)})(?![\p{{L}}])"
+)
+# A family's name before a marriage: "I was a Cooper before I married", "née Lovell", "her
+# maiden name was Boswell".
+_MAIDEN_NAME = re.compile(
+    rf"(?i:\b(?:i|she|mum|mam|mother)[ ]+was[ ]+a[ ]+)(?P<name>{CAP})"
+    r"(?=[ ]+(?i:before[ ]+(?:i|she|we|they)[ ]+(?:got[ ]+)?married))"
+    rf"|(?i:\bn[ée]e[ ]+|\bmaiden[ ]+name(?:['’]s|[ ]+is|[ ]+was)?[ ]*,?[ ]+)(?P<name2>{CAP})"
 )
 # "a support worker called mared": a role, then "called" and the person's name.
 _ROLE_THEN_CALLED = re.compile(rf"(?i)\b(?:{compile_words(ROLE_NOUNS)})[ ]+$")
@@ -977,9 +1005,7 @@ class NicknameRecognizer(QualkitRecognizer):
                 yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
         yield from _group_calls(text)
         yield from _real_names(text)
-        for m in _EPITHET.finditer(text):
-            if self._epithet(m.group("name"), m.group("epithet")):
-                yield Hit(m.start(), m.end(), PERSON, 0.7)
+        yield from self._epithets(text)
         yield from self._called_the_and_roles(text)
         for m in _THE_NICK.finditer(text):
             if not self.ctx.lists.all_allow() or not _is_allowed_phrase(
@@ -998,6 +1024,14 @@ class NicknameRecognizer(QualkitRecognizer):
                 continue
             if not self.ctx.lexicon.is_common(low):  # "Will the nurse come?"
                 yield Hit(m.start("name"), m.end("name"), PERSON, 0.7)
+
+    def _epithets(self, text: str) -> Iterator[Hit]:
+        for pattern in (_EPITHET, _EPITHET_LOWER):
+            for m in pattern.finditer(text):
+                if pattern is _EPITHET_LOWER and m.group("epithet") in ROLE_NOUNS:
+                    continue  # "Joanne the advocate": what she does, not a nickname
+                if self._epithet(m.group("name"), m.group("epithet")):
+                    yield Hit(m.start(), m.end(), PERSON, 0.7)
 
     def _epithet(self, name: str, epithet: str) -> bool:
         """Whether "<name> the <epithet>" is a nickname: a first name used in Great Britain
@@ -1242,6 +1276,7 @@ class UnknownCapitalisedRecognizer(QualkitRecognizer):
                 if (
                     low in _TWO_LETTER_WORDS
                     or low in _KIN_SET
+                    or low in DIALECT_WORDS  # "Ar, goo on" (Black Country "yes")
                     or at_sentence_start(text, m.start())
                 ):
                     continue

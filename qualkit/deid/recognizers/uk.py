@@ -482,8 +482,10 @@ _SLASHED_CODE = re.compile(
     r"(?![\w/\-])"
 )
 # Capitals and four to seven figures after a word for a reference ("CRN X381526", "The
-# reference was WEB40217", "employee number PL-20817").
-_SHORT_CODE = re.compile(r"(?<![\w/\-])(?-i:\p{Lu}{1,3})[/\-]?\d{4,7}(?![\w/\-])")
+# reference was WEB40217", "employee number PL-20817", "referral number DTR 5521 MD").
+_SHORT_CODE = re.compile(
+    r"(?<![\w/\-])(?-i:\p{Lu}{1,3})[/\- ]?\d{4,7}(?:[ ](?-i:\p{Lu}{1,3}))?(?![\w/\-])"
+)
 # Figures in groups apart by "/" that no date makes ("47/312/8005", "22/41177/24"), or four
 # groups of four ("3318-9907-4452-1160").
 _GROUPED_FIGURES = re.compile(
