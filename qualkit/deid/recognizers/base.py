@@ -18,6 +18,11 @@ from qualkit.deid.words import Lexicon
 CAP = r"(?:\p{Lu}\p{Ll}{0,2}['’]?)?\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+)*(?:['’]s?)?"
 # A lower-case word.
 LOWER = r"\p{Ll}[\p{Ll}'’\-]*\p{Ll}"
+# The end of a clause, after optional spaces.
+CLAUSE_END = re.compile(r"[ ]*(?:[,.;:!?]|$)", re.MULTILINE)
+# Articles of Welsh, Irish and Scottish Gaelic inside a place's or an organisation's name
+# ("Maes y Dderwen", "Cnoc na Mara", "Ceann a Deas Centre"): part of it only between words.
+NAME_ARTICLES = ("y", "yr", "na", "nan", "an", "a")
 
 
 @dataclass

@@ -15,6 +15,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from qualkit.deid.numwords import number_value
 from qualkit.deid.recognizers.base import (
     CAP,
+    CLAUSE_END,
     Hit,
     QualkitRecognizer,
     at_sentence_start,
@@ -161,7 +162,6 @@ _NAME_THEY_CALLED = re.compile(
     rf"(?i:{_THEY_CALLED})[ ]+(?i:him|her|them|me)\b",
     re.MULTILINE,
 )
-_CLAUSE_END = re.compile(r"[ ]*(?:[,.;:!?)]|$)", re.MULTILINE)
 # "a guy called smiler": a person, then "called" and their name, which may be a noun.
 _CALLED = re.compile(r"(?i)^(?:called|named)[ ]+")
 _PERSON_NOUN_BEFORE = re.compile(
@@ -995,7 +995,7 @@ class NicknameRecognizer(QualkitRecognizer):
             # A noun that is a verb too may be the nickname when the clause ends there
             # ("Hock, the lads called me, in the Corps"; not "Anyway, they called me back").
             if any(lexicon.is_common(w) for w in words) and not (
-                all(lexicon.is_noun(w) for w in words) and _CLAUSE_END.match(text, m.end())
+                all(lexicon.is_noun(w) for w in words) and CLAUSE_END.match(text, m.end())
             ):
                 continue
             yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)

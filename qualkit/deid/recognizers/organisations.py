@@ -12,6 +12,7 @@ from qualkit.deid.medicines import is_medicine
 from qualkit.deid.recognizers.base import (
     CAP,
     LOWER,
+    NAME_ARTICLES,
     Hit,
     QualkitRecognizer,
     at_sentence_start,
@@ -37,11 +38,12 @@ from qualkit.deid.words import (
 _ORG_SUFFIX = compile_words(ORG_SUFFIXES)
 # The small words a name may hold, Gaelic and Welsh articles among them ("Ceann a Deas
 # Centre", "Tŷ na Mara Project").
+_ARTICLE = "|".join(NAME_ARTICLES)
 _NAME_RUN = (
     rf"(?:(?:St\.?|Saint)[ ]+)?{CAP}"
-    rf"(?:[ ]+(?:{CAP}|&|and|of|for|on|de|la|le|(?:na|nan|an|a|y|yr)[ ]+{CAP}))*?"
+    rf"(?:[ ]+(?:{CAP}|&|and|of|for|on|de|la|le|(?:{_ARTICLE})[ ]+{CAP}))*?"
 )
-_CELTIC_ARTICLE = re.compile(r"(?<=\S)[ ]+(?:na|nan|an|a|y|yr)[ ]+(?=\S)")
+_CELTIC_ARTICLE = re.compile(rf"(?<=\S)[ ]+(?:{_ARTICLE})[ ]+(?=\S)")
 _ANY_WORD = r"[\p{L}][\p{L}'’\-]*"
 
 # HMP Bronzefield, HMP & YOI Name, hmp name

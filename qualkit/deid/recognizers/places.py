@@ -10,6 +10,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from qualkit.deid.recognizers.base import (
     CAP,
+    CLAUSE_END,
+    NAME_ARTICLES,
     Hit,
     QualkitRecognizer,
     at_sentence_start,
@@ -132,7 +134,6 @@ _WORD_BEFORE = re.compile(rf"(?P<word>{_LOWER_NAME})[ ]+$")
 _NUMBER_BEFORE = re.compile(rf"(?i:{_NUMBER})[ ]+$")
 _HOUSE_NUMBER_BEFORE = re.compile(r"(?<![\d.,:£$])\b\d{1,4}[a-z]?[ ]+$")
 _FIRST_WORD = re.compile(r"\p{L}+")
-_CLAUSE_END = re.compile(r"[ ]*(?:[,.;:!?]|$)", re.MULTILINE)
 _NOT_A_STREET_AFTER = re.compile(r"(?i)[ ]+(?:tax|trip|rage|works|safety|test|sign|signs)\b")
 # A postcode after a street, with a town of up to three words between: "14 kingfisher
 # close, bideford, ex39 3qf".
@@ -177,11 +178,9 @@ _UNIT_IN_PLACE = re.compile(
     rf"|(?i:flat|apartment)[ ]+(?i:{_SAID_NUMBER})),[ ]+"
     r"(?P<house>\d{1,4}[A-Za-z]?[ ]+)?"
     rf"(?:(?i:the)[ ]+)?(?P<name>(?:{CAP}|{_LOWER_NAME})(?:[ ]+(?:{CAP}|{_LOWER_NAME}"
-    r"|y|yr|na|an|a|['’]r|of|on)){0,4})"
+    rf"|{'|'.join(NAME_ARTICLES)}|['’]r|of|on)){{0,4}})"
 )
-# Articles inside a Welsh, Irish or Gaelic place's name ("Maes y Dderwen", "Cnoc na Mara"),
-# part of the name only when more of it follows.
-_NAME_ARTICLES = frozenset(["y", "yr", "na", "nan", "an", "a", "'r", "’r"])
+_NAME_ARTICLES = frozenset([*NAME_ARTICLES, "'r", "’r"])
 # A flat's number on its own, after a preposition or a comma or as "Flat": "Gaz, flat a
 # hundred and one, he's", "in flat 4", "It's flat 4.", "And flat 12."; not a length of
 # time or a count ("a flat two years ago", "flat 3 bed"). (The look-ahead for its first
@@ -399,7 +398,7 @@ class StreetRecognizer(_PlaceBase):
             and word not in UNITS
             and word not in _NOT_STREET_NAMES
             and not self.ctx.lexicon.is_common(word)
-            and _CLAUSE_END.match(text, m.end("suffix")) is not None
+            and CLAUSE_END.match(text, m.end("suffix")) is not None
         )
 
     def _prefixed(self, text: str) -> Iterator[Hit]:
