@@ -221,3 +221,18 @@ def test_detect_offsets_match_gold_for_docx_and_vtt(tmp_path: Path) -> None:
                 checked += int((span.start, span.end) in exact)
         assert all(d["end"] <= len(doc.text) for d in data[path.stem])
     assert checked >= 2
+
+
+def test_meeting_the_targets_takes_in_the_possible_list_when_measured() -> None:
+    from qualkit.deid.evaluate import parse_markup
+
+    others = "Bex Cal Dot Eve Fay Gus Hal Ivy Jon Kit"
+    gold = parse_markup("{{PERSON|Ann}} rang me. " + others + ". " + "It was fine. " * 60)
+    ann = [Detection(0, 3, "PERSON")]
+    assert evaluate([gold], {"doc": ann}).meets_targets()
+    assert evaluate([gold], {"doc": ann}, {"doc": []}).meets_targets()
+    first = gold.text.index("Bex")
+    crowded = [Detection(first + 4 * i, first + 4 * i + 3, "PERSON", 0.2) for i in range(10)]
+    res = evaluate([gold], {"doc": ann}, {"doc": crowded})
+    assert (res.possible_per_1000_words or 0) > 5 and not res.meets_targets()
+    assert "meets all targets" in format_table(res) and "False" in format_table(res)

@@ -32,7 +32,7 @@ def test_token_scorer_never_saw_the_test_split() -> None:
     test = load_markup_dir(INDEPENDENT / "test")
     parts = ("dev", *sorted(p.name for p in INDEPENDENT.glob("fresh*") if p.is_dir()))
     dev = [g for part in parts for g in load_markup_dir(INDEPENDENT / part)]
-    assert len(test) == 21 and len(dev) == 789
+    assert len(test) == 21 and len(dev) == 853
     assert not {f"{g.key}:{text_hash(g.text)[:16]}" for g in test} & trained
     # Sets held out of the shipped scorer (NOT_IN_SHIPPED_SCORER, scripts/token_scorer.py).
     parts_held = (
@@ -41,6 +41,7 @@ def test_token_scorer_never_saw_the_test_split() -> None:
         "fresh28", "fresh29", "fresh30", "fresh31", "fresh32", "fresh33", "fresh34",
         "fresh35", "fresh36", "fresh37", "fresh38", "fresh39", "fresh40", "fresh41",
         "fresh42", "fresh43", "fresh44", "fresh45", "fresh46", "fresh47", "fresh48",
+        "fresh49", "fresh50", "fresh51", "fresh52",
     )  # fmt: skip
     held = {g.key for part in parts_held for g in load_markup_dir(INDEPENDENT / part)}
     assert {f"{g.key}:{text_hash(g.text)[:16]}" for g in dev if g.key not in held} <= trained
@@ -155,15 +156,23 @@ FIRST_SCORES = {
     "fresh46": (16, 0.993, 0.974, 0.017, 0.015, 0.884),
     "fresh47": (16, 0.983, 0.973, 0.030, 0.022, 0.884),
     "fresh48": (16, 0.987, 0.974, 0.028, 0.038, 0.837),
+    "fresh49": (16, 0.997, 0.970, 0.007, 0.022, 0.908),
+    "fresh50": (16, 0.994, 0.965, 0.016, 0.026, 0.876),
+    "fresh51": (16, 0.986, 0.983, 0.032, 0.040, 0.868),
+    "fresh52": (16, 0.989, 0.958, 0.020, 0.032, 0.876),
 }
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("part", sorted(FIRST_SCORES))
-def test_figures_on_the_later_unseen_sets_do_not_fall(part: str) -> None:
-    """``independent/fresh`` to ``fresh48`` were each scored once
-    before they were read and are development data since; these floors are those first
-    scores, so a change that loses ground on them fails."""
+# The sets are checked in two halves, one in this file and one in
+# test_deid_generalisation_later.py, so that the test run's two processes (which take a file
+# each at a time) share them.
+FIRST_HALF = tuple(sorted(FIRST_SCORES))[0::2]
+SECOND_HALF = tuple(sorted(FIRST_SCORES))[1::2]
+
+
+def first_score_holds(part: str) -> None:
+    """A later unseen set's figures are no worse than its first score (``FIRST_SCORES``)
+    and its possible list stays at most 5 entries per 1,000 words."""
     files, direct, quasi, leaked, keep, precision = FIRST_SCORES[part]
     gold = load_markup_dir(INDEPENDENT / part)
     assert len(gold) == files
@@ -176,3 +185,18 @@ def test_figures_on_the_later_unseen_sets_do_not_fall(part: str) -> None:
     assert res.keep_masked_share <= keep, table
     assert res.token_precision >= precision, table
     assert (res.possible_per_1000_words or 0) <= 5, table
+
+
+def test_the_two_halves_hold_every_later_set() -> None:
+    assert sorted(FIRST_HALF + SECOND_HALF) == sorted(FIRST_SCORES)
+    assert abs(len(FIRST_HALF) - len(SECOND_HALF)) <= 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("part", FIRST_HALF)
+def test_figures_on_the_later_unseen_sets_do_not_fall(part: str) -> None:
+    """``independent/fresh`` to ``fresh52`` were each scored once
+    before they were read and are development data since; these floors are those first
+    scores, so a change that loses ground on them fails (half of the sets; the others in
+    test_deid_generalisation_later.py)."""
+    first_score_holds(part)

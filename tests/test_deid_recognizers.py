@@ -576,6 +576,10 @@ def test_a_capitalised_noun_after_the_names_a_place_or_service(detector: Detecto
     assert masked(detector, text, "Lantern")
     assert not any_masked(detector, text, "Italian")
     assert not any_masked(detector, text, "Monday")
+    # spaCy takes "Harbour" for a nationality; the longer name it begins says otherwise.
+    text = "But then I find the Harbour. Harbour Refugee Support. Then the Harbour again."
+    assert masked(detector, text, "Harbour", 1)
+    assert masked(detector, text, "Harbour", 3)
 
 
 def test_a_first_name_joined_to_me_is_a_name(detector: Detector) -> None:

@@ -472,7 +472,8 @@ def test_lower_case_nicknames() -> None:
     from qualkit.deid.words import Lexicon
 
     lexicon = Lexicon(
-        nouns=["moose", "names", "al", "man", "person"], others=["stupid", "bit", "spelled"]
+        nouns=["moose", "names", "al", "man", "person", "terrier"],
+        others=["stupid", "bit", "spelled"],
     )
     names = {"rico": NameStats(first_best=258, first_gb=1729), "man": NameStats(first_best=4)}
     context = RecognizerContext(lexicon=lexicon, gazetteer=Gazetteer(names))
@@ -3559,3 +3560,122 @@ def test_a_code_with_spaces_after_a_word_for_a_number_and_an_email_read_back() -
     assert "DTR 5521 MD" in found and not any("2021" in f for f in found)
     text = "it's tanisha.warrior.dy4@gmail.com. INT: tanisha dot warrior dot d y four at gmail. ok"
     assert "tanisha dot warrior dot d y four at gmail" in _found(SpokenEmailRecognizer(), text)
+
+
+def test_figures_given_back_as_mine_and_a_kinship_word_that_is_a_name_after_a_sister() -> None:
+    from qualkit.deid.gazetteer import NameStats
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    refs = CaseReferenceRecognizer()
+    text = "you're known by your number half the time. mine was 118824, i'll never forget"
+    assert _found(refs, text) == ["118824"]
+    assert _found(refs, "the number of beds went down. mine was 25000, the rent") == []
+    assert _found(refs, "We had a lovely time. Mine was 118824, I think.") == []
+    detector = _bare_detector({"nan": NameStats(first_gb=1575)})
+    text = "Some days he thinks I'm his sister Nan. My Nan was lovely."
+    assert detector._clean_ner(text, 35, 38, "PERSON") == (35, 38)
+    assert detector._clean_ner(text, 43, 46, "PERSON") is None
+
+
+def test_conditions_named_after_their_describers_are_allowed() -> None:
+    from qualkit.deid.lists import DEFAULT_ALLOW
+
+    allowed = set(DEFAULT_ALLOW)
+    assert {"Alzheimer's", "Korsakoff's", "Parkinson's"} <= allowed
+    assert "Parkinson" not in allowed  # a surname without the possessive
+
+
+def test_a_greeted_short_name_a_flat_by_number_a_hyphened_number_after_a_letter_a_ship() -> None:
+    from qualkit.deid.recognizers.names import IntroducedNameRecognizer
+    from qualkit.deid.recognizers.organisations import NamedOrganisationRecognizer
+    from qualkit.deid.recognizers.places import StreetRecognizer
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    assert _found(IntroducedNameRecognizer(), "'e said, ey up Tel, what took yer") == ["Tel"]
+    detector = _bare_detector({})
+    text = "An' 'e said, ey up Tel, what took yer so long? Tel: 01632 960111"
+    assert detector._clean_ner(text, 19, 22, "PERSON") == (19, 22)
+    assert detector._clean_ner(text, 47, 50, "PERSON") is None  # a header's label
+    text = "He says, flat number 9, Beechfield Court, ST14 7QX, he wants you to know"
+    assert "flat number 9, Beechfield Court" in _found(StreetRecognizer(), text)
+    refs = CaseReferenceRecognizer()
+    text = "My number's still in my head. A-double-four-seven-one. You never forget it."
+    assert _found(refs, text) == ["A-double-four-seven-one"]
+    assert _found(refs, "It was A-one-two, the flat upstairs") == []
+    text = "We did the Gulf, then later HMS Dauntsey, off Sierra Leone. Hms, he said."
+    assert _found(NamedOrganisationRecognizer(), text) == ["HMS Dauntsey"]
+
+
+def test_a_word_of_weight_before_an_allowed_place_makes_no_name_of_it() -> None:
+    from qualkit.deid.analyzer import _only_generic_outside
+    from qualkit.deid.spans import Detection
+
+    text = "P1: Mainly Leek, but since 2022. Then Leek Road."
+    det = Detection(4, 15, "PERSON", 0.85, "SpacyRecognizer")
+    assert _only_generic_outside(text, det, [(11, 15)])
+    det = Detection(38, 47, "LOCATION", 0.85, "StreetRecognizer")
+    assert not _only_generic_outside(text, det, [(38, 42)])
+
+
+def test_scots_digits_a_house_by_number_and_letter_rough_ages_years_and_lower_case_gyms() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.numbers import AgeRecognizer, CalendarDateRecognizer
+    from qualkit.deid.recognizers.organisations import LowerNamedOrganisationRecognizer
+    from qualkit.deid.recognizers.places import StreetRecognizer
+    from qualkit.deid.words import Lexicon
+
+    text = "It's... Oh seven seven double oh, nine double oh, fower five two. Is that right?"
+    assert _found(SpokenPhoneRecognizer(), text) == [
+        "Oh seven seven double oh, nine double oh, fower five two"
+    ]
+    text = "A one-bedroom flat, ground floor, four B Quarrybank Road. Wi a wee gairden."
+    assert _found(StreetRecognizer(), text) == ["four B Quarrybank Road"]
+    ages = _found(AgeRecognizer(), "They didna want a cattleman. Sixty-odd year auld wi a back.")
+    assert ages == ["Sixty-odd"]
+    dates = _found(CalendarDateRecognizer(), "he dee'd in twenty-twenty-one, and his son")
+    assert dates == ["twenty-twenty-one"]
+    assert _found(CalendarDateRecognizer(), "twenty-twenty hindsight, that") == []
+    rec = LowerNamedOrganisationRecognizer(RecognizerContext(lexicon=Lexicon(others=["so"])))
+    text = "kicked out of school. hollowburn high. a boxing gym, eskside boxing, it was so high"
+    assert _found(rec, text) == ["hollowburn high", "eskside boxing"]
+
+
+def test_a_list_of_things_letters_in_the_plural_and_an_email_word_in_lower_case() -> None:
+    from qualkit.deid.gazetteer import NameStats
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import UnknownCapitalisedRecognizer
+    from qualkit.deid.recognizers.organisations import GlossedNameRecognizer
+    from qualkit.deid.spans import Detection
+    from qualkit.deid.words import DIALECT_WORDS, Lexicon
+
+    rec = GlossedNameRecognizer(RecognizerContext(lexicon=Lexicon()))
+    assert _found(rec, "The forms, the money, the school, the doctor. Too much.") == []
+    assert _found(rec, "I'm with Rise, the drug service.") == ["Rise"]
+    assert _found(rec, "just come into the office, it's Unit 3, 40 Station Road") == []
+    assert _found(rec, "before they lose the tenancy, the Housing Options model") == []
+    rec = UnknownCapitalisedRecognizer(RecognizerContext(lexicon=Lexicon()))
+    assert _found(rec, "we use B and Bs on the coast, and Mo came too") == ["Mo"]
+    assert _found(rec, "He's a good boy, Os. Bless him.") == ["Os"]
+    text = "It's the B&Bs the council uses."
+    assert _bare_detector({})._clean_ner(text, 11, 13, "PERSON") is None
+    detector = _bare_detector({"nails": NameStats(last_gb=3400)})
+    detector.lexicon = Lexicon(nouns=["nails"])
+    text = "i do nails from my flat. its kaykay.nails06@gmail.com ok. nails again"
+    email = Detection(text.index("kaykay"), text.index(" ok"), "EMAIL_ADDRESS", 1.0)
+    found = detector._names_in_email_addresses(text, [email])
+    assert [text[d.start : d.end] for d in found] == ["kaykay.nails06@gmail.com"]
+    assert {"weel", "onybody", "dinna"} <= DIALECT_WORDS
+
+
+def test_a_nickname_word_before_an_unknown_word_in_lower_case() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import NicknameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = NicknameRecognizer(RecognizerContext(lexicon=Lexicon(nouns=["stuff", "spliff"])))
+    text = (
+        "i was at the gym. big dunky says im too negative. whos big dunky? my pal. "
+        "then big stuff happened, a big spliff. i dont know. i didnt go. i was tired. i "
+        "said no. i left. i cried."
+    )
+    assert _found(rec, text) == ["big dunky", "big dunky"]

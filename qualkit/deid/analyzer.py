@@ -34,7 +34,7 @@ from qualkit.deid.codeswitch import (
     open_dictionaries,
     other_language_words,
 )
-from qualkit.deid.gazetteer import Gazetteer, load_gazetteer, place_key
+from qualkit.deid.gazetteer import BRITISH_NAME_RANK, Gazetteer, load_gazetteer, place_key
 from qualkit.deid.lists import DeidLists, short_form_of
 from qualkit.deid.medicines import is_medicine
 from qualkit.deid.nlp import EngineConfig, make_nlp_engine, one_blas_thread
@@ -93,6 +93,7 @@ from qualkit.deid.textutil import (
     INITIALS_SHAPE,
     at_sentence_start,
     is_cue_number,
+    letter_in_the_plural,
     phrase_alternation,
     strip_possessive,
     typed_in_lower_case,
@@ -219,7 +220,12 @@ _KIND_OF = re.compile(r"(?i)\b(?:university|college|bank|hospital|school|academy
 # Words of where, which a name taken in with an allowed place does not make a new name of
 # ("Outside Caerphilly").
 _WHERE_WORDS = frozenset(
-    ["outside", "inside", "near", "behind", "beyond", "around", "towards", "past", "into"]
+    [
+        *("outside", "inside", "near", "behind", "beyond", "around", "towards", "past", "into"),
+        # ...and words that only weigh what follows ("Mainly Leek, but ...")
+        *("mainly", "mostly", "only", "just", "even", "also", "especially", "usually"),
+        "probably",
+    ]
 )
 _COUNCIL_WORDS = frozenset(
     [
@@ -768,7 +774,8 @@ class Detector:
         """A first name or surname in an e-mail address's local part ("p.greaves@...") is
         a name where the text says it again ("Greaves with an e-a"): a part of four letters
         or more that is a British first name or surname and no everyday word, capitalised
-        (or in any case in a text typed in lower case)."""
+        (or in any case in a text typed in lower case, unless it is an English word there:
+        "nails" of "kaykay.nails06@...")."""
         emails = [d for d in detections if d.type == EMAIL_ADDRESS]
         if not emails:
             return detections
@@ -789,9 +796,10 @@ class Detector:
                 word = re.compile(
                     rf"(?<![\p{{L}}\p{{N}}@.\-])(?i:{re.escape(low)})(?![\p{{L}}\p{{N}}@\-])"
                 )
+                known = self.lexicon.is_known(low)
                 for m in word.finditer(text):
                     said = m.group(0)
-                    if not (said[0].isupper() or lower):
+                    if not (said[0].isupper() or (lower and not known)):
                         continue
                     if any(s < m.end() and m.start() < e for s, e in taken):
                         continue
@@ -913,8 +921,16 @@ class Detector:
         place or a service ("up by the Forest", "a woman at the Lantern", "in the
         Bullring"), unless it is a nationality, a language, a date, a generic word for a
         service, a role or a medicine, or it describes the noun after it ("the Italian
-        restaurant")."""
+        restaurant"). A word that begins a longer name found in the text is one whatever
+        spaCy made of it ("the Harbour" after "Harbour Refugee Support")."""
         taken = [(d.start, d.end) for d in detections]
+        leading = {
+            words[0]
+            for d in detections
+            if d.type in (ORGANIZATION, LOCATION)
+            and len(words := text[d.start : d.end].split()) > 1
+            and words[0][:1].isupper()
+        }
         extra: list[Detection] = []
         for m in _THE_CAPITALISED.finditer(text):
             span = doc.char_span(m.start(1), m.end(1))
@@ -924,7 +940,7 @@ class Detector:
             prev, word = doc[tok.i - 1], tok.text
             if (
                 prev.text != "the"
-                or tok.ent_type_ in _NOT_NAMED_ENTS
+                or (tok.ent_type_ in _NOT_NAMED_ENTS and word not in leading)
                 or not self.lexicon.is_known(word)
                 or word.lower() in _NOT_NAMED_AFTER_THE
                 or is_medicine(word)
@@ -1345,6 +1361,15 @@ class Detector:
             return None
         return start, end
 
+    def _kin_word_as_name(self, text: str, start: int, words: list[str]) -> bool:
+        """A capitalised kinship word that is also a common British first name, right after
+        a word for a sibling, partner, child or friend ("his sister Nan")."""
+        if len(words) != 1 or not words[0][:1].isupper():
+            return False
+        if not _PEER_KIN_BEFORE.search(text, max(0, start - PEER_KIN_CHARS), start):
+            return False
+        return 0 < self.gazetteer.get(words[0].lower()).first_gb <= BRITISH_NAME_RANK
+
     def _not_a_name(self, text: str, start: int, end: int, etype: str) -> bool:
         """Whether spaCy's person, place or organisation is no name: digits in a person,
         label words, stop words, lower-case English words, a short acronym, kinship words,
@@ -1358,7 +1383,14 @@ class Detector:
         if any(ch.isdigit() for ch in surface) and etype == PERSON:
             return True
         if all(w in GENERIC_LABEL_WORDS or w in NON_NAME_CAPS for w in lowered):
-            return True
+            # A label's word ("Tel:") is a short name when greeted: "ey up Tel, what took yer"
+            return not (
+                len(words) == 1
+                and lowered[0] not in NON_NAME_CAPS
+                and words[0][:1].isupper()
+                and _GREETING_BEFORE.search(text, max(0, start - GREETING_CHARS), start)
+                and not text.startswith(":", end)
+            )
         if all(w in STOP_WORDS for w in lowered) and (
             not surface[0].isupper() or at_sentence_start(text, start)
         ):
@@ -1367,10 +1399,12 @@ class Detector:
             self.lexicon.is_known(w) for w in lowered
         ):
             return True
+        if len(words) == 1 and letter_in_the_plural(text, start, surface):
+            return True  # "B&Bs"
         if len(words) == 1 and surface.isupper() and len(surface) <= 4:
             return etype != PERSON or not _initials(surface)  # "R.M." is someone
         if all(w in KIN_AND_TITLES for w in lowered):
-            return True
+            return not self._kin_word_as_name(text, start, words)
         if (
             len(words) > 1
             and all(w in STOP_WORDS or w in _SPOKEN_WORDS for w in lowered)
@@ -1591,6 +1625,18 @@ REPEATED_SUBJECT = 2
 
 # "Ah'm", "I'd", "ye're": a pronoun and its verb, which begin no name.
 _PRONOUN_CONTRACTION = re.compile(r"^(?:ah|a|i|ye|you|yow|we|they|he|she)['’](?:m|d|ll|ve|re|s)$")
+# A greeting right before a name ("ey up Tel,", "cheers Del").
+_GREETING_BEFORE = re.compile(
+    r"(?i)\b(?:hiya|hello|hi|hey|[ae][hy][ ]+up|now[ ]+then|cheers|thanks|ta|alright|morning)"
+    r"[ ]*,?[ ]+$"
+)
+GREETING_CHARS = 16
+# A word for a sibling, partner, child or friend, right before a name ("his sister Nan").
+_PEER_KIN_BEFORE = re.compile(
+    r"(?i)\b(?:sister|brother|cousin|wife|husband|daughter|son|niece|nephew|friend|mate|pal"
+    r"|partner|girlfriend|boyfriend)[ ]+$"
+)
+PEER_KIN_CHARS = 20
 _SPOKEN_WORDS = NON_NAME_CAPS | DIALECT_WORDS | frozenset(TRANSCRIPT_WORDS)
 # A first name's initial with its full stop before a surname, after a space: "put M.
 # Duthie on it" (not "I.", "A." or the end of "A&E.").
@@ -1605,7 +1651,7 @@ _HYPHEN_HEAD = re.compile(r"(?:\p{L}+-)+$")
 def _only_generic_outside(text: str, det: Detection, cuts: Sequence[tuple[int, int]]) -> bool:
     """Whether every word of ``det`` outside the allowed spans ``cuts`` is a generic word
     for a place or for money, in lower case ("National Lottery funding"), or a word of
-    where ("Outside Caerphilly")."""
+    where or of weight ("Outside Caerphilly", "Mainly Leek")."""
     pos, outside = det.start, []
     for s, e in [*cuts, (det.end, det.end)]:
         outside += _ALLOW_WORD.findall(text, pos, max(pos, min(s, det.end)))

@@ -38,6 +38,10 @@ TARGETS: dict[str, float] = {
 }
 # At most one distinct direct identifier in a hundred left with an unmasked mention.
 MAX_DIRECT_LEAKED_SHARE = 0.01
+# The possible-miss list: at most this many entries per 1,000 words, holding every missed
+# direct identifier.
+MAX_POSSIBLE_PER_1000_WORDS = 5.0
+POSSIBLE_COVERAGE = 1.0
 
 
 @dataclass(frozen=True)
@@ -128,12 +132,18 @@ class EvaluationResult:
         return caught / total if total else 1.0
 
     def meets_targets(self) -> bool:
+        """Every target, the possible-miss list's too when it was measured."""
+        listed = self.possible_entries is None or (
+            (self.possible_per_1000_words or 0) <= MAX_POSSIBLE_PER_1000_WORDS
+            and (self.possible_coverage or 0) >= POSSIBLE_COVERAGE
+        )
         return (
             self.direct_recall >= TARGETS["direct_recall"]
             and self.leaked_share <= MAX_DIRECT_LEAKED_SHARE
             and self.quasi_recall >= TARGETS["quasi_recall"]
             and self.keep_masked_share <= TARGETS["keep_masked_share"]
             and self.token_precision >= TARGETS["token_precision"]
+            and listed
         )
 
     def summary(self) -> dict[str, Any]:
@@ -373,10 +383,11 @@ def format_table(result: EvaluationResult) -> str:
     row("must-keep words masked", result.keep_masked_share, f"<= {t['keep_masked_share']:.2f}")
     row("token precision", result.token_precision, f">= {t['token_precision']:.2f}")
     if result.possible_entries is not None:
-        row("possible misses per 1,000 words", result.possible_per_1000_words or 0, "<= 5")
+        most = f"<= {MAX_POSSIBLE_PER_1000_WORDS:g}"
+        row("possible misses per 1,000 words", result.possible_per_1000_words or 0, most)
         lines.append(
             f"{'missed direct ids in the possible list':<40} {result.possible_coverage or 0:>10.3f}"
-            f" {'1.00':>10}  ({result.direct_missed_listed}/{result.direct_missed})"
+            f" {POSSIBLE_COVERAGE:>10.2f}  ({result.direct_missed_listed}/{result.direct_missed})"
         )
     lines.append("-" * 62)
     lines.append(f"{'meets all targets':<40} {result.meets_targets()!s:>10}")

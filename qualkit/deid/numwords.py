@@ -19,8 +19,8 @@ from qualkit.deid.textutil import without_accents
 ZERO_WORDS = frozenset({"oh", "o", "zero", "nought", "nil"})
 REPEAT_WORDS = {"double": 2, "triple": 3, "treble": 3}
 # Digits as Scots speakers say them and transcribers type them ("four six wan", "four yin
-# three").
-DIALECT_DIGITS = {"wan": "1", "yin": "1", "twa": "2"}
+# three", "nine double oh, fower five two").
+DIALECT_DIGITS = {"wan": "1", "yin": "1", "twa": "2", "fower": "4"}
 GROUP_WORDS = {"hundred": "00", "hunner": "00", "thousand": "000"}  # "hunner": Scots
 # Languages whose digits a number read out through an interpreter may be said in, written
 # in the Latin alphabet. Their digit words of one or two letters ("un", "du") and those that

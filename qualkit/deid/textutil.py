@@ -188,3 +188,12 @@ def is_cue_number(text: str, start: int, end: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     m = _CUE_NUMBER.match(text, line_start)
     return m is not None and text[line_start:end].strip() == text[start:end]
+
+
+def letter_in_the_plural(text: str, start: int, word: str) -> bool:
+    """Whether ``word`` at ``start`` is a capital and "s" after the same capital and "and"
+    or "&" ("B and Bs", "B&Bs"), not a short name ("Os")."""
+    if len(word) != 2 or word[1] != "s" or not word[0].isupper():
+        return False
+    before = text[max(0, start - 8) : start]
+    return re.search(rf"(?<![\p{{L}}]){word[0]}(?:[ ]+and[ ]+|[ ]*&[ ]*)$", before) is not None

@@ -12,6 +12,7 @@ from typing import ClassVar
 import regex as re
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from qualkit.deid.medicines import is_medicine
 from qualkit.deid.numwords import number_value
 from qualkit.deid.recognizers.base import (
     CAP,
@@ -23,7 +24,7 @@ from qualkit.deid.recognizers.base import (
     strip_possessive,
 )
 from qualkit.deid.spans import PERSON
-from qualkit.deid.textutil import followed_like_name, typed_in_lower_case
+from qualkit.deid.textutil import followed_like_name, letter_in_the_plural, typed_in_lower_case
 from qualkit.deid.words import (
     DIALECT_WORDS,
     KIN_AND_TITLES,
@@ -84,12 +85,6 @@ _KIN = re.compile(
     rf"(?:{compile_words(_KIN_WORDS)}))(?:[ ]*,)?[ ]+(?P<names>{_NAME_TOKEN}(?:[ ]+{CAP})?"
     rf"(?:(?:[ ]*,[ ]*|[ ]+(?:and|&)[ ]+){_NAME_TOKEN}(?:[ ]+{CAP})?){{0,4}})"
 )
-# "My grandson. Will. He's seventeen.": a kinship word, then the name as a sentence of its own.
-_KIN_THEN_NAME = re.compile(
-    r"(?i:\b(?:my|his|her|their|our|your)[ ]+"
-    rf"(?:(?:{compile_words(KINSHIP_MODIFIERS)})[ \-]+){{0,2}}"
-    rf"(?:{compile_words(_KIN_WORDS)}))[.!][ ]+(?P<name>{CAP})(?=[.!])"
-)
 # "my daughter seagull shes six": after a kinship word, an everyday word followed by the
 # child's age is the name (a name misheard in captions, or a name that is a word).
 _AGE_SAID_AFTER = re.compile(
@@ -107,7 +102,8 @@ def age_said_after(text: str, end: int) -> bool:
     return value is not None and 0 < value < 20
 
 
-# "my daughter. Sioned. She's in Cardiff": a name said on its own after the kinship word.
+# "my daughter. Sioned. She's in Cardiff", "My grandson. Will. He's seventeen.": a name said
+# on its own after the kinship word.
 _KIN_THEN_NAME = re.compile(
     r"(?i:\b(?:my|his|her|their|our|your|me)[ ]+"
     rf"(?:(?:{compile_words(KINSHIP_MODIFIERS)})[ \-]+){{0,2}}"
@@ -128,8 +124,8 @@ _INTRO = re.compile(
     r"|called|named|name['’]?s|name[ ]+is|known[ ]+as|nicknamed"
     r"|goes[ ]+by|(?:this|that)[ ]+(?:is|was)|is[ ]+(?:this|that)|it['’]s|i['’]m|i[ ]+am|me[ ]+and|"
     r"and[ ]+me|with|told|asked|met|saw|rang|phoned|texted|messaged|visiting|visited|seeing|"
-    r"(?:thank[ ]+you|thanks|cheers|you[ ]+too|hiya|hello|hi|bye|sorry|ta|alright|morning|"
-    r"evening|afternoon)(?:[ ]+(?:so|very)[ ]+much)?[ ]*,?)[ ]+)"
+    r"(?:thank[ ]+you|thanks|cheers|you[ ]+too|hiya|hello|hi|hey|[ae][hy][ ]+up|now[ ]+then|"
+    r"bye|sorry|ta|alright|morning|evening|afternoon)(?:[ ]+(?:so|very)[ ]+much)?[ ]*,?)[ ]+)"
     rf"(?P<name>{_NAME_TOKEN}(?:[ ]+{CAP})?)"
 )
 _STRONG_INTRO = re.compile(
@@ -977,7 +973,7 @@ class NicknameRecognizer(QualkitRecognizer):
                 name = m.group("name")
                 if name in STOP_WORDS or name in NON_NAME_CAPS or name in ("a", "i"):
                     continue
-                if len(name) > 2 and not self._first_name(name):
+                if len(name) > 2 and not (self._first_name(name) or self._unknown(name)):
                     continue
                 yield Hit(m.start("prefix"), m.end("name"), PERSON, 0.6)
         for m in _REDUP.finditer(text):
@@ -1052,6 +1048,16 @@ class NicknameRecognizer(QualkitRecognizer):
         if low.endswith("men") and self.ctx.lexicon.is_known(low[:-3] + "man"):
             return True
         return len(low) >= 5 and low.endswith("s") and self.ctx.lexicon.is_known(low[:-1])
+
+    def _unknown(self, word: str) -> bool:
+        """A word of four letters or more that no word list knows ("big dunky")."""
+        return (
+            len(word) >= 4
+            and word.isalpha()
+            and not self.ctx.lexicon.is_known(word)
+            and word not in DIALECT_WORDS
+            and not is_medicine(word)
+        )
 
     def _first_name(self, word: str) -> bool:
         """A first name used in Great Britain that is no ordinary word ("rico", "dave")."""
@@ -1277,6 +1283,7 @@ class UnknownCapitalisedRecognizer(QualkitRecognizer):
                     low in _TWO_LETTER_WORDS
                     or low in _KIN_SET
                     or low in DIALECT_WORDS  # "Ar, goo on" (Black Country "yes")
+                    or letter_in_the_plural(text, m.start(), core)  # "B and Bs", "B&Bs"
                     or at_sentence_start(text, m.start())
                 ):
                     continue

@@ -267,6 +267,10 @@ _AGE_ODD = re.compile(
     r"(?P<num>(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|[2-9]0)[ \-]odd)\b"
     r"(?![ ]*(?:years?|yrs?|of)\b(?![ \-]+old))"
 )
+# "Sixty-odd year auld", "forty-something years old": a rough age, then "old".
+_AGE_ODD_OLD = re.compile(
+    rf"(?i)\b(?P<num>{_NUM}-(?:odd|something))(?:[ ]+|-)years?(?:[ ]+|-)(?:olds?|auld|of[ ]+age)\b"
+)
 # "a nine-day-old baby", "the six-week-old": a baby's age as one word.
 _AGE_DAYS_OLD = re.compile(
     rf"(?i)(?<![\p{{L}}\-])(?:{_NUM_WORDS}|\d{{1,2}})-(?:day|week|month)s?-old(?![\p{{L}}\-])"
@@ -404,6 +408,13 @@ class AgeRecognizer(QualkitRecognizer):
     SCORE: ClassVar[float] = 0.75
 
     def find(self, text: str) -> Iterator[Hit]:
+        seen: set[tuple[int, int]] = set()
+        for hit in self._ages(text):
+            if (hit.start, hit.end) not in seen:  # one hit per span, whichever rule found it
+                seen.add((hit.start, hit.end))
+                yield hit
+
+    def _ages(self, text: str) -> Iterator[Hit]:
         for pattern, score in (
             (_AGE_YEARS_OLD, 0.85),
             (_OF_AGE_AT, 0.85),
@@ -459,10 +470,13 @@ class AgeRecognizer(QualkitRecognizer):
 
 
 def _rough_ages_and_babies(text: str) -> Iterator[Hit]:
-    """A rough age ("at sixty-odd") and a baby's age in months, weeks or days."""
+    """A rough age ("at sixty-odd", "Sixty-odd year auld") and a baby's age in months,
+    weeks or days."""
     for m in _AGE_ODD.finditer(text):
         if age_like_after(text, m.end("num")):
             yield Hit(m.start("num"), m.end("num"), AGE, 0.6)
+    for m in _AGE_ODD_OLD.finditer(text):
+        yield Hit(m.start("num"), m.end("num"), AGE, 0.85)
     for m in _AGE_MONTHS.finditer(text):
         subj = m.group("subj")
         if subj is None or _person_subject(subj):
@@ -799,7 +813,7 @@ _TWO_DIGITS = rf"(?:{_TENS_WORD}(?:[ \-]{_UNITS_WORD})?|{_TEENS_WORD})"
 _SPOKEN_YEAR = re.compile(
     rf"(?i)\b(?:nineteen[ \-](?:and[ ]+)?(?:{_TWO_DIGITS}|hundred(?:[ ]+and[ ]+{_TWO_DIGITS})?)"
     rf"|two[ ]+thousand(?:[ ]+and)?[ ]+(?:{_TWO_DIGITS}|{_UNITS_WORD})"
-    rf"|twenty[ ](?:{_TEENS_WORD}|twenty(?:[ \-]{_UNITS_WORD})?))\b"
+    rf"|twenty[ ](?:{_TEENS_WORD}|twenty(?:[ \-]{_UNITS_WORD})?)|twenty-twenty-{_UNITS_WORD})\b"
     rf"(?:[ ]+(?:to|till|until)[ ]+{_TENS_WORD}[ \-]{_UNITS_WORD}\b)?"
     r"(?![ \-]*(?:years?|pounds|quid|grand|people|times|odd|something|ish|%))"
 )

@@ -145,10 +145,13 @@ _ARMY_UNIT = re.compile(
     rf"|(?<![\p{{L}}'’\-])(?:{CAP}[ ]+){{1,3}}(?:{_UNIT_KINDS})(?![\p{{L}}'’\-])"
 )
 
+# A ship someone served on: "HMS Dauntsey", "RFA Fort Rosalie".
+_SHIP = re.compile(rf"\b(?-i:HMS|HMNZS|RFA)[ ]+{CAP}(?:[ ]+{CAP})?")
+
 
 class NamedOrganisationRecognizer(_PlaceBase):
-    """Capitalised names ending in a kind of organisation ("Oakwood Hospital"), and
-    army units ("3 Para", "the Welsh Guards")."""
+    """Capitalised names ending in a kind of organisation ("Oakwood Hospital"), army
+    units ("3 Para", "the Welsh Guards") and ships ("HMS Dauntsey")."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (ORGANIZATION,)
     RANK: ClassVar[int] = 17
@@ -157,6 +160,8 @@ class NamedOrganisationRecognizer(_PlaceBase):
     def find(self, text: str) -> Iterator[Hit]:
         for m in _SAINT.finditer(text):
             yield Hit(m.start(), m.end(), ORGANIZATION, 0.7)
+        for m in _SHIP.finditer(text):
+            yield Hit(m.start(), m.end(), ORGANIZATION, self.SCORE)
         for m in _ARMY_UNIT.finditer(text):
             words = m.group(0).split()
             while len(words) > 1 and words[0].lower() in STOP_WORDS:
@@ -457,6 +462,11 @@ _GLOSSED = re.compile(
 # "they got me on a script with new leaf, the drug service.": a name made of ordinary
 # words, after a word that leads to a service and glossed by "the" and a kind of service
 # that ends the clause.
+# "The forms, the money, the school": a name after another "the" thing and a comma is one
+# of a list, glossed by none of them.
+_LIST_ITEM_BEFORE = re.compile(r"(?i)(?<![\p{L}'’\-])the[ ]+[\p{L}'’\-]+[ ]*,[ ]*$")
+# The word for a kind goes on into a name or a number, so it glosses nothing.
+_KIND_GOES_ON = re.compile(r"[ ]+(?:\p{Lu}|\d)")
 _LEADS_TO_SERVICE = re.compile(r"(?i)(?<![\p{L}])(?:with|to|at|from|into|onto|through|via)[ ]+$")
 _GLOSS_ENDS = re.compile(r"[ ]*(?:[,.;:!?)\n]|$)")
 _COMMA_THE = re.compile(r"(?i)[ ]*,[ ]*the[ ]")
@@ -490,6 +500,10 @@ class GlossedNameRecognizer(QualkitRecognizer):
                 text, max(0, start - 8), start
             ):
                 continue  # "there's a thing, the Brigid Project": a common noun
+            if _LIST_ITEM_BEFORE.search(text, max(0, start - 30), start):
+                continue  # "The forms, the money, the school": things in a list
+            if _KIND_GOES_ON.match(text, m.end()):
+                continue  # "the office, it's Unit 3", "the tenancy, the Housing Options"
             if len(words) == 2 and words[0].lower() in _BEFORE_NAME | {"the"}:
                 start += name.index(words[1], len(words[0]))
                 words = words[1:]

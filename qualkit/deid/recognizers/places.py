@@ -142,7 +142,8 @@ _POSTCODE_AFTER = re.compile(
     r"[A-Za-z]{1,2}\d[A-Za-z\d]?[ ]?\d[A-Za-z]{2}(?![\p{L}\p{N}])"
 )
 # A house or flat number said in words, as a transcriber may write it: "nineteen Morvah
-# Terrace", "flat three, nineteen ...", "number eleven, Wheal Tamsyn Close".
+# Terrace", "flat three, nineteen ...", "number eleven, Wheal Tamsyn Close", "four B
+# Quarrybank Road".
 _NUMBER_WORD = "|".join(
     [*sorted((w for w in NUMBER_WORDS if w.isalpha()), key=len, reverse=True), "hundred"]
 )
@@ -150,7 +151,7 @@ _SAID_NUMBER = rf"(?:{_NUMBER_WORD})(?:(?:[ -]|[ ]and[ ])(?:{_NUMBER_WORD})){{0,
 _SAID_NUMBER_BEFORE = re.compile(
     rf"\b(?i:(?:(?:flat|unit|apartment|room|number|no\.?)[ ]+{_SAID_NUMBER},?[ ]+)?"
     rf"(?<!\b(?:at|about|around|till|until|past|after|before)[ ]){_SAID_NUMBER}"
-    rf"|(?:flat|unit|apartment|number|no\.?)[ ]+{_SAID_NUMBER}),?[ ]+$"
+    rf"|(?:flat|unit|apartment|number|no\.?)[ ]+{_SAID_NUMBER})(?:[ ](?-i:[A-H]))?,?[ ]+$"
 )
 
 # "Number 23 whin fell close", "flat 4 19 cran leigh road", "number nine ferry a close": a
@@ -172,10 +173,11 @@ _PREFIXED_STREET = re.compile(
 )
 # A unit's number before the name of the place it is in: "pitch 14, nant y fedw",
 # "Caravan 14, Moorside Park", "room 12, the wyke foyer", "Flat 9, Ashgrove", "flat
-# sixty-two, Cranmer Tower", "flat 6, 31 Rowan Bank".
+# sixty-two, Cranmer Tower", "flat 6, 31 Rowan Bank", "flat number 9, Beechfield Court".
 _UNIT_IN_PLACE = re.compile(
-    rf"\b(?:(?i:flat|unit|apartment|apt|room|pitch|plot|berth|caravan|chalet)[ ]+{_FLAT_NUMBER}"
-    rf"|(?i:flat|apartment)[ ]+(?i:{_SAID_NUMBER})),[ ]+"
+    r"\b(?:(?i:flat|unit|apartment|apt|room|pitch|plot|berth|caravan|chalet)[ ]+"
+    rf"(?:(?i:number|no\.?)[ ]+)?{_FLAT_NUMBER}"
+    rf"|(?i:flat|apartment)[ ]+(?:(?i:number|no\.?)[ ]+)?(?i:{_SAID_NUMBER})),[ ]+"
     r"(?P<house>\d{1,4}[A-Za-z]?[ ]+)?"
     rf"(?:(?i:the)[ ]+)?(?P<name>(?:{CAP}|{_LOWER_NAME})(?:[ ]+(?:{CAP}|{_LOWER_NAME}"
     rf"|{'|'.join(NAME_ARTICLES)}|['’]r|of|on)){{0,4}})"

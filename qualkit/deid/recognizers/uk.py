@@ -551,9 +551,16 @@ ROUND_FIGURES = 3
 # Five figures or more as a sentence of their own, a little after a word for a reference
 # ("My prisoner number's on it. 143287. She wrote that down").
 _FIGURES_SENTENCE = re.compile(
-    r"(?:(?<=[.:!?][ ]{1,2})|^)[1-9]\d{4,11}(?=[ ]*(?:[.!?;]|$))", re.MULTILINE
+    r"(?:(?<=[.:!?][ ]{1,2})|^)(?P<n>[1-9]\d{4,11})(?=[ ]*(?:[.!?;]|$))", re.MULTILINE
 )
 SENTENCE_CONTEXT_CHARS = 40
+# Five figures or more given back as "mine" or "his" after a word for a number, ending the
+# clause ("you're known by your number in there. mine was 118824, i'll never forget it").
+_FIGURES_GIVEN = re.compile(
+    r"\b(?i:mine|his|hers|theirs)(?:[ ]+(?i:is|was)|['’]s)[ ]+(?P<n>[1-9]\d{4,11})"
+    r"(?=[ ]*(?:[.,!?;]|$))",
+    re.MULTILINE,
+)
 # A police officer's collar number after the rank ("PCSO 4417", "PC 2231"), the rank and
 # name ("PC Grieve, 5512") or "collar" ("collar number 1147").
 _COLLAR_NUMBER = re.compile(
@@ -561,10 +568,14 @@ _COLLAR_NUMBER = re.compile(
     r"|\b(?i:collar|shoulder)(?:[ ]+(?i:number|no\.?))?)"
     r"[ ]+(?P<n>\d{2,6})\b(?![.,:/]\d)"
 )
-# Digits said one by one and joined by hyphens ("mine was seven-one-four").
+# Digits said one by one and joined by hyphens, perhaps after a letter and with "double"
+# ("mine was seven-one-four", "A-double-four-seven-one").
+_DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 _HYPHENED_DIGITS = re.compile(
-    r"(?i)(?<![\w\-])(?:one|two|three|four|five|six|seven|eight|nine)"
-    r"(?:-(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)){2,}(?![\w\-])"
+    r"(?i)(?<![\w\-])(?:(?-i:[A-Z])-(?:(?:double|treble)-)?"
+    + _DIGIT_WORD
+    + r"|(?:(?:double|treble)-)?(?:one|two|three|four|five|six|seven|eight|nine))"
+    r"(?:-(?:(?:double|treble)-)?" + _DIGIT_WORD + r"){2,}(?![\w\-])"
 )
 
 
@@ -582,7 +593,8 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
     0418 7726") or digits said one by one and joined by hyphens ("check number, mine was
     seven-one-four"); and figures given as someone's number ("interpreter number is 40372",
     "interpreter ID is 70215") or as a sentence of their own after such a word ("My
-    prisoner number's on it. 143287.").
+    prisoner number's on it. 143287.") or given back as "mine" ("your number ... mine was
+    118824, ...").
 
     Read out, the letter must begin the run of letters and numbers and the numbers must end
     it, so a letter before a phone number read out is no reference.
@@ -628,15 +640,25 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
                 continue
             if len(m.group(0).rstrip("0")) > ROUND_FIGURES and not _uk_phone_digits(m.group(0)):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        yield from self._after_a_word_for_a_number(text)
+        yield from super().find(text)
+
+    def _after_a_word_for_a_number(self, text: str) -> Iterator[Hit]:
+        """Figures that are a reference only a little after a word for one: digits joined
+        by hyphens, figures as a sentence of their own or given back as "mine"."""
         for m in _HYPHENED_DIGITS.finditer(text):
             if _CASE_CONTEXT.search(text, max(0, m.start() - CASE_CONTEXT_CHARS), m.start()):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
-        for m in _FIGURES_SENTENCE.finditer(text):
-            start = max(0, m.start() - SENTENCE_CONTEXT_CHARS)
-            round_figure = len(m.group(0).rstrip("0")) <= ROUND_FIGURES
-            if not round_figure and _CASE_CONTEXT.search(text, start, m.start()):
-                yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
-        yield from super().find(text)
+        for pattern, chars in (
+            (_FIGURES_SENTENCE, SENTENCE_CONTEXT_CHARS),
+            (_FIGURES_GIVEN, CASE_CONTEXT_CHARS),
+        ):
+            for m in pattern.finditer(text):
+                figures = m.group("n")
+                if len(figures.rstrip("0")) <= ROUND_FIGURES:
+                    continue
+                if _CASE_CONTEXT.search(text, max(0, m.start() - chars), m.start()):
+                    yield Hit(m.start("n"), m.end("n"), CASE_REFERENCE, self.SCORE)
 
     def _shaped_codes(self, text: str) -> Iterator[Hit]:
         """Codes whose shape alone makes them a reference: figures in groups, characters
