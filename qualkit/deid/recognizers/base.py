@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -95,6 +95,15 @@ class QualkitRecognizer(LocalRecognizer):
                 )
             )
         return results
+
+
+def one_per_span(hits: Iterable[Hit]) -> Iterator[Hit]:
+    """Each span once: the first hit on it, whichever rule found it, in the order found."""
+    seen: set[tuple[int, int]] = set()
+    for hit in hits:
+        if (hit.start, hit.end) not in seen:
+            seen.add((hit.start, hit.end))
+            yield hit
 
 
 def compile_words(words: tuple[str, ...] | list[str] | frozenset[str]) -> str:

@@ -13,7 +13,7 @@ from text_to_num import alpha2digit
 
 from qualkit.deid.gazetteer import cached_lines
 from qualkit.deid.numwords import number_value, other_language_numbers
-from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, compile_words
+from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, compile_words, one_per_span
 from qualkit.deid.recognizers.contact import read_back_pattern
 from qualkit.deid.spans import AGE, DATE_TIME, SOCIAL_HANDLE
 from qualkit.deid.textutil import at_sentence_start, without_accents
@@ -408,11 +408,7 @@ class AgeRecognizer(QualkitRecognizer):
     SCORE: ClassVar[float] = 0.75
 
     def find(self, text: str) -> Iterator[Hit]:
-        seen: set[tuple[int, int]] = set()
-        for hit in self._ages(text):
-            if (hit.start, hit.end) not in seen:  # one hit per span, whichever rule found it
-                seen.add((hit.start, hit.end))
-                yield hit
+        return one_per_span(self._ages(text))
 
     def _ages(self, text: str) -> Iterator[Hit]:
         for pattern, score in (

@@ -20,7 +20,7 @@ from qualkit.deid.numwords import (
     number_value,
     spoken_digits,
 )
-from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, RecognizerContext
+from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, RecognizerContext, one_per_span
 from qualkit.deid.spans import CASE_REFERENCE, PHONE_NUMBER, UK_NHS, UK_NINO, UK_POSTCODE
 from qualkit.deid.words import PHONETIC_ALPHABET, POSTCODE_AREAS
 
@@ -606,11 +606,7 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
     SHAPE: ClassVar[re.Pattern[str]] = _CASE_REFERENCE_SHAPE
 
     def find(self, text: str) -> Iterator[Hit]:
-        seen: set[tuple[int, int]] = set()
-        for hit in self._references(text):
-            if (hit.start, hit.end) not in seen:  # one hit per span, whichever shape found it
-                seen.add((hit.start, hit.end))
-                yield hit
+        return one_per_span(self._references(text))
 
     def _references(self, text: str) -> Iterator[Hit]:
         shaped = {m.span() for m in _CASE_REFERENCE.finditer(text)}
