@@ -3653,9 +3653,9 @@ def test_a_list_of_things_letters_in_the_plural_and_an_email_word_in_lower_case(
     assert _found(rec, "I'm with Rise, the drug service.") == ["Rise"]
     assert _found(rec, "just come into the office, it's Unit 3, 40 Station Road") == []
     assert _found(rec, "before they lose the tenancy, the Housing Options model") == []
-    rec = UnknownCapitalisedRecognizer(RecognizerContext(lexicon=Lexicon()))
-    assert _found(rec, "we use B and Bs on the coast, and Mo came too") == ["Mo"]
-    assert _found(rec, "He's a good boy, Os. Bless him.") == ["Os"]
+    caps = UnknownCapitalisedRecognizer(RecognizerContext(lexicon=Lexicon()))
+    assert _found(caps, "we use B and Bs on the coast, and Mo came too") == ["Mo"]
+    assert _found(caps, "He's a good boy, Os. Bless him.") == ["Os"]
     text = "It's the B&Bs the council uses."
     assert _bare_detector({})._clean_ner(text, 11, 13, "PERSON") is None
     detector = _bare_detector({"nails": NameStats(last_gb=3400)})
