@@ -53,7 +53,7 @@ from qualkit.deid.recognizers import (
     build_recognizers,
     rank_of,
 )
-from qualkit.deid.recognizers.base import QualkitRecognizer, compile_words
+from qualkit.deid.recognizers.base import GREETING, QualkitRecognizer, compile_words
 from qualkit.deid.recognizers.names import (
     NOT_INITIALS,
     ROLE_NOUNS,
@@ -1626,10 +1626,7 @@ REPEATED_SUBJECT = 2
 # "Ah'm", "I'd", "ye're": a pronoun and its verb, which begin no name.
 _PRONOUN_CONTRACTION = re.compile(r"^(?:ah|a|i|ye|you|yow|we|they|he|she)['’](?:m|d|ll|ve|re|s)$")
 # A greeting right before a name ("ey up Tel,", "cheers Del").
-_GREETING_BEFORE = re.compile(
-    r"(?i)\b(?:hiya|hello|hi|hey|[ae][hy][ ]+up|now[ ]+then|cheers|thanks|ta|alright|morning)"
-    r"[ ]*,?[ ]+$"
-)
+_GREETING_BEFORE = re.compile(rf"(?i)\b{GREETING}[ ]*,?[ ]+$")
 GREETING_CHARS = 16
 # A word for a sibling, partner, child or friend, right before a name ("his sister Nan").
 _PEER_KIN_BEFORE = re.compile(

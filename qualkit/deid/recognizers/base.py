@@ -18,6 +18,8 @@ from qualkit.deid.words import Lexicon
 CAP = r"(?:\p{Lu}\p{Ll}{0,2}['’]?)?\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+)*(?:['’]s?)?"
 # A lower-case word.
 LOWER = r"\p{Ll}[\p{Ll}'’\-]*\p{Ll}"
+# A greeting said right before a name ("ey up Tel,", "cheers Del", "morning Sue").
+GREETING = r"(?:hiya|hello|hi|hey|[ae][hy][ ]+up|now[ ]+then|cheers|thanks|ta|alright|morning)"
 # The end of a clause, after optional spaces.
 CLAUSE_END = re.compile(r"[ ]*(?:[,.;:!?]|$)", re.MULTILINE)
 # Articles of Welsh, Irish and Scottish Gaelic inside a place's or an organisation's name

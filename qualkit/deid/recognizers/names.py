@@ -17,6 +17,7 @@ from qualkit.deid.numwords import number_value
 from qualkit.deid.recognizers.base import (
     CAP,
     CLAUSE_END,
+    GREETING,
     Hit,
     QualkitRecognizer,
     at_sentence_start,
@@ -124,8 +125,8 @@ _INTRO = re.compile(
     r"|called|named|name['’]?s|name[ ]+is|known[ ]+as|nicknamed"
     r"|goes[ ]+by|(?:this|that)[ ]+(?:is|was)|is[ ]+(?:this|that)|it['’]s|i['’]m|i[ ]+am|me[ ]+and|"
     r"and[ ]+me|with|told|asked|met|saw|rang|phoned|texted|messaged|visiting|visited|seeing|"
-    r"(?:thank[ ]+you|thanks|cheers|you[ ]+too|hiya|hello|hi|hey|[ae][hy][ ]+up|now[ ]+then|"
-    r"bye|sorry|ta|alright|morning|evening|afternoon)(?:[ ]+(?:so|very)[ ]+much)?[ ]*,?)[ ]+)"
+    rf"(?:thank[ ]+you|you[ ]+too|bye|sorry|evening|afternoon|{GREETING})"
+    r"(?:[ ]+(?:so|very)[ ]+much)?[ ]*,?)[ ]+)"
     rf"(?P<name>{_NAME_TOKEN}(?:[ ]+{CAP})?)"
 )
 _STRONG_INTRO = re.compile(
