@@ -694,3 +694,32 @@ def test_no_person_inside_an_allowed_place() -> None:
     )
     det = Detector(lists=DeidLists(allow=["Oban", "Fort William"]))
     assert not any("William" in text[d.start : d.end] for d in det.detect(text))
+
+
+def test_a_surname_after_a_particle_goes_with_the_name(detector: Detector) -> None:
+    text = "My name is Agostinho, Agostinho da Costa Ximenes, but everybody calls me Tinu."
+    masked = [text[d.start : d.end] for d in detector.detect(text)]
+    assert "Agostinho da Costa Ximenes" in masked
+    assert "Costa" not in masked and "Ximenes" not in masked
+
+
+def test_a_web_address_never_stops_inside_a_handle(detector: Detector) -> None:
+    text = "He messaged me on facebook off a fake account, ryan.mc.2001, but I reported it."
+    assert ("ryan.mc.2001", "SOCIAL_HANDLE") in found(detector, text)
+
+
+def test_a_short_town_in_lower_case_after_in(detector: Detector) -> None:
+    text = (
+        "she stays with her mum in ayr and i get her every second weekend. i said i would. "
+        "i know i can. i think i will. i went. i was in bed by ten and in the gym."
+    )
+    assert [(s, t) for s, t in found(detector, text) if t == "LOCATION"] == [("ayr", "LOCATION")]
+
+
+def test_a_transcribers_note_in_brackets_names_nobody(detector: Detector) -> None:
+    text = "Speaker 2 (00:01:52): [Speaks Romanian at length] Interpreter: She says no."
+    start = text.index("Speaks")
+    assert detector._clean_ner(text, start, start + len("Speaks Romanian"), "PERSON") is None
+    text = "Speaker 2: Speaks Romanian told me. Then Dan Speaks said so."
+    start = text.index("Dan Speaks")
+    assert detector._clean_ner(text, start, start + len("Dan Speaks"), "PERSON") is not None

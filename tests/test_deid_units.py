@@ -3679,3 +3679,157 @@ def test_a_nickname_word_before_an_unknown_word_in_lower_case() -> None:
         "said no. i left. i cried."
     )
     assert _found(rec, text) == ["big dunky", "big dunky"]
+
+
+def test_a_code_given_in_lower_case_a_number_after_scots_wis_and_figures_from_zero() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    rec = CaseReferenceRecognizer()
+    assert _found(rec, "my pin is 19 j 07 12 c, i know it") == ["19 j 07 12 c"]
+    assert _found(rec, "Ma prison number wis 172403. You never forget it.") == ["172403"]
+    assert _found(rec, "my DBS number? 001739244518. I know it.") == ["001739244518"]
+    assert _found(rec, "one open here, lp-2024-0317, that's the format") == ["lp-2024-0317"]
+    # A phone number is the phone recognizer's; a count after "number is" is no code.
+    assert _found(rec, "my number is 07700900123 ok") == []
+    assert _found(rec, "the number is 2 a day, or 3 a day") == []
+
+
+def test_numbers_left_for_the_possible_list() -> None:
+    from qualkit.deid.recognizers.uk import possible_numbers
+
+    def listed(text: str) -> list[str]:
+        return [text[s:e] for s, e in possible_numbers(text)]
+
+    said = "the number is zero five six, two nine one, four three seven. Oh, you needn't."
+    assert listed(said) == ["zero five six, two nine one, four three seven"]
+    assert listed("the gate code, 40 3382 17, they changed it") == ["40 3382 17"]
+    # Years, times, amounts and short counts are left off.
+    assert listed("from 2019 2020 to 10:30, £12000 or 12,000, room 12, two three four") == []
+
+
+def test_a_digit_of_a_number_read_out_is_no_age() -> None:
+    from qualkit.deid.numwords import dictated_runs, in_dictated_run
+    from qualkit.deid.recognizers.numbers import not_an_age
+
+    text = "it's zero five six, two nine one, four three seven. I was six then."
+    assert [text[s:e] for s, e in dictated_runs(text)] == [
+        "zero five six, two nine one, four three seven"
+    ]
+    six = text.index("six")
+    assert in_dictated_run(text, six, six + 3) and not_an_age(text, six, six + 3)
+    later = text.rindex("six")
+    assert not in_dictated_run(text, later, later + 3) and not not_an_age(text, later, later + 3)
+
+
+def test_a_name_set_off_after_a_person_and_where_they_are_from() -> None:
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import AppositiveNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    lexicon = Lexicon(others=["long", "polish", "there", "also"])
+    names = {"long": NameStats(first_countries=2)}
+    rec = AppositiveNameRecognizer(RecognizerContext(lexicon=lexicon, gazetteer=Gazetteer(names)))
+    text = "Another boy was there also, Long, from Hai Phong, older. A lad, Polish, from Gdansk."
+    assert _found(rec, text) == ["Long"]
+    # Words about where the person is from are not about the person: "the council, Derby".
+    assert _found(rec, "A woman from the council, Derby, from the start.") == []
+
+
+def test_a_prison_named_in_lower_case() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import LowerNamedOrganisationRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = LowerNamedOrganisationRecognizer(
+        RecognizerContext(lexicon=Lexicon(others=["prison", "think", "he's", "in", "for"]))
+    )
+    text = "i think he's in nottingham prison. he was in prison for years."
+    assert _found(rec, text) == ["nottingham prison"]
+
+
+def test_an_initial_after_a_title_in_lower_case_and_codes_of_other_shapes() -> None:
+    from qualkit.deid.recognizers.names import TitleNameRecognizer
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    titles = TitleNameRecognizer()
+    assert _found(titles, "so i tell mrs p in the morning") == ["mrs p"]
+    assert _found(titles, "i miss u. mr a. ms i") == []
+    codes = CaseReferenceRecognizer()
+    assert _found(codes, "written under it, RWE4418926, because") == ["RWE4418926"]
+    assert "M1 0 9 4 5 7 3" in _found(codes, "[reading from letter] M1 0 9 4 5 7 3. ok")
+
+
+def test_a_lower_case_word_whose_age_is_given_is_a_name() -> None:
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import LowercaseNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    lexicon = Lexicon(nouns=["sofia", "pearl"], others=["rent", "hope"])
+    names = {"sofia": NameStats(first_countries=10), "hope": NameStats(first_countries=6)}
+    rec = LowercaseNameRecognizer(RecognizerContext(lexicon=lexicon, gazetteer=Gazetteer(names)))
+    text = "four kids. sofia is eleven, nikolka is two. the rent is forty, and hope is nine."
+    assert _found(rec, text) == ["nikolka", "sofia"]
+    # A known word that is no first name in many countries is not taken: "pearl is ten".
+    assert _found(rec, "they cost a lot. pearl is ten, i think.") == []
+
+
+def test_a_full_stop_then_the_kind_of_a_service_glosses_nothing() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import GlossedNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = GlossedNameRecognizer(RecognizerContext(lexicon=Lexicon(others=["garden", "kitchen"])))
+    text = "a garden for the children. the housing lady, ceri, she helps. the nest. it's a hostel."
+    assert _found(rec, text) == ["nest"]
+    assert _found(rec, "The women. The group. She says so.") == []
+    # After "at" or "with", a kind alone after a full stop still glosses.
+    assert _found(rec, "my worker at open door. the youth hub. shes great") == ["open door"]
+
+
+def test_a_reflexive_pronoun_in_dialect_is_no_name() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import IntroducedNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = IntroducedNameRecognizer(RecognizerContext(lexicon=Lexicon()))
+    text = "I don't know what to do with meself in a close. I met masel. I was with Gaynor."
+    assert _found(rec, text) == ["Gaynor"]
+
+
+def test_a_shorter_number_read_out_a_little_after_a_word_for_one() -> None:
+    from qualkit.deid.recognizers.uk import SpokenReferenceRecognizer
+
+    rec = SpokenReferenceRecognizer()
+    text = "I can still tell ye me number, would ye believe that. four eight seven one three."
+    assert _found(rec, text) == ["four eight seven one three"]
+    text = "me badge number off by heart, PH nought four one seven, it's like"
+    assert _found(rec, text) == ["PH nought four one seven"]
+    text = "the staff number, they got it wrong, I was four double oh one seven, and"
+    assert _found(rec, text) == ["four double oh one seven"]
+    # Far from such a word, or counting, five digits are no number.
+    assert _found(rec, "We talked for ages. Then four eight seven one three, he said.") == []
+    assert _found(rec, "my number's in the book. one two three four five, go!") == []
+
+
+def test_an_ambiguous_month_right_before_a_year_is_a_date() -> None:
+    from qualkit.deid.recognizers.numbers import CalendarDateRecognizer
+
+    rec = CalendarDateRecognizer()
+    assert "march" in _found(rec, "hollings court, yes. march twenty twenty-two. he came")
+    assert "may" not in _found(rec, "i may twenty times have said it")
+
+
+def test_english_words_before_a_kind_of_service_are_no_name_without_a_lead() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import GlossedNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    lexicon = Lexicon(nouns=["theory", "town", "patients", "service", "leaf"], others=["new"])
+    rec = GlossedNameRecognizer(RecognizerContext(lexicon=lexicon))
+    text = (
+        "Well, in theory, the prison should. I tried the surgery in town, the health centre, "
+        "no. Your name, the service, patients, places. I'm with new leaf, the drug service."
+    )
+    assert _found(rec, text) == ["new leaf"]

@@ -38,7 +38,7 @@ from qualkit.deid.gazetteer import BRITISH_NAME_RANK, Gazetteer, load_gazetteer,
 from qualkit.deid.lists import DeidLists, short_form_of
 from qualkit.deid.medicines import is_medicine
 from qualkit.deid.nlp import EngineConfig, make_nlp_engine, one_blas_thread
-from qualkit.deid.numwords import number_value
+from qualkit.deid.numwords import in_dictated_run, number_value
 from qualkit.deid.propagation import (
     THE_NAMED,
     Propagator,
@@ -68,6 +68,7 @@ from qualkit.deid.recognizers.numbers import (
     not_an_age,
     other_language_months,
 )
+from qualkit.deid.recognizers.uk import possible_numbers
 from qualkit.deid.review import whole_word_mentions
 from qualkit.deid.scorer import (
     SCORER_NAME,
@@ -78,6 +79,7 @@ from qualkit.deid.scorer import (
 )
 from qualkit.deid.spans import (
     AGE,
+    CASE_REFERENCE,
     DATE_TIME,
     EMAIL_ADDRESS,
     LOCATION,
@@ -139,6 +141,12 @@ _SAID_ALONE = re.compile(r"[ ]*[,.!?…]")
 _ORDINAL_BEFORE = re.compile(r"(?<![\p{L}\p{N}])\d{1,3}(?:st|nd|rd|th)[ ]$")
 _WORD_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)[ ]$")
 _WORD_AFTER = re.compile(r"[ ](\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}\-])")
+# A particle of a surname and the capitalised words after it: "da Costa Ximenes", "van der
+# Berg", "bin Hamad", "de la Cruz".
+_PARTICLE_AFTER = re.compile(
+    r"[ ]+(?:da|de|do|dos|das|di|del|della|van|von|du|bin|ibn|al|el)(?:[ ]+(?:la|der|den|los|las))?"
+    r"[ ]+(?P<rest>\p{Lu}\p{Ll}+)(?:[ ]+\p{Lu}\p{Ll}+)?(?![\p{L}\-])"
+)
 _NAME_AND_BEFORE = re.compile(r"(?<![\p{L}'’\-])(\p{Lu}\p{Ll}+)[ ]+(?:and|&)[ ]+$")
 _MONTH_WORDS = frozenset(MONTHS) | frozenset(MONTH_ABBREVIATIONS)
 
@@ -273,6 +281,14 @@ _PLACE_KINDS = frozenset({"street", "road", "lane", "avenue", "estate", "park", 
 _APART_LEFT = re.compile(rf"(?i)(?:[,;:(\-–—]|(?<![\p{{L}}\p{{N}}])(?:{_EDGE_FILLER}))\s*$")
 _APART_RIGHT = re.compile(rf"(?i)\s*(?:[,;:)\-–—]|(?:{_EDGE_FILLER})(?![\p{{L}}\p{{N}}]))")
 _URL_STRONG = re.compile(r"(?i)https?://|www\.|/")
+# A transcriber's note in square brackets, begun with what a speaker does.
+_NOTE_VERB = re.compile(
+    r"(?i)(?:speaks|speaking|interprets|interpreting|translates|translating|reads|reading"
+    r"|says|said|replies|answers)\b"
+)
+_IN_BRACKETS = re.compile(r"\[[^\]\n]*$")
+# What a URL never stops before: a letter or digit, or a full stop and more of them.
+_URL_CUT = re.compile(r"[.]?[\p{L}\p{N}]")
 _LEADING_WORDS = re.compile(r"(?i)^(?:the|a|an|my|our|his|her|their|at|in|on|to|from)\s+")
 
 
@@ -437,6 +453,7 @@ class Detector:
                 + self._given_names(text, dets)
                 + self._heard_names(text, dets)
                 + self._house_numbers(text)
+                + self._numbers_given(text)
             )
             possible += with_nickname_prefixes(text, possible)
             out.append(Analysis(dets, uncovered(possible, dets)))
@@ -486,12 +503,14 @@ class Detector:
 
     def _extend_names(self, text: str, detections: list[Detection]) -> list[Detection]:
         """Let a person's name take in a capitalised first name or surname beside it
-        ("Ottoline" + detected "Vantongeren"), a first name's initial before it ("M.
-        Duthie") or a surname's initial after it ("Dávid H.")."""
+        ("Ottoline" + detected "Vantongeren"), a surname after a particle ("da Costa
+        Ximenes"), a first name's initial before it ("M. Duthie") or a surname's initial
+        after it ("Dávid H.")."""
         out: list[Detection] = []
         taken = [(d.start, d.end) for d in detections]
         # The rest of a name may run over a word the token scorer gave another type.
         firm = [(-1, -1) if d.recognizer == SCORER_NAME else (d.start, d.end) for d in detections]
+        claimed: list[tuple[int, int]] = []
         for i, det in enumerate(detections):
             if det.type == PERSON:
                 start, end = det.start, det.end
@@ -506,6 +525,10 @@ class Detector:
                 m = _WORD_AFTER.match(text, end)
                 if m and self._name_neighbour(text, m.start(1), m.group(1), taken, i):
                     end = m.end(1)
+                m = _PARTICLE_AFTER.match(text, end)
+                if m is not None and self._surname_word(m.group("rest").lower()):
+                    end = m.end()  # "Agostinho da Costa Ximenes", "Ruud van der Berg"
+                    claimed.append((det.start, end))
                 end = self._unknown_words_after(text, end, firm, i)
                 end = self._lower_surname_after(text, start, end, taken, i)
                 initial = _INITIAL_AFTER.match(text, end)
@@ -524,7 +547,22 @@ class Detector:
             ):
                 det = replace(det, start=m.start())  # "south London", "North Wales"
             out.append(det)
+        # A surname after a particle is the person's, whatever type it was given alone.
+        out = [
+            d
+            for d in out
+            if d.type not in (ORGANIZATION, LOCATION)
+            or not any(s <= d.start and d.end <= e for s, e in claimed)
+        ]
         return resolve_overlaps(text, [_without_honorific(text, d) for d in out])
+
+    def _surname_word(self, low: str) -> bool:
+        """Whether a word after a particle can be a surname: no English word, or a name
+        somewhere ("Costa", "Santos"; not "Housing" of "o Conor da Housing")."""
+        if not self.lexicon.is_known(low):
+            return True
+        name = self.gazetteer.get(low)
+        return bool(name.last_best or name.first_countries)
 
     def _whole_organisation(
         self, text: str, det: Detection, taken: list[tuple[int, int]], own: int
@@ -649,6 +687,15 @@ class Detector:
         return [
             Detection(s, e, STREET_ADDRESS, floor, HOUSE_NUMBER, SCORER_RANK)
             for s, e in house_numbers(text)
+        ]
+
+    def _numbers_given(self, text: str) -> list[Detection]:
+        """Possible misses: figures or digits read out that could be someone's number
+        though no recognizer took them (:func:`possible_numbers`)."""
+        floor = self.scorer.thresholds.get("possible", 0.0) if self.scorer else 0.0
+        return [
+            Detection(s, e, CASE_REFERENCE, floor, NUMBER_GIVEN, SCORER_RANK)
+            for s, e in possible_numbers(text)
         ]
 
     def _surnames_after(self, text: str, detections: list[Detection]) -> list[Detection]:
@@ -979,7 +1026,10 @@ class Detector:
         for m in _PLACE_WORD.finditer(text):
             word = m.group(0)
             low = word.lower()
-            if low in STOP_WORDS or len(low) < 4 or low in _MONTH_WORDS:
+            if low in STOP_WORDS or len(low) < 3 or low in _MONTH_WORDS:
+                continue
+            short = len(low) < MIN_PLACE_LETTERS  # "ayr": only in lower case, after "in"
+            if short and not (lower and word.islower()):
                 continue
             stats = self.gazetteer.get(low)
             if not stats.place:
@@ -1008,13 +1058,14 @@ class Detector:
                     text, max(0, m.start() - 12), m.start()
                 )
                 unknown = not self.lexicon.is_known(low)
+                into = bool(after_place_word) and bool(
+                    _TO_OR_FROM.search(after_place_word.group(0))
+                )
+                if short and not (big and into):
+                    continue
                 sure_place = big and (unknown or bool(after_place_word))
                 # A smaller place that is no English word, after "in", "fae", "out of".
-                sure_place = sure_place or (
-                    unknown
-                    and bool(after_place_word)
-                    and bool(_TO_OR_FROM.search(after_place_word.group(0)))
-                )
+                sure_place = sure_place or (unknown and into)
             elif word[0].isupper() and word[1:].islower():
                 named = 0 < stats.first_gb <= COMMON_NAME_RANK * 5
                 named = named or 0 < stats.last_gb <= COMMON_NAME_RANK * 5
@@ -1202,6 +1253,8 @@ class Detector:
                 continue
             if is_cue_number(text, start, end):
                 continue
+            if span.label == AGE and in_dictated_run(text, start, end):
+                continue  # a digit of a number read out, listed whole (possible_numbers)
             det = Detection(start, end, span.label, span.probability, SCORER_NAME, SCORER_RANK)
             if span.label == AGE and not_an_age(text, start, end):
                 # "fifteen milligrams", "nineteen year", "he is king": not masked as an age,
@@ -1319,8 +1372,9 @@ class Detector:
                     continue
                 start, end = cleaned
                 surface = text[start:end]
-            if res.entity_type == URL and end < len(text) and text[end].isalnum():
-                continue  # cut off inside a word: "blessings.mu" of "blessings.mumz"
+            if res.entity_type == URL and _URL_CUT.match(text, end):
+                continue  # cut off inside a word: "blessings.mu" of "blessings.mumz", or
+                # before more of a handle: "ryan.mc" of "ryan.mc.2001"
             if res.entity_type == URL and not _URL_STRONG.search(surface):
                 host = surface.split(".")[0]
                 if len(host) < 3 or not any(c.isalpha() for c in surface.split(".")[-1]):
@@ -1357,6 +1411,8 @@ class Detector:
             return (start, end) if date else None
         if not any(ch.isalpha() for ch in surface):
             return None
+        if _NOTE_VERB.match(surface) and _IN_BRACKETS.search(text, max(0, start - 40), start):
+            return None  # a transcriber's note: "[Speaks Romanian at length]"
         if etype in (PERSON, LOCATION, ORGANIZATION) and self._not_a_name(text, start, end, etype):
             return None
         return start, end
@@ -1911,6 +1967,9 @@ _NOT_NAMED_AFTER_THE = (
 # has at least this many people, and offered as possible misses from this many.
 GAZETTEER_PLACE = "GazetteerPlace"
 DETECTED_PLACE_SIZE = 10_000
+# Shorter words are a place in a transcript typed in lower case only after "in", "from" or
+# the like ("in ayr").
+MIN_PLACE_LETTERS = 4
 POSSIBLE_PLACE_SIZE = 5_000
 # A place name that is also an ordinary word is a place at this size or more.
 COMMON_WORD_PLACE_SIZE = 100_000
@@ -1961,6 +2020,7 @@ _HEARD_NAME_ENDS = frozenset(
     ["is", "was", "from", "at", "in", "he", "she", "and", "like", "who", "about", "said", "says"]
 )
 HOUSE_NUMBER = "HouseNumber"
+NUMBER_GIVEN = "NumberGiven"
 _GIVEN_NAME = re.compile(
     r"(?i)\b(?:call(?:s|ed)?|calling)[ ]+(?:me|him|her|them|us)[ ]+(?P<name>[\p{L}'’\-]{2,})"
     r"(?:[ ]+or[ ]+(?P<other>[\p{L}'’\-]{2,}))?\b"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
+import regex as re
 from num2words import num2words
 from text_to_num import alpha2digit, text2num
 
@@ -202,3 +203,35 @@ def spoken_digits(words: list[str]) -> str | None:
         out.append(piece * repeat if len(piece) == 1 else piece)
         repeat = 1
     return "".join(out) or None
+
+
+# A word of a number said digit by digit, and what may stand between two of them.
+_DICTATED_WORD = re.compile(
+    r"(?i)(?<!\p{L})(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine"
+    r"|double|treble|triple)(?!\p{L})"
+)
+_DICTATED_GAP = re.compile(r"[ ,\-]{1,3}|[ ]?(?:\.{2,3}|…)[ ]?")
+# Fewer digits said one by one are as often a count ("two, three, four") as a number.
+MIN_DICTATED_DIGITS = 6
+
+
+@lru_cache(maxsize=2)
+def dictated_runs(text: str) -> tuple[tuple[int, int], ...]:
+    """Where six digits or more are said one by one ("zero five six, two nine one"): a
+    number read out, of whatever kind, and no age or count."""
+    out: list[tuple[int, int]] = []
+    run: list[re.Match[str]] = []
+    for m in [*_DICTATED_WORD.finditer(text), None]:
+        if m is not None and (not run or _DICTATED_GAP.fullmatch(text, run[-1].end(), m.start())):
+            run.append(m)
+            continue
+        digits = spoken_digits([w.group(0) for w in run]) if run else None
+        if digits is not None and len(digits) >= MIN_DICTATED_DIGITS:
+            out.append((run[0].start(), run[-1].end()))
+        run = [m] if m is not None else []
+    return tuple(out)
+
+
+def in_dictated_run(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` lies inside a number said digit by digit."""
+    return any(s <= start and end <= e for s, e in dictated_runs(text))

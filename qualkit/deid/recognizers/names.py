@@ -22,6 +22,7 @@ from qualkit.deid.recognizers.base import (
     QualkitRecognizer,
     at_sentence_start,
     compile_words,
+    one_per_span,
     strip_possessive,
 )
 from qualkit.deid.spans import PERSON
@@ -72,12 +73,13 @@ _TITLE = re.compile(
     rf"\b(?P<title>(?i:{compile_words(TITLES)}))\.?[ ]+(?:\p{{Lu}}\.?[ ]+(?=\p{{Lu}}\p{{Ll}}))?"
     rf"(?P<n1>{_NAME_TOKEN})(?:[ ]+(?P<n2>{CAP}))?"
 )
-# "Mrs D", "Mr K.", "Uncle D", "Little K": a name cut to its initial still points at one
-# person. "I" after a title is the pronoun ("said to Mrs. I mean"); "the Big C" is cancer.
+# "Mrs D", "Mr K.", "Uncle D", "Little K", "mrs p": a name cut to its initial still points
+# at one person. "I" after a title is the pronoun ("said to Mrs. I mean"); "the Big C" is
+# cancer; in lower case "a", "i" and "u" are words ("miss u" is never a title).
 _TITLE_INITIAL = re.compile(
-    r"(?<!\b(?i:the|a)[ ]+)\b(?:(?i:mr|mrs|ms|miss|dr)\.?[ ]+(?!I\b)"
+    r"(?<!\b(?i:the|a)[ ]+)\b(?:(?:(?i:mr|mrs|ms|miss|dr)\.?[ ]+(?!I\b)"
     r"|(?:(?i:uncle|auntie|aunty|aunt|nan|nanny|grandad)|Big|Little|Wee)[ ]+(?![IA]\b))"
-    r"\p{Lu}(?![\p{L}\p{N}'’])"
+    r"\p{Lu}|(?:mr|mrs|ms|dr)\.?[ ]+(?![aiu]\b)\p{Ll})(?![\p{L}\p{N}'’])"
 )
 _KIN_WORDS = tuple(KINSHIP) + tuple(k + "s" for k in KINSHIP if not k.endswith("s"))
 _KIN = re.compile(
@@ -593,13 +595,15 @@ _ROLE_BEFORE = re.compile(
 )
 
 
-# "there's a fella, Tel, he was a chef": a capitalised word set off by commas after a
-# person or a role, before what they did.
+# "there's a fella, Tel, he was a chef", "another boy was there also, Long, from Hai
+# Phong": a capitalised word set off by commas after a person or a role (and up to three
+# words about them), before what they did or where they came from.
 _PERSON_COMMA_NAME = re.compile(
-    r"(?i:\b(?:a|an|this|that|one|the|some)[ ]+(?:[\p{L}\-]+[ ]+)?"
+    r"(?i:\b(?:a|an|another|this|that|one|the|some)[ ]+(?:[\p{L}\-]+[ ]+)?"
     rf"(?:guy|man|lad|woman|girl|fella|fellow|bloke|boy|kid|lass|lady|chap|gentleman"
-    rf"|{compile_words(ROLE_NOUNS)}))[ ]*,[ ]+"
-    r"(?P<name>\p{Lu}\p{Ll}+)[ ]*,[ ]+(?i:he|she|they|who)\b"
+    rf"|{compile_words(ROLE_NOUNS)}))"
+    r"(?:[ ]+(?!(?:from|in|at|of|on|to|with|for|the|a|an)\b)\p{Ll}+){0,3}[ ]*,[ ]+"
+    r"(?P<name>\p{Lu}\p{Ll}+)[ ]*,[ ]+(?i:he|she|they|who|from)\b"
 )
 
 
@@ -1230,13 +1234,18 @@ _NOT_NAME_SUFFIXES = (
 
 
 class LowercaseNameRecognizer(QualkitRecognizer):
-    """Lower-case words that are no English word, in a place where names go."""
+    """Lower-case words that are no English word, in a place where names go, and a word
+    whose age is given that is no everyday word and is no English word or is a first name
+    in many countries ("denis is fourteen, sofia is eleven")."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
     RANK: ClassVar[int] = 40
     SCORE: ClassVar[float] = 0.5
 
     def find(self, text: str) -> Iterator[Hit]:
+        return one_per_span(self._names(text))
+
+    def _names(self, text: str) -> Iterator[Hit]:
         lexicon = self.ctx.lexicon
         for m in _LOWER_WORD.finditer(text):
             word = m.group(0)
@@ -1254,6 +1263,27 @@ class LowercaseNameRecognizer(QualkitRecognizer):
                 )
             ):
                 yield Hit(m.start(), m.end(), PERSON, self.SCORE)
+        for m in _LOWER_SUBJECT_OF_AGE.finditer(text):
+            word, age = m.group("name"), m.group("age")
+            if word in STOP_WORDS or lexicon.is_common(word) or word in KINSHIP:
+                continue
+            value = int(age) if age.isdigit() else number_value(age)
+            if value is None or not 0 < value < MAX_AGE_GIVEN:
+                continue
+            if lexicon.is_known(word) and (
+                self.ctx.gazetteer.get(word).first_countries < ROLE_NAME_COUNTRIES
+            ):
+                continue
+            yield Hit(m.start("name"), m.end("name"), PERSON, self.SCORE)
+
+
+# "denis is fourteen, sofia is eleven": a word at the head of a clause whose age follows.
+_LOWER_SUBJECT_OF_AGE = re.compile(
+    r"(?:^|[.!?:;,\n][ ]*|\b(?:and|but|then)[ ]+)(?P<name>\p{Ll}{3,})[ ]+(?:is|was|['’]s)[ ]+"
+    r"(?P<age>\d{1,2}|\p{Ll}+(?:-\p{Ll}+)?)(?=[ ]*(?:[,.;!?]|and\b|$))",
+    re.MULTILINE,
+)
+MAX_AGE_GIVEN = 100
 
 
 _CAP_WORD = re.compile(rf"(?<![\p{{L}}'’\-@.#/])(?P<w>{CAP})(?![\p{{L}}\-@])")

@@ -12,7 +12,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from text_to_num import alpha2digit
 
 from qualkit.deid.gazetteer import cached_lines
-from qualkit.deid.numwords import number_value, other_language_numbers
+from qualkit.deid.numwords import in_dictated_run, number_value, other_language_numbers
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, compile_words, one_per_span
 from qualkit.deid.recognizers.contact import read_back_pattern
 from qualkit.deid.spans import AGE, DATE_TIME, SOCIAL_HANDLE
@@ -63,6 +63,8 @@ def not_an_age(text: str, start: int, end: int) -> bool:
         return True
     if start and text[start - 1] in "£$€":
         return True
+    if in_dictated_run(text, start, end):
+        return True  # a digit of a number read out ("zero five six, two nine one")
     rest = _NUMBER_REST.match(text, end)  # the rest of the number: "forty" + "-eight"
     if rest is not None and number_value(rest.group("word")) is not None:
         end = rest.end()
@@ -943,6 +945,11 @@ _LOWER_AMBIGUOUS_MONTHS = re.compile(
     r"this|next|time|just|naw|no|yeah|because|cos)\b))"
 )
 
+# The same months right before a year, in figures or words ("march twenty twenty-two").
+_MONTH_BEFORE_YEAR = re.compile(
+    r"(?i)\b(?P<month>march|april|may|june|august)[ ]+"
+    r"(?=(?:19|20)\d\d\b|nineteen[ \-]|twenty[ \-]twenty|two[ ]+thousand)"
+)
 
 # A year given as the answer to "when ...?" or "what year ...?", before any other word of
 # the answer ("When did you come over? ... 2011. Me and Kamala."); a speaker's label or
@@ -1055,7 +1062,7 @@ class CalendarDateRecognizer(QualkitRecognizer):
             start, end = max(0, m.start() - MONTH_NEAR_CHARS), m.end() + MONTH_NEAR_CHARS
             if _MONTH_NAMED.search(text, start, end):
                 yield Hit(m.start("day"), m.end("day"), DATE_TIME, 0.86)
-        for pattern in (_AMBIGUOUS_MONTHS, _LOWER_AMBIGUOUS_MONTHS):
+        for pattern in (_AMBIGUOUS_MONTHS, _LOWER_AMBIGUOUS_MONTHS, _MONTH_BEFORE_YEAR):
             for m in pattern.finditer(text):
                 yield Hit(m.start("month"), m.end("month"), DATE_TIME, 0.6)
 
@@ -1195,13 +1202,13 @@ _SPOKEN_TAIL = re.compile(r",?[ ]+(?P<word>[\p{L}]+(?:-[\p{L}]+)?)")
 # A word shaped like a username (two letters or more, a dot or underscore, and a digit
 # next to a letter, an underscore or two dots: not "covid.19"), read out anywhere in a
 # transcript that names a social app ("add me on Snapchat, it's easier. jo.kdz06",
-# "me old one was crocky_jay", "snap me. shan.dee.xo").
+# "me old one was crocky_jay", "snap me. shan.dee.xo", "a fake account, ryan.mc.2001").
 _HANDLE_SHAPE = re.compile(
     r"(?<![\p{L}\p{N}_.@/:])"
     r"(?=[\p{L}\p{N}_.]*(?:\p{L}\d|\d\p{L}|\p{L}_\p{L}|_[\p{L}\p{N}_.]*\d)"
     r"|(?!(?i:www)\.)"
     r"(?![\p{L}\p{N}_.]*\.(?i:com|org|net|uk|gov|ac|co|nhs|scot|cymru|wales|ie|io|info)\b)"
-    r"[\p{L}\p{N}_]+\.[\p{L}\p{N}_]+\.\p{L})"
+    r"[\p{L}\p{N}_]+\.[\p{L}\p{N}_]+\.[\p{L}\p{N}])"
     r"(?=[\p{L}\p{N}_.]*?\p{L}{2})"
     r"\p{L}[\p{L}\p{N}_]*(?:[._][\p{L}\p{N}_]+)+(?![\p{L}\p{N}_@/]|\.[\p{L}\p{N}])"
 )

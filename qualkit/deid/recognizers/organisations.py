@@ -436,7 +436,12 @@ class HouseNameRecognizer(QualkitRecognizer):
 
 
 _STOPISH = frozenset(["the", "a", "an", "and", "of", "i", "it", "this", "that"])
-_PEOPLE = frozenset(ROLE_NOUNS) | frozenset(KINSHIP)
+# Words for people, which name no service ("with the person. The school, ...").
+_PEOPLE = (
+    frozenset(ROLE_NOUNS)
+    | frozenset(KINSHIP)
+    | frozenset(["person", "people", "man", "men", "woman", "women", "child", "children"])
+)
 # Words that may come just before a service's name ("I'm with Rise, the drug service").
 _BEFORE_NAME = frozenset(["with", "to", "at", "from", "in", "into", "onto", "for", "by", "via"])
 _INDEFINITE = frozenset(["a", "an", "some", "any", "every", "one", "another"])
@@ -452,7 +457,7 @@ _GLOSS_KINDS = compile_words(
 )
 _GLOSSED = re.compile(
     rf"(?<![\p{{L}}'’\-])(?P<name>(?:(?i:the)[ ]+)?(?:{CAP}|{LOWER})(?:[ ]+(?:{CAP}|{LOWER}))?)"
-    r"[ ]*(?:,|\.|[ ]-|–|—)[ ]*"
+    r"[ ]*(?:,|(?P<dot>\.)|[ ]-|–|—)[ ]*"
     r"(?i:(?:that['’]?s|its|it['’]s|it[ ]+is|which[ ]+is|they['’]re|theyre)[ ]+"
     r"(?:(?:the|a|an)[ ]+)?|(?:the|a|an)[ ]+)"
     r"(?:(?!(?:to|the|of|and|or|at|in|on|for|with|from|by)[ ])[\p{L}'’\-]+[ ]+"
@@ -465,11 +470,13 @@ _GLOSSED = re.compile(
 # "The forms, the money, the school": a name after another "the" thing and a comma is one
 # of a list, glossed by none of them.
 _LIST_ITEM_BEFORE = re.compile(r"(?i)(?<![\p{L}'’\-])the[ ]+[\p{L}'’\-]+[ ]*,[ ]*$")
+_ITEM_BEFORE = re.compile(r"\p{L}[ ]*,[ ]*$")
 # The word for a kind goes on into a name or a number, so it glosses nothing.
 _KIND_GOES_ON = re.compile(r"[ ]+(?:\p{Lu}|\d)")
 _LEADS_TO_SERVICE = re.compile(r"(?i)(?<![\p{L}])(?:with|to|at|from|into|onto|through|via)[ ]+$")
 _GLOSS_ENDS = re.compile(r"[ ]*(?:[,.;:!?)\n]|$)")
-_COMMA_THE = re.compile(r"(?i)[ ]*,[ ]*the[ ]")
+_COMMA_THE = re.compile(r"(?i)[ ]*[,.][ ]*the[ ]")
+_IT_IS = re.compile(r"(?i)[ ]*(?:that['’]?s|its|it['’]s|it[ ]+is|which[ ]+is|they['’]re|theyre)[ ]")
 
 # "the alcohol service, larkspur, they're good", "an allotment project, hazel lane
 # growers.": what kind of place it is, then its name, ending a clause.
@@ -495,7 +502,7 @@ class GlossedNameRecognizer(QualkitRecognizer):
             words = name.split()
             # "the nest. it's a young mums group": with "the" or a capital, a service's
             # name may be an ordinary word.
-            named = name[0].isupper() or words[0].lower() == "the"
+            named = any(w[0].isupper() for w in words) or words[0].lower() == "the"
             if words[0].lower() in _INDEFINITE or _INDEFINITE_BEFORE.search(
                 text, max(0, start - 8), start
             ):
@@ -504,6 +511,16 @@ class GlossedNameRecognizer(QualkitRecognizer):
                 continue  # "The forms, the money, the school": things in a list
             if _KIND_GOES_ON.match(text, m.end()):
                 continue  # "the office, it's Unit 3", "the tenancy, the Housing Options"
+            if (
+                m.group("dot")
+                and not _IT_IS.match(text, m.end("dot"))
+                and not self._led_and_glossed(text, start, m)
+            ):
+                # After a full stop "the" and a kind start a new sentence ("the children.
+                # the housing lady", "The women. The group."), unless the name came after
+                # "at" or "with" and the kind ends the fragment ("at open door. the youth
+                # hub."); "it's a ..." still glosses ("the nest. it's a young mums group").
+                continue
             if len(words) == 2 and words[0].lower() in _BEFORE_NAME | {"the"}:
                 start += name.index(words[1], len(words[0]))
                 words = words[1:]
@@ -519,10 +536,10 @@ class GlossedNameRecognizer(QualkitRecognizer):
                 continue  # "the GPs, the main surgery": plurals are people or things
             if (
                 not named
-                and all(self.ctx.lexicon.is_common(w) for w in low)
+                and all(self.ctx.lexicon.is_known(w) for w in low)
                 and not self._led_and_glossed(text, start, m)
             ):
-                continue
+                continue  # "in theory, the prison", "in town, the surgery": English words
             if (
                 name[0].isupper()
                 and at_sentence_start(text, start)
@@ -532,6 +549,8 @@ class GlossedNameRecognizer(QualkitRecognizer):
                 continue
             yield Hit(start, m.end("name"), ORGANIZATION, self.SCORE)
         for m in _GLOSS_FIRST.finditer(text):
+            if _ITEM_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+                continue  # "your name, the service, patients, places": a list
             words = m.group("name").split()
             low = [w.lower().rstrip("'’") for w in words]
             if any(

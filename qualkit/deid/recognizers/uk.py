@@ -14,6 +14,7 @@ from presidio_analyzer.predefined_recognizers import UkNinoRecognizer, UkPostcod
 
 from qualkit.deid.numwords import (
     ZERO_WORDS,
+    dictated_runs,
     digit_after,
     digit_between,
     is_spoken_digit_word,
@@ -454,26 +455,27 @@ CASE_CONTEXT_CHARS = 150
 SPLIT_CONTEXT_CHARS = 400
 # A reference written with its parts apart by "/" after a word that introduces it:
 # "case ref PT/24/0417", "reference HR23/440719".
-_WRITTEN_REFERENCE = re.compile(r"(?<![\w/])\p{Lu}{1,4}[/\-]?\d{2,}(?:[/\-]\d{2,})+(?![\w/])")
+# Typed in lower case, with six figures or more ("lp-2024-0317").
+_WRITTEN_REFERENCE = re.compile(r"(?<![\w/])\p{L}{1,4}[/\-]?\d{2,}(?:[/\-]\d{2,})+(?![\w/])")
 WRITTEN_CONTEXT_CHARS = 30
 # "a crime reference, I've got it here. NFRC23 0418 7726": capitals and figures, then
 # groups of figures, after a word that introduces a reference.
 _SPACED_REFERENCE = re.compile(r"(?<![\w/])\p{Lu}{2,6}\d{1,4}(?:[ ]\d{3,5}){1,3}(?![\w/])")
 SPACED_CONTEXT_CHARS = 60
 # "My interpreter number is 40372", "my interpreter ID is 70215", "Her real number, 999
-# 042 7716": figures given as someone's number (not a phone's, which starts with 0), whole
-# or in groups of three, three and four.
+# 042 7716", "Ma prison number wis 172403": figures given as someone's number (not a
+# phone's, which starts with 0), whole or in groups of three, three and four.
 _NUMBER_IS = re.compile(
-    r"(?:\b(?i:number)|\bID)(?i:(?:[ ]+is|[ ]+was|['’]s|:|,)?[ ]+)"
+    r"(?:\b(?i:number)|\bID)(?i:(?:[ ]+is|[ ]+was|[ ]+wis|['’]s|:|,)?[ ]+)"
     r"(?P<n>[1-9]\d{4,11}|[1-9]\d{2}[ ]\d{3}[ ]\d{4}(?![ ]\d))\b(?![.,:/]\d)"
 )
 # A code of capitals and four figures or more, a capital after a figure ("93Y0618E", a
 # registration), or capitals then eight figures or more.
 _MIXED_CODE = re.compile(
     r"(?=[A-Z\d])(?<![\w/\-])(?:(?=(?:[A-Z]*\d){4})(?=[A-Z\d]*\d[A-Z])[A-Z\d]{7,12}"
-    # ...or capitals, then eight figures or more ("F1120478913"), or two and seven (a
-    # residence permit's number, "ZR4417829")
-    r"|[A-Z]{1,3}\d{8,12}|[A-Z]{2}\d{7})(?![\w/\-])"
+    # ...or capitals, then eight figures or more ("F1120478913"), or two or three and
+    # seven (a residence permit's number, "ZR4417829"; a hospital number, "RWE4418926")
+    r"|[A-Z]{1,3}\d{8,12}|[A-Z]{2,3}\d{7})(?![\w/\-])"
 )
 # Capitals and figures in three parts or more apart by "/", with four figures or more
 # ("CR/UE/2023/0917"; capitals and then only figures, "PT/24/0417", are a written reference).
@@ -511,10 +513,10 @@ _LETTER_SIX_FIGURES = re.compile(r"(?<![\w/\-£$])[A-Z]\d{6}(?![\w/\-]|[.,:]\d)"
 _LETTERS_SPACE_FIGURES = re.compile(r"(?<![\w/\-])[A-Z]{2,4}[ ]\d{6,9}[A-Z]?(?![\w/\-])")
 # A date with spaces for its separators ("14 03 1980").
 _SPACED_DATE = re.compile(r"(?:0?[1-9]|[12]\d|3[01])[ ](?:0?[1-9]|1[0-2])[ ](?:19|20)\d\d")
-# Capitals and figures read out one by one with spaces between, four figures or more ("H 7
-# 3 4 1 9, that's my number").
+# Capitals and figures read out one by one with spaces between, four figures or more, the
+# first perhaps against the letter ("H 7 3 4 1 9, that's my number", "M1 0 9 4 5 7 3").
 _SPACED_CHARACTERS = re.compile(
-    r"(?=[A-Z])(?<![\w/\-])[A-Z](?:[ ][A-Z]){0,2}(?:[ ]\d){4,10}(?:[ ][A-Z]){0,3}"
+    r"(?=[A-Z])(?<![\w/\-])[A-Z](?:[ ][A-Z]){0,2}[ ]?\d(?:[ ]\d){3,9}(?:[ ][A-Z]){0,3}"
     r"(?![\w/\-'’])"
 )
 # Figures alone read out one by one, six or more ("2 3 7 1 9 4 0 6, I can say it in my
@@ -545,8 +547,17 @@ _PHONETIC_RUN = re.compile(
     rf"(?:[ ,\-]+{_PHONETIC_WORD}){{3,}}(?![\p{{L}}\p{{N}}\-])"
 )
 MIN_PHONETIC_PIECES = 2  # letters, and figures
-# Seven figures or more standing alone, no amount, time or phone number ("24397716").
-_FIGURES_ALONE = re.compile(r"(?<![\w/.,:£$€\-])[1-9]\d{6,11}(?![\w/]|[.,:]\d)")
+# Seven figures or more standing alone, no amount, time or phone number ("24397716"); nine
+# or more when they start with 0 ("001739244518", a certificate's number).
+_FIGURES_ALONE = re.compile(r"(?<![\w/.,:£$€\-])(?:[1-9]\d{6,11}|0\d{8,11})(?![\w/]|[.,:]\d)")
+# Figures and single letters apart by spaces after a word for someone's number, four
+# figures or more, as typed in lower case ("my pin is 19 j 07 12 c").
+_SPACED_CODE_GIVEN = re.compile(
+    r"\b(?i:number|pin|ref|reference|id)(?i:[ ]+is|[ ]+was|[ ]+wis|['’]s|:)[ ]+"
+    r"(?P<n>(?:\d{1,4}|(?![aAiI]\b)\p{L})(?:[ ](?:\d{1,4}|(?![aAiI]\b)\p{L})){2,9})"
+    r"(?![\w/\-]|[ ]\w)"
+)
+MIN_SPACED_CODE_DIGITS = 4
 ROUND_FIGURES = 3
 # Five figures or more as a sentence of their own, a little after a word for a reference
 # ("My prisoner number's on it. 143287. She wrote that down").
@@ -615,13 +626,22 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
         for m in _WRITTEN_REFERENCE.finditer(text):
             long = sum(c.isdigit() for c in m.group(0)) >= MIN_DASHED_DIGITS
             start = max(0, m.start() - WRITTEN_CONTEXT_CHARS)
-            if long or _CASE_CONTEXT.search(text, start, m.start()):
+            if long or (m.group(0)[0].isupper() and _CASE_CONTEXT.search(text, start, m.start())):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         for m in _SPACED_REFERENCE.finditer(text):
             if _CASE_CONTEXT.search(text, max(0, m.start() - SPACED_CONTEXT_CHARS), m.start()):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         for pattern in (_NUMBER_IS, _COLLAR_NUMBER):
             for m in pattern.finditer(text):
+                yield Hit(m.start("n"), m.end("n"), CASE_REFERENCE, self.SCORE)
+        for m in _SPACED_CODE_GIVEN.finditer(text):
+            pieces = m.group("n").split()
+            figures = [p for p in pieces if p.isdigit()]
+            if (
+                len(figures) > 1
+                and len(figures) < len(pieces)
+                and sum(map(len, figures)) >= MIN_SPACED_CODE_DIGITS
+            ):
                 yield Hit(m.start("n"), m.end("n"), CASE_REFERENCE, self.SCORE)
         yield from self._shaped_codes(text)
         yield from self._phonetic(text)
@@ -718,6 +738,19 @@ _REFERENCE_PIECE = re.compile(r"(?<![\w'’/])(?:\d+(?:/\d+)*|\p{L}+)(?![\w'’/
 # Between two pieces: a space, comma or hyphen, or a pause ("four, four... one").
 _REFERENCE_GAP = re.compile(r"[ ,\-]{1,3}|[ ]?(?:\.{2,3}|…)[ ]?")
 _REFERENCE_SPLITS = frozenset({"slash", "stroke", "oblique", "dash"})
+
+
+# A word for someone's own number, a little before digits read out: then five digits ("me
+# number, would ye believe that. four eight seven one three"), or two or three letters and
+# four, are enough.
+_NUMBER_WORD = re.compile(r"(?i)\b(?:number|pin|badge|payroll|staff[ ]+no)\b")
+NUMBER_WORD_CHARS = 80
+MIN_GIVEN_DIGITS = 4
+_COUNTING = "0123456789"
+
+
+def _number_word_near(text: str, start: int) -> bool:
+    return bool(_NUMBER_WORD.search(text, max(0, start - NUMBER_WORD_CHARS), start))
 
 
 class SpokenReferenceRecognizer(QualkitRecognizer):
@@ -817,11 +850,13 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
         if digits[0] == "0" and not written:
             return None  # a phone number, or the start of one, begins with 0
         rest = spoken_digits(words[1:])
-        if rest is not None and rest.startswith("0") and not written:
+        if words[0].lower() == "one" and rest is not None and rest.startswith("0") and not written:
             return None  # "this one, oh seven seven ...": a word before a phone number
+        if digits in _COUNTING:
+            return None  # "one two three four five": counting
         start = run[0].start()
         before = text[max(0, start - CASE_CONTEXT_CHARS) : start]
-        if len(digits) < MIN_ALONE_DIGITS and not written:
+        if len(digits) < MIN_ALONE_DIGITS and not (written or _number_word_near(text, start)):
             return None
         if not (written or _CASE_CONTEXT.search(before) or _RANK_BEFORE.search(before)):
             return None
@@ -857,6 +892,8 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
         letters_said = "".join(m.group(0) for m in letters).upper()
         written = _written(text, digits, letters_said)
         least = self.MIN_DIGITS if n_letters < 2 else self.MIN_DIGITS_AFTER_LETTERS
+        if n_letters >= 2 and _number_word_near(text, first.start()):
+            least = MIN_GIVEN_DIGITS  # "me badge number off by heart, PH nought four one seven"
         least = MIN_READ_BACK_WITH_LETTERS if written else least
         if not least <= len(digits) <= self.MAX_DIGITS:
             return None
@@ -967,3 +1004,33 @@ class QualkitNhsRecognizer(QualkitRecognizer):
                 yield Hit(m.start(), m.end(), UK_NHS, 1.0)
             elif _NHS_CONTEXT.search(text, max(0, m.start() - NHS_CONTEXT_CHARS), m.start()):
                 yield Hit(m.start(), m.end(), UK_NHS, 0.8)
+
+
+# Possible misses -----------------------------------------------------------------------
+
+# Figures, perhaps with letters, "/" or "-", and single letters apart by spaces: a code
+# someone gave ("19 j 07 12 c", "WX 4471 09"); no amount, time or decimal.
+_LOOSE_CODE = re.compile(
+    r"(?<![\w£$€:.,/\-])\p{L}{0,4}\d[\p{L}\d/\-]*"
+    r"(?:[ ](?:(?![aAiI]\b)\p{L}|\p{L}{0,4}\d[\p{L}\d/\-]*)"
+    r"(?![\w/\-]))*(?![\w:/\-]|[.,]\d)"
+)
+# Fewer figures are a count, an amount or a year as often as anyone's number.
+MIN_POSSIBLE_FIGURES = 5
+
+
+def possible_numbers(text: str) -> list[tuple[int, int]]:
+    """Where figures or digits said one by one could still be someone's number: a code of
+    five figures or more ("19 j 07 12 c", "40 3382 17"), not years alone, or six digits
+    or more read out ("zero five six, two nine one"). For a reviewer's list: the
+    recognizers mask what has the shape or the words around it of a number."""
+    out = []
+    for m in _LOOSE_CODE.finditer(text):
+        groups = m.group(0).split()
+        if sum(c.isdigit() for c in m.group(0)) < MIN_POSSIBLE_FIGURES:
+            continue
+        if all(_YEAR_GROUP.fullmatch(g) or g.isalpha() for g in groups):
+            continue
+        out.append(m.span())
+    out.extend(dictated_runs(text))
+    return out
