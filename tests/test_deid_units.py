@@ -3833,3 +3833,136 @@ def test_english_words_before_a_kind_of_service_are_no_name_without_a_lead() -> 
         "no. Your name, the service, patients, places. I'm with new leaf, the drug service."
     )
     assert _found(rec, text) == ["new leaf"]
+
+
+def test_scots_digit_words_in_a_number_read_out() -> None:
+    from qualkit.deid.recognizers.uk import SpokenReferenceRecognizer
+
+    assert spoken_digits(["wan", "seven", "three", "fower", "twa", "sax"]) == "173426"
+    assert spoken_digits(["fower", "one", "echt", "seeven", "thrie"]) == "41873"
+    phone = SpokenPhoneRecognizer()
+    text = "It's richt. Oh seven seven double oh, nine hunner, fower one echt. That's it."
+    assert _found(phone, text) == ["Oh seven seven double oh, nine hunner, fower one echt"]
+    refs = SpokenReferenceRecognizer()
+    text = "They gie ye a number in there. Wan-seven-three, fower-twa-sax. Isn't that daft"
+    assert _found(refs, text) == ["Wan-seven-three, fower-twa-sax"]
+
+
+def test_a_registration_in_lower_case_and_a_code_after_someones_own_number() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    refs = CaseReferenceRecognizer()
+    assert _found(refs, "one of them ran my plate, cx08 wdk, and said oh") == ["cx08 wdk"]
+    assert _found(refs, "the mp3 player, ab12 cd and that") == []
+    text = "my staff number's on all our internal stuff, AH4471, and HR would have me"
+    assert _found(refs, text) == ["AH4471"]
+    text = "The application number. It was long ago. We met on the stairs, room AH4471 upstairs."
+    assert _found(refs, text) == []  # nobody's own number
+    text = "what's your Home Office number? Always I know. M1209 4471. Every letter."
+    assert _found(refs, text) == ["M1209 4471"]
+
+
+def test_consonants_typed_apart_before_a_reference_are_its_letters() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    refs = CaseReferenceRecognizer()
+    text = "a reference number for the housing list, its hs 2 3 0 4 4 1 7. i wrote it"
+    assert _found(refs, text) == ["hs 2 3 0 4 4 1 7"]
+    text = "a reference number for the housing list, it is 2 3 0 4 4 1 7. i wrote it"
+    assert _found(refs, text) == ["2 3 0 4 4 1 7"]  # "is" is a word
+
+
+def test_a_house_by_number_on_a_welsh_street_takes_the_word_number() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.places import StreetRecognizer
+    from qualkit.deid.words import Lexicon
+
+    street = StreetRecognizer(RecognizerContext(lexicon=Lexicon()))
+    text = "And then the property, number 9, Heol Dewi, oh, I shouldn't say"
+    assert _found(street, text) == ["number 9, Heol Dewi"]
+    assert _found(street, "she moved to 27 Heol Sirhowy last year") == ["27 Heol Sirhowy"]
+    text = "behind the front, number seven, Rhes Gwylan. You don't forget"
+    assert _found(street, text) == ["number seven, Rhes Gwylan"]
+
+
+def test_a_kind_that_begins_a_clause_of_its_own_glosses_nothing() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import GlossedNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    lexicon = Lexicon(nouns=["recording", "money", "housing"])
+    rec = GlossedNameRecognizer(RecognizerContext(lexicon=lexicon))
+    assert _found(rec, "just for the recording, the drop-in's in Holywell, yes") == []
+    text = "the DWP has the money, the school knows the kid's asleep. It's money, it's housing."
+    assert _found(rec, text) == []
+    assert _found(rec, "I go to the Nest, the drop-in, on Fridays") == ["Nest"]
+
+
+def test_a_lower_case_word_seen_after_an_article_is_a_thing() -> None:
+    from qualkit.deid.gazetteer import Gazetteer
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import LowercaseNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    lexicon = Lexicon(others=["rest", "six", "weeks", "appointment"])
+    rec = LowercaseNameRecognizer(RecognizerContext(lexicon=lexicon, gazetteer=Gazetteer({})))
+    text = "rest, six weeks, then physio. I go for the physio appointment."
+    assert _found(rec, text) == []
+    assert "kez" in _found(rec, "rest, six weeks, then kez. I go with kez.")
+
+
+def test_a_reply_or_a_cry_starts_no_name() -> None:
+    detector = _bare_detector({})
+    text = '"Aye Farmer, fit like the day?" Oh Karen, no.'
+    assert detector._clean_ner(text, 1, 11, "PERSON") == (5, 11)  # "Farmer"
+    assert detector._clean_ner(text, 32, 40, "PERSON") == (35, 40)  # "Karen"
+
+
+def test_a_double_first_name_is_said_short_even_when_the_short_form_is_kin() -> None:
+    from qualkit.deid.propagation import Propagator
+    from qualkit.deid.spans import Detection
+    from qualkit.deid.words import Lexicon
+
+    text = "And this is Lola-Mae. I sent a card when Lola was born. Say thank you, Lola."
+    seed = Detection(12, 20, "PERSON", 0.89, "IntroducedNameRecognizer")
+    prop = Propagator(Lexicon(others=["lola"]), first_name=lambda w: w == "lola")
+    terms = prop.terms_from(text, [seed])
+    found = {(d.start, text[d.start : d.end]) for d in prop.mentions(text, terms)}
+    assert {(41, "Lola"), (71, "Lola")} <= found
+    # Not a first name anywhere: the word for kin alone is no short form of the name.
+    prop = Propagator(Lexicon(others=["lola"]))
+    assert "Lola" not in {t.text for t in prop.terms_from(text, [seed])}
+
+
+def test_a_country_set_off_by_commas_is_nobodys_name() -> None:
+    from qualkit.deid.gazetteer import Gazetteer, NameStats
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import AppositiveNameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    names = {"philippines": NameStats(place=106_651_922), "rosa": NameStats(first_countries=8)}
+    context = RecognizerContext(lexicon=Lexicon(), gazetteer=Gazetteer(names))
+    rec = AppositiveNameRecognizer(context)
+    assert _found(rec, "We were poor there. Philippines, my lola, she raised us.") == []
+    assert _found(rec, "We were poor there. Rosa, my lola, she raised us.") == ["Rosa"]
+
+
+def test_a_capitalised_run_ends_before_how_someone_speaks() -> None:
+    from qualkit.deid.lists import DeidLists
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import CapitalisedPhraseRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = CapitalisedPhraseRecognizer(RecognizerContext(lexicon=Lexicon(), lists=DeidLists()))
+    assert _found(rec, "he laughs. That's Tranent English, you know.") == []
+    assert _found(rec, "I came from Nghe An province.") == ["Nghe An"]
+    assert _found(rec, "I go to Channel School of English twice.") == ["Channel School of English"]
+    assert _found(rec, "he laughs. That's Bright Step Moor English, you know.") == [
+        "Bright Step Moor"
+    ]
+
+
+def test_round_before_a_place_starts_no_name() -> None:
+    detector = _bare_detector({})
+    text = "like that round here. Round Meirionnydd. The farming people."
+    assert detector._clean_ner(text, 22, 39, "PERSON") == (28, 39)

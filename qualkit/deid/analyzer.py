@@ -289,7 +289,12 @@ _NOTE_VERB = re.compile(
 _IN_BRACKETS = re.compile(r"\[[^\]\n]*$")
 # What a URL never stops before: a letter or digit, or a full stop and more of them.
 _URL_CUT = re.compile(r"[.]?[\p{L}\p{N}]")
-_LEADING_WORDS = re.compile(r"(?i)^(?:the|a|an|my|our|his|her|their|at|in|on|to|from)\s+")
+# Words spaCy takes into the start of an entity: articles, prepositions and a reply or
+# a cry before a name ("Round Meirionnydd.", "Aye Farmer, fit like the day?", "Oh Karen").
+_LEADING_WORDS = re.compile(
+    r"(?i)^(?:the|a|an|my|our|his|her|their|at|in|on|to|from|round|around|near|towards"
+    r"|aye|yeah|yep|ok|okay|oh|och|ach|erm|um|eh)\s+(?=\S)"
+)
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,12 @@ from qualkit.deid.textutil import without_accents
 ZERO_WORDS = frozenset({"oh", "o", "zero", "nought", "nil"})
 REPEAT_WORDS = {"double": 2, "triple": 3, "treble": 3}
 # Digits as Scots speakers say them and transcribers type them ("four six wan", "four yin
-# three", "nine double oh, fower five two").
-DIALECT_DIGITS = {"wan": "1", "yin": "1", "twa": "2", "fower": "4"}
+# three", "nine double oh, fower five two", "wan-seven-three, fower-twa-sax", "fower one
+# echt").
+DIALECT_DIGITS = {
+    "wan": "1", "yin": "1", "twa": "2", "thrie": "3", "fower": "4", "sax": "6", "seeven": "7",
+    "echt": "8", "aucht": "8",
+}  # fmt: skip
 GROUP_WORDS = {"hundred": "00", "hunner": "00", "thousand": "000"}  # "hunner": Scots
 # Languages whose digits a number read out through an interpreter may be said in, written
 # in the Latin alphabet. Their digit words of one or two letters ("un", "du") and those that
@@ -205,12 +209,14 @@ def spoken_digits(words: list[str]) -> str | None:
     return "".join(out) or None
 
 
-# A word of a number said digit by digit, and what may stand between two of them.
+# A word of a number said digit by digit.
 _DICTATED_WORD = re.compile(
     r"(?i)(?<!\p{L})(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine"
     r"|double|treble|triple)(?!\p{L})"
 )
-_DICTATED_GAP = re.compile(r"[ ,\-]{1,3}|[ ]?(?:\.{2,3}|…)[ ]?")
+# What may stand between two digits or pieces of a number read out: a space, comma or
+# hyphen, or a pause ("four, four... one").
+DIGIT_GAP = re.compile(r"[ ,\-]{1,3}|[ ]?(?:\.{2,3}|…)[ ]?")
 # Fewer digits said one by one are as often a count ("two, three, four") as a number.
 MIN_DICTATED_DIGITS = 6
 
@@ -222,7 +228,7 @@ def dictated_runs(text: str) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
     run: list[re.Match[str]] = []
     for m in [*_DICTATED_WORD.finditer(text), None]:
-        if m is not None and (not run or _DICTATED_GAP.fullmatch(text, run[-1].end(), m.start())):
+        if m is not None and (not run or DIGIT_GAP.fullmatch(text, run[-1].end(), m.start())):
             run.append(m)
             continue
         digits = spoken_digits([w.group(0) for w in run]) if run else None

@@ -98,6 +98,7 @@ _WEAK_SEEDS = frozenset(
 _TOKEN = re.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-.&]*")
 _APOSTROPHE = re.compile(r"['’]\p{L}")
 _SPELT_NAME = re.compile(r"\p{L}(?:-\p{L}){2,}")
+_DOUBLE_NAME = re.compile(r"\p{Lu}\p{Ll}{2,}-\p{Lu}\p{Ll}+")
 _HYPHENATED = re.compile(r"(?<![\p{L}\p{N}'’\-])\p{L}+(?:-\p{L}+)+(?![\p{L}\p{N}\-])")
 _WORD = re.compile(r"\p{L}+(?:['’\-]\p{L}+)*")
 _CAP_WORD = re.compile(r"(?<![\p{L}\p{N}'’\-])\p{Lu}\p{Ll}{3,}(?![\p{L}\p{N}\-])")
@@ -186,20 +187,7 @@ class Propagator:
             else:
                 self._add(terms, det.type, surface)
             if det.type == PERSON:
-                names = [
-                    t
-                    for t in tokens
-                    if t.lower() not in TITLES
-                    and t.lower() not in NICKNAME_PREFIXES
-                    and t.lower() not in STOP_WORDS
-                ]
-                for tok in names:
-                    self._add(terms, PERSON, tok)
-                    if _SPELT_NAME.fullmatch(tok):
-                        # Spelt out ("W-I-L-D-I-N-G"): the name as it is written.
-                        self._add(terms, PERSON, tok.replace("-", "").capitalize())
-                if names and len(names[0]) >= 5 and names[0].isalpha():
-                    terms.add(Term(PERSON, names[0], True, prefix_of=names[0].lower()))
+                self._add_name_parts(terms, tokens)
             else:
                 core = [t for t in tokens if t.lower() not in _GENERIC]
                 while len(core) > 1 and core[-1].lower() in _KIND_WORDS:
@@ -218,6 +206,31 @@ class Propagator:
                     ):
                         self._add(terms, det.type, phrase)
         return terms
+
+    def _add_name_parts(self, terms: set[Term], tokens: list[str]) -> None:
+        """Each word of a person's name as a term, and the forms it is said or written in."""
+        names = [
+            t
+            for t in tokens
+            if t.lower() not in TITLES
+            and t.lower() not in NICKNAME_PREFIXES
+            and t.lower() not in STOP_WORDS
+        ]
+        for tok in names:
+            self._add(terms, PERSON, tok)
+            if _SPELT_NAME.fullmatch(tok):
+                # Spelt out ("W-I-L-D-I-N-G"): the name as it is written.
+                self._add(terms, PERSON, tok.replace("-", "").capitalize())
+            elif _DOUBLE_NAME.fullmatch(tok):
+                # A double first name is said short ("Lola-Mae", then "Lola"), even where
+                # the short form is also a word for kin ("lola": grandmother).
+                first = tok.split("-")[0]
+                if first.lower() in KINSHIP and self._wide_first_name(first.lower()):
+                    terms.add(Term(PERSON, first, exact_case=True))
+                else:
+                    self._add(terms, PERSON, first)
+        if names and len(names[0]) >= 5 and names[0].isalpha():
+            terms.add(Term(PERSON, names[0], True, prefix_of=names[0].lower()))
 
     def _add(self, terms: set[Term], etype: str, surface: str) -> None:
         key = surface.casefold()

@@ -636,6 +636,8 @@ class AppositiveNameRecognizer(QualkitRecognizer):
                 continue
             if all(w in _KINSHIP_WORDS for w in low):
                 continue  # "my Nanay, my mother"
+            if len(words) == 1 and self._country_or_city(words[0].lower()):
+                continue  # "Philippines, my lola"
             if (
                 group == "name2"
                 and all(self.ctx.lexicon.is_known(w) for w in low)
@@ -666,7 +668,14 @@ class AppositiveNameRecognizer(QualkitRecognizer):
             if self.ctx.gazetteer.get(word).first_countries >= ROLE_NAME_COUNTRIES:
                 yield Hit(m.start("name"), m.end("name"), PERSON, 0.6)
 
+    def _country_or_city(self, word: str) -> bool:
+        """A place of a million people or more that is nobody's first name."""
+        stats = self.ctx.gazetteer.get(word)
+        return stats.place >= BIG_PLACE_SIZE and not stats.first_countries
 
+
+#: A place this big set off by commas is a country or a city, not someone's name.
+BIG_PLACE_SIZE = 1_000_000
 #: A lower-case word after a role and a comma is a name when it is a first name in at
 #: least this many countries (of the gazetteer's ten).
 ROLE_NAME_COUNTRIES = 5
@@ -1261,7 +1270,7 @@ class LowercaseNameRecognizer(QualkitRecognizer):
                     and _SUBJECT_BEFORE.search(before)
                     and followed_like_name(text, m.end())
                 )
-            ):
+            ) and not _after_an_article(text, word):
                 yield Hit(m.start(), m.end(), PERSON, self.SCORE)
         for m in _LOWER_SUBJECT_OF_AGE.finditer(text):
             word, age = m.group("name"), m.group("age")
@@ -1275,6 +1284,17 @@ class LowercaseNameRecognizer(QualkitRecognizer):
             ):
                 continue
             yield Hit(m.start("name"), m.end("name"), PERSON, self.SCORE)
+
+
+def _after_an_article(text: str, word: str) -> bool:
+    """Whether ``word`` comes after "the", "a" or "this" somewhere in ``text``: then it is a
+    thing ("then physio." beside "the physio appointment"), not a name."""
+    return (
+        re.search(
+            rf"(?<![\p{{L}}'’])(?i:the|a|an|this|that)[ ]+{re.escape(word)}(?![\p{{L}}'’\-])", text
+        )
+        is not None
+    )
 
 
 # "denis is fourteen, sofia is eleven": a word at the head of a clause whose age follows.

@@ -471,8 +471,16 @@ _GLOSSED = re.compile(
 # of a list, glossed by none of them.
 _LIST_ITEM_BEFORE = re.compile(r"(?i)(?<![\p{L}'’\-])the[ ]+[\p{L}'’\-]+[ ]*,[ ]*$")
 _ITEM_BEFORE = re.compile(r"\p{L}[ ]*,[ ]*$")
-# The word for a kind goes on into a name or a number, so it glosses nothing.
-_KIND_GOES_ON = re.compile(r"[ ]+(?:\p{Lu}|\d)")
+# The word for a kind goes on into a name or a number, or is the subject of a clause of its
+# own ("the recording, the drop-in's in Holywell", "the money, the school knows"), so it
+# glosses nothing.
+_KIND_GOES_ON = re.compile(
+    r"[ ]+(?:\p{Lu}|\d)|['’]s(?!\p{L})"
+    r"|[ ]+(?:is|was|has|had|have|knows|knew|says|said|does|did|will|would|can|could|wants|gets"
+    r"|got|thinks|thought)\b"
+)
+_JOINING = frozenset({"of", "and", "&", "for", "the", "de", "la"})
+_PRONOUN_AND_VERB = re.compile(r"(?i)(?:it|that|there|he|she|they|we|you|i)['’](?:s|re|m|ve|d|ll)")
 _LEADS_TO_SERVICE = re.compile(r"(?i)(?<![\p{L}])(?:with|to|at|from|into|onto|through|via)[ ]+$")
 _GLOSS_ENDS = re.compile(r"[ ]*(?:[,.;:!?)\n]|$)")
 _COMMA_THE = re.compile(r"(?i)[ ]*[,.][ ]*the[ ]")
@@ -500,6 +508,10 @@ class GlossedNameRecognizer(QualkitRecognizer):
         for m in _GLOSSED.finditer(text):
             start, name = m.start("name"), m.group("name")
             words = name.split()
+            if len(words) == 2 and _PRONOUN_AND_VERB.fullmatch(words[0]):
+                # "It's money, it's housing": a pronoun and its verb begin no name.
+                start += name.index(words[1], len(words[0]))
+                name, words = words[1], words[1:]
             # "the nest. it's a young mums group": with "the" or a capital, a service's
             # name may be an ordinary word.
             named = any(w[0].isupper() for w in words) or words[0].lower() == "the"
@@ -664,6 +676,17 @@ class CapitalisedPhraseRecognizer(QualkitRecognizer):
                 start += len(words[0])
                 start += len(text[start:]) - len(text[start:].lstrip(" "))
                 words = words[1:]
+            # ...and a trailing word that says how someone speaks or when ("Tranent English",
+            # "St Barnabas Monday"; not "School of English", nor "An" of "Nghe An").
+            end = m.end("run")
+            while (
+                len(words) > 1
+                and words[-1].lower() in NON_NAME_CAPS
+                and words[-1].lower() not in STOP_WORDS
+                and words[-2].lower() not in _JOINING
+            ):
+                end = len(text[: end - len(words[-1])].rstrip(" "))
+                words = words[:-1]
             if len(words) < 2 or (words[0] == "The" and len(words) < 3):
                 continue
             low = [w.lower().rstrip("'’s") for w in words]
@@ -679,7 +702,7 @@ class CapitalisedPhraseRecognizer(QualkitRecognizer):
                 continue
             if self._two_people(text, start, low):
                 continue
-            yield Hit(start, m.end("run"), ORGANIZATION, self.SCORE)
+            yield Hit(start, end, ORGANIZATION, self.SCORE)
 
     def _two_people(self, text: str, start: int, low: list[str]) -> bool:
         """ "Maureen and Dave", "Nain and Taid": two first names or kin joined by "and",

@@ -87,7 +87,7 @@ _NUMBER = (
     rf"(?:(?:(?i:flat|unit|apartment|apt|room|pitch|plot|no\.?|number)[ ]+{_FLAT_NUMBER},?[ ]+"
     r"|\d{1,2}/\d{1,2},[ ]+)?"
     r"\d{1,4}[A-Za-z]?(?:[ ]?[-/][ ]?\d{1,4}|[ ]+(?i:to)[ ]+\d{1,4}[A-Za-z]?)?,?"
-    rf"|(?i:flat|unit|apartment|apt)[ ]+{_FLAT_NUMBER},?)"
+    rf"|(?i:flat|unit|apartment|apt|number|no\.?)[ ]+{_FLAT_NUMBER},?)"
 )
 # What an address or a capitalised name can start with: a digit, a capital letter or the
 # first letter of "flat", "unit", "apartment", "room", "no", "number" (a look-ahead that

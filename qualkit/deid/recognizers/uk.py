@@ -13,6 +13,7 @@ from presidio_analyzer import Pattern
 from presidio_analyzer.predefined_recognizers import UkNinoRecognizer, UkPostcodeRecognizer
 
 from qualkit.deid.numwords import (
+    DIGIT_GAP,
     ZERO_WORDS,
     dictated_runs,
     digit_after,
@@ -423,10 +424,11 @@ class SpokenNinoRecognizer(SpokenPostcodeRecognizer):
 # A Home Office reference (a letter and seven digits, "B1234567", sometimes with "/1"; or
 # "GWF" and nine digits from an online application, or the start of one), a prison number
 # (a letter, four digits and two letters, "A1234BC") or a vehicle's registration, British
-# or European ("YF09 KXR", "SV 27 BXT").
+# or European ("YF09 KXR", "SV 27 BXT"), or typed in lower case ("cx08 wdk").
 _CASE_REFERENCE = re.compile(
     r"(?<![\w/])(?:\p{L}\d{7}(?:/\d{1,2})?|(?-i:\p{Lu})[ ]\d{7}|\p{L}\d{4}\p{L}{2}|GWF[ ]?\d{3,9}"
     r"|(?-i:\p{Lu}{1,2}\d{6,9}\p{Lu})|(?-i:\p{Lu}{2}\d{2}[ ]?\p{Lu}{3})"
+    r"|(?-i:\p{Ll}{2}\d{2}[ ]\p{Ll}{3})"
     r"|(?-i:\p{Lu}{1,2}[ ]\d{2,3}[ ]\p{Lu}{3})"
     # a Police National Computer number: year, "/", serial and check letter ("21/0193847Q")
     r"|(?-i:(?:19|20)?\d{2}/\d{4,7}\p{Lu}))(?![\w/])",
@@ -483,10 +485,25 @@ _SLASHED_CODE = re.compile(
     r"(?=[A-Z])(?<![\w/\-])(?=(?:[A-Z/]*\d){4})[A-Z][A-Z\d]{0,5}(?:/[A-Z\d]{1,6}){2,5}"
     r"(?![\w/\-])"
 )
+# One or two consonants typed apart before a reference's figures are its letters ("its hs 2
+# 3 0 4 4 1 7"): no English word of one or two letters is all consonants.
+_LETTERS_BEFORE = re.compile(r"(?<![\p{L}\p{N}'’\-])(?i:[b-df-hj-np-tv-xz]{1,2})[ ]$")
+
+
+def _with_letters_before(text: str, hit: Hit) -> Hit:
+    """``hit`` with the letters typed apart before its first figure, if there are any."""
+    if not text[hit.start].isdigit():
+        return hit
+    m = _LETTERS_BEFORE.search(text, max(0, hit.start - 3), hit.start)
+    return Hit(m.start(), hit.end, hit.entity, hit.score) if m else hit
+
+
 # Capitals and four to seven figures after a word for a reference ("CRN X381526", "The
-# reference was WEB40217", "employee number PL-20817", "referral number DTR 5521 MD").
+# reference was WEB40217", "employee number PL-20817", "referral number DTR 5521 MD"),
+# with any group of figures after them ("M1209 4471").
 _SHORT_CODE = re.compile(
-    r"(?<![\w/\-])(?-i:\p{Lu}{1,3})[/\- ]?\d{4,7}(?:[ ](?-i:\p{Lu}{1,3}))?(?![\w/\-])"
+    r"(?<![\w/\-])(?-i:\p{Lu}{1,3})[/\- ]?\d{4,7}(?:[ ]\d{3,5}(?![.,:]\d))?"
+    r"(?:[ ](?-i:\p{Lu}{1,3}))?(?![\w/\-])"
 )
 # Figures in groups apart by "/" that no date makes ("47/312/8005", "22/41177/24"), or four
 # groups of four ("3318-9907-4452-1160").
@@ -617,7 +634,7 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
     SHAPE: ClassVar[re.Pattern[str]] = _CASE_REFERENCE_SHAPE
 
     def find(self, text: str) -> Iterator[Hit]:
-        return one_per_span(self._references(text))
+        return one_per_span(_with_letters_before(text, hit) for hit in self._references(text))
 
     def _references(self, text: str) -> Iterator[Hit]:
         shaped = {m.span() for m in _CASE_REFERENCE.finditer(text)}
@@ -646,7 +663,11 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
         yield from self._shaped_codes(text)
         yield from self._phonetic(text)
         for m in _SHORT_CODE.finditer(text):
-            if _CASE_CONTEXT.search(text, max(0, m.start() - WRITTEN_CONTEXT_CHARS), m.start()):
+            # Or a little further after someone's own number ("my staff number's on all
+            # our internal stuff, AH4471").
+            if _CASE_CONTEXT.search(
+                text, max(0, m.start() - WRITTEN_CONTEXT_CHARS), m.start()
+            ) or _OWN_NUMBER.search(text, max(0, m.start() - NUMBER_WORD_CHARS), m.start()):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         for m in _MIXED_CODE.finditer(text):
             if m.span() not in shaped:
@@ -735,8 +756,6 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
 
 # One piece of a reference read out: a word, or digits with any "/" between them ("0412/77").
 _REFERENCE_PIECE = re.compile(r"(?<![\w'’/])(?:\d+(?:/\d+)*|\p{L}+)(?![\w'’/])")
-# Between two pieces: a space, comma or hyphen, or a pause ("four, four... one").
-_REFERENCE_GAP = re.compile(r"[ ,\-]{1,3}|[ ]?(?:\.{2,3}|…)[ ]?")
 _REFERENCE_SPLITS = frozenset({"slash", "stroke", "oblique", "dash"})
 
 
@@ -747,6 +766,13 @@ _NUMBER_WORD = re.compile(r"(?i)\b(?:number|pin|badge|payroll|staff[ ]+no)\b")
 NUMBER_WORD_CHARS = 80
 MIN_GIVEN_DIGITS = 4
 _COUNTING = "0123456789"
+
+
+# Someone's own number: "my staff number", "your Home Office number", "her pin".
+_OWN_NUMBER = re.compile(
+    r"(?i)\b(?:my|me|his|her|your|our|their)[ ]+(?:[\p{L}'’]+[ ]+){0,2}?"
+    r"(?:number|no|pin|badge|id)\b"
+)
 
 
 def _number_word_near(text: str, start: int) -> bool:
@@ -786,7 +812,7 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
         run: list[re.Match[str]] = []
         for m in _REFERENCE_PIECE.finditer(text):
             kind = _reference_piece_kind(m.group(0))
-            joined = bool(run) and _REFERENCE_GAP.fullmatch(text, run[-1].end(), m.start())
+            joined = bool(run) and DIGIT_GAP.fullmatch(text, run[-1].end(), m.start())
             if run and (kind is None or not joined):
                 yield run
                 run = []
