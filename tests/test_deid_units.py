@@ -3966,3 +3966,40 @@ def test_round_before_a_place_starts_no_name() -> None:
     detector = _bare_detector({})
     text = "like that round here. Round Meirionnydd. The farming people."
     assert detector._clean_ner(text, 22, 39, "PERSON") == (28, 39)
+
+
+def test_a_family_by_its_surname_in_the_plural_is_a_possible_miss() -> None:
+    from qualkit.deid.gazetteer import NameStats
+
+    names = {"watson": NameStats(last_gb=44), "brown": NameStats(last_gb=4)}
+    detector = _bare_detector(names, common=["brown"])
+    text = "me and kai went to the watsons in livingston. the browns were nice. the cakes."
+    assert [text[d.start : d.end] for d in detector._families(text)] == ["watsons"]
+
+
+def test_a_flat_by_its_number_after_through() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.places import StreetRecognizer
+    from qualkit.deid.words import Lexicon
+
+    street = StreetRecognizer(RecognizerContext(lexicon=Lexicon()))
+    text = "the scheme manager opens everything. Put it through flat twelve. Got it."
+    assert _found(street, text) == ["flat twelve"]
+    assert _found(street, "we went through flat two years ago") == []
+
+
+def test_a_greeting_starts_no_name() -> None:
+    detector = _bare_detector({})
+    text = "Gareth 10:28\nAlright Tel. You're alright, butt."
+    assert detector._clean_ner(text, 13, 24, "PERSON") == (21, 24)  # "Tel"
+
+
+def test_a_framed_code_and_a_number_after_a_lower_case_letter() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    refs = CaseReferenceRecognizer()
+    text = "he said keep it safe. [rustling] Here it is. CA 4471 9082 LN. Is that any use?"
+    assert _found(refs, text) == ["CA 4471 9082 LN"]
+    assert _found(refs, "we sang it. CA 4471 LN. ok") == []  # one group: a word is needed
+    text = "my student number is b00874213 if u want to look me up"
+    assert _found(refs, text) == ["b00874213"]

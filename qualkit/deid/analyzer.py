@@ -289,11 +289,12 @@ _NOTE_VERB = re.compile(
 _IN_BRACKETS = re.compile(r"\[[^\]\n]*$")
 # What a URL never stops before: a letter or digit, or a full stop and more of them.
 _URL_CUT = re.compile(r"[.]?[\p{L}\p{N}]")
-# Words spaCy takes into the start of an entity: articles, prepositions and a reply or
-# a cry before a name ("Round Meirionnydd.", "Aye Farmer, fit like the day?", "Oh Karen").
+# Words spaCy takes into the start of an entity: articles, prepositions, and a reply, a
+# cry or a greeting before a name ("Round Meirionnydd.", "Aye Farmer, fit like the day?",
+# "Oh Karen", "Alright Tel.").
 _LEADING_WORDS = re.compile(
     r"(?i)^(?:the|a|an|my|our|his|her|their|at|in|on|to|from|round|around|near|towards"
-    r"|aye|yeah|yep|ok|okay|oh|och|ach|erm|um|eh)\s+(?=\S)"
+    rf"|aye|yeah|yep|ok|okay|oh|och|ach|erm|um|eh|{GREETING})\s+(?=\S)"
 )
 
 
@@ -456,6 +457,7 @@ class Detector:
                 + self._coordinated_words(text, dets)
                 + self._quoted(text, dets)
                 + self._given_names(text, dets)
+                + self._families(text)
                 + self._heard_names(text, dets)
                 + self._house_numbers(text)
                 + self._numbers_given(text)
@@ -744,6 +746,19 @@ class Detector:
                 start, end = m.start(group), m.end(group)
                 if not any(s < end and start < e for s, e in taken):
                     out.append(Detection(start, end, PERSON, floor, GIVEN_NAME, SCORER_RANK))
+        return out
+
+    def _families(self, text: str) -> list[Detection]:
+        """Possible misses: a family by its surname, when the surname is also an English
+        word's plural or a word ("the watsons", "the kellys"; not "the browns")."""
+        floor = self.scorer.thresholds.get("possible", 0.0) if self.scorer else 0.0
+        out: list[Detection] = []
+        for m in _FAMILY.finditer(text):
+            stem = m.group("name")[:-1].lower()
+            if self.lexicon.is_common(stem) or self._allowed(stem):
+                continue
+            if 0 < self.gazetteer.get(stem).last_gb <= PLURAL_SURNAME_RANK:
+                out.append(Detection(m.start("name"), m.end("name"), PERSON, floor, FAMILY, 30))
         return out
 
     def _heard_names(self, text: str, detections: list[Detection]) -> list[Detection]:
@@ -2013,6 +2028,9 @@ WIDE_NAME_RANK = 1000
 COORDINATED_NAME = "CoordinatedName"
 # What someone is called: "they called him dopey", "call me em", "calls me dan or chalky".
 GIVEN_NAME = "GivenName"
+FAMILY = "Family"
+# "the watsons", "The Kellys": a family by its surname in the plural.
+_FAMILY = re.compile(r"(?<![\p{L}'’])(?i:the)[ ]+(?P<name>\p{L}{4,}s)(?![\p{L}\p{N}'’\-])")
 # "doctor ren doll at the health centre", "a guy called yes tin from lanelli": in lower
 # case, the one or two words after a doctor's title, or after a person and "called", are
 # a name however the captions heard it (up to a word that ends it).

@@ -184,12 +184,13 @@ _UNIT_IN_PLACE = re.compile(
 )
 _NAME_ARTICLES = frozenset([*NAME_ARTICLES, "'r", "’r"])
 # A flat's number on its own, after a preposition or a comma or as "Flat": "Gaz, flat a
-# hundred and one, he's", "in flat 4", "It's flat 4.", "And flat 12."; not a length of
-# time or a count ("a flat two years ago", "flat 3 bed"). (The look-ahead for its first
-# letter spares the look-behind at every other place in the text.)
+# hundred and one, he's", "in flat 4", "It's flat 4.", "And flat 12.", "Put it through flat
+# twelve."; not a length of time or a count ("a flat two years ago", "flat 3 bed"). (The
+# look-ahead for its first letter spares the look-behind at every other place in the text.)
 _FLAT_ALONE = re.compile(
     r"(?=[fFaA])"
-    r"(?:(?<=(?:^|[,;:.(]|\b(?i:in|at|to|from|of|into|outside|opposite|it['’]?s|and)|\n)[ ]*)"
+    r"(?:(?<=(?:^|[,;:.(]|\b(?i:in|at|to|from|of|into|outside|opposite|through|past|behind|above"
+    r"|below|it['’]?s|and)|\n)[ ]*)"
     r"(?i:flat|apartment)"
     r"|(?<![\p{L}'’])Flat)"
     rf"[ ]+(?P<num>\d{{1,4}}[A-Za-z]?|(?i:(?:a[ ]+)?{_SAID_NUMBER}))(?![\p{{L}}\p{{N}}\-])"

@@ -466,10 +466,11 @@ _SPACED_REFERENCE = re.compile(r"(?<![\w/])\p{Lu}{2,6}\d{1,4}(?:[ ]\d{3,5}){1,3}
 SPACED_CONTEXT_CHARS = 60
 # "My interpreter number is 40372", "my interpreter ID is 70215", "Her real number, 999
 # 042 7716", "Ma prison number wis 172403": figures given as someone's number (not a
-# phone's, which starts with 0), whole or in groups of three, three and four.
+# phone's, which starts with 0), whole or in groups of three, three and four, or after a
+# letter typed in lower case ("my student number is b00874213").
 _NUMBER_IS = re.compile(
     r"(?:\b(?i:number)|\bID)(?i:(?:[ ]+is|[ ]+was|[ ]+wis|['’]s|:|,)?[ ]+)"
-    r"(?P<n>[1-9]\d{4,11}|[1-9]\d{2}[ ]\d{3}[ ]\d{4}(?![ ]\d))\b(?![.,:/]\d)"
+    r"(?P<n>[1-9]\d{4,11}|\p{Ll}\d{7,11}|[1-9]\d{2}[ ]\d{3}[ ]\d{4}(?![ ]\d))\b(?![.,:/]\d)"
 )
 # A code of capitals and four figures or more, a capital after a figure ("93Y0618E", a
 # registration), or capitals then eight figures or more.
@@ -664,10 +665,13 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
         yield from self._phonetic(text)
         for m in _SHORT_CODE.finditer(text):
             # Or a little further after someone's own number ("my staff number's on all
-            # our internal stuff, AH4471").
-            if _CASE_CONTEXT.search(
-                text, max(0, m.start() - WRITTEN_CONTEXT_CHARS), m.start()
-            ) or _OWN_NUMBER.search(text, max(0, m.start() - NUMBER_WORD_CHARS), m.start()):
+            # our internal stuff, AH4471"); capitals, two groups of figures and capitals
+            # need no word before them ("CA 4471 9082 LN").
+            if (
+                _FRAMED_CODE.fullmatch(m.group(0))
+                or _CASE_CONTEXT.search(text, max(0, m.start() - WRITTEN_CONTEXT_CHARS), m.start())
+                or _OWN_NUMBER.search(text, max(0, m.start() - NUMBER_WORD_CHARS), m.start())
+            ):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         for m in _MIXED_CODE.finditer(text):
             if m.span() not in shaped:
@@ -768,6 +772,7 @@ MIN_GIVEN_DIGITS = 4
 _COUNTING = "0123456789"
 
 
+_FRAMED_CODE = re.compile(r"\p{Lu}{1,3}[ ]\d{4,7}[ ]\d{3,5}[ ]\p{Lu}{1,3}")
 # Someone's own number: "my staff number", "your Home Office number", "her pin".
 _OWN_NUMBER = re.compile(
     r"(?i)\b(?:my|me|his|her|your|our|their)[ ]+(?:[\p{L}'’]+[ ]+){0,2}?"
