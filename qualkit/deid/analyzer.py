@@ -749,8 +749,9 @@ class Detector:
         return out
 
     def _families(self, text: str) -> list[Detection]:
-        """Possible misses: a family by its surname, when the surname is also an English
-        word's plural or a word ("the watsons", "the kellys"; not "the browns")."""
+        """Possible misses: a family by its surname in the plural after "the", the surname
+        common in Great Britain and no everyday word ("the watsons", "the kellys"; not "the
+        browns")."""
         floor = self.scorer.thresholds.get("possible", 0.0) if self.scorer else 0.0
         out: list[Detection] = []
         for m in _FAMILY.finditer(text):
