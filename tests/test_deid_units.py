@@ -2327,18 +2327,18 @@ def test_a_word_written_in_lower_case_again_and_again_is_not_spread() -> None:
     filler = "I said so. I know. I went. I came back. It was cold. We sat. He left. "
 
     def spread(text: str) -> list[str]:
-        seed = Detection(text.index("Da "), text.index("Da ") + 2, "PERSON", 0.8, "X")
+        seed = Detection(text.index("Ra "), text.index("Ra ") + 2, "PERSON", 0.8, "X")
         prop = Propagator(Lexicon())
         return [text[d.start : d.end] for d in prop.mentions(text, prop.terms_from(text, [seed]))]
 
     # Written in lower case again and again, never with a capital inside a sentence: a word.
-    text = "Da signal's bad. I'm in da car at da end o da pier, da boat, da sea. " + filler
-    assert text.count(" da ") >= LOWER_WORD_USES and "da" not in spread(text)
-    # With a capital inside a sentence once ("I met Da"), it is a name, spread everywhere.
-    assert spread(text + "I met Da there.").count("da") == 5
+    text = "Ra signal's bad. I'm in ra car at ra end o ra pier, ra boat, ra sea. " + filler
+    assert text.count(" ra ") >= LOWER_WORD_USES and "ra" not in spread(text)
+    # With a capital inside a sentence once ("I met Ra"), it is a name, spread everywhere.
+    assert spread(text + "I met Ra there.").count("ra") == 5
     # Written in lower case less often than that, it is spread.
-    text = "Da signal's bad. I'm in da car. " + filler
-    assert LOWER_WORD_USES > 1 and spread(text).count("da") == 1
+    text = "Ra signal's bad. I'm in ra car. " + filler
+    assert LOWER_WORD_USES > 1 and spread(text).count("ra") == 1
 
 
 def test_names_as_markdown_speaker_labels() -> None:
@@ -4003,3 +4003,274 @@ def test_a_framed_code_and_a_number_after_a_lower_case_letter() -> None:
     assert _found(refs, "we sang it. CA 4471 LN. ok") == []  # one group: a word is needed
     text = "my student number is b00874213 if u want to look me up"
     assert _found(refs, text) == ["b00874213"]
+
+
+def test_a_check_letter_after_a_stroke_ends_a_reference_read_out() -> None:
+    from qualkit.deid.recognizers.uk import SpokenReferenceRecognizer
+
+    rec = SpokenReferenceRecognizer()
+    text = "Their reference, look, on the top, S M F stroke 0 0 8 8 3 1 stroke K. I've read it"
+    assert _found(rec, text) == ["S M F stroke 0 0 8 8 3 1 stroke K"]
+    text = "Their reference, look, on the top, S M F stroke 0 0 8 8 3 1 stroke. I've read it"
+    assert _found(rec, text) == ["S M F stroke 0 0 8 8 3 1"]
+
+
+def test_a_code_whose_letters_and_figures_take_turns_is_read_out() -> None:
+    from qualkit.deid.recognizers.uk import SpokenPostcodeRecognizer, SpokenReferenceRecognizer
+
+    rec = SpokenReferenceRecognizer()
+    text = "They see your status. Is like this: W K 7, 3 P X, 9 R N. I know it by heart."
+    assert _found(rec, text) == ["W K 7, 3 P X, 9 R N"]
+    text = "The postcode, B N 2, 4 X Y. That's the hostel."
+    assert _found(rec, text) == []  # a postcode's letters and figures take turns twice
+    assert _found(SpokenPostcodeRecognizer(), text) == ["B N 2, 4 X Y"]
+    assert _found(rec, "so a 4 b 5 c 6 d 7, like a game") == []  # "a" is a word
+    text = "my phone's o seven seven o o, nine o o, five one two. or snap me"
+    assert _found(rec, text) == []  # "o" among figures is a zero
+
+
+def test_an_address_read_out_with_its_end_spelt() -> None:
+    from qualkit.deid.recognizers.contact import SpokenEmailRecognizer
+
+    rec = SpokenEmailRecognizer()
+    text = "Is rasa.kaz90@mailbox.lt. Read it back: R-A-S-A dot K-A-Z nine zero at mailbox dot L-T?"
+    assert "R-A-S-A dot K-A-Z nine zero at mailbox dot L-T" in _found(rec, text)
+    text = "it's jo dot marsh at example dot O-R-G, ok"
+    assert _found(rec, text) == ["jo dot marsh at example dot O-R-G"]
+    assert _found(rec, "it's jo dot marsh at example dot Q-Q-Q, ok") == []  # no top-level domain
+
+
+def test_a_person_from_somewhere_then_the_name_others_gave_them() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.names import NicknameRecognizer
+    from qualkit.deid.words import Lexicon
+
+    nick = NicknameRecognizer(RecognizerContext(lexicon=Lexicon()))
+    text = "one of them, this older guy from london they called t-bag, i never knew him"
+    assert _found(nick, text) == ["t-bag"]
+    text = "a guy from work they called back later"
+    assert _found(nick, text) == []
+
+
+def test_three_consonants_typed_apart_before_a_reference_are_its_letters() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    def reach(text: str) -> str:
+        hits = list(CaseReferenceRecognizer().find(text))
+        return text[min(h.start for h in hits) : max(h.end for h in hits)]
+
+    text = "i got a reference number from the home office for it, nrm 2023 0 4 4 8 1 7, i had"
+    assert reach(text) == "nrm 2023 0 4 4 8 1 7"
+    text = "a reference number from the home office, hmm 2023 0 4 4 8 1 7, i had"
+    assert reach(text) == "2023 0 4 4 8 1 7"  # "hmm" is a word
+
+
+def test_someone_s_own_number_of_four_figures() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    refs = CaseReferenceRecognizer()
+    assert _found(refs, "You'd clock in, me clock number were 4417, I can still") == ["4417"]
+    assert _found(refs, "the number was 4417, people on the list") == []  # nobody's own
+    assert _found(refs, "my number is 0441, the last four") == []
+
+
+def test_twelve_digits_read_out_need_no_word_before_them() -> None:
+    from qualkit.deid.recognizers.uk import SpokenReferenceRecognizer
+
+    rec = SpokenReferenceRecognizer()
+    text = "four four zero zero, one two three four, five six seven eight, nine zero one two."
+    assert _found(rec, text) == [
+        "four four zero zero, one two three four, five six seven eight, nine zero one two"
+    ]
+    text = "Is here, look. four four zero zero, one two three four, five six. I have"
+    assert _found(rec, text) == []  # ten digits: a word that introduces them is needed
+    text = "I owed him maybe one thousand one hundred, one thousand two hundred, in arrears"
+    assert _found(rec, text) == []  # an amount, not digits read out
+
+
+def test_a_day_after_a_name_is_no_part_of_it() -> None:
+    detector = _bare_detector({})
+    text = "There's a meeting in Totnes Saturdays and one in Dartmouth."
+    assert detector._clean_ner(text, 21, 37, "LOCATION") == (21, 27)
+    text = "I go tae North Berwick for my work."
+    assert detector._clean_ner(text, 5, 22, "PERSON") == (9, 22)
+    from qualkit.deid.analyzer import _before_day
+
+    assert _before_day("Higher Coombe Sundays") == len("Higher Coombe")
+    assert _before_day("Sunday") == len("Sunday")  # a day alone: no name is left to end
+
+
+def test_a_title_and_a_name_are_no_organisation() -> None:
+    from qualkit.deid.lists import DeidLists
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import CapitalisedPhraseRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = CapitalisedPhraseRecognizer(RecognizerContext(lexicon=Lexicon(), lists=DeidLists()))
+    assert _found(rec, "and the priest, Father Dominic, he see I am sad") == []
+    assert _found(rec, "we went to Father Hudson House on the Monday") == ["Father Hudson House"]
+
+
+def test_east_anglian_and_urdu_words_said_to_someone_are_no_names() -> None:
+    from qualkit.deid.words import COURTESY_WORDS, DIALECT_WORDS
+
+    assert {"bor", "mawther", "izzat"} <= DIALECT_WORDS
+    assert {"diolch", "dyakuyu", "paldies"} <= COURTESY_WORDS
+    assert not COURTESY_WORDS & DIALECT_WORDS  # a clause of Welsh stays Welsh
+
+
+def test_an_allowed_phrase_with_an_apostrophe_after_a_word() -> None:
+    from qualkit.deid.analyzer import _phrase_regex
+
+    pattern = _phrase_regex(["Veterans NHS Wales"])
+    assert pattern is not None
+    assert pattern.search("referred me on to Veterans' NHS Wales, which is good")
+    assert pattern.search("referred me on to Veterans’ NHS Wales.")
+    assert not pattern.search("referred me on to Veterans' Wales.")
+
+
+def test_a_pronoun_with_its_verb_begins_no_name() -> None:
+    from qualkit.deid.recognizers.base import PRONOUN_AND_VERB
+
+    for word in ("Ah'm", "they're", "It's", "that's", "ye’ll"):
+        assert PRONOUN_AND_VERB.fullmatch(word), word
+    for word in ("Ali's", "Kat's", "it"):
+        assert not PRONOUN_AND_VERB.fullmatch(word), word
+    detector = _bare_detector({})
+    text = "She says It's Karen, every time."
+    assert detector._clean_ner(text, 9, 19, "PERSON") == (14, 19)
+
+
+def test_an_address_takes_the_house_name_given_before_its_number() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.places import StreetRecognizer
+    from qualkit.deid.words import Lexicon
+
+    street = StreetRecognizer(RecognizerContext(lexicon=Lexicon()))
+    text = "post it just in case, the address is the old forge, 3 mill terrace, crickhowell."
+    assert "the old forge, 3 mill terrace" in _found(street, text)
+    text = "My address is, um, 3 Mill Terrace, ok."
+    assert _found(street, text) == ["3 Mill Terrace"]
+    text = "He gave his address as his gran's, 41 Ashgrove Road, in Pennyburn."
+    assert _found(street, text) == ["41 Ashgrove Road"]
+
+
+def test_four_figures_as_a_sentence_after_a_word_for_a_number() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    refs = CaseReferenceRecognizer()
+    text = "my clock number on the top like I was a... like a parcel. 4471. I can tell you"
+    assert _found(refs, text) == ["4471"]
+    assert _found(refs, "my clock number on the top like I was a... like a parcel. 1987.") == []
+    assert _found(refs, "and the number of people in the queue. 4471. I can tell you") == ["4471"]
+
+
+def test_lower_case_consonants_and_groups_of_figures_after_a_word_for_a_reference() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    refs = CaseReferenceRecognizer()
+    text = "oh and my case ref if u need it, its on all my letters, hsg 24 0613 q: no"
+    assert _found(refs, text) == ["hsg 24 0613"]
+    assert _found(refs, "the case was on the news, bbc 24 0613 or so") == ["bbc 24 0613"]
+    assert _found(refs, "i watched bbc 24 0613 or so") == []  # no word for a reference
+
+
+def test_a_reference_read_back_in_fewer_words() -> None:
+    from qualkit.deid.recognizers.uk import SpokenReferenceRecognizer
+
+    rec = SpokenReferenceRecognizer()
+    text = "She says her number, EL-20317, she remembers it. Twenty, three, one, seven."
+    assert "Twenty, three, one, seven" in _found(rec, text)
+    assert _found(rec, "She says the number, she remembers it. Twenty, three, one, seven.") == []
+
+
+def test_another_prison_named_after_one() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.organisations import PrisonRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = PrisonRecognizer(RecognizerContext(lexicon=Lexicon()))
+    text = "Released from HMP Norwich or Wayland, with a travel warrant."
+    assert _found(rec, text) == ["HMP Norwich", "Wayland"]
+    assert _found(rec, "I did HMP Norwich, then I was out.") == ["HMP Norwich"]
+
+
+def test_an_act_of_parliament_is_never_masked() -> None:
+    detector = _bare_detector({})
+    text = "So the Renting Homes (Wales) Act came in. The Care Act 2014. Karen and the Care Act."
+    spans = [text[s:e] for s, e in detector._allowed_spans(text)]
+    assert spans == ["the Renting Homes (Wales) Act", "The Care Act 2014", "the Care Act"]
+
+
+def test_figures_after_00_and_a_court_s_or_an_agency_s_case_number() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    refs = CaseReferenceRecognizer()
+    text = "I had to dig it out of an old payslip, 00417, and then they said"
+    assert _found(refs, text) == ["00417"]
+    assert _found(refs, "at 00:04:17, and then they said 007") == []
+    text = "with the number at the top of every letter, BR 341 of 2019, I'll never"
+    assert _found(refs, text) == ["BR 341 of 2019"]
+    assert _found(refs, "we read page 4 of 2019 first") == []
+    text = "I still remember our case number, LEB-16C04417, because every office"
+    assert _found(refs, text) == ["LEB-16C04417"]
+    assert _found(refs, "in COVID-19 times, and the M-25 too") == []
+
+
+def test_capitals_apart_from_groups_of_figures_after_a_word_for_a_reference() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    refs = CaseReferenceRecognizer()
+    text = "We had one last month, the case number's PREV 23 0418, oh, I shouldn't"
+    assert _found(refs, text) == ["PREV 23 0418"]
+    assert _found(refs, "We had one last month, PREV 23 0418, oh, I shouldn't") == []
+
+
+def test_someone_s_own_number_of_four_digits_read_out() -> None:
+    from qualkit.deid.recognizers.uk import SpokenReferenceRecognizer
+
+    rec = SpokenReferenceRecognizer()
+    text = "I had tae give her my works number every time, four four seven one, like"
+    assert _found(rec, text) == ["four four seven one"]
+    text = "I had tae give them the number every time, four four seven one, like"
+    assert _found(rec, text) == []  # nobody's own: five digits are needed
+
+
+def test_a_word_for_a_parent_said_to_them_is_no_name() -> None:
+    detector = _bare_detector({})
+    text = "he just says hi Ma and then he's gone."
+    assert detector._not_a_name(text, 18, 20, "PERSON")
+
+
+def test_someone_s_own_number_read_out_from_00() -> None:
+    from qualkit.deid.recognizers.uk import SpokenReferenceRecognizer
+
+    rec = SpokenReferenceRecognizer()
+    text = "read them my payroll number off my payslip, oh oh four four one seven, and they"
+    assert _found(rec, text) == ["oh oh four four one seven"]
+    text = "read them the number off the payslip, oh oh four four one seven, and they"
+    assert _found(rec, text) == []  # nobody's own: perhaps a phone number begun
+
+
+def test_two_groups_of_figures_and_a_code_as_a_sentence_after_a_word_for_a_number() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    refs = CaseReferenceRecognizer()
+    text = "We're a registered charity in our own right. 1179 046, if you need it."
+    assert _found(refs, text) == ["1179 046"]
+    assert _found(refs, "We're a registered charity since. 2019 2020, if you need it.") == []
+    assert _found(refs, "We're a small group in our own right. 1179 046, if you need it.") == []
+    assert _found(refs, "the team number, 07700 900 316. No wait") == []  # a phone's groups
+    text = "hospital number up the top, D H four four seven one nine two. DH447192. They"
+    assert "DH447192" in _found(refs, text)
+    assert _found(refs, "we went there on the bus, it was late at night. DH447192. They") == []
+
+
+def test_a_b_road_by_its_number() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.places import StreetRecognizer
+    from qualkit.deid.words import Lexicon
+
+    street = StreetRecognizer(RecognizerContext(lexicon=Lexicon()))
+    assert _found(street, "There's a lay-by on the B1105 I used a lot") == ["B1105"]
+    assert _found(street, "the B12 vitamins, the B4 paper") == []

@@ -53,7 +53,12 @@ from qualkit.deid.recognizers import (
     build_recognizers,
     rank_of,
 )
-from qualkit.deid.recognizers.base import GREETING, QualkitRecognizer, compile_words
+from qualkit.deid.recognizers.base import (
+    GREETING,
+    PRONOUN_AND_VERB,
+    QualkitRecognizer,
+    compile_words,
+)
 from qualkit.deid.recognizers.names import (
     NOT_INITIALS,
     ROLE_NOUNS,
@@ -104,6 +109,7 @@ from qualkit.deid.textutil import (
 )
 from qualkit.deid.words import (
     BUILDING_SUFFIXES,
+    COURTESY_WORDS,
     DIALECT_WORDS,
     KIN_AND_TITLES,
     KINSHIP,
@@ -205,12 +211,15 @@ _FILLER = frozenset(
         "à",
     ]
 )
-# A law of the land: "the Modern Slavery Act", "Housing (Wales) Act 2014".
+# A law of the land: "the Modern Slavery Act", "Housing (Wales) Act 2014", "the Renting Homes
+# (Wales) Act".
 _LAW = re.compile(
     r"(?:[Tt]he )?(?:\p{Lu}[\p{L}'’\-]*|of|and|for|\(\p{Lu}\p{L}+\))(?: (?:\p{Lu}[\p{L}'’\-]*"
     r"|of|and|for|\(\p{Lu}\p{L}+\))){0,6} Act(?: (?:19|20)\d\d)?"
 )
 _ALLOW_WORD = re.compile(r"[\p{L}\p{N}]+(?:[-'’]\p{L}+)*")
+# ...said anywhere in a text, where a detection inside it is part of no name.
+_LAW_ANYWHERE = re.compile(rf"(?<![\p{{L}}'’\-]){_LAW.pattern}(?![\p{{L}}'’\-])")
 # Laughter typed out names no one ("haha", "hehehe", "lol", "lmao"); "Lol" is a nickname.
 _LAUGHTER = re.compile(r"(?i:a?(?:h[aeiu]){2,}h?|lmf?a+o+|rofl)|lo+l+|LO+L+")
 # Lower-case words that, after an allowed name, make no new name of it.
@@ -294,8 +303,12 @@ _URL_CUT = re.compile(r"[.]?[\p{L}\p{N}]")
 # "Oh Karen", "Alright Tel.").
 _LEADING_WORDS = re.compile(
     r"(?i)^(?:the|a|an|my|our|his|her|their|at|in|on|to|from|round|around|near|towards"
+    r"|tae|fae|frae|intae|wi|into|onto|with"
     rf"|aye|yeah|yep|ok|okay|oh|och|ach|erm|um|eh|{GREETING})\s+(?=\S)"
 )
+
+# A day of the week after a name ("in Totnes Saturdays").
+_DAY_AFTER = re.compile(r"(?i)[ ]+(?:mon|tues|wednes|thurs|fri|satur|sun)days?$")
 
 
 @dataclass(frozen=True)
@@ -356,8 +369,9 @@ class Detector:
         self._acronyms = frozenset(
             t.casefold() for t in allow_terms if t.isupper() and t.isalpha() and len(t) <= 5
         )
-        # The thousands of smaller languages' names are looked up word by word.
-        self._allow_words = self.gazetteer.other_language_words()
+        # The thousands of smaller languages' names are looked up word by word, and so
+        # are thanks and greetings in other languages ("Diolch", "Dziękuję").
+        self._allow_words = self.gazetteer.other_language_words() | COURTESY_WORDS
         # The allowed spans and the other-language words of the texts seen last (each text
         # is asked for several times: when detecting, and when propagating within it and
         # across the corpus).
@@ -1270,6 +1284,8 @@ class Detector:
         unsure: list[Detection] = []
         for span in merge_tokens(scored, floor):
             start, end = span.start, span.end
+            if span.label != AGE:
+                end = start + _before_day(text[start:end])
             if span.label != AGE and _label_words_only(text[start:end]):
                 continue
             if is_cue_number(text, start, end):
@@ -1413,7 +1429,7 @@ class Detector:
         if not surface:
             return None
         first = surface.split(maxsplit=1)
-        if first and _PRONOUN_CONTRACTION.match(first[0].lower()):
+        if first and PRONOUN_AND_VERB.fullmatch(first[0]):
             # "Ah'd park", "Ah'm Alec": a pronoun and its verb begin no name
             if len(first) == 1:
                 return None
@@ -1432,6 +1448,9 @@ class Detector:
             return (start, end) if date else None
         if not any(ch.isalpha() for ch in surface):
             return None
+        if etype != DATE_TIME:
+            end = start + _before_day(surface)  # "Totnes Saturdays": a place, then when
+            surface = text[start:end]
         if _NOTE_VERB.match(surface) and _IN_BRACKETS.search(text, max(0, start - 40), start):
             return None  # a transcriber's note: "[Speaks Romanian at length]"
         if etype in (PERSON, LOCATION, ORGANIZATION) and self._not_a_name(text, start, end, etype):
@@ -1503,10 +1522,11 @@ class Detector:
         )
 
     def _allowed_spans(self, text: str) -> list[tuple[int, int]]:
-        """Where allowed terms occur in ``text`` ("Waltham Forest"): a mention of a value
-        inside one ("Waltham") is part of an allowed name, not an identifier."""
+        """Where allowed terms and Acts of Parliament occur in ``text`` ("Waltham Forest"): a
+        mention of a value inside one ("Waltham") is part of an allowed name, not an
+        identifier."""
         if self._allow_re is None and not self._allow_words:
-            return []
+            return [m.span() for m in _LAW_ANYWHERE.finditer(text)]
         spans = self._allowed_cache.get(text)
         if spans is None:
             spans = [
@@ -1514,6 +1534,8 @@ class Detector:
                 for s, e in _phrase_spans(self._allow_re, self._allow_firsts, text)
                 if not (_name_cased(text[s:e]) and text[s:e].casefold() in self._acronyms)
             ]
+            spans += [m.span() for m in _LAW_ANYWHERE.finditer(text)]
+            spans.sort()
             # Offsets hold in the case-folded text unless folding changed its length ("ß").
             folded = text.casefold() if text.isascii() else text.lower()
             if len(folded) == len(text) and self._allow_words.intersection(
@@ -1701,7 +1723,6 @@ def _repeated_subjects(doc: Doc) -> frozenset[str]:
 REPEATED_SUBJECT = 2
 
 # "Ah'm", "I'd", "ye're": a pronoun and its verb, which begin no name.
-_PRONOUN_CONTRACTION = re.compile(r"^(?:ah|a|i|ye|you|yow|we|they|he|she)['’](?:m|d|ll|ve|re|s)$")
 # A greeting right before a name ("ey up Tel,", "cheers Del").
 _GREETING_BEFORE = re.compile(rf"(?i)\b{GREETING}[ ]*,?[ ]+$")
 GREETING_CHARS = 16
@@ -2236,6 +2257,12 @@ def _without_honorific(text: str, det: Detection) -> Detection:
     return replace(det, start=m.end()) if m is not None and m.end() < det.end else det
 
 
+def _before_day(surface: str) -> int:
+    """Where a name ends before a day of the week said after it ("Totnes Saturdays")."""
+    day = _DAY_AFTER.search(surface)
+    return day.start() if day and day.start() else len(surface)
+
+
 def _label_words_only(surface: str) -> bool:
     """Whether a span holds only speaker-label words, titles, kinship or function words
     ("Peer Researcher", "Auntie"), which name nobody."""
@@ -2353,12 +2380,13 @@ def _phrase_spans(
 
 def _phrase_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
     """Any of ``terms`` as a whole phrase, ignoring case, its words apart by spaces or a
-    hyphen as written ("Stoke-on-Trent" and "Stoke on Trent")."""
+    hyphen as written ("Stoke-on-Trent" and "Stoke on Trent"), a word perhaps with an
+    apostrophe after it ("Veterans' NHS Wales")."""
     joined = {" ".join(w for w in _TERM_GAP.split(t) if w) for t in terms}
     parts = sorted((p for p in joined if p), key=len, reverse=True)
     if not parts:
         return None
-    body = phrase_alternation(parts, r"(?:\s+|\s*[\-‐–]\s*)", ignore_case=True)
+    body = phrase_alternation(parts, r"(?:['’]?\s+|\s*[\-‐–]\s*)", ignore_case=True)
     return re.compile(
         rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?:['’]s)?(?![\p{{L}}\p{{N}}])", re.IGNORECASE
     )

@@ -44,8 +44,9 @@ WORDLIKE_TITLES: frozenset[str] = _words("wordlike_titles")
 
 KINSHIP: tuple[str, ...] = _phrases("kinship") + _phrases("kinship_other_languages")
 KINSHIP_MODIFIERS: tuple[str, ...] = _phrases("kinship_modifiers")
-# What a person may be called that names no one: a kinship word or a title ("grandad", "Mr").
-KIN_AND_TITLES: frozenset[str] = frozenset(KINSHIP) | TITLES
+# What a person may be called that names no one: a kinship word, a title or a word said to a
+# parent ("grandad", "Mr", "Ma").
+KIN_AND_TITLES: frozenset[str] = frozenset(KINSHIP) | TITLES | _words("said_to_parents")
 
 NICKNAME_PREFIXES: frozenset[str] = _words("nickname_prefixes")
 
@@ -53,6 +54,7 @@ NAME_WORDS: frozenset[str] = _words("name_words")
 
 TRANSCRIPT_WORDS: frozenset[str] = _words("transcript_words")
 DIALECT_WORDS: frozenset[str] = _words("dialect_words")
+COURTESY_WORDS: frozenset[str] = _words("courtesy_other_languages")
 
 STREET_SUFFIXES: tuple[str, ...] = _phrases("street_suffixes")
 BUILDING_SUFFIXES: tuple[str, ...] = _phrases("building_suffixes")

@@ -20,6 +20,10 @@ CAP = r"(?:\p{Lu}\p{Ll}{0,2}['’]?)?\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+)*(?:['’]s
 LOWER = r"\p{Ll}[\p{Ll}'’\-]*\p{Ll}"
 # A greeting said right before a name ("ey up Tel,", "cheers Del", "morning Sue").
 GREETING = r"(?:hiya|hello|hi|hey|[ae][hy][ ]+up|now[ ]+then|cheers|thanks|ta|alright|morning)"
+# A pronoun with its verb run on ("Ah'm", "they're", "it's"), which begins no name.
+PRONOUN_AND_VERB = re.compile(
+    r"(?i)(?:ah|a|i|ye|you|yow|we|they|he|she|it|that|there)['’](?:m|d|ll|ve|re|s)"
+)
 # The end of a clause, after optional spaces.
 CLAUSE_END = re.compile(r"[ ]*(?:[,.;:!?]|$)", re.MULTILINE)
 # Articles of Welsh, Irish and Scottish Gaelic inside a place's or an organisation's name

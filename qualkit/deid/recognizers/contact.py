@@ -60,6 +60,8 @@ class AnyDomainUrlRecognizer(QualkitRecognizer):
 # "all one word" said between a dictated address's parts ("at safer homes, all one word,
 # dot org").
 _ONE_WORD = r",?[ ]+all[ ]+(?:one|1)[ ]+word,?"
+# A label after "dot", said or spelt ("dot com", "dot L-T").
+_SAID_LABEL = r"(?:\p{L}(?:-\p{L})+|\p{L}+)(?![\p{L}\p{N}])"
 _ONE_WORD_ASIDE = re.compile(r"(?i)" + _ONE_WORD)
 _SPOKEN_DOMAIN = re.compile(
     r"(?i)(?<![\p{L}\p{N}])at[ ,]+[\p{L}\p{N}]+(?:[ ,]+(?:hyphen|dash)[ ,]+[\p{L}\p{N}]+)*"
@@ -67,9 +69,9 @@ _SPOKEN_DOMAIN = re.compile(
     r"(?:[ ]+\p{L}{2,}){0,2}?"
     r"(?:[ ]\p{L}(?![\p{L}\p{N}])){0,4}"
     rf"(?:{_ONE_WORD})?"
-    r"(?:[ ,\-]+dot[ ,\-]+[\p{L}]+(?![\p{L}\p{N}]))+"
+    rf"(?:[ ,\-]+dot[ ,\-]+{_SAID_LABEL})+"
 )
-_DOT_LABEL = re.compile(r"(?i)[ ,\-]+dot[ ,\-]+(?P<label>[\p{L}]+)")
+_DOT_LABEL = re.compile(rf"(?i)[ ,\-]+dot[ ,\-]+(?P<label>{_SAID_LABEL})")
 
 
 @cache
@@ -95,7 +97,7 @@ def _domain_end(text: str, m: re.Match[str], tlds: frozenset[str] | None = None)
     tlds = top_level_domains() if tlds is None else tlds
     end = None
     for label in _DOT_LABEL.finditer(text, m.start(), m.end()):
-        if label.group("label").lower() in tlds:
+        if label.group("label").replace("-", "").lower() in tlds:
             end = label.end()
     return end
 
@@ -241,7 +243,7 @@ class SpokenEmailRecognizer(QualkitRecognizer):
             if pattern is not None:
                 # ...with its domain read back too, perhaps without the end ("at gmail")
                 label = re.escape(domain.split(".")[0])
-                rest = re.compile(rf"(?i)[ ,]+at[ ,]+{label}(?:[ ,\-]+dot[ ,\-]+\p{{L}}+)*\b")
+                rest = re.compile(rf"(?i)[ ,]+at[ ,]+{label}(?:[ ,\-]+dot[ ,\-]+{_SAID_LABEL})*\b")
                 for m in pattern.finditer(text):
                     tail = rest.match(text, m.end())
                     yield Hit(m.start(), tail.end() if tail else m.end(), EMAIL_ADDRESS, self.SCORE)

@@ -168,10 +168,12 @@ _PERSON_NOUN_BEFORE = re.compile(
     r"|chap|mate|pal|friend|dude|gadgie|gadgee|gadge|wifie)[ ]+$"
 )
 _KINSHIP_WORDS = frozenset(k for k in KINSHIP if " " not in k)
-# "this older fella they called uncle": a person, then the name others gave them.
+# "this older fella they called uncle", "a guy from london they called t-bag": a person,
+# perhaps where they are from, then the name others gave them.
 _PERSON_THEY_CALLED = re.compile(
     r"(?i:\b(?:fella|fellow|man|lad|woman|girl|guy|bloke|kid|boy|geezer|lass|lassie|one"
-    rf"|someone|somebody)[ ]+(?:that[ ]+|who[ ]+)?{_THEY_CALLED})[ ]+(?P<name>{_NAME_TOKEN})\b"
+    r"|someone|somebody)[ ]+(?:(?:from|off|out[ ]+of)[ ]+[\p{L}'’\-]+[ ]+)?"
+    rf"(?:that[ ]+|who[ ]+)?{_THEY_CALLED})[ ]+(?P<name>{_NAME_TOKEN})\b"
 )
 # "Biscuit's real name's Connor", "big shuggy, hugh his real name is": a name said beside
 # someone's real name is a nickname (any word: nicknames are often words), and the name

@@ -13,12 +13,13 @@ from qualkit.deid.recognizers.base import (
     CAP,
     LOWER,
     NAME_ARTICLES,
+    PRONOUN_AND_VERB,
     Hit,
     QualkitRecognizer,
     at_sentence_start,
     compile_words,
 )
-from qualkit.deid.recognizers.names import ROLE_NOUNS
+from qualkit.deid.recognizers.names import ROLE_NOUNS, TITLES_APART
 from qualkit.deid.recognizers.places import _PlaceBase
 from qualkit.deid.spans import LOCATION, ORGANIZATION
 from qualkit.deid.words import (
@@ -51,6 +52,8 @@ _PRISON = re.compile(
     r"\b(?i:HMP(?:[ ]*(?:&|and|/)[ ]*YOI)?|HMYOI|HM[ ]+Prison|YOI)[ ]+"
     rf"(?P<name>{CAP}(?:[ ]+{CAP})?|{LOWER})"
 )
+# "HMP Norwich or Wayland", "HMP Addiewell and Shotts": another prison named after one.
+_OTHER_PRISON = re.compile(rf"(?:,|[ ]+(?:or|and|then))[ ]+(?P<name>{CAP})\b(?![ ]+{CAP})")
 # St Thomas' Hospital, St Mungo's, Saint Anne's
 _SAINT = re.compile(
     rf"\b(?:St\.?|Saint)[ ]+{CAP}(?:['’]s?)?(?:[ ]+(?P<suffix>(?i:{_ORG_SUFFIX})))?\b"
@@ -135,6 +138,10 @@ class PrisonRecognizer(QualkitRecognizer):
             if name[0].islower() and self.ctx.lexicon.is_known(name):
                 continue
             yield Hit(m.start(), m.end("name"), ORGANIZATION, self.SCORE)
+            other = _OTHER_PRISON.match(text, m.end("name"))
+            low = other.group("name").lower() if other else ""
+            if other is not None and low not in NON_NAME_CAPS and low not in STOP_WORDS:
+                yield Hit(other.start("name"), other.end("name"), ORGANIZATION, self.SCORE)
 
 
 # Army units someone served in: "3 Para", "40 Commando", "the Welsh Guards", "Royal
@@ -480,7 +487,6 @@ _KIND_GOES_ON = re.compile(
     r"|got|thinks|thought)\b"
 )
 _JOINING = frozenset({"of", "and", "&", "for", "the", "de", "la"})
-_PRONOUN_AND_VERB = re.compile(r"(?i)(?:it|that|there|he|she|they|we|you|i)['’](?:s|re|m|ve|d|ll)")
 _LEADS_TO_SERVICE = re.compile(r"(?i)(?<![\p{L}])(?:with|to|at|from|into|onto|through|via)[ ]+$")
 _GLOSS_ENDS = re.compile(r"[ ]*(?:[,.;:!?)\n]|$)")
 _COMMA_THE = re.compile(r"(?i)[ ]*[,.][ ]*the[ ]")
@@ -508,7 +514,7 @@ class GlossedNameRecognizer(QualkitRecognizer):
         for m in _GLOSSED.finditer(text):
             start, name = m.start("name"), m.group("name")
             words = name.split()
-            if len(words) == 2 and _PRONOUN_AND_VERB.fullmatch(words[0]):
+            if len(words) == 2 and PRONOUN_AND_VERB.fullmatch(words[0]):
                 # "It's money, it's housing": a pronoun and its verb begin no name.
                 start += name.index(words[1], len(words[0]))
                 name, words = words[1], words[1:]
@@ -689,6 +695,8 @@ class CapitalisedPhraseRecognizer(QualkitRecognizer):
                 words = words[:-1]
             if len(words) < 2 or (words[0] == "The" and len(words) < 3):
                 continue
+            if len(words) == 2 and words[0].lower() in TITLES_APART:
+                continue  # "Father Dominic": someone with a title
             low = [w.lower().rstrip("'’s") for w in words]
             if all(w in NON_NAME_CAPS or w in STOP_WORDS for w in low):
                 continue

@@ -26,6 +26,7 @@ from qualkit.deid.words import (
     NUMBER_WORDS,
     STREET_PREFIXES,
     STREET_SUFFIXES,
+    TRANSCRIPT_WORDS,
     UNITS,
 )
 
@@ -217,13 +218,14 @@ _ROOM_NUMBER = re.compile(
     r"(?=[ ]*[,.;:!?)]|[ ]+(?i:on|in|at|upstairs|downstairs|when|was|is|had|has|who|with)\b))"
 )
 # A road by its number after "the" ("a lay-by on the A6", "on the m62", "where we are, the
-# M11") or before a word for a road ("the A56 road"); not a size of paper or a form ("the
-# A4 paper", "the A1 form").
+# M11", "a lay-by on the B1105") or before a word for a road ("the A56 road"); not a size of
+# paper or a form ("the A4 paper", "the A1 form").
 _ROAD_NUMBER = re.compile(
-    r"(?<=\b(?i:the)[ ]+)(?:[AM]|[am](?=\d+\b))\d{1,4}(?:\(M\))?\b(?![.,:/]\d)"
+    r"(?<=\b(?i:the)[ ]+)(?:(?:[AM]|[am](?=\d+\b))\d{1,4}|[Bb]\d{3,4})(?:\(M\))?\b(?![.,:/]\d)"
     r"(?![ ]+(?i:paper|sheet|sheets|size|envelope|leaflet|leaflets|poster|page|pages|form"
     r"|forms|grade|grades|level|levels)\b)"
-    r"|(?<![\p{L}\p{N}])[AM]\d{1,4}(?:\(M\))?(?=[ ]+(?i:road|motorway|junction|slip[ ]+road)\b)"
+    r"|(?<![\p{L}\p{N}])(?:[AM]\d{1,4}|B\d{3,4})(?:\(M\))?"
+    r"(?=[ ]+(?i:road|motorway|junction|slip[ ]+road)\b)"
 )
 # An airport's terminal, where someone sleeps: "Terminal 4", "terminal two".
 _TERMINAL = re.compile(
@@ -311,6 +313,28 @@ class _PlaceBase(QualkitRecognizer):
         return start
 
 
+# An address given with the house's name before its number: "the address is the old forge, 3
+# mill terrace", "address: Bryn Awel, 12 Heol y Nant".
+_HOUSE_NAME_BEFORE = re.compile(
+    r"(?i)\baddress(?:[ ]+(?:is|was)|['’]s|:)?,?[ ]+"
+    r"(?P<house>\p{L}[\p{L}'’\-]*(?:[ ]+\p{L}[\p{L}'’\-]*){0,3}),[ ]*$"
+)
+HOUSE_NAME_CHARS = 60
+
+
+def _with_house_name(text: str, hit: Hit) -> Hit:
+    """``hit`` (a street address) with the house's name given before it, if any."""
+    m = _HOUSE_NAME_BEFORE.search(text, max(0, hit.start - HOUSE_NAME_CHARS), hit.start)
+    if m is None:
+        return hit
+    words = m.group("house").lower().split()
+    if all(w in STOP_WORDS or w in TRANSCRIPT_WORDS for w in words):
+        return hit  # "the address is, um, 3 Mill Terrace"
+    if (words[0] in STOP_WORDS and words[0] != "the") or "address" in words:
+        return hit  # "my address, my old address, flat 3, ...", "as his gran's, 41 ..."
+    return Hit(m.start("house"), hit.end, hit.entity, hit.score)
+
+
 class StreetRecognizer(_PlaceBase):
     """Street names ("Coldharbour Lane") and, with a house number, street addresses."""
 
@@ -321,6 +345,8 @@ class StreetRecognizer(_PlaceBase):
     def find(self, text: str) -> Iterator[Hit]:
         seen: set[tuple[int, int, str]] = set()
         for hit in self._find(text):
+            if hit.entity == STREET_ADDRESS:
+                hit = _with_house_name(text, hit)
             key = (hit.start, hit.end, hit.entity)
             if key not in seen:
                 seen.add(key)

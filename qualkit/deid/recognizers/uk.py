@@ -446,9 +446,16 @@ _RANK_BEFORE = re.compile(
 )
 # Read out one by one: words, not figures ("two four nine ...").
 MIN_SPOKEN_DIGIT_WORDS = 5
+MIN_READ_BACK_WORDS = 3
 # Digits read out alone are a reference from seven of them, or from five when the same
 # number is written in figures in the text ("My number was 41926 ... Four one nine two six").
 MIN_ALONE_DIGITS = 7
+# Twelve digits or more read out are a number of someone's with or without a word before
+# them ("four four zero zero, one two three four, five six seven eight, ...").
+MIN_UNINTRODUCED_DIGITS = 12
+# Digits that begin with "00" and are too few for a number dialled abroad: someone's own
+# number read out ("my payroll number off my payslip, oh oh four four one seven").
+_NOT_A_PHONE = re.compile(r"00\d{2,6}")
 MIN_READ_BACK = 5
 # Letters and as few as three digits, when written in the text too ("GWF071 ... G, W, F,
 # zero seven one").
@@ -460,17 +467,20 @@ SPLIT_CONTEXT_CHARS = 400
 # Typed in lower case, with six figures or more ("lp-2024-0317").
 _WRITTEN_REFERENCE = re.compile(r"(?<![\w/])\p{L}{1,4}[/\-]?\d{2,}(?:[/\-]\d{2,})+(?![\w/])")
 WRITTEN_CONTEXT_CHARS = 30
-# "a crime reference, I've got it here. NFRC23 0418 7726": capitals and figures, then
-# groups of figures, after a word that introduces a reference.
-_SPACED_REFERENCE = re.compile(r"(?<![\w/])\p{Lu}{2,6}\d{1,4}(?:[ ]\d{3,5}){1,3}(?![\w/])")
+# "a crime reference, I've got it here. NFRC23 0418 7726", "the case number's PREV 23 0418":
+# capitals and figures, then groups of figures, after a word that introduces a reference.
+_SPACED_REFERENCE = re.compile(r"(?<![\w/])\p{Lu}{2,6}[ ]?\d{1,4}(?:[ ]\d{3,5}){1,3}(?![\w/])")
 SPACED_CONTEXT_CHARS = 60
 # "My interpreter number is 40372", "my interpreter ID is 70215", "Her real number, 999
 # 042 7716", "Ma prison number wis 172403": figures given as someone's number (not a
 # phone's, which starts with 0), whole or in groups of three, three and four, or after a
 # letter typed in lower case ("my student number is b00874213").
 _NUMBER_IS = re.compile(
-    r"(?:\b(?i:number)|\bID)(?i:(?:[ ]+is|[ ]+was|[ ]+wis|['’]s|:|,)?[ ]+)"
-    r"(?P<n>[1-9]\d{4,11}|\p{Ll}\d{7,11}|[1-9]\d{2}[ ]\d{3}[ ]\d{4}(?![ ]\d))\b(?![.,:/]\d)"
+    r"(?:\b(?i:number)|\bID)(?i:(?:[ ]+is|[ ]+was|[ ]+wis|[ ]+were|['’]s|:|,)?[ ]+)"
+    r"(?P<n>[1-9]\d{4,11}|\p{Ll}\d{7,11}|[1-9]\d{2}[ ]\d{3}[ ]\d{4}(?![ ]\d)"
+    # ...or four figures, as someone's own ("me clock number were 4417")
+    r"|(?<=\b(?i:my|me|his|her|your|their)[ ]+(?:\p{L}+[ ]+){0,2}(?i:number)\P{N}{0,6})"
+    r"[1-9]\d{3})\b(?![.,:/]\d)"
 )
 # A code of capitals and four figures or more, a capital after a figure ("93Y0618E", a
 # registration), or capitals then eight figures or more.
@@ -486,16 +496,20 @@ _SLASHED_CODE = re.compile(
     r"(?=[A-Z])(?<![\w/\-])(?=(?:[A-Z/]*\d){4})[A-Z][A-Z\d]{0,5}(?:/[A-Z\d]{1,6}){2,5}"
     r"(?![\w/\-])"
 )
-# One or two consonants typed apart before a reference's figures are its letters ("its hs 2
-# 3 0 4 4 1 7"): no English word of one or two letters is all consonants.
-_LETTERS_BEFORE = re.compile(r"(?<![\p{L}\p{N}'’\-])(?i:[b-df-hj-np-tv-xz]{1,2})[ ]$")
+# The words of consonants only ("hmm"), which start no reference.
+_CONSONANT_WORDS = r"(?i:hmm|mmm|shh|tsk|nth)"
+# One to three consonants typed apart before a reference's figures are its letters ("its hs
+# 2 3 0 4 4 1 7", "nrm 2023 0 4 4 8 1 7"): few English words are all consonants.
+_LETTERS_BEFORE = re.compile(
+    rf"(?<![\p{{L}}\p{{N}}'’\-])(?!{_CONSONANT_WORDS}[ ])(?i:[b-df-hj-np-tv-xz]{{1,3}})[ ]$"
+)
 
 
 def _with_letters_before(text: str, hit: Hit) -> Hit:
     """``hit`` with the letters typed apart before its first figure, if there are any."""
     if not text[hit.start].isdigit():
         return hit
-    m = _LETTERS_BEFORE.search(text, max(0, hit.start - 3), hit.start)
+    m = _LETTERS_BEFORE.search(text, max(0, hit.start - 4), hit.start)
     return Hit(m.start(), hit.end, hit.entity, hit.score) if m else hit
 
 
@@ -549,6 +563,10 @@ _GROUPED_CODE = re.compile(
 # Written with its parts apart, six figures or more in all need no word before them
 # ("CU-23-0447182"; not an interview's "TV-45-01").
 MIN_DASHED_DIGITS = 6
+# A court's or a tribunal's number for a case, "BR 341 of 2019"; capitals, a dash, then
+# figures with letters among them, "LEB-16C04417" (a refugee agency's case number).
+_COURT_NUMBER = re.compile(r"(?<![\w/])\p{Lu}{2,4}[ ]?\d{1,6}[ ]of[ ](?:19|20)\d\d(?!\d)")
+_DASHED_CODE = re.compile(r"(?<![\w/\-])\p{Lu}{2,4}-(?=(?:[A-Z]*\d){4})[A-Z\d]{5,12}(?![\w/\-])")
 # A boat's or vehicle's registration after a word for one: "Her number was WY 117", "she's
 # registered CA 917".
 _REGISTERED = re.compile(
@@ -566,8 +584,11 @@ _PHONETIC_RUN = re.compile(
 )
 MIN_PHONETIC_PIECES = 2  # letters, and figures
 # Seven figures or more standing alone, no amount, time or phone number ("24397716"); nine
-# or more when they start with 0 ("001739244518", a certificate's number).
-_FIGURES_ALONE = re.compile(r"(?<![\w/.,:£$€\-])(?:[1-9]\d{6,11}|0\d{8,11})(?![\w/]|[.,:]\d)")
+# or more when they start with 0 ("001739244518", a certificate's number), five or more
+# after "00" ("00417", a payroll number).
+_FIGURES_ALONE = re.compile(
+    r"(?<![\w/.,:£$€\-])(?:[1-9]\d{6,11}|0\d{8,11}|00\d{3,7})(?![\w/]|[.,:]\d)"
+)
 # Figures and single letters apart by spaces after a word for someone's number, four
 # figures or more, as typed in lower case ("my pin is 19 j 07 12 c").
 _SPACED_CODE_GIVEN = re.compile(
@@ -576,13 +597,31 @@ _SPACED_CODE_GIVEN = re.compile(
     r"(?![\w/\-]|[ ]\w)"
 )
 MIN_SPACED_CODE_DIGITS = 4
-ROUND_FIGURES = 3
-# Five figures or more as a sentence of their own, a little after a word for a reference
-# ("My prisoner number's on it. 143287. She wrote that down").
-_FIGURES_SENTENCE = re.compile(
-    r"(?:(?<=[.:!?][ ]{1,2})|^)(?P<n>[1-9]\d{4,11})(?=[ ]*(?:[.!?;]|$))", re.MULTILINE
+# Consonants typed in lower case, then groups of figures, five or more, a little after a
+# word for a reference ("my case ref ... its on all my letters, hsg 24 0613").
+_LOWER_CODE = re.compile(
+    rf"(?<![\w/\-])(?!{_CONSONANT_WORDS}\b)[b-df-hj-np-tv-xz]{{2,3}}[ ]?\d{{2,7}}"
+    r"(?:[ ]\d{2,7}){0,3}(?![\w/\-]|[.,:]\d)"
 )
-SENTENCE_CONTEXT_CHARS = 40
+MIN_LOWER_CODE_DIGITS = 5
+ROUND_FIGURES = 3
+# Four figures or more (no year) as a sentence of their own, a little after a word for a
+# reference ("My prisoner number's on it. 143287. She wrote that down", "my clock number on
+# the top like a parcel. 4471.").
+_FIGURES_SENTENCE = re.compile(
+    r"(?:(?<=[.:!?][ ]{1,2})|^)(?P<n>(?!(?:19|20)\d\d\b)[1-9]\d{3,11})(?=[ ]*(?:[.!?;]|$))",
+    re.MULTILINE,
+)
+SENTENCE_CONTEXT_CHARS = 60
+# Two groups of three or four figures a little after a word for a reference or a charity
+# ("We're a registered charity in our own right. 1179 046").
+_TWO_GROUPS = re.compile(r"(?<![\w/.,:£$€\-]|\d[ ])[1-9]\d{2,3}[ ]\d{3,4}(?![\w/]|[ ]\d|[.,:]\d)")
+_CHARITY_OR_CASE = re.compile(r"(?i)\b(?:charity|registered|reference|ref|case|number)\b")
+# Capitals and figures as a sentence of their own a little after a word for a number
+# ("hospital number up the top, D H four four seven one nine two. DH447192.").
+_CODE_SENTENCE = re.compile(
+    r"(?:(?<=[.:!?][ ]{1,2})|^)\p{Lu}{1,3}\d{4,8}(?=[ ]*(?:[.!?;]|$))", re.MULTILINE
+)
 # Five figures or more given back as "mine" or "his" after a word for a number, ending the
 # clause ("you're known by your number in there. mine was 118824, i'll never forget it").
 _FIGURES_GIVEN = re.compile(
@@ -673,6 +712,11 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
                 or _OWN_NUMBER.search(text, max(0, m.start() - NUMBER_WORD_CHARS), m.start())
             ):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        for m in _LOWER_CODE.finditer(text):
+            enough = sum(c.isdigit() for c in m.group(0)) >= MIN_LOWER_CODE_DIGITS
+            start = max(0, m.start() - SPACED_CONTEXT_CHARS)
+            if enough and _CASE_CONTEXT.search(text, start, m.start()):
+                yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         for m in _MIXED_CODE.finditer(text):
             if m.span() not in shaped:
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
@@ -686,9 +730,19 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
 
     def _after_a_word_for_a_number(self, text: str) -> Iterator[Hit]:
         """Figures that are a reference only a little after a word for one: digits joined
-        by hyphens, figures as a sentence of their own or given back as "mine"."""
+        by hyphens, two groups of figures, figures or capitals and figures as a sentence of
+        their own, figures given back as "mine"."""
         for m in _HYPHENED_DIGITS.finditer(text):
             if _CASE_CONTEXT.search(text, max(0, m.start() - CASE_CONTEXT_CHARS), m.start()):
+                yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        for m in _TWO_GROUPS.finditer(text):
+            years = all(_YEAR_GROUP.fullmatch(g) for g in m.group(0).split())
+            before = max(0, m.start() - SENTENCE_CONTEXT_CHARS)
+            if not years and _CHARITY_OR_CASE.search(text, before, m.start()):
+                yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        for m in _CODE_SENTENCE.finditer(text):
+            start = max(0, m.start() - SENTENCE_CONTEXT_CHARS)
+            if _NUMBER_WORD.search(text, start, m.start()):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         for pattern, chars in (
             (_FIGURES_SENTENCE, SENTENCE_CONTEXT_CHARS),
@@ -712,6 +766,8 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
             _REGISTERED,
             _LETTERS_SPACE_FIGURES,
             _LETTER_SIX_FIGURES,
+            _COURT_NUMBER,
+            _DASHED_CODE,
         ):
             for m in pattern.finditer(text):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
@@ -811,6 +867,9 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
         for hit, digits, introduced in found:
             if introduced or any(digits.startswith(g) or g.startswith(digits) for g in given):
                 yield hit
+        for run in _said_pieces(text):
+            if _mixed_code(text, run):
+                yield Hit(run[0][0], run[-1][1], CASE_REFERENCE, self.SCORE)
 
     @staticmethod
     def _runs(text: str) -> Iterator[list[re.Match[str]]]:
@@ -848,9 +907,9 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
                 k += 1
             while k > j and kinds[k - 1] == "split":
                 k -= 1
-            # A check letter after the digits ("NRM 0044172 B").
-            tail = k < len(run) and _check_letter(run[k].group(0))
-            found = self._hit(text, run[i:j], run[j:k], letters, run[k] if tail else None)
+            # A check letter after the digits ("NRM 0044172 B", "SMF stroke 0088 stroke K").
+            tail = _check_letter_at(run, kinds, k)
+            found = self._hit(text, run[i:j], run[j:k], letters, tail)
             if found is not None:
                 yield found
                 i = k
@@ -863,36 +922,47 @@ class SpokenReferenceRecognizer(QualkitRecognizer):
         """Seven or more digits read out one by one, no phone number, after a word that
         introduces a reference or a soldier's rank ("Halloran, Private, two four nine three
         seven one five eight"), or said in figures in the same text too ("24397716. Two
-        four three nine ...", "08/412/0036 ... zero eight stroke four one two ...")."""
+        four three nine ...", "08/412/0036 ... zero eight stroke four one two ..."), or
+        twelve or more with no word before them."""
         k = 0
         while k < len(run) and kinds[k] in ("digits", "split"):
             k += 1
         while k and kinds[k - 1] == "split":
             k -= 1
         words = [m.group(0) for m in run[:k] if m.group(0).lower() not in _REFERENCE_SPLITS]
-        if sum(1 for w in words if not w.isdigit()) < MIN_SPOKEN_DIGIT_WORDS:
+        said = sum(1 for w in words if not w.isdigit())
+        if said < MIN_READ_BACK_WORDS:
             return None
+        start = run[0].start()
+        # Someone's own number may be four digits: "my works number every time, four four
+        # seven one".
+        own = _OWN_NUMBER.search(text, max(0, start - NUMBER_WORD_CHARS), start) is not None
+        least = MIN_GIVEN_DIGITS if own else MIN_READ_BACK
         digits = spoken_digits(words)
-        if digits is None or not MIN_READ_BACK <= len(digits) <= self.MAX_DIGITS:
+        if digits is None or not least <= len(digits) <= self.MAX_DIGITS:
             return None
         written = _written(text, digits)
+        if said < MIN_SPOKEN_DIGIT_WORDS and not (written or (own and said >= least)):
+            return None  # in fewer words only read back: "EL-20317 ... Twenty, three, one, seven"
         if len(words) < k and not written:
             return None  # split by "stroke": only a reference read back from its figures
-        if digits[0] == "0" and not written:
+        if digits[0] == "0" and not written and not (own and _NOT_A_PHONE.fullmatch(digits)):
             return None  # a phone number, or the start of one, begins with 0
         rest = spoken_digits(words[1:])
         if words[0].lower() == "one" and rest is not None and rest.startswith("0") and not written:
             return None  # "this one, oh seven seven ...": a word before a phone number
         if digits in _COUNTING:
             return None  # "one two three four five": counting
-        start = run[0].start()
         before = text[max(0, start - CASE_CONTEXT_CHARS) : start]
         if len(digits) < MIN_ALONE_DIGITS and not (written or _number_word_near(text, start)):
             return None
-        if not (written or _CASE_CONTEXT.search(before) or _RANK_BEFORE.search(before)):
+        # ...digit by digit: "one thousand four hundred" says no twelve digits
+        one_by_one = len(digits) == sum(len(w) if w.isdigit() else 1 for w in words)
+        long = one_by_one and len(digits) >= MIN_UNINTRODUCED_DIGITS
+        if not (long or written or _CASE_CONTEXT.search(before) or _RANK_BEFORE.search(before)):
             return None
-        tail = k < len(run) and _check_letter(run[k].group(0))
-        end = run[k].end() if tail else run[k - 1].end()
+        tail = _check_letter_at(run, kinds, k)
+        end = (tail or run[k - 1]).end()
         return Hit(start, end, CASE_REFERENCE, self.SCORE), digits, True
 
     def _hit(
@@ -949,9 +1019,39 @@ def _written(text: str, digits: str, letters: str = "") -> bool:
 _BETWEEN_FIGURES = re.compile(r"(?<=\d)[/\-](?=\d)")
 
 
+# A code read out whose letters and figures take turns three times or more ("W K 7, 3 P X,
+# 9 R N", a share code): no postcode, National Insurance number or word spelt out.
+MIN_MIXED_CODE = 8
+MAX_MIXED_CODE = 16
+MIN_MIXED_TURNS = 3
+
+
+def _mixed_code(text: str, run: Sequence[tuple[int, int, str]]) -> bool:
+    # "o" among figures is a zero ("o seven seven o o, nine o o")
+    said = "".join("0" if piece == "O" else piece for _, _, piece in run)
+    if not MIN_MIXED_CODE <= len(said) <= MAX_MIXED_CODE:
+        return False
+    letters = sum(c.isalpha() for c in said)
+    if letters < 2 or len(said) - letters < 2:
+        return False
+    if any(text[start:end] in ("a", "i", "I") for start, end, _ in run):
+        return False  # "a" or "I" is a word
+    turns = sum(a.isalpha() != b.isalpha() for a, b in itertools.pairwise(said))
+    return turns >= MIN_MIXED_TURNS
+
+
 def _check_letter(word: str) -> bool:
     """Whether a word is one capital letter, as ends some references."""
     return len(word) == 1 and word.isupper() and word not in "AI"
+
+
+def _check_letter_at(
+    run: list[re.Match[str]], kinds: list[str | None], k: int
+) -> re.Match[str] | None:
+    """The check letter that ends a reference at ``run[k]``, perhaps after a "stroke"."""
+    if k < len(run) and kinds[k] == "split":
+        k += 1
+    return run[k] if k < len(run) and _check_letter(run[k].group(0)) else None
 
 
 def _reference_piece_kind(word: str) -> str | None:
