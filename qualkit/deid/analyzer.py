@@ -1722,7 +1722,6 @@ def _repeated_subjects(doc: Doc) -> frozenset[str]:
 # How often a lower-case word must be a clause's subject to count as used like a name.
 REPEATED_SUBJECT = 2
 
-# "Ah'm", "I'd", "ye're": a pronoun and its verb, which begin no name.
 # A greeting right before a name ("ey up Tel,", "cheers Del").
 _GREETING_BEFORE = re.compile(rf"(?i)\b{GREETING}[ ]*,?[ ]+$")
 GREETING_CHARS = 16
