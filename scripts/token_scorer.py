@@ -48,7 +48,7 @@ THRESHOLDS = {"detect": 0.35, "possible": 0.05, "detect_AGE": 0.2}
 # with `fresh13/` as well, the scorer left one more direct identifier with a mention on the
 # test split (3 of 202, was 2), past the floor the slow tests keep; the scorer trained
 # without it stays until one chosen on development data holds that floor (fixtures README).
-# `fresh14/` to `fresh64/` were scored after that.
+# `fresh14/` to `fresh66/` were scored after that.
 NOT_IN_SHIPPED_SCORER = (
     "fresh13",
     "fresh14",
@@ -102,6 +102,8 @@ NOT_IN_SHIPPED_SCORER = (
     "fresh62",
     "fresh63",
     "fresh64",
+    "fresh65",
+    "fresh66",
 )
 
 

@@ -639,6 +639,59 @@ def test_a_handle_read_back_spelt_out_or_written_without_its_at() -> None:
     ]
 
 
+def test_a_handle_told_back_with_words_between_its_parts() -> None:
+    from qualkit.deid.recognizers.numbers import SocialHandleRecognizer
+
+    rec = SocialHandleRecognizer()
+    # The words of the handle said first are a name; the spelling after them, the handle.
+    text = "A: snap's kaceyy.x07. so kacey with two ys, then a dot, then x, then zero seven\nQ:"
+    assert _found(rec, text)[-2:] == ["kacey", "dot, then x, then zero seven"]
+    text = "snap me. wallin_wez99. That's wallin with no G, underscore, W E Z, nine nine. Ta."
+    assert "wallin" in _found(rec, text)
+    text = "on insta. It's @roryb_ml2. Interviewer: M L two. Got it."
+    assert _found(rec, text) == ["@roryb_ml2", "M L two"]
+    # Not a word of the handle alone with a mark ("dot beat"), a letter after an apostrophe
+    # ("it's in"), or a telling far from the handle.
+    assert _found(rec, "@kaimarlz.beats. it's in my bio, dot beat.") == ["@kaimarlz.beats"]
+    far = "snap me. wallin_wez99. " + "We talked about the weather for a long time. " * 5
+    assert _found(rec, far + "wallin with no G, W E Z.") == ["wallin_wez99"]
+
+
+def test_a_handle_said_after_at_and_one_word_given_as_a_name_on_an_app() -> None:
+    from qualkit.deid.recognizers.base import RecognizerContext
+    from qualkit.deid.recognizers.numbers import SocialHandleRecognizer
+    from qualkit.deid.words import Lexicon
+
+    rec = SocialHandleRecognizer(RecognizerContext(lexicon=Lexicon(others=["private", "gone"])))
+    text = "I'm on Telegram. Let me write it. At sasha underscore zp underscore mechanic?"
+    assert _found(rec, text) == ["At sasha underscore zp underscore mechanic"]
+    text = "my discord is mossandstatic and you can message me. her insta is private."
+    assert _found(rec, text) == ["mossandstatic"]
+    assert _found(rec, "my snap was gone after that") == []
+
+
+def test_a_code_told_back_an_older_registration_and_capitals_after_a_word_for_a_code() -> None:
+    from qualkit.deid.recognizers.uk import CaseReferenceRecognizer
+
+    rec = CaseReferenceRecognizer()
+    text = "my prison number was a4471dk, u say it all day. a four four seven one d k, yeah."
+    assert _found(rec, text) == ["a4471dk", "a four four seven one d k"]
+    # "twenty-four" is 24, too short to be told back.
+    assert _found(rec, "It's MS2203X. Within twenty-four hours, it went.") == ["MS2203X"]
+    assert _found(rec, "a Volvo, reg B614 TJV, and the van was TJV 614B.") == [
+        "B614 TJV",
+        "TJV 614B",
+    ]
+    text = "they'll need my staff code for the portal, that's SCWA 0419. And PIP 2019 was bad."
+    assert _found(rec, text) == ["SCWA 0419"]
+    assert _found(rec, "I said to the lady at the desk, it's MND 4417 I think.") == []
+    text = "The Silver Dawn. KY three seven one. She was lovely. OK, three, two, one."
+    assert _found(rec, text) == ["KY three seven one"]
+    # Figures, a dash, then figures with a capital among them; not a date or a phone.
+    text = "my UN number, 245-18C04471, and 2019-03-04 and 0800-123-4567."
+    assert _found(rec, text) == ["245-18C04471"]
+
+
 def test_a_word_shaped_like_a_handle_where_an_app_is_named() -> None:
     from qualkit.deid.recognizers.numbers import SocialHandleRecognizer
 
@@ -2932,6 +2985,10 @@ def test_more_rough_ages_and_dates_said_alone() -> None:
     assert {"ninth", "1991"} <= set(_found(dates, text))
     text = "P1: 1500. That's what I owed. In May 2019. The second time."
     assert not {"1500", "second"} & set(_found(dates, text))
+    # After a timestamp in brackets and a speaker, in a transcript typed in lower case.
+    text = "[00:06:36] Speaker 1 when was that\n[00:06:42] Speaker 2 2014. i was nineteen."
+    assert "2014" in _found(dates, text)
+    assert _found(dates, "[00:06:42] Speaker 2 2014 pounds a month") == []
 
 
 def test_letters_given_for_clients_and_numbers_given_as_someones() -> None:
@@ -3771,6 +3828,9 @@ def test_a_lower_case_word_whose_age_is_given_is_a_name() -> None:
     rec = LowercaseNameRecognizer(RecognizerContext(lexicon=lexicon, gazetteer=Gazetteer(names)))
     text = "four kids. sofia is eleven, nikolka is two. the rent is forty, and hope is nine."
     assert _found(rec, text) == ["nikolka", "sofia"]
+    # Capitalised too, where a sentence begins: "Sofia is eleven."
+    text = "Two girls. Sofia is eleven and Nikolka is two. Rent is forty. Hope is nine."
+    assert _found(rec, text) == ["Sofia", "Nikolka"]
     # A known word that is no first name in many countries is not taken: "pearl is ten".
     assert _found(rec, "they cost a lot. pearl is ten, i think.") == []
 

@@ -12,6 +12,7 @@ import regex as re
 from num2words import num2words
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from qualkit.deid.numwords import ZERO_WORDS, number_value
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer
 from qualkit.deid.spans import EMAIL_ADDRESS, URL
 
@@ -193,6 +194,139 @@ def read_back_pattern(written: str) -> re.Pattern[str] | None:
     return re.compile(
         r"(?i)(?<![\p{L}\p{N}@.])" + "[ ,]*".join(parts) + r"(?![\p{L}\p{N}@]|\.[\p{L}\p{N}])"
     )
+
+
+# Items of a handle or code spelt out ("R O R Y B, underscore, M L two"), and what may
+# stand between them.
+SPELT_ITEM = re.compile(r"[\p{L}\p{N}]+")
+SPELT_SEPARATOR = re.compile(r"[ ,\-]+")
+# Words that tell how a handle or a code is spelt without being part of it ("with two
+# ys", "no E", "then a dot"), and the words for its marks.
+_TELLING_WORDS = frozenset(
+    {"with", "wi", "wiv", "without", "then", "a", "an", "and", "capital", "small", "all", "one"}
+)
+_NOT_IN_IT = frozenset({"no", "without"})
+_MARK_WORDS = {"dot": ".", "underscore": "_", "dash": "-", "hyphen": "-"}
+_LETTER_TIMES = re.compile(r"(?i)\p{L}['’]?s")
+_COUNT_WORDS = frozenset({"two", "three", "double", "triple"})
+_TENS = frozenset(range(20, 100, 10))
+#: The fewest characters of a handle its telling must spell, the fewest items, and how
+#: far after the handle (in characters) the telling may begin.
+TOLD_BACK_CHARS = 3
+TOLD_BACK_ITEMS = 2
+TOLD_BACK_AFTER = 200
+
+
+def told_back(text: str, handle: str) -> Iterator[tuple[int, int, int, int]]:
+    """Where ``handle`` is spelt back with words between its parts: "kaceyy.x07" as "kacey
+    with two ys, then a dot, then x, then zero seven", "wallin_wez99" as "wallin with no
+    G, underscore, W E Z, nine nine", "roryb_ml2" as "M L two". Each run of items (parts
+    of the handle, single letters, digits and number words, "dot" and "underscore", and
+    words that tell the spelling) whose letters, digits and marks follow the handle's own
+    in order, spelling :data:`TOLD_BACK_CHARS` of them or more in :data:`TOLD_BACK_ITEMS`
+    items or more: two of them single letters or digits, or one and a word that tells the
+    spelling ("dot beat" alone is not enough). A letter after an apostrophe ends a run
+    (the "s" of "it's"). Each run's start, the end of any words of the handle said first
+    ("kacey", "con kirkby"), where its spelling begins, and its end."""
+    target = handle.lower()
+    items = list(SPELT_ITEM.finditer(text))
+    run: list[tuple[int, int, str]] = []  # start, end and what each item spells
+    at = 0  # how far into the handle the run has spelt
+    skip = 0  # items that tell the spelling ("two ys", "no G")
+    for k, m in enumerate(items):
+        low = m.group(0).lower()
+        if run and SPELT_SEPARATOR.fullmatch(text, run[-1][1], m.start()) is None:
+            yield from _told(run)
+            run, at, skip = [], 0, 0
+        if skip:
+            skip -= 1
+            run += [(m.start(), m.end(), "")] if run else []
+            continue
+        nxt = items[k + 1].group(0) if k + 1 < len(items) else ""
+        # "a" and "i" are letters after a letter, or first when the handle begins with one.
+        letters_before = (bool(run) and len(run[-1][2]) == 1 and run[-1][2].isalpha()) or (
+            not run and target.startswith(low)
+        )
+        piece = ""
+        if (low in _NOT_IN_IT and len(nxt) == 1) or (
+            low in _COUNT_WORDS and _LETTER_TIMES.fullmatch(nxt)
+        ):
+            skip = 1  # "no G": a letter the handle lacks; "two ys"
+        elif low in _TELLING_WORDS and not (letters_before and len(low) == 1):
+            pass
+        elif low in _MARK_WORDS:
+            piece = _MARK_WORDS[low]
+        else:
+            ways = _spellings(low, target, letters_before, nxt)
+            if m.start() and text[m.start() - 1] in "'’":
+                ways = []  # the "s" of "it's"
+            found = _first_in_order(target, ways, at)
+            if found is None:
+                yield from _told(run)
+                run, at = [], 0
+                found = _first_in_order(target, ways, 0)
+                if found is None:
+                    continue
+            piece, at = ways[0], found
+        if run or piece:
+            run.append((m.start(), m.end(), piece))
+    yield from _told(run)
+
+
+def _told(run: list[tuple[int, int, str]]) -> Iterator[tuple[int, int, int, int]]:
+    """The span of a run of items that spells enough of a handle (see :func:`told_back`),
+    with where the words of the handle said first end and where its spelling begins."""
+    spelt = [(start, end, piece) for start, end, piece in run if piece]
+    k = next((k for k, (_, _, p) in enumerate(spelt) if len(p) < 3 or not p.isalpha()), 0)
+    told = any(not piece for start, _, piece in run if spelt and start < spelt[-1][0])
+    singles = sum(1 for _, _, piece in spelt if len(piece) == 1 or piece.isdigit())
+    if (
+        len(spelt) >= TOLD_BACK_ITEMS
+        and len("".join(piece for _, _, piece in spelt)) >= TOLD_BACK_CHARS
+        and (singles >= 2 or (told and singles >= 1))
+    ):
+        words_end = spelt[k - 1][1] if k else spelt[0][0]
+        yield spelt[0][0], words_end, spelt[k][0], spelt[-1][1]
+
+
+def _spellings(low: str, target: str, letters_before: bool, nxt: str) -> list[str]:
+    """What one item of a handle told back may spell: a letter ("a" and "i" only after
+    another letter), digits, a part of the handle of three letters or more that is no
+    stop word ("o" may be the letter or a zero; "twenty" before "four" is a 2)."""
+    ways = []
+    letter = len(low) == 1 and (letters_before or low not in "ai")
+    part = len(low) >= 3 and low in target and low not in STOP_WORDS
+    if low.isalpha() and (letter or part):
+        ways.append(low)
+    if low.isdigit():
+        ways.append(low)
+    elif low in ZERO_WORDS:
+        ways.append("0")
+    elif len(low) > 1 and (value := number_value(low)) is not None:
+        ways.append(str(value // 10) if value in _TENS and _units(nxt) else str(value))
+    return ways
+
+
+def _first_in_order(target: str, ways: list[str], at: int) -> int | None:
+    """Where the first of ``ways`` found in order in ``target`` from ``at`` ends."""
+    return next((f for w in ways if (f := _in_order(target, w, at)) is not None), None)
+
+
+def _units(word: str) -> bool:
+    """Whether ``word`` is a number from one to nine."""
+    value = number_value(word) if word.isalpha() else None
+    return value is not None and 1 <= value <= 9
+
+
+def _in_order(target: str, piece: str, at: int) -> int | None:
+    """Where in ``target`` the characters of ``piece`` end when looked for in order from
+    ``at``, or None if they are not all there."""
+    for char in piece:
+        at = target.find(char, at)
+        if at < 0:
+            return None
+        at += 1
+    return at
 
 
 class SpokenEmailRecognizer(QualkitRecognizer):

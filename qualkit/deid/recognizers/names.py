@@ -1246,8 +1246,9 @@ _NOT_NAME_SUFFIXES = (
 
 class LowercaseNameRecognizer(QualkitRecognizer):
     """Lower-case words that are no English word, in a place where names go, and a word
-    whose age is given that is no everyday word and is no English word or is a first name
-    in many countries ("denis is fourteen, sofia is eleven")."""
+    (in either case) whose age is given that is no everyday word and is no English word or
+    is a first name in many countries ("denis is fourteen, sofia is eleven", "Aram is
+    eight")."""
 
     ENTITIES: ClassVar[tuple[str, ...]] = (PERSON,)
     RANK: ClassVar[int] = 40
@@ -1274,8 +1275,8 @@ class LowercaseNameRecognizer(QualkitRecognizer):
                 )
             ) and not _after_an_article(text, word):
                 yield Hit(m.start(), m.end(), PERSON, self.SCORE)
-        for m in _LOWER_SUBJECT_OF_AGE.finditer(text):
-            word, age = m.group("name"), m.group("age")
+        for m in _SUBJECT_OF_AGE.finditer(text):
+            word, age = m.group("name").lower(), m.group("age")
             if word in STOP_WORDS or lexicon.is_common(word) or word in KINSHIP:
                 continue
             value = int(age) if age.isdigit() else number_value(age)
@@ -1299,9 +1300,10 @@ def _after_an_article(text: str, word: str) -> bool:
     )
 
 
-# "denis is fourteen, sofia is eleven": a word at the head of a clause whose age follows.
-_LOWER_SUBJECT_OF_AGE = re.compile(
-    r"(?:^|[.!?:;,\n][ ]*|\b(?:and|but|then)[ ]+)(?P<name>\p{Ll}{3,})[ ]+(?:is|was|['’]s)[ ]+"
+# "denis is fourteen, sofia is eleven", "Aram is eight and Lana is five": a word at the head
+# of a clause whose age follows.
+_SUBJECT_OF_AGE = re.compile(
+    r"(?:^|[.!?:;,\n][ ]*|\b(?:and|but|then)[ ]+)(?P<name>\p{L}\p{Ll}{2,})[ ]+(?:is|was|['’]s)[ ]+"
     r"(?P<age>\d{1,2}|\p{Ll}+(?:-\p{Ll}+)?)(?=[ ]*(?:[,.;!?]|and\b|$))",
     re.MULTILINE,
 )

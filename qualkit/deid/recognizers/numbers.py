@@ -14,8 +14,14 @@ from text_to_num import alpha2digit
 from qualkit.deid.gazetteer import cached_lines
 from qualkit.deid.numwords import in_dictated_run, number_value, other_language_numbers
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, compile_words, one_per_span
-from qualkit.deid.recognizers.contact import read_back_pattern
-from qualkit.deid.spans import AGE, DATE_TIME, SOCIAL_HANDLE
+from qualkit.deid.recognizers.contact import (
+    SPELT_ITEM,
+    SPELT_SEPARATOR,
+    TOLD_BACK_AFTER,
+    read_back_pattern,
+    told_back,
+)
+from qualkit.deid.spans import AGE, DATE_TIME, PERSON, SOCIAL_HANDLE
 from qualkit.deid.textutil import at_sentence_start, without_accents
 from qualkit.deid.words import MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, UNITS
 
@@ -955,10 +961,11 @@ _MONTH_BEFORE_YEAR = re.compile(
 # the answer ("When did you come over? ... 2011. Me and Kamala."); a speaker's label or
 # a timestamp may come between.
 # A year said as a sentence of its own opening a turn: "<v Participant>1991. I was
-# eighteen.", "A: 2008. Nineteen years."
+# eighteen.", "A: 2008. Nineteen years.", "[00:06:42] Speaker 2 2014. i was nineteen".
 _YEAR_OPENS_TURN = re.compile(
-    r"(?:^|(?<=<v[ ][^>\n]{1,30}>)|(?<=^[\p{L}\p{N} ]{1,20}:[ ]{1,3}))"
-    r"(?:19[3-9]\d|20[0-4]\d)(?=[.!?][ ]+\p{Lu}|[.!?]?[ ]*$)",
+    r"(?:^|(?<=<v[ ][^>\n]{1,30}>)|(?<=^[\p{L}\p{N} ]{1,20}:[ ]{1,3})"
+    r"|(?<=^\[\d{1,2}(?::\d\d){1,2}\][ ]+\p{L}+(?:[ ]\d{1,2})?[ ]+))"
+    r"(?:19[3-9]\d|20[0-4]\d)(?=[.!?][ ]+\p{L}|[.!?]?[ ]*$)",
     re.MULTILINE,
 )
 _WHEN_QUESTION = re.compile(r"(?i)\b(?:when|what[ ]+year|which[ ]+year)\b[^?\n]{0,80}\?")
@@ -1237,8 +1244,6 @@ _SAID_HANDLE = re.compile(
 )
 # A handle spelt out letter by letter, with "underscore" or "dot" ("R O R Y B, underscore,
 # M L two"): items apart, each a single letter, a number, or one of those two words.
-_SPELT_ITEM = re.compile(r"[\p{L}\p{N}]+")
-_SPELT_SEPARATOR = re.compile(r"[ ,\-]+")
 SPELT_LETTERS = 3
 _SPELT_MARK = re.compile(r"(?i)(?<![\p{L}])(?:underscore|dot)(?![\p{L}])")
 _APP_NAMED = re.compile(
@@ -1246,6 +1251,14 @@ _APP_NAMED = re.compile(
     r"telegram|whatsapp|grindr|tinder|hinge|bumble|sniffies|wechat|weixin|viber|skype|kik)\b"
 )
 
+# "my discord is mossandstatic": one word in lower case that is no English word, given as
+# someone's name on an app (a capitalised one is more likely their own name).
+_APP_WORD = re.compile(
+    r"(?i)\b(?:my|his|her|their|your)[ ]+"
+    + _APP_NAMED.pattern.removeprefix("(?i)")
+    + r"(?:[ ]+(?:name|handle|username|account))?(?:[ ]+(?:is|was)|['’]s)[ ]+@?"
+    r"(?P<handle>(?-i:\p{Ll})[\p{L}\p{N}_]{3,})(?![\p{L}\p{N}_.@])"
+)
 # "I'm on discord as kaimoth": the name someone goes by on an app.
 _APP_AS_HANDLE = re.compile(
     r"(?i)\b(?:on|in)[ ]+(?:the[ ]+)?"
@@ -1260,19 +1273,32 @@ class SocialHandleRecognizer(QualkitRecognizer):
     handle anywhere in a transcript that names an app, and each of those handles read back
     or spelt out ("@kaimarlz.beats": "kai, m-a-r-l-z, dot beats")."""
 
-    ENTITIES: ClassVar[tuple[str, ...]] = (SOCIAL_HANDLE,)
+    ENTITIES: ClassVar[tuple[str, ...]] = (SOCIAL_HANDLE, PERSON)
     RANK: ClassVar[int] = 10
     SCORE: ClassVar[float] = 0.85
 
     def find(self, text: str) -> Iterator[Hit]:
         hits = list(self._handles(text))
         yield from hits
+        said: set[tuple[int, int]] = set()
         for written in sorted({text[h.start : h.end].lstrip("@") for h in hits}):
             pattern = read_back_pattern(written) if re.search(r"[._\d]", written) else None
             if pattern is not None:
                 for m in pattern.finditer(text):
                     if not any(h.start <= m.start() and m.end() <= h.end for h in hits):
+                        said.add(m.span())
                         yield Hit(m.start(), m.end(), SOCIAL_HANDLE, 0.7)
+            ends = [h.end for h in hits if text[h.start : h.end].lstrip("@") == written]
+            told = told_back(text, written) if " " not in written else ()
+            for start, words_end, spelt, end in told:
+                if (start, end) in said or any(h.start <= start and end <= h.end for h in hits):
+                    continue
+                if any(0 <= start - e <= TOLD_BACK_AFTER for e in ends):
+                    said.add((start, end))
+                    # The words said first are a name, and mask that name elsewhere too.
+                    if words_end > start:
+                        yield Hit(start, words_end, PERSON, 0.7)
+                    yield Hit(spelt, end, SOCIAL_HANDLE, 0.7)
 
     def _handles(self, text: str) -> Iterator[Hit]:
         for m in _HANDLE.finditer(text):
@@ -1280,6 +1306,10 @@ class SocialHandleRecognizer(QualkitRecognizer):
         given: set[tuple[int, int]] = set()
         for m in _APP_AS_HANDLE.finditer(text):
             if m.group("handle").lower() not in STOP_WORDS:
+                given.add(m.span("handle"))
+                yield Hit(m.start("handle"), m.end("handle"), SOCIAL_HANDLE, 0.7)
+        for m in _APP_WORD.finditer(text):
+            if not self.ctx.lexicon.is_known(m.group("handle").lower()):
                 given.add(m.span("handle"))
                 yield Hit(m.start("handle"), m.end("handle"), SOCIAL_HANDLE, 0.7)
         for m in _APP_HANDLE.finditer(text):
@@ -1305,12 +1335,15 @@ class SocialHandleRecognizer(QualkitRecognizer):
 # A letter said on its own before a handle said aloud ("t b underscore 98", "t. reese
 # underscore 05"); not "a" or "I", which are words.
 _LETTER_BEFORE = re.compile(r"(?<![\p{L}\p{N}])(?![aAiI][ ])\p{L}\.?[ ]+$")
+_AT_BEFORE = re.compile(r"(?<![\p{L}\p{N}])(?i:at)[ ]+$")
 
 
 def _with_letters_before(text: str, start: int) -> int:
     """The start of a handle said aloud, with the single letters said before its first
-    part ("t b underscore 98")."""
+    part ("t b underscore 98") and "at" said for its "@" ("At sasha underscore zp")."""
     while m := _LETTER_BEFORE.search(text, max(0, start - 3), start):
+        start = m.start()
+    if m := _AT_BEFORE.search(text, max(0, start - 4), start):
         start = m.start()
     return start
 
@@ -1341,7 +1374,7 @@ def _spelt_handles(text: str) -> Iterator[Hit]:
             yield Hit(run[0][0], run[-1][1], SOCIAL_HANDLE, 0.65)
 
     pos = 0
-    for m in _SPELT_ITEM.finditer(text):
+    for m in SPELT_ITEM.finditer(text):
         word = m.group(0)
         low = word.lower()
         if len(word) == 1 and word.isalpha():
@@ -1354,7 +1387,7 @@ def _spelt_handles(text: str) -> Iterator[Hit]:
             kind = "number"
         else:
             kind = ""
-        joined = bool(run) and _SPELT_SEPARATOR.fullmatch(text, pos, m.start()) is not None
+        joined = bool(run) and SPELT_SEPARATOR.fullmatch(text, pos, m.start()) is not None
         if kind and (joined or not run):
             run.append((m.start(), m.end(), kind))
         else:

@@ -23,6 +23,7 @@ from qualkit.deid.numwords import (
     spoken_digits,
 )
 from qualkit.deid.recognizers.base import Hit, QualkitRecognizer, RecognizerContext, one_per_span
+from qualkit.deid.recognizers.contact import TOLD_BACK_AFTER, told_back
 from qualkit.deid.spans import CASE_REFERENCE, PHONE_NUMBER, UK_NHS, UK_NINO, UK_POSTCODE
 from qualkit.deid.words import PHONETIC_ALPHABET, POSTCODE_AREAS
 
@@ -424,12 +425,15 @@ class SpokenNinoRecognizer(SpokenPostcodeRecognizer):
 # A Home Office reference (a letter and seven digits, "B1234567", sometimes with "/1"; or
 # "GWF" and nine digits from an online application, or the start of one), a prison number
 # (a letter, four digits and two letters, "A1234BC") or a vehicle's registration, British
-# or European ("YF09 KXR", "SV 27 BXT"), or typed in lower case ("cx08 wdk").
+# or European ("YF09 KXR", "SV 27 BXT"), older ("B614 TJV"), or typed in lower case
+# ("cx08 wdk").
 _CASE_REFERENCE = re.compile(
     r"(?<![\w/])(?:\p{L}\d{7}(?:/\d{1,2})?|(?-i:\p{Lu})[ ]\d{7}|\p{L}\d{4}\p{L}{2}|GWF[ ]?\d{3,9}"
     r"|(?-i:\p{Lu}{1,2}\d{6,9}\p{Lu})|(?-i:\p{Lu}{2}\d{2}[ ]?\p{Lu}{3})"
     r"|(?-i:\p{Ll}{2}\d{2}[ ]\p{Ll}{3})"
     r"|(?-i:\p{Lu}{1,2}[ ]\d{2,3}[ ]\p{Lu}{3})"
+    # registrations before 2001: a letter for the year first ("B614 TJV") or last ("TJV 614B")
+    r"|(?-i:\p{Lu}\d{1,3}[ ]\p{Lu}{3}|\p{Lu}{3}[ ]\d{1,3}\p{Lu})"
     # a Police National Computer number: year, "/", serial and check letter ("21/0193847Q")
     r"|(?-i:(?:19|20)?\d{2}/\d{4,7}\p{Lu}))(?![\w/])",
     re.IGNORECASE,
@@ -564,9 +568,13 @@ _GROUPED_CODE = re.compile(
 # ("CU-23-0447182"; not an interview's "TV-45-01").
 MIN_DASHED_DIGITS = 6
 # A court's or a tribunal's number for a case, "BR 341 of 2019"; capitals, a dash, then
-# figures with letters among them, "LEB-16C04417" (a refugee agency's case number).
+# figures with letters among them, "LEB-16C04417" (a refugee agency's case number), or
+# figures, a dash, then figures with a capital among them, "245-18C04471".
 _COURT_NUMBER = re.compile(r"(?<![\w/])\p{Lu}{2,4}[ ]?\d{1,6}[ ]of[ ](?:19|20)\d\d(?!\d)")
-_DASHED_CODE = re.compile(r"(?<![\w/\-])\p{Lu}{2,4}-(?=(?:[A-Z]*\d){4})[A-Z\d]{5,12}(?![\w/\-])")
+_DASHED_CODE = re.compile(
+    r"(?<![\w/\-])(?:\p{Lu}{2,4}|\d{2,4}(?=-\d*\d\p{Lu}\d))-(?=(?:[A-Z]*\d){4})[A-Z\d]{5,12}"
+    r"(?![\w/\-])"
+)
 # A boat's or vehicle's registration after a word for one: "Her number was WY 117", "she's
 # registered CA 917".
 _REGISTERED = re.compile(
@@ -617,6 +625,20 @@ SENTENCE_CONTEXT_CHARS = 60
 # ("We're a registered charity in our own right. 1179 046").
 _TWO_GROUPS = re.compile(r"(?<![\w/.,:£$€\-]|\d[ ])[1-9]\d{2,3}[ ]\d{3,4}(?![\w/]|[ ]\d|[.,:]\d)")
 _CHARITY_OR_CASE = re.compile(r"(?i)\b(?:charity|registered|reference|ref|case|number)\b")
+# Capitals and then figures, a little after a word for a code ("my staff code for the
+# portal, that's SCWA 0419").
+_CAPITALS_THEN_FIGURES = re.compile(
+    r"(?<![\w/\-])\p{Lu}{2,4}[ ]\d{3,8}(?![\w/\-]|[ ]\d|[.,:]\d|[ ]of[ ]\d)"
+)
+_CODE_WORD = re.compile(r"(?i)\b(?:code|number|reference|ref)\b")
+# Capitals and three digits or more read out, as a sentence of their own: a boat's or a
+# car's registration, a collar number ("The Silver Dawn. KY three seven one. She was...").
+_SAID_CODE_SENTENCE = re.compile(
+    r"(?:(?<=[.!?][ ]{1,2})|^)(?!(?:OK|A|I)\b)\p{Lu}{1,3}"
+    r"(?P<digits>(?:[ ,\-]+(?i:oh|zero|one|two|three|four|five|six|seven|eight|nine|double)){3,8})"
+    r"(?=[ ]*(?:[.!?]|$))",
+    re.MULTILINE,
+)
 # Capitals and figures as a sentence of their own a little after a word for a number
 # ("hospital number up the top, D H four four seven one nine two. DH447192.").
 _CODE_SENTENCE = re.compile(
@@ -674,7 +696,8 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
     SHAPE: ClassVar[re.Pattern[str]] = _CASE_REFERENCE_SHAPE
 
     def find(self, text: str) -> Iterator[Hit]:
-        return one_per_span(_with_letters_before(text, hit) for hit in self._references(text))
+        hits = list(one_per_span(_with_letters_before(text, hit) for hit in self._references(text)))
+        return one_per_span([*hits, *_codes_told_back(text, hits)])
 
     def _references(self, text: str) -> Iterator[Hit]:
         shaped = {m.span() for m in _CASE_REFERENCE.finditer(text)}
@@ -730,8 +753,9 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
 
     def _after_a_word_for_a_number(self, text: str) -> Iterator[Hit]:
         """Figures that are a reference only a little after a word for one: digits joined
-        by hyphens, two groups of figures, figures or capitals and figures as a sentence of
-        their own, figures given back as "mine"."""
+        by hyphens, two groups of figures, capitals and then figures, figures or capitals
+        and figures as a sentence of their own, figures given back as "mine"; and capitals
+        and digits read out as a sentence of their own, with no word before them."""
         for m in _HYPHENED_DIGITS.finditer(text):
             if _CASE_CONTEXT.search(text, max(0, m.start() - CASE_CONTEXT_CHARS), m.start()):
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
@@ -739,6 +763,15 @@ class CaseReferenceRecognizer(SpokenPostcodeRecognizer):
             years = all(_YEAR_GROUP.fullmatch(g) for g in m.group(0).split())
             before = max(0, m.start() - SENTENCE_CONTEXT_CHARS)
             if not years and _CHARITY_OR_CASE.search(text, before, m.start()):
+                yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        for m in _CAPITALS_THEN_FIGURES.finditer(text):
+            figures = m.group(0).split()[1]
+            before = max(0, m.start() - SENTENCE_CONTEXT_CHARS)
+            if not _YEAR_GROUP.fullmatch(figures) and _CODE_WORD.search(text, before, m.start()):
+                yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
+        for m in _SAID_CODE_SENTENCE.finditer(text):
+            digits = spoken_digits(m.group("digits").replace(",", " ").replace("-", " ").split())
+            if digits is not None and len(digits) >= 3:
                 yield Hit(m.start(), m.end(), CASE_REFERENCE, self.SCORE)
         for m in _CODE_SENTENCE.finditer(text):
             start = max(0, m.start() - SENTENCE_CONTEXT_CHARS)
@@ -838,6 +871,18 @@ _OWN_NUMBER = re.compile(
 
 def _number_word_near(text: str, start: int) -> bool:
     return bool(_NUMBER_WORD.search(text, max(0, start - NUMBER_WORD_CHARS), start))
+
+
+def _codes_told_back(text: str, hits: Sequence[Hit]) -> Iterator[Hit]:
+    """A written code spelt back a little after it ("a4471dk ... a four four seven one d
+    k"), as :func:`~qualkit.deid.recognizers.contact.told_back` finds a handle's."""
+    for hit in hits:
+        code = text[hit.start : hit.end]
+        if " " in code or not (any(c.isdigit() for c in code) and any(c.isalpha() for c in code)):
+            continue
+        for start, _, _, end in told_back(text, code):
+            if 0 <= start - hit.end <= TOLD_BACK_AFTER:
+                yield Hit(start, end, CASE_REFERENCE, hit.score)
 
 
 class SpokenReferenceRecognizer(QualkitRecognizer):
